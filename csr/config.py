@@ -1,0 +1,364 @@
+"""The strategy configuration: schemes, municipalities, measurement months and targets by year.
+
+One TOML file (`strategy.toml` beside this module by default, or the path in `CSR_CONFIG`) is
+loaded once and validated; a broken file raises `ConfigError` naming the key.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from csr.names import nearest, normalize, normalize_municipality
+
+DEFAULT_CONFIG = Path(__file__).with_name("strategy.toml")
+HEADCOUNT = "headcount"
+TARGET_KINDS = ("min_share", "above_neighbours", "obligations_met")
+AVERAGING = ("measurement_months", "all_periods")
+NEIGHBOUR_METHODS = ("pooled", "mean")
+
+
+class ConfigError(ValueError):
+    """The configuration file is broken; the message names the key."""
+
+
+@dataclass(frozen=True)
+class Scheme:
+    id: str
+    name: str
+    category: str
+    source: str
+    on_payroll: bool
+    in_neighbour_comparison: bool
+    averaging: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Municipality:
+    code: int
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Threshold:
+    from_year: int
+    value: float
+
+
+@dataclass(frozen=True)
+class Target:
+    id: str
+    name: str
+    description: str
+    kind: str
+    schemes: tuple[str, ...]
+    thresholds: tuple[Threshold, ...] = ()
+
+    def threshold(self, year: int) -> float | None:
+        """The threshold in force in `year`; before the first entry, the first entry's."""
+        if not self.thresholds:
+            return None
+        value = self.thresholds[0].value
+        for t in self.thresholds:
+            if t.from_year <= year:
+                value = t.value
+        return value
+
+    def mixes_payroll(self, config: Config) -> bool:
+        """True when any scheme of the target adds to the headcount (the payroll formula applies)."""
+        return any(config.scheme(s).on_payroll for s in self.schemes)
+
+
+@dataclass(frozen=True)
+class Config:
+    name: str
+    organisation: str
+    home: int
+    neighbours: tuple[int, ...]
+    measurement_months: tuple[int, ...]
+    neighbour_method: str
+    last_year: int
+    headcount_name: str
+    categories: dict[str, str]
+    schemes: tuple[Scheme, ...]
+    municipalities: tuple[Municipality, ...]
+    targets: tuple[Target, ...]
+    placement_aliases: dict[str, tuple[str, ...]]
+    aggregate_exact: tuple[str, ...]
+    aggregate_prefixes: tuple[str, ...]
+    headcount_aliases: tuple[str, ...] = ()
+    source: str = ""
+    _scheme_keys: dict[str, str] = field(default_factory=dict, repr=False)
+    _municipality_keys: dict[str, int] = field(default_factory=dict, repr=False)
+
+    # ---- lookups -------------------------------------------------------------------------
+    def scheme(self, scheme_id: str) -> Scheme:
+        for s in self.schemes:
+            if s.id == scheme_id:
+                return s
+        raise KeyError(scheme_id)
+
+    @property
+    def scheme_ids(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.schemes)
+
+    def schemes_in(self, category: str) -> tuple[str, ...]:
+        return tuple(s.id for s in self.schemes if s.category == category)
+
+    def municipality(self, code: int) -> Municipality:
+        for m in self.municipalities:
+            if m.code == code:
+                return m
+        raise KeyError(code)
+
+    @property
+    def home_name(self) -> str:
+        return self.municipality(self.home).name
+
+    @property
+    def neighbour_names(self) -> tuple[str, ...]:
+        return tuple(self.municipality(c).name for c in self.neighbours)
+
+    def target(self, target_id: str) -> Target:
+        for t in self.targets:
+            if t.id == target_id:
+                return t
+        raise KeyError(target_id)
+
+    def match_scheme(self, text: object) -> str | None:
+        """The scheme id (or HEADCOUNT) a name stands for, or None."""
+        return self._scheme_keys.get(normalize(text))
+
+    def match_municipality(self, text: object) -> int | None:
+        """The KRL code a municipality name or code stands for, or None."""
+        s = str(text).strip()
+        if s.endswith(".0"):
+            s = s[:-2]
+        if s.isdigit():
+            code = int(s)
+            return code if code in self._codes else None
+        return self._municipality_keys.get(normalize_municipality(s))
+
+    @property
+    def _codes(self) -> frozenset[int]:
+        return frozenset(m.code for m in self.municipalities)
+
+    def is_aggregate(self, text: object) -> bool:
+        """Areas such as "Hele landet", "RAR Sydjylland", "Region Syddanmark": skipped, not errors."""
+        s = normalize(text)
+        if any(s == normalize(e) for e in self.aggregate_exact):
+            return True
+        return any(s.startswith(normalize(p)) for p in self.aggregate_prefixes)
+
+    def nearest_schemes(self, text: object) -> list[str]:
+        names = {k: (self.scheme(v).name if v != HEADCOUNT else self.headcount_name)
+                 for k, v in self._scheme_keys.items()}
+        return nearest(normalize(text), names)
+
+    def nearest_municipalities(self, text: object) -> list[str]:
+        names = {k: self.municipality(v).name for k, v in self._municipality_keys.items()}
+        return nearest(normalize_municipality(text), names)
+
+    def strategy_period_ended(self, year: int) -> bool:
+        return year > self.last_year
+
+
+def _require(table: dict, key: str, kind: type | tuple[type, ...], where: str):
+    if key not in table:
+        raise ConfigError(f"Konfigurationen mangler nøglen '{where}{key}'.")
+    value = table[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+        raise ConfigError(
+            f"Nøglen '{where}{key}' i konfigurationen skal være af typen {names}, men er {value!r}."
+        )
+    return value
+
+
+def parse_config(raw: dict, source: str = "") -> Config:
+    """Validate a parsed TOML document and build a `Config`."""
+    st = _require(raw, "strategy", dict, "")
+    home = _require(st, "home", int, "strategy.")
+    neighbours = tuple(_require(st, "neighbours", list, "strategy."))
+    months = tuple(_require(st, "measurement_months", list, "strategy."))
+    if not months or any(not isinstance(m, int) or not 1 <= m <= 12 for m in months):
+        raise ConfigError("Nøglen 'strategy.measurement_months' skal være en liste af måneder 1-12.")
+    method = st.get("neighbour_method", "pooled")
+    if method not in NEIGHBOUR_METHODS:
+        raise ConfigError(
+            f"Nøglen 'strategy.neighbour_method' skal være 'pooled' eller 'mean', ikke {method!r}."
+        )
+    categories_raw = _require(raw, "categories", dict, "")
+    categories = {k: _require(v, "name", str, f"categories.{k}.") for k, v in categories_raw.items()}
+
+    headcount = raw.get("headcount", {})
+    headcount_name = headcount.get("name", "Ansatte")
+    headcount_aliases = tuple(headcount.get("aliases", ()))
+
+    schemes: list[Scheme] = []
+    for i, s in enumerate(_require(raw, "schemes", list, "")):
+        where = f"schemes[{i}]."
+        sid = _require(s, "id", str, where)
+        where = f"schemes[{i}] ({sid})."
+        category = _require(s, "category", str, where)
+        if category not in categories:
+            raise ConfigError(
+                f"Nøglen '{where}category' nævner kategorien {category!r}, som ikke findes under [categories]."
+            )
+        averaging = s.get("averaging", "measurement_months")
+        if averaging not in AVERAGING:
+            raise ConfigError(
+                f"Nøglen '{where}averaging' skal være 'measurement_months' eller 'all_periods'."
+            )
+        schemes.append(
+            Scheme(
+                id=sid,
+                name=_require(s, "name", str, where),
+                category=category,
+                source=s.get("source", ""),
+                on_payroll=_require(s, "on_payroll", bool, where),
+                in_neighbour_comparison=_require(s, "in_neighbour_comparison", bool, where),
+                averaging=averaging,
+                aliases=tuple(s.get("aliases", ())),
+            )
+        )
+    ids = [s.id for s in schemes]
+    if len(set(ids)) != len(ids) or HEADCOUNT in ids:
+        raise ConfigError("Nøglen 'schemes' har et id to gange (eller bruger det reserverede 'headcount').")
+
+    municipalities: list[Municipality] = []
+    for i, m in enumerate(_require(raw, "municipalities", list, "")):
+        where = f"municipalities[{i}]."
+        municipalities.append(
+            Municipality(
+                code=_require(m, "code", int, where),
+                name=_require(m, "name", str, where),
+                aliases=tuple(m.get("aliases", ())),
+            )
+        )
+    codes = {m.code for m in municipalities}
+    if len(codes) != len(municipalities):
+        raise ConfigError("Nøglen 'municipalities' har en kommunekode to gange.")
+    for key, value in (("strategy.home", [home]), ("strategy.neighbours", neighbours)):
+        for code in value:
+            if code not in codes:
+                raise ConfigError(f"Nøglen '{key}' nævner kommunekoden {code}, som ikke findes under [[municipalities]].")
+
+    targets: list[Target] = []
+    for i, t in enumerate(_require(raw, "targets", list, "")):
+        where = f"targets[{i}]."
+        tid = _require(t, "id", str, where)
+        where = f"targets[{i}] ({tid})."
+        kind = _require(t, "kind", str, where)
+        if kind not in TARGET_KINDS:
+            raise ConfigError(f"Nøglen '{where}kind' skal være en af {', '.join(TARGET_KINDS)}, ikke {kind!r}.")
+        scope = t.get("scope", [])
+        if scope == "all":
+            target_schemes = tuple(ids)
+        elif isinstance(scope, str):
+            if scope not in categories:
+                raise ConfigError(f"Nøglen '{where}scope' nævner {scope!r}, som hverken er 'all' eller en kategori.")
+            target_schemes = tuple(s.id for s in schemes if s.category == scope)
+        else:
+            for sid in scope:
+                if sid not in ids:
+                    raise ConfigError(f"Nøglen '{where}scope' nævner ordningen {sid!r}, som ikke findes.")
+            target_schemes = tuple(scope)
+        if kind != "obligations_met" and not target_schemes:
+            raise ConfigError(f"Nøglen '{where}scope' mangler eller er tom.")
+        thresholds: list[Threshold] = []
+        if kind == "min_share":
+            for j, th in enumerate(_require(t, "thresholds", list, where)):
+                thresholds.append(
+                    Threshold(
+                        from_year=_require(th, "from", int, f"{where}thresholds[{j}]."),
+                        value=float(_require(th, "value", (int, float), f"{where}thresholds[{j}].")),
+                    )
+                )
+            if not thresholds:
+                raise ConfigError(f"Nøglen '{where}thresholds' er tom.")
+            thresholds.sort(key=lambda th: th.from_year)
+        targets.append(
+            Target(
+                id=tid,
+                name=_require(t, "name", str, where),
+                description=t.get("description", ""),
+                kind=kind,
+                schemes=target_schemes,
+                thresholds=tuple(thresholds),
+            )
+        )
+
+    placements = raw.get("placements", {})
+    placement_aliases = {
+        "agreed": tuple(["Aftalt", *placements.get("agreed_aliases", [])]),
+        "realised": tuple(["Realiseret", *placements.get("realised_aliases", [])]),
+        "education": tuple(["Uddannelse", *placements.get("education_aliases", [])]),
+    }
+    aggregates = raw.get("aggregates", {})
+
+    scheme_keys: dict[str, str] = {}
+    for s in schemes:
+        for alias in (s.id, s.name, *s.aliases):
+            key = normalize(alias)
+            if scheme_keys.get(key, s.id) != s.id:
+                raise ConfigError(f"Aliaset {alias!r} under 'schemes' ({s.id}) bruges også af {scheme_keys[key]!r}.")
+            scheme_keys[key] = s.id
+    for alias in (headcount_name, *headcount_aliases):
+        key = normalize(alias)
+        if key in scheme_keys and scheme_keys[key] != HEADCOUNT:
+            raise ConfigError(f"Aliaset {alias!r} under 'headcount' bruges også af ordningen {scheme_keys[key]!r}.")
+        scheme_keys[key] = HEADCOUNT
+
+    municipality_keys: dict[str, int] = {}
+    for m in municipalities:
+        for alias in (m.name, *m.aliases):
+            key = normalize_municipality(alias)
+            if municipality_keys.get(key, m.code) != m.code:
+                raise ConfigError(f"Kommunenavnet {alias!r} (kode {m.code}) kan ikke skelnes fra kode {municipality_keys[key]}.")
+            municipality_keys[key] = m.code
+
+    return Config(
+        name=st.get("name", "CSR-strategi"),
+        organisation=st.get("organisation", ""),
+        home=home,
+        neighbours=neighbours,
+        measurement_months=months,
+        neighbour_method=method,
+        last_year=_require(st, "last_year", int, "strategy."),
+        headcount_name=headcount_name,
+        categories=categories,
+        schemes=tuple(schemes),
+        municipalities=tuple(municipalities),
+        targets=tuple(targets),
+        placement_aliases=placement_aliases,
+        aggregate_exact=tuple(aggregates.get("exact", ())),
+        aggregate_prefixes=tuple(aggregates.get("prefixes", ())),
+        headcount_aliases=headcount_aliases,
+        source=source,
+        _scheme_keys=scheme_keys,
+        _municipality_keys=municipality_keys,
+    )
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Load and validate a strategy file (default: `CSR_CONFIG` or the bundled Aabenraa strategy)."""
+    path = Path(path or os.environ.get("CSR_CONFIG") or DEFAULT_CONFIG)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"Konfigurationsfilen {path} findes ikke.") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Konfigurationsfilen {path.name} kan ikke læses: {exc}.") from exc
+    return parse_config(raw, source=str(path))
+
+
+@cache
+def default_config() -> Config:
+    """The configuration in force, loaded once per process."""
+    return load_config()

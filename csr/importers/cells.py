@@ -1,0 +1,183 @@
+"""Reading single cells: Danish numbers, the many ways a month is written, header words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from csr.names import normalize
+
+MONTH_NAMES = {
+    "januar": 1, "jan": 1, "february": 2, "februar": 2, "feb": 2, "marts": 3, "march": 3, "mar": 3,
+    "april": 4, "apr": 4, "maj": 5, "may": 5, "juni": 6, "june": 6, "jun": 6, "juli": 7, "july": 7,
+    "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9, "oktober": 10, "october": 10,
+    "okt": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+DANISH_MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+                 "oktober", "november", "december")
+
+HIDDEN = ".."          # jobindsats.dk: value hidden (discretion) -> missing, with a warning
+MISSING = {"", "-", "–", "—", "x", "n/a", "na", "nan", "none"}
+
+_YEAR = r"(19[89]\d|20\d\d|2100)"
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"^{_YEAR}\s*[mM]\s*(\d{{1,2}})$"), "YM"),                 # 2019M02
+    (re.compile(rf"^{_YEAR}\s*[qQkK]\s*([1-4])$"), "YQ"),                   # 2019Q1, 2019K1
+    (re.compile(rf"^[qQkK]\s*([1-4])\s*[-/ ]?\s*{_YEAR}$"), "QY"),          # Q1 2019
+    (re.compile(rf"^([1-4])\s*\.?\s*(?:kvt|kvartal)\.?\s*{_YEAR}$", re.I), "QY"),  # 1. kvt. 2019
+    (re.compile(rf"^{_YEAR}\s*[-/.]\s*(\d{{1,2}})(?:\s*[-/.]\s*\d{{1,2}})?(?:[ T].*)?$"), "YM"),  # 2019-02(-01)
+    (re.compile(rf"^(\d{{1,2}})\s*[-/.]\s*{_YEAR}$"), "MY"),                # 02-2019, 2/2019
+    (re.compile(rf"^(\d{{1,2}})\s*[-/.]\s*(\d{{1,2}})\s*[-/.]\s*{_YEAR}$"), "DMY"),  # 01-02-2019
+    (re.compile(rf"^{_YEAR}$"), "Y"),                                       # 2019
+]
+_MONTH_WORD = re.compile(r"^([a-zæøå]+)\.?\s*[-/ ]?\s*'?(\d{4}|\d{2})$")  # feb 2019, februar 2019, feb-19
+_YEAR_MONTH_WORD = re.compile(r"^(\d{4})\s*[-/ ]?\s*([a-zæøå]+)\.?$")     # 2019 februar
+
+
+def is_blank(cell: object) -> bool:
+    if cell is None:
+        return True
+    if isinstance(cell, str):
+        return not cell.strip()
+    if isinstance(cell, float):
+        return math.isnan(cell)
+    return False
+
+
+def parse_period(cell: object) -> tuple[int, str, int] | None:
+    """(year, kind, index) for a month ("M", 1-12), quarter ("Q", 1-4) or year ("Y", 0), or None."""
+    if isinstance(cell, (dt.date, dt.datetime)):
+        return (cell.year, "M", cell.month)
+    if isinstance(cell, bool) or cell is None:
+        return None
+    if isinstance(cell, (int, float)):
+        if isinstance(cell, float) and not cell.is_integer():
+            return None
+        n = int(cell)
+        return (n, "Y", 0) if 1980 <= n <= 2100 else None
+    s = str(cell).strip()
+    if not s or len(s) > 40:
+        return None
+    for pattern, kind in _PATTERNS:
+        m = pattern.match(s)
+        if not m:
+            continue
+        g = m.groups()
+        if kind == "YM":
+            year, month = int(g[0]), int(g[1])
+        elif kind == "MY":
+            month, year = int(g[0]), int(g[1])
+        elif kind == "DMY":
+            month, year = int(g[1]), int(g[2])
+        elif kind == "YQ":
+            return (int(g[0]), "Q", int(g[1]))
+        elif kind == "QY":
+            return (int(g[1]), "Q", int(g[0]))
+        else:
+            return (int(g[0]), "Y", 0)
+        return (year, "M", month) if 1 <= month <= 12 else None
+    low = s.casefold()
+    m = _MONTH_WORD.match(low)
+    if m:
+        month = MONTH_NAMES.get(m.group(1))
+        year = int(m.group(2))
+        if month is None:
+            return None
+        if year < 100:
+            year += 2000
+        return (year, "M", month) if 1980 <= year <= 2100 else None
+    m = _YEAR_MONTH_WORD.match(low)
+    if m and m.group(2) in MONTH_NAMES:
+        return (int(m.group(1)), "M", MONTH_NAMES[m.group(2)])
+    return None
+
+
+def format_period(year: int, kind: str, index: int) -> str:
+    """Danish display of a period: "februar 2019", "1. kvartal 2019", "2019"."""
+    if kind == "M":
+        return f"{DANISH_MONTHS[index - 1]} {year}"
+    if kind == "Q":
+        return f"{index}. kvartal {year}"
+    return str(year)
+
+
+_THOUSANDS_DOT = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
+def parse_number(cell: object) -> float | str | None:
+    """A float, None for an empty or missing value, HIDDEN for "..", or the original text if not a number.
+
+    Danish formats: "1.234,5", "1234,5", "1.234"; also "1,234.5" and plain floats.
+    """
+    if cell is None or isinstance(cell, bool):
+        return None if cell is None else str(cell)
+    if isinstance(cell, (int, float)):
+        f = float(cell)
+        return None if math.isnan(f) else f
+    if isinstance(cell, (dt.date, dt.datetime, dt.time, dt.timedelta)):
+        return str(cell)
+    s = str(cell).strip().replace("\u00a0", "").replace(" ", "")
+    if s == HIDDEN:
+        return HIDDEN
+    if s.casefold() in MISSING:
+        return None
+    neg = s.startswith("-")
+    body = s[1:] if neg or s.startswith("+") else s
+    if "," in body and "." in body:
+        if body.rfind(",") > body.rfind("."):
+            body = body.replace(".", "").replace(",", ".")
+        else:
+            body = body.replace(",", "")
+    elif "," in body:
+        if body.count(",") > 1:
+            return str(cell)
+        body = body.replace(",", ".")
+    elif "." in body and _THOUSANDS_DOT.match(body):
+        body = body.replace(".", "")
+    try:
+        f = float(body)
+    except ValueError:
+        return str(cell).strip()
+    if math.isnan(f) or math.isinf(f):
+        return str(cell).strip()
+    return -f if neg else f
+
+
+def column_letter(index: int) -> str:
+    """0 -> "A", 25 -> "Z", 26 -> "AA"."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+# Header words, compared with `normalize`.
+HEADER_ROLES: dict[str, tuple[str, ...]] = {
+    "municipality": ("kommune", "område", "omraade", "kommunenavn", "kommunekode", "kommunenr",
+                     "kommune nr", "kommunenummer", "myndighed", "arbejdsgiver", "geografi"),
+    "scheme": ("ordning", "ordninger", "tilbud", "ydelse", "ydelser", "ansættelsesform",
+               "ansættelsestype", "ydelsesgruppe", "type", "kategori", "gruppe"),
+    "period": ("måned", "maaned", "periode", "dato", "tid", "md", "tidspunkt", "opgørelsesmåned",
+               "måned år", "year month"),
+    "year": ("år", "aar", "årstal", "kalenderår"),
+    "value": ("antal", "værdi", "vaerdi", "personer", "antal ansatte", "antal i alt", "value", "count"),
+    "persons": ("antal personer", "personer i alt", "antal personer i alt"),
+    "fte": ("antal fuldtidspersoner", "fuldtidspersoner", "fuldtidspers", "fuldtidspersoner i alt",
+            "antal fuldtidspersoner i alt", "helårspersoner", "antal helårspersoner", "årsværk"),
+}
+_ROLE_KEYS = {normalize(word): role for role, words in HEADER_ROLES.items() for word in words}
+
+
+def header_role(cell: object) -> str | None:
+    """The role a header cell names (municipality, scheme, period, year, value, persons, fte) or None."""
+    if not isinstance(cell, str):
+        return None
+    return _ROLE_KEYS.get(normalize(cell))
+
+
+def is_footnote(text: str) -> bool:
+    low = text.strip().casefold()
+    return low.startswith(("kilde", "note", "anm", "fodnote", "*", "obs", "bemærk", "source", "(", "¹", "1)"))

@@ -1,0 +1,359 @@
+"""Annual figures, shares, neighbour averages, target status and gaps (DOMAIN.md, "Annual figures").
+
+Everything here is a pure function of the canonical table and the configuration; frames come in
+and new frames go out, the input is never changed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from csr.config import HEADCOUNT, Config
+
+ANNUAL_COLUMNS = ("code", "municipality", "year", "scheme", "value", "present", "expected",
+                  "provisional", "basis")
+
+
+# ---- annual figures ------------------------------------------------------------------------------
+
+def _quarter_month(months: tuple[int, ...]) -> dict[int, int]:
+    """Quarter -> the measurement month inside it (a quarterly value stands for that month)."""
+    return {(m - 1) // 3 + 1: m for m in months}
+
+
+def annual_figures(data: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """One row per municipality, year and scheme (or headcount): the annual figure and its basis.
+
+    Measurement-month schemes and the headcount: the mean of the measurement months present
+    (a quarterly value counts for the measurement month of its quarter). Whole-period schemes
+    (virksomhedspraktik from jobindsats.dk): a yearly value as it is, else the mean of the months
+    (or quarters) present. A figure from fewer periods than expected is provisional.
+    """
+    if data.empty:
+        return pd.DataFrame({c: [] for c in ANNUAL_COLUMNS})
+    cols = ["code", "municipality", "year", "scheme", "period", "index", "value"]
+    frame = data[cols]
+    measured = [s.id for s in config.schemes if s.averaging == "measurement_months"] + [HEADCOUNT]
+    is_measured = frame["scheme"].isin(measured)
+    parts = []
+
+    m = frame[is_measured]
+    if not m.empty:
+        months = config.measurement_months
+        qmap = _quarter_month(months)
+        monthly = m[(m["period"] == "M") & m["index"].isin(months)]
+        quarterly = m[m["period"] == "Q"].assign(index=lambda d: d["index"].map(qmap))
+        quarterly = quarterly[quarterly["index"].notna()].assign(period="M")
+        both = pd.concat([monthly, quarterly], ignore_index=True) if len(quarterly) else monthly
+        both = both.drop_duplicates(["code", "year", "scheme", "index"], keep="first")
+        agg = both.groupby(["code", "municipality", "year", "scheme"], observed=True, sort=False)["value"].agg(
+            value="mean", present="count").reset_index()
+        agg["expected"] = len(months)
+        agg["basis"] = "målemåneder"
+        parts.append((agg, m[m["period"] == "Y"]))
+
+    w = frame[~is_measured]
+    if not w.empty:
+        monthly = w[w["period"] == "M"]
+        quarterly = w[w["period"] == "Q"]
+        g = ["code", "municipality", "year", "scheme"]
+        am = monthly.groupby(g, observed=True, sort=False)["value"].agg(value="mean", present="count").reset_index()
+        am["expected"], am["basis"] = 12, "måneder"
+        aq = quarterly.groupby(g, observed=True, sort=False)["value"].agg(value="mean", present="count").reset_index()
+        aq["expected"], aq["basis"] = 4, "kvartaler"
+        agg = pd.concat([am, aq], ignore_index=True).drop_duplicates(g, keep="first")
+        parts.append((agg, w[w["period"] == "Y"]))
+
+    out = []
+    for agg, yearly in parts:
+        if len(yearly):
+            y = yearly.drop_duplicates(["code", "year", "scheme"])[["code", "municipality", "year", "scheme", "value"]]
+            y = y.assign(present=1, expected=1, basis="år")
+            agg = pd.concat([y, agg], ignore_index=True).drop_duplicates(["code", "year", "scheme"], keep="first")
+        out.append(agg)
+    result = pd.concat(out, ignore_index=True) if len(out) > 1 else out[0]
+    result["provisional"] = result["present"] < result["expected"]
+    result["year"] = result["year"].astype(int)
+    result["code"] = result["code"].astype(int)
+    return result[list(ANNUAL_COLUMNS)].sort_values(["code", "year", "scheme"], ignore_index=True)
+
+
+# ---- shares ------------------------------------------------------------------------------------
+
+def annual_shares(annual: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Per municipality, year and scheme: persons, headcount and share in percent (unrounded).
+
+    Only municipality-years with a headcount get shares; schemes without data are not rows here
+    (see `municipality_years` for which schemes had no data).
+    """
+    head = annual[annual["scheme"] == HEADCOUNT][["code", "year", "value", "provisional"]]
+    head = head.rename(columns={"value": "headcount", "provisional": "headcount_provisional"})
+    schemes = annual[annual["scheme"] != HEADCOUNT]
+    merged = schemes.merge(head, on=["code", "year"], how="inner")
+    category = {s.id: s.category for s in config.schemes}
+    merged = merged.assign(
+        persons=merged["value"],
+        share=merged["value"] / merged["headcount"] * 100.0,
+        category=merged["scheme"].map(category),
+    )
+    return merged[["code", "municipality", "year", "scheme", "category", "persons", "headcount", "share",
+                   "provisional", "present", "expected", "basis"]].reset_index(drop=True)
+
+
+def municipality_years(annual: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Per municipality and year: headcount, category and total shares, provisional, schemes without data."""
+    shares = annual_shares(annual, config)
+    head = annual[annual["scheme"] == HEADCOUNT][["code", "municipality", "year", "value", "provisional"]]
+    head = head.rename(columns={"value": "headcount"})
+    if head.empty:
+        return pd.DataFrame(columns=["code", "municipality", "year", "headcount", "provisional",
+                                     "total_share", *config.categories, "missing_schemes"])
+    cat = shares.pivot_table(index=["code", "year"], columns="category", values="share", aggfunc="sum",
+                             observed=True)
+    cat = cat.reindex(columns=list(config.categories), fill_value=0.0).fillna(0.0)
+    scheme_prov = shares.groupby(["code", "year"])["provisional"].any()
+    present = shares.groupby(["code", "year"])["scheme"].agg(frozenset)
+    out = head.set_index(["code", "year"]).join(cat, how="left")
+    out[list(config.categories)] = out[list(config.categories)].fillna(0.0)
+    out["total_share"] = out[list(config.categories)].sum(axis=1)
+    out["provisional"] = out["provisional"] | scheme_prov.reindex(out.index, fill_value=False)
+    all_ids = config.scheme_ids
+    out["missing_schemes"] = [
+        tuple(s for s in all_ids if s not in got) if isinstance(got, frozenset) else tuple(all_ids)
+        for got in present.reindex(out.index)
+    ]
+    out = out.reset_index()
+    return out[["code", "municipality", "year", "headcount", "provisional", "total_share",
+                *config.categories, "missing_schemes"]].sort_values(["code", "year"], ignore_index=True)
+
+
+def scope_share(shares: pd.DataFrame, schemes: tuple[str, ...]) -> pd.DataFrame:
+    """Per municipality and year: persons and share summed over the given schemes."""
+    sub = shares[shares["scheme"].isin(schemes)]
+    g = sub.groupby(["code", "municipality", "year"], observed=True)
+    out = g.agg(persons=("persons", "sum"), share=("share", "sum"), headcount=("headcount", "first"),
+                schemes_present=("scheme", "nunique")).reset_index()
+    return out
+
+
+# ---- neighbours ----------------------------------------------------------------------------------
+
+def comparison_groups(config: Config) -> dict[str, tuple[str, ...]]:
+    """Category -> its schemes that take part in the neighbour comparison (beredskab, STU left out)."""
+    groups = {}
+    for category in config.categories:
+        ids = tuple(s.id for s in config.schemes if s.category == category and s.in_neighbour_comparison)
+        if ids:
+            groups[category] = ids
+    return groups
+
+
+@dataclass(frozen=True)
+class NeighbourAverage:
+    year: int
+    group: str
+    method: str
+    home: float | None
+    average: float | None
+    included: tuple[str, ...]
+    missing: tuple[str, ...]
+    per_municipality: dict[str, float] = field(default_factory=dict)
+
+
+def neighbour_average(shares: pd.DataFrame, config: Config, year: int, schemes: tuple[str, ...],
+                      group: str = "", method: str | None = None) -> NeighbourAverage:
+    """The neighbours' share in `schemes` for `year`: pooled (sum of persons / sum of headcounts) or the
+    unweighted mean of their shares. A neighbour without data that year is left out and named."""
+    method = method or config.neighbour_method
+    comparable = tuple(s for s in schemes if config.scheme(s).in_neighbour_comparison)
+    sub = scope_share(shares[shares["year"] == year], comparable)
+    by_code = sub.set_index("code")
+    included, missing, per = [], [], {}
+    persons = headcount = 0.0
+    for code in config.neighbours:
+        name = config.municipality(code).name
+        if code not in by_code.index:
+            missing.append(name)
+            continue
+        row = by_code.loc[code]
+        included.append(name)
+        per[name] = float(row["share"])
+        persons += float(row["persons"])
+        headcount += float(row["headcount"])
+    if not included:
+        average = None
+    elif method == "mean":
+        average = float(np.mean(list(per.values())))
+    else:
+        average = persons / headcount * 100.0
+    home = float(by_code.loc[config.home, "share"]) if config.home in by_code.index else None
+    return NeighbourAverage(year, group, method, home, average, tuple(included), tuple(missing), per)
+
+
+def neighbour_comparison(shares: pd.DataFrame, config: Config, method: str | None = None) -> pd.DataFrame:
+    """For every year and comparison group: home share, neighbour average, method, who is missing."""
+    rows = []
+    years = sorted(shares.loc[shares["code"] == config.home, "year"].unique())
+    for year in years:
+        for group, schemes in comparison_groups(config).items():
+            n = neighbour_average(shares, config, int(year), schemes, group, method)
+            rows.append({"year": int(year), "group": group, "method": n.method, "home": n.home,
+                         "average": n.average, "included": n.included, "missing": n.missing})
+    return pd.DataFrame(rows, columns=["year", "group", "method", "home", "average", "included", "missing"])
+
+
+# ---- persons needed ----------------------------------------------------------------------------
+
+def persons_needed(threshold: float, headcount: float, persons: float, on_payroll: bool,
+                   strict: bool = False) -> int:
+    """The fewest extra persons (annual average) that bring the share to `threshold` percent.
+
+    On payroll each person also adds to the headcount: n = ceil((t·H − p) / (1 − t)); otherwise
+    n = ceil(t·H − p). With `strict` the share must exceed the threshold (above the neighbours).
+    The result is exact: with n the share is reached, with n − 1 it is not.
+    """
+    if headcount <= 0:
+        return 0
+    t = threshold / 100.0
+
+    def reached(n: int) -> bool:
+        share = (persons + n) / (headcount + (n if on_payroll else 0)) * 100.0
+        return share > threshold if strict else share >= threshold
+
+    if reached(0):
+        return 0
+    if on_payroll and t >= 1.0:
+        raise ValueError("Et mål på 100 % eller mere kan ikke nås ved at ansætte flere.")
+    estimate = (t * headcount - persons) / (1 - t) if on_payroll else t * headcount - persons
+    n = max(0, math.ceil(estimate))
+    while n > 0 and reached(n - 1):
+        n -= 1
+    while not reached(n):
+        n += 1
+    return n
+
+
+# ---- targets -----------------------------------------------------------------------------------
+
+TARGET_COLUMNS = ("year", "id", "name", "kind", "threshold", "value", "met", "gap_pp", "gap_persons",
+                  "before_strategy", "after_strategy", "note")
+
+
+def target_status(shares: pd.DataFrame, mun_years: pd.DataFrame, placements: pd.DataFrame, config: Config,
+                  method: str | None = None) -> pd.DataFrame:
+    """Every target's status for every year of the home municipality, with the threshold of that year."""
+    home = mun_years[mun_years["code"] == config.home]
+    rows = []
+    home_shares = shares[shares["code"] == config.home]
+    groups = comparison_groups(config)
+    for _, my in home.iterrows():
+        year = int(my["year"])
+        ys = home_shares[home_shares["year"] == year]
+        headcount = float(my["headcount"])
+        for target in config.targets:
+            first_year = target.thresholds[0].from_year if target.thresholds else None
+            row = {"year": year, "id": target.id, "name": target.name, "kind": target.kind,
+                   "threshold": None, "value": None, "met": None, "gap_pp": None, "gap_persons": None,
+                   "before_strategy": first_year is not None and year < first_year,
+                   "after_strategy": config.strategy_period_ended(year), "note": ""}
+            if target.kind == "min_share":
+                sub = ys[ys["scheme"].isin(target.schemes)]
+                value = float(sub["share"].sum())
+                persons = float(sub["persons"].sum())
+                threshold = target.threshold(year)
+                row.update(threshold=threshold, value=value, met=value >= threshold, gap_pp=value - threshold,
+                           gap_persons=persons_needed(threshold, headcount, persons,
+                                                      target.mixes_payroll(config)))
+            elif target.kind == "above_neighbours":
+                comparable = tuple(s for s in target.schemes if config.scheme(s).in_neighbour_comparison)
+                group = next((g for g, ids in groups.items() if set(ids) == set(comparable)), target.id)
+                n = neighbour_average(shares, config, year, comparable, group, method)
+                sub = ys[ys["scheme"].isin(comparable)]
+                value = float(sub["share"].sum())
+                row["value"] = value
+                if n.average is None:
+                    row["note"] = "Ingen data for omegnskommunerne dette år."
+                else:
+                    row.update(threshold=n.average, met=value > n.average, gap_pp=value - n.average,
+                               gap_persons=persons_needed(n.average, headcount, float(sub["persons"].sum()),
+                                                          target.mixes_payroll(config), strict=True))
+                    if n.missing:
+                        row["note"] = "Mangler data fra " + ", ".join(n.missing) + "."
+            elif target.kind == "obligations_met":
+                status = placement_status(placements, year)
+                if status.empty:
+                    row["note"] = "Ingen praktikpladsdata for året."
+                else:
+                    total = status.iloc[-1]
+                    short = float((status.iloc[:-1]["agreed"] - status.iloc[:-1]["realised"]).clip(lower=0).sum())
+                    row.update(threshold=100.0, value=float(total["fulfilment"]), met=bool(total["met"]),
+                               gap_pp=float(total["fulfilment"]) - 100.0, gap_persons=int(math.ceil(short)))
+            rows.append(row)
+    return pd.DataFrame(rows, columns=list(TARGET_COLUMNS))
+
+
+# ---- placement obligations -------------------------------------------------------------------------
+
+def placement_status(placements: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Agreed vs realised places per education for `year`, with a last row "I alt".
+
+    The target is met when every education's realised number reaches its agreed number.
+    """
+    cols = ["education", "agreed", "realised", "fulfilment", "met"]
+    if placements is None or placements.empty:
+        return pd.DataFrame(columns=cols)
+    sub = placements[placements["year"] == year]
+    if sub.empty:
+        return pd.DataFrame(columns=cols)
+    out = sub[["education", "agreed", "realised"]].copy().fillna({"agreed": 0.0, "realised": 0.0})
+    out = out.sort_values("education", ignore_index=True)
+    agreed = out["agreed"].to_numpy(dtype=float)
+    realised = out["realised"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["fulfilment"] = np.where(agreed > 0, realised / agreed * 100.0, 100.0)
+    out["met"] = realised >= agreed
+    total_agreed, total_realised = float(agreed.sum()), float(realised.sum())
+    total = {"education": "I alt", "agreed": total_agreed, "realised": total_realised,
+             "fulfilment": total_realised / total_agreed * 100.0 if total_agreed else 100.0,
+             "met": bool(out["met"].all())}
+    return pd.concat([out, pd.DataFrame([total])], ignore_index=True)[cols]
+
+
+# ---- everything at once ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Figures:
+    """All computed tables for one dataset, as the pages and the command line use them."""
+
+    annual: pd.DataFrame
+    shares: pd.DataFrame
+    years: pd.DataFrame
+    neighbours: pd.DataFrame
+    targets: pd.DataFrame
+    placements: pd.DataFrame
+    method: str
+
+    def home_years(self, config: Config) -> list[int]:
+        return sorted(int(y) for y in self.years.loc[self.years["code"] == config.home, "year"])
+
+    def latest_complete_year(self, config: Config) -> int | None:
+        home = self.years[self.years["code"] == config.home]
+        complete = home[~home["provisional"]]
+        pool = complete if not complete.empty else home
+        return int(pool["year"].max()) if not pool.empty else None
+
+
+def compute(data: pd.DataFrame, placements: pd.DataFrame, config: Config,
+            method: str | None = None) -> Figures:
+    """Every figure of DOMAIN.md from the canonical tables."""
+    method = method or config.neighbour_method
+    annual = annual_figures(data, config)
+    shares = annual_shares(annual, config)
+    years = municipality_years(annual, config)
+    neighbours = neighbour_comparison(shares, config, method)
+    targets = target_status(shares, years, placements, config, method)
+    return Figures(annual, shares, years, neighbours, targets, placements, method)

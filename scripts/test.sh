@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Install what the tests need (Python packages and Debian's Chromium for the browser tests),
+# then run the whole suite. pytest exits non-zero when a test fails or when no test ran.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium poppler-utils >/dev/null
+fi
+python -m pip install -q -r requirements-dev.txt
+python -m pytest -q "$@"
