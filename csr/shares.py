@@ -134,7 +134,7 @@ def municipality_years(annual: pd.DataFrame, config: Config) -> pd.DataFrame:
 def scope_share(shares: pd.DataFrame, schemes: tuple[str, ...]) -> pd.DataFrame:
     """Per municipality and year: persons and share summed over the given schemes."""
     sub = shares[shares["scheme"].isin(schemes)]
-    g = sub.groupby(["code", "municipality", "year"], observed=True)
+    g = sub.groupby(["code", "year"], sort=False)
     out = g.agg(persons=("persons", "sum"), share=("share", "sum"), headcount=("headcount", "first"),
                 schemes_present=("scheme", "nunique")).reset_index()
     return out
@@ -164,46 +164,74 @@ class NeighbourAverage:
     per_municipality: dict[str, float] = field(default_factory=dict)
 
 
-def neighbour_average(shares: pd.DataFrame, config: Config, year: int, schemes: tuple[str, ...],
-                      group: str = "", method: str | None = None) -> NeighbourAverage:
-    """The neighbours' share in `schemes` for `year`: pooled (sum of persons / sum of headcounts) or the
-    unweighted mean of their shares. A neighbour without data that year is left out and named."""
+NEIGHBOUR_COLUMNS = ("year", "group", "method", "home", "home_persons", "headcount", "average", "included",
+                     "missing")
+
+
+def neighbour_table(shares: pd.DataFrame, config: Config, schemes: tuple[str, ...], group: str = "",
+                    method: str | None = None) -> pd.DataFrame:
+    """For every year with data: the home share in `schemes` and the neighbours' average.
+
+    Pooled: the neighbours' persons summed over their headcounts summed; mean: the unweighted mean of
+    their shares. Only schemes in the neighbour comparison count, on both sides. A neighbour without
+    data that year is left out and named in `missing`.
+    """
     method = method or config.neighbour_method
     comparable = tuple(s for s in schemes if config.scheme(s).in_neighbour_comparison)
-    sub = scope_share(shares[shares["year"] == year], comparable)
-    by_code = sub.set_index("code")
-    included, missing, per = [], [], {}
-    persons = headcount = 0.0
-    for code in config.neighbours:
-        name = config.municipality(code).name
-        if code not in by_code.index:
-            missing.append(name)
-            continue
-        row = by_code.loc[code]
-        included.append(name)
-        per[name] = float(row["share"])
-        persons += float(row["persons"])
-        headcount += float(row["headcount"])
-    if not included:
-        average = None
-    elif method == "mean":
-        average = float(np.mean(list(per.values())))
-    else:
-        average = persons / headcount * 100.0
-    home = float(by_code.loc[config.home, "share"]) if config.home in by_code.index else None
-    return NeighbourAverage(year, group, method, home, average, tuple(included), tuple(missing), per)
+    totals = scope_share(shares, comparable)
+    home = totals[totals["code"] == config.home].set_index("year")
+    nb = totals[totals["code"].isin(config.neighbours)]
+    names = {c: config.municipality(c).name for c in config.neighbours}
+    per_year = {int(y): g for y, g in nb.groupby("year")}
+    years = sorted(set(int(y) for y in shares["year"].unique()))
+    rows = []
+    for year in years:
+        g = per_year.get(year)
+        present = set() if g is None else set(int(c) for c in g["code"])
+        if not present:
+            average = None
+        elif method == "mean":
+            average = float(g["share"].mean())
+        else:
+            average = float(g["persons"].sum() / g["headcount"].sum() * 100.0)
+        in_home = year in home.index
+        rows.append({
+            "year": year, "group": group, "method": method,
+            "home": float(home.at[year, "share"]) if in_home else None,
+            "home_persons": float(home.at[year, "persons"]) if in_home else None,
+            "headcount": float(home.at[year, "headcount"]) if in_home else None,
+            "average": average,
+            "included": tuple(names[c] for c in config.neighbours if c in present),
+            "missing": tuple(names[c] for c in config.neighbours if c not in present),
+        })
+    return pd.DataFrame(rows, columns=list(NEIGHBOUR_COLUMNS))
+
+
+def neighbour_average(shares: pd.DataFrame, config: Config, year: int, schemes: tuple[str, ...],
+                      group: str = "", method: str | None = None) -> NeighbourAverage:
+    """The neighbours' share in `schemes` for one year (see `neighbour_table`), with each one's share."""
+    method = method or config.neighbour_method
+    table = neighbour_table(shares[shares["year"] == year], config, schemes, group, method)
+    comparable = tuple(s for s in schemes if config.scheme(s).in_neighbour_comparison)
+    totals = scope_share(shares[shares["year"] == year], comparable).set_index("code")
+    per = {config.municipality(c).name: float(totals.at[c, "share"]) for c in config.neighbours if c in totals.index}
+    if table.empty:
+        return NeighbourAverage(year, group, method, None, None, (), config.neighbour_names, {})
+    row = table.iloc[0]
+    return NeighbourAverage(year, group, method, row["home"], row["average"], row["included"], row["missing"], per)
 
 
 def neighbour_comparison(shares: pd.DataFrame, config: Config, method: str | None = None) -> pd.DataFrame:
-    """For every year and comparison group: home share, neighbour average, method, who is missing."""
-    rows = []
-    years = sorted(shares.loc[shares["code"] == config.home, "year"].unique())
-    for year in years:
-        for group, schemes in comparison_groups(config).items():
-            n = neighbour_average(shares, config, int(year), schemes, group, method)
-            rows.append({"year": int(year), "group": group, "method": n.method, "home": n.home,
-                         "average": n.average, "included": n.included, "missing": n.missing})
-    return pd.DataFrame(rows, columns=["year", "group", "method", "home", "average", "included", "missing"])
+    """For every year of the home municipality and comparison group: home share, neighbour average,
+    method, who is included and who is missing."""
+    home_years = set(shares.loc[shares["code"] == config.home, "year"].unique())
+    tables = [neighbour_table(shares, config, schemes, group, method)
+              for group, schemes in comparison_groups(config).items()]
+    if not tables:
+        return pd.DataFrame(columns=list(NEIGHBOUR_COLUMNS))
+    out = pd.concat(tables, ignore_index=True)
+    out = out[out["year"].isin(home_years)]
+    return out.sort_values(["year", "group"], ignore_index=True)
 
 
 # ---- persons needed ----------------------------------------------------------------------------
@@ -247,13 +275,13 @@ def target_status(shares: pd.DataFrame, mun_years: pd.DataFrame, placements: pd.
                   method: str | None = None) -> pd.DataFrame:
     """Every target's status for every year of the home municipality, with the threshold of that year."""
     home = mun_years[mun_years["code"] == config.home]
-    rows = []
     home_shares = shares[shares["code"] == config.home]
-    groups = comparison_groups(config)
-    for _, my in home.iterrows():
-        year = int(my["year"])
-        ys = home_shares[home_shares["year"] == year]
-        headcount = float(my["headcount"])
+    by_year = {int(y): g for y, g in home_shares.groupby("year")}
+    neighbours = {t.id: neighbour_table(shares, config, t.schemes, t.id, method).set_index("year")
+                  for t in config.targets if t.kind == "above_neighbours"}
+    rows = []
+    for year, headcount in zip(home["year"].astype(int), home["headcount"].astype(float)):
+        ys = by_year.get(year, home_shares.iloc[:0])
         for target in config.targets:
             first_year = target.thresholds[0].from_year if target.thresholds else None
             row = {"year": year, "id": target.id, "name": target.name, "kind": target.kind,
@@ -269,20 +297,19 @@ def target_status(shares: pd.DataFrame, mun_years: pd.DataFrame, placements: pd.
                            gap_persons=persons_needed(threshold, headcount, persons,
                                                       target.mixes_payroll(config)))
             elif target.kind == "above_neighbours":
-                comparable = tuple(s for s in target.schemes if config.scheme(s).in_neighbour_comparison)
-                group = next((g for g, ids in groups.items() if set(ids) == set(comparable)), target.id)
-                n = neighbour_average(shares, config, year, comparable, group, method)
-                sub = ys[ys["scheme"].isin(comparable)]
-                value = float(sub["share"].sum())
+                nb = neighbours[target.id].loc[year]
+                value = float(nb["home"]) if pd.notna(nb["home"]) else 0.0
                 row["value"] = value
-                if n.average is None:
+                if pd.isna(nb["average"]):
                     row["note"] = "Ingen data for omegnskommunerne dette år."
                 else:
-                    row.update(threshold=n.average, met=value > n.average, gap_pp=value - n.average,
-                               gap_persons=persons_needed(n.average, headcount, float(sub["persons"].sum()),
+                    average = float(nb["average"])
+                    persons = float(nb["home_persons"]) if pd.notna(nb["home_persons"]) else 0.0
+                    row.update(threshold=average, met=value > average, gap_pp=value - average,
+                               gap_persons=persons_needed(average, headcount, persons,
                                                           target.mixes_payroll(config), strict=True))
-                    if n.missing:
-                        row["note"] = "Mangler data fra " + ", ".join(n.missing) + "."
+                    if nb["missing"]:
+                        row["note"] = "Mangler data fra " + ", ".join(nb["missing"]) + "."
             elif target.kind == "obligations_met":
                 status = placement_status(placements, year)
                 if status.empty:
