@@ -20,7 +20,7 @@ ANNUAL_COLUMNS = ("code", "municipality", "year", "scheme", "value", "present", 
 
 # ---- annual figures ------------------------------------------------------------------------------
 
-def _quarter_month(months: tuple[int, ...]) -> dict[int, int]:
+def quarter_month(months: tuple[int, ...]) -> dict[int, int]:
     """Quarter -> the measurement month inside it (a quarterly value stands for that month)."""
     return {(m - 1) // 3 + 1: m for m in months}
 
@@ -44,7 +44,7 @@ def annual_figures(data: pd.DataFrame, config: Config) -> pd.DataFrame:
     m = frame[is_measured]
     if not m.empty:
         months = config.measurement_months
-        qmap = _quarter_month(months)
+        qmap = quarter_month(months)
         monthly = m[(m["period"] == "M") & m["index"].isin(months)]
         quarterly = m[m["period"] == "Q"].assign(index=lambda d: d["index"].map(qmap))
         quarterly = quarterly[quarterly["index"].notna()].assign(period="M")
@@ -197,7 +197,7 @@ def neighbour_table(shares: pd.DataFrame, config: Config, schemes: tuple[str, ..
         in_home = year in home.index
         rows.append({
             "year": year, "group": group, "method": method,
-            "home": float(home.at[year, "share"]) if in_home else None,
+            "home": float(home.at[year, "persons"] * 100.0 / home.at[year, "headcount"]) if in_home else None,
             "home_persons": float(home.at[year, "persons"]) if in_home else None,
             "headcount": float(home.at[year, "headcount"]) if in_home else None,
             "average": average,
@@ -249,7 +249,7 @@ def persons_needed(threshold: float, headcount: float, persons: float, on_payrol
     t = threshold / 100.0
 
     def reached(n: int) -> bool:
-        share = (persons + n) / (headcount + (n if on_payroll else 0)) * 100.0
+        share = (persons + n) * 100.0 / (headcount + (n if on_payroll else 0))
         return share > threshold if strict else share >= threshold
 
     if reached(0):
@@ -290,8 +290,8 @@ def target_status(shares: pd.DataFrame, mun_years: pd.DataFrame, placements: pd.
                    "after_strategy": config.strategy_period_ended(year), "note": ""}
             if target.kind == "min_share":
                 sub = ys[ys["scheme"].isin(target.schemes)]
-                value = float(sub["share"].sum())
                 persons = float(sub["persons"].sum())
+                value = persons * 100.0 / headcount  # one division: a share exactly on the threshold is met
                 threshold = target.threshold(year)
                 row.update(threshold=threshold, value=value, met=value >= threshold, gap_pp=value - threshold,
                            gap_persons=persons_needed(threshold, headcount, persons,
