@@ -1,4 +1,4 @@
-"""The command line: `python -m csr report|template ...`."""
+"""The command line: `python -m csr report|plan|template ...`."""
 
 from __future__ import annotations
 
@@ -32,6 +32,18 @@ def _parser() -> argparse.ArgumentParser:
                    help="omegnskommunernes gennemsnit: samlet (pooled) eller simpelt (mean)")
     r.add_argument("--json", action="store_true", help="JSON i stedet for en tabel")
 
+    pl = sub.add_parser("plan", help="hvad nu hvis: et scenarie for et år og målsøgning")
+    pl.add_argument("files", nargs="+", metavar="FIL", help=".xlsx, .xls eller .csv")
+    pl.add_argument("--year", type=int, help="basisåret (standard: det seneste)")
+    pl.add_argument("--change", action="append", default=[], metavar="ORDNING=PERSONER",
+                    help="ændring i personer (årsgennemsnit), fx elever=12; kan gentages")
+    pl.add_argument("--headcount-change", type=float, default=0.0, metavar="N",
+                    help="ændring i øvrige ansatte")
+    pl.add_argument("--placement", action="append", default=[], metavar="ORDNING:PERSONER:ÅÅÅÅ-MM:ÅÅÅÅ-MM",
+                    help="planlagt forløb, fx elever:14:2025-08:2025-12; kan gentages")
+    pl.add_argument("--neighbour-method", choices=("pooled", "mean"))
+    pl.add_argument("--json", action="store_true", help="JSON i stedet for en tabel")
+
     t = sub.add_parser("template", help="skriv upload-skabelonen")
     t.add_argument("out", metavar="UD.xlsx")
     return p
@@ -43,27 +55,52 @@ def _print_findings(findings, stream) -> None:
         print(f"{label}: {f}", file=stream)
 
 
-def _report(args, config) -> int:
+class _Stop(Exception):
+    """Input the command cannot work on; the messages are printed already."""
+
+
+def _figures(args, config):
+    """Import the files and compute every figure, or print the Danish reasons and raise _Stop."""
     from csr.importers import import_files
-    from csr.report import build_report, format_report
     from csr.shares import compute
 
     result = import_files(args.files, config)
     if result.errors:
         _print_findings(result.errors, sys.stderr)
         print(f"{len(result.errors)} fejl: intet er indlæst. Ret filerne og prøv igen.", file=sys.stderr)
-        return EXIT_INPUT
+        raise _Stop
     _print_findings(result.warnings, sys.stderr)
     figures = compute(result.data, result.placements, config, args.neighbour_method)
     years = figures.home_years(config)
     if not years:
         print(f"Fejl: filerne indeholder ingen tal for {config.home_name} med antal ansatte, så der kan "
               "ikke beregnes andele.", file=sys.stderr)
-        return EXIT_INPUT
+        raise _Stop
     if args.year is not None and args.year not in years:
         print(f"Fejl: der er ingen tal for {args.year}. Årene i data er "
               f"{', '.join(str(y) for y in years)}.", file=sys.stderr)
-        return EXIT_INPUT
+        raise _Stop
+    return result, figures
+
+
+def _plan(args, config) -> int:
+    from csr.planning import build_baseline, format_plan, plan_report, scenario_from_args
+
+    result, figures = _figures(args, config)
+    baseline = build_baseline(figures, config, args.year, data=result.data)
+    scenario = scenario_from_args(config, baseline.year, args.change, args.headcount_change, args.placement)
+    report = plan_report(baseline, config, scenario)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(format_plan(report, config))
+    return 0
+
+
+def _report(args, config) -> int:
+    from csr.report import build_report, format_report
+
+    _, figures = _figures(args, config)
     report = build_report(figures, config, args.year)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -88,9 +125,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         config = load_config(args.config)
-        if args.command == "report":
-            return _report(args, config)
-        return _template(args, config)
+        command = {"report": _report, "plan": _plan, "template": _template}[args.command]
+        return command(args, config)
+    except _Stop:
+        return EXIT_INPUT
     except (ConfigError, InputError) as exc:
         print(f"Fejl: {exc}", file=sys.stderr)
         return EXIT_INPUT

@@ -32,11 +32,9 @@ unmet target still needs. Decisions, in the order a reader meets them:
 - Two paths, one answer. `evaluate` (the fast path, used by the page on every slider move and by
   the goal seek) is plain arithmetic on the baseline's numbers; `apply_scenario` (the reference
   path) writes the plan into the annual table and reruns `csr.shares`' own shares, neighbour and
-  target functions. Tests assert they agree. Both share `planned_additions` and the checks, so only
-  the share arithmetic differs: the fast path takes a target's value as persons in its schemes ×
-  100 / headcount (one rounding, so a share exactly at its threshold meets it), where `csr.shares`
-  sums the rounded per-scheme shares and can land one binary digit below (6 + 1 + 389 persons in
-  three schemes of 2640 gives 14.999999999999998 %, "not met"). Only at such a knife edge can the two statuses differ.
+  target functions. Tests assert they agree. Both share `planned_additions` and the checks, and both
+  take a target's value as persons in its schemes × 100 / headcount (one division, so a share exactly
+  at its threshold meets it).
 - Goal seek. For every unmet min-share and above-neighbours target, per scheme in its scope (for an
   above-neighbours target: the schemes in the neighbour comparison), the fewest whole persons on
   annual average that meet it, each scheme with its own payroll flag (`csr.shares.persons_needed`

@@ -149,3 +149,28 @@ def test_broken_configuration_names_the_key(tmp_path):
     proc = run("--config", str(cfg), "report", *SAMPLE)
     assert proc.returncode == 2
     assert "strategy.home" in proc.stderr and "9999" in proc.stderr
+
+
+def test_plan_adds_persons_and_answers_the_goal_seek():
+    base = json.loads(run("report", *SAMPLE, "--year", "2021", "--json").stdout)["years"][0]
+    proc = run("plan", *SAMPLE, "--year", "2021", "--change", "fleksjob=10", "--change", "beredskab=10",
+               "--placement", "elever:8:2021-09:2021-12", "--json")
+    assert proc.returncode == 0, proc.stderr
+    plan = json.loads(proc.stdout)
+    # fleksjob and the placement join the payroll (10 + 8 × 1/4); beredskab volunteers do not
+    assert plan["headcount"] == pytest.approx(base["headcount"] + 10 + 2)
+    assert plan["schemes"]["beredskab"]["persons"] == pytest.approx(base["schemes"]["beredskab"]["persons"] + 10)
+    assert plan["schemes"]["elever"]["persons"] == pytest.approx(base["schemes"]["elever"]["persons"] + 2)
+    assert plan["scenario"]["placements"][0]["weight"] == 0.25
+    by_id = {t["id"]: t for t in plan["targets"]}
+    assert by_id["uddannelse_min"]["met"] is False
+    need = plan["goal_seek"]["uddannelse_min"]["elever"]
+    assert need == by_id["uddannelse_min"]["gap_persons"] > 0
+    more = run("plan", *SAMPLE, "--year", "2021", "--change", "fleksjob=10", "--change", "beredskab=10",
+               "--placement", "elever:8:2021-09:2021-12", "--change", f"elever={need}", "--json")
+    assert {t["id"]: t for t in json.loads(more.stdout)["targets"]}["uddannelse_min"]["met"] is True
+
+
+def test_plan_with_an_unknown_scheme_exits_2():
+    proc = run("plan", *SAMPLE, "--change", "golf=5")
+    assert proc.returncode == 2 and "'golf'" in proc.stderr and "Traceback" not in proc.stderr
