@@ -8,15 +8,19 @@ reads the zip central directory and the first 64 KB of each worksheet, so it is 
 crafted workbook that makes python-calamine abort the process (SIGABRT from a failed Rust
 allocation, e.g. a cell at XFD1048576 or a row numbered 1,000,000,000) or exhausts memory only
 kills the child; the Streamlit server, shared by every user, survives.
-
-Measured overhead of run_isolated per call (Linux, 2 vCPU, Python 3.11, pandas 3.1; median of
-20 calls for the trivial function, of 5 for the DataFrame; see scripts in the final report):
-  trivial function returning an int:       fork  ~4 ms,  forkserver ~6 ms (first forkserver call
-                                           ~0.6 s more: it starts the server and preloads pandas)
-  returning a 1,000,000-row DataFrame (3 float/int columns + 2 category columns, ~32 MB pickled):
-                                           fork ~80 ms,  forkserver ~85 ms on top of the ~150 ms
-                                           it takes to build the frame (pickling + pipe + unpickle)
 """
+
+# Measured on the development machine (Linux, 2 shared vCPUs under load from other jobs, Python
+# 3.11.7, pandas 3.1.1; medians of 20 calls, resp. 5 for the DataFrame, ranges over repeated runs):
+#   run_isolated, trivial function returning an int:
+#     fork        6-13 ms per call (the parent already importing pandas, with or without streamlit)
+#     forkserver  9-13 ms per call; the first call 0.5-1.5 s (starts the server, preloads pandas,
+#                 calamine and csr)
+#   run_isolated returning a 1,000,000-row DataFrame (float64, 2 x int32, 2 x category; 17 MB
+#     pickled): 0.07-0.25 s on top of the 0.03-0.05 s it takes to build, fork and forkserver alike
+#     (pickle, pipe, unpickle, child exit; an in-process pickle round trip alone is 0.015-0.03 s)
+#   check_upload on a 30 MB xlsx (840,000 rows x 6 columns): 3 ms, against 7.8 s for calamine's
+#     to_python on the same file (about 1:2,600); on a 30 MB CSV 60-120 ms (encoding validation).
 
 from __future__ import annotations
 
@@ -34,7 +38,7 @@ import traceback
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing import connection, get_all_start_methods, get_context
+from multiprocessing import connection, get_all_start_methods, get_context, spawn
 from multiprocessing.context import BaseContext
 from typing import Any, TypeVar
 
@@ -59,11 +63,12 @@ RATIO_MIN_SIZE = 1 * MB  # the compression ratio is only judged for members larg
 TEXT_CHUNK = 4 * MB  # text is validated in chunks so a 200 MB CSV is never decoded at once
 MAX_CONTROL_SHARE = 0.01  # control characters (besides tab, CR, LF) tolerated in a text file
 
-# Modules imported once by the forkserver, so each isolated job starts with them loaded.
-# "__main__" makes the server run the main script (e.g. streamlit's entry point, guarded by
-# `if __name__ == "__main__"`) once, instead of every child re-importing it; missing modules
-# are skipped silently by multiprocessing.
-FORKSERVER_PRELOAD = ["__main__", "csr.importers", "csr.importers.safety", "pandas", "python_calamine"]
+# Modules the forkserver imports once, so each isolated job starts with them loaded. Missing ones
+# are skipped silently by multiprocessing; on Python 3.11 the forkserver finds them through the
+# working directory and site-packages only (it ignores the parent's sys.path), so run the app from
+# the repository root or install the package, or each job imports csr itself (~70 ms).
+FORKSERVER_PRELOAD = ["csr.importers", "csr.importers.safety", "pandas", "python_calamine"]
+PROCESS_NAME = "csr-isolated"
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,9 @@ def _fail(message: str) -> InputError:
 
 
 def _mb(size: int) -> str:
+    """Megabytes the Danish way: "0,5", "12", "2.048"."""
+    if size < 10 * MB:
+        return f"{size / MB:.1f}".replace(".", ",")
     return f"{size / MB:,.0f}".replace(",", ".")
 
 
@@ -108,22 +116,17 @@ def _not_workbook(name: str, looks_like: str = "", advice: str = "") -> InputErr
 
 def _damaged(name: str) -> InputError:
     return _fail(
-        f"{_the_file(name)} er beskadiget eller ufuldstændig og kan ikke åbnes; "
-        "hent eller gem den igen og prøv igen."
+        f"{_the_file(name)} er beskadiget eller ufuldstændig og kan ikke åbnes; hent eller gem den igen og prøv igen."
     )
 
 
 def _encrypted(name: str) -> InputError:
-    return _fail(
-        f"{_the_file(name)} er krypteret (beskyttet med adgangskode). "
-        "Gem den uden adgangskode og prøv igen."
-    )
+    return _fail(f"{_the_file(name)} er krypteret (beskyttet med adgangskode). Gem den uden adgangskode og prøv igen.")
 
 
 def _unreadable(name: str) -> InputError:
     return _fail(
-        f"{_the_file(name)} kunne ikke læses: den er beskadiget eller for stor til at blive "
-        "behandlet sikkert."
+        f"{_the_file(name)} kunne ikke læses: den er beskadiget eller for stor til at blive behandlet sikkert."
     )
 
 
@@ -135,7 +138,9 @@ def _timed_out(name: str, seconds: float) -> InputError:
 
 
 def _sheet_too_large(name: str, sheet: str, rows: int, cols: int, limits: Limits) -> InputError:
-    size = f"{_number(rows)} rækker" + (f" og {_number(cols)} kolonner" if cols else "")
+    size = f"{_number(rows)} {'række' if rows == 1 else 'rækker'}"
+    if cols:
+        size += f" og {_number(cols)} {'kolonne' if cols == 1 else 'kolonner'}"
     return _fail(
         f"{_the_file(name)} er for stor til at blive behandlet sikkert: arket {sheet} angiver "
         f"{size}, men der må højst være {_number(limits.max_rows)} rækker og "
@@ -188,8 +193,7 @@ def check_upload(name: str, data: bytes, limits: Limits = LIMITS) -> str:
         raise _fail(f"{_the_file(name)} er tom.")
     if len(data) > limits.max_bytes:
         raise _fail(
-            f"{_the_file(name)} er for stor ({_mb(len(data))} MB); "
-            f"den må højst fylde {_mb(limits.max_bytes)} MB."
+            f"{_the_file(name)} er for stor ({_mb(len(data))} MB); den må højst fylde {_mb(limits.max_bytes)} MB."
         )
     if data.startswith(ZIP_MAGICS):
         return _check_zip(name, data, limits)
@@ -216,8 +220,7 @@ def _check_zip(name: str, data: bytes, limits: Limits) -> str:
         infos = archive.infolist()
         if len(infos) > MAX_MEMBERS:
             raise _fail(
-                f"{_the_file(name)} indeholder for mange dele ({_number(len(infos))}) "
-                "til at blive læst sikkert."
+                f"{_the_file(name)} indeholder for mange dele ({_number(len(infos))}) til at blive læst sikkert."
             )
         members = {info.filename.lower(): info for info in infos}
         _check_zip_kind(name, archive, members)
@@ -295,7 +298,7 @@ def _read_head(name: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo, size:
         raise _damaged(name) from None
     except RuntimeError:  # a member encrypted with a zip password
         raise _encrypted(name) from None
-    except Exception:  # BadZipFile, zlib.error, EOFError... from a corrupt member
+    except Exception:  # noqa: BLE001 - BadZipFile, zlib.error, EOFError... from a corrupt member
         raise _damaged(name) from None
 
 
@@ -368,7 +371,7 @@ def _check_ole(name: str, data: bytes) -> str:
     """Check an OLE2 compound file: an .xls, an encrypted workbook, or another Office file."""
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
-    except Exception:  # olefile raises OSError, ValueError, IndexError... on corrupt files
+    except Exception:  # noqa: BLE001 - olefile raises OSError, ValueError, IndexError... on corrupt files
         raise _damaged(name) from None
     try:
         streams = {"/".join(path).lower() for path in ole.listdir(streams=True, storages=False)}
@@ -386,7 +389,7 @@ def _check_ole(name: str, data: bytes) -> str:
         raise _not_workbook(name, "en anden slags Office-fil")
     except InputError:
         raise
-    except Exception:
+    except Exception:  # noqa: BLE001 - a corrupt directory or sector chain
         raise _damaged(name) from None
     finally:
         ole.close()
@@ -432,7 +435,7 @@ def _check_text(name: str, data: bytes) -> str:
         if b"urn:schemas-microsoft-com:office:spreadsheet" in data[:65536]:
             raise _not_workbook(name, "et Excel 2003 XML-regneark", "; gem den i Excel som .xlsx og prøv igen")
         if b"<html" in head or b"<!doctype html" in head or b"<table" in head:
-            raise _not_workbook(name, "en HTML-fil", "; åbn den i Excel og gem den som .xlsx og prøv igen")
+            raise _not_workbook(name, "en HTML-fil", "; åbn den i Excel, gem den som .xlsx og prøv igen")
         raise _not_workbook(name, "en XML-fil")
     return CSV
 
@@ -470,6 +473,30 @@ _preload_lock = threading.Lock()
 _preload_set = False
 
 
+def _install_main_guard() -> None:
+    """Keep forkserver (and spawn) children of run_isolated from re-running the main script.
+
+    multiprocessing re-runs the parent's __main__ in every such child so that functions defined
+    there can be unpickled. Inside `streamlit run app.py` the __main__ module is the app script
+    itself (Streamlit swaps it in for each run), so every job would execute the whole page. Our
+    functions live in importable modules, so the main-module entries are dropped from the
+    preparation data of our own processes only (recognised by PROCESS_NAME).
+    """
+    original = spawn.get_preparation_data
+    if getattr(original, "_csr_main_guard", False):
+        return
+
+    def get_preparation_data(name: str) -> dict[str, Any]:
+        data = original(name)
+        if name == PROCESS_NAME:
+            data.pop("init_main_from_path", None)
+            data.pop("init_main_from_name", None)
+        return data
+
+    get_preparation_data._csr_main_guard = True  # type: ignore[attr-defined]
+    spawn.get_preparation_data = get_preparation_data
+
+
 def _context() -> BaseContext:
     """fork when single-threaded (cheap); forkserver inside a threaded server (fork is unsafe)."""
     methods = get_all_start_methods()
@@ -481,8 +508,11 @@ def _context() -> BaseContext:
         with _preload_lock:
             if not _preload_set:
                 context.set_forkserver_preload(FORKSERVER_PRELOAD)
+                _install_main_guard()
                 _preload_set = True
         return context
+    with _preload_lock:
+        _install_main_guard()
     return get_context("spawn")
 
 
@@ -509,12 +539,12 @@ def _pack_exception(exc: Exception) -> bytes:
     if isinstance(exc, InputError):
         try:
             return pickle.dumps((_INPUT_ERROR, (type(exc), exc.findings)))
-        except Exception:
+        except Exception:  # noqa: BLE001 - findings that do not pickle
             return pickle.dumps((_INPUT_ERROR, (InputError, [Finding(ERROR, str(exc))])))
     details = traceback.format_exc()
     try:
         pickled = pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:
+    except Exception:  # noqa: BLE001 - an exception that does not pickle
         pickled = b""
     return pickle.dumps((_RAISED, (pickled, type(exc).__name__, str(exc), details)))
 
@@ -526,7 +556,7 @@ def _child(writer: connection.Connection, func: Callable[..., Any], args: tuple,
         result = func(*args)
         payload = pickle.dumps((_OK, result), protocol=pickle.HIGHEST_PROTOCOL)
         del result
-    except Exception as exc:  # everything, including MemoryError, goes back to the parent
+    except Exception as exc:  # noqa: BLE001 - everything, including MemoryError, goes back to the parent
         try:
             payload = _pack_exception(exc)
         except MemoryError:
@@ -547,14 +577,14 @@ def _unpack(payload: bytes, name: str) -> Any:
         cls, findings = value
         try:
             exc = cls(findings)
-        except Exception:
+        except Exception:  # noqa: BLE001 - a subclass with another signature
             exc = InputError(findings)
         raise exc
     if status == _RAISED:
         pickled, type_name, text, details = value
         try:
             exc = pickle.loads(pickled)
-        except Exception:
+        except Exception:  # noqa: BLE001 - an exception that does not unpickle here
             exc = RuntimeError(f"{type_name}: {text}")
         exc.add_note(f"Raised in the isolated child process:\n{details}")
         raise exc
@@ -579,12 +609,13 @@ def run_isolated(func: Callable[..., T], *args: Any, name: str = "", limits: Lim
     signal (SIGABRT from calamine, SIGKILL, MemoryError...) or times out, raise InputError with a
     Danish sentence naming `name`. The parent process survives in every case.
 
-    `func` must be a module-level function and `args` picklable (forkserver pickles both).
+    `func` must be a module-level function of an importable module (not __main__: forkserver
+    children do not re-run the main script) and `args` must be picklable.
     """
     context = _context()
     reader, writer = context.Pipe(duplex=False)
     process = context.Process(
-        target=_child, args=(writer, func, args, limits.memory_bytes), name="csr-isolated", daemon=True
+        target=_child, args=(writer, func, args, limits.memory_bytes), name=PROCESS_NAME, daemon=True
     )
     started = False
     try:
