@@ -1,4 +1,4 @@
-"""The command line: `python -m csr report|plan|template ...`."""
+"""The command line: `python -m csr report|plan|import|history|undo|template ...`."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
+from csr import text
 from csr.config import ConfigError, load_config
 from csr.model import InputError
 
 EXIT_INPUT = 2
+DATA_DIR_HELP = "lagerets mappe (standard: CSR_DATA_DIR eller ./data)"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -26,14 +29,16 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     r = sub.add_parser("report", help="årets andele og målopfyldelse")
-    r.add_argument("files", nargs="+", metavar="FIL", help=".xlsx, .xls eller .csv")
+    r.add_argument("files", nargs="*", metavar="FIL", help=".xlsx, .xls eller .csv (uden filer: lageret)")
+    r.add_argument("--data-dir", help=DATA_DIR_HELP)
     r.add_argument("--year", type=int, help="kun dette år")
     r.add_argument("--neighbour-method", choices=("pooled", "mean"),
                    help="omegnskommunernes gennemsnit: samlet (pooled) eller simpelt (mean)")
     r.add_argument("--json", action="store_true", help="JSON i stedet for en tabel")
 
     pl = sub.add_parser("plan", help="hvad nu hvis: et scenarie for et år og målsøgning")
-    pl.add_argument("files", nargs="+", metavar="FIL", help=".xlsx, .xls eller .csv")
+    pl.add_argument("files", nargs="*", metavar="FIL", help=".xlsx, .xls eller .csv (uden filer: lageret)")
+    pl.add_argument("--data-dir", help=DATA_DIR_HELP)
     pl.add_argument("--year", type=int, help="basisåret (standard: det seneste)")
     pl.add_argument("--change", action="append", default=[], metavar="ORDNING=PERSONER",
                     help="ændring i personer (årsgennemsnit), fx elever=12; kan gentages")
@@ -43,6 +48,19 @@ def _parser() -> argparse.ArgumentParser:
                     help="planlagt forløb, fx elever:14:2025-08:2025-12; kan gentages")
     pl.add_argument("--neighbour-method", choices=("pooled", "mean"))
     pl.add_argument("--json", action="store_true", help="JSON i stedet for en tabel")
+
+    im = sub.add_parser("import", help="indlæs filer i lageret (én import)")
+    im.add_argument("files", nargs="+", metavar="FIL", help=".xlsx, .xls eller .csv")
+    im.add_argument("--data-dir", help=DATA_DIR_HELP)
+    im.add_argument("--who", default="", help="hvem importerer (vises i historikken)")
+
+    h = sub.add_parser("history", help="importhistorikken")
+    h.add_argument("--data-dir", help=DATA_DIR_HELP)
+
+    u = sub.add_parser("undo", help="fortryd en import")
+    u.add_argument("batch", type=int, metavar="IMPORT_NR")
+    u.add_argument("--data-dir", help=DATA_DIR_HELP)
+    u.add_argument("--who", default="", help="hvem fortryder (vises i historikken)")
 
     t = sub.add_parser("template", help="skriv upload-skabelonen")
     t.add_argument("out", metavar="UD.xlsx")
@@ -59,18 +77,51 @@ class _Stop(Exception):
     """Input the command cannot work on; the messages are printed already."""
 
 
-def _figures(args, config):
-    """Import the files and compute every figure, or print the Danish reasons and raise _Stop."""
-    from csr.importers import import_files
-    from csr.shares import compute
+def _store(args):
+    from csr.store import Store
 
-    result = import_files(args.files, config)
+    return Store(args.data_dir) if args.data_dir else Store.default()
+
+
+def _read_files(paths) -> list[tuple[str, bytes]]:
+    uploads = []
+    for p in paths:
+        path = Path(p)
+        try:
+            uploads.append((path.name, path.read_bytes()))
+        except OSError as exc:
+            print(f"Fejl: filen {path} kan ikke åbnes: {exc.strerror or exc}.", file=sys.stderr)
+            raise _Stop from exc
+    return uploads
+
+
+def _imported(args, config, uploads):
+    from csr.importers import import_uploads
+
+    result = import_uploads(uploads, config)
     if result.errors:
         _print_findings(result.errors, sys.stderr)
         print(f"{len(result.errors)} fejl: intet er indlæst. Ret filerne og prøv igen.", file=sys.stderr)
         raise _Stop
     _print_findings(result.warnings, sys.stderr)
-    figures = compute(result.data, result.placements, config, args.neighbour_method)
+    return result
+
+
+def _figures(args, config):
+    """The figures of the files given, or of the store without files; else the Danish reasons and _Stop."""
+    from csr.shares import compute
+
+    if args.files:
+        result = _imported(args, config, _read_files(args.files))
+        data, placements = result.data, result.placements
+    else:
+        snapshot = _store(args).snapshot()
+        if snapshot.empty:
+            print("Fejl: lageret er tomt. Indlæs filer med 'python -m csr import FIL ...' eller giv filerne "
+                  "med på kommandolinjen.", file=sys.stderr)
+            raise _Stop
+        data, placements = snapshot.data, snapshot.placements
+    figures = compute(data, placements, config, args.neighbour_method)
     years = figures.home_years(config)
     if not years:
         print(f"Fejl: filerne indeholder ingen tal for {config.home_name} med antal ansatte, så der kan "
@@ -80,14 +131,60 @@ def _figures(args, config):
         print(f"Fejl: der er ingen tal for {args.year}. Årene i data er "
               f"{', '.join(str(y) for y in years)}.", file=sys.stderr)
         raise _Stop
-    return result, figures
+    return data, figures
+
+
+def _import(args, config) -> int:
+    from csr.store import StoreError
+
+    uploads = _read_files(args.files)
+    store = _store(args)
+    result = _imported(args, config, uploads)
+    try:
+        batch = store.add_batch(uploads, result, who=args.who)
+    except StoreError as exc:
+        print(f"Fejl: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    print(batch.summary())
+    return 0
+
+
+def _history(args, config) -> int:
+    from csr.store import HISTORY_LABELS
+
+    history = _store(args).history()
+    if history.empty:
+        print("Lageret er tomt: ingen importer endnu.")
+        return 0
+    for _, b in history.iterrows():
+        when = b["created"].tz_convert("Europe/Copenhagen").strftime("%d-%m-%Y %H.%M")
+        who = f", {b['who']}" if b["who"] else ""
+        line = (f"{HISTORY_LABELS['batch']} {b['batch']}: {when}{who} – {b['files']} – {text.number(b['rows'])} tal, "
+                f"{text.number(b['placements'])} praktikpladser, {text.number(b['in_force'])} gældende – {b['status']}")
+        print(line)
+    return 0
+
+
+def _undo(args, config) -> int:
+    from csr.store import StoreError
+
+    store = _store(args)
+    try:
+        preview = store.undo_preview(args.batch)
+        print(preview.summary())
+        store.undo(args.batch, who=args.who)
+    except StoreError as exc:
+        print(f"Fejl: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    print(f"Import nr. {args.batch} er fortrudt.")
+    return 0
 
 
 def _plan(args, config) -> int:
     from csr.planning import build_baseline, format_plan, plan_report, scenario_from_args
 
-    result, figures = _figures(args, config)
-    baseline = build_baseline(figures, config, args.year, data=result.data)
+    data, figures = _figures(args, config)
+    baseline = build_baseline(figures, config, args.year, data=data)
     scenario = scenario_from_args(config, baseline.year, args.change, args.headcount_change, args.placement)
     report = plan_report(baseline, config, scenario)
     if args.json:
@@ -125,7 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         config = load_config(args.config)
-        command = {"report": _report, "plan": _plan, "template": _template}[args.command]
+        command = {"report": _report, "plan": _plan, "import": _import, "history": _history, "undo": _undo,
+                   "template": _template}[args.command]
         return command(args, config)
     except _Stop:
         return EXIT_INPUT

@@ -174,3 +174,34 @@ def test_plan_adds_persons_and_answers_the_goal_seek():
 def test_plan_with_an_unknown_scheme_exits_2():
     proc = run("plan", *SAMPLE, "--change", "golf=5")
     assert proc.returncode == 2 and "'golf'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_import_persists_across_processes_and_undo_restores(tmp_path):
+    store = str(tmp_path / "lager")
+    proc = run("import", *SAMPLE, "--data-dir", store, "--who", "HR")
+    assert proc.returncode == 0, proc.stderr
+    assert "Import nr. 1 er gemt" in proc.stdout and "49 praktikpladser" in proc.stdout
+    # a new process reads the store: the same figures as straight from the files
+    stored = json.loads(run("report", "--data-dir", store, "--year", "2019", "--json").stdout)
+    (year,) = stored["years"]
+    assert round(year["total_share"], 1) == 22.0 and round(year["neighbours"]["uddannelse"], 1) == 4.1
+    again = run("import", SAMPLE[0], "--data-dir", store)
+    assert again.returncode == 2 and "allerede indlæst" in again.stderr and "import nr. 1" in again.stderr
+    # a correction supersedes one figure; undoing it brings the old one back
+    fix = tmp_path / "rettelse.csv"
+    fix.write_text("Kommune;Måned;Ordning;Antal\nAabenraa;2019-02;Frivillige i beredskabet;1000\n", encoding="utf-8")
+    assert run("import", str(fix), "--data-dir", store).returncode == 0
+    corrected = json.loads(run("report", "--data-dir", store, "--year", "2019", "--json").stdout)["years"][0]
+    assert corrected["schemes"]["beredskab"]["persons"] > year["schemes"]["beredskab"]["persons"] + 150
+    history = run("history", "--data-dir", store)
+    assert "Import nr. 2" in history.stdout and "rettelse.csv" in history.stdout and "HR" in history.stdout
+    undo = run("undo", "2", "--data-dir", store)
+    assert undo.returncode == 0 and "går tilbage" in undo.stdout
+    restored = json.loads(run("report", "--data-dir", store, "--year", "2019", "--json").stdout)["years"][0]
+    assert restored["schemes"]["beredskab"] == year["schemes"]["beredskab"]
+
+
+def test_report_on_an_empty_store_says_what_to_do(tmp_path):
+    proc = run("report", "--data-dir", str(tmp_path / "tom"))
+    assert proc.returncode == 2 and "lageret er tomt" in proc.stderr
+    assert run("undo", "7", "--data-dir", str(tmp_path / "tom")).returncode == 2
