@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from csr.config import Config
 
 
 def number(value: float | None, decimals: int = 0) -> str:
@@ -57,3 +63,296 @@ def status_icon(met: bool | None) -> str:
     if met is None:
         return "–"
     return "✅" if met else "❌"
+
+
+# ---- sentences the app's cards and charts share with a later printed report -----------------------
+
+CSR_MARK = "csr_maerke"  # the target whose status is the CSR-mærke (strategy.toml)
+METHOD_NAMES = {"pooled": "samlede gennemsnit", "mean": "simple gennemsnit"}
+METHOD_SHORT = {"pooled": "samlet", "mean": "simpelt"}
+
+
+def target_pct(value: float | None) -> str:
+    """A threshold as the strategy writes it: "15 %", "6 %"; a computed one with a decimal: "7,0 %"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{number(value)} %" if float(value).is_integer() else pct(value)
+
+
+def year_label(year: int, provisional: bool) -> str:
+    return f"{year} (foreløbig)" if provisional else str(year)
+
+
+def method_name(method: str | None) -> str:
+    """ "samlede gennemsnit" (pooled) or "simple gennemsnit" (mean), for "omegnskommunernes …"."""
+    return METHOD_NAMES.get(method or "", "gennemsnit")
+
+
+def method_sentence(method: str, neighbours: int) -> str:
+    """Which neighbour average is shown, and what that means, in one sentence."""
+    if method == "mean":
+        return (f"Omegnskommunernes gennemsnit er her det simple gennemsnit af de {neighbours} kommuners "
+                "andele: hver kommune vejer lige meget.")
+    return (f"Omegnskommunernes gennemsnit er her det samlede gennemsnit: alle {neighbours} kommuners personer i "
+            "ordningerne delt med alle deres ansatte, så store kommuner vejer mest.")
+
+
+def _join(items: list[str]) -> str:
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " og " + items[-1]
+
+
+def _home(frame: pd.DataFrame, config: Config, year: int | None = None) -> pd.DataFrame:
+    rows = frame[frame["code"] == config.home]
+    return rows if year is None else rows[rows["year"] == year]
+
+
+def figure1_caption(years: pd.DataFrame, config: Config, year: int) -> str:
+    """ "I 2019 var 22,0 % af de ansatte i ordningerne: Beskæftigelse 10,2 %, … ; de øvrige 78,0 % …" """
+    row = _home(years, config, year).iloc[0]
+    parts = [f"{name} {pct(row[cid])}" for cid, name in config.categories.items()]
+    prov = " (foreløbige tal)" if row["provisional"] else ""
+    return (f"I {year}{prov} var {pct(row['total_share'])} af de ansatte i {config.organisation} i en af "
+            f"ordningerne: {_join(parts)}; de øvrige {pct(100.0 - row['total_share'])} var ansat på "
+            "ordinære vilkår.")
+
+
+def missing_schemes_sentence(years: pd.DataFrame, config: Config, year: int) -> str:
+    """Which schemes had no data in `year` (they count as 0 in the shares)."""
+    row = _home(years, config, year)
+    missing = list(row.iloc[0]["missing_schemes"]) if len(row) else list(config.scheme_ids)
+    if not missing:
+        return f"Alle {len(config.schemes)} ordninger har data for {year}."
+    names = [config.scheme(s).name for s in missing]
+    return f"Ingen data for {year} om {_join(names)}; de tæller som 0 i andelene."
+
+
+def provisional_sentence(annual: pd.DataFrame, config: Config, year: int) -> str | None:
+    """ "Tallene for 2025 er foreløbige: …" when the year is built from fewer periods than it should."""
+    rows = _home(annual, config, year)
+    prov = rows[rows["provisional"]]
+    if prov.empty:
+        return None
+    head = prov[prov["scheme"] == "headcount"]
+    if len(head):
+        h = head.iloc[0]
+        basis = f"de bygger på {int(h['present'])} af {int(h['expected'])} målemåneder"
+    else:
+        basis = f"{len(prov)} ordninger bygger på færre perioder end et helt år"
+    return f"Tallene for {year} er foreløbige: {basis}. De kan ændre sig, når resten af året kommer med."
+
+
+def strategy_first_year(config: Config) -> int:
+    """The first year of the strategy period: the latest year a min-share target starts from.
+
+    The configuration names only the last year (`last_year`); for Aabenraa's strategy this gives 2021.
+    """
+    firsts = [t.thresholds[0].from_year for t in config.targets if t.thresholds]
+    return max(firsts) if firsts else config.last_year
+
+
+def period_sentence(config: Config, year: int) -> str | None:
+    """Say when `year` lies before the strategy period or after it has ended."""
+    first = strategy_first_year(config)
+    if year < first:
+        return (f"{year} ligger før strategiperioden {first}-{config.last_year}. Målene vises med de "
+                "tærskler, der gjaldt dengang eller, hvor målet endnu ikke fandtes, med dets første tærskel.")
+    if config.strategy_period_ended(year):
+        return (f"Strategiperioden {first}-{config.last_year} er udløbet; de sidste mål gælder fortsat, "
+                "indtil en ny strategi er vedtaget.")
+    return None
+
+
+def csr_mark_sentence(targets: pd.DataFrame, config: Config, year: int) -> str:
+    """The CSR-mærke status stated plainly."""
+    rows = targets[(targets["year"] == year) & (targets["id"] == CSR_MARK)]
+    if rows.empty:
+        return f"Der er ingen tal til at vurdere CSR-mærket i {year}."
+    t = rows.iloc[0]
+    value, threshold = pct(t["value"], t["threshold"]), target_pct(t["threshold"])
+    if t["met"]:
+        return (f"{config.organisation} opfylder kravet til CSR-mærket i {year}: {value} af de ansatte er i "
+                f"ordningerne, og mærket gives ved mindst {threshold}.")
+    return (f"{config.organisation} opfylder ikke kravet til CSR-mærket i {year}: {value} af de ansatte er i "
+            f"ordningerne, men mærket kræver mindst {threshold} ({persons(t['gap_persons'])} mere).")
+
+
+def target_threshold_text(t: pd.Series) -> str:
+    """The card's threshold line for one row of the targets frame."""
+    year = int(t["year"])
+    if t["kind"] == "min_share":
+        return f"Mål i {year}: mindst {target_pct(t['threshold'])}"
+    if t["kind"] == "above_neighbours":
+        return "Omegnskommunerne: " + (pct(t["threshold"]) if t["threshold"] is not None else "ingen data")
+    return "Mål: alle aftalte pladser besat"
+
+
+def target_value_text(t: pd.Series) -> str:
+    strict = t["kind"] == "above_neighbours"
+    threshold = None if t["threshold"] is None or math.isnan(t["threshold"]) else t["threshold"]
+    return pct(t["value"], threshold, strict)
+
+
+def target_gap_text(t: pd.Series) -> str:
+    """How far from the target: percentage points and, when short, the persons (or places) needed."""
+    if t["met"] is None or t["gap_pp"] is None or math.isnan(t["gap_pp"]):
+        return t["note"] or "Ingen data."
+    against = {"above_neighbours": "gennemsnittet", "obligations_met": "det aftalte"}.get(t["kind"], "målet")
+    gap = pp(t["gap_pp"], t["threshold"])
+    if t["met"]:
+        return f"{gap} over {against}"
+    need = int(t["gap_persons"] or 0)
+    if t["kind"] == "obligations_met":
+        more = "1 plads mangler" if need == 1 else f"{number(need)} pladser mangler"
+    else:
+        more = f"{persons(need)} mere i årsgennemsnit"
+    return f"{gap} under {against}: {more}"
+
+
+def change_text(value: float | None, previous: float | None, previous_year: int | None) -> str | None:
+    """The change since the year before in percentage points, or None without a year before."""
+    if previous is None or value is None or previous_year is None:
+        return None
+    if math.isnan(previous) or math.isnan(value):
+        return None
+    return f"{pp(value - previous)} siden {previous_year}"
+
+
+def trend_caption(targets: pd.DataFrame, config: Config, years: pd.DataFrame) -> str:
+    """The Udvikling chart in one sentence: the total share from the first to the last year and its target."""
+    first_target = next((t for t in config.targets if t.kind == "min_share" and len(t.schemes) == len(config.schemes)),
+                        None)
+    if first_target is None:
+        return ""
+    t = targets[targets["id"] == first_target.id].sort_values("year")
+    if t.empty:
+        return ""
+    a, b = t.iloc[0], t.iloc[-1]
+    prov = _home(years, config)
+    provisional = set(prov.loc[prov["provisional"], "year"].astype(int))
+    last = f"{int(b['year'])}{' (foreløbig)' if int(b['year']) in provisional else ''}"
+    steps = t[t["threshold"].ne(t["threshold"].shift())].iloc[1:]
+    if len(steps):
+        s = steps.iloc[-1]
+        goal = (f"målet steg fra {target_pct(t[t['year'] < s['year']]['threshold'].iloc[-1])} til "
+                f"{target_pct(s['threshold'])} i {int(s['year'])}")
+    else:
+        goal = f"målet er {target_pct(b['threshold'])}"
+    return (f"Den samlede andel gik fra {pct(a['value'])} i {int(a['year'])} til {pct(b['value'])} i {last}; "
+            f"{goal}.")
+
+
+def scheme_trend_caption(shares: pd.DataFrame, config: Config, measure: str, year: int) -> str:
+    """Which scheme was largest in `year`, in persons or share."""
+    rows = _home(shares, config, year)
+    if rows.empty:
+        return f"Ingen ordninger har data for {year}."
+    top = rows.sort_values("persons", ascending=False).iloc[0]
+    name = config.scheme(top["scheme"]).name
+    amount = pct(top["share"]) if measure == "share" else f"{number(top['persons'], 1)} personer"
+    what = "andel af de ansatte" if measure == "share" else "antal personer i årsgennemsnit"
+    return f"Hver figur viser én ordnings {what} år for år; størst i {year} var {name} med {amount}."
+
+
+def neighbour_caption(neighbours: pd.DataFrame, config: Config, year: int, group: str, rank: int | None,
+                      count: int) -> str:
+    """ "I 2019 var 10,2 % af Aabenraa Kommunes ansatte i ordningerne under Beskæftigelse mod 7,0 % …" """
+    rows = neighbours[(neighbours["year"] == year) & (neighbours["group"] == group)]
+    if rows.empty:
+        return f"Ingen tal at sammenligne for {year}."
+    n = rows.iloc[0]
+    name = config.categories[group]
+    place = f"; {config.home_name} er nr. {rank} af {count} kommuner" if rank else ""
+    if n["average"] is None or (isinstance(n["average"], float) and math.isnan(n["average"])):
+        return f"I {year} var {pct(n['home'])} af {config.organisation}s ansatte i ordningerne under {name}{place}."
+    return (f"I {year} var {pct(n['home'], n['average'], strict=True)} af {config.organisation}s ansatte i "
+            f"ordningerne under {name} mod {pct(n['average'])} som omegnskommunernes "
+            f"{method_name(n['method'])}{place}.")
+
+
+def missing_neighbours_sentence(neighbours: pd.DataFrame, config: Config, year: int) -> str:
+    rows = neighbours[neighbours["year"] == year]
+    missing = sorted({m for ms in rows["missing"] for m in ms})
+    if not missing:
+        return f"Alle {len(config.neighbours)} omegnskommuner har data for {year}."
+    return (f"Mangler data for {year} fra {_join(missing)}; de er udeladt af gennemsnittet det år.")
+
+
+def neighbour_trend_caption(neighbours: pd.DataFrame, config: Config) -> str:
+    """How many years the home municipality was above the neighbours' average, per group."""
+    parts = []
+    for group, rows in neighbours.groupby("group", sort=False):
+        rows = rows.dropna(subset=["average", "home"])
+        above = int((rows["home"] > rows["average"]).sum())
+        parts.append(f"i {above} af {len(rows)} år under {config.categories[group]}")
+    if not parts:
+        return "Ingen år at sammenligne."
+    method = method_name(neighbours["method"].iloc[0])
+    return f"{config.organisation} lå over omegnskommunernes {method} {_join(parts)}."
+
+
+def placement_caption(status: pd.DataFrame, year: int) -> str:
+    """The placements of one year in one sentence (status: `csr.shares.placement_status`)."""
+    if status.empty:
+        return f"Der er ingen tal for praktik- og elevpladser i {year}."
+    total = status.iloc[-1]
+    lines = status.iloc[:-1]
+    short = lines[~lines["met"].astype(bool)]
+    head = (f"I {year} blev {number(total['realised'])} af {number(total['agreed'])} aftalte praktik- og "
+            f"elevpladser besat ({pct(total['fulfilment'], 100.0)})")
+    if short.empty:
+        return head + "; alle uddannelser nåede det aftalte antal."
+    names = [f"{r['education']} ({number(r['realised'])} af {number(r['agreed'])})" for _, r in short.iterrows()]
+    return head + f"; under det aftalte: {_join(names)}."
+
+
+def placement_years_caption(frame: pd.DataFrame) -> str:
+    """Over the years: in how many the target was met (frame: `csr.charts.placement_years_frame`)."""
+    if frame.empty:
+        return "Der er ingen tal for praktik- og elevpladser."
+    met = frame[frame["met"]]
+    missed = [str(int(y)) for y in frame.loc[~frame["met"], "year"]]
+    tail = f"; ikke i {_join(missed)}" if missed else ""
+    return f"Alle uddannelser nåede det aftalte antal i {len(met)} af {len(frame)} år{tail}."
+
+
+def left_out_sentence(config: Config) -> str:
+    """Which schemes the neighbour comparison leaves out, and why."""
+    left = [s.name for s in config.schemes if not s.in_neighbour_comparison]
+    if not left:
+        return "Alle ordninger indgår i sammenligningen med omegnskommunerne."
+    return (f"{_join(left)} indgår ikke i sammenligningen med omegnskommunerne, hverken for "
+            f"{config.organisation} eller for de andre, fordi der ikke findes sammenlignelige tal for dem.")
+
+
+def target_cards(targets: pd.DataFrame, year: int) -> list[dict]:
+    """The cards of the Overblik page for `year`: every target's texts, one dict per target.
+
+    Keys: id, name, value, met (True, False or None), status ("✅ Opfyldt"), threshold, gap, change (or None),
+    direction ("up", "down" or "off": the arrow for the change), notes.
+    """
+    now = targets[targets["year"] == year]
+    before = targets[targets["year"] == year - 1].set_index("id")["value"]
+    cards = []
+    for t in (row for _, row in now.iterrows()):
+        previous = before.get(t["id"])
+        previous = None if previous is None or math.isnan(previous) else float(previous)
+        change = change_text(t["value"], previous, year - 1)
+        direction = "off"
+        if change is not None and round(t["value"] - previous, 1) != 0:
+            direction = "up" if t["value"] > previous else "down"
+        notes = []
+        if t["before_strategy"]:
+            notes.append("Målet gjaldt endnu ikke dette år.")
+        if t["note"] and t["met"] is not None:
+            notes.append(t["note"])
+        cards.append({
+            "id": t["id"], "name": t["name"], "value": target_value_text(t), "met": t["met"],
+            "status": f"{status_icon(t['met'])} {status_word(t['met'])}",
+            "threshold": target_threshold_text(t), "gap": target_gap_text(t),
+            "change": change, "direction": direction, "notes": " ".join(notes),
+        })
+    return cards

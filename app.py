@@ -1,0 +1,59 @@
+"""CSR-tal for Aabenraa Kommune: the frame around the pages (run with `streamlit run app.py`)."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import streamlit as st
+
+from csr.config import ConfigError, default_config
+from csr.model import InputError
+from ui import frame
+from ui.data import load_figures
+
+PAGES = [
+    ("app_pages/overblik.py", "Overblik", ":material/dashboard:", ""),
+    ("app_pages/udvikling.py", "Udvikling", ":material/show_chart:", "udvikling"),
+    ("app_pages/omegnskommuner.py", "Omegnskommuner", ":material/compare_arrows:", "omegnskommuner"),
+    ("app_pages/praktikpladser.py", "Praktikpladser", ":material/school:", "praktikpladser"),
+]
+
+
+def main() -> None:
+    started = time.perf_counter()
+    meeting = frame.meeting_mode()
+    st.set_page_config(
+        page_title="CSR-tal · Aabenraa Kommune",
+        page_icon=":material/diversity_3:",
+        layout="wide" if meeting else "centered",
+        initial_sidebar_state="collapsed" if meeting else "auto",
+    )
+    frame.style(meeting)
+    # url_path is explicit: people bookmark these addresses.
+    page = st.navigation(
+        [st.Page(path, title=title, icon=icon, url_path=url, default=url == "") for path, title, icon, url in PAGES],
+        position="top" if meeting else "sidebar",
+    )
+    try:
+        config = default_config()
+        if not meeting:
+            frame.sidebar(config)
+        frame.sample_banner(load_figures())
+        page.run()
+        frame.data_basis(load_figures(), config)
+    except (InputError, ConfigError) as exc:
+        frame.show_error(exc)
+    except Exception as exc:  # a bug: logged with its traceback, shown in Danish without it
+        logging.getLogger("csr.app").exception("Uventet fejl på siden %s", page.title)
+        frame.show_unexpected(exc)
+    if meeting:
+        st.divider()
+        frame.meeting_toggle()
+    st.session_state["_rerun_seconds"] = time.perf_counter() - started
+
+
+# Streamlit runs this script as "__main__". The importer's worker processes (csr.importers.safety)
+# re-run it as "__mp_main__" to get its imports, and must not start the app.
+if __name__ == "__main__":
+    main()

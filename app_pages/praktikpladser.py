@@ -1,0 +1,55 @@
+"""Praktikpladser: agreed against realised places per education, and the target's status."""
+
+import streamlit as st
+
+from csr import charts, text
+from csr.config import default_config
+from csr.shares import placement_status
+from ui import frame, widgets
+from ui.data import load_figures
+
+HEADERS = {"education": "Uddannelse", "agreed": "Aftalt", "realised": "Realiseret", "fulfilment": "Opfyldelse (%)",
+           "met": "Status"}
+
+config = default_config()
+meeting = frame.meeting_mode()
+dataset = load_figures()
+figures = dataset.figures
+
+st.title("Praktikpladser")
+year = widgets.year_select(dataset, config)
+
+
+def _texts() -> dict:
+    status = placement_status(figures.placements, year)
+    target = figures.targets[(figures.targets["year"] == year) & (figures.targets["kind"] == "obligations_met")]
+    home = figures.years[figures.years["code"] == config.home]
+    return {
+        "target": None if target.empty else (target.iloc[0]["met"], target.iloc[0]["name"]),
+        "caption": text.placement_caption(status, year),
+        "table": None if status.empty else status.assign(met=[text.status_word(bool(m)) for m in status["met"]])
+        .rename(columns=HEADERS),
+        "provisional": tuple(int(y) for y in home.loc[home["provisional"], "year"]),
+        "years": text.placement_years_caption(charts.placement_years_frame(figures.placements)),
+    }
+
+
+texts = widgets.memo("praktikpladser", dataset.key, (year,), _texts)
+if texts["target"]:
+    met, name = texts["target"]
+    st.markdown(f"#### {widgets.status_markdown(met)} · {name}")
+
+if texts["table"] is None:
+    st.info(texts["caption"], icon=":material/info:")
+else:
+    widgets.chart("praktikpladser", dataset, (year,), lambda: charts.placement_bullets(figures.placements, year),
+                  texts["caption"], meeting)
+    widgets.table(f"praktikpladser_{year}", dataset, texts["table"],
+                  {"Aftalt": text.number, "Realiseret": text.number, "Opfyldelse (%)": text.pct}, meeting,
+                  {"Opfyldelse (%)": "0.0"})
+
+if not figures.placements.empty:
+    st.subheader("År for år")
+    widgets.chart("praktikpladser_aar", dataset, (),
+                  lambda: charts.placement_years_chart(figures.placements, texts["provisional"]),
+                  texts["years"], meeting)

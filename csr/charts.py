@@ -1,0 +1,549 @@
+"""Altair chart builders for the app and for printed reports: DataFrame in, alt.Chart out.
+
+Every builder returns a top-level chart that carries the Danish number locale, so the browser,
+the PNG/SVG export and a later PDF report all show "10,2" and "4.710". Colours are defined once
+here (Okabe-Ito, safe for colour-blind readers) and keyed by category, so Beskæftigelse has the
+same colour on every page. Status is never shown by colour alone: labels, tooltips and the
+sentences in `csr.text` say it in words.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import altair as alt
+import pandas as pd
+
+from csr import text
+from csr.config import Config
+from csr.shares import comparison_groups, neighbour_table, placement_status, scope_share
+
+# ---- look ------------------------------------------------------------------------------------
+
+DANISH = alt.Locale(number={"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " kr."]})
+
+OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
+CATEGORY_COLOURS = {"beskaeftigelse": "#0072B2", "uddannelse": "#E69F00", "beredskab": "#009E73"}
+TOTAL = "I alt"
+TOTAL_COLOUR = "#000000"
+OTHERS = "Øvrige ansatte"
+OTHERS_COLOUR = "#D9D9D9"
+NEUTRAL = "#B0B0B0"  # the municipalities that are not the home municipality
+TARGET_COLOUR = "#444444"
+SHORT_COLOUR = "#D55E00"  # a placement short of its agreed number (always with words as well)
+
+SHARE_TITLE = "Andel af ansatte (%)"
+PERSONS_TITLE = "Personer (årsgennemsnit)"
+MEASURES = {"share": SHARE_TITLE, "persons": PERSONS_TITLE}
+PROVISIONAL = "foreløbig"
+BASIS = {False: "Endelige tal", True: "Foreløbige tal"}
+
+Chart = alt.Chart | alt.LayerChart | alt.FacetChart | alt.ConcatChart | alt.VConcatChart | alt.HConcatChart
+
+
+def with_locale(chart: Chart) -> Chart:
+    """The top-level configuration every chart carries: Danish numbers and a calm, readable look.
+
+    The chart keeps its own size ("pad"): Streamlit would otherwise squeeze it into the given width
+    and height, titles and legends included.
+    """
+    return (
+        chart.properties(autosize=alt.AutoSizeParams(type="pad", contains="padding"))
+        .configure(locale=DANISH, font="sans-serif")
+        .configure_view(stroke=None)
+        .configure_axis(labelFontSize=12, titleFontSize=13, titleFontWeight="normal", grid=True,
+                        gridColor="#E6E6E6", labelLimit=260)
+        .configure_header(labelFontSize=13, labelFontWeight="bold", titleFontSize=13)
+        .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom", labelLimit=320, symbolSize=150,
+                          symbolStrokeWidth=2)
+        .configure_title(fontSize=15, subtitleFontSize=12, anchor="start", subtitleColor="#444444")
+    )
+
+
+def category_colours(config: Config) -> dict[str, str]:
+    """Category id -> colour; categories beyond the three known ones take the next Okabe-Ito colours."""
+    spare = [c for c in OKABE_ITO if c not in CATEGORY_COLOURS.values() and c != TOTAL_COLOUR]
+    colours = {}
+    for cid in config.categories:
+        colours[cid] = CATEGORY_COLOURS.get(cid) or spare.pop(0)
+    return colours
+
+
+def colour_scale(config: Config, extra: dict[str, str] | None = None) -> alt.Scale:
+    """The one colour scale for category names, "I alt" and "Øvrige ansatte", used by every chart
+    (`extra` adds names such as the neighbours' average)."""
+    colours = category_colours(config)
+    named = {TOTAL: TOTAL_COLOUR, **{config.categories[c]: colours[c] for c in config.categories},
+             OTHERS: OTHERS_COLOUR, **(extra or {})}
+    return alt.Scale(domain=list(named), range=list(named.values()))
+
+
+def _wrap(label: str, width: int = 28) -> str:
+    """A facet header in lines joined by "|" (the headers split on it)."""
+    return "|".join(textwrap.wrap(label, width)) or label
+
+
+def _header(**kwargs) -> alt.Header:
+    return alt.Header(labelExpr="split(datum.value, '|')", labelAnchor="start", labelAlign="left", **kwargs)
+
+
+def _home_year(years: pd.DataFrame, config: Config, year: int) -> pd.Series:
+    rows = years[(years["code"] == config.home) & (years["year"] == year)]
+    if rows.empty:
+        raise KeyError(f"Der er ingen tal for {config.home_name} i {year}.")
+    return rows.iloc[0]
+
+
+def _year_axis() -> alt.Axis:
+    return alt.Axis(title=None, labelAngle=0, format="d")
+
+
+# ---- Overblik: Figure 1 of the strategy ----------------------------------------------------------
+
+def figure1_frame(years: pd.DataFrame, config: Config, year: int) -> pd.DataFrame:
+    """The donut's slices: each category's share and "Øvrige ansatte" = 100 − the total share."""
+    row = _home_year(years, config, year)
+    rows = [(config.categories[c], float(row[c])) for c in config.categories]
+    rows.append((OTHERS, max(0.0, 100.0 - float(row["total_share"]))))
+    frame = pd.DataFrame(rows, columns=["category", "share"])
+    return frame.assign(
+        order=range(len(frame)),
+        label=[f"{name}\n{text.pct(share)}" for name, share in rows],
+        share_text=[text.pct(share) for _, share in rows],
+    )
+
+
+def figure1_donut(years: pd.DataFrame, config: Config, year: int) -> Chart:
+    """Figure 1 of the strategy: the shares of Beskæftigelse, Uddannelse, Beredskabet and the rest."""
+    frame = figure1_frame(years, config, year)
+    row = _home_year(years, config, year)
+    title = alt.Title(
+        f"Andel af ansatte indenfor de enkelte ordninger i CSR-mærket i {year}",
+        subtitle=[f"{config.organisation}{', foreløbige tal' if row['provisional'] else ''}"],
+    )
+    base = alt.Chart(frame).encode(
+        theta=alt.Theta("share:Q", stack=True),
+        order=alt.Order("order:Q", sort="ascending"),
+        color=alt.Color("category:N", scale=colour_scale(config), legend=None),
+        tooltip=[alt.Tooltip("category:N", title="Gruppe"),
+                 alt.Tooltip("share:Q", title="Andel af ansatte (%)", format=",.1f")],
+    )
+    arcs = base.mark_arc(innerRadius=95, outerRadius=160, stroke="white", strokeWidth=2)
+    labels = base.mark_text(radius=200, fontSize=14, lineBreak="\n", color="#222222").encode(
+        text=alt.Text("label:N"), color=alt.value("#222222"))
+    centre = alt.Chart(pd.DataFrame({"total": [text.pct(float(row["total_share"]))], "what": ["i ordningerne"]}))
+    total = centre.mark_text(fontSize=32, fontWeight="bold", dy=-8).encode(text=alt.Text("total:N"))
+    what = centre.mark_text(fontSize=14, dy=20).encode(text=alt.Text("what:N"))
+    return with_locale(alt.layer(arcs, labels, total, what).properties(title=title, width=520, height=460))
+
+
+# ---- Udvikling -------------------------------------------------------------------------------
+
+def _target_category(config: Config, schemes: tuple[str, ...]) -> str:
+    """The colour group of a target's schemes: a category name, or "I alt" for several categories."""
+    cats = {config.scheme(s).category for s in schemes}
+    return config.categories[cats.pop()] if len(cats) == 1 else TOTAL
+
+
+def _panel_title(config: Config, schemes: tuple[str, ...]) -> str:
+    """ "Alle ordninger", a category name, or a category name with the schemes it leaves out."""
+    cats = {config.scheme(s).category for s in schemes}
+    if len(cats) > 1:
+        return "Alle ordninger"
+    cat = cats.pop()
+    left_out = [s for s in config.schemes_in(cat) if s not in schemes]
+    name = config.categories[cat]
+    if not left_out:
+        return name
+    return f"{name} (uden {', '.join(_short_name(config.scheme(s).name) for s in left_out)})"
+
+
+def _short_name(name: str) -> str:
+    """ "Særligt tilrettelagt ungdomsuddannelse (STU)" -> "STU"; names without an abbreviation as they are."""
+    if name.endswith(")") and "(" in name:
+        return name[name.rindex("(") + 1:-1]
+    return name
+
+
+def _provisional_segments(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Rows for the line: "Endelige tal" for complete years, "Foreløbige tal" for the provisional
+    ones joined to the last complete year before them (so the dashed piece starts where the solid ends)."""
+    parts = []
+    for _, group in frame.groupby(keys, sort=False):
+        group = group.sort_values("year")
+        parts.append(group[~group["provisional"]].assign(segment="Endelige tal"))
+        prov = group[group["provisional"]]
+        if len(prov):
+            before = group[(~group["provisional"]) & (group["year"] < prov["year"].min())].tail(1)
+            parts.append(pd.concat([before, prov]).assign(segment="Foreløbige tal"))
+    return pd.concat(parts, ignore_index=True) if parts else frame.assign(segment=[])
+
+
+def _panel_order(config: Config, schemes: tuple[str, ...]) -> int:
+    """Panels in the order "Alle ordninger", then the categories as configured."""
+    cats = {config.scheme(s).category for s in schemes}
+    return 0 if len(cats) > 1 else 1 + list(config.categories).index(cats.pop())
+
+
+def trend_frame(targets: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Per panel (the schemes of one or more min-share targets) and year: the share and each threshold.
+
+    Columns: panel, order, category (colour), year, value, kind ("share" or "target"), series (the
+    line's name: "Andel", "Mål" or a further target's name), label (the value in Danish).
+    """
+    panels: dict[tuple[str, ...], list] = {}
+    for target in config.targets:
+        if target.kind == "min_share":
+            panels.setdefault(tuple(sorted(target.schemes)), []).append(target)
+    rows = []
+    for schemes, members in panels.items():
+        panel, order = _panel_title(config, schemes), _panel_order(config, schemes)
+        category = _target_category(config, schemes)
+        for i, target in enumerate(members):
+            t = targets[targets["id"] == target.id].sort_values("year")
+            series = "Mål" if i == 0 else target.name
+            for year, value, threshold in zip(t["year"], t["value"], t["threshold"], strict=True):
+                if i == 0:
+                    rows.append((panel, order, category, int(year), float(value), "share", "Andel",
+                                 text.pct(value, threshold)))
+                rows.append((panel, order, category, int(year), float(threshold), "target", series,
+                             text.target_pct(threshold)))
+    columns = ["panel", "order", "category", "year", "value", "kind", "series", "label"]
+    return pd.DataFrame(rows, columns=columns).sort_values(["order", "kind", "series", "year"], ignore_index=True)
+
+
+def _with_provisional(frame: pd.DataFrame, years: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """`frame` with a boolean column "provisional" from the home municipality's years."""
+    home = years[years["code"] == config.home][["year", "provisional"]]
+    out = frame.drop(columns=["provisional"], errors="ignore").merge(home, on="year", how="left")
+    provisional = out["provisional"].fillna(False).astype(bool)
+    return out.assign(provisional=provisional, basis=[BASIS[p] for p in provisional])
+
+
+def _provisional_layers(x: alt.X, y: alt.Y, colour, tooltip: list, size: int = 70) -> list:
+    """Points (hollow where provisional) and the word "foreløbig" above provisional points."""
+    points = alt.Chart().mark_point(filled=False, size=size, strokeWidth=2).encode(
+        x=x, y=y, color=colour, fill=alt.condition("datum.provisional", alt.value("white"), colour),
+        tooltip=tooltip)
+    word = alt.Chart().mark_text(dy=-14, fontSize=11, fontStyle="italic", color="#222222").encode(
+        x=x, y=y, text=alt.value(PROVISIONAL)).transform_filter("datum.provisional")
+    return [points, word]
+
+
+GOAL_DASHES = [[7, 4], [2, 3], [8, 2, 2, 2], [1, 0]]
+
+
+def trend_chart(targets: pd.DataFrame, years: pd.DataFrame, config: Config) -> Chart:
+    """The total share and each category year by year, with the targets as they were each year
+    (a step where a threshold changes); provisional years dashed, hollow and labelled "foreløbig"."""
+    frame = _with_provisional(trend_frame(targets, config), years, config)
+    shares = frame[frame["kind"] == "share"]
+    data = pd.concat([_provisional_segments(shares, ["panel"]).assign(point=False), shares.assign(point=True),
+                      frame[frame["kind"] == "target"].assign(segment="", point=False)], ignore_index=True)
+    panel_order = list(dict.fromkeys(frame.sort_values("order")["panel"]))
+    colour = alt.Color("category:N", scale=colour_scale(config), legend=None)
+    x = alt.X("year:O", axis=_year_axis())
+    tooltip = [alt.Tooltip("panel:N", title="Gruppe"), alt.Tooltip("year:O", title="År"),
+               alt.Tooltip("label:N", title="Andel"), alt.Tooltip("basis:N", title="Tal")]
+    y = alt.Y("value:Q", title=SHARE_TITLE, scale=alt.Scale(zero=True), axis=alt.Axis(format=",.0f"))
+    line, dashed = (
+        alt.Chart().mark_line(strokeWidth=2.5, strokeDash=dash).encode(x=x, y=y, color=colour)
+        .transform_filter((alt.datum.kind == "share") & ~alt.datum.point & (alt.datum.segment == segment))
+        for segment, dash in (("Endelige tal", [1, 0]), ("Foreløbige tal", [5, 4]))
+    )
+    points, word = (layer.transform_filter(alt.datum.point)
+                    for layer in _provisional_layers(x, y, colour, tooltip))
+    goal_names = ["Mål", *dict.fromkeys(frame.loc[(frame["kind"] == "target") & (frame["series"] != "Mål"), "series"])]
+    goal = alt.Chart().mark_line(interpolate="step", strokeWidth=1.5, color=TARGET_COLOUR).encode(
+        x=x, y=y,
+        strokeDash=alt.StrokeDash("series:N", title=None,
+                                  scale=alt.Scale(domain=goal_names, range=GOAL_DASHES[:len(goal_names)])),
+        tooltip=[alt.Tooltip("panel:N", title="Gruppe"), alt.Tooltip("year:O", title="År"),
+                 alt.Tooltip("series:N", title="Linje"), alt.Tooltip("label:N", title="Mål")],
+    ).transform_filter(alt.datum.kind == "target")
+    layered = alt.layer(goal, line, dashed, points, word, data=data).properties(width=280, height=190)
+    chart = layered.facet(
+        facet=alt.Facet("panel:N", title=None, sort=panel_order, header=_header()), columns=2,
+    ).properties(title=alt.Title("Andel af ansatte i ordningerne år for år",
+                                 subtitle="Grå linjer: målene, som de gjaldt hvert år. Hule punkter og stiplet "
+                                          "linje: foreløbige tal."))
+    return with_locale(chart)
+
+
+def scheme_trend_frame(shares: pd.DataFrame, config: Config, measure: str = "share") -> pd.DataFrame:
+    """The home municipality's persons or share per scheme and year, schemes in configuration order."""
+    if measure not in MEASURES:
+        raise ValueError(f"Ukendt mål {measure!r}; vælg 'share' eller 'persons'.")
+    home = shares[shares["code"] == config.home]
+    names = {s.id: s.name for s in config.schemes}
+    order = {s.id: i for i, s in enumerate(config.schemes)}
+    frame = home.assign(
+        name=home["scheme"].map(names),
+        header=home["scheme"].map(lambda s: _wrap(names[s])),
+        category_name=home["category"].map(config.categories),
+        value=home[measure],
+        order=home["scheme"].map(order),
+        label=[text.pct(v) if measure == "share" else text.number(v, 1) for v in home[measure]],
+        basis=[BASIS[bool(p)] for p in home["provisional"]],
+    )
+    columns = ["scheme", "name", "header", "category_name", "year", "value", "label", "provisional", "basis", "order"]
+    return frame[columns].sort_values(["order", "year"], ignore_index=True)
+
+
+def scheme_trend_chart(shares: pd.DataFrame, config: Config, measure: str = "share") -> Chart:
+    """One small chart per scheme: its share (or persons) year by year, provisional points hollow."""
+    frame = scheme_trend_frame(shares, config, measure)
+    headers = list(dict.fromkeys(frame["header"]))
+    present = [config.categories[c] for c in config.categories if config.categories[c] in set(frame["category_name"])]
+    colour = alt.Color("category_name:N", scale=colour_scale(config), title="Gruppe",
+                       legend=alt.Legend(values=present))
+    x = alt.X("year:O", axis=alt.Axis(title=None, labelAngle=-90, format="d", labelFontSize=11))
+    y = alt.Y("value:Q", title=None, axis=alt.Axis(format=",.2~r", tickCount=4))
+    tooltip = [alt.Tooltip("name:N", title="Ordning"), alt.Tooltip("year:O", title="År"),
+               alt.Tooltip("label:N", title=MEASURES[measure]), alt.Tooltip("basis:N", title="Tal")]
+    points = _provisional_layers(x, y, colour, tooltip, size=40)[0]
+    chart = alt.layer(
+        alt.Chart().mark_line(strokeWidth=2).encode(x=x, y=y, color=colour), points, data=frame,
+    ).properties(width=165, height=100).facet(
+        facet=alt.Facet("header:N", title=None, sort=headers, header=_header(labelFontSize=12)), columns=3,
+    ).resolve_scale(y="independent").properties(
+        title=alt.Title(f"Hver ordning for sig: {MEASURES[measure].lower()}",
+                        subtitle="Hver figur har sin egen skala. Hule punkter: foreløbige tal."))
+    return with_locale(chart)
+
+
+# ---- Omegnskommuner -----------------------------------------------------------------------------
+
+def neighbour_ranking_frame(shares: pd.DataFrame, config: Config, year: int, group: str) -> pd.DataFrame:
+    """The home municipality and every neighbour with data: their share in the group's compared
+    schemes in `year`, highest first."""
+    schemes = comparison_groups(config)[group]
+    sub = scope_share(shares[shares["year"] == year], schemes)
+    codes = (config.home, *config.neighbours)
+    sub = sub[sub["code"].isin(codes)].sort_values("share", ascending=False, ignore_index=True)
+    return sub.assign(
+        municipality=[config.municipality(int(c)).name for c in sub["code"]],
+        home=sub["code"] == config.home,
+        rank=range(1, len(sub) + 1),
+        role=["Hjemkommune" if c == config.home else "Omegnskommune" for c in sub["code"]],
+        label=[text.pct(v) for v in sub["share"]],
+    )[["municipality", "code", "share", "persons", "headcount", "home", "rank", "role", "label"]]
+
+
+RANKING_WIDTH = 440
+
+
+def neighbour_ranking_chart(shares: pd.DataFrame, neighbours: pd.DataFrame, config: Config, year: int,
+                            group: str) -> Chart:
+    """Every municipality's share in one comparison group, ranked, the home municipality highlighted
+    (colour and bold name) and the neighbours' average as a rule."""
+    frame = neighbour_ranking_frame(shares, config, year, group)
+    avg = neighbours[(neighbours["year"] == year) & (neighbours["group"] == group)]
+    average = float(avg.iloc[0]["average"]) if len(avg) and pd.notna(avg.iloc[0]["average"]) else None
+    method = avg.iloc[0]["method"] if len(avg) else config.neighbour_method
+    category = config.categories[group]
+    order = list(frame["municipality"])
+    y = alt.Y("municipality:N", sort=order, title=None,
+              axis=alt.Axis(labelFontWeight=alt.ExprRef(f"datum.value == '{config.home_name}' ? 'bold' : 'normal'"),
+                            labelFontSize=13))
+    bars = alt.Chart(frame).mark_bar(height=22).encode(
+        x=alt.X("share:Q", title=SHARE_TITLE, axis=alt.Axis(format=",.1~f"), scale=alt.Scale(zero=True, nice=True)),
+        y=y,
+        color=alt.Color("role:N", title=None,
+                        scale=alt.Scale(domain=["Hjemkommune", "Omegnskommune"],
+                                        range=[category_colours(config)[group], NEUTRAL])),
+        tooltip=[alt.Tooltip("municipality:N", title="Kommune"),
+                 alt.Tooltip("share:Q", title="Andel af ansatte (%)", format=",.1f"),
+                 alt.Tooltip("persons:Q", title="Personer (årsgennemsnit)", format=",.1f"),
+                 alt.Tooltip("headcount:Q", title="Ansatte (årsgennemsnit)", format=",.0f")],
+    )
+    # the values as a column right of the plot, where neither bars nor the average line reach
+    values = [alt.Chart(frame).mark_text(align="left", fontSize=13, fontWeight=weight)
+              .encode(x=alt.value(RANKING_WIDTH + 10), y=y, text="label:N").transform_filter(test)
+              for weight, test in (("bold", alt.datum.home), ("normal", ~alt.datum.home))]
+    layers = [bars, *values]
+    if average is not None:
+        rule_frame = pd.DataFrame({"average": [average], "label": [f"Omegnsgennemsnit {text.pct(average)}"],
+                                   "method": [text.method_name(method)]})
+        rule = alt.Chart(rule_frame).mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4], strokeWidth=2).encode(
+            x="average:Q",
+            tooltip=[alt.Tooltip("label:N", title="Omegnskommunerne"), alt.Tooltip("method:N", title="Gennemsnit")])
+        rule_text = alt.Chart(rule_frame).mark_text(align="left", dx=4, dy=-8, fontSize=12, color=TARGET_COLOUR) \
+            .encode(x="average:Q", y=alt.value(0), text="label:N")
+        layers += [rule, rule_text]
+    chart = alt.layer(*layers).properties(
+        width=RANKING_WIDTH, height=alt.Step(30),
+        title=alt.Title(f"{category} {year}: andel af ansatte pr. kommune",
+                        subtitle=f"Stiplet linje: omegnskommunernes {text.method_name(method)}."))
+    return with_locale(chart)
+
+
+AVERAGE = "Omegnskommunerne"
+
+
+def neighbour_trend_frame(neighbours: pd.DataFrame, years: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Home share and neighbour average per comparison group and year, long; `colour` is the category
+    name for the home municipality and "Omegnskommunerne" for the average."""
+    rows = []
+    for year, group, method, home, average in zip(neighbours["year"], neighbours["group"], neighbours["method"],
+                                                  neighbours["home"], neighbours["average"], strict=True):
+        category = config.categories[group]
+        for series, colour, value in ((config.home_name, category, home), (AVERAGE, AVERAGE, average)):
+            if value is not None and pd.notna(value):
+                rows.append((category, int(year), series, colour, float(value), text.pct(value),
+                             text.method_name(method)))
+    frame = pd.DataFrame(rows, columns=["category", "year", "series", "colour", "value", "label", "method"])
+    return _with_provisional(frame, years, config)
+
+
+def neighbour_trend_chart(neighbours: pd.DataFrame, years: pd.DataFrame, config: Config) -> Chart:
+    """The home municipality against the neighbours' average over the years, one panel per group."""
+    frame = neighbour_trend_frame(neighbours, years, config)
+    method = text.method_name(neighbours["method"].iloc[0] if len(neighbours) else config.neighbour_method)
+    colour = alt.Color("colour:N", scale=colour_scale(config, {AVERAGE: NEUTRAL}), legend=None)
+    series = alt.StrokeDash("series:N", title=None,
+                            scale=alt.Scale(domain=[config.home_name, AVERAGE], range=[[1, 0], [6, 4]]))
+    x = alt.X("year:O", axis=_year_axis())
+    tooltip = [alt.Tooltip("series:N", title="Hvem"), alt.Tooltip("category:N", title="Gruppe"),
+               alt.Tooltip("year:O", title="År"), alt.Tooltip("label:N", title="Andel"),
+               alt.Tooltip("method:N", title="Gennemsnit"), alt.Tooltip("basis:N", title="Tal")]
+    y = alt.Y("value:Q", title=SHARE_TITLE, axis=alt.Axis(format=",.0f"))
+    line = alt.Chart().mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, strokeDash=series)
+    points, word = _provisional_layers(x, y, colour, tooltip, size=55)
+    word = word.transform_filter(alt.datum.series == config.home_name)
+    chart = alt.layer(line, points, word, data=frame) \
+        .properties(width=280, height=200).facet(
+            facet=alt.Facet("category:N", title=None, sort=list(config.categories.values()), header=_header()),
+            columns=2,
+        ).properties(title=alt.Title(f"{config.home_name} og omegnskommunernes {method} år for år",
+                                     subtitle="Hule punkter: foreløbige tal."))
+    return with_locale(chart)
+
+
+def neighbour_scheme_table(shares: pd.DataFrame, config: Config, year: int, group: str,
+                           method: str | None = None) -> pd.DataFrame:
+    """Per scheme of a comparison group: the home municipality's share, the neighbours' average and each
+    neighbour's share, in percent (unrounded), with Danish headers; a last row for the group as a whole."""
+    method = method or config.neighbour_method
+    schemes = comparison_groups(config)[group]
+    year_shares = shares[(shares["year"] == year) & shares["scheme"].isin(schemes)]
+    codes = (config.home, *config.neighbours)
+    names = [config.municipality(c).name for c in codes]
+    per_scheme = year_shares.pivot_table(index="scheme", columns="code", values="share", aggfunc="sum")
+    per_scheme = per_scheme.reindex(index=list(schemes), columns=list(codes))
+    total = year_shares.groupby("code")["share"].sum().reindex(list(codes))
+    average_title = f"Omegnsgennemsnit ({text.METHOD_SHORT[method]})"
+    averages = [neighbour_table(year_shares, config, (s,), group, method)["average"] for s in schemes]
+    averages.append(neighbour_table(year_shares, config, schemes, group, method)["average"])
+    table = pd.concat([per_scheme, total.to_frame().T], ignore_index=True)
+    table.columns = names
+    table.insert(0, "Ordning", [*(config.scheme(s).name for s in schemes), f"{config.categories[group]} i alt"])
+    table.insert(2, average_title, [float(a.iloc[0]) if len(a) and pd.notna(a.iloc[0]) else None for a in averages])
+    return table
+
+
+# ---- Praktikpladser --------------------------------------------------------------------------
+
+def placement_frame(placements: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Agreed and realised places per education in `year` (without the total row), with status words."""
+    status = placement_status(placements, year)
+    status = status[status["education"] != "I alt"].copy()
+    status["agreed"] = status["agreed"].astype(float)
+    status["realised"] = status["realised"].astype(float)
+    status["fulfilment"] = status["fulfilment"].astype(float)
+    status["met"] = status["met"].astype(bool)
+    status["status"] = [text.status_word(bool(m)) for m in status["met"]]
+    status["label"] = [
+        f"{text.number(r)} af {text.number(a)}" + ("" if m else f" – mangler {text.number(a - r)}")
+        for a, r, m in zip(status["agreed"], status["realised"], status["met"], strict=True)
+    ]
+    status["fulfilment_text"] = [text.pct(f) for f in status["fulfilment"]]
+    return status.sort_values("agreed", ascending=False, ignore_index=True)
+
+
+def placement_bullets(placements: pd.DataFrame, year: int) -> Chart:
+    """Bullet charts (Stephen Few): a bar for the realised places, a tick for the agreed number."""
+    frame = placement_frame(placements, year)
+    order = list(frame["education"])
+    y = alt.Y("education:N", sort=order, title=None, axis=alt.Axis(labelFontSize=13))
+    tooltip = [alt.Tooltip("education:N", title="Uddannelse"),
+               alt.Tooltip("agreed:Q", title="Aftalt", format=",.0f"),
+               alt.Tooltip("realised:Q", title="Realiseret", format=",.0f"),
+               alt.Tooltip("fulfilment_text:N", title="Opfyldelse"),
+               alt.Tooltip("status:N", title="Status")]
+    scale = alt.Scale(zero=True, nice=True)
+    bar = alt.Chart(frame).mark_bar(height=14).encode(
+        x=alt.X("realised:Q", title="Pladser", scale=scale, axis=alt.Axis(format=",.0f")),
+        y=y,
+        color=alt.Color("status:N", title="Realiserede pladser",
+                        scale=alt.Scale(domain=["Opfyldt", "Ikke opfyldt"], range=["#0072B2", SHORT_COLOUR])),
+        tooltip=tooltip,
+    )
+    tick = alt.Chart(frame).mark_tick(thickness=3, size=26, color="#000000").encode(
+        x=alt.X("agreed:Q", scale=scale), y=y, tooltip=tooltip)
+    label = alt.Chart(frame).transform_calculate(end="max(datum.agreed, datum.realised)").mark_text(
+        align="left", dx=8, fontSize=12).encode(x="end:Q", y=y, text="label:N")
+    chart = alt.layer(bar, tick, label).properties(
+        width=480, height=alt.Step(34),
+        title=alt.Title(f"Praktik- og elevpladser {year}: realiseret mod aftalt",
+                        subtitle="Søjle: realiserede pladser. Sort streg: det aftalte antal."))
+    return with_locale(chart)
+
+
+def placement_years_frame(placements: pd.DataFrame) -> pd.DataFrame:
+    """Per year: agreed and realised places in total, fulfilment and whether every education met its number."""
+    rows = []
+    for year in sorted(int(y) for y in placements["year"].unique()):
+        total = placement_status(placements, year).iloc[-1]
+        rows.append((year, float(total["agreed"]), float(total["realised"]), float(total["fulfilment"]),
+                     bool(total["met"])))
+    frame = pd.DataFrame(rows, columns=["year", "agreed", "realised", "fulfilment", "met"])
+    return frame.assign(status=[text.status_word(m) for m in frame["met"]],
+                        label=[text.pct(f) for f in frame["fulfilment"]])
+
+
+def placement_years_chart(placements: pd.DataFrame, provisional_years: tuple[int, ...] = ()) -> Chart:
+    """Fulfilment in total year by year against 100 %, coloured and labelled by the target's status;
+    years still in progress (`provisional_years`) are labelled "foreløbig"."""
+    frame = placement_years_frame(placements)
+    marked = ", ".join(str(int(y)) for y in provisional_years)
+    x = alt.X("year:O", axis=alt.Axis(
+        title=None, labelAngle=0, format="d",
+        labelExpr=f"indexof([{marked}], datum.value) >= 0 ? [datum.label, '({PROVISIONAL})'] : datum.label"))
+    bars = alt.Chart(frame).mark_bar(size=60).encode(
+        x=x,
+        y=alt.Y("fulfilment:Q", title="Realiseret i procent af aftalt", axis=alt.Axis(format=",.0f"),
+                scale=alt.Scale(zero=True)),
+        color=alt.Color("status:N", title="Målet",
+                        scale=alt.Scale(domain=["Opfyldt", "Ikke opfyldt"], range=["#0072B2", SHORT_COLOUR])),
+        tooltip=[alt.Tooltip("year:O", title="År"), alt.Tooltip("agreed:Q", title="Aftalt", format=",.0f"),
+                 alt.Tooltip("realised:Q", title="Realiseret", format=",.0f"),
+                 alt.Tooltip("label:N", title="Opfyldelse"), alt.Tooltip("status:N", title="Status")],
+    )
+    labels = alt.Chart(frame).mark_text(baseline="top", dy=6, fontSize=12, fontWeight="bold", color="white") \
+        .encode(x=x, y="fulfilment:Q", text="label:N")
+    rule = alt.Chart(pd.DataFrame({"y": [100.0]})).mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4]).encode(y="y:Q")
+    chart = alt.layer(bars, rule, labels).properties(
+        width=alt.Step(80), height=240,
+        title=alt.Title("Opfyldelse af de aftalte pladser i alt, år for år",
+                        subtitle="Stiplet linje: 100 % af de aftalte pladser. Målet er opfyldt, når hver "
+                                 "uddannelse når sit aftalte antal."))
+    return with_locale(chart)
+
+
+# ---- export ------------------------------------------------------------------------------------
+
+PRINT_PPI = 200
+
+
+def to_png(spec: dict, ppi: int = PRINT_PPI) -> bytes:
+    """The chart as a PNG at print quality (the Danish locale travels inside the spec)."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_png(spec, ppi=ppi)
+
+
+def to_svg(spec: dict) -> str:
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(spec)

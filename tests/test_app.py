@@ -1,0 +1,251 @@
+"""Every page of the Streamlit app through AppTest, from the entrypoint, on the sample data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGES = {
+    "overblik": "app_pages/overblik.py",
+    "udvikling": "app_pages/udvikling.py",
+    "omegnskommuner": "app_pages/omegnskommuner.py",
+    "praktikpladser": "app_pages/praktikpladser.py",
+}
+CHARTS = {"overblik": 1, "udvikling": 2, "omegnskommuner": 3, "praktikpladser": 2}
+
+
+def open_page(page: str, meeting: bool = False, year: int | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    if meeting:
+        at.query_params["visning"] = "møde"
+    at.run()
+    if page != "overblik":
+        at.switch_page(PAGES[page]).run()
+    if year is not None:
+        at.selectbox(key="year").select(year).run()
+    assert_clean(at)
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def texts(at: AppTest) -> str:
+    """Everything a person reads on the page, as one string."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    parts += [w.value for w in at.warning] + [t.value for t in at.title] + [s.value for s in at.subheader]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_renders_danish_charts_and_the_frame(page):
+    at = open_page(page)
+    charts = specs(at)
+    assert len(charts) == CHARTS[page]
+    for spec in charts:
+        assert spec["config"]["locale"]["number"]["decimal"] == ","
+        assert spec["config"]["locale"]["number"]["thousands"] == "."
+    assert "Eksempeldata" in at.warning[0].value
+    assert at.expander[-1].label == "Datagrundlag"
+    basis = "\n".join(m.value for m in at.expander[-1].markdown)
+    for name in ("krl_ansatte_og_ordninger.xlsx", "jobindsats_virksomhedspraktik.csv", "egne_lister.xlsx"):
+        assert name in basis
+    assert "februar, maj, august, november" in basis
+    assert "november 2024" in basis  # the last period of the KRL sheet for 2024
+    assert at.toggle(key="meeting_mode").value is False
+    assert at.sidebar.toggle[0].key == "meeting_mode"
+    assert len(at.download_button) >= CHARTS[page] * 2  # PNG and SVG per chart (and .xlsx per table)
+    sentences = [c.value for c in at.caption if c.value.startswith(("I 20", "Den ", "Hver ", "Aabenraa ", "Alle "))]
+    assert len(sentences) >= CHARTS[page]  # a sentence under every chart
+
+
+def test_overblik_defaults_to_the_latest_complete_year_and_marks_provisional_years():
+    at = open_page("overblik")
+    year = at.selectbox(key="year")
+    assert year.value == 2024
+    assert year.format_func(2025) == "2025 (foreløbig)"
+    assert year.format_func(2024) == "2024"
+    assert "Overblik" in at.title[0].value
+
+
+def test_overblik_2019_cards_show_the_strategy_status():
+    at = open_page("overblik", year=2019)
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["Mindst 15 % i en eller flere ordninger"] == "22,0 %"
+    assert cards["Mindst 6 % i beskæftigelsesordninger"] == "10,2 %"
+    assert cards["5 % frivillige i Beredskabet"] == "6,9 %"
+    assert cards["Mindst 5 % elever, IGU, FGU og studerende"] == "4,9 %"
+    assert cards["Beskæftigelse over omegnskommunernes gennemsnit"] == "10,2 %"
+    assert cards["Uddannelse over omegnskommunernes gennemsnit"] == "4,9 %"
+    assert len(cards) == 8
+    shown = texts(at)
+    # status as icon and word, thresholds of that year, gaps, persons needed
+    assert shown.count("**Ikke opfyldt**") == 1 and shown.count("**Opfyldt**") == 7
+    assert ":material/cancel:" in shown and ":material/check_circle:" in shown
+    assert "Mål i 2019: mindst 10 %" in shown  # the overall target was 10 % before 2021
+    assert "Omegnskommunerne: 7,0 %" in shown and "Omegnskommunerne: 4,1 %" in shown
+    assert "−0,1 pp under målet: 7 personer mere i årsgennemsnit" in shown
+    assert "+12,0 pp over målet" in shown
+    deltas = [m.proto.delta for m in at.metric]
+    assert "−0,4 pp siden 2018" in deltas
+    # the year before the strategy, the CSR-mærke, Figure 1 and its sentence
+    assert "2019 ligger før strategiperioden 2021-2024" in shown
+    assert "opfylder kravet til CSR-mærket i 2019: 22,0 %" in shown
+    donut = specs(at)[0]
+    assert donut["title"]["text"] == "Andel af ansatte indenfor de enkelte ordninger i CSR-mærket i 2019"
+    assert ("I 2019 var 22,0 % af de ansatte i Aabenraa Kommune i en af ordningerne: Beskæftigelse 10,2 %, "
+            "Uddannelse 4,9 % og Beredskabet 6,9 %") in shown
+    assert "Alle 12 ordninger har data for 2019." in shown
+
+
+def test_overblik_after_the_strategy_period_and_in_a_provisional_year():
+    at = open_page("overblik", year=2025)
+    shown = texts(at)
+    assert "Strategiperioden 2021-2024 er udløbet; de sidste mål gælder fortsat" in shown
+    assert "Tallene for 2025 er foreløbige: de bygger på 3 af 4 målemåneder." in shown
+    assert "Mål i 2025: mindst 15 %" in shown
+    assert "foreløbige tal" in specs(at)[0]["title"]["subtitle"][0]
+
+
+def test_year_choice_carries_over_to_other_pages():
+    at = open_page("overblik", year=2019)
+    at.switch_page(PAGES["omegnskommuner"]).run()
+    assert at.selectbox(key="year").value == 2019
+    assert "I 2019 var 10,2 %" in texts(at)
+
+
+def test_udvikling_switches_between_share_and_persons():
+    at = open_page("udvikling")
+    trend, schemes = specs(at)
+    assert trend["facet"]["sort"][0] == "Alle ordninger"
+    assert "Den samlede andel gik fra 22,4 % i 2018 til 19,0 % i 2025 (foreløbig)" in texts(at)
+    assert at.radio(key="trend_measure").value == "share"
+    assert "andel af ansatte" in schemes["title"]["text"]
+    at.radio(key="trend_measure").set_value("persons").run()
+    assert_clean(at)
+    schemes = specs(at)[1]
+    assert "personer (årsgennemsnit)" in schemes["title"]["text"]
+    assert "størst i 2024 var Medarbejdere, der frivilligt indgår i Beredskabet med" in texts(at)
+    assert "personer" in at.caption[1].value
+
+
+def test_omegnskommuner_method_switch_changes_the_average_and_says_so():
+    at = open_page("omegnskommuner", year=2019)
+    shown = texts(at)
+    assert at.radio(key="neighbour_method").value == "pooled"
+    assert "mod 7,0 % som omegnskommunernes samlede gennemsnit" in shown
+    assert "mod 4,1 % som omegnskommunernes samlede gennemsnit" in shown
+    assert "det samlede gennemsnit: alle 6 kommuners personer" in shown
+    assert "Alle 6 omegnskommuner har data for 2019." in shown
+    assert "Medarbejdere, der frivilligt indgår i Beredskabet indgår ikke i sammenligningen" in shown
+    assert "(STU)" in shown
+    pooled_table = at.dataframe[0].value
+    assert pooled_table.iloc[-1]["Aabenraa"] == "10,2 %"
+    assert pooled_table.columns[2] == "Omegnsgennemsnit (samlet)"
+    assert pooled_table.iloc[-1].iloc[2] == "7,0 %"
+    ranking = specs(at)[0]
+    assert "samlede gennemsnit" in ranking["title"]["subtitle"]
+
+    at.radio(key="neighbour_method").set_value("mean").run()
+    assert_clean(at)
+    shown = texts(at)
+    assert "mod 7,1 % som omegnskommunernes simple gennemsnit" in shown
+    assert "mod 4,0 % som omegnskommunernes simple gennemsnit" in shown
+    assert "det simple gennemsnit af de 6 kommuners andele" in shown
+    mean_table = at.dataframe[0].value
+    assert mean_table.columns[2] == "Omegnsgennemsnit (simpelt)"
+    assert mean_table.iloc[-1].iloc[2] == "7,1 %"
+    assert "simple gennemsnit" in specs(at)[0]["title"]["subtitle"]
+
+
+def test_praktikpladser_2022_shows_the_shortfall():
+    at = open_page("praktikpladser", year=2022)
+    shown = texts(at)
+    assert ":material/cancel: **Ikke opfyldt**" in shown
+    assert "I 2022 blev 188 af 196 aftalte praktik- og elevpladser besat (95,9 %)" in shown
+    table = at.dataframe[0].value.set_index("Uddannelse")
+    assert list(table.columns) == ["Aftalt", "Realiseret", "Opfyldelse (%)", "Status"]
+    assert table.loc["Social- og sundhedsassistent"].tolist() == ["60", "53", "88,3 %", "Ikke opfyldt"]
+    assert table.loc["I alt"].tolist() == ["196", "188", "95,9 %", "Ikke opfyldt"]
+    bullets = specs(at)[0]
+    assert bullets["title"]["text"] == "Praktik- og elevpladser 2022: realiseret mod aftalt"
+
+
+def test_praktikpladser_year_without_placement_data_says_so():
+    at = open_page("praktikpladser", year=2018)
+    assert "Der er ingen tal for praktik- og elevpladser i 2018." in texts(at)
+    assert len(specs(at)) == 1  # only the years chart
+
+
+@pytest.mark.parametrize("page", ["overblik", "omegnskommuner"])
+def test_meeting_mode_hides_the_controls(page):
+    at = open_page(page, meeting=True)
+    assert at.toggle(key="meeting_mode").value is True
+    assert len(at.download_button) == 0
+    assert len(at.sidebar.children) == 0
+    assert len(specs(at)) == CHARTS[page]
+    # large type and charts for a projector, in the style sheet of the page
+    style = "\n".join(h.proto.body for h in at.get("html"))
+    assert "html { font-size: 21px; }" in style and "zoom: 1.45" in style
+    assert at.query_params["visning"] in ("møde", ["møde"])
+
+
+def test_meeting_mode_toggle_switches_off_again():
+    at = open_page("overblik", meeting=True)
+    at.toggle(key="meeting_mode").set_value(False).run()
+    assert_clean(at)
+    assert len(at.download_button) > 0
+    assert "visning" not in at.query_params
+    assert "zoom" not in "\n".join(h.proto.body for h in at.get("html"))
+
+
+def test_every_widget_has_a_stable_key():
+    for page in PAGES:
+        at = open_page(page)
+        for kind in ("selectbox", "radio", "toggle", "download_button"):
+            for widget in getattr(at, kind):
+                assert widget.key, f"{kind} '{widget.label}' on {page} has no key"
+
+
+def test_a_broken_file_is_a_danish_error_not_a_traceback(tmp_path, monkeypatch):
+    import ui.data
+
+    (tmp_path / "krl_ansatte.xlsx").write_bytes(b"this is not a workbook")
+    monkeypatch.setattr(ui.data, "SAMPLE_DIR", tmp_path)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert message.startswith("Tallene kan ikke vises, fordi filerne har fejl")
+    assert "krl_ansatte.xlsx" in message
+    assert "Traceback" not in message
+
+
+def test_table_download_is_an_xlsx_with_danish_headers_and_numbers(sample_figures, config):
+    from io import BytesIO
+
+    import openpyxl
+
+    from csr import charts
+    from ui.downloads import xlsx_bytes
+
+    table = charts.neighbour_scheme_table(sample_figures.shares, config, 2019, "beskaeftigelse")
+    formats = {c: "0.00" for c in table.columns[1:]}
+    sheet = openpyxl.load_workbook(BytesIO(xlsx_bytes(table, "omegn_beskaeftigelse_2019", formats))).active
+    assert [c.value for c in sheet[1]] == list(table.columns)
+    assert sheet.title == "omegn_beskaeftigelse_2019"
+    total = sheet.cell(row=len(table) + 1, column=2)
+    assert total.value == pytest.approx(10.19, abs=0.01)  # a number, not the text "10,2 %"
+    assert total.number_format == "0.00"
+    assert sheet.cell(row=len(table) + 1, column=1).value == "Beskæftigelse i alt"

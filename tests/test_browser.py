@@ -1,0 +1,201 @@
+"""What only a browser shows: pages by their URLs, rendered charts, meeting mode, a PNG download.
+
+Drives Debian's Chromium (/usr/bin/chromium) with Playwright against `streamlit run app.py`
+started here. Screenshots of every page go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import socket
+import struct
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+PAGES = {"": ("Overblik", 1), "udvikling": ("Udvikling", 2), "omegnskommuner": ("Omegnskommuner", 3),
+         "praktikpladser": ("Praktikpladser", 2)}
+CHART = '[data-testid="stVegaLiteChart"]'
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at /usr/bin/chromium "
+                       "(apt-get install chromium); CI installs it"),
+]
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+# ---- the server and the browser ------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(log_name: str) -> Iterator[str]:
+    """`streamlit run app.py` on a free port until the block ends; stopped by its PID."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    with open(ARTIFACTS / log_name, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                        if response.read() == b"ok":
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"streamlit did not start; see {ARTIFACTS / log_name}")
+                time.sleep(0.25)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with serve("streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 4000}, accept_downloads=True, locale="da-DK")
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    yield page
+    context.close()
+
+
+def wait_for_charts(page, count: int) -> None:
+    """Every chart of the page drawn (an svg or canvas inside each chart element)."""
+    page.wait_for_function(
+        """(n) => {
+            const charts = document.querySelectorAll('[data-testid="stVegaLiteChart"]');
+            return charts.length === n && [...charts].every(c => c.querySelector('svg, canvas'));
+        }""", arg=count, timeout=90_000)
+    page.wait_for_timeout(500)  # let the last chart finish its layout before the screenshot
+
+
+def assert_no_error(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    assert "Page not found" not in page.content()
+
+
+# ---- tests -----------------------------------------------------------------------------------
+
+def test_a_bookmarked_deep_link_as_first_request_shows_the_app(browser):
+    """The first request after start is /omegnskommuner: the app's own navigation, not "Page not found"."""
+    with serve("streamlit-deeplink.log") as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 2000})
+        page = context.new_page()
+        page.goto(f"{url}/omegnskommuner")
+        wait_for_charts(page, PAGES["omegnskommuner"][1])
+        assert_no_error(page)
+        assert page.locator("h1").first.inner_text() == "Omegnskommuner"
+        links = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+        assert [link.split()[-1] for link in links] == ["Overblik", "Udvikling", "Omegnskommuner", "Praktikpladser"]
+        assert page.url.endswith("/omegnskommuner")
+        context.close()
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_loads_by_its_url_with_its_charts(server, page, path):
+    title, charts = PAGES[path]
+    page.goto(f"{server}/{path}")
+    wait_for_charts(page, charts)
+    assert_no_error(page)
+    assert page.locator("h1").first.inner_text() == title
+    assert "Eksempeldata" in page.locator(".st-key-eksempeldata").inner_text()
+    for chart in page.locator(CHART).all():
+        box = chart.bounding_box()
+        assert box and box["width"] > 200 and box["height"] > 150, "a chart is drawn at a readable size"
+    assert page.locator(".st-key-datagrundlag").count() == 1
+    page.locator('[data-testid="stMainBlockContainer"]').screenshot(path=ARTIFACTS / f"{title.lower()}.png")
+
+
+def test_charts_show_danish_numbers(server, page):
+    page.goto(f"{server}/omegnskommuner")
+    wait_for_charts(page, 3)
+    labels = [t.strip() for t in page.locator(".st-key-chart_omegn_beskaeftigelse svg text").all_text_contents()]
+    assert any(re.fullmatch(r"Omegnsgennemsnit \d+,\d %", t) for t in labels), labels
+    assert any(re.fullmatch(r"\d+,\d %", t) for t in labels), labels
+    page.goto(f"{server}/udvikling")
+    wait_for_charts(page, 2)
+    ticks = [t.strip() for t in page.locator(".st-key-chart_ordninger svg text").all_text_contents()]
+    assert "0,5" in ticks and "1,5" in ticks, ticks  # axis format ",.2~r" rendered with the Danish locale
+    assert not [t for t in ticks if re.fullmatch(r"\d+\.\d+", t)], "no decimal point anywhere"
+
+
+def test_meeting_mode_hides_the_controls(server, page):
+    page.set_viewport_size({"width": 1920, "height": 3000})
+    page.goto(f"{server}/?visning=m%C3%B8de")
+    wait_for_charts(page, 1)
+    assert_no_error(page)
+    assert page.locator('[data-testid="stDownloadButton"]').count() == 0
+    assert page.locator('[data-testid="stSidebar"]').count() == 0
+    assert page.locator('[data-testid="stToolbar"]').is_hidden()  # no page menu either
+    assert page.locator(".st-key-meeting_mode").count() == 1  # the way back out
+    font_size = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    assert font_size >= 20
+    main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
+    assert main["width"] > 1500  # wide layout
+    page.locator('[data-testid="stMainBlockContainer"]').screenshot(path=ARTIFACTS / "overblik-moede.png")
+    # and the normal page has them
+    page.goto(f"{server}/")
+    wait_for_charts(page, 1)
+    assert page.locator('[data-testid="stDownloadButton"]').count() >= 2
+    assert page.locator('[data-testid="stSidebar"]').count() == 1
+
+
+def test_png_download_arrives_at_print_quality(server, page):
+    page.goto(f"{server}/")
+    wait_for_charts(page, 1)
+    button = page.locator('[class*="st-key-png_figur1"] button').first
+    with page.expect_download(timeout=90_000) as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename.startswith("figur1_") and download.suggested_filename.endswith(".png")
+    png = Path(download.path()).read_bytes()
+    (ARTIFACTS / download.suggested_filename).write_bytes(png)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    assert width >= 520 * 200 / 72 and height > 1000  # the 520 px wide donut at 200 ppi
+    phys = png.index(b"pHYs")
+    ppm_x, _, unit = struct.unpack(">IIB", png[phys + 4:phys + 13])
+    assert unit == 1 and ppm_x * 0.0254 >= 199.5

@@ -1,0 +1,126 @@
+"""What the pages share: the year selector, the target cards, a chart with its sentence and
+downloads, and a table with its download."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from types import CodeType
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+
+from csr import charts, text
+from csr.config import Config
+from csr.shares import Figures
+from ui import downloads
+from ui.data import Dataset
+
+YEAR_KEY = "year"
+
+
+def _year_options(figures: Figures, config: Config) -> tuple[list[int], set[int], int | None]:
+    home = figures.years[figures.years["code"] == config.home]
+    provisional = {int(y) for y in home.loc[home["provisional"], "year"]}
+    return figures.home_years(config), provisional, figures.latest_complete_year(config)
+
+
+def year_select(dataset: Dataset, config: Config, label: str = "År") -> int:
+    """The year selector shared by the pages (key `year`); default the latest complete year,
+    provisional years selectable and marked "foreløbig"."""
+    years, provisional, latest = memo("years", dataset.key, (), lambda: _year_options(dataset.figures, config))
+    # Re-assigning the value carries the choice over to the selector on another page.
+    current = st.session_state.get(YEAR_KEY)
+    st.session_state[YEAR_KEY] = current if current in years else latest
+    return st.selectbox(label, years, key=YEAR_KEY, format_func=lambda y: text.year_label(y, y in provisional),
+                        width=220)
+
+
+def _fingerprint(code: CodeType) -> str:
+    """What a builder's code does (not where it lives in memory), so an edited page never gets a
+    value that the old code cached."""
+    parts = [code.co_code, code.co_names]
+    parts += [_fingerprint(c) if isinstance(c, CodeType) else repr(c) for c in code.co_consts]
+    return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _memo(name: str, data_key: str, params: tuple, code: str, _build: Callable[[], Any]) -> Any:
+    return _build()
+
+
+def memo(name: str, data_key: str, params: tuple, build: Callable[[], Any]) -> Any:
+    """Anything a page derives from the figures, cached per dataset (`data_key`) and parameters."""
+    return _memo(name, data_key, params, _fingerprint(build.__code__), _build=build)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _spec(name: str, data_key: str, params: tuple, code: str, _build: Callable[[], charts.Chart]) -> dict:
+    """The chart's Vega-Lite spec with its data already as Arrow bytes (what Streamlit sends), so a
+    rerun neither validates the chart again nor converts its data."""
+    spec = _build().to_dict()
+    datasets = spec.get("datasets", {})
+    spec["datasets"] = {data_name: convert_anything_to_arrow_bytes(pd.DataFrame(values))
+                        for data_name, values in datasets.items()}
+    return spec
+
+
+def chart(name: str, dataset: Dataset, params: tuple, build: Callable[[], charts.Chart], caption: str,
+          meeting: bool) -> None:
+    """One chart, the sentence under it saying what it shows, and its PNG and SVG downloads."""
+    spec = _spec(name, dataset.key, params, _fingerprint(build.__code__), _build=build)
+    with st.container(key=f"chart_{name}"):
+        st.vega_lite_chart(spec, width="content", theme=None, alt=caption)  # as in the PNG
+        st.caption(caption)
+        if not meeting:
+            downloads.chart_buttons(f"{name}{''.join(f'_{p}' for p in params)}", build)
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def _shown(name: str, data_key: str, _frame: pd.DataFrame,
+           _formats: Mapping[str, Callable[[object], str]]) -> pd.DataFrame:
+    shown = _frame.copy()
+    for column, fmt in _formats.items():
+        shown[column] = [fmt(v) for v in _frame[column]]
+    return shown
+
+
+def table(name: str, dataset: Dataset, frame: pd.DataFrame, formats: Mapping[str, Callable[[object], str]],
+          meeting: bool, number_formats: dict[str, str] | None = None) -> None:
+    """A table shown with Danish numbers (the .xlsx keeps them as numbers), and its download.
+    `name` must identify the table within the dataset (include the year)."""
+    shown = _shown(name, dataset.key, frame, formats)
+    with st.container(key=f"table_{name}"):
+        columns = {c: st.column_config.Column(alignment="right") for c in formats}
+        first = frame.columns[0]
+        if first not in formats:  # the row labels stay in view when the table scrolls sideways
+            columns[first] = st.column_config.Column(pinned=True, width="medium")
+        st.dataframe(shown, hide_index=True, width="stretch", column_config=columns)
+        if not meeting:
+            downloads.table_button(name, frame, number_formats)
+
+
+STATUS_MARKDOWN = {True: ":green[:material/check_circle: **{word}**]", False: ":red[:material/cancel: **{word}**]",
+                   None: ":gray[:material/remove: **{word}**]"}
+DELTA_COLOURS = {"up": "green", "down": "red", "off": "gray"}
+
+
+def status_markdown(met: bool | None) -> str:
+    """Status as icon and word (and colour, never colour alone); the icon font ships with Streamlit."""
+    return STATUS_MARKDOWN[None if met is None else bool(met)].format(word=text.status_word(met))
+
+
+def target_cards(cards: list[dict], meeting: bool) -> None:
+    """One bordered card per target (texts from `csr.text.target_cards`)."""
+    per_row = 4 if meeting else 2
+    for start in range(0, len(cards), per_row):
+        for column, card in zip(st.columns(per_row), cards[start:start + per_row], strict=False):
+            with column, st.container(border=True, key=f"card_{card['id']}"):
+                st.markdown(f"**{card['name']}**")
+                st.metric(card["name"], card["value"], delta=card["change"] or "første år i data",
+                          label_visibility="collapsed",
+                          delta_color=DELTA_COLOURS[card["direction"]], delta_arrow=card["direction"])
+                st.markdown(f"{status_markdown(card['met'])} · {card['threshold']}")
+                st.caption(" ".join(filter(None, (card["gap"], card["notes"]))))
