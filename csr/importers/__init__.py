@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gc
 import io
 from collections.abc import Iterable
+from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from csr.config import HEADCOUNT, Config, default_config
-from csr.importers.cells import format_period
+from csr.importers.cells import DANISH_MONTHS, format_period
 from csr.importers.safety import LIMITS, Limits, check_upload, run_isolated
-from csr.importers.sheets import parse_sheet
+from csr.importers.sheets import parse_sheet, show
 from csr.model import (
     CANONICAL_COLUMNS,
     ERROR,
@@ -47,19 +50,33 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def _delimiter(text: str) -> str:
+    """The delimiter that splits most lines into the same number of fields (title lines aside).
+
+    Counting characters alone fails on Danish files: decimal commas can outnumber the semicolons.
+    """
+    lines = [ln for ln in text[:50000].splitlines()[:200] if ln.strip()]
+    best, best_score = ";", (0, 0)
+    for delimiter in (";", "\t", ","):
+        counts = [n for n in (len(row) - 1 for row in csv.reader(lines, delimiter=delimiter)) if n]
+        if not counts:
+            continue
+        fields = max(set(counts), key=counts.count)
+        score = (counts.count(fields), fields)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
 def _csv_rows(data: bytes) -> list[list]:
     text = _decode(data)
-    sample = text[:20000]
-    lines = [ln for ln in sample.splitlines() if ln.strip()]
-    counts = {d: sum(ln.count(d) for ln in lines) for d in (";", "\t", ",")}
-    delimiter = max(counts, key=counts.get) if any(counts.values()) else ";"
-    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
 
 
 def read_cells(name: str, data: bytes, kind: str) -> list[tuple[str, list[list], int, int]]:
-    """Every sheet as (sheet name, rows of cells, row offset, column offset)."""
+    """Every sheet as (sheet name, rows of cells, row offset, column offset); a CSV file is one sheet named ""."""
     if kind == "csv":
-        return [(Path(name).stem, _csv_rows(data), 0, 0)]
+        return [("", _csv_rows(data), 0, 0)]
     from python_calamine import CalamineWorkbook
 
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -74,8 +91,29 @@ def read_cells(name: str, data: bytes, kind: str) -> list[tuple[str, list[list],
 
 # ---- one file --------------------------------------------------------------------------------
 
+@contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector while millions of cells become Python objects.
+
+    The cells hold no reference cycles, yet every few thousand new lists the collector would walk all
+    the rows read so far; pausing it saves a tenth or more of a large import.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def parse_upload(name: str, data: bytes, kind: str, config: Config) -> ImportResult:
     """Parse one checked file in this process (see `import_uploads` for the guarded path)."""
+    with _gc_paused():
+        return _parse_upload(name, data, kind, config)
+
+
+def _parse_upload(name: str, data: bytes, kind: str, config: Config) -> ImportResult:
     try:
         sheets = read_cells(name, data, kind)
     except Exception as exc:  # calamine raises its own errors for broken content
@@ -95,10 +133,16 @@ def parse_upload(name: str, data: bytes, kind: str, config: Config) -> ImportRes
             result.sheets.append(_summary(name, sheet_name, parsed.shape, frame, len(parsed.placements)))
     if frames:
         result.data = _canonical(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0])
+        result.findings.extend(outside_comparison_warning(result.data, config, name))
     if not result.sheets:
+        where = "filen har ingen" if kind == "csv" else "intet ark har en"
         result.findings.append(Finding(
-            ERROR, f"Ingen brugbar tabel i {name}: intet ark har en overskriftsrække med fx Kommune, "
-            "Måned, Ordning og Antal eller måneder hen over kolonnerne.", name))
+            ERROR, f"Ingen brugbar tabel: {where} overskriftsrække med fx Kommune, Måned, Ordning og Antal "
+            "eller måneder hen over kolonnerne. Er det den rigtige fil?", name))
+    elif result.data.empty and result.placements.empty and not result.errors:
+        result.findings.append(Finding(
+            ERROR, "Ingen tal at importere: tabellerne i filen er genkendt, men ingen række har et tal for en "
+            "kommune. Udfyld tabellen, eller vælg den rigtige fil.", name))
     return result
 
 
@@ -124,12 +168,14 @@ def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
 def _summary(file: str, sheet: str, shape: str, frame: pd.DataFrame, placements: int) -> SheetSummary:
     if frame.empty:
         return SheetSummary(file, sheet, shape, placements)
-    periods = frame[["year", "period", "index"]].drop_duplicates().sort_values(["year", "index"])
-    first, last = periods.iloc[0], periods.iloc[-1]
+    kinds = pd.factorize(frame["period"])
+    key = frame["year"].to_numpy(np.int64) * 64 + frame["index"].to_numpy(np.int64) * 4 + kinds[0]
+    first, last = key.argmin(), key.argmax()
+    first, last = frame.iloc[first], frame.iloc[last]
     return SheetSummary(
         file=file, sheet=sheet, shape=shape, rows=len(frame) + placements,
-        municipalities=tuple(sorted(frame["municipality"].unique())),
-        schemes=tuple(sorted(frame["scheme"].unique())),
+        municipalities=tuple(sorted(pd.unique(frame["municipality"]))),
+        schemes=tuple(sorted(pd.unique(frame["scheme"]))),
         first_period=format_period(int(first["year"]), first["period"], int(first["index"])),
         last_period=format_period(int(last["year"]), last["period"], int(last["index"])),
     )
@@ -162,7 +208,7 @@ def import_uploads(uploads: Iterable[tuple[str, bytes]], config: Config | None =
                                  else pd.concat([merged.placements, result.placements], ignore_index=True))
     if frames:
         merged.data = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    merged.data = _check_duplicates(merged.data, merged.findings)
+    merged.data = _check_duplicates(merged.data, merged.findings, config)
     merged.placements = _check_placement_duplicates(merged.placements, merged.findings)
     merged.findings.extend(missing_month_warnings(merged.data, config))
     if merged.errors:
@@ -193,11 +239,12 @@ def _with_file(finding: Finding, name: str) -> Finding:
 KEY = ["code", "year", "period", "index", "scheme"]
 
 
-def _check_duplicates(data: pd.DataFrame, findings: list[Finding]) -> pd.DataFrame:
+def _check_duplicates(data: pd.DataFrame, findings: list[Finding], config: Config) -> pd.DataFrame:
     """The same key twice: an error when the values differ, silently one row when they agree."""
     if data.empty:
         return data
-    dup = data.duplicated(KEY, keep=False)
+    keys = _key(data, index=True)
+    dup = keys.duplicated(keep=False).to_numpy()
     if not dup.any():
         return data
     rows = data[dup]
@@ -205,19 +252,31 @@ def _check_duplicates(data: pd.DataFrame, findings: list[Finding]) -> pd.DataFra
     conflicts = spread[spread > 1]
     for n, key in enumerate(conflicts.index):
         if n >= MAX_MERGE_FINDINGS:
-            findings.append(Finding(ERROR, f"{len(conflicts) - n} flere tal er angivet to gange med "
-                                    "forskellige værdier."))
+            findings.append(Finding(ERROR, f"Samme tal angivet to gange med forskellige værdier: "
+                                    f"{len(conflicts) - n} tilfælde mere ud over de {n} ovenfor."))
             break
         same = rows[(rows[KEY] == pd.Series(key, index=KEY)).all(axis=1)]
-        a, b = same.iloc[0], same.iloc[1]
+        a = same.iloc[0]
+        b = same[same["value"] != a["value"]].iloc[0]
+        there = f"fil {b['file']}" + (f", ark '{b['sheet']}'" if b["sheet"] else "") + f", række {b['row']}"
         findings.append(Finding(
             ERROR,
             f"Samme tal angivet to gange med forskellige værdier: {a['municipality']}, "
-            f"{format_period(int(a['year']), a['period'], int(a['index']))}, {_scheme_label(a['scheme'])} er "
-            f"{_num(a['value'])} her og {_num(b['value'])} i fil {b['file']}, ark '{b['sheet']}', række "
-            f"{b['row']}. Ret den forkerte.",
-            a["file"], a["sheet"], int(a["row"]), a["column"], _num(a["value"])))
-    return data.drop_duplicates(KEY, keep="first").reset_index(drop=True)
+            f"{format_period(int(a['year']), a['period'], int(a['index']))}, {_scheme_label(a['scheme'], config)} "
+            f"er {show(a['value'])} her, men {show(b['value'])} i {there}. Ret det forkerte tal, eller fjern "
+            "den ene fil.",
+            a["file"], a["sheet"], int(a["row"]), a["column"], show(a["value"])))
+    return data[~keys.duplicated(keep="first").to_numpy()].reset_index(drop=True)
+
+
+def _key(data: pd.DataFrame, index: bool) -> pd.Series:
+    """One int64 per (code, year, scheme), and per period too when `index`: a fast key to group on."""
+    scheme = pd.factorize(data["scheme"])[0].astype(np.int64)
+    key = (data["code"].to_numpy(np.int64) * 4096 + data["year"].to_numpy(np.int64)) * 1024 + scheme
+    if index:
+        kind = pd.factorize(data["period"])[0].astype(np.int64)
+        key = (key * 4 + kind) * 16 + data["index"].to_numpy(np.int64)
+    return pd.Series(key, index=data.index)
 
 
 def _check_placement_duplicates(placements: pd.DataFrame, findings: list[Finding]) -> pd.DataFrame:
@@ -228,60 +287,105 @@ def _check_placement_duplicates(placements: pd.DataFrame, findings: list[Finding
     for (year, education), group in placements[dup].groupby(key):
         if len(group[["agreed", "realised"]].drop_duplicates()) > 1:
             a, b = group.iloc[0], group.iloc[1]
+            there = f"fil {b['file']}" + (f", ark '{b['sheet']}'" if b["sheet"] else "") + f", række {b['row']}"
             findings.append(Finding(
-                ERROR, f"Praktikpladser for {education} {year} er angivet to gange med forskellige tal "
-                f"(også i fil {b['file']}, række {b['row']}).", a["file"], a["sheet"], int(a["row"])))
+                ERROR, f"Praktikpladser for {education} {year} er angivet to gange med forskellige tal (også i "
+                f"{there}). Ret det forkerte tal, eller fjern den ene række.", a["file"], a["sheet"], int(a["row"]),
+                "", education))
     return placements.drop_duplicates(key, keep="first").reset_index(drop=True)
 
 
-def _scheme_label(scheme: str) -> str:
-    return "ansatte" if scheme == HEADCOUNT else scheme
+def _scheme_label(scheme: str, config: Config) -> str:
+    if scheme == HEADCOUNT:
+        return config.headcount_name.lower()
+    try:
+        return config.scheme(scheme).name
+    except KeyError:
+        return scheme
 
 
-def _num(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
+
+
+def outside_comparison_warning(data: pd.DataFrame, config: Config, file: str) -> list[Finding]:
+    """One warning for the municipalities that are neither the home nor a neighbour (kept, not compared)."""
+    if data.empty:
+        return []
+    inside = [config.home, *config.neighbours]
+    mask = ~data["code"].isin(inside).to_numpy()
+    if not mask.any():
+        return []
+    outside = data.loc[mask, ["code", "municipality", "sheet", "row"]]
+    first = outside.drop_duplicates("code")
+    names = list(first["municipality"])
+    a = first.iloc[0]
+    if len(names) == 1:
+        what = f"Kommune uden for sammenligningen: {names[0]} er"
+    elif len(names) <= 4:
+        what = f"Kommuner uden for sammenligningen: {', '.join(names[:-1])} og {names[-1]} er"
+    else:
+        what = f"Kommuner uden for sammenligningen: {', '.join(names[:3])} og {len(names) - 3} andre er"
+    return [Finding(
+        WARNING, f"{what} hverken {config.home_name} eller en omegnskommune; tallene gemmes, men indgår ikke i "
+        "nogen sammenligning.", file, a["sheet"], int(a["row"]), "", names[0])]
 
 
 def missing_month_warnings(data: pd.DataFrame, config: Config) -> list[Finding]:
     """A warning per municipality and year whose measurement months are incomplete."""
     if data.empty:
         return []
-    measured = {s.id for s in config.schemes if s.averaging == "measurement_months"} | {HEADCOUNT}
-    months = set(config.measurement_months)
-    sub = data[data["scheme"].isin(measured) & (data["period"] == "M") & data["index"].isin(months)]
-    yearly = data[data["scheme"].isin(measured) & (data["period"] != "M")]
-    covered = set(zip(yearly["code"], yearly["year"], yearly["scheme"]))
-    present = sub.groupby(["code", "year", "scheme"], observed=True)["index"].agg(lambda s: frozenset(s))
-    out: list[Finding] = []
-    by_year: dict[tuple[int, int], dict[frozenset, list[str]]] = {}
-    for (code, year, scheme), got in present.items():
-        if (code, year, scheme) in covered:
-            continue
-        missing = frozenset(months - set(got))
-        if missing:
-            by_year.setdefault((code, year), {}).setdefault(missing, []).append(scheme)
+    measured = [s.id for s in config.schemes if s.averaging == "measurement_months"] + [HEADCOUNT]
+    months = sorted(set(config.measurement_months))
+    full = sum(1 << m for m in months)
+    rows = data.loc[data["scheme"].isin(measured).to_numpy(), ["code", "year", "period", "index", "scheme"]]
+    period = rows["period"].to_numpy(object)
+    index = rows["index"].to_numpy(np.int64)
+    group = _key(rows, index=False)
+    # A quarterly value stands for the measurement month inside the quarter; a yearly one for the year.
+    quarter_month = np.zeros(5, np.int64)
+    for m in months:
+        quarter_month[(m - 1) // 3 + 1] = m
+    month = np.where(period == "M", index, np.where(period == "Q", quarter_month[np.clip(index, 0, 4)], 0))
+    bit = np.where(month > 0, np.left_shift(1, month), 0) & full
+    pairs = pd.Series(group.to_numpy() * 8192 + bit).drop_duplicates()  # each month once per group
+    bits = pd.Series((pairs % 8192).to_numpy()).groupby((pairs // 8192).to_numpy()).sum()
+    covered = group[period == "Y"].unique()
+    incomplete = bits[(bits != full).to_numpy() & ~bits.index.isin(covered)]
+    if incomplete.empty:
+        return []
+    first = ~group.duplicated().to_numpy()
+    labels = rows.loc[first, ["code", "year", "scheme"]].set_index(group[first]).loc[incomplete.index]
+    by_year: dict[tuple[int, int], dict[tuple[int, ...], list[str]]] = {}
+    for code, year, scheme, got in zip(labels["code"].tolist(), labels["year"].tolist(), labels["scheme"].tolist(),
+                                       incomplete.tolist(), strict=True):
+        missing = tuple(m for m in months if not int(got) & (1 << m))
+        by_year.setdefault((int(code), int(year)), {}).setdefault(missing, []).append(scheme)
     names = {m.code: m.name for m in config.municipalities}
-    from csr.importers.cells import DANISH_MONTHS
-
+    out: list[Finding] = []
     for n, ((code, year), groups) in enumerate(sorted(by_year.items())):
         if n >= MAX_MERGE_FINDINGS:
             out.append(Finding(WARNING, f"Målemåneder mangler også for {len(by_year) - n} andre kommune-år."))
             break
         for missing, schemes in groups.items():
-            month_text = ", ".join(DANISH_MONTHS[m - 1] for m in sorted(missing))
-            what = _describe_schemes(schemes)
+            month_text = _and_list([DANISH_MONTHS[m - 1] for m in missing])
             out.append(Finding(
                 WARNING, f"Målemåned mangler: {names.get(code, code)} {year} mangler {month_text} for "
-                f"{what}; året beregnes af de måneder, der er, og vises som foreløbigt."))
+                f"{_describe_schemes(schemes, config)}; året beregnes af de måneder, der er, og vises som foreløbigt."))
     return out
 
 
-def _describe_schemes(schemes: list[str]) -> str:
-    n = len([s for s in schemes if s != HEADCOUNT])
+def _and_list(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1]
+
+
+def _describe_schemes(schemes: list[str], config: Config) -> str:
+    """"ansatte og Fleksjob", or "ansatte og 5 ordninger" when there are many."""
+    names = [_scheme_label(s, config) for s in config.scheme_ids if s in schemes]
     parts = ["ansatte"] if HEADCOUNT in schemes else []
-    if n:
-        parts.append("1 ordning" if n == 1 else f"{n} ordninger")
-    return " og ".join(parts)
+    if len(names) <= 3:
+        parts += names
+    else:
+        parts.append(f"{len(names)} ordninger")
+    return _and_list(parts)
 
 
 __all__ = [
