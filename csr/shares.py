@@ -35,50 +35,57 @@ def annual_figures(data: pd.DataFrame, config: Config) -> pd.DataFrame:
     """
     if data.empty:
         return pd.DataFrame({c: [] for c in ANNUAL_COLUMNS})
-    cols = ["code", "municipality", "year", "scheme", "period", "index", "value"]
-    frame = data[cols]
-    measured = [s.id for s in config.schemes if s.averaging == "measurement_months"] + [HEADCOUNT]
-    is_measured = frame["scheme"].isin(measured)
+    # Work on integers: the scheme as a factor code, the period kind as 0 (M), 1 (Q), 2 (Y).
+    scheme_code, scheme_names = pd.factorize(data["scheme"])
+    kind = np.select([(data["period"] == "M").to_numpy(bool), (data["period"] == "Q").to_numpy(bool)], [0, 1], 2)
+    frame = pd.DataFrame({
+        "code": data["code"].to_numpy(), "year": data["year"].to_numpy(), "scheme": scheme_code,
+        "kind": kind, "index": data["index"].to_numpy(), "value": data["value"].to_numpy(),
+    })
+    measured_ids = {s.id for s in config.schemes if s.averaging == "measurement_months"} | {HEADCOUNT}
+    measured_codes = [i for i, name in enumerate(scheme_names) if name in measured_ids]
+    is_measured = frame["scheme"].isin(measured_codes).to_numpy()
+    key = ["code", "year", "scheme"]
     parts = []
 
     m = frame[is_measured]
     if not m.empty:
         months = config.measurement_months
         qmap = quarter_month(months)
-        monthly = m[(m["period"] == "M") & m["index"].isin(months)]
-        quarterly = m[m["period"] == "Q"].assign(index=lambda d: d["index"].map(qmap))
-        quarterly = quarterly[quarterly["index"].notna()].assign(period="M")
-        both = pd.concat([monthly, quarterly], ignore_index=True) if len(quarterly) else monthly
-        both = both.drop_duplicates(["code", "year", "scheme", "index"], keep="first")
-        agg = both.groupby(["code", "municipality", "year", "scheme"], observed=True, sort=False)["value"].agg(
-            value="mean", present="count").reset_index()
+        monthly = m[(m["kind"] == 0) & m["index"].isin(months)]
+        quarterly = m[m["kind"] == 1]
+        if len(quarterly):
+            quarterly = quarterly.assign(index=quarterly["index"].map(qmap), kind=0)
+            quarterly = quarterly[quarterly["index"].notna()]
+            monthly = pd.concat([monthly, quarterly], ignore_index=True)
+            monthly = monthly.drop_duplicates([*key, "index"], keep="first")
+        agg = monthly.groupby(key, sort=False)["value"].agg(value="mean", present="count").reset_index()
         agg["expected"] = len(months)
         agg["basis"] = "målemåneder"
-        parts.append((agg, m[m["period"] == "Y"]))
+        parts.append((agg, m[m["kind"] == 2]))
 
     w = frame[~is_measured]
     if not w.empty:
-        monthly = w[w["period"] == "M"]
-        quarterly = w[w["period"] == "Q"]
-        g = ["code", "municipality", "year", "scheme"]
-        am = monthly.groupby(g, observed=True, sort=False)["value"].agg(value="mean", present="count").reset_index()
+        am = w[w["kind"] == 0].groupby(key, sort=False)["value"].agg(value="mean", present="count").reset_index()
         am["expected"], am["basis"] = 12, "måneder"
-        aq = quarterly.groupby(g, observed=True, sort=False)["value"].agg(value="mean", present="count").reset_index()
+        aq = w[w["kind"] == 1].groupby(key, sort=False)["value"].agg(value="mean", present="count").reset_index()
         aq["expected"], aq["basis"] = 4, "kvartaler"
-        agg = pd.concat([am, aq], ignore_index=True).drop_duplicates(g, keep="first")
-        parts.append((agg, w[w["period"] == "Y"]))
+        agg = pd.concat([am, aq], ignore_index=True).drop_duplicates(key, keep="first")
+        parts.append((agg, w[w["kind"] == 2]))
 
     out = []
     for agg, yearly in parts:
         if len(yearly):
-            y = yearly.drop_duplicates(["code", "year", "scheme"])[["code", "municipality", "year", "scheme", "value"]]
-            y = y.assign(present=1, expected=1, basis="år")
-            agg = pd.concat([y, agg], ignore_index=True).drop_duplicates(["code", "year", "scheme"], keep="first")
+            y = yearly.drop_duplicates(key)[[*key, "value"]].assign(present=1, expected=1, basis="år")
+            agg = pd.concat([y, agg], ignore_index=True).drop_duplicates(key, keep="first")
         out.append(agg)
     result = pd.concat(out, ignore_index=True) if len(out) > 1 else out[0]
     result["provisional"] = result["present"] < result["expected"]
     result["year"] = result["year"].astype(int)
     result["code"] = result["code"].astype(int)
+    result["scheme"] = pd.array(np.asarray(scheme_names, dtype=object)[result["scheme"].to_numpy()], dtype="str")
+    names = {m.code: m.name for m in config.municipalities}
+    result["municipality"] = pd.array(result["code"].map(names).to_numpy(dtype=object), dtype="str")
     return result[list(ANNUAL_COLUMNS)].sort_values(["code", "year", "scheme"], ignore_index=True)
 
 
@@ -104,9 +111,9 @@ def annual_shares(annual: pd.DataFrame, config: Config) -> pd.DataFrame:
                    "provisional", "present", "expected", "basis"]].reset_index(drop=True)
 
 
-def municipality_years(annual: pd.DataFrame, config: Config) -> pd.DataFrame:
+def municipality_years(annual: pd.DataFrame, config: Config, shares: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per municipality and year: headcount, category and total shares, provisional, schemes without data."""
-    shares = annual_shares(annual, config)
+    shares = annual_shares(annual, config) if shares is None else shares
     head = annual[annual["scheme"] == HEADCOUNT][["code", "municipality", "year", "value", "provisional"]]
     head = head.rename(columns={"value": "headcount"})
     if head.empty:
@@ -116,16 +123,16 @@ def municipality_years(annual: pd.DataFrame, config: Config) -> pd.DataFrame:
                              observed=True)
     cat = cat.reindex(columns=list(config.categories), fill_value=0.0).fillna(0.0)
     scheme_prov = shares.groupby(["code", "year"])["provisional"].any()
-    present = shares.groupby(["code", "year"])["scheme"].agg(frozenset)
+    all_ids = config.scheme_ids
+    present = (shares.assign(present=1.0)
+               .pivot_table(index=["code", "year"], columns="scheme", values="present", aggfunc="sum")
+               .reindex(columns=list(all_ids)).fillna(0.0) > 0)
     out = head.set_index(["code", "year"]).join(cat, how="left")
     out[list(config.categories)] = out[list(config.categories)].fillna(0.0)
     out["total_share"] = out[list(config.categories)].sum(axis=1)
     out["provisional"] = out["provisional"] | scheme_prov.reindex(out.index, fill_value=False)
-    all_ids = config.scheme_ids
-    out["missing_schemes"] = [
-        tuple(s for s in all_ids if s not in got) if isinstance(got, frozenset) else tuple(all_ids)
-        for got in present.reindex(out.index)
-    ]
+    flags = present.reindex(out.index, fill_value=False).to_numpy(dtype=bool)
+    out["missing_schemes"] = [tuple(s for s, got in zip(all_ids, row) if not got) for row in flags]
     out = out.reset_index()
     return out[["code", "municipality", "year", "headcount", "provisional", "total_share",
                 *config.categories, "missing_schemes"]].sort_values(["code", "year"], ignore_index=True)
@@ -178,28 +185,32 @@ def neighbour_table(shares: pd.DataFrame, config: Config, schemes: tuple[str, ..
     """
     method = method or config.neighbour_method
     comparable = tuple(s for s in schemes if config.scheme(s).in_neighbour_comparison)
-    totals = scope_share(shares, comparable)
-    home = totals[totals["code"] == config.home].set_index("year")
+    years = sorted(int(y) for y in shares["year"].unique())
+    compared = shares[shares["code"].isin((config.home, *config.neighbours))]
+    totals = scope_share(compared, comparable)
+    home = {int(y): (p, h) for y, p, h in zip(*(totals.loc[totals["code"] == config.home, c]
+                                               for c in ("year", "persons", "headcount")))}
     nb = totals[totals["code"].isin(config.neighbours)]
+    agg = nb.groupby("year").agg(persons=("persons", "sum"), headcount=("headcount", "sum"),
+                                 mean=("share", "mean"), codes=("code", frozenset))
+    per_year = {int(y): row for y, row in zip(agg.index, agg.itertuples(index=False))}
     names = {c: config.municipality(c).name for c in config.neighbours}
-    per_year = {int(y): g for y, g in nb.groupby("year")}
-    years = sorted(set(int(y) for y in shares["year"].unique()))
     rows = []
     for year in years:
         g = per_year.get(year)
-        present = set() if g is None else set(int(c) for c in g["code"])
-        if not present:
+        present = frozenset() if g is None else g.codes
+        if g is None:
             average = None
         elif method == "mean":
-            average = float(g["share"].mean())
+            average = float(g.mean)
         else:
-            average = float(g["persons"].sum() / g["headcount"].sum() * 100.0)
-        in_home = year in home.index
+            average = float(g.persons / g.headcount * 100.0)
+        persons, headcount = home.get(year, (None, None))
         rows.append({
             "year": year, "group": group, "method": method,
-            "home": float(home.at[year, "persons"] * 100.0 / home.at[year, "headcount"]) if in_home else None,
-            "home_persons": float(home.at[year, "persons"]) if in_home else None,
-            "headcount": float(home.at[year, "headcount"]) if in_home else None,
+            "home": float(persons * 100.0 / headcount) if persons is not None else None,
+            "home_persons": float(persons) if persons is not None else None,
+            "headcount": float(headcount) if headcount is not None else None,
             "average": average,
             "included": tuple(names[c] for c in config.neighbours if c in present),
             "missing": tuple(names[c] for c in config.neighbours if c not in present),
@@ -276,12 +287,14 @@ def target_status(shares: pd.DataFrame, mun_years: pd.DataFrame, placements: pd.
     """Every target's status for every year of the home municipality, with the threshold of that year."""
     home = mun_years[mun_years["code"] == config.home]
     home_shares = shares[shares["code"] == config.home]
-    by_year = {int(y): g for y, g in home_shares.groupby("year")}
+    by_year: dict[int, dict[str, float]] = {}
+    for y, scheme, persons in zip(home_shares["year"], home_shares["scheme"], home_shares["persons"]):
+        by_year.setdefault(int(y), {})[scheme] = float(persons)
     neighbours = {t.id: neighbour_table(shares, config, t.schemes, t.id, method).set_index("year")
                   for t in config.targets if t.kind == "above_neighbours"}
     rows = []
     for year, headcount in zip(home["year"].astype(int), home["headcount"].astype(float)):
-        ys = by_year.get(year, home_shares.iloc[:0])
+        persons_by_scheme = by_year.get(year, {})
         for target in config.targets:
             first_year = target.thresholds[0].from_year if target.thresholds else None
             row = {"year": year, "id": target.id, "name": target.name, "kind": target.kind,
@@ -289,8 +302,7 @@ def target_status(shares: pd.DataFrame, mun_years: pd.DataFrame, placements: pd.
                    "before_strategy": first_year is not None and year < first_year,
                    "after_strategy": config.strategy_period_ended(year), "note": ""}
             if target.kind == "min_share":
-                sub = ys[ys["scheme"].isin(target.schemes)]
-                persons = float(sub["persons"].sum())
+                persons = sum(persons_by_scheme.get(s, 0.0) for s in target.schemes)
                 value = persons * 100.0 / headcount  # one division: a share exactly on the threshold is met
                 threshold = target.threshold(year)
                 row.update(threshold=threshold, value=value, met=value >= threshold, gap_pp=value - threshold,
@@ -380,7 +392,7 @@ def compute(data: pd.DataFrame, placements: pd.DataFrame, config: Config,
     method = method or config.neighbour_method
     annual = annual_figures(data, config)
     shares = annual_shares(annual, config)
-    years = municipality_years(annual, config)
+    years = municipality_years(annual, config, shares)
     neighbours = neighbour_comparison(shares, config, method)
     targets = target_status(shares, years, placements, config, method)
     return Figures(annual, shares, years, neighbours, targets, placements, method)
