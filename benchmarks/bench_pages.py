@@ -105,7 +105,11 @@ def main() -> None:
     args = parser.parse_args()
 
     import logging
+    import os
+    import tempfile
 
+    # An empty temporary store (the sample data), never ./data.
+    os.environ.setdefault("CSR_DATA_DIR", tempfile.mkdtemp(prefix="csr-bench-"))
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     results = {name: measure_page(path, args.runs) for name, path in PAGES.items()}
     interactions = measure_interaction(args.runs)

@@ -31,3 +31,18 @@ def sample_figures(config, sample_import):
     from csr.shares import compute
 
     return compute(sample_import.data, sample_import.placements, config)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _temporary_store(tmp_path_factory):
+    """No test reads or writes ./data: the app's store lives in a temporary folder (also for servers the
+    tests start, which inherit the environment)."""
+    import os
+
+    old = os.environ.get("CSR_DATA_DIR")
+    os.environ["CSR_DATA_DIR"] = str(tmp_path_factory.mktemp("csr_store"))
+    yield
+    if old is None:
+        os.environ.pop("CSR_DATA_DIR", None)
+    else:
+        os.environ["CSR_DATA_DIR"] = old

@@ -1,7 +1,12 @@
-"""The data the pages show, cached over plain arguments (a digest of the files and the method).
+"""The data the pages show: what is in the store (`csr.store`), or the sample data while it is empty.
 
-For now the app shows the sample data in `sample_data/`; a persistent store for real uploads can
-replace `current_uploads` without the pages noticing.
+Every page calls `load_figures()`. It asks the store for its version (one small read) and returns the
+figures computed for that version, cached over plain arguments: the store's directory, its version
+and the neighbour method. An import or an undo in any process changes the version, so every page
+shows the new data on its next run; `forget()` drops what this process holds at once.
+
+`imported()` runs the importer on uploads, cached on the files' digest (the Data page's preview and
+the sample data both use it).
 """
 
 from __future__ import annotations
@@ -11,29 +16,34 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
 from csr.config import default_config
 from csr.importers import import_uploads
+from csr.importers.cells import format_period
 from csr.model import Finding, ImportResult, InputError, SheetSummary
 from csr.shares import Figures, compute
+from csr.store import Store, StoreError
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
 SPREADSHEETS = (".xlsx", ".xls", ".csv")
 
 Uploads = Sequence[tuple[str, bytes]]
 _SESSION_DATASETS = "_datasets"
+_PERIOD_ORDER = {"Y": 0, "Q": 1, "M": 2}
 
 
 @dataclass(frozen=True)
 class Dataset:
-    """Everything a page shows, computed from one set of files with one neighbour method."""
+    """Everything a page shows, computed from one set of data with one neighbour method."""
 
     figures: Figures
     sheets: tuple[SheetSummary, ...]
     findings: tuple[Finding, ...]
     sample: bool
-    key: str  # the files' digest and the method: names everything computed from them
+    key: str  # the store's version (or the files' digest) and the method: names everything computed from them
 
     @property
     def warnings(self) -> list[Finding]:
@@ -46,11 +56,6 @@ def sample_uploads() -> tuple[tuple[str, bytes], ...]:
     return tuple((p.name, p.read_bytes()) for p in paths)
 
 
-def current_uploads() -> tuple[tuple[tuple[str, bytes], ...], bool]:
-    """The files the app shows and whether they are the sample data (a store will plug in here)."""
-    return sample_uploads(), True
-
-
 def digest(uploads: Uploads) -> str:
     h = hashlib.sha256()
     for name, data in uploads:
@@ -58,9 +63,19 @@ def digest(uploads: Uploads) -> str:
     return h.hexdigest()
 
 
+def store() -> Store:
+    """The app's store (`$CSR_DATA_DIR`, else ./data); raises StoreError with a Danish sentence."""
+    return Store.default()
+
+
 @st.cache_data(max_entries=4, show_spinner="Læser filerne …")
 def _imported(files: str, _uploads: Uploads) -> ImportResult:
     return import_uploads(_uploads, default_config())
+
+
+def imported(uploads: Uploads) -> ImportResult:
+    """The importer's result for these files (checked, parsed in a guarded child process, validated)."""
+    return _imported(digest(uploads), uploads)
 
 
 @st.cache_data(max_entries=8, show_spinner="Beregner andele …")
@@ -72,29 +87,140 @@ def _computed(files: str, method: str, _uploads: Uploads) -> tuple[Figures | Non
     return figures, tuple(result.sheets), tuple(result.findings)
 
 
-def load_figures(method: str | None = None, uploads: Uploads | None = None) -> Dataset:
-    """The figures for the current files (or `uploads`) with the given neighbour method.
+@st.cache_data(max_entries=2, show_spinner="Henter de indlæste tal …")
+def _snapshot(directory: str, version: str) -> tuple[pd.DataFrame, pd.DataFrame, tuple[SheetSummary, ...]] | None:
+    """What is in force in the store (None while it is empty), with a summary per file and sheet.
+    `version` only names the cache entry: a new version is a new entry."""
+    db = Store(directory)
+    snap = db.snapshot()
+    if snap.empty:
+        return None
+    return snap.data, snap.placements, stored_sheets(snap.data, snap.placements, _batches_by_file(db))
 
-    Raises `InputError` with the importer's Danish findings when the files cannot be used.
-    """
-    config = default_config()
-    method = method or config.neighbour_method
-    sample = uploads is None
-    if uploads is None:
-        uploads, sample = current_uploads()
-    files = digest(uploads)
-    key = f"{files}:{method}"
-    # The session keeps the datasets it has used, so a rerun does not even unpickle the cached figures.
+
+@st.cache_data(max_entries=8, show_spinner="Beregner andele …")
+def _stored(directory: str, version: str, method: str) -> tuple[Figures, tuple[SheetSummary, ...]] | None:
+    stored = _snapshot(directory, version)
+    if stored is None:
+        return None
+    data, placements, sheets = stored
+    return compute(data, placements, default_config(), method), sheets
+
+
+def _batches_by_file(db: Store) -> dict[str, int]:
+    """File name -> the newest active import holding a file of that name."""
+    history = db.history()
+    found: dict[str, int] = {}
+    for batch in history.loc[history["status"] == "aktiv", "batch"]:  # newest first
+        for f in db.batch(int(batch)).files:
+            found.setdefault(f.name, int(batch))
+    return found
+
+
+def stored_sheets(
+    data: pd.DataFrame, placements: pd.DataFrame, batches: dict[str, int] | None = None
+) -> tuple[SheetSummary, ...]:
+    """What the data in force came from, per file and sheet, from the canonical tables' provenance
+    columns (the "Datagrundlag" of stored data): rows, municipalities, schemes and first/last period."""
+    batches = batches or {}
+    out: dict[tuple[str, str], SheetSummary] = {}
+    if len(data):
+        key = (
+            data["year"].to_numpy(np.int64) * 64
+            + data["index"].to_numpy(np.int64) * 4
+            + data["period"].map(_PERIOD_ORDER).to_numpy(np.int64)
+        )
+        frame = data[["file", "sheet", "municipality", "scheme", "year", "period", "index"]].assign(_key=key)
+        for (file, sheet), group in frame.groupby(["file", "sheet"], sort=False):
+            first = group.iloc[int(group["_key"].to_numpy().argmin())]
+            last = group.iloc[int(group["_key"].to_numpy().argmax())]
+            out[(file, sheet)] = SheetSummary(
+                file=file,
+                sheet=sheet,
+                shape=_origin(file, batches),
+                rows=len(group),
+                municipalities=tuple(sorted(pd.unique(group["municipality"]))),
+                schemes=tuple(sorted(pd.unique(group["scheme"]))),
+                first_period=format_period(int(first["year"]), first["period"], int(first["index"])),
+                last_period=format_period(int(last["year"]), last["period"], int(last["index"])),
+            )
+    if len(placements):
+        for (file, sheet), rows in placements.groupby(["file", "sheet"], sort=False).size().items():
+            if (file, sheet) in out:
+                s = out[(file, sheet)]
+                out[(file, sheet)] = SheetSummary(
+                    s.file,
+                    s.sheet,
+                    s.shape,
+                    s.rows + int(rows),
+                    s.municipalities,
+                    s.schemes,
+                    s.first_period,
+                    s.last_period,
+                )
+            else:
+                out[(file, sheet)] = SheetSummary(file, sheet, f"praktikpladser, {_origin(file, batches)}", int(rows))
+    return tuple(out.values())
+
+
+def _origin(file: str, batches: dict[str, int]) -> str:
+    return f"import nr. {batches[file]}" if file in batches else "indlæst"
+
+
+def forget() -> None:
+    """Drop what this process and session hold of the stored data (after an import or an undo)."""
+    _snapshot.clear()
+    _stored.clear()
+    st.session_state.pop(_SESSION_DATASETS, None)
+
+
+def _remember(key: str, dataset: Dataset) -> Dataset:
     seen = st.session_state.setdefault(_SESSION_DATASETS, {})
-    if key in seen:
-        return seen[key]
+    if len(seen) >= 8:
+        seen.clear()
+    seen[key] = dataset
+    return dataset
+
+
+def _from_uploads(uploads: Uploads, method: str, sample: bool) -> Dataset:
+    config = default_config()
+    files = digest(uploads)
     figures, sheets, findings = _computed(files, method, uploads)
     if figures is None:
         raise InputError([f for f in findings if f.severity == "fejl"])
     if not figures.home_years(config):
-        raise InputError(f"Filerne indeholder ingen tal for {config.home_name} med antal ansatte, så der kan "
-                         "ikke beregnes andele.")
-    if len(seen) >= 4:
-        seen.clear()
-    seen[key] = Dataset(figures, sheets, findings, sample, key)
-    return seen[key]
+        raise InputError(
+            f"Filerne indeholder ingen tal for {config.home_name} med antal ansatte, så der kan ikke beregnes andele."
+        )
+    return Dataset(figures, sheets, findings, sample, f"{files}:{method}")
+
+
+def load_figures(method: str | None = None, uploads: Uploads | None = None) -> Dataset:
+    """The figures of the data in force (or of `uploads`) with the given neighbour method.
+
+    The sample data while the store is empty (`Dataset.sample`). Raises `InputError` with Danish
+    findings when the data cannot be used, `StoreError` when the store cannot be read.
+    """
+    config = default_config()
+    method = method or config.neighbour_method
+    # The session keeps the datasets it has used, so a rerun does not even unpickle the cached figures.
+    seen = st.session_state.setdefault(_SESSION_DATASETS, {})
+    if uploads is not None:
+        key = f"{digest(uploads)}:{method}"
+        return seen[key] if key in seen else _remember(key, _from_uploads(uploads, method, sample=False))
+    db = store()
+    version = db.version()
+    key = f"{db.directory}|{version}|{method}"
+    if key in seen:
+        return seen[key]
+    stored = _stored(str(db.directory), version, method)
+    if stored is None:
+        return _remember(key, _from_uploads(sample_uploads(), method, sample=True))
+    figures, sheets = stored
+    if not figures.home_years(config):
+        raise StoreError(
+            f"De indlæste tal indeholder ingen tal for {config.home_name} med antal ansatte, så der "
+            "kan ikke beregnes andele. Indlæs filerne med antal ansatte, eller fortryd importen på "
+            "siden Data."
+        )
+    return _remember(key, Dataset(figures, sheets, (), False, f"{version}:{method}"))

@@ -1,0 +1,182 @@
+"""The Data page in a real browser: upload the sample files, confirm, restart the server, see the stored
+figures; hostile files get their Danish sentence while the server goes on serving.
+
+Runs `streamlit run app.py` with $CSR_DATA_DIR in a temporary folder (never ./data) and drives Debian's
+Chromium with Playwright, as tests/test_browser.py does. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, _free_port, assert_no_error, wait_for_charts
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's Chromium is not installed at /usr/bin/chromium (apt-get install chromium); CI installs it",
+    ),
+]
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+SAMPLE_FILES = sorted(p for p in (ROOT / "sample_data").iterdir() if p.suffix in (".xlsx", ".csv"))
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@contextlib.contextmanager
+def serve(data_dir: Path, log_name: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`streamlit run app.py` on a free port with its store in `data_dir`; stopped by its PID."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    with open(ARTIFACTS / log_name, "w") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(port),
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "CSR_DATA_DIR": str(data_dir)},
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while not healthy(url):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"streamlit did not start; see {ARTIFACTS / log_name}")
+                time.sleep(0.25)
+            yield url, proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.read() == b"ok"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 2400}, locale="da-DK")
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    yield page
+    context.close()
+
+
+def open_data_page(page, url: str) -> None:
+    page.goto(f"{url}/data")
+    page.wait_for_selector(".st-key-upload input[type=file]", state="attached")
+    page.wait_for_function("document.querySelector('h1') && document.querySelector('h1').innerText === 'Data'")
+
+
+def main_text(page) -> str:
+    return page.locator('[data-testid="stMainBlockContainer"]').inner_text()
+
+
+def screenshot(page, name: str) -> None:
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stMainBlockContainer"]').screenshot(path=ARTIFACTS / name)
+
+
+def test_uploaded_files_persist_across_a_server_restart(page, tmp_path):
+    data_dir = tmp_path / "lager"
+    with serve(data_dir, "streamlit-data-1.log") as (url, _):
+        open_data_page(page, url)
+        assert "Databasen er tom" in main_text(page)
+        page.set_input_files(".st-key-upload input[type=file]", [str(p) for p in SAMPLE_FILES])
+        page.get_by_text("3 filer (60 kB) læst").wait_for()
+        assert page.locator(".st-key-import_confirm button").first.is_disabled()  # warnings need a tick first
+        assert "7 advarsler." in main_text(page)
+        screenshot(page, "data-forhaandsvisning.png")
+        page.locator(".st-key-accept_warnings label").click()
+        page.wait_for_function("!document.querySelector('.st-key-import_confirm button').disabled")
+        page.locator(".st-key-import_who input").fill("Browsertest")
+        page.locator(".st-key-import_who input").press("Enter")
+        page.locator(".st-key-import_confirm button").first.click()
+        page.get_by_text("Import nr. 1 er gemt: 2.876 tal og 49 praktikpladser").wait_for()
+        assert_no_error(page)
+        assert "af Browsertest" in page.locator(".st-key-batch_1").inner_text()
+        screenshot(page, "data-gemt.png")
+    assert (data_dir / "csr.sqlite").exists()
+
+    with serve(data_dir, "streamlit-data-2.log") as (url, _):
+        page.goto(f"{url}/")
+        wait_for_charts(page, 1)
+        assert_no_error(page)
+        assert page.locator(".st-key-eksempeldata").count() == 0
+        page.locator(".st-key-year [role=combobox]").click()
+        page.get_by_role("option", name="2019", exact=True).click()
+        page.wait_for_function("[...document.querySelectorAll('h3')].some(h => h.innerText.includes('Målene i 2019'))")
+        wait_for_charts(page, 1)
+        values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+        assert "22,0 %" in values and "10,2 %" in values and "6,9 %" in values
+        page.locator(".st-key-datagrundlag summary").click()
+        assert "Tallene er beregnet af de indlæste filer" in page.locator(".st-key-datagrundlag").inner_text()
+        screenshot(page, "overblik-efter-import.png")
+
+
+def test_hostile_files_get_their_sentence_and_the_server_goes_on(page, tmp_path):
+    from test_safety import XFD_CELL_XLSX
+
+    with serve(tmp_path / "lager", "streamlit-data-hostile.log") as (url, proc):
+        open_data_page(page, url)
+        page.set_input_files(
+            ".st-key-upload input[type=file]",
+            [
+                {"name": "x.xlsx", "mimeType": XLSX_MIME, "buffer": PDF},
+                {"name": "celle.xlsx", "mimeType": XLSX_MIME, "buffer": XFD_CELL_XLSX},
+            ],
+        )
+        error = page.locator('[data-testid="stAlertContentError"]')
+        error.wait_for()
+        message = error.inner_text()
+        assert "Filerne kan ikke gemmes: 2 fejl." in message
+        assert "Filen x.xlsx er ikke et Excel-regneark eller en CSV-fil (den ligner en PDF-fil)." in message
+        assert "Filen celle.xlsx er for stor til at blive behandlet sikkert" in message
+        assert "Traceback" not in page.content()
+        assert page.locator(".st-key-import_confirm").count() == 0
+        screenshot(page, "data-fejl.png")
+        # the server goes on serving: the same process, healthy, and another page draws its charts
+        assert proc.poll() is None and healthy(url)
+        page.goto(f"{url}/udvikling")
+        wait_for_charts(page, 2)
+        assert_no_error(page)
