@@ -531,6 +531,103 @@ def placement_years_chart(placements: pd.DataFrame, provisional_years: tuple[int
     return with_locale(chart)
 
 
+# ---- Planlægning ---------------------------------------------------------------------------------
+
+BASELINE_SERIES = "Grundlag"
+SCENARIO_SERIES = "Scenarie"
+STATUS_SCALE = alt.Scale(domain=["Opfyldt", "Ikke opfyldt", "Ingen data"], range=["#0072B2", SHORT_COLOUR, NEUTRAL])
+BULLET_WIDTH = 380
+
+
+def _number_or_none(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def target_requirement(kind: str, threshold: float | None) -> str:
+    """What a target asks for, in a few words: "mindst 5 %", "over omegnskommunerne (4,1 %)"."""
+    if kind == "above_neighbours":
+        return f"over omegnskommunerne ({text.pct(threshold)})" if threshold is not None else "ingen omegnstal"
+    if kind == "obligations_met":
+        return "alle aftalte pladser besat"
+    return f"mindst {text.target_pct(threshold)}"
+
+
+def target_bullets_frame(compare: pd.DataFrame) -> pd.DataFrame:
+    """Two rows per target, the baseline and the scenario, from `csr.planning.compare_targets`: value,
+    threshold, status word and the label the bullet shows ("4,7 % · Ikke opfyldt")."""
+    rows = []
+    for order, t in enumerate(compare.to_dict("records")):
+        threshold = _number_or_none(t["threshold"])
+        strict = t["kind"] == "above_neighbours"
+        header = f"{_wrap(t['name'], 60)}|Krav: {target_requirement(t['kind'], threshold)}"
+        for series, value, met in ((BASELINE_SERIES, t["value_before"], t["met_before"]),
+                                   (SCENARIO_SERIES, t["value_after"], t["met_after"])):
+            value = _number_or_none(value)
+            met = None if met is None or pd.isna(met) else bool(met)
+            status = text.status_word(met)
+            rows.append((t["id"], header, order, series, value, threshold, status,
+                         f"{text.pct(value, threshold, strict)} · {status}"))
+    return pd.DataFrame(rows, columns=["id", "header", "order", "series", "value", "threshold", "status", "label"])
+
+
+def target_bullets(compare: pd.DataFrame, year: int) -> Chart:
+    """One bullet chart per target (Stephen Few): a bar for the baseline and one for the scenario,
+    a black rule at the threshold, and the value and status in words beside the bars."""
+    frame = target_bullets_frame(compare)
+    headers = list(dict.fromkeys(frame["header"]))
+    y = alt.Y("series:N", title=None, sort=[BASELINE_SERIES, SCENARIO_SERIES], axis=alt.Axis(labelFontSize=12))
+    tooltip = [alt.Tooltip("series:N", title="Hvad"), alt.Tooltip("label:N", title="Værdi"),
+               alt.Tooltip("threshold:Q", title="Krav (%)", format=",.1f")]
+    bar = alt.Chart().mark_bar(height=16).encode(
+        x=alt.X("value:Q", title=None, scale=alt.Scale(zero=True, nice=True), axis=alt.Axis(format=",.1~f")),
+        y=y,
+        color=alt.Color("status:N", title="Status", scale=STATUS_SCALE),
+        tooltip=tooltip,
+    )
+    rule = alt.Chart().mark_rule(color="#000000", strokeWidth=3).encode(x="threshold:Q", tooltip=tooltip)
+    label = alt.Chart().mark_text(align="left", fontSize=12, color="#222222").encode(
+        x=alt.value(BULLET_WIDTH + 10), y=y, text="label:N")
+    chart = alt.layer(bar, rule, label, data=frame).properties(width=BULLET_WIDTH, height=alt.Step(22)).facet(
+        facet=alt.Facet("header:N", title=None, sort=headers, header=_header(labelFontSize=13)), columns=1,
+    ).resolve_scale(x="independent").properties(
+        title=alt.Title(f"Målene i {year}: grundlaget og scenariet",
+                        subtitle="Søjler: andel af ansatte i procent (praktikpladser: procent af det aftalte). "
+                                 "Sort streg: kravet."))
+    return with_locale(chart)
+
+
+def scenario_donut_frame(years: pd.DataFrame, config: Config, year: int) -> pd.DataFrame:
+    """Figure 1's slices (`figure1_frame`) with the total share for the centre on every row, so the
+    scenario's donut is drawn from one table."""
+    row = _home_year(years, config, year)
+    return figure1_frame(years, config, year).assign(total=text.pct(float(row["total_share"])))
+
+
+def scenario_donut(years: pd.DataFrame, config: Config, year: int) -> Chart:
+    """Figure 1 for a scenario (`years`: `csr.planning.Outcome.years_frame()`): the donut of
+    `figure1_donut`, titled as a scenario and drawn from one table (`scenario_donut_frame`), so the
+    planner can show a new scenario by swapping that table into a spec built once."""
+    frame = scenario_donut_frame(years, config, year)
+    row = _home_year(years, config, year)
+    title = alt.Title(f"Scenariet for {year}: andel af ansatte i CSR-mærkets ordninger",
+                      subtitle=[f"{config.organisation}, beregnet med planen"
+                                f"{' på foreløbige tal' if row['provisional'] else ''}"])
+    base = alt.Chart(frame).encode(
+        theta=alt.Theta("share:Q", stack=True),
+        order=alt.Order("order:Q", sort="ascending"),
+        color=alt.Color("category:N", scale=colour_scale(config), legend=None),
+        tooltip=[alt.Tooltip("category:N", title="Gruppe"),
+                 alt.Tooltip("share:Q", title="Andel af ansatte (%)", format=",.1f")],
+    )
+    arcs = base.mark_arc(innerRadius=95, outerRadius=160, stroke="white", strokeWidth=2)
+    labels = base.mark_text(radius=200, fontSize=14, lineBreak="\n", color="#222222").encode(
+        text=alt.Text("label:N"), color=alt.value("#222222"))
+    centre = alt.Chart(frame).transform_filter(alt.datum.order == 0)
+    total = centre.mark_text(fontSize=32, fontWeight="bold", dy=-8).encode(text=alt.Text("total:N"))
+    what = centre.mark_text(fontSize=14, dy=20).encode(text=alt.value("i ordningerne"))
+    return with_locale(alt.layer(arcs, labels, total, what).properties(title=title, width=520, height=460))
+
+
 # ---- export ------------------------------------------------------------------------------------
 
 PRINT_PPI = 200

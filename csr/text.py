@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from csr.config import Config
+    from csr.shares import Figures
 
 
 def number(value: float | None, decimals: int = 0) -> str:
@@ -356,3 +357,256 @@ def target_cards(targets: pd.DataFrame, year: int) -> list[dict]:
             "change": change, "direction": direction, "notes": " ".join(notes),
         })
     return cards
+
+
+# ---- what-if planning (the Planlægning page) ------------------------------------------------------
+
+def count(value: float | None) -> str:
+    """A count of persons on annual average: whole numbers without decimals, fractions with up to two
+    ("4.670", "4.662,5", "4.660,25"), so a quarter of a person is not rounded away."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if float(value).is_integer():
+        return number(value)
+    return number(value, 2).rstrip("0").rstrip(",")
+
+
+def signed_count(value: float) -> str:
+    """ "+10", "−2,5", "±0": a change in persons."""
+    if value == 0:
+        return "±0"
+    return ("+" if value > 0 else "−") + count(abs(value))
+
+
+def scenario_caption(before: object, after: object, config: Config) -> str:
+    """The scenario's Figure 1 in one sentence (`before` and `after`: `csr.planning.Outcome`)."""
+    parts = [f"{name} {pct(after.categories.get(cid, 0.0))}" for cid, name in config.categories.items()]
+    prov = " (foreløbige tal)" if after.provisional else ""
+    return (f"Med planen er {pct(after.total_share)} af de ansatte i {config.organisation} i {after.year}{prov} i en "
+            f"af ordningerne (grundlaget: {pct(before.total_share)}): {_join(parts)}; antal ansatte "
+            f"{count(after.headcount)} (grundlaget: {count(before.headcount)}).")
+
+
+def start_month_text(month: str, needed: int | None, cannot: str) -> str:
+    """ "fra august: 33 personer", or "fra december: kan ikke nå målet i år"."""
+    return f"fra {month}: {cannot if needed is None else persons(needed)}"
+
+
+def goal_seek_line(name: str, starts: list[tuple[str, int | None]], annual: int | None, cannot: str) -> str:
+    """One scheme's answer to "how many more, from when?":
+    "Elever under erhvervsuddannelse: fra august: 33 personer; fra februar: 17 personer (17 personer i
+    årsgennemsnit)". `starts` are (month name, persons or None) for placements running to December."""
+    months = "; ".join(start_month_text(m, n, cannot) for m, n in starts)
+    whole = cannot if annual is None else f"{persons(annual)} i årsgennemsnit"
+    return f"**{name}**: {months} ({whole})."
+
+
+def outdated_scenario_sentence(name: str, saved: str) -> str:
+    """A saved scenario whose data have changed since it was saved."""
+    return (f"Scenariet er lavet på ældre data: «{name}» blev gemt den {saved}, og tallene er ændret siden. "
+            "Grundlaget nedenfor er de nye tal; tjek planen, og gem den igen.")
+
+
+# ---- sentences of the printed report (HR-regnskabet, `csr.export`) ----------------------------------
+
+STATUS_MARKS = {True: "✓", False: "✗", None: "–"}  # the printed report's marks (its font has no emoji)
+
+
+def status_mark(met: bool | None) -> str:
+    """ "✓", "✗" or "–": the status mark of the printed report, always next to `status_word`."""
+    return STATUS_MARKS[None if _unknown(met) else bool(met)]
+
+
+def _unknown(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def short_scheme_name(name: str) -> str:
+    """ "Særligt tilrettelagt ungdomsuddannelse (STU)" -> "STU"; names without an abbreviation as they are."""
+    if name.endswith(")") and "(" in name:
+        return name[name.rindex("(") + 1:-1]
+    return name
+
+
+def scope_phrase(config: Config, schemes: tuple[str, ...]) -> str:
+    """Where a target counts, as a sentence says it: "i en eller flere af ordningerne", "i ordningerne
+    under Beskæftigelse", "i ordningerne under Uddannelse (uden STU)"."""
+    if set(schemes) == set(config.scheme_ids):
+        return "i en eller flere af ordningerne"
+    categories = {config.scheme(s).category for s in schemes}
+    if len(categories) == 1:
+        category = categories.pop()
+        left_out = [short_scheme_name(config.scheme(s).name) for s in config.schemes_in(category) if s not in schemes]
+        name = config.categories[category]
+        return f"i ordningerne under {name}" + (f" (uden {_join(left_out)})" if left_out else "")
+    return "i " + _join([config.scheme(s).name for s in schemes])
+
+
+def _compared(config: Config, schemes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(s for s in schemes if config.scheme(s).in_neighbour_comparison)
+
+
+def _neighbour_group(config: Config, schemes: tuple[str, ...]) -> str | None:
+    """The comparison group whose schemes are exactly the target's compared schemes, if any."""
+    from csr.shares import comparison_groups
+
+    compared = set(_compared(config, schemes))
+    return next((g for g, ids in comparison_groups(config).items() if set(ids) == compared), None)
+
+
+def _target_row(targets: pd.DataFrame, year: int, target_id: str) -> pd.Series | None:
+    rows = targets[(targets["year"] == year) & (targets["id"] == target_id)]
+    return None if rows.empty else rows.iloc[0]
+
+
+def _state(met: bool, provisional: bool) -> str:
+    word = "opfyldt" if met else "ikke opfyldt"
+    return f"foreløbigt {word}" if provisional else word
+
+
+def _year_provisional(years: pd.DataFrame, config: Config, year: int) -> bool:
+    rows = _home(years, config, year)
+    return bool(rows.iloc[0]["provisional"]) if len(rows) else False
+
+
+def target_sentence(figures: Figures, config: Config, year: int, target_id: str) -> str:
+    """One target's result in `year` as the HR account states it: the value against the year before,
+    the threshold, the neighbours' average where the target has one, and what is missing.
+
+    "Målet om mindst 6 % af de ansatte i ordningerne under Beskæftigelse er opfyldt: 10,2 % mod 10,4 %
+    året før. Omegnskommunernes samlede gennemsnit var 7,0 %."
+    """
+    t = _target_row(figures.targets, year, target_id)
+    if t is None:
+        raise KeyError(f"Der er ingen tal for målet {target_id!r} i {year}.")
+    target = config.target(target_id)
+    previous = _target_row(figures.targets, year - 1, target_id)
+    provisional = _year_provisional(figures.years, config, year)
+    kind = t["kind"]
+    if kind == "min_share":
+        sentence = _min_share_sentence(figures, config, year, t, previous, provisional)
+    elif kind == "above_neighbours":
+        sentence = _above_neighbours_sentence(figures, config, t, previous, provisional)
+    else:
+        sentence = _obligations_sentence(figures, year, t, previous, provisional)
+    if t["before_strategy"] and target.thresholds:
+        sentence += f" Målet gjaldt først fra {target.thresholds[0].from_year}."
+    return sentence
+
+
+def _min_share_sentence(figures: Figures, config: Config, year: int, t: pd.Series, previous: pd.Series | None,
+                        provisional: bool) -> str:
+    target = config.target(t["id"])
+    before = "" if previous is None else pct(previous["value"], previous["threshold"])
+    if t["id"] == CSR_MARK:
+        sentence = csr_mark_sentence(figures.targets, config, year)
+        if before:
+            sentence += f" Året før var andelen {before}."
+        return sentence + (" Tallene er foreløbige." if provisional else "")
+    sentence = (f"Målet om mindst {target_pct(t['threshold'])} af de ansatte {scope_phrase(config, target.schemes)} "
+                f"er {_state(bool(t['met']), provisional)}: {pct(t['value'], t['threshold'])}"
+                + (f" mod {before} året før." if before else "."))
+    if not t["met"]:
+        sentence += f" Der mangler {persons(t['gap_persons'])} i årsgennemsnit for at nå målet."
+    group = _neighbour_group(config, target.schemes)
+    if group is not None:
+        nb = figures.neighbours
+        rows = nb[(nb["year"] == year) & (nb["group"] == group)]
+        if len(rows) and not _unknown(rows.iloc[0]["average"]):
+            sentence += (f" Omegnskommunernes {method_name(rows.iloc[0]['method'])} var "
+                         f"{pct(rows.iloc[0]['average'])}.")
+    return sentence
+
+
+def _above_neighbours_sentence(figures: Figures, config: Config, t: pd.Series, previous: pd.Series | None,
+                               provisional: bool) -> str:
+    scope = scope_phrase(config, _compared(config, config.target(t["id"]).schemes))
+    what = f"Målet om at ligge over omegnskommunernes gennemsnit {scope}"
+    if _unknown(t["met"]) or _unknown(t["threshold"]):
+        return f"{what} kan ikke vurderes for {int(t['year'])}: der er ingen tal for omegnskommunerne."
+    method = method_name(figures.method)
+    sentence = (f"{what} er {_state(bool(t['met']), provisional)}: {pct(t['value'], t['threshold'], strict=True)} "
+                f"mod omegnskommunernes {method} på {pct(t['threshold'])}.")
+    if previous is not None and not _unknown(previous["threshold"]):
+        sentence += (f" Året før: {pct(previous['value'], previous['threshold'], strict=True)} mod "
+                     f"{pct(previous['threshold'])}.")
+    if not t["met"]:
+        sentence += f" Der mangler {persons(t['gap_persons'])} i årsgennemsnit for at komme over gennemsnittet."
+    if t["note"]:
+        sentence += f" {t['note']}"
+    return sentence
+
+
+def _obligations_sentence(figures: Figures, year: int, t: pd.Series, previous: pd.Series | None,
+                          provisional: bool) -> str:
+    from csr.shares import placement_status
+
+    if _unknown(t["met"]):
+        return (f"Målet om de aftalte praktik- og elevpladser kan ikke vurderes for {year}: der er ingen tal "
+                "for praktik- og elevpladser.")
+    sentence = (f"Målet om de aftalte praktik- og elevpladser er {_state(bool(t['met']), provisional)}. "
+                f"{placement_caption(placement_status(figures.placements, year), year)}")
+    if previous is not None and not _unknown(previous["met"]):
+        sentence += f" Året før blev {pct(previous['value'], 100.0)} af de aftalte pladser besat."
+    return sentence
+
+
+def target_sentences(figures: Figures, config: Config, year: int) -> dict[str, str]:
+    """Every target's sentence for `year` (see `target_sentence`), in the configured order."""
+    ids = figures.targets.loc[figures.targets["year"] == year, "id"]
+    return {str(i): target_sentence(figures, config, year, str(i)) for i in ids}
+
+
+def targets_met_sentence(targets: pd.DataFrame, year: int, provisional: bool = False) -> str:
+    """ "I 2019 er 7 af 8 mål opfyldt." (with how many cannot be judged for lack of data)."""
+    rows = targets[targets["year"] == year]
+    known = [bool(m) for m in rows["met"] if not _unknown(m)]
+    met = sum(known)
+    word = "foreløbigt opfyldt" if provisional else "opfyldt"
+    sentence = f"I {year} er {met} af {len(rows)} mål {word}"
+    unknown = len(rows) - len(known)
+    if unknown:
+        sentence += f"; {unknown} kan ikke vurderes, fordi der mangler tal"
+    return sentence + "."
+
+
+def provisional_years_sentence(years: pd.DataFrame, config: Config) -> str:
+    """Which years of the home municipality are provisional ("foreløbige")."""
+    home = _home(years, config)
+    provisional = [str(int(y)) for y in home.loc[home["provisional"].astype(bool), "year"]]
+    if not provisional:
+        return "Ingen år i data er foreløbige."
+    return (f"Foreløbige år i data: {_join(provisional)}. Et foreløbigt år bygger på færre måneder end et helt år "
+            "og kan ændre sig, når resten af året kommer med.")
+
+
+def measurement_sentence(config: Config) -> str:
+    """How an annual figure is made: the measurement months, and all months for whole-year schemes."""
+    from csr.importers.cells import DANISH_MONTHS
+
+    months = _join([DANISH_MONTHS[m - 1] for m in config.measurement_months])
+    whole_year = [f"{s.name} fra {s.source}" for s in config.schemes if s.averaging == "all_periods"]
+    sentence = (f"Årstallene er gennemsnittet af målemånederne {months}"
+                + (f"; for {_join(whole_year)} gennemsnittet af årets måneder (eller et årstal)" if whole_year else "")
+                + f". En ordnings andel er dens årstal delt med antallet af {config.headcount_name.lower()} i "
+                "årsgennemsnit; en gruppes andel er summen af dens ordningers andele.")
+    return sentence
+
+
+def outlook_sentence(comparison: pd.DataFrame, name: str, year: int) -> str:
+    """What a saved scenario would change (comparison: `csr.planning.compare_targets`)."""
+    before = sum(1 for m in comparison["met_before"] if not _unknown(m) and m)
+    after = sum(1 for m in comparison["met_after"] if not _unknown(m) and m)
+    sentence = (f"Med scenariet «{name}» ville {after} af {len(comparison)} mål være opfyldt i {year} mod "
+                f"{before} uden planen.")
+    def status(value: object) -> bool | None:
+        return None if _unknown(value) else bool(value)
+
+    rows = [(r["name"], status(r["met_before"]), status(r["met_after"])) for _, r in comparison.iterrows()]
+    reached = [name for name, b, a in rows if a is True and b is False]
+    lost = [name for name, b, a in rows if a is False and b is True]
+    if reached:
+        sentence += f" Planen når {_join(reached)}."
+    if lost:
+        sentence += f" Med planen nås {_join(lost)} ikke længere."
+    return sentence

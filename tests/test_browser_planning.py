@@ -1,0 +1,84 @@
+"""The Planlægning page in a real browser: a slider moved with the keyboard changes the result, which
+only the fragment reruns; the page with its charts is saved as test-artifacts/planlaegning.png.
+
+Uses the server and Chromium of tests/test_browser.py, with the store in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from test_browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    assert_no_error,
+    browser,  # noqa: F401  (the fixture)
+    serve,
+    wait_for_charts,
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at /usr/bin/chromium"),
+]
+
+METRIC = '.st-key-plan_result [data-testid="stMetricValue"]'
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CSR_DATA_DIR", str(tmp_path_factory.mktemp("store")))
+        with serve("streamlit-planlaegning.log") as url:
+            yield url
+
+
+@pytest.fixture
+def page(browser):  # noqa: F811  (tall enough for the whole page in one screenshot)
+    context = browser.new_context(viewport={"width": 1280, "height": 7000}, locale="da-DK")
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    yield page
+    context.close()
+
+
+def test_a_slider_moves_the_result(server, page):
+    page.goto(f"{server}/planlaegning")
+    wait_for_charts(page, 2)
+    assert_no_error(page)
+    assert page.locator("h1").first.inner_text() == "Planlægning"
+    assert page.locator(METRIC).first.inner_text() == "4.660"
+    title = page.locator(".st-key-chart_plan_figur1 svg text").all_text_contents()
+    assert any(t.startswith("Scenariet for 2025") for t in title), title
+
+    thumb = page.locator('.st-key-plan_elever input[type="range"]')
+    thumb.focus()
+    for _ in range(30):
+        thumb.press("ArrowLeft")
+    page.wait_for_function(
+        """() => document.querySelector('.st-key-plan_result [data-testid="stMetricValue"]')
+                 ?.innerText === '4.630'""", timeout=60_000)
+    assert thumb.input_value() == "-30"
+    wait_for_charts(page, 2)
+    assert_no_error(page)
+    # the goal seek now answers for the education target, in Danish
+    goals = page.locator(".st-key-plan_goals").inner_text()
+    assert re.search(r"fra august: \d+ personer; fra februar: \d+ personer", goals), goals
+    # the chart's labels say the status in words and use decimal commas
+    labels = [t.strip() for t in page.locator(".st-key-chart_plan_maal svg text").all_text_contents()]
+    assert any(re.fullmatch(r"\d+,\d+ % · Ikke opfyldt", t) for t in labels), labels
+    assert not [t for t in labels if re.fullmatch(r"\d+\.\d+", t)], "no decimal point anywhere"
+    page.locator('[data-testid="stMainBlockContainer"]').screenshot(path=ARTIFACTS / "planlaegning.png")
+
+
+def test_meeting_mode_shows_the_planner_large_without_the_controls(server, page):
+    page.set_viewport_size({"width": 1920, "height": 7000})
+    page.goto(f"{server}/planlaegning?visning=m%C3%B8de")
+    wait_for_charts(page, 2)
+    assert_no_error(page)
+    assert page.locator('[data-testid="stDownloadButton"]').count() == 0
+    assert page.locator(".st-key-plan_save").count() == 0
+    assert page.locator('.st-key-plan_fleksjob input[type="range"]').count() == 1
+    assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 20
+    page.locator('[data-testid="stMainBlockContainer"]').screenshot(path=ARTIFACTS / "planlaegning-moede.png")

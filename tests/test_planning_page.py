@@ -1,0 +1,435 @@
+"""The Planlægning page (AppTest from app.py, the store in a temporary directory), its helpers in
+ui/planning.py, and the chart builders and sentences it added to csr.
+
+The numbers the page shows are checked against `csr.planning` computed here on the sample data.
+AppTest cannot type into `st.data_editor`; it seeds the editor's edit state (added_rows) through
+`at.session_state` before a run, which is what the browser sends when a row is added.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from csr import charts, text
+from csr.planning import (
+    CANNOT_REACH,
+    Placement,
+    PlanError,
+    Scenario,
+    build_baseline,
+    compare_targets,
+    evaluate,
+    goal_seek,
+    placement_options,
+)
+from csr.store import Store
+from ui import planning as plan
+from ui import widgets
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+PAGE = "app_pages/planlaegning.py"
+UDDANNELSE = "uddannelse_min"
+
+
+@pytest.fixture
+def store_dir(tmp_path, monkeypatch):
+    """Every test gets its own empty store: the page shows the sample data and saves scenarios there."""
+    monkeypatch.setenv("CSR_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+def open_page(year: int | None = None, meeting: bool = False) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    if meeting:
+        at.query_params["visning"] = "møde"
+    at.run()
+    at.switch_page(PAGE).run()
+    if year is not None:
+        at.selectbox(key="plan_year").select(year).run()
+    assert_clean(at)
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def targets_table(at: AppTest) -> pd.DataFrame:
+    [table] = [t.value for t in at.table if "Krav" in t.value.columns]
+    return table.set_index("Mål")
+
+
+def weights_table(at: AppTest) -> pd.DataFrame:
+    [table] = [t.value for t in at.table if "Vægt" in t.value.columns]
+    return table
+
+
+def metrics(at: AppTest) -> dict[str, tuple[str, str]]:
+    return {m.label: (m.value, m.proto.delta) for m in at.metric}
+
+
+def goal_texts(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown if "fra " in m.value)
+
+
+def add_placements(at: AppTest, *rows: tuple[str, float, str, str]) -> AppTest:
+    """Rows added to the placement editor, as the browser sends them."""
+    at.session_state[plan.PLACEMENTS_KEY] = {
+        "edited_rows": {}, "deleted_rows": [],
+        "added_rows": [{plan.SCHEME: s, plan.PERSONS: p, plan.FIRST: a, plan.LAST: b} for s, p, a, b in rows]}
+    return at.run()
+
+
+def shown_value(outcome, target_id: str) -> str:
+    """The cell the page shows for a target: value and status in the page's words."""
+    t = outcome.target(target_id)
+    return f"{text.pct(t.value, t.threshold, t.kind == 'above_neighbours')} · {widgets.status_markdown(t.met)}"
+
+
+@pytest.fixture(scope="module")
+def baselines(config, sample_figures):
+    return {y: build_baseline(sample_figures, config, y) for y in (2021, 2025)}
+
+
+def target_name(config, target_id: str) -> str:
+    return next(t.name for t in config.targets if t.id == target_id)
+
+
+# ---- the page ------------------------------------------------------------------------------------
+
+def test_the_latest_year_is_the_default_and_a_provisional_year_says_it_is_projected(store_dir, config, baselines):
+    at = open_page()
+    year = at.selectbox(key="plan_year")
+    assert year.value == 2025
+    assert year.format_func(2025) == "2025 (foreløbig)" and year.format_func(2024) == "2024"
+    notes = [i.value for i in at.info]
+    assert baselines[2025].provisional_note(config) in notes
+    assert notes[0].startswith("2025 er et foreløbigt år: tallene er fremskrevet til hele året")
+    assert "Resultat for 2025 (foreløbig)" in [s.value for s in at.subheader]
+    # before any change the scenario is the baseline, target by target
+    table = targets_table(at)
+    assert len(table) == len(config.targets)
+    assert (table["Grundlag"] == table["Scenarie"]).all()
+    assert metrics(at)["Antal ansatte (årsgennemsnit)"] == ("4.660", "±0 mod grundlaget")
+    # one slider per scheme and one for the headcount, with stable keys
+    for scheme in config.scheme_ids:
+        assert at.slider(key=f"plan_{scheme}").value == 0
+    assert at.slider(key="plan_headcount").value == 0
+    # the bullets and the scenario's Figure 1, with the Danish locale
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert len(specs) == 2
+    assert all(s["config"]["locale"]["number"]["decimal"] == "," for s in specs)
+    assert specs[1]["title"]["text"] == "Scenariet for 2025: andel af ansatte i CSR-mærkets ordninger"
+
+
+def test_a_slider_move_shows_what_evaluate_computes(store_dir, config, baselines):
+    at = open_page()
+    at.slider(key="plan_elever").set_value(-30).run()
+    assert_clean(at)
+    baseline = baselines[2025]
+    before = evaluate(baseline, config)
+    after = evaluate(baseline, config, Scenario(2025, {"elever": -30}))
+    row = targets_table(at).loc[target_name(config, UDDANNELSE)]
+    assert row["Scenarie"] == shown_value(after, UDDANNELSE)
+    assert row["Grundlag"] == shown_value(before, UDDANNELSE)
+    assert row["Scenarie"] == "4,7 % · :red[:material/cancel: **Ikke opfyldt**]"  # 5,3 % -> short of 5 %
+    t = after.target(UDDANNELSE)
+    assert row["Afstand, scenarie"] == f"{text.pp(t.gap_pp, t.threshold)}: {text.persons(t.gap_persons)} mangler"
+    assert metrics(at)["Antal ansatte (årsgennemsnit)"] == ("4.630", "−30 mod grundlaget")
+    assert metrics(at)["Andel i ordningerne"][0] == text.pct(after.total_share)
+
+
+@pytest.mark.parametrize(("scheme", "headcount", "delta"), [("fleksjob", "4.670", "+10 mod grundlaget"),
+                                                             ("beredskab", "4.660", "±0 mod grundlaget")])
+def test_ten_more_change_the_headcount_only_for_a_scheme_on_the_payroll(store_dir, config, baselines, scheme,
+                                                                       headcount, delta):
+    at = open_page()
+    at.slider(key=f"plan_{scheme}").set_value(10).run()
+    assert_clean(at)
+    assert metrics(at)["Antal ansatte (årsgennemsnit)"] == (headcount, delta)
+    after = evaluate(baselines[2025], config, Scenario(2025, {scheme: 10}))
+    assert metrics(at)["Andel i ordningerne"][0] == text.pct(after.total_share)
+    assert "lønningslisten" in at.slider(key=f"plan_{scheme}").help
+
+
+def test_the_headcount_slider_moves_the_denominator(store_dir, config, baselines):
+    at = open_page()
+    at.slider(key="plan_headcount").set_value(-200).run()
+    after = evaluate(baselines[2025], config, Scenario(2025, headcount_change=-200))
+    assert metrics(at)["Antal ansatte (årsgennemsnit)"] == ("4.460", "−200 mod grundlaget")
+    row = targets_table(at).loc[target_name(config, "beredskab_min")]
+    assert row["Scenarie"] == shown_value(after, "beredskab_min")
+
+
+def test_a_september_to_december_placement_weighs_a_quarter(store_dir, config, baselines):
+    at = add_placements(open_page(), ("Elever under erhvervsuddannelse", 8, "september", "december"))
+    assert_clean(at)
+    weights = weights_table(at)
+    assert weights.iloc[0].to_dict() == {
+        "Nr.": "1", "Ordning": "Elever under erhvervsuddannelse", "Personer": "8", "Periode": "2025-09 – 2025-12",
+        "Tæller i": "november", "Vægt": "0,25", "I årsgennemsnittet": "2,00", "Antal ansatte": "tæller med"}
+    scenario = Scenario(2025, placements=(Placement("elever", 8, (2025, 9), (2025, 12)),))
+    after = evaluate(baselines[2025], config, scenario)
+    assert metrics(at)["Antal ansatte (årsgennemsnit)"] == ("4.662", "+2 mod grundlaget")
+    assert targets_table(at).loc[target_name(config, UDDANNELSE), "Scenarie"] == shown_value(after, UDDANNELSE)
+
+
+def test_placement_rows_that_cannot_be_computed_say_why_in_danish(store_dir):
+    at = add_placements(open_page(), ("Fleksjob", 5, "december", "marts"),
+                        ("Voksenlærlinge", 2, None, "december"))
+    assert not at.exception
+    [error] = [e.value for e in at.error]
+    assert "Placeringerne tæller ikke med, før rækkerne er rettet" in error
+    assert "Placering 2 mangler første måned." in error
+    at = add_placements(open_page(), ("Fleksjob", 5, "december", "marts"))
+    [error] = [e.value for e in at.error]
+    assert "Placering 1 slutter i marts 2025, før den begynder i december 2025." in error
+    # the result is still there, without the placements
+    assert metrics(at)["Antal ansatte (årsgennemsnit)"] == ("4.660", "±0 mod grundlaget")
+
+
+def test_a_plan_that_empties_a_scheme_is_an_error_not_a_traceback(store_dir):
+    at = open_page()
+    at.slider(key="plan_igu").set_value(-20).run()
+    assert not at.exception
+    [error] = [e.value for e in at.error]
+    assert error.startswith("Planen kan ikke regnes ud:")
+    assert "Integrationsgrunduddannelse (IGU) ender på −15,0 personer i 2025" in error
+
+
+def test_goal_seek_answers_exactly_what_placement_options_computes(store_dir, config, baselines):
+    at = open_page(year=2021)
+    baseline = baselines[2021]
+    options = placement_options(baseline, config, UDDANNELSE, "elever")
+    annual = goal_seek(baseline, config)[UDDANNELSE]["elever"]
+    shown = goal_texts(at)
+    assert (f"**Elever under erhvervsuddannelse**: fra august: {text.persons(options[8])}; "
+            f"fra februar: {text.persons(options[2])} ({text.persons(annual)} i årsgennemsnit).") in shown
+    assert "fra august: 33 personer; fra februar: 17 personer" in shown  # the sample's 2021, spelled out
+    at.selectbox(key="plan_start").select(10).run()
+    assert f"fra oktober: {text.persons(options[10])}" in goal_texts(at)
+    at.selectbox(key="plan_start").select(12).run()
+    assert f"fra december: {CANNOT_REACH}" in goal_texts(at)
+    # on top of the plan: 10 more apprentices leave 7 to find
+    at.slider(key="plan_elever").set_value(10).run()
+    after = goal_seek(baseline, config, Scenario(2021, {"elever": 10}))[UDDANNELSE]["elever"]
+    assert f"({text.persons(after)} i årsgennemsnit)" in goal_texts(at)
+
+
+def test_a_scenario_is_saved_reloaded_and_deleted(store_dir, config):
+    at = open_page()
+    at.slider(key="plan_fleksjob").set_value(12)
+    at.slider(key="plan_headcount").set_value(-40).run()
+    at = add_placements(at, ("Elever under erhvervsuddannelse", 8, "september", "december"))
+    planned = targets_table(at)
+    shown = metrics(at)
+    at.text_input(key="plan_name").input("Flere elever").run()
+    at.button(key="plan_save").click().run()
+    assert_clean(at)
+    assert "Scenariet «Flere elever» er gemt." in [s.value for s in at.success]
+    saved = Store(store_dir).load_scenario("Flere elever")
+    assert saved.payload["changes"] == {"fleksjob": 12.0} and saved.payload["headcount_change"] == -40.0
+    assert saved.payload["placements"] == [{"scheme": "elever", "persons": 8.0, "first": "2025-09",
+                                            "last": "2025-12"}]
+    assert saved.data_version == Store(store_dir).version() and not saved.outdated
+
+    at.button(key="plan_reset").click().run()
+    assert at.slider(key="plan_fleksjob").value == 0
+    assert metrics(at)["Antal ansatte (årsgennemsnit)"] == ("4.660", "±0 mod grundlaget")
+
+    at.selectbox(key="plan_saved").select("Flere elever")
+    at.button(key="plan_load").click().run()
+    assert_clean(at)
+    assert "Scenariet «Flere elever» er indlæst." in [s.value for s in at.success]
+    assert at.slider(key="plan_fleksjob").value == 12 and at.slider(key="plan_headcount").value == -40
+    assert weights_table(at).iloc[0]["Vægt"] == "0,25"
+    assert metrics(at) == shown
+    assert targets_table(at).equals(planned)
+    assert any("Planen bygger på scenariet «Flere elever»" in c.value for c in at.caption)
+
+    at.button(key="plan_delete").click().run()
+    assert_clean(at)
+    assert "Scenariet «Flere elever» er slettet." in [s.value for s in at.success]
+    assert Store(store_dir).scenarios().empty
+    assert "Der er ingen gemte scenarier endnu." in [c.value for c in at.caption]
+
+
+def test_a_scenario_made_on_older_data_says_so(store_dir, sample_import):
+    at = open_page()
+    at.slider(key="plan_elever").set_value(5).run()
+    at.text_input(key="plan_name").input("Før importen").run()
+    at.button(key="plan_save").click().run()
+    # an import changes the data version (the same figures, now from the store)
+    files = [(p.name, p.read_bytes()) for p in sorted((ROOT / "sample_data").iterdir())
+             if p.suffix in (".xlsx", ".csv")]
+    Store(store_dir).add_batch(files, sample_import)
+    at.run()
+    assert_clean(at)
+    assert at.selectbox(key="plan_saved").format_func("Før importen") == "Før importen (ældre data)"
+    at.button(key="plan_load").click().run()
+    assert_clean(at)
+    [warning] = [w.value for w in at.warning if "ældre data" in w.value]
+    assert warning.startswith("Scenariet er lavet på ældre data: «Før importen» blev gemt den ")
+    assert at.slider(key="plan_elever").value == 5
+
+
+def test_two_saved_scenarios_side_by_side(store_dir, config, baselines):
+    store = Store(store_dir)
+    store.save_scenario("A", Scenario(2025, {"elever": 20}, name="A").to_dict())
+    store.save_scenario("B", Scenario(2021, {"fleksjob": 10}, name="B").to_dict())
+    at = open_page()
+    at.multiselect(key="plan_compare").select("A").select("B").run()
+    assert_clean(at)
+    [table] = [t.value for t in at.table if list(t.value.columns) == ["", "A", "B"]]
+    table = table.set_index("")
+    assert table.loc["År"].tolist() == ["2025 (foreløbig)", "2021"]
+    assert table.loc["Antal ansatte"].tolist() == ["4.680", "4.780"]
+    a = evaluate(baselines[2025], config, Scenario(2025, {"elever": 20}))
+    b = evaluate(baselines[2021], config, Scenario(2021, {"fleksjob": 10}))
+    name = target_name(config, UDDANNELSE)
+    assert table.loc[name].tolist() == [shown_value(a, UDDANNELSE), shown_value(b, UDDANNELSE)]
+
+
+def test_the_plan_survives_a_visit_to_another_page(store_dir):
+    at = open_page()
+    at.slider(key="plan_fleksjob").set_value(7).run()
+    at = add_placements(at, ("Fleksjob", 4, "august", "december"))
+    at.switch_page("app_pages/overblik.py").run()
+    at.switch_page(PAGE).run()
+    assert_clean(at)
+    assert at.slider(key="plan_fleksjob").value == 7
+    assert weights_table(at).iloc[0]["Vægt"] == "0,50"
+
+
+def test_meeting_mode_keeps_the_planner_and_hides_the_controls(store_dir):
+    Store(store_dir).save_scenario("Møde", Scenario(2025, {"elever": 3}).to_dict())
+    at = open_page(meeting=True)
+    assert at.toggle(key="meeting_mode").value is True
+    assert len(at.download_button) == 0 and len(at.sidebar.children) == 0
+    keys = {b.key for b in at.button}
+    assert "plan_load" in keys and not keys & {"plan_save", "plan_delete", "plan_reset"}
+    at.slider(key="plan_elever").set_value(10).run()
+    assert_clean(at)
+    assert len(at.get("vega_lite_chart")) == 2
+    assert metrics(at)["Antal ansatte (årsgennemsnit)"][0] == "4.670"
+
+
+# ---- ui/planning.py ----------------------------------------------------------------------------
+
+def test_editor_rows_become_placements_in_the_year(config):
+    frame = pd.DataFrame([{plan.SCHEME: "Fleksjob", plan.PERSONS: 3.0, plan.FIRST: "august", plan.LAST: "december"}])
+    assert plan.placements_from_editor(frame, 2024, config) == (Placement("fleksjob", 3.0, (2024, 8), (2024, 12)),)
+    broken = pd.DataFrame([{plan.SCHEME: None, plan.PERSONS: float("nan"), plan.FIRST: "august", plan.LAST: "maj"}])
+    with pytest.raises(PlanError) as exc:
+        plan.placements_from_editor(broken, 2024, config)
+    assert str(exc.value) == "Placering 1 mangler en ordning og antal personer."
+    assert plan.placements_from_editor(plan.empty_editor_frame(), 2024, config) == ()
+
+
+def test_a_loaded_placement_is_cut_to_the_year_with_the_same_weight(config):
+    placements = (Placement("elever", 4, (2024, 9), (2025, 3)), Placement("fgu", 1, (2023, 1), (2023, 12)),
+                  Placement("elever", 2, (2025, 8), (2025, 12)))
+    frame, notes = plan.editor_frame(placements, 2025, config)
+    assert frame[[plan.FIRST, plan.LAST]].values.tolist() == [["januar", "marts"], ["august", "december"]]
+    assert notes == ["Placering 1 er skåret til månederne i 2025; den tæller det samme.",
+                     "Placering 2 ligger uden for 2025 og tæller ikke med; den er udeladt."]
+    cut = plan.placements_from_editor(frame, 2025, config)
+    assert cut[0].weight(2025, config) == placements[0].weight(2025, config) == 0.25
+
+
+def test_slider_values_for_a_scenario_are_whole_persons_within_reach(config, sample_figures):
+    spans = plan.slider_spans(sample_figures, config)
+    assert spans == (250, 500)  # 5 % and 10 % of 4.770, the largest headcount, rounded up
+    values, notes = plan.widget_values(Scenario(2025, {"elever": 2.5, "fleksjob": -400}, 30), config, spans)
+    assert values["plan_elever"] == 2 and values["plan_fleksjob"] == -250 and values["plan_headcount"] == 30
+    assert values["plan_stu"] == 0
+    assert notes == ["Ændringen for Fleksjob (−400) vises som −250.",
+                     "Ændringen for Elever under erhvervsuddannelse (+2,5) vises som +2."]
+
+
+def test_the_plan_view_is_what_the_engine_says(config, baselines):
+    baseline = baselines[2021]
+    scenario = Scenario(2021, {"elever": 5}, placements=(Placement("studerende", 6, (2021, 9), (2021, 12)),))
+    view = plan.plan_view(baseline, config, scenario, 8)
+    pd.testing.assert_frame_equal(view.compare, compare_targets(evaluate(baseline, config),
+                                                                 evaluate(baseline, config, scenario)))
+    [goal] = view.goals
+    assert goal.id == UDDANNELSE
+    assert goal.needed["elever"] == {m: placement_options(baseline, config, UDDANNELSE, "elever", scenario)[m]
+                                     for m in (8, 2)}
+    assert view.bullets["config"]["locale"]["number"]["decimal"] == ","
+
+
+def test_a_template_with_the_scenarios_table_is_the_scenarios_chart(config, baselines):
+    """The page builds each chart once per year and swaps in the scenario's table: the same spec as
+    building the chart for the scenario."""
+    baseline = baselines[2021]
+    before = evaluate(baseline, config)
+    templates = plan.chart_templates(baseline, config, before)
+    scenario = Scenario(2021, {"elever": 20, "beredskab": -30}, 12)
+    view = plan.plan_view(baseline, config, scenario, 8, before, templates)
+    built = {"bullets": charts.target_bullets(view.compare, 2021).to_dict(),
+             "donut": charts.scenario_donut(view.after.years_frame(), config, 2021).to_dict()}
+    for name, spec in built.items():
+        live = getattr(view, name)
+        [table] = live["datasets"].values()
+        [values] = spec["datasets"].values()
+        pd.testing.assert_frame_equal(table.reset_index(drop=True), pd.DataFrame(values), check_dtype=False)
+        strip = {"datasets", "data"}
+        assert {k: v for k, v in live.items() if k not in strip} == {k: v for k, v in spec.items() if k not in strip}
+        assert templates[name]["datasets"] != spec["datasets"]  # the scenario's numbers, not the baseline's
+
+
+# ---- csr.charts and csr.text additions ---------------------------------------------------------------
+
+def test_target_bullets_show_both_values_the_threshold_and_the_status_in_words(config, baselines):
+    baseline = baselines[2021]
+    compare = compare_targets(evaluate(baseline, config), evaluate(baseline, config, Scenario(2021, {"elever": 20})))
+    spec = charts.target_bullets(compare, 2021).to_dict()  # validated against the Vega-Lite schema
+    assert spec["title"]["text"] == "Målene i 2021: grundlaget og scenariet"
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+    assert spec["facet"]["field"] == "header" and spec["columns"] == 1
+    assert spec["resolve"]["scale"]["x"] == "independent"
+    bar, rule, label = spec["spec"]["layer"]
+    assert bar["mark"]["type"] == "bar" and bar["encoding"]["x"]["field"] == "value"
+    assert bar["encoding"]["y"]["field"] == "series" and bar["encoding"]["y"]["sort"] == ["Grundlag", "Scenarie"]
+    assert bar["encoding"]["color"]["scale"]["domain"] == ["Opfyldt", "Ikke opfyldt", "Ingen data"]
+    assert rule["mark"]["type"] == "rule" and rule["encoding"]["x"]["field"] == "threshold"
+    assert label["mark"]["type"] == "text" and label["encoding"]["text"]["field"] == "label"
+    frame = charts.target_bullets_frame(compare)
+    education = frame[frame["id"] == UDDANNELSE].set_index("series")
+    assert education.loc["Grundlag", "label"] == "4,7 % · Ikke opfyldt"
+    assert education.loc["Scenarie", "label"] == "5,1 % · Opfyldt"
+    assert education["threshold"].tolist() == [5.0, 5.0]
+    assert education["header"].iloc[0].endswith("|Krav: mindst 5 %")
+    neighbours = frame[frame["id"] == "uddannelse_naboer"]["header"].iloc[0]
+    assert neighbours.endswith("|Krav: over omegnskommunerne (4,1 %)")
+    assert len(frame) == 2 * len(config.targets)
+
+
+def test_scenario_donut_is_figure1_titled_as_a_scenario(config, baselines):
+    after = evaluate(baselines[2025], config, Scenario(2025, {"beredskab": 12}))
+    spec = charts.scenario_donut(after.years_frame(), config, 2025).to_dict()
+    assert spec["title"]["text"] == "Scenariet for 2025: andel af ansatte i CSR-mærkets ordninger"
+    assert "foreløbige tal" in spec["title"]["subtitle"][0]
+    assert spec["layer"][0]["mark"]["type"] == "arc"
+    assert text.pct(after.total_share) in json.dumps(spec, ensure_ascii=False)
+
+
+def test_planning_sentences(config, baselines):
+    before = evaluate(baselines[2025], config)
+    after = evaluate(baselines[2025], config, Scenario(2025, {"fleksjob": 10}))
+    assert text.scenario_caption(before, after, config).startswith(
+        f"Med planen er {text.pct(after.total_share)} af de ansatte i Aabenraa Kommune i 2025 (foreløbige tal)")
+    assert text.count(4660.0) == "4.660" and text.count(4662.25) == "4.662,25" and text.count(2.5) == "2,5"
+    assert text.signed_count(-2.5) == "−2,5" and text.signed_count(0) == "±0" and text.signed_count(10) == "+10"
+    assert text.goal_seek_line("Elever", [("august", 33), ("februar", 17)], 17, CANNOT_REACH) == (
+        "**Elever**: fra august: 33 personer; fra februar: 17 personer (17 personer i årsgennemsnit).")
+    assert text.start_month_text("december", None, CANNOT_REACH) == f"fra december: {CANNOT_REACH}"
