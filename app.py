@@ -9,6 +9,7 @@ import streamlit as st
 
 from csr.config import ConfigError, default_config
 from csr.model import InputError
+from csr.store import StoreError
 from ui import frame
 from ui.data import load_figures
 
@@ -17,6 +18,9 @@ PAGES = [
     ("app_pages/udvikling.py", "Udvikling", ":material/show_chart:", "udvikling"),
     ("app_pages/omegnskommuner.py", "Omegnskommuner", ":material/compare_arrows:", "omegnskommuner"),
     ("app_pages/praktikpladser.py", "Praktikpladser", ":material/school:", "praktikpladser"),
+    ("app_pages/planlaegning.py", "Planlægning", ":material/tune:", "planlaegning"),
+    ("app_pages/rapport.py", "Rapport", ":material/description:", "rapport"),
+    ("app_pages/data.py", "Data", ":material/upload_file:", "data"),
 ]
 
 
@@ -39,10 +43,14 @@ def main() -> None:
         config = default_config()
         if not meeting:
             frame.sidebar(config)
-        frame.sample_banner(load_figures())
+        # The Data page needs no figures: it is where a bad import is undone.
+        figures_page = page.url_path != "data"
+        if figures_page:
+            frame.sample_banner(load_figures())
         page.run()
-        frame.data_basis(load_figures(), config)
-    except (InputError, ConfigError) as exc:
+        if figures_page:
+            frame.data_basis(load_figures(), config)
+    except (InputError, ConfigError, StoreError) as exc:
         frame.show_error(exc)
     except Exception as exc:  # a bug: logged with its traceback, shown in Danish without it
         logging.getLogger("csr.app").exception("Uventet fejl på siden %s", page.title)

@@ -1,4 +1,4 @@
-"""The command line: `python -m csr report|plan|import|history|undo|template ...`."""
+"""The command line: `python -m csr report|plan|export|import|history|undo|template ...`."""
 
 from __future__ import annotations
 
@@ -48,6 +48,15 @@ def _parser() -> argparse.ArgumentParser:
                     help="planlagt forløb, fx elever:14:2025-08:2025-12; kan gentages")
     pl.add_argument("--neighbour-method", choices=("pooled", "mean"))
     pl.add_argument("--json", action="store_true", help="JSON i stedet for en tabel")
+
+    ex = sub.add_parser("export", help="årets CSR-afsnit til HR-regnskabet som PDF eller Excel")
+    ex.add_argument("files", nargs="*", metavar="FIL", help=".xlsx, .xls eller .csv (uden filer: lageret)")
+    ex.add_argument("--data-dir", help=DATA_DIR_HELP)
+    ex.add_argument("--year", type=int, help="året (standard: det seneste hele år)")
+    ex.add_argument("--out", required=True, metavar="UD.pdf|UD.xlsx", help="filen, der skrives: .pdf eller .xlsx")
+    ex.add_argument("--scenario", metavar="NAVN", help="et gemt scenarie fra planlægningen, som udsigt")
+    ex.add_argument("--neighbour-method", choices=("pooled", "mean"),
+                    help="omegnskommunernes gennemsnit: samlet (pooled) eller simpelt (mean)")
 
     im = sub.add_parser("import", help="indlæs filer i lageret (én import)")
     im.add_argument("files", nargs="+", metavar="FIL", help=".xlsx, .xls eller .csv")
@@ -107,13 +116,21 @@ def _imported(args, config, uploads):
     return result
 
 
-def _figures(args, config):
-    """The figures of the files given, or of the store without files; else the Danish reasons and _Stop."""
+def _figures(args, config, provenance: dict | None = None):
+    """The figures of the files given, or of the store without files; else the Danish reasons and _Stop.
+
+    `provenance` (when given) receives the data version and the files, as `csr.export.Provenance` takes them.
+    """
     from csr.shares import compute
 
     if args.files:
-        result = _imported(args, config, _read_files(args.files))
+        uploads = _read_files(args.files)
+        result = _imported(args, config, uploads)
         data, placements = result.data, result.placements
+        if provenance is not None:
+            from csr.export import FILES, files_version
+
+            provenance.update(version=files_version(uploads), kind=FILES, sheets=tuple(result.sheets))
     else:
         snapshot = _store(args).snapshot()
         if snapshot.empty:
@@ -121,6 +138,10 @@ def _figures(args, config):
                   "med på kommandolinjen.", file=sys.stderr)
             raise _Stop
         data, placements = snapshot.data, snapshot.placements
+        if provenance is not None:
+            from csr.export import STORE, stored_files
+
+            provenance.update(version=snapshot.version, kind=STORE, sheets=stored_files(_store(args)))
     figures = compute(data, placements, config, args.neighbour_method)
     years = figures.home_years(config)
     if not years:
@@ -206,6 +227,33 @@ def _report(args, config) -> int:
     return 0
 
 
+def _export(args, config) -> int:
+    from csr.export import Provenance, export, format_of, saved_scenario, warm_up_in_background
+    from csr.store import StoreError
+
+    fmt = format_of(args.out)
+    warm_up_in_background()  # the chart engine starts while the data load
+    provenance: dict = {}
+    _, figures = _figures(args, config, provenance)
+    year = args.year if args.year is not None else figures.latest_complete_year(config)
+    scenario, outdated = None, False
+    if args.scenario:
+        try:
+            scenario, outdated = saved_scenario(_store(args), args.scenario)
+        except StoreError as exc:
+            print(f"Fejl: {exc}", file=sys.stderr)
+            return EXIT_INPUT
+    content = export(figures, config, year, Provenance(**provenance), fmt, scenario=scenario,
+                     scenario_name=args.scenario or "", scenario_outdated=outdated)
+    try:
+        Path(args.out).write_bytes(content)
+    except OSError as exc:
+        print(f"Fejl: rapporten kunne ikke skrives til {args.out}: {exc.strerror or exc}.", file=sys.stderr)
+        return EXIT_INPUT
+    print(f"Rapporten for {year} er skrevet til {args.out}.")
+    return 0
+
+
 def _template(args, config) -> int:
     from csr.template import write_template
 
@@ -222,8 +270,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         config = load_config(args.config)
-        command = {"report": _report, "plan": _plan, "import": _import, "history": _history, "undo": _undo,
-                   "template": _template}[args.command]
+        command = {"report": _report, "plan": _plan, "export": _export, "import": _import, "history": _history,
+                   "undo": _undo, "template": _template}[args.command]
         return command(args, config)
     except _Stop:
         return EXIT_INPUT

@@ -1,0 +1,115 @@
+"""Rapport: the CSR section of the HR account for one year, as PDF and Excel (`csr.export`).
+
+The files are made when a button is clicked (Streamlit calls `data` then, in a worker thread). The
+charts are rendered once per data version and year and shared by both files; the files themselves are
+kept per data version, year and scenario, so a second click costs nothing.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from csr import export, text
+from csr.config import default_config
+from csr.model import InputError
+from csr.store import Store, StoreError
+from ui import widgets
+from ui.data import load_figures
+
+YEAR_KEY = "report_year"
+SCENARIO_KEY = "report_scenario"
+NO_SCENARIO = ""
+_FILES = "_report_files"  # session: rendered charts and files, keyed by data version, year (and scenario)
+
+export.warm_up_in_background()  # the chart engine starts now, not when the button is clicked
+config = default_config()
+dataset = load_figures()
+figures = dataset.figures
+
+st.title("Rapport til HR-regnskabet")
+st.markdown("Strategien evalueres hvert år i HR-regnskabet. Her laves CSR-afsnittet for et år: en PDF med "
+            "sætningerne, figurerne, tabellerne og metoden, og en Excel-fil med de samme tabeller og figurer.")
+
+years = figures.home_years(config)
+home = figures.years[figures.years["code"] == config.home]
+provisional = {int(y) for y in home.loc[home["provisional"], "year"]}
+if st.session_state.get(YEAR_KEY) not in years:
+    st.session_state[YEAR_KEY] = figures.latest_complete_year(config)
+year = st.selectbox("År", years, key=YEAR_KEY, format_func=lambda y: text.year_label(y, y in provisional),
+                    width=220)
+
+try:
+    saved = list(Store.default().scenarios()["name"])
+except StoreError as exc:
+    saved = []
+    st.warning(f"De gemte scenarier kan ikke læses: {exc}", icon=":material/warning:")
+if st.session_state.get(SCENARIO_KEY) not in (NO_SCENARIO, *saved):
+    st.session_state[SCENARIO_KEY] = NO_SCENARIO
+name = st.selectbox("Scenarie fra planlægningen som udsigt (valgfrit)", [NO_SCENARIO, *saved], key=SCENARIO_KEY,
+                    format_func=lambda n: n or "Intet scenarie", width=420,
+                    help="Et gemt scenarie tilføjes som et afsnit om, hvad målene ville vise med planen.")
+
+scenario, outdated = None, False
+if name:
+    try:
+        scenario, outdated = export.saved_scenario(Store.default(), name)
+        ahead = export.outlook(figures, config, scenario, name, outdated)
+        st.info(ahead.sentence + "".join(f" {n}" for n in ahead.notes), icon=":material/insights:")
+    except (StoreError, InputError) as exc:
+        st.error(f"Scenariet «{name}» kan ikke bruges: {exc}", icon="⚠️")
+        scenario = None
+
+version = dataset.key.rsplit(":", 1)[0]  # the store's version or the files' digest, without the method
+provenance = export.Provenance(version, export.FILES if dataset.sample else export.STORE, tuple(dataset.sheets),
+                               dataset.sample)
+files = st.session_state.setdefault(_FILES, {})
+
+
+def _maker(fmt: str):
+    """The file's bytes, made on click; runs outside the script, so it touches only what it is given."""
+    plan = "" if scenario is None else f"{name}:{sorted(scenario.to_dict().items())!r}"
+    key = (dataset.key, year, plan, fmt)
+    images_key = (dataset.key, year)
+
+    def make() -> bytes:
+        if key not in files:
+            pack = export.build_pack(figures, config, year, provenance, scenario=scenario, scenario_name=name,
+                                     scenario_outdated=outdated)
+            if images_key not in files:
+                files[images_key] = export.chart_images(pack.charts)
+            if len(files) > 12:  # a few years and formats; the newest are kept
+                for old in [k for k in files if k not in (key, images_key)][:6]:
+                    files.pop(old, None)
+            files[key] = export.render(pack, fmt, files[images_key])
+        return files[key]
+
+    return make
+
+
+stem = f"csr-hr-regnskab-{year}" + ("-foreløbig" if year in provisional else "")
+with st.container(horizontal=True, key="report_downloads"):
+    st.download_button("PDF til HR-regnskabet", data=_maker("pdf"), file_name=f"{stem}.pdf",
+                       mime=export.MIME["pdf"], key="report_pdf", on_click="ignore", type="primary",
+                       icon=":material/picture_as_pdf:", help="A4 på dansk med figurer, tabeller og metode")
+    st.download_button("Excel med tabellerne", data=_maker("xlsx"), file_name=f"{stem}.xlsx",
+                       mime=export.MIME["xlsx"], key="report_xlsx", on_click="ignore",
+                       icon=":material/table_view:", help="Et ark pr. tabel, tallene som tal, figurerne som billeder")
+st.caption(f"Tallene bygger på {'de medfølgende eksempelfiler' if dataset.sample else 'de indlæste data'} "
+           f"({provenance.version_text()}).")
+
+texts = widgets.memo("rapport", dataset.key, (year,), lambda: {
+    "notes": [n for n in (text.period_sentence(config, year), text.provisional_sentence(figures.annual, config, year))
+              if n],
+    "summary": [text.csr_mark_sentence(figures.targets, config, year),
+                text.targets_met_sentence(figures.targets, year, year in provisional)],
+    "targets": [(str(t["name"]), None if pd.isna(t["met"]) else bool(t["met"]),
+                 text.target_sentence(figures, config, year, str(t["id"])))
+                for _, t in figures.targets[figures.targets["year"] == year].iterrows()],
+})
+st.subheader(f"Det skriver rapporten om {text.year_label(year, year in provisional)}")
+for note in texts["notes"]:
+    st.info(note, icon=":material/info:")
+st.markdown(" ".join(texts["summary"]))
+for target_name, met, sentence in texts["targets"]:
+    with st.container(border=True):
+        st.markdown(f"**{target_name}** · {widgets.status_markdown(met)}")
+        st.markdown(sentence)
