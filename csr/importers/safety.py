@@ -67,7 +67,7 @@ MAX_CONTROL_SHARE = 0.01  # control characters (besides tab, CR, LF) tolerated i
 # are skipped silently by multiprocessing; on Python 3.11 the forkserver finds them through the
 # working directory and site-packages only (it ignores the parent's sys.path), so run the app from
 # the repository root or install the package, or each job imports csr itself (~70 ms).
-FORKSERVER_PRELOAD = ["csr.importers", "csr.importers.safety", "pandas", "python_calamine"]
+FORKSERVER_PRELOAD = ["csr.importers", "csr.importers.safety", "pandas", "python_calamine", "csr.importers.warm"]
 PROCESS_NAME = "csr-isolated"
 
 
