@@ -92,18 +92,6 @@ def _store(args):
     return Store(args.data_dir) if args.data_dir else Store.default()
 
 
-def _read_files(paths) -> list[tuple[str, bytes]]:
-    uploads = []
-    for p in paths:
-        path = Path(p)
-        try:
-            uploads.append((path.name, path.read_bytes()))
-        except OSError as exc:
-            print(f"Fejl: filen {path} kan ikke åbnes: {exc.strerror or exc}.", file=sys.stderr)
-            raise _Stop from exc
-    return uploads
-
-
 def _imported(args, config, uploads):
     from csr.importers import import_uploads
 
@@ -121,10 +109,11 @@ def _figures(args, config, provenance: dict | None = None):
 
     `provenance` (when given) receives the data version and the files, as `csr.export.Provenance` takes them.
     """
+    from csr.importers import read_uploads
     from csr.shares import compute
 
     if args.files:
-        uploads = _read_files(args.files)
+        uploads = read_uploads(args.files)
         result = _imported(args, config, uploads)
         data, placements = result.data, result.placements
         if provenance is not None:
@@ -156,9 +145,10 @@ def _figures(args, config, provenance: dict | None = None):
 
 
 def _import(args, config) -> int:
+    from csr.importers import read_uploads
     from csr.store import StoreError
 
-    uploads = _read_files(args.files)
+    uploads = read_uploads(args.files)
     store = _store(args)
     result = _imported(args, config, uploads)
     try:

@@ -217,8 +217,8 @@ def import_uploads(uploads: Iterable[tuple[str, bytes]], config: Config | None =
     return merged
 
 
-def import_files(paths: Iterable[str | Path], config: Config | None = None, **kwargs) -> ImportResult:
-    """`import_uploads` over files on disk."""
+def read_uploads(paths: Iterable[str | Path]) -> list[tuple[str, bytes]]:
+    """Files on disk as (name, bytes) uploads; a file that cannot be opened raises InputError."""
     uploads = []
     for p in paths:
         path = Path(p)
@@ -226,7 +226,12 @@ def import_files(paths: Iterable[str | Path], config: Config | None = None, **kw
             uploads.append((path.name, path.read_bytes()))
         except OSError as exc:
             raise InputError(f"Filen {path} kan ikke åbnes: {exc.strerror or exc}.") from exc
-    return import_uploads(uploads, config, **kwargs)
+    return uploads
+
+
+def import_files(paths: Iterable[str | Path], config: Config | None = None, **kwargs) -> ImportResult:
+    """`import_uploads` over files on disk."""
+    return import_uploads(read_uploads(paths), config, **kwargs)
 
 
 def _with_file(finding: Finding, name: str) -> Finding:
@@ -389,6 +394,6 @@ def _describe_schemes(schemes: list[str], config: Config) -> str:
 
 
 __all__ = [
-    "import_uploads", "import_files", "parse_upload", "read_cells", "missing_month_warnings",
+    "import_uploads", "import_files", "read_uploads", "parse_upload", "read_cells", "missing_month_warnings",
     "NOTE", "WARNING", "ERROR",
 ]
