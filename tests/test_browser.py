@@ -147,6 +147,7 @@ def test_every_page_loads_by_its_url_with_its_charts(server, page, path):
     for chart in page.locator(CHART).all():
         box = chart.bounding_box()
         assert box and box["width"] > 200 and box["height"] > 150, "a chart is drawn at a readable size"
+    page.locator(".st-key-datagrundlag").wait_for(state="attached")  # drawn after the page's own content
     assert page.locator(".st-key-datagrundlag").count() == 1
     page.locator('[data-testid="stMainBlockContainer"]').screenshot(path=ARTIFACTS / f"{title.lower()}.png")
 
@@ -172,7 +173,8 @@ def test_meeting_mode_hides_the_controls(server, page):
     assert page.locator('[data-testid="stDownloadButton"]').count() == 0
     assert page.locator('[data-testid="stSidebar"]').count() == 0
     assert page.locator('[data-testid="stToolbar"]').is_hidden()  # no page menu either
-    assert page.locator(".st-key-meeting_mode").count() == 1  # the way back out
+    page.locator(".st-key-meeting_mode").wait_for(state="attached")  # the way back out, drawn last
+    assert page.locator(".st-key-meeting_mode").count() == 1
     font_size = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
     assert font_size >= 20
     main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
@@ -181,6 +183,7 @@ def test_meeting_mode_hides_the_controls(server, page):
     # and the normal page has them
     page.goto(f"{server}/")
     wait_for_charts(page, 1)
+    page.locator('[data-testid="stDownloadButton"]').nth(1).wait_for(state="attached")
     assert page.locator('[data-testid="stDownloadButton"]').count() >= 2
     assert page.locator('[data-testid="stSidebar"]').count() == 1
 

@@ -79,6 +79,9 @@ def test_meeting_mode_shows_the_planner_large_without_the_controls(server, page)
     assert_no_error(page)
     assert page.locator('[data-testid="stDownloadButton"]').count() == 0
     assert page.locator(".st-key-plan_save").count() == 0
-    assert page.locator('.st-key-plan_fleksjob input[type="range"]').count() == 1
+    # the planner's fragment may still be drawing when the charts are: wait for the slider itself
+    slider = page.locator('.st-key-plan_fleksjob input[type="range"]')
+    slider.first.wait_for(state="attached", timeout=60_000)
+    assert slider.count() == 1
     assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 20
     page.locator('[data-testid="stMainBlockContainer"]').screenshot(path=ARTIFACTS / "planlaegning-moede.png")
