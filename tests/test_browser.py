@@ -6,122 +6,53 @@ started here. Screenshots of every page go to test-artifacts/.
 
 from __future__ import annotations
 
-import contextlib
 import re
-import socket
 import struct
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import (
+    ARTIFACTS,
+    BROWSER_MARKS,
+    CHART,
+    assert_no_error,
+    chromium,
+    new_page,
+    serve,
+    wait_for_charts,
+)
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 PAGES = {"": ("Overblik", 1), "udvikling": ("Udvikling", 2), "omegnskommuner": ("Omegnskommuner", 3),
          "praktikpladser": ("Praktikpladser", 2)}
-CHART = '[data-testid="stVegaLiteChart"]'
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at /usr/bin/chromium "
-                       "(apt-get install chromium); CI installs it"),
-]
-playwright_api = pytest.importorskip("playwright.sync_api")
-
-
-# ---- the server and the browser ------------------------------------------------------------------
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serve(log_name: str) -> Iterator[str]:
-    """`streamlit run app.py` on a free port until the block ends; stopped by its PID."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    with open(ARTIFACTS / log_name, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                        if response.read() == b"ok":
-                            break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not start; see {ARTIFACTS / log_name}")
-                time.sleep(0.25)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+pytestmark = BROWSER_MARKS
+pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    with serve("streamlit.log") as url:
+    with serve("streamlit.log") as (url, _):
         yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 4000}, accept_downloads=True, locale="da-DK")
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    yield page
-    context.close()
-
-
-def wait_for_charts(page, count: int) -> None:
-    """Every chart of the page drawn (an svg or canvas inside each chart element)."""
-    page.wait_for_function(
-        """(n) => {
-            const charts = document.querySelectorAll('[data-testid="stVegaLiteChart"]');
-            return charts.length === n && [...charts].every(c => c.querySelector('svg, canvas'));
-        }""", arg=count, timeout=90_000)
-    page.wait_for_timeout(500)  # let the last chart finish its layout before the screenshot
-
-
-def assert_no_error(page) -> None:
-    assert page.locator('[data-testid="stException"]').count() == 0
-    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
-    assert "Page not found" not in page.content()
+    with new_page(browser, 4000, accept_downloads=True) as page:
+        yield page
 
 
 # ---- tests -----------------------------------------------------------------------------------
 
 def test_a_bookmarked_deep_link_as_first_request_shows_the_app(browser):
     """The first request after start is /omegnskommuner: the app's own navigation, not "Page not found"."""
-    with serve("streamlit-deeplink.log") as url:
+    with serve("streamlit-deeplink.log") as (url, _):
         context = browser.new_context(viewport={"width": 1280, "height": 2000})
         page = context.new_page()
         page.goto(f"{url}/omegnskommuner")

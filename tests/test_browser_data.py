@@ -7,99 +7,37 @@ Chromium with Playwright, as tests/test_browser.py does. Screenshots go to test-
 
 from __future__ import annotations
 
-import contextlib
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, ROOT, _free_port, assert_no_error, wait_for_charts
+from browser_support import (
+    ARTIFACTS,
+    BROWSER_MARKS,
+    ROOT,
+    assert_no_error,
+    chromium,
+    healthy,
+    new_page,
+    serve,
+    wait_for_charts,
+)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Debian's Chromium is not installed at /usr/bin/chromium (apt-get install chromium); CI installs it",
-    ),
-]
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytestmark = BROWSER_MARKS
+pytest.importorskip("playwright.sync_api")
 
 SAMPLE_FILES = sorted(p for p in (ROOT / "sample_data").iterdir() if p.suffix in (".xlsx", ".csv"))
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@contextlib.contextmanager
-def serve(data_dir: Path, log_name: str) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`streamlit run app.py` on a free port with its store in `data_dir`; stopped by its PID."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    with open(ARTIFACTS / log_name, "w") as log:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless",
-                "true",
-                "--server.address",
-                "127.0.0.1",
-                "--server.port",
-                str(port),
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "CSR_DATA_DIR": str(data_dir)},
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while not healthy(url):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not start; see {ARTIFACTS / log_name}")
-                time.sleep(0.25)
-            yield url, proc
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-
-
-def healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.read() == b"ok"
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 2400}, locale="da-DK")
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    yield page
-    context.close()
+    with new_page(browser, 2400) as page:
+        yield page
 
 
 def open_data_page(page, url: str) -> None:
@@ -119,7 +57,7 @@ def screenshot(page, name: str) -> None:
 
 def test_uploaded_files_persist_across_a_server_restart(page, tmp_path):
     data_dir = tmp_path / "lager"
-    with serve(data_dir, "streamlit-data-1.log") as (url, _):
+    with serve("streamlit-data-1.log", data_dir=data_dir) as (url, _):
         open_data_page(page, url)
         assert "Databasen er tom" in main_text(page)
         page.set_input_files(".st-key-upload input[type=file]", [str(p) for p in SAMPLE_FILES])
@@ -138,7 +76,7 @@ def test_uploaded_files_persist_across_a_server_restart(page, tmp_path):
         screenshot(page, "data-gemt.png")
     assert (data_dir / "csr.sqlite").exists()
 
-    with serve(data_dir, "streamlit-data-2.log") as (url, _):
+    with serve("streamlit-data-2.log", data_dir=data_dir) as (url, _):
         page.goto(f"{url}/")
         wait_for_charts(page, 1)
         assert_no_error(page)
@@ -157,7 +95,7 @@ def test_uploaded_files_persist_across_a_server_restart(page, tmp_path):
 def test_hostile_files_get_their_sentence_and_the_server_goes_on(page, tmp_path):
     from test_safety import XFD_CELL_XLSX
 
-    with serve(tmp_path / "lager", "streamlit-data-hostile.log") as (url, proc):
+    with serve("streamlit-data-hostile.log", data_dir=tmp_path / "lager") as (url, proc):
         open_data_page(page, url)
         page.set_input_files(
             ".st-key-upload input[type=file]",

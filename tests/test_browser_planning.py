@@ -1,7 +1,7 @@
 """The Planlægning page in a real browser: a slider moved with the keyboard changes the result, which
 only the fragment reruns; the page with its charts is saved as test-artifacts/planlaegning.png.
 
-Uses the server and Chromium of tests/test_browser.py, with the store in a temporary directory.
+Uses the server and Chromium of tests/browser_support.py, with the store in a temporary directory.
 """
 
 from __future__ import annotations
@@ -9,38 +9,30 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_browser import (
-    ARTIFACTS,
-    CHROMIUM,
-    assert_no_error,
-    browser,  # noqa: F401  (the fixture)
-    serve,
-    wait_for_charts,
-)
+from browser_support import ARTIFACTS, BROWSER_MARKS, assert_no_error, chromium, new_page, serve, wait_for_charts
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at /usr/bin/chromium"),
-]
+pytestmark = BROWSER_MARKS
+pytest.importorskip("playwright.sync_api")
 
 METRIC = '.st-key-plan_result [data-testid="stMetricValue"]'
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CSR_DATA_DIR", str(tmp_path_factory.mktemp("store")))
-        with serve("streamlit-planlaegning.log") as url:
-            yield url
+    with serve("streamlit-planlaegning.log", data_dir=tmp_path_factory.mktemp("store")) as (url, _):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture
-def page(browser):  # noqa: F811  (tall enough for the whole page in one screenshot)
-    context = browser.new_context(viewport={"width": 1280, "height": 7000}, locale="da-DK")
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    yield page
-    context.close()
+def page(browser):  # tall enough for the whole page in one screenshot
+    with new_page(browser, 7000) as page:
+        yield page
 
 
 def test_a_slider_moves_the_result(server, page):

@@ -373,50 +373,21 @@ def test_report_page_says_in_danish_why_a_scenario_cannot_be_used(monkeypatch, t
 def test_report_downloads_arrive_from_a_running_app(tmp_path):
     """Streamlit calls the buttons' `data` only on a click, in a worker thread: only a real server shows
     that the files are made there and arrive whole."""
-    import os
-    import socket
-    import time
-    import urllib.request
+    pytest.importorskip("playwright.sync_api")
+    from browser_support import chromium, new_page, serve
 
-    playwright = pytest.importorskip("playwright.sync_api")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    ARTIFACTS.mkdir(exist_ok=True)
-    env = {**os.environ, "CSR_DATA_DIR": str(tmp_path / "lager")}
-    with open(ARTIFACTS / "streamlit-rapport.log", "w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address",
-             "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, "streamlit did not start"
-            time.sleep(0.25)
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_context(viewport={"width": 1280, "height": 2400}, accept_downloads=True).new_page()
-            page.set_default_timeout(120_000)
-            page.goto(f"http://127.0.0.1:{port}/rapport")
-            page.locator(".st-key-report_pdf button").first.wait_for()
-            page.locator('[data-testid="stMainBlockContainer"]').screenshot(path=ARTIFACTS / "rapport-side.png")
-            downloads = {}
-            for key in ("report_pdf", "report_xlsx"):
-                with page.expect_download(timeout=120_000) as info:
-                    page.locator(f".st-key-{key} button").first.click()
-                downloads[key] = (info.value.suggested_filename, Path(info.value.path()).read_bytes())
-            assert page.locator('[data-testid="stException"]').count() == 0
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with serve("streamlit-rapport.log", data_dir=tmp_path / "lager") as (url, _), chromium() as browser, \
+            new_page(browser, 2400, accept_downloads=True) as page:
+        page.set_default_timeout(120_000)
+        page.goto(f"{url}/rapport")
+        page.locator(".st-key-report_pdf button").first.wait_for()
+        page.locator('[data-testid="stMainBlockContainer"]').screenshot(path=ARTIFACTS / "rapport-side.png")
+        downloads = {}
+        for key in ("report_pdf", "report_xlsx"):
+            with page.expect_download(timeout=120_000) as info:
+                page.locator(f".st-key-{key} button").first.click()
+            downloads[key] = (info.value.suggested_filename, Path(info.value.path()).read_bytes())
+        assert page.locator('[data-testid="stException"]').count() == 0
     name, pdf = downloads["report_pdf"]
     assert name == "csr-hr-regnskab-2024.pdf"
     _, pages = pdf_text(pdf)

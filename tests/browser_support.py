@@ -1,0 +1,114 @@
+"""What the browser tests share: a `streamlit run app.py` server and Debian's Chromium via Playwright."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+CHART = '[data-testid="stVegaLiteChart"]'
+
+# pytestmark for every browser test module.
+BROWSER_MARKS = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at /usr/bin/chromium "
+                       "(apt-get install chromium); CI installs it"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.read() == b"ok"
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def serve(log_name: str, data_dir: Path | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`streamlit run app.py` on a free port (its store in `data_dir` when given) until the block ends;
+    stopped by its PID. Yields the URL and the process."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    url = f"http://127.0.0.1:{free_port()}"
+    env = {**os.environ, "CSR_DATA_DIR": str(data_dir)} if data_dir is not None else None
+    with open(ARTIFACTS / log_name, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", url.rsplit(":", 1)[1],
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while not healthy(url):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"streamlit did not start; see {ARTIFACTS / log_name}")
+                time.sleep(0.25)
+            yield url, proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator:
+    """Debian's Chromium driven by Playwright (never a browser of Playwright's own)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextlib.contextmanager
+def new_page(browser, height: int, **options) -> Iterator:
+    """A Danish page of the given height with a patient default timeout."""
+    context = browser.new_context(viewport={"width": 1280, "height": height}, locale="da-DK", **options)
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def wait_for_charts(page, count: int) -> None:
+    """Every chart of the page drawn (an svg or canvas inside each chart element)."""
+    page.wait_for_function(
+        """(n) => {
+            const charts = document.querySelectorAll('[data-testid="stVegaLiteChart"]');
+            return charts.length === n && [...charts].every(c => c.querySelector('svg, canvas'));
+        }""", arg=count, timeout=90_000)
+    page.wait_for_timeout(500)  # let the last chart finish its layout before the screenshot
+
+
+def assert_no_error(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    assert "Page not found" not in page.content()
