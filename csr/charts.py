@@ -115,12 +115,16 @@ def figure1_frame(years: pd.DataFrame, config: Config, year: int) -> pd.DataFram
 
 def figure1_donut(years: pd.DataFrame, config: Config, year: int) -> Chart:
     """Figure 1 of the strategy: the shares of Beskæftigelse, Uddannelse, Beredskabet and the rest."""
-    frame = figure1_frame(years, config, year)
     row = _home_year(years, config, year)
     title = alt.Title(
         f"Andel af ansatte indenfor de enkelte ordninger i CSR-mærket i {year}",
         subtitle=[f"{config.organisation}{', foreløbige tal' if row['provisional'] else ''}"],
     )
+    return _donut(scenario_donut_frame(years, config, year), config, title)
+
+
+def _donut(frame: pd.DataFrame, config: Config, title: alt.Title) -> Chart:
+    """The Figure 1 donut drawn from one table: slices, labels, and the total (on every row) in the centre."""
     base = alt.Chart(frame).encode(
         theta=alt.Theta("share:Q", stack=True),
         order=alt.Order("order:Q", sort="ascending"),
@@ -131,9 +135,9 @@ def figure1_donut(years: pd.DataFrame, config: Config, year: int) -> Chart:
     arcs = base.mark_arc(innerRadius=95, outerRadius=160, stroke="white", strokeWidth=2)
     labels = base.mark_text(radius=200, fontSize=14, lineBreak="\n", color="#222222").encode(
         text=alt.Text("label:N"), color=alt.value("#222222"))
-    centre = alt.Chart(pd.DataFrame({"total": [text.pct(float(row["total_share"]))], "what": ["i ordningerne"]}))
+    centre = alt.Chart(frame).transform_filter(alt.datum.order == 0)
     total = centre.mark_text(fontSize=32, fontWeight="bold", dy=-8).encode(text=alt.Text("total:N"))
-    what = centre.mark_text(fontSize=14, dy=20).encode(text=alt.Text("what:N"))
+    what = centre.mark_text(fontSize=14, dy=20).encode(text=alt.value("i ordningerne"))
     return with_locale(alt.layer(arcs, labels, total, what).properties(title=title, width=520, height=460))
 
 
@@ -607,25 +611,11 @@ def scenario_donut(years: pd.DataFrame, config: Config, year: int) -> Chart:
     """Figure 1 for a scenario (`years`: `csr.planning.Outcome.years_frame()`): the donut of
     `figure1_donut`, titled as a scenario and drawn from one table (`scenario_donut_frame`), so the
     planner can show a new scenario by swapping that table into a spec built once."""
-    frame = scenario_donut_frame(years, config, year)
     row = _home_year(years, config, year)
     title = alt.Title(f"Scenariet for {year}: andel af ansatte i CSR-mærkets ordninger",
                       subtitle=[f"{config.organisation}, beregnet med planen"
                                 f"{' på foreløbige tal' if row['provisional'] else ''}"])
-    base = alt.Chart(frame).encode(
-        theta=alt.Theta("share:Q", stack=True),
-        order=alt.Order("order:Q", sort="ascending"),
-        color=alt.Color("category:N", scale=colour_scale(config), legend=None),
-        tooltip=[alt.Tooltip("category:N", title="Gruppe"),
-                 alt.Tooltip("share:Q", title="Andel af ansatte (%)", format=",.1f")],
-    )
-    arcs = base.mark_arc(innerRadius=95, outerRadius=160, stroke="white", strokeWidth=2)
-    labels = base.mark_text(radius=200, fontSize=14, lineBreak="\n", color="#222222").encode(
-        text=alt.Text("label:N"), color=alt.value("#222222"))
-    centre = alt.Chart(frame).transform_filter(alt.datum.order == 0)
-    total = centre.mark_text(fontSize=32, fontWeight="bold", dy=-8).encode(text=alt.Text("total:N"))
-    what = centre.mark_text(fontSize=14, dy=20).encode(text=alt.value("i ordningerne"))
-    return with_locale(alt.layer(arcs, labels, total, what).properties(title=title, width=520, height=460))
+    return _donut(scenario_donut_frame(years, config, year), config, title)
 
 
 # ---- export ------------------------------------------------------------------------------------
