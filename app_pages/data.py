@@ -25,6 +25,20 @@ config = default_config()
 meeting = frame.meeting_mode()
 
 
+
+def _template_button(config) -> None:
+    """The upload template with its instructions sheet, made on click."""
+    st.download_button(
+        "Hent skabelonen",
+        data=lambda: write_template(config),
+        file_name="csr_skabelon.xlsx",
+        mime=upload.XLSX_MIME,
+        key="download_template",
+        on_click="ignore",
+        icon=":material/description:",
+        help="Skabelonen med vejledning, ordninger og kommuner",
+    )
+
 def _changed(sentence: str) -> None:
     """After an import or an undo: every page shows the new data at once."""
     st.session_state[MESSAGE] = sentence
@@ -49,16 +63,7 @@ def _upload_section(store: Store) -> None:
         max_upload_size=upload.MAX_UPLOAD_MB,
         help=f".xlsx, .xls eller .csv, højst {upload.MAX_UPLOAD_MB} MB pr. fil. Filerne genkendes på indholdet.",
     )
-    st.download_button(
-        "Hent skabelonen",
-        data=lambda: write_template(config),
-        file_name="csr_skabelon.xlsx",
-        mime=upload.XLSX_MIME,
-        key="download_template",
-        on_click="ignore",
-        icon=":material/description:",
-        help="Skabelonen med vejledning, ordninger og kommuner",
-    )
+    _template_button(config)
     if not files:
         return
     uploads = upload.uploads_from(files)
@@ -298,12 +303,4 @@ if store is not None:
     if not meeting:
         _downloads_section(store, history, active.empty)
 elif not meeting:
-    st.download_button(
-        "Hent skabelonen",
-        data=lambda: write_template(config),
-        file_name="csr_skabelon.xlsx",
-        mime=upload.XLSX_MIME,
-        key="download_template",
-        on_click="ignore",
-        icon=":material/description:",
-    )
+    _template_button(config)

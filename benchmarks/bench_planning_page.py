@@ -27,23 +27,12 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BUDGET_MS = 30.0
-
-
-def median_ms(fn: Callable[[], object], runs: int) -> float:
-    fn()  # warm up
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+from bench_planning import BUDGET_MS, median_ms  # noqa: E402  (benchmarks/ is the script's folder)
 
 
 def measure_year(year: int, figures, config, editor, runs: int) -> list[tuple[int, str, float]]:
