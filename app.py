@@ -45,11 +45,12 @@ def main() -> None:
             frame.sidebar(config)
         # The Data page needs no figures: it is where a bad import is undone.
         figures_page = page.url_path != "data"
-        if figures_page:
-            frame.sample_banner(load_figures())
+        dataset = load_figures() if figures_page else None
+        if dataset is not None:
+            frame.sample_banner(dataset)
         page.run()
-        if figures_page:
-            frame.data_basis(load_figures(), config)
+        if dataset is not None:
+            frame.data_basis(dataset, config)
     except (InputError, ConfigError, StoreError) as exc:
         frame.show_error(exc)
     except Exception as exc:  # a bug: logged with its traceback, shown in Danish without it
