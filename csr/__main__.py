@@ -146,10 +146,12 @@ def _figures(args, config, provenance: dict | None = None):
 
 def _import(args, config) -> int:
     from csr.importers import read_uploads
-    from csr.store import StoreError
+    from csr.store import READ_ONLY_MESSAGE, StoreError
 
     uploads = read_uploads(args.files)
     store = _store(args)
+    if store.read_only:  # refused before the files are parsed
+        raise StoreError(READ_ONLY_MESSAGE)
     result = _imported(args, config, uploads)
     try:
         batch = store.add_batch(uploads, result, who=args.who)
@@ -177,10 +179,12 @@ def _history(args, config) -> int:
 
 
 def _undo(args, config) -> int:
-    from csr.store import StoreError
+    from csr.store import READ_ONLY_MESSAGE, StoreError
 
     store = _store(args)
     try:
+        if store.read_only:
+            raise StoreError(READ_ONLY_MESSAGE)
         preview = store.undo_preview(args.batch)
         print(preview.summary())
         store.undo(args.batch, who=args.who)
@@ -271,8 +275,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # never a traceback in front of a user
+        if _is_store_error(exc):  # a store problem is the user's to fix (a folder, rights, a damaged file)
+            where = f" (--data-dir {args.data_dir})" if getattr(args, "data_dir", None) else ""
+            print(f"Fejl: {exc}{where}", file=sys.stderr)
+            return EXIT_INPUT
         print(f"Uventet fejl ({type(exc).__name__}): {exc}", file=sys.stderr)
         return 1
+
+
+def _is_store_error(exc: Exception) -> bool:
+    """StoreError without importing the store (and pandas) for commands that never open it."""
+    store = sys.modules.get("csr.store")
+    return store is not None and isinstance(exc, store.StoreError)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ HEADCOUNT = "headcount"
 TARGET_KINDS = ("min_share", "above_neighbours", "obligations_met")
 AVERAGING = ("measurement_months", "all_periods")
 NEIGHBOUR_METHODS = ("pooled", "mean")
+MAX_CONFIG_BYTES = 4 * 1024 * 1024  # a strategy file is a few KB
 
 
 class ConfigError(ValueError):
@@ -348,11 +349,17 @@ def parse_config(raw: dict, source: str = "") -> Config:
 
 def load_config(path: str | Path | None = None) -> Config:
     """Load and validate a strategy file (default: `CSR_CONFIG` or the bundled Aabenraa strategy)."""
+    from csr.files import FileRefused, read_regular_file
+
     path = Path(path or os.environ.get("CSR_CONFIG") or DEFAULT_CONFIG)
+    try:  # a regular file of at most MAX_CONFIG_BYTES: --config /dev/zero or a FIFO is refused at once
+        content = read_regular_file(path, MAX_CONFIG_BYTES, label="Konfigurationsfilen")
+    except FileRefused as exc:
+        raise ConfigError(str(exc)) from None
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"Konfigurationsfilen {path} findes ikke.") from exc
+        raw = tomllib.loads(content.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"Konfigurationsfilen {path.name} kan ikke læses: den er ikke gemt som UTF-8-tekst.") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Konfigurationsfilen {path.name} kan ikke læses: {exc}.") from exc
     return parse_config(raw, source=str(path))

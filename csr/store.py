@@ -62,8 +62,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import sqlite3
+import stat
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -78,7 +80,10 @@ import pandas as pd
 from csr.model import CANONICAL_COLUMNS, PLACEMENT_COLUMNS, ImportResult, empty_canonical, empty_placements
 from csr.text import number
 
+log = logging.getLogger(__name__)
+
 DATA_DIR_ENV = "CSR_DATA_DIR"
+READ_ONLY_ENV = "CSR_READ_ONLY"  # "1": open the store read-only even where it could be written
 DEFAULT_DIRECTORY = "data"
 FILENAME = "csr.sqlite"
 SCHEMA_VERSION = 1
@@ -88,6 +93,10 @@ INSERT_CHUNK = 50_000  # rows per executemany call (bounds memory; progress is r
 ACTIVE = "aktiv"
 UNDONE = "fortrudt"
 BUSY_MESSAGE = "En anden import er i gang; prøv igen om lidt."
+READ_ONLY_MESSAGE = (
+    "Databasen er skrivebeskyttet: datamappen kan ikke skrives, så der kan ikke indlæses, fortrydes eller gemmes "
+    "noget. Siderne viser det, der allerede er gemt."
+)
 
 PERIODS = ("M", "Q", "Y")
 
@@ -342,14 +351,19 @@ class Scenario:
 class Store:
     """The SQLite store in `directory` (created on first use). Cheap to construct; holds no connection."""
 
-    def __init__(self, directory: str | Path, *, timeout: float = DEFAULT_TIMEOUT):
+    def __init__(self, directory: str | Path, *, timeout: float = DEFAULT_TIMEOUT, read_only: bool | None = None):
+        """`read_only=None`: read-only when `$CSR_READ_ONLY` is 1 or this process cannot write the store
+        (`writable`). A read-only store shows what is stored and refuses every write with READ_ONLY_MESSAGE."""
         self.directory = Path(directory)
         self.path = self.directory / FILENAME
         self.timeout = timeout
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"Datamappen {self.directory} kan ikke oprettes: {exc.strerror or exc}.") from exc
+        _make_directory(self.directory)
+        if read_only is None:
+            read_only = os.environ.get(READ_ONLY_ENV, "").strip().lower() in ("1", "true", "ja") or not writable(
+                self.directory, self.path
+            )
+        self.read_only = read_only
+        self._uri: str | None = None  # the read-only connection's URI (None: read-write, or no file yet)
         self._open()
 
     @classmethod
@@ -374,6 +388,8 @@ class Store:
         Raises StoreError when the result has errors or no numbers, DuplicateImport when every file
         is already in an active batch. `progress(done, total)` is called as rows are written.
         """
+        if self.read_only:
+            raise StoreError(READ_ONLY_MESSAGE)
         if result.errors:
             n = len(result.errors)
             raise StoreError(
@@ -700,6 +716,10 @@ class Store:
 
     def _open(self) -> None:
         """Create the schema on first use; refuse a database from a newer version of the program."""
+        _require_regular(self.path)
+        if self.read_only:
+            self._open_read_only()
+            return
         con = self._connect()
         try:
             version = _schema_version(con)
@@ -707,7 +727,7 @@ class Store:
                 mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if str(mode).lower() != "wal":
                     raise StoreError(
-                        f"Databasen i {self.directory} kan ikke køre i WAL-tilstand (er mappen på et netværksdrev?). "
+                        "Databasen i datamappen kan ikke køre i WAL-tilstand (er mappen på et netværksdrev?). "
                         f"Vælg en lokal mappe med {DATA_DIR_ENV}."
                     )
                 con.execute("BEGIN IMMEDIATE")
@@ -719,12 +739,7 @@ class Store:
                 )
                 con.execute("COMMIT")
                 version = _schema_version(con)
-            if version != SCHEMA_VERSION:
-                raise StoreError(
-                    f"Databasen {self.path} er lavet af en anden version af programmet (skemaversion "
-                    f"{version}, dette program bruger {SCHEMA_VERSION}). Opdatér programmet, eller vælg en "
-                    f"anden mappe med {DATA_DIR_ENV}."
-                )
+            _require_schema(version)
         except sqlite3.Error as exc:
             raise self._error(exc) from exc
         finally:
@@ -732,7 +747,31 @@ class Store:
                 con.execute("ROLLBACK")
             con.close()
 
+    def _open_read_only(self) -> None:
+        """Open without writing anything, not even a WAL or lock file: `mode=ro`, or `immutable=1` when
+        SQLite cannot read the WAL database that way (its -shm file is missing and the folder is read-only).
+        Without a database file yet, the store is empty (an in-memory schema)."""
+        if not self.path.exists():
+            return
+        last: sqlite3.Error | None = None
+        for flags in ("mode=ro", "mode=ro&immutable=1"):
+            self._uri = f"{self.path.resolve().as_uri()}?{flags}"
+            con = self._connect()
+            try:
+                version = _schema_version(con)
+                if version is None:  # an empty file: an empty store
+                    self._uri = None
+                _require_schema(version, missing_ok=True)
+                return
+            except sqlite3.Error as exc:
+                last = exc
+            finally:
+                con.close()
+        raise self._error(last) from last
+
     def _connect(self) -> sqlite3.Connection:
+        if self.read_only:
+            return self._connect_read_only()
         try:
             con = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
             con.execute("PRAGMA foreign_keys = ON")
@@ -742,9 +781,26 @@ class Store:
             raise self._error(exc) from exc
         return con
 
+    def _connect_read_only(self) -> sqlite3.Connection:
+        try:
+            if self._uri is None:  # no database file: an empty store
+                con = sqlite3.connect(":memory:", isolation_level=None)
+                for statement in _SCHEMA:
+                    con.execute(statement)
+                con.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [("schema_version", SCHEMA_VERSION), ("store_id", "tom"), ("generation", 0)],
+                )
+                return con
+            return sqlite3.connect(self._uri, uri=True, timeout=self.timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise self._error(exc) from exc
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: committed when the block ends, rolled back on any exception."""
+        if self.read_only:
+            raise StoreError(READ_ONLY_MESSAGE)
         con = self._connect()
         try:
             con.execute("BEGIN IMMEDIATE")
@@ -780,17 +836,20 @@ class Store:
         if "locked" in text or "busy" in text:
             return StoreError(BUSY_MESSAGE)
         if "full" in text:
-            return StoreError(f"Der er ikke plads på disken til databasen {self.path}; intet er gemt.")
-        if "readonly" in text or "read-only" in text or "unable to open" in text:
+            return StoreError("Der er ikke plads på disken til databasen i datamappen; intet er gemt.")
+        if "readonly" in text or "read-only" in text:
+            return StoreError(READ_ONLY_MESSAGE)
+        if "unable to open" in text:
             return StoreError(
-                f"Databasen {self.path} kan ikke åbnes for skrivning; intet er gemt. Tjek rettighederne til mappen."
+                "Databasen i datamappen kan ikke åbnes; intet er gemt. Tjek rettighederne til datamappen."
             )
-        if "not a database" in text or "malformed" in text:
+        if "not a database" in text or "malformed" in text or "file is not" in text:
             return StoreError(
-                f"Filen {self.path} er ikke en brugbar CSR-database (den er beskadiget eller "
+                "Databasen i datamappen er ikke en brugbar CSR-database (den er beskadiget eller "
                 "noget andet). Flyt den væk, og indlæs filerne igen."
             )
-        return StoreError(f"Databasen {self.path} gav en fejl ({exc}); intet er ændret.")
+        log.warning("Store error in %s: %s", self.directory, exc)
+        return StoreError("Databasen i datamappen gav en uventet fejl; intet er ændret.")
 
     def _batch(self, con: sqlite3.Connection, batch_id: int) -> BatchInfo:
         row = con.execute(
@@ -971,6 +1030,54 @@ def _decode(con: sqlite3.Connection, keys: np.ndarray, values: np.ndarray, origi
 # ---- small helpers ----------------------------------------------------------------------------
 
 
+def writable(directory: Path, path: Path) -> bool:
+    """Whether this process may write the store: the folder (SQLite creates its WAL and lock files there)
+    and the database file, if it exists. (Root passes permission bits; a read-only mount still shows.)"""
+    if not os.access(directory, os.W_OK | os.X_OK):
+        return False
+    return not path.exists() or os.access(path, os.W_OK)
+
+
+def _make_directory(directory: Path) -> None:
+    """The data folder, created on first use; a Danish sentence (without the server's path) otherwise."""
+    if directory.is_dir():
+        return
+    if directory.exists() or directory.is_symlink():
+        raise StoreError("Datamappen er ikke en mappe (der ligger en fil eller en enhed med det navn).")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise StoreError("Datamappen kan ikke oprettes: en del af stien er en fil og ikke en mappe.") from None
+    except PermissionError:
+        raise StoreError("Datamappen kan ikke oprettes: ingen adgang til at oprette den.") from None
+    except OSError:
+        raise StoreError("Datamappen kan ikke oprettes.") from None
+
+
+def _require_regular(path: Path) -> None:
+    """The database must be a regular file: SQLite would block for ever reading a FIFO."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError:
+        raise StoreError("Databasen i datamappen kan ikke åbnes. Tjek rettighederne til datamappen.") from None
+    if not stat.S_ISREG(mode):
+        raise StoreError(
+            "Databasen i datamappen er ikke en almindelig fil (men en mappe, en enhed eller et rør). Flyt den væk."
+        )
+
+
+def _require_schema(version: int | None, missing_ok: bool = False) -> None:
+    if version is None and missing_ok:
+        return
+    if version != SCHEMA_VERSION:
+        raise StoreError(
+            f"Databasen i datamappen er lavet af en anden version af programmet (skemaversion {version}, dette "
+            f"program bruger {SCHEMA_VERSION}). Opdatér programmet, eller vælg en anden mappe med {DATA_DIR_ENV}."
+        )
+
+
 def _schema_version(con: sqlite3.Connection) -> int | None:
     try:
         row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -1031,6 +1138,7 @@ __all__ = [
     "ACTIVE",
     "UNDONE",
     "BUSY_MESSAGE",
+    "READ_ONLY_MESSAGE",
     "DATA_DIR_ENV",
     "danish_time",
 ]

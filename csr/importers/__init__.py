@@ -219,13 +219,15 @@ def import_uploads(uploads: Iterable[tuple[str, bytes]], config: Config | None =
 
 def read_uploads(paths: Iterable[str | Path]) -> list[tuple[str, bytes]]:
     """Files on disk as (name, bytes) uploads; a file that cannot be opened raises InputError."""
+    from csr.files import FileRefused, read_regular_file
+
     uploads = []
     for p in paths:
         path = Path(p)
-        try:
-            uploads.append((path.name, path.read_bytes()))
-        except OSError as exc:
-            raise InputError(f"Filen {path} kan ikke åbnes: {exc.strerror or exc}.") from exc
+        try:  # only regular files, at most the upload limit: /dev/zero or a FIFO never hangs or fills memory
+            uploads.append((path.name, read_regular_file(path, LIMITS.max_bytes)))
+        except FileRefused as exc:
+            raise InputError(str(exc)) from None
     return uploads
 
 
