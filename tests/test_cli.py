@@ -113,7 +113,7 @@ def test_broken_files_exit_2_with_one_sentence(tmp_path, content, words):
 
 def test_missing_file_and_unknown_year_exit_2(tmp_path):
     proc = run("report", str(tmp_path / "findes-ikke.xlsx"))
-    assert proc.returncode == 2 and "kan ikke åbnes" in proc.stderr
+    assert proc.returncode == 2 and "findes-ikke.xlsx findes ikke" in proc.stderr
     proc = run("report", *SAMPLE, "--year", "2010")
     assert proc.returncode == 2 and "ingen tal for 2010" in proc.stderr
     proc = run("report", *SAMPLE, "--neighbour-method", "median")

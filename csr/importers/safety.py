@@ -25,6 +25,7 @@ kills the child; the Streamlit server, shared by every user, survives.
 from __future__ import annotations
 
 import codecs
+import contextvars
 import html
 import io
 import logging
@@ -36,7 +37,8 @@ import threading
 import time
 import traceback
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import connection, get_all_start_methods, get_context, spawn
 from multiprocessing.context import BaseContext
@@ -82,6 +84,17 @@ class Limits:
     max_rows: int = 5_000_000
     memory_bytes: int = 4 * 1024**3  # RLIMIT_AS for the child process
     timeout_s: float = 300.0
+    # A reader allocates every cell of a sheet's extent from A1 (~70 bytes each in calamine and Python, measured:
+    # a 5.6 KB .xls with one cell at IV65536 took 1.2 GB), so beyond max_sparse_cells a sheet must hold at least
+    # one byte (uncompressed XML, resp. BIFF records) per cells_per_byte cells of its extent; real sheets hold 6+.
+    max_sparse_cells: int = 1_000_000
+    cells_per_byte: float = 8.0
+    max_shared_strings: int = 200 * 1024 * 1024  # uncompressed xl/sharedStrings.xml (parsed ~2.7 x its size)
+    max_sheet_xml: int = 1024 * 1024 * 1024  # uncompressed XML of one worksheet
+    # Guarded parses of this process at once (each child may take memory_bytes): a queue beyond that.
+    max_parallel: int = 2
+    memory_budget: int = 8 * 1024**3  # sum of the memory_bytes of the children running at once
+    queue_timeout_s: float = 600.0  # how long a parse waits for a free place before it gives up
 
 
 LIMITS = Limits()
@@ -103,6 +116,11 @@ def _mb(size: int) -> str:
     if size < 10 * MB:
         return f"{size / MB:.1f}".replace(".", ",")
     return f"{size / MB:,.0f}".replace(",", ".")
+
+
+def _size(size: int) -> str:
+    """ "3 KB" below a megabyte, else "12 MB"."""
+    return f"{_number(max(1, round(size / 1024)))} KB" if size < MB else f"{_mb(size)} MB"
 
 
 def _number(value: int) -> str:
@@ -198,7 +216,7 @@ def check_upload(name: str, data: bytes, limits: Limits = LIMITS) -> str:
     if data.startswith(ZIP_MAGICS):
         return _check_zip(name, data, limits)
     if data.startswith(OLE_MAGIC):
-        return _check_ole(name, data)
+        return _check_ole(name, data, limits)
     for magic, looks_like in _SIGNATURES:
         if data.startswith(magic):
             raise _not_workbook(name, looks_like)
@@ -229,8 +247,44 @@ def _check_zip(name: str, data: bytes, limits: Limits) -> str:
         labels = _sheet_labels(archive, members)
         for info in sheets:
             label = labels.get(info.filename.lower(), info.filename)
-            _check_sheet_head(name, label, _read_head(name, archive, info, HEAD_BYTES), limits)
+            if info.file_size > limits.max_sheet_xml:
+                raise _part_too_large(name, f"arket {label}", info.file_size, limits.max_sheet_xml)
+            head = _read_head(name, archive, info, HEAD_BYTES)
+            _check_sheet_head(name, label, head, limits, info.file_size)
+        _check_shared_strings(name, archive, members, limits)
     return XLSX
+
+
+def _part_too_large(name: str, part: str, size: int, limit: int) -> InputError:
+    return _fail(
+        f"{_the_file(name)} er for stor til at blive behandlet sikkert: {part} fylder {_mb(size)} MB udpakket, "
+        f"men der må højst være {_mb(limit)} MB."
+    )
+
+
+def _check_shared_strings(name: str, archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], limits: Limits) -> None:
+    """The shared strings are parsed into memory whole (~2.7 x their XML): refuse more than the limit, by the
+    declared size and by what the part really inflates to (a declared size can lie; reading stops at the limit)."""
+    info = members.get("xl/sharedstrings.xml")
+    if info is None:
+        return
+    what = "teksterne (sharedStrings.xml)"
+    if info.file_size > limits.max_shared_strings:
+        raise _part_too_large(name, what, info.file_size, limits.max_shared_strings)
+    size = 0
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(TEXT_CHUNK):
+                size += len(chunk)
+                if size > limits.max_shared_strings:
+                    raise _part_too_large(name, what, size, limits.max_shared_strings)
+    except InputError:
+        raise
+    except RuntimeError:
+        raise _encrypted(name) from None
+    except Exception:  # noqa: BLE001 - a corrupt member (zlib.error, BadZipFile: CRC or size mismatch, EOFError)
+        raise _damaged(name) from None
+
 
 
 def _central_directory_size(data: bytes) -> int | None:
@@ -345,29 +399,39 @@ def _column_number(letters: str) -> int:
     return number if len(letters) <= 8 else 26**9
 
 
-def _check_sheet_head(name: str, sheet: str, head: bytes, limits: Limits) -> None:
-    """Reject a sheet whose head declares or uses more rows or cells than limits allow."""
+def _check_sheet_head(name: str, sheet: str, head: bytes, limits: Limits, size: int | None = None) -> None:
+    """Reject a sheet whose head declares or uses more rows or cells than limits allow (for its `size`)."""
     dimension = _DIMENSION.search(head)
     if dimension:
         refs = _REF.findall(dimension.group(1).decode("ascii", "replace"))
         if refs:
             letters, digits = refs[-1]
+            # calamine sizes the grid by the cells, not by this declaration: only the absolute limits apply
             _check_extent(name, sheet, int(digits[:16]), _column_number(letters), limits)
     max_row = max((int(r[:16]) for r in _ROW.findall(head)), default=0)
     max_col = 0
     for letters, digits in _CELL.findall(head):
         max_row = max(max_row, int(digits[:16]))
         max_col = max(max_col, _column_number(letters.decode("ascii")))
-    _check_extent(name, sheet, max_row, max_col, limits)
+    _check_extent(name, sheet, max_row, max_col, limits, size)
 
 
-def _check_extent(name: str, sheet: str, rows: int, cols: int, limits: Limits) -> None:
-    """Sizes are counted from A1, as a reader that fills the grid from A1 must allocate them."""
-    if rows > limits.max_rows or rows * max(cols, 1) > limits.max_cells:
+def _check_extent(name: str, sheet: str, rows: int, cols: int, limits: Limits, content_bytes: int | None = None) -> None:
+    """Sizes are counted from A1, as a reader that fills the grid from A1 must allocate them. With the
+    sheet's size in bytes, a sparse extent (a few cells far out) is judged by the memory it would take."""
+    cells = rows * max(cols, 1)
+    if rows > limits.max_rows or cells > limits.max_cells:
         raise _sheet_too_large(name, sheet, rows, cols, limits)
+    if content_bytes is not None and cells > max(limits.max_sparse_cells, limits.cells_per_byte * content_bytes):
+        raise _fail(
+            f"{_the_file(name)} er for stor til at blive behandlet sikkert: arket {sheet} angiver "
+            f"{_number(rows)} rækker og {_number(cols)} kolonner ({_number(cells)} celler), men fylder kun "
+            f"{_size(content_bytes)}, så næsten alle cellerne er tomme. Slet det, der står langt uden for "
+            "tabellen, gem filen igen, og prøv igen."
+        )
 
 
-def _check_ole(name: str, data: bytes) -> str:
+def _check_ole(name: str, data: bytes, limits: Limits = LIMITS) -> str:
     """Check an OLE2 compound file: an .xls, an encrypted workbook, or another Office file."""
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
@@ -381,6 +445,7 @@ def _check_ole(name: str, data: bytes) -> str:
             if stream in streams:
                 if _xls_has_filepass(ole, stream):
                     raise _encrypted(name)
+                _check_xls_sheets(name, ole.openstream(stream).read(), limits)
                 return XLS
         if "worddocument" in streams:
             raise _not_workbook(name, "et Word-dokument")
@@ -415,6 +480,71 @@ def _xls_has_filepass(ole: Any, stream: str) -> bool:
             return False
         offset += 4 + size
     return False
+
+
+_BIFF_BOF, _BIFF_EOF, _BIFF_BOUNDSHEET, _BIFF_DIMENSIONS, _BIFF_CONTINUE = 0x0809, 0x000A, 0x0085, 0x0200, 0x003C
+_BIFF_CELLS = {0x0201, 0x0203, 0x0204, 0x0205, 0x0206, 0x027E, 0x00BD, 0x00BE, 0x00FD, 0x0006}  # BLANK..LABELSST
+MAX_BIFF_SHEETS = 1_000
+
+
+def _check_xls_sheets(name: str, stream: bytes, limits: Limits) -> None:
+    """Each worksheet's extent, as its DIMENSIONS record declares it and as the cell records in its first
+    HEAD_BYTES use it, against the limits for the sheet's size in bytes ([MS-XLS] 2.4.28 BoundSheet8, 2.4.90
+    Dimensions). The sheets are found through the BOUNDSHEET records of the workbook globals, so only the
+    globals and the head of each sheet are walked."""
+    sheets: list[tuple[int, str]] = []
+    offset = 0
+    while offset + 4 <= len(stream):
+        record, size = struct.unpack_from("<HH", stream, offset)
+        body = stream[offset + 4 : offset + 4 + size]
+        if record == _BIFF_BOUNDSHEET and len(body) >= 8 and body[5] == 0:  # a worksheet (not a chart or macro)
+            sheets.append((struct.unpack_from("<I", body)[0], _biff_sheet_name(body[6:])))
+            if len(sheets) > MAX_BIFF_SHEETS:
+                raise _fail(f"{_the_file(name)} indeholder for mange ark til at blive læst sikkert.")
+        if record == _BIFF_EOF:
+            break
+        offset += 4 + size
+    starts = sorted({start for start, _ in sheets} | {len(stream)})
+    for start, sheet in sheets:
+        if not 0 <= start < len(stream):
+            continue
+        end = next(s for s in starts if s > start)
+        rows, cols = _xls_extent(stream, start, min(end, start + HEAD_BYTES))
+        _check_extent(name, f"'{sheet}'", rows, cols, limits, end - start)
+
+
+def _biff_sheet_name(body: bytes) -> str:
+    """ShortXLUnicodeString: length, flags (bit 0: UTF-16), characters."""
+    if len(body) < 2:
+        return ""
+    length, wide = body[0], body[1] & 1
+    raw = body[2 : 2 + length * (2 if wide else 1)]
+    return raw.decode("utf-16-le" if wide else "latin-1", "replace")
+
+
+def _xls_extent(stream: bytes, start: int, stop: int) -> tuple[int, int]:
+    """Rows and columns (counted from A1) of one sheet substream's DIMENSIONS and first cell records."""
+    rows = cols = 0
+    offset = start
+    while offset + 4 <= stop:
+        record, size = struct.unpack_from("<HH", stream, offset)
+        body = stream[offset + 4 : offset + 4 + size]
+        if record == _BIFF_DIMENSIONS and len(body) >= 12:
+            _first_row, last_row, _first_col, last_col = struct.unpack_from("<IIHH", body)  # last: 1 past the end
+            rows, cols = max(rows, last_row), max(cols, last_col)
+        elif record == _BIFF_DIMENSIONS and len(body) >= 8:  # BIFF5 and older: 16-bit rows
+            _first_row, last_row, _first_col, last_col = struct.unpack_from("<HHHH", body)
+            rows, cols = max(rows, last_row), max(cols, last_col)
+        elif record in _BIFF_CELLS and len(body) >= 4:
+            row, col = struct.unpack_from("<HH", body)
+            last = col
+            if record in (0x00BD, 0x00BE) and len(body) >= 6:  # MULRK, MULBLANK: the last column ends the record
+                last = struct.unpack_from("<H", body, len(body) - 2)[0]
+            rows, cols = max(rows, row + 1), max(cols, col + 1, last + 1)
+        elif record == _BIFF_EOF and offset > start:
+            break
+        offset += 4 + size
+    return rows, cols
 
 
 def _check_text(name: str, data: bytes) -> str:
@@ -467,6 +597,65 @@ def text_encoding(data: bytes) -> str | None:
 
 
 # --------------------------------------------------------------------------- run_isolated
+
+QUEUED_MESSAGE = "Serveren læser andre filer; din fil er i kø."
+
+_slots = threading.Condition()
+_running = 0  # guarded children of this process now
+_reserved = 0  # the sum of their memory limits
+_peak = 0  # the most children at once (for tests and benchmarks)
+_queue_hook: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar("csr_queue_hook", default=None)
+
+
+@contextmanager
+def on_queue(callback: Callable[[], None]) -> Iterator[None]:
+    """Within the block, a guarded parse of this thread that must wait for a free place calls `callback()`
+    once before it waits (the Data page shows QUEUED_MESSAGE)."""
+    token = _queue_hook.set(callback)
+    try:
+        yield
+    finally:
+        _queue_hook.reset(token)
+
+
+def _busy() -> InputError:
+    return _fail("Serveren er optaget af at læse andre filer; prøv igen om lidt.")
+
+
+@contextmanager
+def _slot(limits: Limits, name: str) -> Iterator[None]:
+    """A place among the guarded children of this process: at most limits.max_parallel at once, and their
+    memory limits within limits.memory_budget (one child alone always fits). Callers beyond wait in turn."""
+    global _running, _reserved, _peak
+    need = max(0, min(limits.memory_bytes, limits.memory_budget))
+
+    def free() -> bool:
+        return _running == 0 or (_running < max(1, limits.max_parallel) and _reserved + need <= limits.memory_budget)
+
+    with _slots:
+        queued = not free()
+    if queued:
+        log.info("Isolated job for %r waits for a free place (%d running)", name, _running)
+        hook = _queue_hook.get()
+        if hook is not None:
+            try:
+                hook()
+            except Exception:  # noqa: BLE001 - a failing notice must not stop the parse
+                log.exception("The queue hook failed")
+    with _slots:
+        if not _slots.wait_for(free, timeout=limits.queue_timeout_s):
+            raise _busy()
+        _running += 1
+        _reserved += need
+        _peak = max(_peak, _running)
+    try:
+        yield
+    finally:
+        with _slots:
+            _running -= 1
+            _reserved -= need
+            _slots.notify_all()
+
 
 _OK, _RAISED, _INPUT_ERROR, _DIED = "ok", "raised", "input_error", "died"
 _preload_lock = threading.Lock()
@@ -611,7 +800,16 @@ def run_isolated(func: Callable[..., T], *args: Any, name: str = "", limits: Lim
 
     `func` must be a module-level function of an importable module (not __main__: forkserver
     children do not re-run the main script) and `args` must be picklable.
+
+    At most limits.max_parallel children run at once in this process, within limits.memory_budget;
+    a call beyond waits its turn (see `on_queue` to tell the user).
     """
+    with _slot(limits, name):
+        return _run_child(func, args, name, limits)
+
+
+def _run_child(func: Callable[..., T], args: tuple, name: str, limits: Limits) -> T:
+    """One child process for run_isolated (its place among the children already taken)."""
     context = _context()
     reader, writer = context.Pipe(duplex=False)
     process = context.Process(
