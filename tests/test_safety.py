@@ -621,3 +621,156 @@ def test_no_zombie_or_pipe_left_behind(start_method: str) -> None:
     assert len(os.listdir("/proc/self/fd")) == fds_before
     assert set(_child_pids()) <= children_before
     assert _zombies() == []
+
+
+# --------------------------------------------------------------------------- resources: sparse sheets, parts, queue
+
+
+def _xls_bomb() -> bytes:
+    """5.6 KB: one cell at (65535, 255), the last of the BIFF8 grid; calamine takes 1.2 GB to read it."""
+    import xlwt
+
+    workbook = xlwt.Workbook()
+    sheet = workbook.add_sheet("Ark1")
+    sheet.write(0, 0, "Kommune")
+    sheet.write(65535, 255, 1)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xls_with_one_far_cell_is_refused_quickly_and_cheaply() -> None:
+    import tracemalloc
+
+    data = _xls_bomb()
+    assert len(data) < 8 * 1024
+    tracemalloc.start()
+    start = time.perf_counter()
+    message = _rejects("bombe.xls", data, "'Ark1'", "65.536 rækker og 256 kolonner", "næsten alle cellerne er tomme")
+    elapsed = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert message.startswith("Filen bombe.xls er for stor til at blive behandlet sikkert: arket 'Ark1' angiver")
+    assert elapsed < 0.5 and peak < 5 * MB
+
+
+def test_xls_sparse_rule_uses_the_sheets_own_records() -> None:
+    # The same extent passes when the sheet really holds that much (limits scaled down: 300 rows x 2 columns).
+    dense = _xlwt_xls(rows=300)
+    assert check_upload("tæt.xls", dense, Limits(max_sparse_cells=100)) == "xls"
+    _rejects("tæt.xls", dense, "'Data'", "300 rækker og 2 kolonner", limits=Limits(max_sparse_cells=100,
+                                                                                    cells_per_byte=0.01))
+
+
+def test_xls_bomb_through_import_uploads_is_one_sentence_and_no_child(monkeypatch) -> None:
+    from csr.importers import import_uploads
+
+    monkeypatch.setattr(safety, "_run_child", lambda *a, **k: pytest.fail("a child was started"))
+    result = import_uploads([("bombe.xls", _xls_bomb())])
+    (error,) = result.errors
+    assert error.file == "bombe.xls" and "næsten alle cellerne er tomme" in error.message
+
+
+def test_xlsx_with_one_far_cell_is_refused_like_xls() -> None:
+    data = _xlsx(_sheet(f'<row r="1">{_cell("A1")}</row><row r="65536">{_cell("IV65536")}</row>'))
+    _rejects("langt.xlsx", data, "'Fravær & løn'", "65.536 rækker og 256 kolonner", "næsten alle cellerne er tomme")
+
+
+@functools.cache
+def _shared_strings_xlsx(megabytes: int, declared_megabytes: int | None = None) -> bytes:
+    """A workbook whose sharedStrings.xml is `megabytes` MB (declared as `declared_megabytes`)."""
+    block = b"<si><t>" + b"x" * (MB - 17) + b"</t></si>\n"
+    assert len(block) == MB
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    deflated_block = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(megabytes):
+        crc = zlib.crc32(block, crc)
+    strings = deflated_block * megabytes + b"\x03\x00"
+    sheet = _sheet(f'<row r="1">{_cell("A1")}</row>')
+    parts = [
+        ("[Content_Types].xml", *_deflated(CONTENT_TYPES)),
+        ("_rels/.rels", *_deflated(ROOT_RELS)),
+        ("xl/workbook.xml", *_deflated(WORKBOOK)),
+        ("xl/_rels/workbook.xml.rels", *_deflated(WORKBOOK_RELS)),
+        ("xl/worksheets/sheet1.xml", *_deflated(sheet)),
+        ("xl/sharedStrings.xml", strings, crc, (declared_megabytes or megabytes) * MB),
+    ]
+    return _raw_zip(parts)
+
+
+def test_shared_strings_beyond_the_limit_are_refused() -> None:
+    relaxed_ratio = Limits(max_ratio=100_000)  # the ratio check alone would catch this compressible file
+    data = _shared_strings_xlsx(750)
+    start = time.perf_counter()
+    _rejects("tekster.xlsx", data, "teksterne", "750 MB", "200 MB", limits=relaxed_ratio)
+    assert time.perf_counter() - start < 0.5  # judged by the declared size, nothing inflated
+    assert check_upload("tekster.xlsx", _shared_strings_xlsx(20), relaxed_ratio) == "xlsx"
+
+
+def test_shared_strings_that_lie_about_their_size_are_refused() -> None:
+    # Declared as 1 MB, really 300 MB: reading stops at the limit or at the declared end (a CRC mismatch).
+    limits = Limits(max_ratio=100_000, max_shared_strings=50 * MB)
+    data = _shared_strings_xlsx(300, declared_megabytes=1)
+    start = time.perf_counter()
+    message = _rejects("løgn.xlsx", data, limits=limits)
+    assert "beskadiget" in message or "teksterne" in message
+    assert time.perf_counter() - start < 2
+
+
+def stamp(seconds: float) -> tuple[float, float]:
+    """In the child: when it ran (wall clock, comparable across processes)."""
+    start = time.time()
+    time.sleep(seconds)
+    return start, time.time()
+
+
+def _most_at_once(intervals: list[tuple[float, float]]) -> int:
+    return max(sum(1 for s, e in intervals if s <= at < e) for at, _ in intervals)
+
+
+def _parse_in_threads(limits: Limits, n: int = 4) -> tuple[list[tuple[float, float]], list[int]]:
+    intervals: list[tuple[float, float]] = []
+    queued: list[int] = []
+    errors: list[BaseException] = []
+
+    def one(i: int) -> None:
+        try:
+            with safety.on_queue(lambda: queued.append(i)):
+                intervals.append(run_isolated(stamp, 1.0, name=f"{i}.xlsx", limits=limits))
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors and len(intervals) == n
+    return intervals, queued
+
+
+def test_at_most_max_parallel_children_run_at_once_and_the_queue_is_told() -> None:
+    intervals, queued = _parse_in_threads(Limits(max_parallel=2, timeout_s=60))
+    assert _most_at_once(intervals) == 2
+    assert len(queued) >= 2  # the third and fourth waited, and their callers were told
+
+
+def test_the_memory_budget_also_caps_children_at_once() -> None:
+    intervals, queued = _parse_in_threads(Limits(max_parallel=4, memory_bytes=2 * 1024**3, memory_budget=4 * 1024**3))
+    assert _most_at_once(intervals) == 2 and len(queued) >= 2
+    # the control: with room for all four they overlap, so the measurement can see more than two
+    intervals, queued = _parse_in_threads(Limits(max_parallel=4, memory_budget=16 * 1024**3))
+    assert _most_at_once(intervals) == 4 and queued == []
+
+
+def test_a_caller_waiting_too_long_gets_a_sentence() -> None:
+    limits = Limits(max_parallel=1, queue_timeout_s=0.5)
+    holder = threading.Thread(target=run_isolated, args=(stamp, 3.0), kwargs={"limits": limits})
+    holder.start()
+    time.sleep(0.3)
+    try:
+        with pytest.raises(InputError, match="Serveren er optaget af at læse andre filer"):
+            run_isolated(stamp, 0.0, name="venter.xlsx", limits=limits)
+    finally:
+        holder.join()
