@@ -10,7 +10,7 @@ import streamlit as st
 from csr import text
 from csr.config import default_config
 from csr.model import ImportResult
-from csr.store import DuplicateImport, Store, StoreError
+from csr.store import READ_ONLY_MESSAGE, DuplicateImport, Store, StoreError
 from csr.template import write_template
 from ui import data, downloads, frame, upload
 
@@ -180,7 +180,7 @@ def _history_section(store: Store, history: pd.DataFrame) -> None:
         head, line = upload.batch_lines(batch)
         with st.container(border=True, key=f"batch_{bid}"):
             st.markdown(f"{head}  \n{line}")
-            if meeting or batch["status"] != "aktiv":
+            if meeting or store.read_only or batch["status"] != "aktiv":
                 continue
             if st.session_state.get(UNDO) != bid:
                 st.button(
@@ -292,7 +292,9 @@ if store is not None:
             f"nyeste er nr. {latest['batch']} ({upload.escape(latest['files'])})."
         )
     st.caption(f"Tallene gemmes i {store.path} på serveren.")
-    if meeting:
+    if store.read_only:  # what is stored is shown; importing and undoing are not offered
+        st.warning(READ_ONLY_MESSAGE, icon=":material/lock:")
+    elif meeting:
         st.info(
             "Indlæsning er ikke mulig i mødevisning. Slå mødevisning fra for at indlæse eller fortryde.",
             icon=":material/info:",

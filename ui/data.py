@@ -12,7 +12,9 @@ the sample data both use it).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +25,7 @@ import streamlit as st
 from csr.config import default_config
 from csr.importers import import_uploads
 from csr.importers.cells import format_period
+from csr.importers.safety import QUEUED_MESSAGE, on_queue
 from csr.model import Finding, ImportResult, InputError, SheetSummary
 from csr.shares import Figures, compute
 from csr.store import Store, StoreError
@@ -74,8 +77,40 @@ def _imported(files: str, _uploads: Uploads) -> ImportResult:
 
 
 def imported(uploads: Uploads) -> ImportResult:
-    """The importer's result for these files (checked, parsed in a guarded child process, validated)."""
-    return _imported(digest(uploads), uploads)
+    """The importer's result for these files (checked, parsed in a guarded child process, validated).
+    While the parse waits for other users' files, the page says so."""
+    with queue_notice():
+        return _imported(digest(uploads), uploads)
+
+
+@contextmanager
+def queue_notice() -> Iterator[None]:
+    """Within the block, a parse that waits for a free place shows QUEUED_MESSAGE until the block ends."""
+    from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+    context = get_script_run_ctx()
+    if context is None:  # not in a script run (e.g. a download's data function): nothing to draw on
+        yield
+        return
+    shown: list = []
+
+    def draw() -> None:
+        shown.append(st.info(QUEUED_MESSAGE, icon="⏳"))
+
+    def show() -> None:
+        # Called inside the cached parse: drawn from a helper thread, so st.cache_data does not record the
+        # notice (it would replay it on later runs, into a page that does not wait).
+        thread = threading.Thread(target=draw)
+        add_script_run_ctx(thread, context)
+        thread.start()
+        thread.join()
+
+    try:
+        with on_queue(show):
+            yield
+    finally:
+        for element in shown:
+            element.empty()
 
 
 @st.cache_data(max_entries=8, show_spinner="Beregner andele …")
