@@ -774,3 +774,49 @@ def test_a_caller_waiting_too_long_gets_a_sentence() -> None:
             run_isolated(stamp, 0.0, name="venter.xlsx", limits=limits)
     finally:
         holder.join()
+
+
+def _queue_page() -> None:
+    """An AppTest script: the Data page's parse of one small CSV (ui.data.imported)."""
+    import streamlit as st
+
+    from ui import data
+
+    uploads = (("kø.csv", "Kommune;Måned;Ordning;Antal\nAabenraa;2019-02;Fleksjob;12\n".encode()),)
+    result = data.imported(uploads)
+    st.write(f"rækker: {len(result.data)}")
+
+
+def test_the_page_says_a_file_is_queued_while_it_waits_and_not_after(monkeypatch) -> None:
+    import streamlit
+    from streamlit.testing.v1 import AppTest
+
+    from ui import data
+
+    data._imported.clear()
+    shown: list[str] = []
+    original = streamlit.info
+    monkeypatch.setattr(streamlit, "info", lambda body, **kw: shown.append(body) or original(body, **kw))
+    with safety._slots:  # every place taken, as by two other users' large files
+        safety._running += LIMITS.max_parallel
+
+    def free_later() -> None:  # once the page has said the file waits (or after 60 s)
+        deadline = time.monotonic() + 60
+        while not shown and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)
+        with safety._slots:
+            safety._running -= LIMITS.max_parallel
+            safety._slots.notify_all()
+
+    releaser = threading.Thread(target=free_later)
+    releaser.start()
+    at = AppTest.from_function(_queue_page, default_timeout=60)
+    at.run()
+    releaser.join()
+    assert not at.exception, [e.value for e in at.exception]
+    assert shown == [safety.QUEUED_MESSAGE] == ["Serveren læser andre filer; din fil er i kø."]
+    assert not at.info  # the notice is gone once the file is read
+    assert [m.value for m in at.markdown] == ["rækker: 1"]
+    at.run()  # from the cache: the notice was not recorded, so nothing is replayed
+    assert not at.exception and not at.info and [m.value for m in at.markdown] == ["rækker: 1"]

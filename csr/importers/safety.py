@@ -596,6 +596,32 @@ def text_encoding(data: bytes) -> str | None:
     return "cp1252"
 
 
+# --------------------------------------------------------------------------- memory
+
+
+_libc: Any = None
+
+
+def release_memory() -> None:
+    """Give the heap memory Python and pandas have freed back to the system (glibc's malloc_trim).
+
+    glibc keeps freed memory in its arenas, so after a large import the server's resident set stays
+    near its peak although nothing holds the data any longer; trimming returns it (see
+    benchmarks/bench_memory.py). A no-op where glibc is not the C library.
+    """
+    global _libc
+    if _libc is None:
+        try:
+            import ctypes
+
+            _libc = ctypes.CDLL("libc.so.6")
+            _libc.malloc_trim.argtypes = [ctypes.c_size_t]
+        except (OSError, AttributeError):
+            _libc = False
+    if _libc:
+        _libc.malloc_trim(0)
+
+
 # --------------------------------------------------------------------------- run_isolated
 
 QUEUED_MESSAGE = "Serveren læser andre filer; din fil er i kø."
