@@ -1,6 +1,6 @@
 """Does the server's memory return near its baseline after a large upload?
 
-    python benchmarks/bench_memory.py [--rows 1000000] [--repeat 4]
+    python benchmarks/bench_memory.py [--rows 1000000] [--repeat 4] [--arena-max 0 2]
 
 Writes a template workbook of --rows rows (benchmarks/bench_import.py's writer), then in one fresh process
 (like the Streamlit server: other threads alive, so the guarded parse runs through the forkserver) runs
@@ -41,6 +41,8 @@ def rss() -> int:
 
 
 trim = sys.argv[4] == "trim"
+if int(sys.argv[6]):
+    safety.limit_malloc_arenas(int(sys.argv[6]))  # what ui/data.py does in the server
 stop = threading.Event()
 peak = [0]
 
@@ -81,9 +83,10 @@ print(json.dumps(out))
 """
 
 
-def measure(big: Path, small: Path, repeat: int, trim: bool) -> dict:
+def measure(big: Path, small: Path, repeat: int, trim: bool, arena_max: int = 0) -> dict:
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, str(big), str(repeat), str(ROOT), "trim" if trim else "keep", str(small)],
+        [sys.executable, "-c", CHILD, str(big), str(repeat), str(ROOT), "trim" if trim else "keep", str(small),
+         str(arena_max)],
         capture_output=True, text=True, cwd=ROOT, check=False,
     )
     if proc.returncode:
@@ -95,6 +98,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=4)
+    parser.add_argument("--arena-max", type=int, nargs="+", default=[0, 2],
+                        help="glibc M_ARENA_MAX values to compare (0: glibc's default)")
     args = parser.parse_args()
     from bench_import import write_template
 
@@ -104,14 +109,16 @@ def main() -> None:
         write_template(big, args.rows)
         write_template(small, 1_000)
         print(f"template: {args.rows:,} rows, {big.stat().st_size / mb:.1f} MB; {args.repeat} imports in one process")
-        result = measure(big, small, args.repeat, trim=True)
-        base = result["baseline"]
-        print(f"baseline RSS {base / mb:7.0f} MB")
-        print("run   rows       peak MB (x base)   after drop MB (x base)   after malloc_trim MB (x base)")
-        for i, run in enumerate(result["runs"], 1):
-            print(f"{i:>3} {run['rows']:>9,} {run['peak'] / mb:9.0f} ({run['peak'] / base:4.2f})"
-                  f" {run['dropped'] / mb:14.0f} ({run['dropped'] / base:4.2f})"
-                  f" {run['trimmed'] / mb:18.0f} ({run['trimmed'] / base:4.2f})")
+        for arena_max in args.arena_max:
+            result = measure(big, small, args.repeat, trim=True, arena_max=arena_max)
+            base = result["baseline"]
+            arenas = f"M_ARENA_MAX={arena_max}" if arena_max else "glibc's default arenas"
+            print(f"\n{arenas}: baseline RSS {base / mb:.0f} MB")
+            print("run   rows       peak MB (x base)   after drop MB (x base)   after malloc_trim MB (x base)")
+            for i, run in enumerate(result["runs"], 1):
+                print(f"{i:>3} {run['rows']:>9,} {run['peak'] / mb:9.0f} ({run['peak'] / base:4.2f})"
+                      f" {run['dropped'] / mb:14.0f} ({run['dropped'] / base:4.2f})"
+                      f" {run['trimmed'] / mb:18.0f} ({run['trimmed'] / base:4.2f})")
 
 
 if __name__ == "__main__":

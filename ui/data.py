@@ -25,7 +25,7 @@ import streamlit as st
 from csr.config import default_config
 from csr.importers import import_uploads
 from csr.importers.cells import format_period
-from csr.importers.safety import QUEUED_MESSAGE, on_queue
+from csr.importers.safety import QUEUED_MESSAGE, limit_malloc_arenas, on_queue, release_memory
 from csr.model import Finding, ImportResult, InputError, SheetSummary
 from csr.shares import Figures, compute
 from csr.store import Store, StoreError
@@ -36,6 +36,8 @@ SPREADSHEETS = (".xlsx", ".xls", ".csv")
 Uploads = Sequence[tuple[str, bytes]]
 _SESSION_DATASETS = "_datasets"
 _PERIOD_ORDER = {"Y": 0, "Q": 1, "M": 2}
+
+limit_malloc_arenas()  # the server's memory returns near its baseline after a large upload (see csr.importers.safety)
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,9 @@ def imported(uploads: Uploads) -> ImportResult:
     """The importer's result for these files (checked, parsed in a guarded child process, validated).
     While the parse waits for other users' files, the page says so."""
     with queue_notice():
-        return _imported(digest(uploads), uploads)
+        result = _imported(digest(uploads), uploads)
+    release_memory()  # the parse's garbage goes back to the system, not only to malloc
+    return result
 
 
 @contextmanager
