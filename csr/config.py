@@ -7,6 +7,7 @@ loaded once and validated; a broken file raises `ConfigError` naming the key.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -360,8 +361,12 @@ def load_config(path: str | Path | None = None) -> Config:
         raw = tomllib.loads(content.decode("utf-8"))
     except UnicodeDecodeError:
         raise ConfigError(f"Konfigurationsfilen {path.name} kan ikke læses: den er ikke gemt som UTF-8-tekst.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"Konfigurationsfilen {path.name} kan ikke læses: {exc}.") from exc
+    except tomllib.TOMLDecodeError as exc:  # tomllib's own text is English: only its position is passed on
+        where = re.search(r"line (\d+), column (\d+)", str(exc))
+        at = f" (linje {where.group(1)}, kolonne {where.group(2)})" if where else ""
+        raise ConfigError(
+            f"Konfigurationsfilen {path.name} kan ikke læses: den er ikke gyldig TOML{at}. Ret filen, og prøv igen."
+        ) from None
     return parse_config(raw, source=str(path))
 
 

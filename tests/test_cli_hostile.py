@@ -114,3 +114,25 @@ def test_a_read_only_store_shows_what_is_stored_and_refuses_writes(tmp_path):
     finally:
         store.chmod(0o755)
         (store / "csr.sqlite").chmod(0o644)
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"strategy = \n", "kan ikke læses: den er ikke gyldig TOML (linje 1, kolonne 12)"),
+    (b"\xff\xfe[strategy]\n", "den er ikke gemt som UTF-8-tekst"),
+])
+def test_a_configuration_that_is_not_toml_is_a_danish_sentence(tmp_path, content, words):
+    cfg = tmp_path / "strategi.toml"
+    cfg.write_bytes(content)
+    message = refused(run("--config", str(cfg), "report", *SAMPLE), "Konfigurationsfilen strategi.toml", words)
+    assert "Expected" not in message and "Invalid" not in message  # no English from tomllib
+
+
+def test_a_store_from_a_newer_program_names_no_path(tmp_path):
+    import sqlite3
+
+    assert run("history", "--data-dir", str(tmp_path)).returncode == 0  # creates the store
+    with sqlite3.connect(tmp_path / "csr.sqlite") as con:
+        con.execute("UPDATE meta SET value = 99 WHERE key = 'schema_version'")
+    message = refused(run("history", "--data-dir", str(tmp_path)), "Databasen i datamappen er lavet af en anden version",
+                      "skemaversion 99")
+    assert message.count(str(tmp_path)) == 1  # only the --data-dir the user typed
