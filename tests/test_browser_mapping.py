@@ -73,6 +73,9 @@ def test_an_unknown_file_is_mapped_once_and_recognised_the_next_time_also_by_the
         page.get_by_text("afdelinger.csv: læst med profilen 'Afdelingstal'.").wait_for()
         assert page.locator(".st-key-mapping_step").count() == 0
         assert_no_error(page)
+        assert "Ingen kommune i filen: profilen 'Afdelingstal'" in main_text(page)
+        page.locator(".st-key-accept_warnings label").click()
+        page.wait_for_function("!document.querySelector('.st-key-import_confirm button').disabled")
         page.locator(".st-key-import_who input").fill("Browsertest")
         page.locator(".st-key-import_who input").press("Enter")
         page.locator(".st-key-import_confirm button").first.click()

@@ -97,6 +97,10 @@ def test_a_profile_reads_the_unknown_shape_into_exact_canonical_values():
     (note,) = [f for f in result.notes if "profilen" in f.message]
     assert note.message.startswith("Læst med profilen 'Afdelingstal': overskrifterne i række 2 passer")
     assert "kommune = alle rækker er Aabenraa, periode = Tidspunkt" in note.message
+    (warning,) = result.warnings  # the file names no municipality: booked to the home only with a warning
+    assert warning.message == ("Ingen kommune i filen: profilen 'Afdelingstal' læser alle rækker som Aabenraa "
+                               "Kommunes tal. Tjek, at filen kun har Aabenraas tal.")
+    assert warning.row == 2
 
 
 def test_the_next_file_with_the_same_headers_is_recognised_by_its_signature():
@@ -128,6 +132,7 @@ def test_the_first_matching_profile_wins_and_a_municipality_column_and_fixed_sch
     result = import_uploads([("sted.csv", csv)], CONFIG, profiles=[afdelingstal(), place, later])
     assert result.ok, [str(f) for f in result.errors]
     assert canonical(result) == [(ESBJERG, 2019, "Q", 1, "igu", 3.0, 2, "D")]
+    assert not [w for w in result.warnings if "kommune" in w.message.lower()]  # the file names its municipality
     assert any(f.message.startswith("Samleområde sprunget over: 'Hele landet'") for f in result.notes)
 
 
@@ -350,7 +355,9 @@ def test_the_data_page_maps_an_unknown_file_saves_the_profile_and_recognises_the
     assert "Profilen 'Afdelingstal' er gemt" in texts(at)
     assert "afdelinger\\.csv: læst med profilen 'Afdelingstal'." in texts(at)
     assert not at.error and "Vælg kolonnerne" not in [s.value for s in at.subheader]
-    assert not at.warning  # every measurement month is there: nothing to tick
+    assert "Ingen kommune i filen: profilen 'Afdelingstal'" in at.warning[0].value  # the home, only when ticked
+    assert at.button(key="import_confirm").disabled
+    at.checkbox(key="accept_warnings").check().run()
     at.button(key="import_confirm").click().run()
     assert Store(store_dir).history()["rows"].tolist() == [8]
 
@@ -369,3 +376,23 @@ def test_file_text_in_the_mapping_step_is_plain_or_escaped(store_dir):
     assert at.selectbox(key="mapping_value").options == ["**Fed**", "[link](x)", "Optælling"]  # plain options
     for m in at.markdown:
         assert "**Fed**" not in m.value and "[link](x)" not in m.value
+
+
+def test_the_data_page_maps_a_person_list(store_dir):
+    pytest.importorskip("csr.importers.person_list")
+    csv = b"Medarb.;Fra;Til\n1001;01-01-2019;31-12-2019\n1002;01-09-2019;\n"
+    at = open_data_page()
+    at.file_uploader(key="upload").set_value([("frivillige.csv", csv, "text/csv")]).run()
+    assert not at.exception
+    if "Vælg kolonnerne" not in [s.value for s in at.subheader]:
+        pytest.skip("the person-list reader recognises this list by itself")
+    at.radio(key="mapping_kind").set_value(PERSON_LIST).run()
+    at.selectbox(key="mapping_person").set_value("kolonne:Medarb.")
+    at.selectbox(key="mapping_start").set_value("kolonne:Fra")
+    at.selectbox(key="mapping_end").set_value("kolonne:Til")
+    at.selectbox(key="mapping_scheme_persons").set_value("alle:beredskab").run()
+    assert not at.exception, [e.value for e in at.exception]
+    preview = next(d.value for d in at.dataframe if "Kolonne" in d.value.columns)
+    november = preview[(preview["Periode"] == "november 2019") & (preview["Ordning"] == "Medarbejdere, der frivilligt "
+                                                                  "indgår i Beredskabet")]
+    assert november["Antal"].tolist() == ["2"]

@@ -184,22 +184,22 @@ def _mapping_step(store: Store, uploads: data.Uploads, targets, config: Config) 
             )
         pick = {"index": None, "placeholder": "Vælg en kolonne", "format_func": partial(_label, config=config)}
         schemes = [FIXED + sid for sid in config.scheme_ids]
-        with st.container(horizontal=True):
-            if kind == TABLE:
-                chosen = {
-                    "municipality": st.selectbox("Kommune", [FIXED + str(config.home), *cols], key="mapping_municipality",
-                                                 **pick),
-                    "period": st.selectbox("Periode", cols, key="mapping_period", **pick),
-                    "scheme": st.selectbox("Ordning", [*cols, FIXED + HEADCOUNT, *schemes], key="mapping_scheme", **pick),
-                    "value": st.selectbox("Antal", cols, key="mapping_value", **pick),
-                }
-            else:
-                chosen = {
-                    "person": st.selectbox("Person", cols, key="mapping_person", **pick),
-                    "start": st.selectbox("Startdato", cols, key="mapping_start", **pick),
-                    "end": st.selectbox("Slutdato", [NONE, *cols], key="mapping_end", **pick),
-                    "scheme": st.selectbox("Ordning", [*cols, *schemes], key="mapping_scheme_persons", **pick),
-                }
+        left, right = st.columns(2)
+        if kind == TABLE:
+            chosen = {
+                "municipality": left.selectbox("Kommune", [FIXED + str(config.home), *cols], key="mapping_municipality",
+                                               **pick),
+                "period": right.selectbox("Periode", cols, key="mapping_period", **pick),
+                "scheme": left.selectbox("Ordning", [*cols, FIXED + HEADCOUNT, *schemes], key="mapping_scheme", **pick),
+                "value": right.selectbox("Antal", cols, key="mapping_value", **pick),
+            }
+        else:
+            chosen = {
+                "person": left.selectbox("Person", cols, key="mapping_person", **pick),
+                "start": right.selectbox("Startdato", cols, key="mapping_start", **pick),
+                "scheme": left.selectbox("Ordning", [*cols, *schemes], key="mapping_scheme_persons", **pick),
+                "end": right.selectbox("Slutdato", [NONE, *cols], key="mapping_end", **pick),
+            }
         with st.container(horizontal=True):
             name = st.text_input("Profilens navn", key="mapping_name", placeholder="fx Afdelingernes tal",
                                  max_chars=80).strip()

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from csr.config import HEADCOUNT, Config
 from csr.importers.cells import is_blank
 from csr.importers.sheets import HEADER_SCAN_ROWS, Context, Header, SheetData, _parse_long, show
-from csr.model import ERROR, NOTE, Finding
+from csr.model import ERROR, NOTE, WARNING, Finding
 from csr.names import normalize
 
 TABLE = "tabel"
@@ -240,13 +240,13 @@ def read_with_profile(rows: list[list], file: str, sheet_name: str, config: Conf
         return None
     profile, header_row = found
     sheet = SheetData(file, sheet_name, config)
-    sheet.shape = read_with_label(profile.name)
     found_problems = problems(profile, config)
     if found_problems:
         sheet.finding(ERROR, "Profil kan ikke bruges",
                       f"Profilen '{profile.name}' passer til overskrifterne i række {row_offset + header_row + 1}, "
                       f"men kan ikke bruges: {' '.join(found_problems)} Ret eller slet profilen.",
                       row_offset + header_row + 1)
+        sheet.shape = read_with_label(profile.name)
         sheet.close_counts()
         return sheet
     columns = _column_indices(rows[header_row], profile)
@@ -254,6 +254,11 @@ def read_with_profile(rows: list[list], file: str, sheet_name: str, config: Conf
         roles = {role: columns[role] for role in TABLE_ROLES if role in columns}
         header = Header(header_row, roles, {}, {})
         ctx = Context(code=profile.municipality, scheme=profile.scheme)
+        if profile.municipality is not None:
+            home = _municipality_name(profile.municipality, config)
+            sheet.finding(WARNING, "Kommune fra profilen",
+                          f"Ingen kommune i filen: profilen '{profile.name}' læser alle rækker som {home} Kommunes "
+                          f"tal. Tjek, at filen kun har {home}s tal.", row_offset + header_row + 1)
         _parse_long(rows, header, ctx, sheet, row_offset, col_offset)
     else:
         from csr.importers.person_list import PersonListLayout, read_person_list
@@ -261,6 +266,7 @@ def read_with_profile(rows: list[list], file: str, sheet_name: str, config: Conf
         layout = PersonListLayout(header_row=header_row, person=columns["person"], start=columns["start"],
                                   end=columns.get("end"), scheme=columns.get("scheme"), fixed_scheme=profile.scheme)
         read_person_list(rows, layout, sheet, row_offset, col_offset)
+    sheet.shape = read_with_label(profile.name)
     where = f"arket '{sheet_name}'" if sheet_name else "filen"
     sheet.findings.append(Finding(NOTE,
         f"Læst med profilen '{profile.name}': overskrifterne i række {row_offset + header_row + 1} passer til "
