@@ -220,6 +220,10 @@ def _plan(args, config) -> int:
 def _report(args, config) -> int:
     from csr.report import build_report, format_report
 
+    if args.profile and not args.files:
+        print("Fejl: --profile bruges, når filerne gives med på kommandolinjen; lagerets tal er allerede læst.",
+              file=sys.stderr)
+        return EXIT_INPUT
     _, figures = _figures(args, config)
     report = build_report(figures, config, args.year)
     if args.json:

@@ -292,6 +292,9 @@ def test_the_command_line_matches_stored_profiles_uses_one_by_name_lists_and_del
     assert mismatch.returncode == 2
     assert "Fejl: filen andet.xlsx har ingen overskriftsrække med profilen 'Sted's overskrifter" in mismatch.stderr
 
+    stored = cli("report", "--profile", "Afdelingstal", data_dir=data_dir)
+    assert stored.returncode == 2 and stored.stderr.startswith("Fejl: --profile bruges, når filerne gives med")
+
     deleted = cli("profiles", "delete", "Afdelingstal", data_dir=data_dir)
     assert (deleted.returncode, deleted.stdout) == (0, "Profilen 'Afdelingstal' er slettet.\n")
     again = cli("profiles", "delete", "Afdelingstal", data_dir=data_dir)
