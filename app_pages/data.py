@@ -12,7 +12,7 @@ from csr.config import default_config
 from csr.model import ImportResult
 from csr.store import READ_ONLY_MESSAGE, DuplicateImport, Store, StoreError
 from csr.template import write_template
-from ui import data, downloads, frame, upload
+from ui import data, downloads, frame, mapping, upload
 
 MESSAGE = "_data_message"  # the sentence shown once, after the rerun that follows a change
 STORED = "_data_stored_digest"  # the uploads just stored: no second preview of the same files
@@ -82,7 +82,7 @@ def _preview(store: Store, uploads: data.Uploads, files_digest: str) -> None:
         st.error(str(exc), icon="⚠️")
         return
     try:
-        result = data.imported(uploads)
+        result = mapping.imported(store, uploads)
     except Exception as exc:  # a bug in the importer: logged, shown in Danish, the server goes on
         log.exception("Uventet fejl ved indlæsning af %s", ", ".join(name for name, _ in uploads))
         st.error(
@@ -113,6 +113,7 @@ def _preview(store: Store, uploads: data.Uploads, files_digest: str) -> None:
         if result.notes:
             with st.expander(f"Noter fra indlæsningen ({len(result.notes)})", icon=":material/info:"):
                 st.markdown(upload.finding_lines(result.notes))
+    mapping.offer(store, uploads, result, config)
     if not result.errors:
         _confirm(store, uploads, files_digest, result)
 

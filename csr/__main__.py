@@ -1,9 +1,10 @@
-"""The command line: `python -m csr report|plan|export|import|history|undo|template ...`."""
+"""The command line: `python -m csr report|plan|export|import|history|undo|template|profiles ...`."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ from csr.model import InputError
 
 EXIT_INPUT = 2
 DATA_DIR_HELP = "lagerets mappe (standard: CSR_DATA_DIR eller ./data)"
+PROFILE_HELP = "læs filerne med denne gemte importprofil (standard: de gemte profiler genkendes af sig selv)"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--neighbour-method", choices=("pooled", "mean"),
                    help="omegnskommunernes gennemsnit: samlet (pooled) eller simpelt (mean)")
     r.add_argument("--json", action="store_true", help="JSON i stedet for en tabel")
+    r.add_argument("--profile", metavar="NAVN", help=PROFILE_HELP)
 
     pl = sub.add_parser("plan", help="hvad nu hvis: et scenarie for et år og målsøgning")
     pl.add_argument("files", nargs="*", metavar="FIL", help=".xlsx, .xls eller .csv (uden filer: lageret)")
@@ -62,6 +65,13 @@ def _parser() -> argparse.ArgumentParser:
     im.add_argument("files", nargs="+", metavar="FIL", help=".xlsx, .xls eller .csv")
     im.add_argument("--data-dir", help=DATA_DIR_HELP)
     im.add_argument("--who", default="", help="hvem importerer (vises i historikken)")
+    im.add_argument("--profile", metavar="NAVN", help=PROFILE_HELP)
+
+    pr = sub.add_parser("profiles", help="de gemte importprofiler: vis dem, eller slet en")
+    pr.add_argument("action", nargs="?", choices=("list", "delete"), default="list",
+                    help="list (standard) eller delete")
+    pr.add_argument("name", nargs="?", metavar="NAVN", help="profilen, der slettes")
+    pr.add_argument("--data-dir", help=DATA_DIR_HELP)
 
     h = sub.add_parser("history", help="importhistorikken")
     h.add_argument("--data-dir", help=DATA_DIR_HELP)
@@ -95,7 +105,9 @@ def _store(args):
 def _imported(args, config, uploads):
     from csr.importers import import_uploads
 
-    result = import_uploads(uploads, config)
+    profiles = _profiles_for(args, config)
+    result = import_uploads(uploads, config, profiles=profiles)
+    _profile_use(args, result, uploads)
     if result.errors:
         _print_findings(result.errors, sys.stderr)
         print(f"{len(result.errors)} fejl: intet er indlæst. Ret filerne og prøv igen.", file=sys.stderr)
@@ -212,6 +224,10 @@ def _plan(args, config) -> int:
 def _report(args, config) -> int:
     from csr.report import build_report, format_report
 
+    if args.profile and not args.files:
+        print("Fejl: --profile bruges, når filerne gives med på kommandolinjen; lagerets tal er allerede læst.",
+              file=sys.stderr)
+        return EXIT_INPUT
     _, figures = _figures(args, config)
     report = build_report(figures, config, args.year)
     if args.json:
@@ -260,12 +276,107 @@ def _template(args, config) -> int:
     return 0
 
 
+# ---- import profiles ------------------------------------------------------------------------------
+
+def _profiles_for(args, config) -> list:
+    """The profile named by --profile, or without it every stored profile (none when there is no store yet:
+    reading files never creates one)."""
+    from csr.importers.mapping import problems, profiles_from_dicts
+    from csr.store import DATA_DIR_ENV, DEFAULT_DIRECTORY, FILENAME, StoreError
+
+    name = getattr(args, "profile", None)
+    directory = Path(getattr(args, "data_dir", None) or os.environ.get(DATA_DIR_ENV) or DEFAULT_DIRECTORY)
+    if not (directory / FILENAME).exists():
+        if name:
+            print(f"Fejl: profilen '{name}' findes ikke: lageret i {directory} har ingen gemte profiler.",
+                  file=sys.stderr)
+            raise _Stop
+        return []
+    try:
+        saved = _store(args).profiles()
+    except StoreError as exc:
+        print(f"Fejl: {exc}", file=sys.stderr)
+        raise _Stop from exc
+    if name:
+        found = [s for s in saved if s.name == name]
+        if not found:
+            names = ", ".join(f"'{s.name}'" for s in saved) or "ingen"
+            print(f"Fejl: profilen '{name}' findes ikke. Gemte profiler: {names}.", file=sys.stderr)
+            raise _Stop
+        good, bad = profiles_from_dicts([found[0].payload])
+        wrong = bad or (problems(good[0], config) if good else [])
+        if wrong:
+            print(f"Fejl: profilen '{name}' kan ikke bruges: {' '.join(wrong)}", file=sys.stderr)
+            raise _Stop
+        return good
+    good, bad = profiles_from_dicts(s.payload for s in saved)
+    for sentence in bad:
+        print(f"Advarsel: {sentence} Den er sprunget over.", file=sys.stderr)
+    return good
+
+
+def _profile_use(args, result, uploads) -> None:
+    """Which sheets a profile read; with --profile, a file it read nothing of stops the command."""
+    from csr.importers.mapping import profile_of_shape
+
+    for s in result.sheets:
+        used = profile_of_shape(s.shape)
+        if used is not None:
+            where = f"fil {s.file}" + (f", ark '{s.sheet}'" if s.sheet else "")
+            print(f"Bemærk: {where}: læst med profilen '{used}'.", file=sys.stderr)
+    name = getattr(args, "profile", None)
+    if not name:
+        return
+    read = {s.file for s in result.sheets if profile_of_shape(s.shape) == name}
+    missing = [file for file, _ in uploads if file not in read]
+    for file in missing:
+        print(f"Fejl: filen {file} har ingen overskriftsrække med profilen '{name}'s overskrifter i de første "
+              "60 rækker; den er ikke læst med profilen.", file=sys.stderr)
+    if missing:
+        print("Intet er indlæst. Vælg en anden profil, eller udelad --profile.", file=sys.stderr)
+        raise _Stop
+
+
+def _profiles(args, config) -> int:
+    from csr.importers.mapping import Profile, ProfileError
+    from csr.store import StoreError, danish_time
+
+    try:
+        store = _store(args)
+        if args.action == "delete":
+            if not args.name:
+                print("Fejl: skriv navnet på profilen, der skal slettes: python -m csr profiles delete NAVN.",
+                      file=sys.stderr)
+                return EXIT_INPUT
+            store.delete_profile(args.name)
+            print(f"Profilen '{args.name}' er slettet.")
+            return 0
+        if args.name:
+            print("Fejl: et navn hører kun til 'profiles delete NAVN'.", file=sys.stderr)
+            return EXIT_INPUT
+        saved = store.profiles()
+    except StoreError as exc:
+        print(f"Fejl: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    if not saved:
+        print("Ingen gemte importprofiler. En profil gemmes på siden Data, når en fil ikke genkendes.")
+        return 0
+    for s in saved:
+        try:
+            what = Profile.from_dict(s.payload).describe(config)
+        except ProfileError as exc:
+            what = str(exc)
+        who = f" af {s.who}" if s.who else ""
+        print(f"{s.name}: {what} – gemt {danish_time(s.saved)}{who}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         config = load_config(args.config)
         command = {"report": _report, "plan": _plan, "export": _export, "import": _import, "history": _history,
-                   "undo": _undo, "template": _template}[args.command]
+                   "undo": _undo, "template": _template, "profiles": _profiles}[args.command]
         return command(args, config)
     except _Stop:
         return EXIT_INPUT

@@ -868,6 +868,44 @@ class Store:
         undone = _time(row[7]) if row[7] else None
         return BatchInfo(row[0], _time(row[1]), row[2], files, *row[3:7], undone, row[8])
 
+    # ---- import profiles -----------------------------------------------------------------------
+
+    def save_profile(self, name: str, payload: dict, who: str = "") -> SavedProfile:
+        """Save (or overwrite) a named import profile (`csr.importers.mapping.Profile.to_dict()`), with who
+        saved it and when. The table is created on first use, also in a store made before profiles existed."""
+        name = (name or "").strip()
+        if not name:
+            raise StoreError("Giv profilen et navn.")
+        try:
+            text = json.dumps({**payload, "name": name}, ensure_ascii=False, sort_keys=True)
+        except (TypeError, ValueError) as exc:
+            raise StoreError(f"Profilen '{name}' kan ikke gemmes: den indeholder noget, der ikke kan gemmes "
+                             "som tekst.") from exc
+        saved = datetime.now(UTC)
+        with self._write() as con:
+            con.execute(_PROFILES_TABLE)
+            con.execute(
+                """INSERT INTO profiles (name, payload, saved, who) VALUES (?, ?, ?, ?)
+                   ON CONFLICT (name) DO UPDATE SET payload = excluded.payload, saved = excluded.saved,
+                       who = excluded.who""",
+                (name, text, saved.isoformat(), who),
+            )
+        return SavedProfile(name, json.loads(text), saved, who)
+
+    def profiles(self) -> list[SavedProfile]:
+        """The saved import profiles, the newest first (the order in which they are matched)."""
+        with self._read() as con:
+            if con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'profiles'").fetchone() is None:
+                return []
+            rows = con.execute("SELECT name, payload, saved, who FROM profiles ORDER BY saved DESC, name").fetchall()
+        return [SavedProfile(r[0], _profile_payload(r[0], r[1]), _time(r[2]), r[3]) for r in rows]
+
+    def delete_profile(self, name: str) -> None:
+        with self._write() as con:
+            con.execute(_PROFILES_TABLE)
+            if con.execute("DELETE FROM profiles WHERE name = ?", (name,)).rowcount == 0:
+                raise StoreError(f"Profilen '{name}' findes ikke.")
+
 
 # The newest row of another active batch with the same key as `d` (a correlated subquery).
 _NEWEST_OTHER = """SELECT o2.rowid FROM {t} o2 JOIN batches b2 ON b2.id = o2.batch
@@ -1125,6 +1163,35 @@ def danish_time(when: datetime) -> str:
     return f"{t.day}. {_MONTHS[t.month - 1]} {t.year} kl. {t.hour:02d}.{t.minute:02d}"
 
 
+
+# ---- import profiles --------------------------------------------------------------------------
+
+_PROFILES_TABLE = """CREATE TABLE IF NOT EXISTS profiles (
+    name TEXT PRIMARY KEY,
+    payload TEXT NOT NULL,                 -- JSON: csr.importers.mapping.Profile.to_dict()
+    saved TEXT NOT NULL,                   -- ISO 8601, UTC
+    who TEXT NOT NULL DEFAULT ''
+)"""
+
+
+@dataclass(frozen=True)
+class SavedProfile:
+    """A saved import profile: its plain-dict payload, when and by whom it was saved."""
+
+    name: str
+    payload: dict
+    saved: datetime
+    who: str
+
+
+def _profile_payload(name: str, text: str) -> dict:
+    """The stored JSON; a damaged one keeps only its name (the profile reader then says it is damaged)."""
+    try:
+        payload = json.loads(text)
+    except ValueError:
+        payload = None
+    return {**payload, "name": name} if isinstance(payload, dict) else {"name": name}
+
 __all__ = [
     "Store",
     "StoreError",
@@ -1134,6 +1201,7 @@ __all__ = [
     "Snapshot",
     "UndoPreview",
     "Scenario",
+    "SavedProfile",
     "HISTORY_LABELS",
     "ACTIVE",
     "UNDONE",

@@ -11,7 +11,7 @@ import codecs
 import csv
 import gc
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,6 +20,7 @@ import pandas as pd
 
 from csr.config import HEADCOUNT, Config, default_config
 from csr.importers.cells import DANISH_MONTHS, format_period
+from csr.importers.mapping import Profile, read_with_profile
 from csr.importers.safety import LIMITS, Limits, check_upload, run_isolated
 from csr.importers.sheets import parse_sheet, show
 from csr.model import (
@@ -107,13 +108,13 @@ def _gc_paused():
             gc.enable()
 
 
-def parse_upload(name: str, data: bytes, kind: str, config: Config) -> ImportResult:
+def parse_upload(name: str, data: bytes, kind: str, config: Config, profiles: Sequence[Profile] = ()) -> ImportResult:
     """Parse one checked file in this process (see `import_uploads` for the guarded path)."""
     with _gc_paused():
-        return _parse_upload(name, data, kind, config)
+        return _parse_upload(name, data, kind, config, profiles)
 
 
-def _parse_upload(name: str, data: bytes, kind: str, config: Config) -> ImportResult:
+def _parse_upload(name: str, data: bytes, kind: str, config: Config, profiles: Sequence[Profile] = ()) -> ImportResult:
     try:
         sheets = read_cells(name, data, kind)
     except Exception as exc:  # calamine raises its own errors for broken content
@@ -123,7 +124,8 @@ def _parse_upload(name: str, data: bytes, kind: str, config: Config) -> ImportRe
     result = ImportResult()
     frames: list[pd.DataFrame] = []
     for sheet_name, rows, row_offset, col_offset in sheets:
-        parsed = parse_sheet(rows, name, sheet_name, config, row_offset, col_offset)
+        parsed = read_with_profile(rows, name, sheet_name, config, row_offset, col_offset, profiles) if profiles else None
+        parsed = parsed or parse_sheet(rows, name, sheet_name, config, row_offset, col_offset)
         result.findings.extend(parsed.findings)
         frame = parsed.frame()
         if len(frame):
@@ -184,8 +186,13 @@ def _summary(file: str, sheet: str, shape: str, frame: pd.DataFrame, placements:
 # ---- many files ------------------------------------------------------------------------------
 
 def import_uploads(uploads: Iterable[tuple[str, bytes]], config: Config | None = None,
-                   limits: Limits = LIMITS, isolate: bool = True) -> ImportResult:
-    """Check, parse and merge uploads. With any error the result holds the findings and no data."""
+                   limits: Limits = LIMITS, isolate: bool = True, profiles: Sequence[Profile] | None = None
+                   ) -> ImportResult:
+    """Check, parse and merge uploads. With any error the result holds the findings and no data.
+
+    `profiles` (import profiles, `csr.importers.mapping`): a sheet whose headers one of them carries is read
+    with the first such profile instead of being recognised by its shape."""
+    profiles = tuple(profiles or ())
     config = config or default_config()
     merged = ImportResult()
     frames: list[pd.DataFrame] = []
@@ -193,9 +200,9 @@ def import_uploads(uploads: Iterable[tuple[str, bytes]], config: Config | None =
         try:
             kind = check_upload(name, data, limits)
             if isolate:
-                result = run_isolated(parse_upload, name, data, kind, config, name=name, limits=limits)
+                result = run_isolated(parse_upload, name, data, kind, config, profiles, name=name, limits=limits)
             else:
-                result = parse_upload(name, data, kind, config)
+                result = parse_upload(name, data, kind, config, profiles)
         except InputError as exc:
             merged.findings.extend(_with_file(f, name) for f in exc.findings)
             continue
