@@ -15,13 +15,15 @@ from collections.abc import Iterable
 # Every ASCII punctuation character that Markdown (CommonMark and GFM), Streamlit's directives and
 # shortcodes (":"), KaTeX ("$") or raw HTML ("<", ">", "&") give a meaning. CommonMark lets a backslash
 # escape any ASCII punctuation, so the escaped text renders as exactly the characters it holds.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&@/])")
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&])")
 # Line breaks would start a new block (a heading, a list, a table) inside the sentence; control and
 # format characters have no place in a sentence at all.
 _BREAKS = re.compile(r"[\r\n\t\v\f\u0085\u2028\u2029]+")
-# GFM turns addresses in the text into links even when their punctuation is escaped ("http://…",
-# "www.…", "navn@domæne.dk"): an invisible word joiner after "://", "www" and "@" keeps them text.
-_AUTOLINK = re.compile(r"(?i)(:(?=//)|\bwww(?=\.)|@)")
+# Some rules look at the text after the escapes are resolved: GFM turns addresses into links
+# ("http://…", "www.…", "navn@domæne.dk") and Streamlit draws icons and emoji for ":material/home:" and
+# ":smile:" even when their punctuation is escaped. An invisible word joiner after such a ":", after
+# "www" and after "@" keeps them text (the page shows the same characters).
+_AUTOLINK = re.compile(r"(?i)(:(?=[a-z/])|\bwww(?=\.)|@)")
 _JOINER = "\u2060"
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
