@@ -292,7 +292,7 @@ if store is not None:
             f"Siderne viser de indlæste tal fra {upload.count(len(active), 'import', 'importer')}; den "
             f"nyeste er nr. {latest['batch']} ({upload.escape(latest['files'])})."
         )
-    st.caption(f"Tallene gemmes i {store.path} på serveren.")
+        st.caption(f"{text.data_as_of(history)}. Tallene gemmes i databasen på serveren.")
     if meeting:
         st.info(
             "Indlæsning er ikke mulig i mødevisning. Slå mødevisning fra for at indlæse eller fortryde.",

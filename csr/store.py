@@ -349,7 +349,7 @@ class Store:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"Datamappen {self.directory} kan ikke oprettes: {exc.strerror or exc}.") from exc
+            raise StoreError(f"Datamappen til databasen kan ikke oprettes: {exc.strerror or 'ukendt årsag'}.") from exc
         self._open()
 
     @classmethod
@@ -707,7 +707,7 @@ class Store:
                 mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if str(mode).lower() != "wal":
                     raise StoreError(
-                        f"Databasen i {self.directory} kan ikke køre i WAL-tilstand (er mappen på et netværksdrev?). "
+                        "Databasen kan ikke køre i WAL-tilstand (er datamappen på et netværksdrev?). "
                         f"Vælg en lokal mappe med {DATA_DIR_ENV}."
                     )
                 con.execute("BEGIN IMMEDIATE")
@@ -721,7 +721,7 @@ class Store:
                 version = _schema_version(con)
             if version != SCHEMA_VERSION:
                 raise StoreError(
-                    f"Databasen {self.path} er lavet af en anden version af programmet (skemaversion "
+                    f"Databasen er lavet af en anden version af programmet (skemaversion "
                     f"{version}, dette program bruger {SCHEMA_VERSION}). Opdatér programmet, eller vælg en "
                     f"anden mappe med {DATA_DIR_ENV}."
                 )
@@ -780,17 +780,17 @@ class Store:
         if "locked" in text or "busy" in text:
             return StoreError(BUSY_MESSAGE)
         if "full" in text:
-            return StoreError(f"Der er ikke plads på disken til databasen {self.path}; intet er gemt.")
+            return StoreError("Der er ikke plads på disken til databasen; intet er gemt.")
         if "readonly" in text or "read-only" in text or "unable to open" in text:
             return StoreError(
-                f"Databasen {self.path} kan ikke åbnes for skrivning; intet er gemt. Tjek rettighederne til mappen."
+                "Databasen kan ikke åbnes for skrivning; intet er gemt. Tjek rettighederne til datamappen."
             )
         if "not a database" in text or "malformed" in text:
             return StoreError(
-                f"Filen {self.path} er ikke en brugbar CSR-database (den er beskadiget eller "
+                f"Filen {FILENAME} i datamappen er ikke en brugbar CSR-database (den er beskadiget eller "
                 "noget andet). Flyt den væk, og indlæs filerne igen."
             )
-        return StoreError(f"Databasen {self.path} gav en fejl ({exc}); intet er ændret.")
+        return StoreError(f"Databasen gav en fejl ({exc}); intet er ændret.")
 
     def _batch(self, con: sqlite3.Connection, batch_id: int) -> BatchInfo:
         row = con.execute(

@@ -102,8 +102,9 @@ def data_basis(dataset: Dataset, config: Config) -> None:
     with st.expander("Datagrundlag", icon=":material/table_view:", key="datagrundlag"):
         source = "de medfølgende eksempelfiler" if dataset.sample else "de indlæste filer"
         whole_year = [f"{s.name} ({s.source})" for s in config.schemes if s.averaging == "all_periods"]
+        as_of = f"**{dataset.as_of}.** " if dataset.as_of else ""
         st.markdown(
-            f"Tallene er beregnet af {source}. Årstallene er gennemsnittet af målemånederne ({months})"
+            f"{as_of}Tallene er beregnet af {source}. Årstallene er gennemsnittet af målemånederne ({months})"
             + (f"; for {', '.join(whole_year)} af årets måneder" if whole_year else "")
             + ". Et år med færre målemåneder er foreløbigt."
         )
