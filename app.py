@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 
 import streamlit as st
 
@@ -13,6 +14,9 @@ from csr.store import StoreError
 from ui import frame
 from ui.data import load_figures
 
+# The tab's icon is the app's own file: a ":material/...:" page icon makes the browser fetch it from
+# fonts.gstatic.com (the icons in the pages themselves come from the font Streamlit serves).
+PAGE_ICON = Path(__file__).resolve().parent / "ui" / "favicon.svg"
 PAGES = [
     ("app_pages/overblik.py", "Overblik", ":material/dashboard:", ""),
     ("app_pages/udvikling.py", "Udvikling", ":material/show_chart:", "udvikling"),
@@ -29,7 +33,7 @@ def main() -> None:
     meeting = frame.meeting_mode()
     st.set_page_config(
         page_title="CSR-tal · Aabenraa Kommune",
-        page_icon=":material/diversity_3:",
+        page_icon=str(PAGE_ICON),
         layout="wide" if meeting else "centered",
         initial_sidebar_state="collapsed" if meeting else "auto",
     )

@@ -13,6 +13,7 @@ from csr.model import ImportResult
 from csr.store import READ_ONLY_MESSAGE, DuplicateImport, Store, StoreError
 from csr.template import write_template
 from ui import data, downloads, frame, mapping, upload
+from ui.safe import md_escape
 
 MESSAGE = "_data_message"  # the sentence shown once, after the rerun that follows a change
 STORED = "_data_stored_digest"  # the uploads just stored: no second preview of the same files
@@ -77,9 +78,9 @@ def _upload_section(store: Store) -> None:
 def _preview(store: Store, uploads: data.Uploads, files_digest: str) -> None:
     try:
         for sentence in store.already_imported(uploads):
-            st.warning(sentence, icon=":material/content_copy:")
+            st.warning(md_escape(sentence), icon=":material/content_copy:")
     except StoreError as exc:
-        st.error(str(exc), icon="⚠️")
+        st.error(md_escape(exc), icon="⚠️")
         return
     try:
         result = mapping.imported(store, uploads)
@@ -93,7 +94,7 @@ def _preview(store: Store, uploads: data.Uploads, files_digest: str) -> None:
         return
 
     with st.container(key="import_preview"):
-        st.markdown(upload.import_sentence(uploads, result, config))
+        st.markdown(md_escape(upload.import_sentence(uploads, result, config)))
         st.dataframe(upload.sheet_table(uploads, result.sheets, config), hide_index=True, width="stretch")
         if result.errors:
             n = len(result.errors)
@@ -152,11 +153,11 @@ def _confirm(store: Store, uploads: data.Uploads, files_digest: str, result: Imp
         )
     except DuplicateImport as exc:
         bar.empty()
-        st.warning(f"{exc} Intet er gemt igen.", icon=":material/content_copy:")
+        st.warning(md_escape(f"{exc} Intet er gemt igen."), icon=":material/content_copy:")
         return
     except StoreError as exc:
         bar.empty()
-        st.error(str(exc), icon="⚠️")
+        st.error(md_escape(exc), icon="⚠️")
         return
     st.session_state[STORED] = files_digest
     _changed(f"{batch.summary()} Alle sider viser nu de indlæste tal.")
@@ -200,9 +201,9 @@ def _undo(store: Store, bid: int) -> None:
     try:
         preview = store.undo_preview(bid)
     except StoreError as exc:
-        st.error(str(exc), icon="⚠️")
+        st.error(md_escape(exc), icon="⚠️")
         return
-    st.warning(preview.summary(), icon=":material/undo:")
+    st.warning(md_escape(preview.summary()), icon=":material/undo:")
     changed = preview.reverted + preview.removed
     if changed:
         with st.expander(f"Tallene, der ændres ({text.number(changed)})", icon=":material/table_view:"):
@@ -220,7 +221,7 @@ def _undo(store: Store, bid: int) -> None:
     try:
         store.undo(bid, who=st.session_state.get("import_who", "").strip())
     except StoreError as exc:
-        st.error(str(exc), icon="⚠️")
+        st.error(md_escape(exc), icon="⚠️")
         return
     st.session_state[UNDO] = None
     st.session_state.pop(STORED, None)  # the same files may be imported again
@@ -269,13 +270,13 @@ def _downloads_section(store: Store, history: pd.DataFrame, empty: bool) -> None
 st.title("Data")
 message = st.session_state.pop(MESSAGE, None)
 if message:
-    st.success(message, icon=":material/check_circle:")
+    st.success(md_escape(message), icon=":material/check_circle:")  # it names the files
 
 try:
     store = data.store()
     history = store.history()
 except StoreError as exc:
-    st.error(f"{exc} Der kan ikke indlæses eller fortrydes noget, før det er rettet.", icon="⚠️")
+    st.error(md_escape(f"{exc} Der kan ikke indlæses eller fortrydes noget, før det er rettet."), icon="⚠️")
     store = history = None
 
 if store is not None:
@@ -292,7 +293,7 @@ if store is not None:
             f"Siderne viser de indlæste tal fra {upload.count(len(active), 'import', 'importer')}; den "
             f"nyeste er nr. {latest['batch']} ({upload.escape(latest['files'])})."
         )
-    st.caption(f"Tallene gemmes i {store.path} på serveren.")
+        st.caption(f"{text.data_as_of(history)}. Tallene gemmes i databasen på serveren.")
     if store.read_only:  # what is stored is shown; importing and undoing are not offered
         st.warning(READ_ONLY_MESSAGE, icon=":material/lock:")
     elif meeting:

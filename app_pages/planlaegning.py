@@ -30,6 +30,7 @@ from csr.store import Store, StoreError, danish_time
 from ui import downloads, frame, widgets
 from ui import planning as plan
 from ui.data import load_figures
+from ui.safe import md_escape, md_list
 
 config = default_config()
 meeting = frame.meeting_mode()
@@ -40,8 +41,7 @@ spans = widgets.memo("plan_spans", dataset.key, (), lambda: plan.slider_spans(fi
 
 
 def show_plan_error(exc: PlanError, lead: str) -> None:
-    lines = "\n".join(f"- {f}" for f in exc.findings)
-    st.error(f"{lead}\n\n{lines}", icon="⚠️")
+    st.error(f"{lead}\n\n{md_list(exc.findings)}", icon="⚠️")
 
 
 def baseline_for(year: int) -> tuple[Baseline, Outcome, dict[str, dict]]:
@@ -63,7 +63,7 @@ def _store() -> Store | None:
     try:
         return Store.default()
     except StoreError as exc:
-        st.error(f"De gemte scenarier kan ikke vises: {exc}", icon="⚠️")
+        st.error(md_escape(f"De gemte scenarier kan ikke vises: {exc}"), icon="⚠️")
         return None
 
 
@@ -212,9 +212,9 @@ def plan_section(baseline: Baseline, before: Outcome, templates: dict[str, dict]
     if loaded:
         name, outdated, saved = loaded
         if outdated:
-            st.warning(text.outdated_scenario_sentence(name, saved), icon=":material/history:")
+            st.warning(md_escape(text.outdated_scenario_sentence(name, saved)), icon=":material/history:")
         else:
-            st.caption(f"Planen bygger på scenariet «{name}», gemt den {saved}.")
+            st.caption(f"Planen bygger på scenariet «{md_escape(name)}», gemt den {saved}.")
 
     st.subheader("Flere eller færre personer")
     off_payroll = [s.name for s in config.schemes if not s.on_payroll]
@@ -295,7 +295,8 @@ def scenarios() -> None:
     message = st.session_state.pop(plan.MESSAGE, None)
     if message:
         kind, body = message
-        (st.success if kind == "success" else st.error)(body, icon=":material/info:" if kind == "success" else "⚠️")
+        (st.success if kind == "success" else st.error)(md_escape(body),  # it names the scenario as typed
+                                                        icon=":material/info:" if kind == "success" else "⚠️")
     store = _store()
     if store is None:
         return
@@ -331,11 +332,13 @@ def compare(store: Store, names: list[str]) -> None:
             baseline, _, _ = baseline_for(scenario.year)
             outcomes[name] = evaluate(baseline, config, scenario)
         except (StoreError, PlanError) as exc:
-            st.error(f"Scenariet «{name}» kan ikke vises: {exc}", icon="⚠️")
+            st.error(md_escape(f"Scenariet «{name}» kan ikke vises: {exc}"), icon="⚠️")
             return
         if saved.outdated:
-            st.warning(text.outdated_scenario_sentence(name, danish_time(saved.saved)), icon=":material/history:")
-    st.table(plan.compare_saved(outcomes), hide_index=True, border="horizontal")
+            st.warning(md_escape(text.outdated_scenario_sentence(name, danish_time(saved.saved))),
+                       icon=":material/history:")
+    # st.table renders its headers and cells as Markdown; the headers are the names people typed.
+    st.table(plan.compare_saved({md_escape(n): o for n, o in outcomes.items()}), hide_index=True, border="horizontal")
 
 
 # ---- the page --------------------------------------------------------------------------------

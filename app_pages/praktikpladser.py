@@ -7,6 +7,7 @@ from csr.config import default_config
 from csr.shares import placement_status
 from ui import frame, widgets
 from ui.data import load_figures
+from ui.safe import md_escape
 
 HEADERS = {"education": "Uddannelse", "agreed": "Aftalt", "realised": "Realiseret", "fulfilment": "Opfyldelse (%)",
            "met": "Status"}
@@ -40,7 +41,7 @@ if texts["target"]:
     st.markdown(f"#### {widgets.status_markdown(met)} · {name}")
 
 if texts["table"] is None:
-    st.info(texts["caption"], icon=":material/info:")
+    st.info(md_escape(texts["caption"]), icon=":material/info:")  # educations are named as in the files
 else:
     widgets.chart("praktikpladser", dataset, (year,), lambda: charts.placement_bullets(figures.placements, year),
                   texts["caption"], meeting)

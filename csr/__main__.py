@@ -141,8 +141,10 @@ def _figures(args, config, provenance: dict | None = None):
         data, placements = snapshot.data, snapshot.placements
         if provenance is not None:
             from csr.export import STORE, stored_files
+            from csr.text import data_as_of
 
             provenance.update(version=snapshot.version, kind=STORE, sheets=stored_files(_store(args)))
+            provenance["as_of"] = data_as_of(_store(args).history())  # what the report says, not the version
     figures = compute(data, placements, config, args.neighbour_method)
     years = figures.home_years(config)
     if not years:

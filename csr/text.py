@@ -610,3 +610,20 @@ def outlook_sentence(comparison: pd.DataFrame, name: str, year: int) -> str:
     if lost:
         sentence += f" Med planen nås {_join(lost)} ikke længere."
     return sentence
+
+
+# ---- where the data stand ---------------------------------------------------------------------------
+
+def data_as_of(history: pd.DataFrame) -> str | None:
+    """ "Data pr. 1. december 2026 kl. 18.53 (import nr. 3)": the newest active import in `history`
+    (`csr.store.Store.history()`), in Danish time; None while no import is active (the sample data).
+
+    What people need to know which figures they see; the store's internal version stays internal.
+    """
+    from csr.store import ACTIVE, danish_time
+
+    active = history[history["status"] == ACTIVE]
+    if active.empty:
+        return None
+    newest = active.loc[active["batch"].idxmax()]
+    return f"Data pr. {danish_time(newest['created'].to_pydatetime())} (import nr. {int(newest['batch'])})"

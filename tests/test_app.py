@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from markdown_support import seen
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -41,10 +42,10 @@ def specs(at: AppTest) -> list[dict]:
 
 
 def texts(at: AppTest) -> str:
-    """Everything a person reads on the page, as one string."""
+    """Everything a person reads on the page, as one string (escaped text as it is shown, `ui.safe`)."""
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
     parts += [w.value for w in at.warning] + [t.value for t in at.title] + [s.value for s in at.subheader]
-    return "\n".join(parts)
+    return seen("\n".join(parts))
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -57,7 +58,7 @@ def test_every_page_renders_danish_charts_and_the_frame(page):
         assert spec["config"]["locale"]["number"]["thousands"] == "."
     assert "Eksempeldata" in at.warning[0].value
     assert at.expander[-1].label == "Datagrundlag"
-    basis = "\n".join(m.value for m in at.expander[-1].markdown)
+    basis = seen("\n".join(m.value for m in at.expander[-1].markdown))
     for name in ("krl_ansatte_og_ordninger.xlsx", "jobindsats_virksomhedspraktik.csv", "egne_lister.xlsx"):
         assert name in basis
     assert "februar, maj, august, november" in basis
@@ -226,7 +227,7 @@ def test_a_broken_file_is_a_danish_error_not_a_traceback(tmp_path, monkeypatch):
     at.run()
     assert not at.exception
     assert len(at.error) == 1
-    message = at.error[0].value
+    message = seen(at.error[0].value)
     assert message.startswith("Tallene kan ikke vises, fordi filerne har fejl")
     assert "krl_ansatte.xlsx" in message
     assert "Traceback" not in message

@@ -297,7 +297,10 @@ def test_cli_from_the_store_with_a_saved_scenario_as_outlook(tmp_path, sample_im
     wb = load_workbook(out)
     assert "Udsigt – mål" in wb.sheetnames and "Udsigt – plan" in wb.sheetnames
     overview = " ".join(str(c.value) for row in wb["Oversigt"].iter_rows() for c in row)
-    assert f"lagerets version {store.version()}" in overview
+    as_of = text.data_as_of(store.history())
+    assert as_of.startswith("Data pr. ") and as_of.endswith("(import nr. 1)")
+    assert as_of in overview and store.version() not in overview  # the as-of sentence, never the internal version
+    assert f"{as_of}." in [c.value for c in wb["Metode"]["B"]]
     methods = " ".join(str(c.value) for row in wb["Metode"].iter_rows() for c in row)
     assert "krl_ansatte_og_ordninger.xlsx: import nr. 1" in methods
     pdf = tmp_path / "rapport.pdf"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from markdown_support import seen
 from streamlit.testing.v1 import AppTest
 
 from csr import charts, text
@@ -185,11 +186,11 @@ def test_placement_rows_that_cannot_be_computed_say_why_in_danish(store_dir):
     at = add_placements(open_page(), ("Fleksjob", 5, "december", "marts"),
                         ("Voksenlærlinge", 2, None, "december"))
     assert not at.exception
-    [error] = [e.value for e in at.error]
+    [error] = [seen(e.value) for e in at.error]
     assert "Placeringerne tæller ikke med, før rækkerne er rettet" in error
     assert "Placering 2 mangler første måned." in error
     at = add_placements(open_page(), ("Fleksjob", 5, "december", "marts"))
-    [error] = [e.value for e in at.error]
+    [error] = [seen(e.value) for e in at.error]
     assert "Placering 1 slutter i marts 2025, før den begynder i december 2025." in error
     # the result is still there, without the placements
     assert metrics(at)["Antal ansatte (årsgennemsnit)"] == ("4.660", "±0 mod grundlaget")
@@ -199,7 +200,7 @@ def test_a_plan_that_empties_a_scheme_is_an_error_not_a_traceback(store_dir):
     at = open_page()
     at.slider(key="plan_igu").set_value(-20).run()
     assert not at.exception
-    [error] = [e.value for e in at.error]
+    [error] = [seen(e.value) for e in at.error]
     assert error.startswith("Planen kan ikke regnes ud:")
     assert "Integrationsgrunduddannelse (IGU) ender på −15,0 personer i 2025" in error
 
@@ -233,7 +234,7 @@ def test_a_scenario_is_saved_reloaded_and_deleted(store_dir, config):
     at.text_input(key="plan_name").input("Flere elever").run()
     at.button(key="plan_save").click().run()
     assert_clean(at)
-    assert "Scenariet «Flere elever» er gemt." in [s.value for s in at.success]
+    assert "Scenariet «Flere elever» er gemt." in [seen(s.value) for s in at.success]
     saved = Store(store_dir).load_scenario("Flere elever")
     assert saved.payload["changes"] == {"fleksjob": 12.0} and saved.payload["headcount_change"] == -40.0
     assert saved.payload["placements"] == [{"scheme": "elever", "persons": 8.0, "first": "2025-09",
@@ -247,7 +248,7 @@ def test_a_scenario_is_saved_reloaded_and_deleted(store_dir, config):
     at.selectbox(key="plan_saved").select("Flere elever")
     at.button(key="plan_load").click().run()
     assert_clean(at)
-    assert "Scenariet «Flere elever» er indlæst." in [s.value for s in at.success]
+    assert "Scenariet «Flere elever» er indlæst." in [seen(s.value) for s in at.success]
     assert at.slider(key="plan_fleksjob").value == 12 and at.slider(key="plan_headcount").value == -40
     assert weights_table(at).iloc[0]["Vægt"] == "0,25"
     assert metrics(at) == shown
@@ -256,7 +257,7 @@ def test_a_scenario_is_saved_reloaded_and_deleted(store_dir, config):
 
     at.button(key="plan_delete").click().run()
     assert_clean(at)
-    assert "Scenariet «Flere elever» er slettet." in [s.value for s in at.success]
+    assert "Scenariet «Flere elever» er slettet." in [seen(s.value) for s in at.success]
     assert Store(store_dir).scenarios().empty
     assert "Der er ingen gemte scenarier endnu." in [c.value for c in at.caption]
 
@@ -275,7 +276,7 @@ def test_a_scenario_made_on_older_data_says_so(store_dir, sample_import):
     assert at.selectbox(key="plan_saved").format_func("Før importen") == "Før importen (ældre data)"
     at.button(key="plan_load").click().run()
     assert_clean(at)
-    [warning] = [w.value for w in at.warning if "ældre data" in w.value]
+    [warning] = [seen(w.value) for w in at.warning if "ældre data" in w.value]
     assert warning.startswith("Scenariet er lavet på ældre data: «Før importen» blev gemt den ")
     assert at.slider(key="plan_elever").value == 5
 

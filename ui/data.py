@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from csr import text
 from csr.config import default_config
 from csr.importers import import_uploads
 from csr.importers.cells import format_period
@@ -49,6 +50,7 @@ class Dataset:
     findings: tuple[Finding, ...]
     sample: bool
     key: str  # the store's version (or the files' digest) and the method: names everything computed from them
+    as_of: str | None = None  # "Data pr. … (import nr. 3)" for stored data (`csr.text.data_as_of`)
 
     @property
     def warnings(self) -> list[Finding]:
@@ -127,28 +129,33 @@ def _computed(files: str, method: str, _uploads: Uploads) -> tuple[Figures | Non
 
 
 @st.cache_data(max_entries=2, show_spinner="Henter de indlæste tal …")
-def _snapshot(directory: str, version: str) -> tuple[pd.DataFrame, pd.DataFrame, tuple[SheetSummary, ...]] | None:
-    """What is in force in the store (None while it is empty), with a summary per file and sheet.
-    `version` only names the cache entry: a new version is a new entry."""
+def _snapshot(
+    directory: str, version: str
+) -> tuple[pd.DataFrame, pd.DataFrame, tuple[SheetSummary, ...], str | None] | None:
+    """What is in force in the store (None while it is empty), with a summary per file and sheet and the
+    data's as-of sentence. `version` only names the cache entry: a new version is a new entry."""
     db = Store(directory)
     snap = db.snapshot()
     if snap.empty:
         return None
-    return snap.data, snap.placements, stored_sheets(snap.data, snap.placements, _batches_by_file(db))
+    history = db.history()
+    sheets = stored_sheets(snap.data, snap.placements, _batches_by_file(db, history))
+    return snap.data, snap.placements, sheets, text.data_as_of(history)
 
 
 @st.cache_data(max_entries=8, show_spinner="Beregner andele …")
-def _stored(directory: str, version: str, method: str) -> tuple[Figures, tuple[SheetSummary, ...]] | None:
+def _stored(
+    directory: str, version: str, method: str
+) -> tuple[Figures, tuple[SheetSummary, ...], str | None] | None:
     stored = _snapshot(directory, version)
     if stored is None:
         return None
-    data, placements, sheets = stored
-    return compute(data, placements, default_config(), method), sheets
+    data, placements, sheets, as_of = stored
+    return compute(data, placements, default_config(), method), sheets, as_of
 
 
-def _batches_by_file(db: Store) -> dict[str, int]:
-    """File name -> the newest active import holding a file of that name."""
-    history = db.history()
+def _batches_by_file(db: Store, history: pd.DataFrame) -> dict[str, int]:
+    """File name -> the newest active import holding a file of that name (`history`: `db.history()`)."""
     found: dict[str, int] = {}
     for batch in history.loc[history["status"] == "aktiv", "batch"]:  # newest first
         for f in db.batch(int(batch)).files:
@@ -255,11 +262,11 @@ def load_figures(method: str | None = None, uploads: Uploads | None = None) -> D
     stored = _stored(str(db.directory), version, method)
     if stored is None:
         return _remember(key, _from_uploads(sample_uploads(), method, sample=True))
-    figures, sheets = stored
+    figures, sheets, as_of = stored
     if not figures.home_years(config):
         raise StoreError(
             f"De indlæste tal indeholder ingen tal for {config.home_name} med antal ansatte, så der "
             "kan ikke beregnes andele. Indlæs filerne med antal ansatte, eller fortryd importen på "
             "siden Data."
         )
-    return _remember(key, Dataset(figures, sheets, (), False, f"{version}:{method}"))
+    return _remember(key, Dataset(figures, sheets, (), False, f"{version}:{method}", as_of))

@@ -8,6 +8,7 @@ from csr import text
 from csr.config import HEADCOUNT, Config
 from csr.importers.cells import DANISH_MONTHS
 from ui.data import Dataset
+from ui.safe import md_escape, md_list
 
 MEETING_PARAM = "visning"
 MEETING_VALUE = "møde"
@@ -101,14 +102,16 @@ def data_basis(dataset: Dataset, config: Config) -> None:
     with st.expander("Datagrundlag", icon=":material/table_view:", key="datagrundlag"):
         source = "de medfølgende eksempelfiler" if dataset.sample else "de indlæste filer"
         whole_year = [f"{s.name} ({s.source})" for s in config.schemes if s.averaging == "all_periods"]
+        as_of = f"**{dataset.as_of}.** " if dataset.as_of else ""
         st.markdown(
-            f"Tallene er beregnet af {source}. Årstallene er gennemsnittet af målemånederne ({months})"
+            f"{as_of}Tallene er beregnet af {source}. Årstallene er gennemsnittet af målemånederne ({months})"
             + (f"; for {', '.join(whole_year)} af årets måneder" if whole_year else "")
             + ". Et år med færre målemåneder er foreløbigt."
         )
         lines = []
+        # File and sheet names, municipalities and findings come from the files: escaped (ui.safe).
         for file in dict.fromkeys(sheet.file for sheet in dataset.sheets):
-            lines.append(f"- **{file}**")
+            lines.append(f"- **{md_escape(file)}**")
             for sh in (sheet for sheet in dataset.sheets if sheet.file == file):
                 parts = [f"ark «{sh.sheet}»"] if sh.sheet else []
                 parts += [sh.shape, f"{text.number(sh.rows)} rækker"]
@@ -118,10 +121,10 @@ def data_basis(dataset: Dataset, config: Config) -> None:
                     parts.append(f"{len(sh.municipalities)} kommuner ({', '.join(sh.municipalities)})")
                 if sh.schemes:
                     parts.append(_scheme_names(config, sh.schemes))
-                lines.append("    - " + " · ".join(parts))
+                lines.append("    - " + md_escape(" · ".join(parts)))
         st.markdown("\n".join(lines))
         if dataset.warnings:
-            st.markdown("Bemærk fra indlæsningen:\n" + "\n".join(f"- {f}" for f in dataset.warnings))
+            st.markdown("Bemærk fra indlæsningen:\n" + md_list(dataset.warnings))
         st.caption(f"Mål og ordninger: {config.name} ({config.source.rsplit('/', 1)[-1] or 'strategy.toml'}).")
 
 
@@ -129,10 +132,9 @@ def show_error(exc: Exception) -> None:
     """A domain error as Danish sentences, never a traceback."""
     findings = getattr(exc, "findings", None)
     if findings:
-        lines = "\n".join(f"- {f}" for f in findings)
-        st.error(f"Tallene kan ikke vises, fordi filerne har fejl:\n\n{lines}", icon="⚠️")
+        st.error(f"Tallene kan ikke vises, fordi filerne har fejl:\n\n{md_list(findings)}", icon="⚠️")
     else:
-        st.error(str(exc), icon="⚠️")
+        st.error(md_escape(exc), icon="⚠️")
 
 
 def show_unexpected(exc: Exception) -> None:

@@ -7,7 +7,6 @@ the page (app_pages/data.py) only places them.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
@@ -18,6 +17,7 @@ from csr.importers.cells import format_period
 from csr.importers.safety import LIMITS, MB
 from csr.model import Finding, ImportResult, SheetSummary
 from csr.store import HISTORY_LABELS, UndoPreview, danish_time
+from ui.safe import md_escape
 
 TYPES = ["xlsx", "xls", "csv"]
 MAX_UPLOAD_MB = LIMITS.max_bytes // MB  # also server.maxUploadSize in .streamlit/config.toml
@@ -56,12 +56,10 @@ CHANGE_HEADERS = {
     "from_batch": "Fra import nr.",
 }
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|$~])")
-
 
 def escape(value: object) -> str:
-    """Text from a file shown literally in Markdown (a name with * or $ stays a name)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
+    """Text from a file shown literally in Markdown (a name with * or $ stays a name): `ui.safe.md_escape`."""
+    return md_escape(value)
 
 
 def uploads_from(files: Iterable) -> tuple[tuple[str, bytes], ...]:

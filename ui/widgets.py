@@ -17,6 +17,7 @@ from csr.config import Config
 from csr.shares import Figures
 from ui import downloads
 from ui.data import Dataset
+from ui.safe import md_escape
 
 YEAR_KEY = "year"
 
@@ -69,11 +70,12 @@ def _spec(name: str, data_key: str, params: tuple, code: str, _build: Callable[[
 
 def chart(name: str, dataset: Dataset, params: tuple, build: Callable[[], charts.Chart], caption: str,
           meeting: bool) -> None:
-    """One chart, the sentence under it saying what it shows, and its PNG and SVG downloads."""
+    """One chart, the sentence under it saying what it shows (plain text, which may name what the files
+    hold, such as educations: escaped), and its PNG and SVG downloads."""
     spec = _spec(name, dataset.key, params, _fingerprint(build.__code__), _build=build)
     with st.container(key=f"chart_{name}"):
         st.vega_lite_chart(spec, width="content", theme=None, alt=caption)  # as in the PNG
-        st.caption(caption)
+        st.caption(md_escape(caption))
         if not meeting:
             downloads.chart_buttons(f"{name}{''.join(f'_{p}' for p in params)}", build)
 
@@ -123,4 +125,4 @@ def target_cards(cards: list[dict], meeting: bool) -> None:
                           label_visibility="collapsed",
                           delta_color=DELTA_COLOURS[card["direction"]], delta_arrow=card["direction"])
                 st.markdown(f"{status_markdown(card['met'])} · {card['threshold']}")
-                st.caption(" ".join(filter(None, (card["gap"], card["notes"]))))
+                st.caption(md_escape(" ".join(filter(None, (card["gap"], card["notes"])))))

@@ -30,18 +30,23 @@ FILES = "files"
 class Provenance:
     """The data version the figures were computed from and the files (and sheets) behind them.
 
-    `kind` is "store" (`version` is `Store.version()`) or "files" (`version` is `files_version`).
+    `kind` is "store" (`version` is `Store.version()`, internal: it names caches and scenarios) or "files"
+    (`version` is `files_version`). `as_of` is what people read about stored data: `csr.text.data_as_of`.
     """
 
     version: str
     kind: str = FILES
     sheets: tuple[SheetSummary, ...] = ()
     sample: bool = False
+    as_of: str | None = None
 
     def version_text(self) -> str:
+        """Which data, as people read it: "Data pr. 1. december 2026 kl. 18.53 (import nr. 3)", or the
+        files' fingerprint for figures computed from files."""
         if self.kind == STORE:
-            return f"lagerets version {self.version}"
-        return f"filernes fingeraftryk (SHA-256) {self.version[:16]}"
+            return self.as_of or "Data fra databasen"
+        what = "Eksempeldata fra de medfølgende filer" if self.sample else "Data fra filerne"
+        return f"{what} (fingeraftryk {self.version[:16]})"
 
 
 def files_version(uploads: Sequence[tuple[str, bytes]]) -> str:
@@ -465,7 +470,8 @@ def build_pack(figures: Figures, config: Config, year: int, provenance: Provenan
               text.provisional_years_sentence(figures.years, config),
               "Andelene regnes uden afrunding og vises med én decimal; med to, hvor én decimal ville skjule, om et "
               "mål er nået (fx 4,96 %, der ellers ville stå som 5,0 %).",
-              *(n for n in (text.period_sentence(config, year),) if n))
+              *(n for n in (text.period_sentence(config, year),) if n),
+              f"{provenance.version_text()}.")
     ahead = None
     if scenario is not None:
         ahead = outlook(figures, config, scenario, scenario_name or scenario.name or "uden navn", scenario_outdated)

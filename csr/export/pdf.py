@@ -81,7 +81,7 @@ class _Document(FPDF):
         self.line(MARGIN, self.get_y() - 1, MARGIN + WIDTH, self.get_y() - 1)
         self.set_font(FONT, "", 8)
         self.set_text_color(*MUTED)
-        self.cell(WIDTH * 0.75, 5, f"Data: {self.pack.provenance.version_text()}", new_x=XPos.RIGHT, new_y=YPos.TOP)
+        self.cell(WIDTH * 0.75, 5, self.pack.provenance.version_text(), new_x=XPos.RIGHT, new_y=YPos.TOP)
         self.cell(WIDTH * 0.25, 5, f"Side {self.page_no()} af {{nb}}", align=Align.R)
         self.set_text_color(*INK)
 
@@ -244,8 +244,8 @@ def _title_page(pdf: _Document, pack: Pack) -> None:
         pdf.paragraph(note, size=9.5, colour=MUTED)
     pdf.table_block(pack.tables["maal"], size=8, title=False)
     pdf.set_y(max(pdf.get_y(), pdf.page_break_trigger - 12))
-    pdf.paragraph(f"Lavet {danish_time(pack.generated)}. Hvor tallene kommer fra, og hvordan de er regnet: se det "
-                  "sidste afsnit.", size=8, colour=MUTED, after=0)
+    pdf.paragraph(f"{pack.provenance.version_text()}. Lavet {danish_time(pack.generated)}. Hvor tallene kommer "
+                  "fra, og hvordan de er regnet: se det sidste afsnit.", size=8, colour=MUTED, after=0)
 
 
 def _targets(pdf: _Document, pack: Pack, number: int) -> None:
@@ -322,6 +322,6 @@ def pdf_bytes(pack: Pack, images: Mapping[str, Png]) -> bytes:
         pdf.paragraph(paragraph, size=9.5)
     pdf.paragraph("Filerne bag tallene", size=10.5, bold=True, after=1.5)
     pdf.bullets(pack.sources or ("Ingen filer er oplyst.",))
-    pdf.paragraph(f"Data: {pack.provenance.version_text()}. Rapporten er lavet {danish_time(pack.generated)} af "
-                  f"csr-dashboard ud fra {pack.strategy}.", size=9, colour=MUTED)
+    pdf.paragraph(f"Rapporten er lavet {danish_time(pack.generated)} af csr-dashboard ud fra {pack.strategy}.",
+                  size=9, colour=MUTED)
     return bytes(pdf.output())
