@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from importers_support import CONFIG, ESBJERG, HOME, xlsx
+from markdown_support import seen
 
 from csr.importers import import_uploads
 from csr.importers.mapping import (
@@ -325,7 +326,7 @@ def open_data_page():
 
 
 def texts(at) -> str:
-    return "\n".join([m.value for m in at.markdown] + [i.value for i in at.info] + [s.value for s in at.success])
+    return seen("\n".join([m.value for m in at.markdown] + [i.value for i in at.info] + [s.value for s in at.success]))
 
 
 def test_the_data_page_maps_an_unknown_file_saves_the_profile_and_recognises_the_next_file(store_dir):
@@ -356,9 +357,9 @@ def test_the_data_page_maps_an_unknown_file_saves_the_profile_and_recognises_the
     assert (saved.name, saved.who) == ("Afdelingstal", "HR")
     assert Profile.from_dict(saved.payload) == afdelingstal()
     assert "Profilen 'Afdelingstal' er gemt" in texts(at)
-    assert "afdelinger\\.csv: læst med profilen 'Afdelingstal'." in texts(at)
+    assert "afdelinger.csv: læst med profilen 'Afdelingstal'." in texts(at)
     assert not at.error and "Vælg kolonnerne" not in [s.value for s in at.subheader]
-    assert "Ingen kommune i filen: profilen 'Afdelingstal'" in at.warning[0].value  # the home, only when ticked
+    assert "Ingen kommune i filen: profilen 'Afdelingstal'" in seen(at.warning[0].value)  # the home, only when ticked
     assert at.button(key="import_confirm").disabled
     at.checkbox(key="accept_warnings").check().run()
     at.button(key="import_confirm").click().run()
@@ -367,7 +368,7 @@ def test_the_data_page_maps_an_unknown_file_saves_the_profile_and_recognises_the
     second = open_data_page()
     second.file_uploader(key="upload").set_value([("andet.xlsx", SECOND_XLSX, "application/octet-stream")]).run()
     assert not second.exception
-    assert "andet\\.xlsx, ark 'Optælling': læst med profilen 'Afdelingstal'." in texts(second)
+    assert "andet.xlsx, ark 'Optælling': læst med profilen 'Afdelingstal'." in texts(second)
     assert "Vælg kolonnerne" not in [s.value for s in second.subheader]
 
 
