@@ -43,11 +43,10 @@ MEMORY_BYTES = 2 * 1024**3  # RLIMIT_DATA of the worker: vl-convert needs about 
 TIMEOUT_S = 120.0           # one job (a pack's six charts take 1-3 s)
 MAX_JOBS = 500              # then the worker is replaced, so nothing it leaks can add up
 
-FAILED = ("Figuren kunne ikke tegnes: tegneprogrammet stoppede uventet. Prøv igen; sker det igen, så ret "
-          "teksten i de indlæste filer (fx usynlige tegn i et navn) eller kontakt den, der driver løsningen.")
-TIMED_OUT = ("Figuren kunne ikke tegnes inden for {seconds:g} sekunder og blev afbrudt. Prøv igen om lidt; "
-             "serveren kan være travl.")
-BUSY = "Figuren kunne ikke tegnes: serveren tegner andre figurer. Prøv igen om lidt."
+FAILED = ("Figuren kunne ikke tegnes, fordi tegneprogrammet stoppede uventet; prøv igen, og sker det igen, så "
+          "kontakt den, der driver løsningen.")
+TIMED_OUT = "Figuren kunne ikke tegnes inden for {seconds} sekunder og blev afbrudt; prøv igen om lidt."
+BUSY = "Figuren kunne ikke tegnes, fordi serveren er optaget af andre figurer; prøv igen om lidt."
 
 
 class DrawError(InputError):
@@ -178,7 +177,7 @@ def call(func: Callable[..., T], *args: Any, timeout_s: float = TIMEOUT_S) -> T:
             _worker = None
             if not ready:
                 log.warning("Drawing job timed out after %s s; the worker was killed", timeout_s)
-                error = DrawError(TIMED_OUT.format(seconds=timeout_s))
+                error = DrawError(TIMED_OUT.format(seconds=f"{timeout_s:g}".replace(".", ",")))
                 error.timed_out = True
                 raise error
             log.warning("The drawing worker died (%s)", _describe_exit(worker.process.exitcode))

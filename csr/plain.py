@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ERROR_CODES, Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
 # C0 controls except tab, line feed and carriage return (Vega-Lite breaks label lines at "\n"), DEL, C1
@@ -55,12 +55,15 @@ def set_cell(cell: Cell, value: Any) -> Cell:
 
 
 def row_cells(ws: Worksheet, values: Iterable[Any]) -> list[Any]:
-    """A row for `ws.append` (normal or write-only sheet): strings as text cells (`set_cell`), the rest
-    as they are (NaN as an empty cell)."""
+    """A row for `ws.append` (normal or write-only sheet) that keeps text as text: strings cleaned
+    (`plain`), those openpyxl would take for a formula or an error value as text cells (`set_cell`), the
+    rest as they are (NaN as an empty cell). Ordinary strings stay strings, so a million rows stay fast."""
     row: list[Any] = []
     for value in values:
         if isinstance(value, str):
-            row.append(set_cell(Cell(ws), value))
+            if _UNSAFE.search(value):
+                value = plain(value)
+            row.append(set_cell(Cell(ws, row=1, column=1), value) if value[:1] == "=" or value in ERROR_CODES else value)
         elif isinstance(value, float) and value != value:
             row.append(None)
         else:
