@@ -14,10 +14,13 @@ one job (`call`). `start()` starts it without waiting, e.g. when the report page
     pngs = drawing.call(draw_many, specs)    # any module-level function, run in the worker
 """
 
-# Measured on the development machine (2 shared vCPUs under load): the worker's first job waits for
-# vl-convert's start (1-3.5 s, as the first chart in the server did before); afterwards a job costs its
-# drawing plus 1-3 ms; an idle worker holds 90-150 MB resident. RLIMIT_AS cannot be used: V8 reserves
-# 34 GB of address space at start (and aborts below that), so the limit is on the data segment.
+# Measured on the development machine (2 shared vCPUs under heavy load from other jobs): the worker's first
+# job waits for vl-convert's start (1-3.5 s, as the first chart in the server did before); afterwards a job
+# costs its drawing plus a pipe round trip (bench_export.py prints the ratio against drawing in-process).
+# Resident memory of the worker after a pack: 260-275 MB (a forkserver child, pandas preloaded), stable over
+# repeated packs; a 100,000-point chart peaks at 0.7 GB. RLIMIT_AS cannot be used: V8 reserves 34 GB of
+# address space at start (and aborts below that); its data segment (VmData) is 1.3-1.9 GB once started, so
+# the limit is RLIMIT_DATA at 4 GB.
 
 from __future__ import annotations
 
@@ -39,7 +42,7 @@ log.addHandler(logging.NullHandler())  # the server's logging decides; the comma
 
 T = TypeVar("T")
 
-MEMORY_BYTES = 2 * 1024**3  # RLIMIT_DATA of the worker: vl-convert needs about 1 GB of it to start
+MEMORY_BYTES = 4 * 1024**3  # RLIMIT_DATA of the worker: vl-convert holds 1-1.9 GB of it once started
 TIMEOUT_S = 120.0           # one job (a pack's six charts take 1-3 s)
 MAX_JOBS = 500              # then the worker is replaced, so nothing it leaks can add up
 
