@@ -29,6 +29,7 @@ import os
 import pickle
 import signal
 import threading
+import time
 from collections.abc import Callable
 from multiprocessing import connection
 from typing import Any, TypeVar
@@ -59,6 +60,7 @@ class DrawError(InputError):
 
 
 _OK, _RAISED = "ok", "raised"
+_READY = b"ready"  # the worker's first message: vl-convert has started, jobs are read from now on
 
 
 def _limit_resources(memory_bytes: int) -> None:
@@ -92,6 +94,7 @@ def _serve(conn: connection.Connection, memory_bytes: int) -> None:
         _warm_up()
     except Exception:  # noqa: BLE001 - the first job will report it
         log.exception("vl-convert did not start in the drawing worker")
+    conn.send_bytes(_READY)
     while True:
         try:
             func, args = pickle.loads(conn.recv_bytes())
@@ -113,6 +116,7 @@ class _Worker:
         self.process.start()
         child.close()
         self.jobs = 0
+        self.ready = False
 
     def alive(self) -> bool:
         return self.process.is_alive()
@@ -143,9 +147,13 @@ def _ready_worker() -> _Worker:
 
 
 def start() -> None:
-    """Start the worker (and vl-convert in it) without waiting, so the first chart is quick."""
-    with _lock:
-        _ready_worker()
+    """Start the worker (and vl-convert in it) without waiting, so the first chart is quick; nothing to do
+    while a job runs (the worker is there)."""
+    if _lock.acquire(blocking=False):
+        try:
+            _ready_worker()
+        finally:
+            _lock.release()
 
 
 def stop() -> None:
@@ -155,6 +163,12 @@ def stop() -> None:
         if _worker is not None and _worker_pid == os.getpid():
             _worker.stop()
         _worker = None
+
+
+def _receive(worker: _Worker, deadline: float) -> bytes | None:
+    """The worker's next message, or None if it died or the deadline passed."""
+    ready = connection.wait([worker.conn, worker.process.sentinel], timeout=max(0.0, deadline - time.monotonic()))
+    return worker.conn.recv_bytes() if worker.conn in ready or worker.conn.poll(0) else None
 
 
 def call(func: Callable[..., T], *args: Any, timeout_s: float = TIMEOUT_S) -> T:
@@ -168,17 +182,22 @@ def call(func: Callable[..., T], *args: Any, timeout_s: float = TIMEOUT_S) -> T:
     try:
         worker = _ready_worker()
         worker.jobs += 1
+        deadline = time.monotonic() + timeout_s
         try:
-            worker.conn.send_bytes(pickle.dumps((func, args), protocol=pickle.HIGHEST_PROTOCOL))
-            ready = connection.wait([worker.conn, worker.process.sentinel], timeout=timeout_s)
-            payload = worker.conn.recv_bytes() if worker.conn in ready or worker.conn.poll(0) else None
+            # Wait for the worker's start first: a job is sent only to a worker that reads it, so the send
+            # cannot block for ever; the timeout covers the start and the job.
+            payload = None if worker.ready else _receive(worker, deadline)
+            if worker.ready or payload == _READY:
+                worker.ready = True
+                worker.conn.send_bytes(pickle.dumps((func, args), protocol=pickle.HIGHEST_PROTOCOL))
+                payload = _receive(worker, deadline)
         except (EOFError, OSError):
             payload = None
-            ready = [worker.process.sentinel]
         if payload is None:
+            timed_out = worker.process.is_alive() and time.monotonic() >= deadline
             worker.stop()
             _worker = None
-            if not ready:
+            if timed_out:
                 log.warning("Drawing job timed out after %s s; the worker was killed", timeout_s)
                 error = DrawError(TIMED_OUT.format(seconds=f"{timeout_s:g}".replace(".", ",")))
                 error.timed_out = True
