@@ -122,7 +122,7 @@ def test_a_panic_in_the_drawing_worker_is_a_danish_sentence_and_the_next_chart_i
     from csr.export import images as images_module
 
     monkeypatch.setattr(images_module, "plain_spec", lambda s: {**plain_spec(s), "usermeta": {"x": Abort()}}
-                        if s.get("title", {}).get("text", "").startswith("Praktik") else plain_spec(s))
+                        if "Praktik" in str(s.get("title")) else plain_spec(s))
     placement = next(item for item in pack.charts if item.name == "praktikpladser")
     with pytest.raises(drawing.DrawError) as caught:
         chart_images(pack.charts)
