@@ -2,8 +2,12 @@
 
 The files are made when a button is clicked (Streamlit calls `data` then, in a worker thread). The
 charts are rendered once per data version and year and shared by both files; the files themselves are
-kept per data version, year and scenario, so a second click costs nothing.
+kept per data version, year and scenario, so a second click costs nothing. A chart that cannot be drawn
+(`csr.drawing.DrawError`) leaves the file without it, with the Danish sentence in its place, and the page
+says so from its next run on; it is tried again on the next click.
 """
+
+import dataclasses
 
 import pandas as pd
 import streamlit as st
@@ -62,6 +66,7 @@ version = dataset.key.rsplit(":", 1)[0]  # the store's version or the files' dig
 provenance = export.Provenance(version, export.FILES if dataset.sample else export.STORE, tuple(dataset.sheets),
                                dataset.sample)
 files = st.session_state.setdefault(_FILES, {})
+_failed_key = ("failed", dataset.key, year)  # the sentences of the charts the last file was made without
 
 
 def _maker(fmt: str):
@@ -71,15 +76,20 @@ def _maker(fmt: str):
     images_key = (dataset.key, year)
 
     def make() -> bytes:
-        if key not in files:
-            pack = export.build_pack(figures, config, year, provenance, scenario=scenario, scenario_name=name,
-                                     scenario_outdated=outdated)
-            if images_key not in files:
-                files[images_key] = export.chart_images(pack.charts)
-            if len(files) > 12:  # a few years and formats; the newest are kept
-                for old in [k for k in files if k not in (key, images_key)][:6]:
-                    files.pop(old, None)
-            files[key] = export.render(pack, fmt, files[images_key])
+        if key in files:
+            return files[key]
+        pack = export.build_pack(figures, config, year, provenance, scenario=scenario, scenario_name=name,
+                                 scenario_outdated=outdated)
+        failures: dict[str, str] = {}
+        images = files.get(images_key) or export.chart_images(pack.charts, failures=failures)
+        files[_failed_key] = list(failures.values())
+        if failures:  # the file without those charts, the sentence in their place; not kept, so tried again
+            return export.render(dataclasses.replace(pack, chart_notes={**pack.chart_notes, **failures}), fmt, images)
+        files[images_key] = images
+        if len(files) > 12:  # a few years and formats; the newest are kept
+            for old in [k for k in files if k not in (key, images_key, _failed_key)][:6]:
+                files.pop(old, None)
+        files[key] = export.render(pack, fmt, images)
         return files[key]
 
     return make
@@ -93,6 +103,9 @@ with st.container(horizontal=True, key="report_downloads"):
     st.download_button("Excel med tabellerne", data=_maker("xlsx"), file_name=f"{stem}.xlsx",
                        mime=export.MIME["xlsx"], key="report_xlsx", on_click="ignore",
                        icon=":material/table_view:", help="Et ark pr. tabel, tallene som tal, figurerne som billeder")
+if files.get(_failed_key):  # csr.drawing's own sentences, naming the report's charts: no text from a file
+    st.warning(" ".join(files[_failed_key]) + " Den seneste fil blev lavet uden "
+               + ("den." if len(files[_failed_key]) == 1 else "dem."), icon=":material/error:")
 st.caption(f"Tallene bygger på {'de medfølgende eksempelfiler' if dataset.sample else 'de indlæste data'} "
            f"({provenance.version_text()}).")
 

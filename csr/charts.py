@@ -624,13 +624,15 @@ PRINT_PPI = 200
 
 
 def to_png(spec: dict, ppi: int = PRINT_PPI) -> bytes:
-    """The chart as a PNG at print quality (the Danish locale travels inside the spec)."""
-    import vl_convert
+    """The chart as a PNG at print quality (the Danish locale travels inside the spec), drawn from the cleaned
+    spec in the guarded worker (`csr.drawing`): a chart that cannot be drawn raises `DrawError` in Danish."""
+    from csr import drawing
 
-    return vl_convert.vegalite_to_png(spec, ppi=ppi)
+    return drawing.png(spec, ppi)
 
 
 def to_svg(spec: dict) -> str:
-    import vl_convert
+    """The chart as SVG, like `to_png`."""
+    from csr import drawing
 
-    return vl_convert.vegalite_to_svg(spec)
+    return drawing.svg(spec)

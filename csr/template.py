@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from csr.config import Config
+from csr.plain import row_cells
 
 DATA_HEADER = ("Kommune", "Måned", "Ordning", "Antal")
 PLACEMENT_HEADER = ("År", "Uddannelse", "Aftalt", "Realiseret")
@@ -46,7 +47,7 @@ def write_template(config: Config, path: str | Path | None = None) -> bytes:
     fill = PatternFill("solid", fgColor="DDE7F0")
     ws = wb.active
     ws.title = "Data"
-    ws.append(DATA_HEADER)
+    ws.append(row_cells(ws, DATA_HEADER))
     for cell in ws[1]:
         cell.font, cell.fill = bold, fill
     for col, width in zip("ABCD", (18, 12, 48, 10)):
@@ -54,7 +55,7 @@ def write_template(config: Config, path: str | Path | None = None) -> bytes:
     ws.freeze_panes = "A2"
 
     wp = wb.create_sheet("Praktikpladser")
-    wp.append(PLACEMENT_HEADER)
+    wp.append(row_cells(wp, PLACEMENT_HEADER))
     for cell in wp[1]:
         cell.font, cell.fill = bold, fill
     for col, width in zip("ABCD", (8, 40, 10, 12)):
@@ -64,7 +65,7 @@ def write_template(config: Config, path: str | Path | None = None) -> bytes:
     wv = wb.create_sheet("Vejledning")
     wv.column_dimensions["A"].width = 110
     for line in _instructions(config):
-        wv.append([line])
+        wv.append(row_cells(wv, [line]))  # the configuration's names are text, whatever they start with
         wv.cell(wv.max_row, 1).alignment = Alignment(wrap_text=True)
     wv["A1"].font = Font(bold=True, size=14)
 

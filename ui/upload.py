@@ -250,6 +250,8 @@ def dataset_xlsx(data: pd.DataFrame, placements: pd.DataFrame, config: Config) -
     over "Tal 2", "Tal 3" … beyond a million rows) and sheet "Praktikpladser"."""
     from openpyxl import Workbook
 
+    from csr.plain import row_cells
+
     wb = Workbook(write_only=True)
     names = {s: scheme_name(config, s) for s in pd.unique(data["scheme"])}
     periods = {
@@ -276,11 +278,11 @@ def dataset_xlsx(data: pd.DataFrame, placements: pd.DataFrame, config: Config) -
             }
         )[columns]
         for row in shown.itertuples(index=False, name=None):
-            ws.append([None if isinstance(v, float) and v != v else v for v in row])
+            ws.append(row_cells(ws, row))  # text as text, never a formula; NaN as an empty cell
     wp = wb.create_sheet("Praktikpladser")
     wp.append(list(PLACEMENT_HEADERS.values()))
     for row in placements[list(PLACEMENT_HEADERS)].itertuples(index=False, name=None):
-        wp.append([None if isinstance(v, float) and v != v else v for v in row])
+        wp.append(row_cells(wp, row))
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -3,7 +3,9 @@
 vl-convert draws each chart (Danish locale inside the spec) without a browser: first as SVG, whose
 size says how large the chart will be printed, then as PNG at the resolution that size needs for
 `charts.PRINT_PPI` on paper. The PDF and the workbook share the images, so a pack renders every chart
-once.
+once. The drawing happens in the guarded worker of `csr.drawing`, from specs cleaned by `plain_spec`, all
+charts of a pack in one job: a chart that cannot be drawn is a Danish sentence (`DrawError`), never a
+dead process.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
-from csr import charts
+from csr import charts, drawing
+from csr.drawing import DrawError
 from csr.export.content import ChartItem
+from csr.plain import plain_spec
 
 
 @dataclass(frozen=True)
@@ -63,24 +67,18 @@ def flatten(data: bytes) -> Image.Image:
         return image.convert("RGB")
 
 
-_warming = threading.Lock()
-_warmed = False
-
-
 def warm_up() -> None:
-    """Start vl-convert's engine (about half a second on first use in a process)."""
-    charts.to_png({"data": {"values": [{"x": 1}]}, "mark": "point",
-                   "encoding": {"x": {"field": "x", "type": "quantitative"}}})
+    """Start the drawing worker and vl-convert's engine in it (1-3 s), without waiting for it."""
+    drawing.start()
 
 
 def warm_up_in_background() -> None:
-    """`warm_up` in a daemon thread, once per process: while data load, before anyone asks for a chart."""
-    global _warmed
-    with _warming:
-        if _warmed:
-            return
-        _warmed = True
-    threading.Thread(target=warm_up, name="csr-vl-convert-warm-up", daemon=True).start()
+    """`warm_up` without holding up the caller: at once in a single-threaded process (the command line
+    forks the worker in milliseconds), in a daemon thread inside the server (a forkserver may start first)."""
+    if threading.active_count() == 1:
+        warm_up()
+    else:
+        threading.Thread(target=warm_up, name="csr-drawing-warm-up", daemon=True).start()
 
 
 _SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="([\d.]+)"[^>]*?\sheight="([\d.]+)"')
@@ -94,24 +92,72 @@ def print_ppi(natural_width_mm: float, max_width_mm: float, ppi: int = charts.PR
     return max(1, math.ceil(ppi * scale))
 
 
-def render(item: ChartItem, ppi: int = charts.PRINT_PPI) -> Png:
-    """One chart as PNG with at least `ppi` pixels per printed inch, and decoded for the PDF.
-
-    The chart is drawn as SVG first (its size says how large it will be printed), then rasterised at the
-    resolution that size needs. The spec is not validated again: the builders' tests do that.
-    """
+def draw(spec: dict, width_mm: float, ppi: int) -> tuple[bytes, int]:
+    """PNG bytes of a chart printed at most `width_mm` wide, and their resolution (see `print_ppi`): drawn as
+    SVG first (its size says how large it will be printed), then rasterised. Runs in the drawing worker."""
     import vl_convert
 
-    svg = vl_convert.vegalite_to_svg(item.build().to_dict(validate=False))
+    svg = vl_convert.vegalite_to_svg(spec)
     size = _SVG_SIZE.search(svg[:2000].encode())
-    natural_mm = float(size.group(1)) / 72 * 25.4 if size else item.width_mm
-    resolution = print_ppi(natural_mm, item.width_mm, ppi)
-    data = vl_convert.svg_to_png(svg, ppi=resolution)
+    natural_mm = float(size.group(1)) / 72 * 25.4 if size else width_mm
+    resolution = print_ppi(natural_mm, width_mm, ppi)
+    return vl_convert.svg_to_png(svg, ppi=resolution), resolution
+
+
+def draw_many(jobs: list[tuple[dict, float, int]]) -> list[tuple[bytes, int]]:
+    """`draw` for several charts: one worker job for a whole pack."""
+    return [draw(*job) for job in jobs]
+
+
+def _job(item: ChartItem, ppi: int) -> tuple[dict, float, int]:
+    # The spec is not validated again (the builders' tests do that), but every string is cleaned.
+    return plain_spec(item.build().to_dict(validate=False)), item.width_mm, ppi
+
+
+def _png(data: bytes, resolution: int) -> Png:
     width, height = png_size(data)
     return Png(data, width, height, resolution, flatten(data))
 
 
-def chart_images(items: Iterable[ChartItem], ppi: int = charts.PRINT_PPI) -> dict[str, Png]:
-    """Every chart of a pack by name, rendered one after the other: vl-convert holds Python's GIL while it
-    converts, so threads would not render two charts at once (measured: two threads take as long as one)."""
-    return {item.name: render(item, ppi) for item in items}
+def _named(exc: DrawError, item: ChartItem) -> DrawError:
+    """The worker's sentence naming the chart: "Figuren «Figur 1 …» kunne ikke tegnes …"."""
+    return DrawError(str(exc).replace("Figuren", f"Figuren «{item.title}»", 1))
+
+
+def render(item: ChartItem, ppi: int = charts.PRINT_PPI) -> Png:
+    """One chart as PNG with at least `ppi` pixels per printed inch, and decoded for the PDF; `DrawError`
+    naming the chart if it cannot be drawn."""
+    try:
+        return _png(*drawing.call(draw, *_job(item, ppi)))
+    except DrawError as exc:
+        raise _named(exc, item) from None
+
+
+def chart_images(items: Iterable[ChartItem], ppi: int = charts.PRINT_PPI,
+                 failures: dict[str, str] | None = None) -> dict[str, Png]:
+    """Every chart of a pack by name, drawn in one worker job (vl-convert holds Python's GIL while it
+    converts, so parallel drawing would not be faster).
+
+    If that job fails, each chart is drawn in a job of its own, so the one that fails is known (after a
+    timeout nothing is tried again). Without `failures`, the first failing chart raises `DrawError`; with
+    it, each failing chart's Danish sentence is put there by name, and the others are returned."""
+    items = list(items)
+    try:
+        drawn = drawing.call(draw_many, [_job(item, ppi) for item in items],
+                             timeout_s=drawing.TIMEOUT_S + 10 * len(items))
+        return {item.name: _png(*result) for item, result in zip(items, drawn, strict=True)}
+    except DrawError as exc:
+        if exc.timed_out:
+            if failures is None:
+                raise
+            failures.update((item.name, str(_named(exc, item))) for item in items)
+            return {}
+    images = {}
+    for item in items:
+        try:
+            images[item.name] = render(item, ppi)
+        except DrawError as exc:
+            if failures is None:
+                raise
+            failures[item.name] = str(exc)
+    return images

@@ -2,7 +2,8 @@
 
 Numbers stay numbers: a share is written as a fraction with a percent format ("0.0 %"; two decimals
 where one would hide a status), persons with one decimal; Excel shows them with the reader's decimal
-comma. Every table sheet has bold Danish headers in row 1, frozen.
+comma. Every table sheet has bold Danish headers in row 1, frozen. Text stays text (`csr.plain`): a
+name from a file that starts with "=" or reads "#N/A" is never a formula or an error cell.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from csr.export.content import COUNT, PCT, PERSONS, PP, TEXTUAL, YEAR, Pack, Share, Table
 from csr.export.images import Png
+from csr.plain import row_cells, set_cell
 from csr.store import danish_time
 
 HEADER_FONT = Font(bold=True, color="004C81")
@@ -35,7 +37,7 @@ def percent_format(decimals: int) -> str:
 
 
 def _header(ws: Worksheet, headers: list[str], widths: list[float]) -> None:
-    ws.append(headers)
+    ws.append(row_cells(ws, headers))
     for i, width in enumerate(widths, start=1):
         cell = ws.cell(row=1, column=i)
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, Alignment(wrap_text=True, vertical="center")
@@ -58,7 +60,7 @@ def _table_sheet(wb: Workbook, table: Table) -> Worksheet:
                     cell.value = float(value.value) / 100.0
                     cell.number_format = percent_format(value.decimals())
             elif value is not None:
-                cell.value = value
+                set_cell(cell, value)
                 if column.kind in FORMATS:
                     cell.number_format = FORMATS[column.kind]
                 elif column.kind == PCT:  # a plain number in a percent column
@@ -69,7 +71,7 @@ def _table_sheet(wb: Workbook, table: Table) -> Worksheet:
             if (r - 2) in table.bold_rows:
                 cell.font = BOLD
     if table.note:
-        ws.cell(row=len(table.rows) + 3, column=1, value=table.note)
+        set_cell(ws.cell(row=len(table.rows) + 3, column=1), table.note)
     return ws
 
 
@@ -77,7 +79,7 @@ def _text_sheet(wb: Workbook, name: str, rows: list[tuple[str, str]], first: str
     ws = wb.create_sheet(name)
     _header(ws, [first, "Tekst"], [34.0, 120.0])
     for label, body in rows:
-        ws.append([label, body])
+        ws.append(row_cells(ws, [label, body]))
         ws.cell(row=ws.max_row, column=2).alignment = WRAP
         ws.cell(row=ws.max_row, column=1).alignment = WRAP
     return ws
@@ -90,9 +92,13 @@ def _figures_sheet(wb: Workbook, pack: Pack, images: Mapping[str, Png]) -> None:
     for item in pack.charts:
         png = images.get(item.name)
         if png is None:
+            if item.name in pack.chart_notes:  # e.g. a chart that could not be drawn, and why
+                set_cell(ws.cell(row=row, column=1), item.title).font = BOLD
+                set_cell(ws.cell(row=row + 1, column=1), pack.chart_notes[item.name]).alignment = WRAP
+                row += 3
             continue
-        ws.cell(row=row, column=1, value=item.title).font = BOLD
-        ws.cell(row=row + 1, column=1, value=item.caption).alignment = WRAP
+        set_cell(ws.cell(row=row, column=1), item.title).font = BOLD
+        set_cell(ws.cell(row=row + 1, column=1), item.caption).alignment = WRAP
         image = Image(io.BytesIO(png.data))
         width_mm, height_mm = png.natural_mm
         scale = min(1.0, IMAGE_WIDTH_PX / (width_mm / 25.4 * 96))
