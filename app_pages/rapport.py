@@ -18,6 +18,7 @@ from csr.model import InputError
 from csr.store import Store, StoreError
 from ui import widgets
 from ui.data import load_figures
+from ui.safe import md_escape
 
 YEAR_KEY = "report_year"
 SCENARIO_KEY = "report_scenario"
@@ -45,7 +46,7 @@ try:
     saved = list(Store.default().scenarios()["name"])
 except StoreError as exc:
     saved = []
-    st.warning(f"De gemte scenarier kan ikke læses: {exc}", icon=":material/warning:")
+    st.warning(md_escape(f"De gemte scenarier kan ikke læses: {exc}"), icon=":material/warning:")
 if st.session_state.get(SCENARIO_KEY) not in (NO_SCENARIO, *saved):
     st.session_state[SCENARIO_KEY] = NO_SCENARIO
 name = st.selectbox("Scenarie fra planlægningen som udsigt (valgfrit)", [NO_SCENARIO, *saved], key=SCENARIO_KEY,
@@ -57,14 +58,14 @@ if name:
     try:
         scenario, outdated = export.saved_scenario(Store.default(), name)
         ahead = export.outlook(figures, config, scenario, name, outdated)
-        st.info(ahead.sentence + "".join(f" {n}" for n in ahead.notes), icon=":material/insights:")
+        st.info(md_escape(ahead.sentence + "".join(f" {n}" for n in ahead.notes)), icon=":material/insights:")
     except (StoreError, InputError) as exc:
-        st.error(f"Scenariet «{name}» kan ikke bruges: {exc}", icon="⚠️")
+        st.error(md_escape(f"Scenariet «{name}» kan ikke bruges: {exc}"), icon="⚠️")
         scenario = None
 
 version = dataset.key.rsplit(":", 1)[0]  # the store's version or the files' digest, without the method
 provenance = export.Provenance(version, export.FILES if dataset.sample else export.STORE, tuple(dataset.sheets),
-                               dataset.sample)
+                               dataset.sample, as_of=dataset.as_of)
 files = st.session_state.setdefault(_FILES, {})
 _failed_key = ("failed", dataset.key, year)  # the sentences of the charts the last file was made without
 
@@ -106,8 +107,8 @@ with st.container(horizontal=True, key="report_downloads"):
 if files.get(_failed_key):  # csr.drawing's own sentences, naming the report's charts: no text from a file
     st.warning(" ".join(files[_failed_key]) + " Den seneste fil blev lavet uden "
                + ("den." if len(files[_failed_key]) == 1 else "dem."), icon=":material/error:")
-st.caption(f"Tallene bygger på {'de medfølgende eksempelfiler' if dataset.sample else 'de indlæste data'} "
-           f"({provenance.version_text()}).")
+st.caption(f"Tallene bygger på {'de medfølgende eksempelfiler' if dataset.sample else 'de indlæste data'}: "
+           f"{provenance.version_text()}.")
 
 texts = widgets.memo("rapport", dataset.key, (year,), lambda: {
     "notes": [n for n in (text.period_sentence(config, year), text.provisional_sentence(figures.annual, config, year))
@@ -125,4 +126,4 @@ st.markdown(" ".join(texts["summary"]))
 for target_name, met, sentence in texts["targets"]:
     with st.container(border=True):
         st.markdown(f"**{target_name}** · {widgets.status_markdown(met)}")
-        st.markdown(sentence)
+        st.markdown(md_escape(sentence))

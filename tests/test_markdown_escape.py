@@ -122,8 +122,6 @@ def test_names_from_files_and_typed_names_are_escaped_on_every_page(store_dir):
     assert Store(store_dir).is_empty()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="app_pages/rapport.py still puts the target sentences (which name the "
-                   "educations) into st.markdown unescaped; wrap them in ui.safe.md_escape and remove this mark")
 def test_the_report_page_shows_names_from_files_escaped(store_dir):
     from csr.config import default_config
     from csr.importers import import_uploads
