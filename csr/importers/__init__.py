@@ -20,6 +20,7 @@ import pandas as pd
 
 from csr.config import HEADCOUNT, Config, default_config
 from csr.importers.cells import DANISH_MONTHS, format_period
+from csr.importers.plausibility import check_plausibility
 from csr.importers.safety import LIMITS, Limits, check_upload, run_isolated
 from csr.importers.sheets import parse_sheet, show
 from csr.model import (
@@ -210,6 +211,7 @@ def import_uploads(uploads: Iterable[tuple[str, bytes]], config: Config | None =
         merged.data = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     merged.data = _check_duplicates(merged.data, merged.findings, config)
     merged.placements = _check_placement_duplicates(merged.placements, merged.findings)
+    merged.findings.extend(check_plausibility(merged.data, config))
     merged.findings.extend(missing_month_warnings(merged.data, config))
     if merged.errors:
         merged.data = empty_canonical()
