@@ -8,16 +8,18 @@ import pandas as pd
 
 from csr import text
 from csr.config import Config
+from csr.importers.plausibility import figure_warnings
 from csr.shares import Figures, comparison_groups
 
 
 def _clean(value):
+    """A plain JSON value: numpy scalars as Python ones, NaN and infinities (no staff) as None."""
     if value is None:
         return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
     if hasattr(value, "item"):
-        return value.item()
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     return value
 
 
@@ -30,7 +32,7 @@ def year_report(figures: Figures, config: Config, year: int) -> dict:
     schemes = {}
     for sid in config.scheme_ids:
         if sid in ys.index:
-            schemes[sid] = {"persons": float(ys.at[sid, "persons"]), "share": float(ys.at[sid, "share"])}
+            schemes[sid] = {"persons": _clean(float(ys.at[sid, "persons"])), "share": _clean(float(ys.at[sid, "share"]))}
         else:
             schemes[sid] = {"persons": None, "share": None}
     nb = figures.neighbours[figures.neighbours["year"] == year]
@@ -55,10 +57,10 @@ def year_report(figures: Figures, config: Config, year: int) -> dict:
     return {
         "year": int(year),
         "provisional": bool(row["provisional"]),
-        "headcount": float(row["headcount"]),
+        "headcount": _clean(float(row["headcount"])),
         "schemes": schemes,
-        "categories": {c: float(row[c]) for c in config.categories},
-        "total_share": float(row["total_share"]),
+        "categories": {c: _clean(float(row[c])) for c in config.categories},
+        "total_share": _clean(float(row["total_share"])),
         "neighbours": neighbours,
         "targets": targets,
     }
@@ -71,12 +73,20 @@ def build_report(figures: Figures, config: Config, year: int | None = None) -> d
         if year not in years:
             raise KeyError(year)
         years = [year]
-    return {"municipality": config.home_name, "years": [year_report(figures, config, y) for y in years]}
+    report = {"municipality": config.home_name, "years": [year_report(figures, config, y) for y in years]}
+    warnings = figure_warnings(figures, config)
+    if warnings:  # only with implausible figures: the report's usual shape stays as it is
+        report["warnings"] = warnings
+    return report
 
 
 def format_report(report: dict, config: Config) -> str:
     """A readable Danish table of the report, for the terminal."""
     lines = [f"{config.name} – {report['municipality']} Kommune", ""]
+    for warning in report.get("warnings", []):
+        lines.append(f"Advarsel: {warning}")
+    if report.get("warnings"):
+        lines.append("")
     names = {s.id: s.name for s in config.schemes}
     target_names = {t.id: t.name for t in config.targets}
     for y in report["years"]:

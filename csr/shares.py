@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from csr.config import HEADCOUNT, Config
+from csr.text import number
 
 ANNUAL_COLUMNS = ("code", "municipality", "year", "scheme", "value", "present", "expected",
                   "provisional", "basis")
@@ -102,9 +103,12 @@ def annual_shares(annual: pd.DataFrame, config: Config) -> pd.DataFrame:
     schemes = annual[annual["scheme"] != HEADCOUNT]
     merged = schemes.merge(head, on=["code", "year"], how="inner")
     category = {s.id: s.category for s in config.schemes}
+    headcount = merged["headcount"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):  # no staff: no share, never an infinite one
+        share = np.where(headcount > 0, merged["value"].to_numpy(dtype=float) / headcount * 100.0, np.nan)
     merged = merged.assign(
         persons=merged["value"],
-        share=merged["value"] / merged["headcount"] * 100.0,
+        share=share,
         category=merged["scheme"].map(category),
     )
     return merged[["code", "municipality", "year", "scheme", "category", "persons", "headcount", "share",
@@ -204,11 +208,11 @@ def neighbour_table(shares: pd.DataFrame, config: Config, schemes: tuple[str, ..
         elif method == "mean":
             average = float(g.mean)
         else:
-            average = float(g.persons / g.headcount * 100.0)
+            average = _percent(g.persons, g.headcount)
         persons, headcount = home.get(year, (None, None))
         rows.append({
             "year": year, "group": group, "method": method,
-            "home": float(persons * 100.0 / headcount) if persons is not None else None,
+            "home": _percent(persons, headcount) if persons is not None else None,
             "home_persons": float(persons) if persons is not None else None,
             "headcount": float(headcount) if headcount is not None else None,
             "average": average,
@@ -216,6 +220,11 @@ def neighbour_table(shares: pd.DataFrame, config: Config, schemes: tuple[str, ..
             "missing": tuple(names[c] for c in config.neighbours if c not in present),
         })
     return pd.DataFrame(rows, columns=list(NEIGHBOUR_COLUMNS))
+
+
+def _percent(persons: float, headcount: float) -> float | None:
+    """persons / headcount in percent; None without staff (a store may hold a zero headcount)."""
+    return float(persons) * 100.0 / float(headcount) if headcount > 0 else None
 
 
 def neighbour_average(shares: pd.DataFrame, config: Config, year: int, schemes: tuple[str, ...],
@@ -301,7 +310,9 @@ def target_status(shares: pd.DataFrame, mun_years: pd.DataFrame, placements: pd.
                    "threshold": None, "value": None, "met": None, "gap_pp": None, "gap_persons": None,
                    "before_strategy": first_year is not None and year < first_year,
                    "after_strategy": config.strategy_period_ended(year), "note": ""}
-            if target.kind == "min_share":
+            if target.kind != "obligations_met" and not (math.isfinite(headcount) and headcount > 0):
+                row["note"] = f"Kan ikke vurderes: antallet af ansatte i {year} er {number(headcount)}."
+            elif target.kind == "min_share":
                 persons = sum(persons_by_scheme.get(s, 0.0) for s in target.schemes)
                 value = persons * 100.0 / headcount  # one division: a share exactly on the threshold is met
                 threshold = target.threshold(year)
@@ -314,6 +325,12 @@ def target_status(shares: pd.DataFrame, mun_years: pd.DataFrame, placements: pd.
                 row["value"] = value
                 if pd.isna(nb["average"]):
                     row["note"] = "Ingen data for omegnskommunerne dette år."
+                elif not 0.0 <= float(nb["average"]) < 100.0 or not 0.0 <= value <= 100.0:
+                    # Implausible figures (more persons than staff) cannot be judged; the import warns.
+                    which = "omegnskommunernes gennemsnit" if value <= 100.0 else "egen andel"
+                    shown = float(nb["average"]) if value <= 100.0 else value
+                    row["note"] = (f"Kan ikke vurderes: {which} er {number(shown, 1)} %, over 100 % af de ansatte. "
+                                   "Tjek tallene for personer og ansatte.")
                 else:
                     average = float(nb["average"])
                     persons = float(nb["home_persons"]) if pd.notna(nb["home_persons"]) else 0.0

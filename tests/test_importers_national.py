@@ -18,7 +18,7 @@ SCHEMES = [(HEADCOUNT, "Ansatte i alt")] + [(s.id, s.name) for s in CONFIG.schem
 
 def figure(code: int, year: int, m: int, k: int) -> float:
     if k == 0:
-        return float(1000 + code + m)
+        return float(3000 + code + m)  # a headcount that keeps the schemes plausible (under 50 %)
     return float((code * 7 + year * 3 + m * 11 + k) % 97)
 
 
@@ -37,7 +37,7 @@ def national() -> bytes:
 def test_the_national_workbook_is_a_real_workbook(national):
     ws = load_workbook(io.BytesIO(national), read_only=True)["Data"]
     first = next(ws.iter_rows(min_row=2, max_row=2, values_only=True))
-    assert first == (101, dt.datetime(2018, 1, 1), "Ansatte i alt", 1102)  # a real Excel date cell
+    assert first == (101, dt.datetime(2018, 1, 1), "Ansatte i alt", 3102)  # a real Excel date cell
 
 
 def test_a_national_upload_of_eight_years_imports_correctly_and_fast(national):

@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from csr.config import HEADCOUNT, Config, default_config
-from csr.importers.cells import DANISH_MONTHS, format_period
+from csr.importers.cells import DANISH_MONTHS, clean_name, clean_rows, format_period
 from csr.importers.mapping import Profile, read_with_profile
+from csr.importers.plausibility import check_plausibility
 from csr.importers.safety import LIMITS, Limits, check_upload, run_isolated
 from csr.importers.sheets import parse_sheet, show
 from csr.model import (
@@ -75,19 +76,36 @@ def _csv_rows(data: bytes) -> list[list]:
 
 
 def read_cells(name: str, data: bytes, kind: str) -> list[tuple[str, list[list], int, int]]:
-    """Every sheet as (sheet name, rows of cells, row offset, column offset); a CSV file is one sheet named ""."""
+    """Every sheet as (sheet name, rows of cells, row offset, column offset); a CSV file is one sheet named "".
+
+    Text is cleaned as `read_clean_cells` does (without its findings).
+    """
+    return read_clean_cells(name, data, kind)[0]
+
+
+def read_clean_cells(name: str, data: bytes, kind: str) -> tuple[list[tuple[str, list[list], int, int]],
+                                                                 list[Finding]]:
+    """`read_cells` and the findings of cleaning its text (`csr.importers.cells.clean_rows`): the one place
+    where a file's text comes in, so every reader after it sees text without control characters."""
+    findings: list[Finding] = []
     if kind == "csv":
-        return [("", _csv_rows(data), 0, 0)]
+        rows = _csv_rows(data)
+        findings.extend(clean_rows(rows, name, ""))
+        return [("", rows, 0, 0)], findings
     from python_calamine import CalamineWorkbook
 
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets = []
-    for sheet_name in workbook.sheet_names:
+    for number, sheet_name in enumerate(workbook.sheet_names, start=1):
         sheet = workbook.get_sheet_by_name(sheet_name)
         rows = sheet.to_python(skip_empty_area=True)
         start = sheet.start or (0, 0)
-        sheets.append((sheet_name, rows, int(start[0]), int(start[1])))
-    return sheets
+        shown, problems = clean_name(sheet_name, "Arknavnet")
+        shown = shown.strip() or f"Ark {number}"
+        findings.extend(_with_file(Finding(f.severity, f.message, sheet=shown), name) for f in problems)
+        findings.extend(clean_rows(rows, name, shown, int(start[0]), int(start[1])))
+        sheets.append((shown, rows, int(start[0]), int(start[1])))
+    return sheets, findings
 
 
 # ---- one file --------------------------------------------------------------------------------
@@ -116,12 +134,12 @@ def parse_upload(name: str, data: bytes, kind: str, config: Config, profiles: Se
 
 def _parse_upload(name: str, data: bytes, kind: str, config: Config, profiles: Sequence[Profile] = ()) -> ImportResult:
     try:
-        sheets = read_cells(name, data, kind)
+        sheets, text_findings = read_clean_cells(name, data, kind)
     except Exception as exc:  # calamine raises its own errors for broken content
         raise InputError(Finding(
-            ERROR, f"Filen {name} kunne ikke læses som regneark ({type(exc).__name__}). Er den gemt som "
+            ERROR, f"Filen {name} kunne ikke læses som regneark. Er den gemt som "
             ".xlsx, .xls eller .csv?", name)) from exc
-    result = ImportResult()
+    result = ImportResult(findings=text_findings)
     frames: list[pd.DataFrame] = []
     for sheet_name, rows, row_offset, col_offset in sheets:
         parsed = read_with_profile(rows, name, sheet_name, config, row_offset, col_offset, profiles) if profiles else None
@@ -197,6 +215,8 @@ def import_uploads(uploads: Iterable[tuple[str, bytes]], config: Config | None =
     merged = ImportResult()
     frames: list[pd.DataFrame] = []
     for name, data in uploads:
+        name, problems = clean_name(name, "Filnavnet")  # the name reaches pages and exports as the cells do
+        merged.findings.extend(_with_file(f, name) for f in problems)
         try:
             kind = check_upload(name, data, limits)
             if isolate:
@@ -217,6 +237,7 @@ def import_uploads(uploads: Iterable[tuple[str, bytes]], config: Config | None =
         merged.data = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     merged.data = _check_duplicates(merged.data, merged.findings, config)
     merged.placements = _check_placement_duplicates(merged.placements, merged.findings)
+    merged.findings.extend(check_plausibility(merged.data, config))
     merged.findings.extend(missing_month_warnings(merged.data, config))
     if merged.errors:
         merged.data = empty_canonical()

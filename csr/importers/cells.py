@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from itertools import chain
 
+from csr.model import ERROR, WARNING, Finding
 from csr.names import normalize
 
 MONTH_NAMES = {
@@ -181,3 +183,105 @@ def header_role(cell: object) -> str | None:
 def is_footnote(text: str) -> bool:
     low = text.strip().casefold()
     return low.startswith(("kilde", "note", "anm", "fodnote", "*", "obs", "bemærk", "source", "(", "¹", "1)"))
+
+
+# ---- text from a file is data ---------------------------------------------------------------------
+# Every cell, sheet name and file name passes `clean_rows` / `clean_name` where it comes in (`read_cells`):
+# characters that carry no meaning in a label are removed with a warning that names the cell, line breaks
+# and tabs become spaces, and text longer than a label may be is an error. See README, "Hostile content".
+
+MAX_LABEL = 200   # characters in a cell beside other cells (a name, a header, a value)
+MAX_PROSE = 1000  # characters in a cell alone on its row (a title, a note, a footnote)
+MAX_TEXT_FINDINGS = 10
+
+_SPACES = "\t\n\r\x0b\x0c\x85\u2028\u2029"
+_INVISIBLE = {  # what a person is told was removed
+    "styretegn": "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f",
+    "retningstegn": "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069",
+    "usynligt tegn": "\u00ad\u034f\u115f\u1160\u180e\u200b-\u200d\u2060-\u2064\u3164\ufe00-\ufe0f\ufeff\uffa0"
+                     "\U000e0000-\U000e007f",
+    "ugyldigt tegn": "\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff",
+}
+_REMOVE = re.compile("[" + "".join(_INVISIBLE.values()) + "]")
+_SPACE = re.compile(f"[{_SPACES}]")
+_KINDS = [(kind, re.compile(f"[{chars}]")) for kind, chars in _INVISIBLE.items()]
+
+
+def clean_text(text: str) -> tuple[str, tuple[str, ...]]:
+    """The text with line breaks and tabs as spaces and meaningless characters removed, and what was removed
+    ("styretegn U+0001"); cheap for the common case of plain printable text."""
+    if text.isascii() and text.isprintable():
+        return text, ()
+    removed = tuple(dict.fromkeys(
+        f"{kind} U+{ord(ch):04X}" for ch in _REMOVE.findall(text) for kind, pattern in _KINDS if pattern.match(ch)))
+    return _SPACE.sub(" ", _REMOVE.sub("", text)), removed
+
+
+def clean_name(name: str, what: str) -> tuple[str, list[Finding]]:
+    """A file or sheet name cleaned like a cell; `what` is "Filnavnet" or "Arknavnet" for the sentence."""
+    cleaned, removed = clean_text(name)
+    findings = []
+    if removed:
+        findings.append(Finding(WARNING, f"{what} '{cleaned}' havde tegn uden betydning, som er fjernet "
+                                f"({_and(removed)})."))
+    if len(cleaned) > MAX_LABEL:
+        cleaned = cleaned[:MAX_LABEL] + "…"
+        findings.append(Finding(ERROR, f"{what} er for langt ({len(name)} tegn; højst {MAX_LABEL}). Giv det et "
+                                "kortere navn."))
+    return cleaned, findings
+
+
+def clean_rows(rows: list[list], file: str, sheet: str, row_offset: int = 0,
+               col_offset: int = 0) -> list[Finding]:
+    """Clean the text cells of freshly read rows in place; a finding per changed or over-long cell.
+
+    Each distinct text is judged once (a million-row sheet holds a few thousand), so the common case costs
+    one pass that collects the distinct cells.
+    """
+    distinct = set(chain.from_iterable(rows))
+    suspect = {s for s in distinct if type(s) is str and (len(s) > MAX_LABEL or not (s.isascii() and s.isprintable()))}
+    if not suspect:
+        return []
+    fixed: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for s in suspect:
+        cleaned, removed = clean_text(s)
+        if removed or cleaned != s or len(cleaned) > MAX_LABEL:
+            fixed[s] = (cleaned, removed)
+    if not fixed:
+        return []
+    warnings: list[Finding] = []
+    errors: list[Finding] = []
+    n_warnings = n_errors = 0
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            if type(cell) is not str or cell not in fixed:
+                continue
+            cleaned, removed = fixed[cell]
+            where = {"file": file, "sheet": sheet, "row": row_offset + i + 1, "column": column_letter(col_offset + j)}
+            limit = MAX_PROSE if sum(not is_blank(c) for c in row) == 1 else MAX_LABEL
+            if len(cleaned) > limit:
+                n_errors += 1
+                if len(errors) < MAX_TEXT_FINDINGS:
+                    errors.append(Finding(
+                        ERROR, f"Teksten i cellen er for lang: {len(cleaned)} tegn, og en celle må højst have "
+                        f"{limit} tegn her. Den begynder '{cleaned[:40]}…'. Ret cellen, eller vælg den rigtige fil.",
+                        value=cleaned[:40] + "…", **where))
+                cleaned = cleaned[:limit] + "…"  # nothing after the reader sees the whole text
+            elif removed:
+                n_warnings += 1
+                if len(warnings) < MAX_TEXT_FINDINGS:
+                    warnings.append(Finding(
+                        WARNING, f"Tegn uden betydning fjernet fra cellen: {_and(removed)}. Cellen læses som "
+                        f"'{cleaned}'.", value=cleaned[:MAX_LABEL], **where))
+            row[j] = cleaned
+    extra = []
+    if n_errors > len(errors):
+        extra.append(Finding(ERROR, f"For lang tekst også i {n_errors - len(errors)} andre celler.", file, sheet))
+    if n_warnings > len(warnings):
+        extra.append(Finding(WARNING, f"Tegn uden betydning fjernet også fra {n_warnings - len(warnings)} andre "
+                             "celler.", file, sheet))
+    return [*errors, *warnings, *extra]
+
+
+def _and(words: tuple[str, ...]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1]

@@ -105,10 +105,12 @@ class SheetData:
 
 def show(value: object) -> str:
     """A cell as the person saw it: numbers with a decimal comma, dates as dates, text as it is."""
+    if isinstance(value, np.generic):  # numpy scalars as plain Python ones: never "np.float64(...)" in a message
+        value = value.item()
     if value is None:
         return ""
     if isinstance(value, float):
-        text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+        text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.15g}"
         return text.replace(".", ",")
     if isinstance(value, dt.datetime) and not (value.hour or value.minute or value.second):
         return value.date().isoformat()
