@@ -157,7 +157,9 @@ def column_letter(index: int) -> str:
 # Header words, compared with `normalize`.
 HEADER_ROLES: dict[str, tuple[str, ...]] = {
     "municipality": ("kommune", "område", "omraade", "kommunenavn", "kommunekode", "kommunenr",
-                     "kommune nr", "kommunenummer", "myndighed", "arbejdsgiver", "geografi"),
+                     "kommune nr", "kommunenummer", "myndighed", "arbejdsgiver", "geografi", "area", "areas",
+                     "jobcenter", "jobcentre", "kommuner", "områder", "bopælskommune", "arbejdsstedskommune",
+                     "kommune navn", "geo", "region og kommune"),
     "scheme": ("ordning", "ordninger", "tilbud", "ydelse", "ydelser", "ansættelsesform",
                "ansættelsestype", "ydelsesgruppe", "type", "kategori", "gruppe"),
     "period": ("måned", "maaned", "periode", "dato", "tid", "md", "tidspunkt", "opgørelsesmåned",

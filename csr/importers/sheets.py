@@ -135,6 +135,8 @@ class Context:
     scheme: str | None = None
     fte: bool = False
     unknown: tuple[str, int] | None = None  # a title naming a municipality that does not exist, and its row
+    aggregate: str | None = None  # a title naming an aggregate area ("Hele landet") and no municipality
+    aggregate_row: int | None = None
 
 
 # ---- header detection ------------------------------------------------------------------------
@@ -229,6 +231,32 @@ def _looks_like_period(cell: object) -> bool:
     return bool(m) and (m.group(1) is None or m.group(1)[:3].casefold() in _MONTH_PREFIXES)
 
 
+def _find_area_column(rows: list[list], header: Header, config: Config) -> None:
+    """A column whose header is not a known word but whose cells name areas ("Hele landet", "Esbjerg",
+    "580 Aabenraa") is the municipality column: a file that names its areas is never read as the home's."""
+    if "municipality" in header.roles:
+        return
+    taken = set(header.roles.values()) | set(header.scheme_cols)
+    body = rows[header.row + 1: header.row + 201]
+    for j in range(max((len(r) for r in body), default=0)):
+        if j in taken:
+            continue
+        labels = {r[j].strip() for r in body if j < len(r) and isinstance(r[j], str) and r[j].strip()}
+        if not labels or any(config.match_scheme(v) is not None for v in labels):
+            continue
+        areas = sum(_is_area(v, config) for v in labels)
+        if areas and areas * 2 >= len(labels):
+            header.roles["municipality"] = j
+            return
+
+
+def _is_area(label: str, config: Config) -> bool:
+    if config.is_aggregate(label) or (not label.isdigit() and config.match_municipality(label) is not None):
+        return True
+    m = _CODE_AND_NAME.fullmatch(label)
+    return bool(m) and config.match_municipality(m.group(2) or m.group(3) or "") is not None
+
+
 def find_header(rows: list[list], start: int, config: Config) -> Header | None:
     for i in range(start, min(len(rows), start + HEADER_SCAN_ROWS)):
         header = _classify_header(rows[i], config)
@@ -261,7 +289,9 @@ def context_from_rows(rows: list[list], config: Config, base: Context | None = N
             text = cell.strip()
             code = _municipality_in_text(text, config)
             if code is not None:
-                ctx.code, ctx.unknown = code, None
+                ctx.code, ctx.unknown, ctx.aggregate = code, None, None
+            elif (area := _aggregate_in_text(text, config)) is not None:
+                ctx.aggregate, ctx.aggregate_row = area, first_row + i
             elif (m := _KOMMUNE_WORD.search(text)) and _could_be_a_name(m.group(1)) and not config.is_aggregate(text):
                 ctx.code, ctx.unknown = None, (m.group(1), first_row + i)
             scheme = _scheme_in_text(text, config)
@@ -285,6 +315,17 @@ def _municipality_in_text(text: str, config: Config) -> int | None:
             code = config.match_municipality(chunk)
             if code is not None:
                 return code
+    return None
+
+
+def _aggregate_in_text(text: str, config: Config) -> str | None:
+    """An aggregate area a title names ("Virksomhedspraktik, Hele landet"), as written, or None."""
+    words = [w for w in re.split(r"[\s,:;–()]+", text) if w]
+    for n in (3, 2):
+        for k in range(len(words) - n + 1):
+            chunk = " ".join(words[k:k + n])
+            if config.is_aggregate(chunk) and normalize(chunk) != normalize("I alt"):
+                return chunk
     return None
 
 
@@ -439,6 +480,7 @@ def parse_sheet(rows: list[list], file: str, sheet_name: str, config: Config,
             end = _parse_wide(rows, header, ctx, sheet, row_offset, col_offset)
             shapes.append("periode i kolonner")
         else:
+            _find_area_column(rows, header, config)
             end = _parse_long(rows, header, ctx, sheet, row_offset, col_offset)
             shapes.append("ordning i kolonner" if header.scheme_cols else "lang tabel")
         start = max(end, header.row + 1)
@@ -496,8 +538,15 @@ def _default_municipality(ctx: Context, sheet: SheetData, config: Config, row: i
         return None
     if ctx.code is not None:
         return ctx.code if ctx.code > 0 else None
-    sheet.finding(NOTE, "Ingen kommune angivet",
-                  f"Ingen kommune angivet: tallene i tabellen er læst som {config.home_name} Kommunes.", row)
+    if ctx.aggregate is not None:
+        sheet.finding(NOTE, "Samleområde sprunget over",
+                      f"Samleområde sprunget over: titlen over tabellen nævner '{ctx.aggregate}', som ikke er en "
+                      "kommune, og tabellens tal indgår ikke.", ctx.aggregate_row, "", ctx.aggregate)
+        ctx.code = -1
+        return None
+    sheet.finding(WARNING, "Ingen kommune angivet",
+                  f"Ingen kommune angivet: filen nævner ingen kommune, så tallene i tabellen er læst som "
+                  f"{config.home_name} Kommunes. Passer det ikke, så tilføj en kolonne med kommunens navn.", row)
     ctx.code = config.home
     return config.home
 
