@@ -9,7 +9,7 @@ import pytest
 from importers_support import ESBJERG, HOME, TONDER, load, messages, month, one, values, xls, xlsx
 from openpyxl import Workbook
 
-from csr.model import ERROR, NOTE, WARNING
+from csr.model import ERROR, WARNING
 
 D = dt.datetime
 MONTHS_AS_DATES = [D(2019, 2, 1), D(2019, 5, 1), D(2019, 8, 1), D(2019, 11, 1)]
