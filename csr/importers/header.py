@@ -10,6 +10,7 @@ from csr.importers.cells import (
     MONTH_NAMES,
     header_role,
     is_blank,
+    is_moving_total,
     parse_period,
 )
 from csr.names import normalize, normalize_municipality
@@ -25,6 +26,7 @@ class Header:
     placement: dict[str, int]
     scheme_cols: dict[int, str] = field(default_factory=dict)
     bad_periods: dict[int, object] = field(default_factory=dict)  # header cells that look like months but aren't
+    moving: dict[int, object] = field(default_factory=dict)  # moving annual totals ("2023QMAT02"): skipped
 
 
 @dataclass
@@ -64,6 +66,7 @@ def _classify_header(row: list, config: Config) -> Header | None:
     periods: dict[int, tuple[int, str, int]] = {}
     schemes: dict[int, str] = {}
     bad: dict[int, object] = {}
+    moving: dict[int, object] = {}
     numbers = 0
     year_ints: dict[int, tuple[int, str, int]] = {}
     for j, cell in enumerate(row):
@@ -91,6 +94,8 @@ def _classify_header(row: list, config: Config) -> Header | None:
         p = parse_period(cell)
         if p:
             periods[j] = p
+        elif is_moving_total(cell):
+            moving[j] = cell
         elif _looks_like_period(cell):
             bad[j] = cell
     if "education" in placement and ("agreed" in placement or "realised" in placement):
@@ -114,7 +119,7 @@ def _classify_header(row: list, config: Config) -> Header | None:
         return None  # "Periode | 2019M01 | 2019M12": a metadata line, not a header
     label_roles = [r for r in ("municipality", "scheme") if r in roles]
     if len(periods) >= 2 or (periods and label_roles):
-        return Header(-1, roles, periods, {}, bad_periods=bad)
+        return Header(-1, roles, periods, {}, bad_periods=bad, moving=moving)
     return None
 
 

@@ -21,6 +21,7 @@ from csr.importers.cells import (
     column_letter,
     is_blank,
     is_footnote,
+    is_moving_total,
     parse_number,
     parse_period,
 )
@@ -36,6 +37,7 @@ from csr.importers.resolve import (
     _missing_municipality,
     _missing_period,
     _missing_scheme,
+    _moving_total,
     _negative,
     _only_persons,
     _text,
@@ -46,7 +48,7 @@ from csr.model import ERROR, WARNING
 # ---- long tables, column-wise ------------------------------------------------------------------
 
 _NUM, _BLANK, _HIDDEN, _TEXT, _NEG = 0, 1, 2, 3, 4
-_P_OK, _P_BLANK, _P_BAD = 0, 1, 2
+_P_OK, _P_BLANK, _P_BAD, _P_MOVING = 0, 1, 2, 3
 _NO_MUN, _SKIP_MUN = -1, -2  # a row without a municipality; an aggregate or unknown one
 
 
@@ -101,7 +103,7 @@ def _periods(cells: np.ndarray) -> _Periods:
             continue
         p = parse_period(u)
         if p is None:
-            state[k] = _P_BAD
+            state[k] = _P_MOVING if is_moving_total(u) else _P_BAD
         else:
             year[k], kind[k], index[k] = p
             state[k] = _P_OK
@@ -185,8 +187,12 @@ def _row_findings(sheet: SheetData, mask: np.ndarray, report, excel_rows: np.nda
 
 
 def _parse_long(rows, header: Header, ctx: Context, sheet: SheetData, row_offset: int,
-                col_offset: int) -> int:
-    """A long table; returns the index of the first row after it."""
+                col_offset: int, keep: np.ndarray | None = None) -> int:
+    """A long table; returns the index of the first row after it.
+
+    `keep` (one flag per row below the header) leaves rows out without findings: the breakdown rows of a
+    table that also has the total category (see `csr.importers.dimensions`).
+    """
     config = sheet.config
     roles = header.roles
     start = header.row + 1
@@ -230,6 +236,8 @@ def _parse_long(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
         pstate, has_value = pstate[:end], has_value[:end]
         periods.codes = periods.codes[:end]
         values = [(j, s, cells[:end], v[:end], kinds[:end]) for j, s, cells, v, kinds in values]
+    if keep is not None:
+        has_value = has_value & keep[:end]
     n = end
     excel_rows = np.arange(row_offset + start + 1, row_offset + start + 1 + n, dtype=np.int32)
     resolver = Resolver(config, sheet)
@@ -273,6 +281,8 @@ def _parse_long(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
                   ERROR, "Måned mangler")
     _row_findings(sheet, relevant & (pstate == _P_BAD), _bad_period, excel_rows, letter(pcol), pcells,
                   ERROR, "Måned kan ikke læses")
+    for u, i in _first_rows(periods.codes, relevant & (pstate == _P_MOVING)):
+        _moving_total(sheet, int(excel_rows[i]), letter(pcol), periods.shown[u])
 
     # Schemes: a column, a scheme per value column, or the title's. `sch` maps rows to entries of `sid`.
     if "scheme" in roles and not header.scheme_cols:
@@ -345,9 +355,15 @@ def _strings(labels, index: np.ndarray) -> pd.api.extensions.ExtensionArray:
 
 
 def _read_long(rows, header: Header, ctx: Context, sheet: SheetData, row_offset: int, col_offset: int) -> int:
-    """A long table; a column of area names under an unknown heading is its municipality column."""
+    """A long table; a column of area names under an unknown heading is its municipality column, and a
+    breakdown column ("Køn", "Ydelsesgrupper") is read at its total category only."""
+    from csr.importers.dimensions import total_rows
+
     _find_area_column(rows, header, sheet.config)
-    return _parse_long(rows, header, ctx, sheet, row_offset, col_offset)
+    keep = total_rows(rows, header, sheet, row_offset, col_offset)
+    if keep is False:
+        return len(rows)
+    return _parse_long(rows, header, ctx, sheet, row_offset, col_offset, keep)
 
 
 SCHEME_COLUMNS = Reader("ordning i kolonner", lambda rows, header, config: bool(header.scheme_cols), _parse_long)

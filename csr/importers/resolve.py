@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from csr.config import Config
+import re
+
+from csr.config import HEADCOUNT, Config
 from csr.importers.cells import (
     HIDDEN,
     parse_number,
@@ -10,6 +12,7 @@ from csr.importers.cells import (
 from csr.importers.header import _CODE_AND_NAME, Context
 from csr.importers.sheetdata import SheetData, show
 from csr.model import ERROR, NOTE, WARNING
+from csr.names import normalize
 
 # ---- resolution of names ---------------------------------------------------------------------
 
@@ -21,6 +24,8 @@ class Resolver:
         self.sheet = sheet
         self._mun: dict[object, int | None] = {}
         self._sch: dict[object, str | None] = {}
+        self.i_alt_is_total = False  # "I alt" totals the rows above it when the table has another headcount row
+        self.totals: dict[object, str] = {}  # total-row labels met, for the sum check of the wide reader
 
     def municipality(self, label: object, row: int, column: str) -> int | None:
         """The KRL code, or None when the row is to be left out (aggregate or unknown: findings said)."""
@@ -46,6 +51,10 @@ class Resolver:
                 self.sheet.finding(NOTE, "Samleområde sprunget over",
                                    f"Samleområde sprunget over: '{show(label)}' er ikke en kommune, og rækkerne "
                                    "indgår ikke.", row, column, label)
+            elif looks_like_cpr(label):
+                self.sheet.finding(ERROR, "Ukendt kommune",
+                                   "Ukendt kommune: kommunekolonnen har en værdi, der ligner et personnummer. "
+                                   "Skriv kommunens navn (fx Aabenraa) eller KRL-kode (fx 580).", row, column)
             else:
                 near = cfg.nearest_municipalities(label)
                 hint = f" Mente du {_or_list(near)}?" if near else ""
@@ -59,15 +68,74 @@ class Resolver:
         key = _label_key(label)
         if key in self._sch:
             return self._sch[key]
-        sid = self.config.match_scheme(label)
-        if sid is None:
-            near = self.config.nearest_schemes(label)
-            hint = f" Mente du {_or_list(near)}?" if near else ""
-            self.sheet.finding(ERROR, "Ukendt ordning",
-                               f"Ukendt ordning '{show(label)}'.{hint} Ret navnet i filen, eller få det "
-                               "tilføjet som alias i konfigurationen.", row, column, label)
+        cfg = self.config
+        sid = cfg.match_scheme(label)
+        if sid == HEADCOUNT and self.i_alt_is_total and normalize(label) == "ialt":
+            sid = None
+            self._total(label, row, column)
+        elif sid is None:
+            if cfg.is_total_row(label):
+                self._total(label, row, column)
+            elif cfg.is_skipped_scheme(label):
+                self.sheet.finding(NOTE, "Ordning sprunget over",
+                                   f"Ordning sprunget over: '{show(label)}' tæller ikke med i strategien (navnet står "
+                                   "blandt de navne, konfigurationen springer over), og rækkerne indgår ikke.",
+                                   row, column, label)
+            else:
+                self._unknown_scheme(label, row, column)
         self._sch[key] = sid
         return sid
+
+    def _total(self, label: object, row: int, column: str) -> None:
+        self.totals[_label_key(label)] = show(label)
+        self.sheet.finding(NOTE, "Sumrække sprunget over",
+                           f"Sumrække sprunget over: '{show(label)}' er summen af rækkerne over den, ikke en "
+                           "ordning, og indgår ikke.", row, column, label)
+
+    def _unknown_scheme(self, label: object, row: int, column: str) -> None:
+        """An unknown scheme; never advice to add an alias for an identifier or an area."""
+        cfg = self.config
+        if looks_like_cpr(label):
+            self.sheet.finding(ERROR, "Ukendt ordning",
+                               "Ukendt ordning: ordningskolonnen har en værdi, der ligner et personnummer. Er det "
+                               "en personliste? Så skal den have en kolonne med ordningen eller en titel, der "
+                               "nævner den.", row, column)
+            return
+        text = show(label)
+        m = _CODE_AND_NAME.fullmatch(text)
+        area = cfg.match_municipality(label) is not None or cfg.is_aggregate(label) or (
+            m is not None and cfg.match_municipality(m.group(2) or m.group(3) or "") is not None)
+        if area:
+            self.sheet.finding(ERROR, "Ukendt ordning",
+                               f"Ukendt ordning '{text}': det er et område, ikke en ordning. Står kolonnerne i den "
+                               "rigtige rækkefølge?", row, column, label)
+        elif _IDENTIFIER.fullmatch(text):
+            self.sheet.finding(ERROR, "Ukendt ordning",
+                               f"Ukendt ordning '{text}': det ligner et nummer, ikke navnet på en ordning. Skriv "
+                               "ordningens navn (fx Fleksjob).", row, column, label)
+        else:
+            near = cfg.nearest_schemes(label)
+            hint = f" Mente du {_or_list(near)}?" if near else ""
+            self.sheet.finding(ERROR, "Ukendt ordning",
+                               f"Ukendt ordning '{text}'.{hint} Ret navnet i filen, eller få det tilføjet som alias "
+                               "i konfigurationen.", row, column, label)
+
+
+_CPR = re.compile(r"\d{6}\s*-?\s*(\d{4}|[xX*]{4})")
+_IDENTIFIER = re.compile(r"[\d\s./-]+|[A-Za-z]{0,3}\d{3,}")
+
+
+def looks_like_cpr(label: object) -> bool:
+    """A CPR number, whole or masked ("020585-1234", "0205851234", "020585-xxxx"): never to be echoed."""
+    if isinstance(label, (int, float)) and not isinstance(label, bool):
+        label = show(label)
+    return isinstance(label, str) and bool(_CPR.fullmatch(label.strip()))
+
+
+def _i_alt_is_total(labels: list[object], config: Config) -> bool:
+    """Whether "I alt" totals the rows above it: when the table also has a headcount row of its own name."""
+    keys = {normalize(c) for c in labels if isinstance(c, str) and config.match_scheme(c) == HEADCOUNT}
+    return "ialt" in keys and len(keys) > 1
 
 
 def _label_key(label: object) -> object:
@@ -173,3 +241,9 @@ def _bad_period(sheet: SheetData, row: int, column: str, cell: object) -> None:
     sheet.finding(ERROR, "Måned kan ikke læses",
                   f"Måned kan ikke læses: '{cell}'. Skriv fx 2019-02, 2019M02, feb 2019 eller en Excel-dato.",
                   row, column, cell)
+
+
+def _moving_total(sheet: SheetData, row: int, column: str, cell: object) -> None:
+    sheet.finding(NOTE, "Løbende år sprunget over",
+                  f"Løbende år sprunget over: '{show(cell)}' er et løbende årstal (tolv måneder til og med en måned), "
+                  "ikke en måned, et kvartal eller et kalenderår, og indgår ikke.", row, column, cell)

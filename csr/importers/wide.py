@@ -5,7 +5,7 @@ with repeated headers) or municipalities side by side.
 
 from __future__ import annotations
 
-from csr.config import Config
+from csr.config import HEADCOUNT, Config
 from csr.importers.cells import (
     column_letter,
     header_role,
@@ -14,9 +14,19 @@ from csr.importers.cells import (
     parse_period,
 )
 from csr.importers.header import Context, Header, _classify_header, _municipality_in_text
-from csr.importers.resolve import Resolver, _bad_period, _default_municipality, _missing_scheme, _only_persons, _value
+from csr.importers.resolve import (
+    Resolver,
+    _bad_period,
+    _default_municipality,
+    _i_alt_is_total,
+    _label_key,
+    _missing_scheme,
+    _moving_total,
+    _only_persons,
+    _value,
+)
 from csr.importers.sheetdata import Reader, SheetData, show
-from csr.model import ERROR
+from csr.model import ERROR, WARNING
 
 # ---- wide tables -------------------------------------------------------------------------------
 
@@ -35,9 +45,13 @@ def _label_roles(rows, header: Header, config: Config) -> dict[int, str]:
         if j in labels:
             continue
         values = [r[j] for r in body if j < len(r) and isinstance(r[j], str) and r[j].strip()]
+        codes = [r[j] for r in body if j < len(r) and _is_code(r[j], config)]
+        if codes and len(codes) >= len(values):
+            labels[j] = "municipality"  # KRL codes as numbers (580, 561)
+            continue
         if not values:
             continue
-        sch = sum(config.match_scheme(v) is not None for v in values)
+        sch = sum(config.match_scheme(v) is not None or config.is_total_row(v) for v in values)
         mun = sum(config.match_municipality(v) is not None or config.is_aggregate(v) for v in values)
         measures = sum(header_role(v) in _MEASURES for v in values)
         if measures and measures >= max(sch, mun):
@@ -56,6 +70,9 @@ def _side_by_side(rows, header: Header, config: Config) -> dict[int, object]:
         row = rows[i]
         found = {j: row[j] for j in header.periods if j < len(row) and isinstance(row[j], str)
                  and (_municipality_in_text(row[j], config) is not None or config.is_aggregate(row[j]))}
+        cells = [row[j] for j in header.periods if j < len(row) and not is_blank(row[j])]
+        if not found and cells and all(_is_code(c, config) for c in cells):
+            found = {0: cells[0]}  # codes above the columns (580 over its months)
         if found:
             result: dict[int, object] = {}
             current = None
@@ -65,6 +82,13 @@ def _side_by_side(rows, header: Header, config: Config) -> dict[int, object]:
                 result[j] = current
             return result
     return {}
+
+
+def _is_code(cell: object, config: Config) -> bool:
+    """A municipality's or an aggregate area's code written as a number (580, 411)."""
+    if not isinstance(cell, (int, float)) or isinstance(cell, bool) or not float(cell).is_integer():
+        return False
+    return config.match_municipality(int(cell)) is not None or config.is_aggregate(int(cell))
 
 
 def _sub_heading(row: list, config: Config) -> int | None:
@@ -98,6 +122,12 @@ def _parse_wide(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
     letters = {j: column_letter(col_offset + j) for j in period_cols}
     for j, cell in header.bad_periods.items():
         _bad_period(sheet, row_offset + header.row + 1, column_letter(col_offset + j), show(cell))
+    for j, cell in header.moving.items():
+        _moving_total(sheet, row_offset + header.row + 1, column_letter(col_offset + j), cell)
+    if sch_cols:
+        resolver.i_alt_is_total = _i_alt_is_total([r[sch_cols[0]] for r in rows[header.row + 1:]
+                                                   if sch_cols[0] < len(r)], config)
+    sums: dict[tuple[int, int], float] = {}  # (municipality, column) -> sum of the scheme rows since the last total
     # Side by side: municipality names above the period columns. None: unknown (check only); skipped columns absent.
     column_codes: dict[int, int | None] | None = None
     above = _side_by_side(rows, header, config)
@@ -183,12 +213,28 @@ def _parse_wide(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
             else:
                 col_code = code
             value = _value(sheet, cell, excel_row, letters[j])
-            if value is None or scheme is None or col_code is None:
+            if value is None or col_code is None:
                 continue
+            if scheme is None:
+                if sch_cols and _label_key(row[sch_cols[0]]) in resolver.totals:
+                    _check_total(sheet, sums.pop((col_code, j), 0.0), value, row[sch_cols[0]], excel_row, letters[j])
+                continue
+            if scheme != HEADCOUNT:
+                sums[(col_code, j)] = sums.get((col_code, j), 0.0) + value
             year, kind, index = header.periods[j]
             sheet.add(col_code, config.municipality(col_code).name, year, kind, index, scheme, value,
                       excel_row, letters[j])
     return len(rows)
+
+
+def _check_total(sheet: SheetData, total_of_rows: float, total: float, label: object, row: int, column: str) -> None:
+    """A total row that differs from the sum of the rows it totals: a warning (a scheme missing, a figure wrong)."""
+    if abs(total_of_rows - total) <= 0.01 + 1e-9 * abs(total):
+        return
+    sheet.finding(WARNING, "Sumrække passer ikke",
+                  f"Sumrække passer ikke: '{show(label)}' er {show(float(total))}, men rækkerne over den giver "
+                  f"{show(round(total_of_rows, 6))}. Mangler der en ordning, eller er et tal forkert?",
+                  row, column, total)
 
 
 def _above_code(label: object, resolver: Resolver, row: int, column: str) -> int | None:
