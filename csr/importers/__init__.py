@@ -77,6 +77,10 @@ def read_cells(name: str, data: bytes, kind: str) -> list[tuple[str, list[list],
     """Every sheet as (sheet name, rows of cells, row offset, column offset); a CSV file is one sheet named ""."""
     if kind == "csv":
         return [("", _csv_rows(data), 0, 0)]
+    if kind == "json":
+        from csr.importers.jobindsats_api import json_sheets
+
+        return json_sheets(name, data)
     from python_calamine import CalamineWorkbook
 
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -116,6 +120,8 @@ def parse_upload(name: str, data: bytes, kind: str, config: Config) -> ImportRes
 def _parse_upload(name: str, data: bytes, kind: str, config: Config) -> ImportResult:
     try:
         sheets = read_cells(name, data, kind)
+    except InputError:
+        raise
     except Exception as exc:  # calamine raises its own errors for broken content
         raise InputError(Finding(
             ERROR, f"Filen {name} kunne ikke læses som regneark ({type(exc).__name__}). Er den gemt som "
@@ -135,7 +141,7 @@ def _parse_upload(name: str, data: bytes, kind: str, config: Config) -> ImportRe
         result.data = _canonical(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0])
         result.findings.extend(outside_comparison_warning(result.data, config, name))
     if not result.sheets:
-        where = "filen har ingen" if kind == "csv" else "intet ark har en"
+        where = "filen har ingen" if kind in ("csv", "json") else "intet ark har en"
         result.findings.append(Finding(
             ERROR, f"Ingen brugbar tabel: {where} overskriftsrække med fx Kommune, Måned, Ordning og Antal "
             "eller måneder hen over kolonnerne. Er det den rigtige fil?", name))

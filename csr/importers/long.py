@@ -273,6 +273,8 @@ def _parse_long(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
         ucode = np.array([_SKIP_MUN if default is None else default], np.int64)
         skip_findings = np.zeros(n, bool)
     codes = ucode[mun]
+    if keep is not None:
+        skip_findings = skip_findings | ~keep[:n]  # a breakdown's rows: left out without findings
 
     relevant = has_value & ~skip_findings
     # Periods that cannot be read.
@@ -305,7 +307,7 @@ def _parse_long(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
                           row_offset + header.row + 1)
         return start + end
 
-    good_rows = (pstate == _P_OK) & (codes > 0) & scheme_ok
+    good_rows = (pstate == _P_OK) & (codes > 0) & scheme_ok & ~skip_findings
     names = [config.municipality(int(c)).name if c > 0 else "" for c in ucode]
     for j, scheme, cells, v, kinds in values:
         column = letter(j)
@@ -354,12 +356,36 @@ def _strings(labels, index: np.ndarray) -> pd.api.extensions.ExtensionArray:
     return pd.array([str(x) for x in labels], dtype="str").take(index)
 
 
+def _find_scheme_column(rows: list[list], header: Header, config: Config) -> None:
+    """The column whose cells name schemes, when the header words point elsewhere or nowhere: Statistikbanken's
+    dimension is headed by what it counts ("ANSÆTTELSESFORHOLD", "YDELSE"), jobindsats.dk can put
+    "Ydelsesgrupper" before "Tilbud"."""
+    if header.scheme_cols:
+        return
+    body = rows[header.row + 1: header.row + 201]
+
+    def hits(j: int) -> int:
+        labels = {r[j].strip() for r in body if j < len(r) and isinstance(r[j], str) and r[j].strip()}
+        return sum(config.match_scheme(v) is not None or config.is_skipped_scheme(v) or config.is_total_row(v)
+                   for v in labels)
+
+    current = header.roles.get("scheme")
+    if current is not None and hits(current):
+        return
+    taken = {j for role, j in header.roles.items() if role != "scheme"}
+    width = max((len(r) for r in body), default=0)
+    best = max((j for j in range(width) if j not in taken), key=hits, default=None)
+    if best is not None and hits(best):
+        header.roles["scheme"] = best
+
+
 def _read_long(rows, header: Header, ctx: Context, sheet: SheetData, row_offset: int, col_offset: int) -> int:
     """A long table; a column of area names under an unknown heading is its municipality column, and a
     breakdown column ("Køn", "Ydelsesgrupper") is read at its total category only."""
     from csr.importers.dimensions import total_rows
 
     _find_area_column(rows, header, sheet.config)
+    _find_scheme_column(rows, header, sheet.config)
     keep = total_rows(rows, header, sheet, row_offset, col_offset)
     if keep is False:
         return len(rows)

@@ -9,7 +9,7 @@ Title rows above a header and footnotes below are allowed; a sheet with no table
 from __future__ import annotations
 
 from csr.config import Config
-from csr.importers import long, placements, wide
+from csr.importers import jobindsats_api, long, placements, statistikbanken, wide
 from csr.importers.cells import (
     is_blank,
     is_footnote,
@@ -23,6 +23,8 @@ from csr.model import NOTE, WARNING
 READERS: tuple[Reader, ...] = (
     placements.READER,
     wide.READER,
+    jobindsats_api.READER,
+    statistikbanken.READER,
     long.SCHEME_COLUMNS,
     long.READER,
 )
