@@ -140,11 +140,13 @@ def _parse_upload(name: str, data: bytes, kind: str, config: Config) -> ImportRe
     if frames:
         result.data = _canonical(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0])
         result.findings.extend(outside_comparison_warning(result.data, config, name))
-    if not result.sheets:
+    if not result.sheets and not result.errors:
+        from csr.importers.registry import supported_shapes
+
         where = "filen har ingen" if kind in ("csv", "json") else "intet ark har en"
         result.findings.append(Finding(
             ERROR, f"Ingen brugbar tabel: {where} overskriftsrække med fx Kommune, Måned, Ordning og Antal "
-            "eller måneder hen over kolonnerne. Er det den rigtige fil?", name))
+            f"eller måneder hen over kolonnerne. Er det den rigtige fil? {supported_shapes()}", name))
     elif result.data.empty and result.placements.empty and not result.errors:
         result.findings.append(Finding(
             ERROR, "Ingen tal at importere: tabellerne i filen er genkendt, men ingen række har et tal for en "

@@ -15,9 +15,10 @@ from csr.importers.cells import (
     is_footnote,
     parse_number,
 )
-from csr.importers.header import Context, Header, context_from_rows, find_header
-from csr.importers.sheetdata import Reader, SheetData
-from csr.model import NOTE, WARNING
+from csr.importers.header import HEADER_SCAN_ROWS, Context, Header, context_from_rows, find_header
+from csr.importers.resolve import looks_like_cpr
+from csr.importers.sheetdata import Reader, SheetData, show
+from csr.model import ERROR, NOTE, WARNING
 
 # In order: the first reader that accepts a table's header reads it.
 READERS: tuple[Reader, ...] = (
@@ -69,14 +70,48 @@ def _numeric_cells(rows: list[list]) -> int:
     return sum(isinstance(parse_number(c), float) for r in rows for c in r if not is_blank(c))
 
 
+# What the readers take, for the message about a file none of them recognises.
+SUPPORTED_SHAPES = (
+    "projektets skabelon (Kommune, Måned, Ordning, Antal)",
+    "KRL-udtræk med ordninger ned ad rækkerne og måneder hen over kolonnerne",
+    "jobindsats.dk som Excel eller CSV (Område, Periode, Antal fuldtidspersoner)",
+    "jobindsats.dk's API som JSON eller CSV (Area, Periode, Tilbud)",
+    "Statistikbanken som CSV (OMRÅDE, TID, INDHOLD)",
+    "praktikpladser (År, Uddannelse, Aftalt, Realiseret)",
+)
+
+
+def supported_shapes() -> str:
+    """One Danish sentence listing the shapes the readers take."""
+    return "Filer i disse former kan læses: " + "; ".join(SUPPORTED_SHAPES[:-1]) + " og " + SUPPORTED_SHAPES[-1] + "."
+
+
+def columns_found(rows: list[list]) -> str:
+    """The first line with two or more texts, as "'A', 'B' og 'C'" (a CPR-like value never shown), or ""."""
+    for row in rows[:HEADER_SCAN_ROWS]:
+        texts = [c for c in row if isinstance(c, str) and c.strip()]
+        if len(texts) >= 2:
+            shown = ["en værdi, der ligner et personnummer" if looks_like_cpr(c) else f"'{show(c)[:40]}'"
+                     for c in texts[:8]]
+            more = f" og {len(texts) - 8} flere" if len(texts) > 8 else ""
+            return (", ".join(shown[:-1]) + " og " + shown[-1] if not more else ", ".join(shown)) + more
+    return ""
+
+
 def _no_table(rows: list[list], sheet: SheetData, sheet_name: str) -> None:
-    if not sheet_name:
-        return  # a CSV file: the file-level error says it
     head = rows[:200]
+    found = columns_found(head)
+    columns = f" Kolonnerne er {found}." if found else ""
+    if not sheet_name:  # a CSV or JSON file: one error for the file
+        if any(not is_blank(c) for r in head for c in r):
+            sheet.finding(ERROR, "Ingen genkendelig tabel",
+                          f"Ingen brugbar tabel: filen har ingen overskriftsrække, der kan genkendes.{columns} "
+                          f"{supported_shapes()}")
+        return
     if _numeric_cells(head):
         sheet.finding(WARNING, "Ark uden genkendelig tabel",
                       f"Arket '{sheet_name}' har tal, men ingen overskriftsrække, der kan genkendes (fx Kommune, "
-                      "Måned, Ordning, Antal eller måneder hen over kolonnerne), og er sprunget over.")
+                      f"Måned, Ordning, Antal eller måneder hen over kolonnerne), og er sprunget over.{columns}")
     elif any(not is_blank(c) for r in head for c in r):
         sheet.finding(NOTE, "Ark uden tabel",
                       f"Arket '{sheet_name}' indeholder ingen tabel med tal og er sprunget over.")

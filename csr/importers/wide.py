@@ -127,7 +127,9 @@ def _parse_wide(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
     if sch_cols:
         resolver.i_alt_is_total = _i_alt_is_total([r[sch_cols[0]] for r in rows[header.row + 1:]
                                                    if sch_cols[0] < len(r)], config)
-    sums: dict[tuple[int, int], float] = {}  # (municipality, column) -> sum of the scheme rows since the last total
+    # (municipality, column) -> sums of the scheme rows and of the headcount rows since the last total row
+    sums: dict[tuple[int, int], tuple[float, float]] = {}
+    warned: set[int] = set()
     # Side by side: municipality names above the period columns. None: unknown (check only); skipped columns absent.
     column_codes: dict[int, int | None] | None = None
     above = _side_by_side(rows, header, config)
@@ -217,20 +219,28 @@ def _parse_wide(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
                 continue
             if scheme is None:
                 if sch_cols and _label_key(row[sch_cols[0]]) in resolver.totals:
-                    _check_total(sheet, sums.pop((col_code, j), 0.0), value, row[sch_cols[0]], excel_row, letters[j])
+                    schemes_sum, headcount_sum = sums.pop((col_code, j), (0.0, 0.0))
+                    if excel_row not in warned and not _total_agrees(value, schemes_sum, headcount_sum):
+                        warned.add(excel_row)
+                        _total_differs(sheet, schemes_sum, value, row[sch_cols[0]], excel_row, letters[j])
                 continue
-            if scheme != HEADCOUNT:
-                sums[(col_code, j)] = sums.get((col_code, j), 0.0) + value
+            schemes_sum, headcount_sum = sums.get((col_code, j), (0.0, 0.0))
+            sums[(col_code, j)] = (schemes_sum + value, headcount_sum) if scheme != HEADCOUNT else (
+                schemes_sum, headcount_sum + value)
             year, kind, index = header.periods[j]
             sheet.add(col_code, config.municipality(col_code).name, year, kind, index, scheme, value,
                       excel_row, letters[j])
     return len(rows)
 
 
-def _check_total(sheet: SheetData, total_of_rows: float, total: float, label: object, row: int, column: str) -> None:
+def _total_agrees(total: float, schemes_sum: float, headcount_sum: float) -> bool:
+    """A total row totals the schemes above it, or everything above it (the headcount rows too)."""
+    return any(abs(total - s) <= 0.01 + 1e-9 * abs(total) for s in (schemes_sum, schemes_sum + headcount_sum))
+
+
+def _total_differs(sheet: SheetData, total_of_rows: float, total: float, label: object, row: int,
+                   column: str) -> None:
     """A total row that differs from the sum of the rows it totals: a warning (a scheme missing, a figure wrong)."""
-    if abs(total_of_rows - total) <= 0.01 + 1e-9 * abs(total):
-        return
     sheet.finding(WARNING, "Sumrække passer ikke",
                   f"Sumrække passer ikke: '{show(label)}' er {show(float(total))}, men rækkerne over den giver "
                   f"{show(round(total_of_rows, 6))}. Mangler der en ordning, eller er et tal forkert?",
