@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from csr.importers.cells import header_role, is_blank
+from csr.importers.cells import header_role, is_blank, parse_number
 from csr.importers.header import Header, _is_area
 from csr.importers.resolve import looks_like_cpr
 from csr.importers.sheetdata import SheetData, show
@@ -47,10 +47,10 @@ def total_rows(rows: list[list], header: Header, sheet: SheetData, row_offset: i
     for j, heading in enumerate(head):
         if j in taken or not isinstance(heading, str) or not heading.strip() or header_role(heading):
             continue
-        cells = [r[j] if j < len(r) else None for r in body]
-        labels = {c.strip() for c in cells[:_SCAN_ROWS] if isinstance(c, str) and c.strip()}
-        if not labels or any(_is_area(v, sheet.config) for v in labels):
-            continue
+        labels = {c.strip() for r in body[:_SCAN_ROWS] if j < len(r) and isinstance(c := r[j], str) and c.strip()}
+        if not labels or any(isinstance(parse_number(v), float) for v in list(labels)[:20]) or any(
+                _is_area(v, sheet.config) for v in labels):
+            continue  # figures (a percent column) or areas, not categories
         totals = {v for v in labels if is_total_category(v)}
         known = normalize(heading) in DIMENSION_HEADINGS
         if not totals and not known:
@@ -64,6 +64,7 @@ def total_rows(rows: list[list], header: Header, sheet: SheetData, row_offset: i
                           f"tælle to gange); hent tabellen med '{heading.strip()} i alt'.",
                           row_offset + header.row + 1, column_letter(col_offset + j), show(heading))
             return False
+        cells = [r[j] if j < len(r) else None for r in body]
         mask = np.fromiter((is_blank(c) or (isinstance(c, str) and c.strip() in totals) for c in cells), bool,
                            len(cells))
         keep = mask if keep is None else keep & mask
