@@ -42,11 +42,14 @@ def total_rows(rows: list[list], header: Header, sheet: SheetData, row_offset: i
 
     taken = set(header.roles.values()) | set(header.scheme_cols)
     head = rows[header.row]
+    candidates = [j for j, heading in enumerate(head) if j not in taken and isinstance(heading, str)
+                  and heading.strip() and not header_role(heading)]
+    if not candidates:
+        return None
     body = rows[header.row + 1:]
     keep: np.ndarray | None = None
-    for j, heading in enumerate(head):
-        if j in taken or not isinstance(heading, str) or not heading.strip() or header_role(heading):
-            continue
+    for j in candidates:
+        heading = head[j]
         labels = {c.strip() for r in body[:_SCAN_ROWS] if j < len(r) and isinstance(c := r[j], str) and c.strip()}
         if not labels or any(isinstance(parse_number(v), float) for v in list(labels)[:20]) or any(
                 _is_area(v, sheet.config) for v in labels):
