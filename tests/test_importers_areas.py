@@ -79,3 +79,19 @@ def test_no_area_information_at_all_is_the_home_municipality_with_a_warning_nami
     warning = one(result, WARNING, "Ingen kommune angivet")
     assert "Aabenraa Kommunes" in warning.message and warning.row == 3
     assert warning in result.warnings
+
+
+def test_the_command_line_prints_the_home_municipality_warning(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = tmp_path / "egne.csv"
+    path.write_bytes(csv([["Virksomhedspraktik"], ["Periode", "Antal fuldtidspersoner"], ["2022M01", "81,5"]]))
+    root = Path(__file__).parent.parent
+    env = {**os.environ, "CSR_DATA_DIR": str(tmp_path / "data")}
+    proc = subprocess.run([sys.executable, "-m", "csr", "report", str(path), "--year", "2022"], capture_output=True,
+                          text=True, cwd=root, timeout=300, env=env)
+    assert "Traceback" not in proc.stderr
+    assert "Ingen kommune angivet" in proc.stderr and "Aabenraa Kommunes" in proc.stderr
