@@ -153,3 +153,12 @@ def test_public_and_private_are_a_strategy_setting_not_code(tmp_path):
     config = parse_config(raw)
     rows = [HEADER[:5], ["Aabenraa", "2022M01", "Privat virksomhedspraktik", "9", "7,5"]]
     assert values(load(("p.csv", api_csv(rows)), config=config)) == {(HOME, 2022, "M", 1, VP): 7.5}
+
+
+def test_one_column_per_period_with_a_year_code_and_a_moving_total_column():
+    rows = [["Område", "Tilbud", "2022M01", "2022Y01", "2023QMAT02"],
+            ["Aabenraa", "Offentlig virksomhedspraktik", "67,2", "70,1", "71,0"]]
+    result = load(("bred.csv", api_csv(rows)))
+    assert values(result) == {(HOME, 2022, "M", 1, VP): 67.2, (HOME, 2022, "Y", 0, VP): 70.1}
+    moving = one(result, NOTE, "Løbende år sprunget over")
+    assert (moving.row, moving.column, moving.value) == (1, "E", "2023QMAT02")
