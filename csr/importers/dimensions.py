@@ -50,10 +50,12 @@ def total_rows(rows: list[list], header: Header, sheet: SheetData, row_offset: i
     keep: np.ndarray | None = None
     for j in candidates:
         heading = head[j]
+        sample = [r[j] for r in body[:50] if j < len(r) and not is_blank(r[j])]
+        if any(isinstance(parse_number(c), float) for c in sample):
+            continue  # figures (a percent column), not categories
         labels = {c.strip() for r in body[:_SCAN_ROWS] if j < len(r) and isinstance(c := r[j], str) and c.strip()}
-        if not labels or any(isinstance(parse_number(v), float) for v in list(labels)[:20]) or any(
-                _is_area(v, sheet.config) for v in labels):
-            continue  # figures (a percent column) or areas, not categories
+        if not labels or any(_is_area(v, sheet.config) for v in labels):
+            continue  # areas, not categories
         totals = {v for v in labels if is_total_category(v)}
         known = normalize(heading) in DIMENSION_HEADINGS
         if not totals and not known:
