@@ -1,6 +1,7 @@
-"""Import speed and memory: csr's import of a template workbook next to a bare python-calamine read.
+"""Import speed and memory: csr's import of a template workbook next to a bare python-calamine read, and
+of a national jobindsats.dk API CSV next to a bare csv-module read.
 
-    python benchmarks/bench_import.py [--rows 100000 1000000] [--repeat 3]
+    python benchmarks/bench_import.py [--rows 100000 1000000] [--repeat 3] [--profile]
 
 Writes template workbooks (Kommune, Måned, Ordning, Antal; all 98 municipalities) to a temporary
 folder, then measures in fresh processes, one run after the other on the same machine:
@@ -8,6 +9,10 @@ folder, then measures in fresh processes, one run after the other on the same ma
   csr     csr.importers.import_files: content check, guarded child process, parse, validate,
           canonical table (the whole import as the app and the command line run it);
   compute csr.shares.compute over the canonical table (every year's figures).
+The API CSV (`Area;Periode;Tilbud;Antal personer;Antal fuldtidspersoner;Fuldtidspersoner i pct. ...`,
+all 98 municipalities plus "Hele landet", 8 years of 12 months, public and private virksomhedspraktik) is
+measured the same way against `csv.reader` over the decoded file (bare_csv).
+--profile prints where the template import's time goes (cProfile, in this process, unguarded).
 Times are the best of --repeat runs; peak memory is the largest resident set of the process and its
 children. Timings on a shared machine are noisy: read the ratios, not the seconds.
 """
@@ -92,6 +97,23 @@ def write_template(path: Path, rows: int) -> None:
             f.write(b"</sheetData></worksheet>")
 
 
+def write_api_csv(path: Path, years: int = 8) -> int:
+    """A national jobindsats.dk API CSV as the API's /csv/ endpoint gives it; returns its data rows."""
+    from csr.config import default_config
+
+    areas = [m.name for m in default_config().municipalities] + ["Hele landet"]
+    lines = ["Area;Periode;Tilbud;Antal personer;Antal fuldtidspersoner;"
+             "Fuldtidspersoner i pct. af arbejdsstyrken 16-66 år"]
+    for k, area in enumerate(areas):
+        for y in range(2017, 2017 + years):
+            for m in range(1, 13):
+                for t, tilbud in enumerate(("Offentlig virksomhedspraktik", "Privat virksomhedspraktik")):
+                    n = 20 + (k * 7 + y + m * 3 + t) % 180
+                    lines.append(f"{area};{y}M{m:02d};{tilbud};{n};{n * 0.8:.1f}".replace(".", ",") + ";0,4")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(lines) - 1
+
+
 def _peak_mb() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -105,6 +127,12 @@ def one(kind: str, path: str, warm_runs: int = 2) -> dict:
 
         def call() -> int:
             return len(CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()) - 1
+    elif kind == "bare_csv":
+        import csv
+
+        def call() -> int:
+            text = Path(path).read_bytes().decode("utf-8")
+            return len(list(csv.reader(text.splitlines(), delimiter=";"))) - 1
     elif kind == "csr":
         from csr.importers import import_files
 
@@ -155,12 +183,25 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--warm-runs", type=int, default=2)
     parser.add_argument("--one", nargs=2, metavar=("KIND", "PATH"))
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     if args.one:
         print(json.dumps(one(*args.one, warm_runs=args.warm_runs)))
         return
     print("cold: the first call in a fresh process (the command line); warm: a later call in the same "
           "process (the app's long-running server). Best of --repeat processes each.")
+    if args.profile:
+        _profile(args.rows[0])
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "jobindsats_api.csv"
+        rows = write_api_csv(path)
+        m = measure(("bare_csv", "csr"), path, args.repeat, args.warm_runs)
+        bare, ours = m["bare_csv"], m["csr"]
+        print(f"jobindsats.dk API CSV, {rows} rows (98 municipalities + Hele landet, 8 years, 12 months, 2 schemes):")
+        print(f"  bare csv cold {bare['cold']:.3f} s, csr cold {ours['cold']:.3f} s, ratio {ours['cold'] / bare['cold']:.2f}; "
+              f"bare warm {bare['warm']:.3f} s, csr warm {ours['warm']:.3f} s, ratio {ours['warm'] / bare['warm']:.2f}",
+              flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         print(f"{'rows':>9} {'bare cold':>9} {'csr cold':>9} {'ratio':>6} {'bare warm':>9} {'csr warm':>9} "
               f"{'ratio':>6} {'bare MB':>8} {'csr MB':>7} {'compute s':>9}")
@@ -175,6 +216,26 @@ def main() -> None:
             print(f"{rows:>9} {bare['cold']:>9.2f} {ours['cold']:>9.2f} {ours['cold'] / bare['cold']:>6.2f} "
                   f"{bare['warm']:>9.2f} {ours['warm']:>9.2f} {ours['warm'] / bare['warm']:>6.2f} "
                   f"{bare['peak_mb']:>8.0f} {ours['peak_mb']:>7.0f} {comp['warm']:>9.3f}", flush=True)
+
+
+def _profile(rows: int) -> None:
+    """Where the time of a template import goes: the parse in this process, top functions by own time."""
+    import cProfile
+    import pstats
+
+    from csr.config import default_config
+    from csr.importers import parse_upload
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"template_{rows}.xlsx"
+        write_template(path, rows)
+        data = path.read_bytes()
+        parse_upload(path.name, data, "xlsx", default_config())  # warm
+        profile = cProfile.Profile()
+        profile.enable()
+        parse_upload(path.name, data, "xlsx", default_config())
+        profile.disable()
+        pstats.Stats(profile).sort_stats("tottime").print_stats(15)
 
 
 if __name__ == "__main__":

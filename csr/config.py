@@ -23,6 +23,9 @@ NEIGHBOUR_METHODS = ("pooled", "mean")
 MAX_CONFIG_BYTES = 4 * 1024 * 1024  # a strategy file is a few KB
 
 
+_CODE_PREFIX = re.compile(r"(\d{1,4})\s*[-–:]?\s*(\D.*)?$")
+
+
 class ConfigError(ValueError):
     """The configuration file is broken; the message names the key."""
 
@@ -95,6 +98,9 @@ class Config:
     aggregate_prefixes: tuple[str, ...]
     headcount_aliases: tuple[str, ...] = ()
     source: str = ""
+    aggregate_codes: tuple[int, ...] = ()
+    skip_schemes: tuple[str, ...] = ()
+    total_rows: tuple[str, ...] = ()
     _scheme_keys: dict[str, str] = field(default_factory=dict, repr=False)
     _municipality_keys: dict[str, int] = field(default_factory=dict, repr=False)
 
@@ -151,11 +157,35 @@ class Config:
         return frozenset(m.code for m in self.municipalities)
 
     def is_aggregate(self, text: object) -> bool:
-        """Areas such as "Hele landet", "RAR Sydjylland", "Region Syddanmark": skipped, not errors."""
+        """Areas such as "Hele landet", "RAR Sydjylland", "Region Syddanmark", also with a code in front
+        ("000 Hele landet", "084 Region Syddanmark") or as a bare code (411 Christiansø): skipped, not errors."""
+        raw = str(text).strip().removesuffix(".0")
+        if raw.isdigit():
+            return int(raw) in self.aggregate_codes
+        if (m := _CODE_PREFIX.match(raw)) and m.group(2):
+            if int(m.group(1)) in self.aggregate_codes:
+                return True
+            text = m.group(2)
         s = normalize(text)
         if any(s == normalize(e) for e in self.aggregate_exact):
             return True
         return any(s.startswith(normalize(p)) for p in self.aggregate_prefixes)
+
+    def is_skipped_scheme(self, text: object) -> bool:
+        """A scheme name the strategy does not count ("Privat virksomhedspraktik"): skipped with a note."""
+        return normalize(text) in self._skip_keys
+
+    def is_total_row(self, text: object) -> bool:
+        """A row label that totals the rows above it ("I alt på særlige vilkår", "Total", "Sum")."""
+        return normalize(text) in self._total_keys
+
+    @property
+    def _skip_keys(self) -> frozenset[str]:
+        return frozenset(normalize(n) for n in self.skip_schemes)
+
+    @property
+    def _total_keys(self) -> frozenset[str]:
+        return frozenset(normalize(n) for n in self.total_rows)
 
     def nearest_schemes(self, text: object) -> list[str]:
         names = {k: (self.scheme(v).name if v != HEADCOUNT else self.headcount_name)
@@ -303,6 +333,18 @@ def parse_config(raw: dict, source: str = "") -> Config:
         "education": tuple(["Uddannelse", *placements.get("education_aliases", [])]),
     }
     aggregates = raw.get("aggregates", {})
+    aggregate_codes = tuple(aggregates.get("codes", ()))
+    if any(not isinstance(c, int) or isinstance(c, bool) for c in aggregate_codes):
+        raise ConfigError("Nøglen 'aggregates.codes' skal være en liste af områdekoder (heltal).")
+    skip = raw.get("skip", {})
+    if not isinstance(skip, dict):
+        raise ConfigError("Nøglen 'skip' skal være en tabel med 'schemes' og 'totals'.")
+    skip_lists: dict[str, tuple[str, ...]] = {}
+    for key in ("schemes", "totals"):
+        names = skip.get(key, [])
+        if not isinstance(names, list) or any(not isinstance(n, str) or not n.strip() for n in names):
+            raise ConfigError(f"Nøglen 'skip.{key}' skal være en liste af navne.")
+        skip_lists[key] = tuple(names)
 
     scheme_keys: dict[str, str] = {}
     for s in schemes:
@@ -316,6 +358,16 @@ def parse_config(raw: dict, source: str = "") -> Config:
         if key in scheme_keys and scheme_keys[key] != HEADCOUNT:
             raise ConfigError(f"Aliaset {alias!r} under 'headcount' bruges også af ordningen {scheme_keys[key]!r}.")
         scheme_keys[key] = HEADCOUNT
+
+    for key in ("schemes", "totals"):
+        for name in skip_lists[key]:
+            if normalize(name) in scheme_keys:
+                other = scheme_keys[normalize(name)]
+                raise ConfigError(f"Navnet {name!r} under 'skip.{key}' er også et navn for {other!r}; "
+                                  "et navn kan ikke både tælle med og springes over.")
+    for code in aggregate_codes:
+        if code in codes:
+            raise ConfigError(f"Koden {code} under 'aggregates.codes' er også en kommunekode.")
 
     municipality_keys: dict[str, int] = {}
     for m in municipalities:
@@ -343,6 +395,9 @@ def parse_config(raw: dict, source: str = "") -> Config:
         aggregate_prefixes=tuple(aggregates.get("prefixes", ())),
         headcount_aliases=headcount_aliases,
         source=source,
+        aggregate_codes=aggregate_codes,
+        skip_schemes=skip_lists["schemes"],
+        total_rows=skip_lists["totals"],
         _scheme_keys=scheme_keys,
         _municipality_keys=municipality_keys,
     )

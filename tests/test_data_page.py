@@ -100,7 +100,7 @@ def test_the_empty_store_shows_the_sample_data_and_the_upload(store_dir):
     assert not [c.value for c in at.caption if str(store_dir) in c.value]  # the server's path is nobody's business
     uploader = at.file_uploader(key="upload")
     assert uploader.accept_multiple_files
-    assert sorted(uploader.allowed_type) == [".csv", ".xls", ".xlsx"]
+    assert sorted(uploader.allowed_type) == [".csv", ".json", ".xls", ".xlsx"]
     assert uploader.proto.max_upload_size_mb == 200
     assert "Ingen importer endnu." in markdown(at)
     assert download(at, "download_history").disabled  # nothing to download yet

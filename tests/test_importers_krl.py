@@ -9,7 +9,7 @@ import pytest
 from importers_support import ESBJERG, HOME, TONDER, load, messages, month, one, values, xls, xlsx
 from openpyxl import Workbook
 
-from csr.model import ERROR, NOTE, WARNING
+from csr.model import ERROR, WARNING
 
 D = dt.datetime
 MONTHS_AS_DATES = [D(2019, 2, 1), D(2019, 5, 1), D(2019, 8, 1), D(2019, 11, 1)]
@@ -194,13 +194,14 @@ def test_a_total_column_and_an_empty_scheme_row_are_ignored():
     assert values(result) == aabenraa_2019()
 
 
-def test_no_municipality_anywhere_means_the_home_municipality_with_a_note():
+def test_no_municipality_anywhere_means_the_home_municipality_with_a_warning():
     rows = [["Ordning", *MONTHS_AS_TEXT], ["I alt", 4700, 4701, 4702, 4703], ["Fleksjob", 250, 251, 252, 253]]
     result = load(("egne.xlsx", xlsx(("Ark1", rows))))
     assert values(result) == aabenraa_2019()
-    note = one(result, NOTE, "Ingen kommune angivet")
-    assert note.message == "Ingen kommune angivet: tallene i tabellen er læst som Aabenraa Kommunes."
-    assert (note.sheet, note.row) == ("Ark1", 2)
+    warning = one(result, WARNING, "Ingen kommune angivet")
+    assert warning.message == ("Ingen kommune angivet: filen nævner ingen kommune, så tallene i tabellen er læst som "
+                               "Aabenraa Kommunes. Passer det ikke, så tilføj en kolonne med kommunens navn.")
+    assert (warning.sheet, warning.row) == ("Ark1", 2)
 
 
 def test_a_misspelt_municipality_in_a_block_title_is_an_error_not_the_block_above():

@@ -19,7 +19,7 @@ from csr.model import Finding, ImportResult, SheetSummary
 from csr.store import HISTORY_LABELS, UndoPreview, danish_time
 from ui.safe import md_escape
 
-TYPES = ["xlsx", "xls", "csv"]
+TYPES = ["xlsx", "xls", "csv", "json"]
 MAX_UPLOAD_MB = LIMITS.max_bytes // MB  # also server.maxUploadSize in .streamlit/config.toml
 MAX_FINDINGS_SHOWN = 30
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

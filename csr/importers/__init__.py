@@ -92,6 +92,13 @@ def read_clean_cells(name: str, data: bytes, kind: str) -> tuple[list[tuple[str,
         rows = _csv_rows(data)
         findings.extend(clean_rows(rows, name, ""))
         return [("", rows, 0, 0)], findings
+    if kind == "json":
+        from csr.importers.jobindsats_api import json_sheets
+
+        json_found = json_sheets(name, data)
+        for sheet_name, rows, _, _ in json_found:
+            findings.extend(clean_rows(rows, name, sheet_name))
+        return json_found, findings
     from python_calamine import CalamineWorkbook
 
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -135,6 +142,8 @@ def parse_upload(name: str, data: bytes, kind: str, config: Config, profiles: Se
 def _parse_upload(name: str, data: bytes, kind: str, config: Config, profiles: Sequence[Profile] = ()) -> ImportResult:
     try:
         sheets, text_findings = read_clean_cells(name, data, kind)
+    except InputError:
+        raise
     except Exception as exc:  # calamine raises its own errors for broken content
         raise InputError(Finding(
             ERROR, f"Filen {name} kunne ikke læses som regneark. Er den gemt som "
@@ -154,11 +163,13 @@ def _parse_upload(name: str, data: bytes, kind: str, config: Config, profiles: S
     if frames:
         result.data = _canonical(pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0])
         result.findings.extend(outside_comparison_warning(result.data, config, name))
-    if not result.sheets:
-        where = "filen har ingen" if kind == "csv" else "intet ark har en"
+    if not result.sheets and not result.errors:
+        from csr.importers.registry import supported_shapes
+
+        where = "filen har ingen" if kind in ("csv", "json") else "intet ark har en"
         result.findings.append(Finding(
             ERROR, f"Ingen brugbar tabel: {where} overskriftsrække med fx Kommune, Måned, Ordning og Antal "
-            "eller måneder hen over kolonnerne. Er det den rigtige fil?", name))
+            f"eller måneder hen over kolonnerne. Er det den rigtige fil? {supported_shapes()}", name))
     elif result.data.empty and result.placements.empty and not result.errors:
         result.findings.append(Finding(
             ERROR, "Ingen tal at importere: tabellerne i filen er genkendt, men ingen række har et tal for en "

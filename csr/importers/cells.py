@@ -32,9 +32,18 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"^(\d{{1,2}})\s*[-/.]\s*{_YEAR}$"), "MY"),                # 02-2019, 2/2019
     (re.compile(rf"^(\d{{1,2}})\s*[-/.]\s*(\d{{1,2}})\s*[-/.]\s*{_YEAR}$"), "DMY"),  # 01-02-2019
     (re.compile(rf"^{_YEAR}$"), "Y"),                                       # 2019
+    (re.compile(rf"^{_YEAR}\s*[yYåÅ]\s*0?1$"), "Y"),                          # 2019Y01: jobindsats.dk's whole year
 ]
 _MONTH_WORD = re.compile(r"^([a-zæøå]+)\.?\s*[-/ ]?\s*'?(\d{4}|\d{2})$")  # feb 2019, februar 2019, feb-19
 _YEAR_MONTH_WORD = re.compile(r"^(\d{4})\s*[-/ ]?\s*([a-zæøå]+)\.?$")     # 2019 februar
+
+
+_MOVING_TOTAL = re.compile(rf"^{_YEAR}\s*[A-Za-z]*MAT\s*\d{{1,2}}$", re.IGNORECASE)  # 2023QMAT02, 2023MMAT11
+
+
+def is_moving_total(cell: object) -> bool:
+    """A moving annual total ("2023QMAT02"): twelve months ending somewhere in a year, not a calendar period."""
+    return isinstance(cell, str) and bool(_MOVING_TOTAL.match(cell.strip()))
 
 
 def is_blank(cell: object) -> bool:
@@ -159,25 +168,37 @@ def column_letter(index: int) -> str:
 # Header words, compared with `normalize`.
 HEADER_ROLES: dict[str, tuple[str, ...]] = {
     "municipality": ("kommune", "område", "omraade", "kommunenavn", "kommunekode", "kommunenr",
-                     "kommune nr", "kommunenummer", "myndighed", "arbejdsgiver", "geografi"),
-    "scheme": ("ordning", "ordninger", "tilbud", "ydelse", "ydelser", "ansættelsesform",
+                     "kommune nr", "kommunenummer", "myndighed", "arbejdsgiver", "geografi", "area", "areas",
+                     "jobcenter", "jobcentre", "kommuner", "områder", "bopælskommune", "arbejdsstedskommune",
+                     "kommune navn", "geo", "region og kommune"),
+    "scheme": ("ordning", "ordninger", "tilbud", "ydelse", "ydelser", "ansættelsesform", "ansættelsesforhold",
+               "tilbudstype", "tilbudsgruppe", "indsats", "indsatstype",
                "ansættelsestype", "ydelsesgruppe", "type", "kategori", "gruppe"),
     "period": ("måned", "maaned", "periode", "dato", "tid", "md", "tidspunkt", "opgørelsesmåned",
                "måned år", "year month"),
     "year": ("år", "aar", "årstal", "kalenderår"),
-    "value": ("antal", "værdi", "vaerdi", "personer", "antal ansatte", "antal i alt", "value", "count"),
-    "persons": ("antal personer", "personer i alt", "antal personer i alt"),
+    "value": ("antal", "værdi", "vaerdi", "personer", "antal ansatte", "antal i alt", "value", "count", "indhold"),
+    "persons": ("antal personer", "personer i alt", "antal personer i alt", "antal aktiverede", "aktiverede",
+                "antal aktiverede personer", "forventet antal", "faktisk antal"),
     "fte": ("antal fuldtidspersoner", "fuldtidspersoner", "fuldtidspers", "fuldtidspersoner i alt",
-            "antal fuldtidspersoner i alt", "helårspersoner", "antal helårspersoner", "årsværk"),
+            "antal fuldtidspersoner i alt", "helårspersoner", "antal helårspersoner", "årsværk",
+            "antal fuldtidsaktiverede", "fuldtidsaktiverede", "antal fuldtidsaktiverede personer"),
 }
 _ROLE_KEYS = {normalize(word): role for role, words in HEADER_ROLES.items() for word in words}
 
 
 def header_role(cell: object) -> str | None:
-    """The role a header cell names (municipality, scheme, period, year, value, persons, fte) or None."""
+    """The role a header cell names (municipality, scheme, period, year, value, persons, fte) or None.
+
+    jobindsats.dk prefixes some measures with their group ("Forventet og faktisk antal …: Faktisk antal"):
+    the part after the last ": " is the measure.
+    """
     if not isinstance(cell, str):
         return None
-    return _ROLE_KEYS.get(normalize(cell))
+    role = _ROLE_KEYS.get(normalize(cell))
+    if role is None and ": " in cell:
+        role = _ROLE_KEYS.get(normalize(cell.rsplit(": ", 1)[1]))
+    return role
 
 
 def is_footnote(text: str) -> bool:

@@ -55,6 +55,7 @@ T = TypeVar("T")
 XLSX = "xlsx"
 XLS = "xls"
 CSV = "csv"
+JSON = "json"  # the jobindsats.dk API's JSON saved to a file (parsed in the guarded child)
 
 MB = 1024 * 1024
 HEAD_BYTES = 64 * 1024  # how much of each worksheet's XML check_upload decompresses
@@ -567,6 +568,8 @@ def _check_text(name: str, data: bytes) -> str:
         if b"<html" in head or b"<!doctype html" in head or b"<table" in head:
             raise _not_workbook(name, "en HTML-fil", "; åbn den i Excel, gem den som .xlsx og prøv igen")
         raise _not_workbook(name, "en XML-fil")
+    if head.startswith((b"[", b"{")):
+        return JSON
     return CSV
 
 
