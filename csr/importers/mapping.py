@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 
 from csr.config import HEADCOUNT, Config
 from csr.importers.cells import is_blank
-from csr.importers.sheets import HEADER_SCAN_ROWS, Context, Header, SheetData, _parse_long, show
+from csr.importers.header import HEADER_SCAN_ROWS, Context, Header
+from csr.importers.long import _parse_long
+from csr.importers.sheetdata import SheetData, show
 from csr.model import ERROR, NOTE, WARNING, Finding
 from csr.names import normalize
 
