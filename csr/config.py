@@ -19,6 +19,7 @@ HEADCOUNT = "headcount"
 TARGET_KINDS = ("min_share", "above_neighbours", "obligations_met")
 AVERAGING = ("measurement_months", "all_periods")
 NEIGHBOUR_METHODS = ("pooled", "mean")
+PERSON_LIST_RULES = ("any_day", "reference_day")
 
 
 class ConfigError(ValueError):
@@ -93,6 +94,7 @@ class Config:
     aggregate_prefixes: tuple[str, ...]
     headcount_aliases: tuple[str, ...] = ()
     source: str = ""
+    person_lists: PersonLists = field(default_factory=lambda: PersonLists())
     _scheme_keys: dict[str, str] = field(default_factory=dict, repr=False)
     _municipality_keys: dict[str, int] = field(default_factory=dict, repr=False)
 
@@ -341,6 +343,7 @@ def parse_config(raw: dict, source: str = "") -> Config:
         aggregate_prefixes=tuple(aggregates.get("prefixes", ())),
         headcount_aliases=headcount_aliases,
         source=source,
+        person_lists=parse_person_lists(raw.get("person_lists", {})),
         _scheme_keys=scheme_keys,
         _municipality_keys=municipality_keys,
     )
@@ -362,3 +365,51 @@ def load_config(path: str | Path | None = None) -> Config:
 def default_config() -> Config:
     """The configuration in force, loaded once per process."""
     return load_config()
+
+
+@dataclass(frozen=True)
+class PersonLists:
+    """How HR systems' person lists are recognised (header words per column) and counted per month.
+
+    rule "any_day": a person counts in a month when their period covers at least one day of it;
+    rule "reference_day": when they are there on day `reference_day` of the month (the last day in
+    shorter months). Without a [person_lists] table no sheet is read as a person list.
+    """
+
+    rule: str = "any_day"
+    reference_day: int = 15
+    person_aliases: tuple[str, ...] = ()
+    start_aliases: tuple[str, ...] = ()
+    end_aliases: tuple[str, ...] = ()
+    scheme_aliases: tuple[str, ...] = ()
+    department_aliases: tuple[str, ...] = ()
+
+
+def parse_person_lists(table: object) -> PersonLists:
+    """Validate the [person_lists] table (rule, reference day, header words; each word in one role only)."""
+    where = "person_lists."
+    if not isinstance(table, dict):
+        raise ConfigError("Nøglen 'person_lists' skal være en tabel ([person_lists]).")
+    rule = table.get("rule", "any_day")
+    if rule not in PERSON_LIST_RULES:
+        raise ConfigError(f"Nøglen '{where}rule' skal være 'any_day' eller 'reference_day', ikke {rule!r}.")
+    day = table.get("reference_day", 15)
+    if not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= 31:
+        raise ConfigError(f"Nøglen '{where}reference_day' skal være en dag i måneden (1-31), ikke {day!r}.")
+    roles: dict[str, tuple[str, ...]] = {}
+    seen: dict[str, str] = {}
+    for role in ("person", "start", "end", "scheme", "department"):
+        key = f"{role}_aliases"
+        words = table.get(key, [])
+        if not isinstance(words, list) or any(not isinstance(w, str) or not normalize(w) for w in words):
+            raise ConfigError(f"Nøglen '{where}{key}' skal være en liste af kolonnenavne.")
+        for w in words:
+            if seen.get(normalize(w), key) != key:
+                raise ConfigError(f"Kolonnenavnet {w!r} står både under '{where}{key}' og '{where}{seen[normalize(w)]}'.")
+            seen[normalize(w)] = key
+        roles[role] = tuple(words)
+    if any(roles.values()) and not (roles["person"] and roles["start"]):
+        raise ConfigError(f"Nøglerne '{where}person_aliases' og '{where}start_aliases' skal begge have kolonnenavne.")
+    return PersonLists(rule=rule, reference_day=day, person_aliases=roles["person"], start_aliases=roles["start"],
+                       end_aliases=roles["end"], scheme_aliases=roles["scheme"],
+                       department_aliases=roles["department"])

@@ -422,6 +422,15 @@ def parse_sheet(rows: list[list], file: str, sheet_name: str, config: Config,
     `sheet_name` is "" for a CSV file (it has no sheets); offsets are where `rows[0][0]` sits.
     """
     sheet = SheetData(file, sheet_name, config)
+    from csr.importers.person_list import SHAPE, detect_person_list, read_person_list, refuse_person_numbers
+
+    layout = detect_person_list(rows, config)  # an HR person list: counted per month, identifiers never kept
+    if layout is not None:
+        read_person_list(rows, layout, sheet, row_offset, col_offset)
+        sheet.shape = SHAPE
+    if layout is not None or refuse_person_numbers(rows, sheet, row_offset, col_offset):
+        sheet.close_counts()
+        return sheet
     shapes: list[str] = []
     start = 0
     base = Context()
