@@ -414,13 +414,13 @@ def read_person_list(rows: list[list], layout: PersonListLayout, sheet: SheetDat
     name = config.municipality(home).name
     frames = []
     counted = []
-    for code in pd.unique(schemes_ok):
-        scheme = str(ids[code])
+    row_schemes = ids[schemes_ok]  # labels such as "FGU" and "FGU-elever" are one scheme
+    for scheme in pd.unique(row_schemes):
         averaging = config.scheme(scheme).averaging
         months = None if averaging == "all_periods" else tuple(config.measurement_months)
         year, month, lo, hi = month_grid((span_first.year, span_first.month), (span_last.year, span_last.month),
                                          months, settings.rule, settings.reference_day)
-        mine = schemes_ok == code
+        mine = row_schemes == scheme
         counts, first = count_months(starts[mine], ends[mine], persons[mine], lo, hi)
         if not len(year):
             continue
