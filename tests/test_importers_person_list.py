@@ -280,3 +280,11 @@ def test_without_person_list_words_a_person_list_is_not_recognised():
     assert month(HOME, 2022, 2, "stu") not in values(result)
     assert not any("Testperson" in str(f) for f in result.findings)
     assert ERROR in {f.severity for f in result.findings}
+
+
+def test_a_headcount_label_in_the_scheme_column_is_an_error_and_other_rows_still_checked():
+    rows = [["Medarbejdernr.", "Ordning", "Startdato", "Slutdato"],
+            ["1", "Ansatte i alt", "01-02-2022", ""], ["2", "STU", "01-02-2022", "31-05-2022"]]
+    result = load(("liste.csv", csv(rows)), isolate=False)
+    assert [(f.row, f.column) for f in result.errors] == [(2, "B")]
+    assert result.errors[0].message.startswith("'Ansatte i alt' er ikke en ordning")

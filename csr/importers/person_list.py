@@ -252,29 +252,49 @@ def month_grid(first: tuple[int, int], last: tuple[int, int], months: tuple[int,
     return (np.array(year, np.int32), np.array(month, np.int8), np.array(lo, np.int64), np.array(hi, np.int64))
 
 
-def count_months(start: np.ndarray, end: np.ndarray, person: np.ndarray, first_day: np.ndarray,
-                 last_day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct persons per grid month and the first row counted in each (-1 where nobody is).
+def count_months(start: np.ndarray, end: np.ndarray, person: np.ndarray, group: np.ndarray, groups: int,
+                 first_day: np.ndarray, last_day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct persons per group (scheme) and grid month, and the first row counted in each (-1: nobody).
 
     A row covers grid month k when start <= last_day[k] and end >= first_day[k]; rows are in sheet order.
+    Each person's rows are merged into runs of months first, so that a person counts once per month;
+    the counts then come from where the runs begin and end. Both results have the shape (groups, months).
     """
     k = len(first_day)
     lo = np.searchsorted(last_day, start, side="left")
     hi = np.searchsorted(first_day, end, side="right") - 1
-    n = np.maximum(hi - lo + 1, 0)
-    total = int(n.sum())
-    counts = np.zeros(k, np.int64)
-    first = np.full(k, -1, np.int64)
-    if not total:
+    valid = np.flatnonzero(lo <= hi)
+    counts = np.zeros((groups, k), np.int64)
+    first = np.full((groups, k), -1, np.int64)
+    if not len(valid):
         return counts, first
-    rows = np.repeat(np.arange(len(n), dtype=np.int64), n)
-    month = np.repeat(lo - (np.cumsum(n) - n), n) + np.arange(total, dtype=np.int64)
-    key = person[rows].astype(np.int64) * k + month
-    keep = ~pd.Series(key).duplicated().to_numpy()   # the same person twice in a month counts once
-    rows, month = rows[keep], month[keep]
-    counts = np.bincount(month, minlength=k)
-    once = pd.Series(month).drop_duplicates()        # pairs are in row order: the first is the lowest row
-    first[once.to_numpy()] = rows[once.index.to_numpy()]
+    order = valid[np.lexsort((lo[valid], person[valid], group[valid]))]
+    g, a, b = group[order].astype(np.int64), lo[order], hi[order]
+    p = person[order]
+    new_person = np.ones(len(order), bool)
+    new_person[1:] = (g[1:] != g[:-1]) | (p[1:] != p[:-1])
+    seg = np.cumsum(new_person) - 1
+    reach = np.maximum.accumulate(b + seg * (k + 1)) - seg * (k + 1)   # the furthest month so far, per person
+    new_run = new_person.copy()
+    new_run[1:] |= a[1:] > reach[:-1]
+    at = np.flatnonzero(new_run)
+    run_end = np.maximum.reduceat(b, at)
+    width = groups * (k + 1)
+    diff = (np.bincount(g[at] * (k + 1) + a[at], minlength=width)
+            - np.bincount(g[at] * (k + 1) + run_end + 1, minlength=width))
+    counts = np.cumsum(diff.reshape(groups, k + 1), axis=1)[:, :k]
+    months = np.arange(k)
+    for gi in range(groups):       # the first row covering each month: rows in sheet order, a block at a time
+        rows = valid[group[valid] == gi]
+        missing = counts[gi] > 0
+        for c in range(0, len(rows), 4096):
+            r = rows[c:c + 4096]
+            cover = (lo[r, None] <= months) & (hi[r, None] >= months)
+            hit = missing & cover.any(axis=0)
+            first[gi, hit] = r[cover.argmax(axis=0)[hit]]
+            missing &= ~hit
+            if not missing.any():
+                break
     return counts, first
 
 
@@ -290,9 +310,9 @@ def _codes(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     The last code, len(distinct), stands for empty cells.
     """
     codes, uniq = pd.factorize(cells)
-    keys = [u.strip() if type(u) is str else u for u in uniq]
-    remap, distinct = pd.factorize(np.array(keys, dtype=object))
-    blank = np.append(np.fromiter((is_blank(u) for u in distinct), bool, len(distinct)), True)
+    keys = np.array([u.strip() if type(u) is str else u for u in uniq], dtype=object)
+    remap, distinct = pd.factorize(keys)
+    blank = np.append(distinct == "", True)  # None and NaN are empty cells already (code -1)
     remap = np.append(remap, len(distinct))
     return remap[np.where(codes < 0, len(uniq), codes)], blank, distinct
 
@@ -414,34 +434,43 @@ def read_person_list(rows: list[list], layout: PersonListLayout, sheet: SheetDat
     name = config.municipality(home).name
     frames = []
     counted = []
-    row_schemes = ids[schemes_ok]  # labels such as "FGU" and "FGU-elever" are one scheme
-    for scheme in pd.unique(row_schemes):
-        averaging = config.scheme(scheme).averaging
+    # Labels such as "FGU" and "FGU-elever" are one scheme; the schemes of one averaging share a month grid.
+    scheme_code, names = pd.factorize(ids)   # per label; the rows kept all have a scheme
+    group = scheme_code[schemes_ok]
+    present = [int(g) for g in np.unique(group)]
+    for averaging in ("measurement_months", "all_periods"):
+        members = [g for g in present if config.scheme(names[g]).averaging == averaging]
+        if not members:
+            continue
         months = None if averaging == "all_periods" else tuple(config.measurement_months)
         year, month, lo, hi = month_grid((span_first.year, span_first.month), (span_last.year, span_last.month),
                                          months, settings.rule, settings.reference_day)
-        mine = row_schemes == scheme
-        counts, first = count_months(starts[mine], ends[mine], persons[mine], lo, hi)
         if not len(year):
             continue
-        counted.append(scheme)
-        row = np.where(first >= 0, rows_ok[mine][np.maximum(first, 0)], header_excel_row)
-        frames.append(pd.DataFrame({
-            "municipality": pd.array([name] * len(year), dtype="str"),
-            "code": np.full(len(year), home, np.int32),
-            "year": year,
-            "period": pd.array(["M"] * len(year), dtype="str"),
-            "index": month,
-            "scheme": pd.array([scheme] * len(year), dtype="str"),
-            "value": counts.astype(np.float64),
-            "row": row.astype(np.int32),
-            "column": pd.array([stcol] * len(year), dtype="str"),
-        }))
-        if averaging == "all_periods":
-            sheet.finding(WARNING, "Kun antal personer",
-                          f"Kun antal personer: en personliste giver antal personer i {config.scheme(scheme).name}, "
-                          "men strategien opgør ordningen i fuldtidspersoner. Hent tallene som fuldtidspersoner fra "
-                          "jobindsats.dk, hvis de findes.", header_excel_row, stcol)
+        mine = np.isin(group, members) if len(members) < len(present) else np.ones(len(group), bool)
+        counts, first = count_months(starts[mine], ends[mine], persons[mine], group[mine], len(names), lo, hi)
+        mine_rows = rows_ok[mine]
+        for g in members:
+            scheme = str(names[g])
+            counted.append(scheme)
+            row = np.where(first[g] >= 0, mine_rows[np.maximum(first[g], 0)], header_excel_row)
+            frames.append(pd.DataFrame({
+                "municipality": pd.array([name] * len(year), dtype="str"),
+                "code": np.full(len(year), home, np.int32),
+                "year": year,
+                "period": pd.array(["M"] * len(year), dtype="str"),
+                "index": month,
+                "scheme": pd.array([scheme] * len(year), dtype="str"),
+                "value": counts[g].astype(np.float64),
+                "row": row.astype(np.int32),
+                "column": pd.array([stcol] * len(year), dtype="str"),
+            }))
+            if averaging == "all_periods":
+                sheet.finding(WARNING, "Kun antal personer",
+                              f"Kun antal personer: en personliste giver antal personer i "
+                              f"{config.scheme(scheme).name}, men strategien opgør ordningen i fuldtidspersoner. "
+                              "Hent tallene som fuldtidspersoner fra jobindsats.dk, hvis de findes.",
+                              header_excel_row, stcol)
     sheet.frames.extend(frames)
     _summary_notes(sheet, config, counted, rows_ok, persons, span_first, span_last, titled_end is not None,
                    bool((end[ok] < 0).any()), from_sheet_name, header_excel_row)
