@@ -91,7 +91,7 @@ def test_csv_of_stu_and_fgu_persons_with_a_scheme_column_and_text_dates():
     # Refused before with "Ukendt ordning '020585-xxxx'": the data rows were taken for a header.
     rows = [["CPR-nummer", "Ordning", "Fra", "Til"],
             ["020585-xxxx", "STU", "01-08-2021", "31-07-2022"],
-            ["140866-xxxx", "STU", "01.02.2022", ""],
+            ["140866-xxxx", "STU", "01.02.2022"],            # a short line: no end field
             ["1105031234", "FGU", "2022-01-15", "2022-06-30"],
             ["110503-1234", "FGU-elever", "15-08-2022", ""],
             ["020585-xxxx", "STU", "01-08-2022", "31-12-2022"]]

@@ -310,8 +310,11 @@ def _codes(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     The last code, len(distinct), stands for empty cells.
     """
     codes, uniq = pd.factorize(cells)
-    keys = np.array([u.strip() if type(u) is str else u for u in uniq], dtype=object)
-    remap, distinct = pd.factorize(keys)
+    keys = [u.strip() if type(u) is str else u for u in uniq]
+    if any(k is not u for k, u in zip(keys, uniq, strict=True)):  # str.strip returns the same text when unchanged
+        remap, distinct = pd.factorize(np.array(keys, dtype=object))
+    else:
+        remap, distinct = np.arange(len(uniq)), uniq
     blank = np.append(distinct == "", True)  # None and NaN are empty cells already (code -1)
     remap = np.append(remap, len(distinct))
     return remap[np.where(codes < 0, len(uniq), codes)], blank, distinct
@@ -339,18 +342,21 @@ def read_person_list(rows: list[list], layout: PersonListLayout, sheet: SheetDat
     body = rows[layout.header_row + 1:]
     used = [j for j in (layout.person, layout.start, layout.end, layout.scheme) if j is not None]
     width = max(used) + 1
-    if body and min(map(len, body)) < width:
+    try:
+        cols = {j: _column(body, j) for j in used}
+    except IndexError:  # short rows (a CSV line with fewer fields): pad them
         body = [r if len(r) >= width else [*r, *([None] * (width - len(r)))] for r in body]
+        cols = {j: _column(body, j) for j in used}
 
     def letter(j: int) -> str:
         return column_letter(col_offset + j)
 
     first_excel_row = row_offset + layout.header_row + 2
     header_excel_row = first_excel_row - 1
-    person, person_blank, _ = _codes(_column(body, layout.person))
-    start = _days(_column(body, layout.start))
+    person, person_blank, _ = _codes(cols[layout.person])
+    start = _days(cols[layout.start])
     if layout.end is not None:
-        end = _days(_column(body, layout.end))
+        end = _days(cols[layout.end])
     else:
         end = np.full(len(body), _BLANK_DAY, np.int64)
     no_person = person_blank[person]
@@ -381,7 +387,7 @@ def read_person_list(rows: list[list], layout: PersonListLayout, sheet: SheetDat
         from_sheet_name = scheme_of_sheet is not None
     if layout.scheme is not None:
         scol = letter(layout.scheme)
-        sch, scheme_blank, labels = _codes(_column(body[:n], layout.scheme))
+        sch, scheme_blank, labels = _codes(cols[layout.scheme][:n])
         ids = np.array([None if is_blank(u) else config.match_scheme(u) for u in labels] + [None], dtype=object)
         scheme_ok = np.fromiter((s is not None and s != HEADCOUNT for s in ids), bool, len(ids))[sch]
         _scheme_findings(sheet, ids, sch, relevant, scheme_blank, body, layout.scheme, excel_rows, scol, config)
