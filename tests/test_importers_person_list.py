@@ -176,7 +176,8 @@ def test_the_sheet_name_names_the_scheme_when_nothing_else_does():
 
 def test_footnote_ends_the_list_and_total_rows_are_skipped():
     rows = [["STU"], ["Navn", "Startdato", "Slutdato"], ["Testperson Syv", "01-02-2022", "28-02-2022"],
-            ["I alt", None, None], [], ["Kilde: HR-systemet"], ["Testperson Otte", "ikke en dato", None]]
+            ["I alt", None, None], ["Antal: 1", None, None], [], ["Kilde: HR-systemet"],
+            ["Testperson Otte", "ikke en dato", None]]
     result = load(("stu.xlsx", xlsx(("Ark1", rows))), isolate=False)
     assert result.ok, messages(result)
     assert scheme_values(result, "stu") == {(2022, 2): 1}

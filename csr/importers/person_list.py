@@ -371,7 +371,7 @@ def read_person_list(rows: list[list], layout: PersonListLayout, sheet: SheetDat
         if isinstance(cell, str) and is_footnote(cell):
             n = int(i)
             break
-        if isinstance(cell, str) and normalize(cell) in _TOTAL_WORDS:
+        if isinstance(cell, str) and normalize(cell).rstrip("0123456789") in _TOTAL_WORDS:  # "I alt: 23"
             skip[i] = True
     if n < len(body):
         person, no_person, start, end, no_dates, skip = (a[:n] for a in (person, no_person, start, end, no_dates,
