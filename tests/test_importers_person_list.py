@@ -15,9 +15,13 @@ import datetime as dt
 import sqlite3
 import tomllib
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from csr.config import DEFAULT_CONFIG, ConfigError, parse_config
+from csr.importers.person_list import count_months, month_grid
 from csr.model import ERROR, NOTE, WARNING
 from csr.shares import compute
 from csr.store import Store
@@ -289,3 +293,24 @@ def test_a_headcount_label_in_the_scheme_column_is_an_error_and_other_rows_still
     result = load(("liste.csv", csv(rows)), isolate=False)
     assert [(f.row, f.column) for f in result.errors] == [(2, "B")]
     assert result.errors[0].message.startswith("'Ansatte i alt' er ikke en ordning")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 2), st.integers(0, 700), st.integers(-1, 400)),
+                min_size=1, max_size=40),
+       st.sampled_from(["any_day", "reference_day"]), st.integers(1, 31), st.booleans())
+def test_counting_matches_a_plain_count(periods, rule, reference_day, every_month):
+    """The merged-runs count against a day-by-day check of every row, person by person."""
+    base = dt.date(2021, 12, 20).toordinal()
+    person = np.array([p for p, _, _, _ in periods], np.int64)
+    group = np.array([g for _, g, _, _ in periods], np.int64)
+    start = np.array([base + s for _, _, s, _ in periods], np.int64)
+    end = np.array([base + s + max(length, 0) for _, _, s, length in periods], np.int64)
+    months = None if every_month else (2, 5, 8, 11)
+    year, month, lo, hi = month_grid((2021, 12), (2024, 3), months, rule, reference_day)
+    counts, first = count_months(start, end, person, group, 3, lo, hi)
+    for g in range(3):
+        for k in range(len(year)):
+            covering = [i for i in range(len(periods)) if group[i] == g and start[i] <= hi[k] and end[i] >= lo[k]]
+            assert counts[g, k] == len({int(person[i]) for i in covering})
+            assert first[g, k] == (covering[0] if covering else -1)
