@@ -197,7 +197,9 @@ def test_errors_name_row_and_column_but_never_an_identifier():
             ["040490-4444", "STU", "", "01-03-2022"],          # no start
             ["", "STU", "01-03-2022", ""],                     # no person
             ["050590-5555", "050590-5555", "01-03-2022", ""],  # a CPR number in the scheme column
-            ["060690-6666", "Skiundervisning", "01-03-2022", ""]]
+            ["060690-6666", "Frivilig i beredskabet", "01-03-2022", ""],  # misspelt: shown, with a suggestion
+            ["070790-7777", "Testperson Ti", "01-03-2022", ""],         # a name in the scheme column: not shown
+            ["080890-8888", "Stine", "01-03-2022", ""]]                 # a name a little like 'STU': not shown
     result = load(("fejl.csv", csv(rows)))
     assert not result.ok and result.data.empty
     found = {(f.row, f.column): f for f in result.errors}
@@ -207,11 +209,16 @@ def test_errors_name_row_and_column_but_never_an_identifier():
                                      "Ret datoerne.")
     assert found[5, "C"].message.startswith("Startdato mangler:")
     assert found[6, "A"].message.startswith("Person mangler:")
-    assert found[7, "B"].message.startswith("Ukendt ordning: cellen ligner et CPR-nummer") and found[7, "B"].value == ""
-    assert found[8, "B"].message.startswith("Ukendt ordning 'Skiundervisning'.")
+    assert found[7, "B"].message.startswith("Ukendt ordning: cellen ligner ikke en ordning og vises ikke")
+    assert found[7, "B"].value == ""
+    assert found[8, "B"].message.startswith("Ukendt ordning 'Frivilig i beredskabet'. Mente du 'Medarbejdere, der "
+                                            "frivilligt indgår i Beredskabet'?")
+    assert found[9, "B"].message.startswith("Ukendt ordning: cellen ligner ikke en ordning") and found[9, "B"].value == ""
+    assert found[10, "B"].message.startswith("Ukendt ordning: cellen ligner ikke en ordning")
     text = " ".join(f"{f} {f.value}" for f in result.findings)
-    for cpr in ("010190-1111", "020290-2222", "030390-3333", "040490-4444", "050590-5555", "060690-6666"):
-        assert cpr not in text and cpr.replace("-", "") not in text
+    for secret in ("010190-1111", "020290-2222", "030390-3333", "040490-4444", "050590-5555", "060690-6666",
+                   "070790-7777", "Testperson", "Stine", "0101901111"):
+        assert secret not in text
 
 
 def test_no_scheme_anywhere_is_an_error():

@@ -17,13 +17,17 @@ over measurement months get a value for each measurement month; a scheme average
 
 Personal data: identifiers are used only to tell persons apart while counting. They are never kept,
 never put in a finding (its `value` stays empty) and never in a message: findings name row and
-column ("række 12"), and a text that looks like a CPR number is never echoed from any column.
+column ("række 12"); a text that looks like a CPR number is never echoed from any column, and an
+unknown scheme label only when it is close to a scheme's name (a misspelling, not a person's name).
+A sheet with CPR-like cells but no person-list header is refused (`refuse_person_numbers`), since
+another reader would quote them.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import difflib
 import operator
 import re
 from dataclasses import dataclass
@@ -495,17 +499,25 @@ def _scheme_findings(sheet: SheetData, ids: np.ndarray, sch: np.ndarray, relevan
             continue
         seen.add(code)
         label = safe_text(body[i][j])
+        near = config.nearest_schemes(label) if label and _like_a_scheme(label, config) else []
         if ids[code] == HEADCOUNT:
             text = (f"'{label}' er ikke en ordning: en personliste tæller personer i en ordning, ikke antal ansatte. "
                     "Skriv ordningens navn.")
-        elif label:
-            near = config.nearest_schemes(label)
-            hint = " Mente du " + " eller ".join(f"'{x}'" for x in near) + "?" if near else ""
-            text = f"Ukendt ordning '{label}'.{hint} Ret navnet i filen, eller få det tilføjet som alias i konfigurationen."
-        else:
-            text = ("Ukendt ordning: cellen ligner et CPR-nummer, ikke en ordning. Står kolonnerne rigtigt? Skriv "
-                    "ordningens navn (fx STU).")
+        elif near:  # a misspelt scheme: shown with the nearest names
+            hint = " eller ".join(f"'{x}'" for x in near)
+            text = (f"Ukendt ordning '{label}'. Mente du {hint}? Ret navnet i filen, eller få det tilføjet som alias "
+                    "i konfigurationen.")
+        else:  # not like any scheme: it may be a name or a number, so it is not shown
+            label = ""
+            text = ("Ukendt ordning: cellen ligner ikke en ordning og vises ikke, da den kan være en personoplysning. "
+                    "Står kolonnerne rigtigt? Skriv ordningens navn (fx STU).")
         sheet.finding(ERROR, "Ukendt ordning", text, int(excel_rows[i]), column, label)
+
+
+def _like_a_scheme(label: str, config: Config) -> bool:
+    """Whether a label is close to a scheme's name (a misspelling, safe to show), not just anything (a name)."""
+    names = [normalize(a) for s in config.schemes for a in (s.id, s.name, *s.aliases)]
+    return bool(difflib.get_close_matches(normalize(label), names, n=1, cutoff=0.8))
 
 
 def _bad_date(cell: object) -> tuple[str, str]:
