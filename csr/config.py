@@ -21,6 +21,7 @@ TARGET_KINDS = ("min_share", "above_neighbours", "obligations_met")
 AVERAGING = ("measurement_months", "all_periods")
 NEIGHBOUR_METHODS = ("pooled", "mean")
 MAX_CONFIG_BYTES = 4 * 1024 * 1024  # a strategy file is a few KB
+PERSON_LIST_RULES = ("any_day", "reference_day")
 
 
 _CODE_PREFIX = re.compile(r"(\d{1,4})\s*[-–:]?\s*(\D.*)?$")
@@ -101,6 +102,7 @@ class Config:
     aggregate_codes: tuple[int, ...] = ()
     skip_schemes: tuple[str, ...] = ()
     total_rows: tuple[str, ...] = ()
+    person_lists: PersonLists = field(default_factory=lambda: PersonLists())
     _scheme_keys: dict[str, str] = field(default_factory=dict, repr=False)
     _municipality_keys: dict[str, int] = field(default_factory=dict, repr=False)
 
@@ -398,6 +400,7 @@ def parse_config(raw: dict, source: str = "") -> Config:
         aggregate_codes=aggregate_codes,
         skip_schemes=skip_lists["schemes"],
         total_rows=skip_lists["totals"],
+        person_lists=parse_person_lists(raw.get("person_lists", {})),
         _scheme_keys=scheme_keys,
         _municipality_keys=municipality_keys,
     )
@@ -429,3 +432,51 @@ def load_config(path: str | Path | None = None) -> Config:
 def default_config() -> Config:
     """The configuration in force, loaded once per process."""
     return load_config()
+
+
+@dataclass(frozen=True)
+class PersonLists:
+    """How HR systems' person lists are recognised (header words per column) and counted per month.
+
+    rule "any_day": a person counts in a month when their period covers at least one day of it;
+    rule "reference_day": when they are there on day `reference_day` of the month (the last day in
+    shorter months). Without a [person_lists] table no sheet is read as a person list.
+    """
+
+    rule: str = "any_day"
+    reference_day: int = 15
+    person_aliases: tuple[str, ...] = ()
+    start_aliases: tuple[str, ...] = ()
+    end_aliases: tuple[str, ...] = ()
+    scheme_aliases: tuple[str, ...] = ()
+    department_aliases: tuple[str, ...] = ()
+
+
+def parse_person_lists(table: object) -> PersonLists:
+    """Validate the [person_lists] table (rule, reference day, header words; each word in one role only)."""
+    where = "person_lists."
+    if not isinstance(table, dict):
+        raise ConfigError("Nøglen 'person_lists' skal være en tabel ([person_lists]).")
+    rule = table.get("rule", "any_day")
+    if rule not in PERSON_LIST_RULES:
+        raise ConfigError(f"Nøglen '{where}rule' skal være 'any_day' eller 'reference_day', ikke {rule!r}.")
+    day = table.get("reference_day", 15)
+    if not isinstance(day, int) or isinstance(day, bool) or not 1 <= day <= 31:
+        raise ConfigError(f"Nøglen '{where}reference_day' skal være en dag i måneden (1-31), ikke {day!r}.")
+    roles: dict[str, tuple[str, ...]] = {}
+    seen: dict[str, str] = {}
+    for role in ("person", "start", "end", "scheme", "department"):
+        key = f"{role}_aliases"
+        words = table.get(key, [])
+        if not isinstance(words, list) or any(not isinstance(w, str) or not normalize(w) for w in words):
+            raise ConfigError(f"Nøglen '{where}{key}' skal være en liste af kolonnenavne.")
+        for w in words:
+            if seen.get(normalize(w), key) != key:
+                raise ConfigError(f"Kolonnenavnet {w!r} står både under '{where}{key}' og '{where}{seen[normalize(w)]}'.")
+            seen[normalize(w)] = key
+        roles[role] = tuple(words)
+    if any(roles.values()) and not (roles["person"] and roles["start"]):
+        raise ConfigError(f"Nøglerne '{where}person_aliases' og '{where}start_aliases' skal begge have kolonnenavne.")
+    return PersonLists(rule=rule, reference_day=day, person_aliases=roles["person"], start_aliases=roles["start"],
+                       end_aliases=roles["end"], scheme_aliases=roles["scheme"],
+                       department_aliases=roles["department"])

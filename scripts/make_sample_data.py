@@ -6,7 +6,8 @@ Writes three files in the shapes HR consultants upload:
 
     krl_ansatte_og_ordninger.xlsx       KRL-style pivoted export, one sheet per year (2018-2025)
     jobindsats_virksomhedspraktik.csv   jobindsats.dk export (semicolon, cp1252, decimal comma)
-    egne_lister.xlsx                    the project's own template (beredskab, STU, FGU, placements)
+    egne_lister.xlsx                    the project's own template (STU, FGU, placements) and HR's
+                                        person list of Aabenraa's Beredskab volunteers (start and end dates)
 
 Aabenraa Kommune (580) and its six neighbours, 2018 to August 2025 (2025 is provisional).
 
@@ -16,8 +17,11 @@ the one-decimal full-time values in tenths over the months present for virksomhe
 the annual means are exactly representable. Aabenraa's 2019 figures are pinned to the status the
 strategy publishes; the neighbours' pooled averages are calibrated through the largest neighbour
 (Esbjerg). Only then are the units spread over the months (seasonal pattern and a little noise,
-largest-remainder rounding, so every mean comes out exactly as chosen). At the end the files are
-read back, the published 2019 status is checked, and a summary table is printed.
+largest-remainder rounding, so every mean comes out exactly as chosen). Aabenraa's Beredskab
+volunteers are then written as HR's person list: people join and leave between measurement months,
+a few come back later or have two overlapping rows, so that the persons counted in each measurement
+month are exactly the planned values. At the end the files are read back, the published 2019 status
+is checked, and a summary table is printed.
 
 The random seed is fixed and the xlsx files are written with fixed timestamps: running the
 script twice gives byte-identical files.
@@ -81,7 +85,13 @@ KRL_ROWS = (
     ("voksenlaerlinge", "Voksenlærlinge"),
     ("studerende", "Studerende i praktik"),
 )
-OWN_NAMES = {"beredskab": "Frivillige i beredskabet", "stu": "STU", "fgu": "FGU"}
+OWN_NAMES = {"stu": "STU", "fgu": "FGU"}
+BEREDSKAB_SHEET = "Beredskab"
+BEREDSKAB_TITLE = "Frivillige i Beredskabet – medarbejdere i Aabenraa Kommune"
+BEREDSKAB_HEADER = ["Medarbejdernr.", "Afdeling", "Startdato", "Slutdato"]
+DEPARTMENTS = ("Børn og Skole", "Sundhed og Omsorg", "Social og Beskæftigelse", "Teknik og Miljø", "Vej og Park",
+               "Kultur og Fritid", "Ejendomme", "Rådhuset")
+FIRST_REGISTERED = dt.date(2018, 1, 2)       # the person list starts with the HR system in January 2018
 
 # ---------------------------------------------------------------- the story (annual targets)
 # Aabenraa: headcount and shares (% of headcount) per year. Uddannelse is without STU.
@@ -307,6 +317,63 @@ def national_fte(rng: random.Random) -> dict[tuple[int, int], int]:
     return out
 
 
+# ---------------------------------------------------------------- the Beredskab person list
+def _last_day(year: int, month: int) -> dt.date:
+    return (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+
+
+def _day_between(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
+    return first + dt.timedelta(days=rng.randint(0, (last - first).days))
+
+
+def beredskab_persons(targets: dict[tuple[int, int], int]) -> list[list]:
+    """HR's person list (employee number, department, start, end or None) whose distinct persons in each
+    measurement month are exactly `targets[(year, month)]`.
+
+    Between two measurement months some volunteers leave (their end date falls in the gap) and others
+    join (their start falls after the previous measurement month, at the latest on the last day of
+    this one); a few of those who join are earlier volunteers coming back (a second row with the same
+    number), and a few change department with a row that overlaps the old one by some days.
+    """
+    rng = random.Random(SEED + 11)
+    months = sorted(targets)
+    rows: list[list] = []
+    active: dict[str, int] = {}                   # employee number -> index of their open row
+    former: list[str] = []
+    numbers = (f"EKS-{n:05d}" for n in range(1, 100_000))
+    previous_end = FIRST_REGISTERED - dt.timedelta(days=1)
+    for year, month in months:
+        first, last = dt.date(year, month, 1), _last_day(year, month)
+        gap_last = first - dt.timedelta(days=1)   # leavers' last day: after the previous measurement month
+        want = targets[year, month]
+        leave = 0 if not rows else round(len(active) * rng.uniform(0.015, 0.045))
+        leave = max(leave, len(active) - want)
+        for number in rng.sample(sorted(active), leave):
+            rows[active.pop(number)][3] = _day_between(rng, previous_end + dt.timedelta(days=1), gap_last)
+            former.append(number)
+        while len(active) < want:
+            back = [n for n in former if n not in active and rows[-1][0] != n]
+            number = back[rng.randrange(len(back))] if back and rng.random() < 0.12 else next(numbers)
+            start = _day_between(rng, previous_end + dt.timedelta(days=1), last)
+            active[number] = len(rows)
+            rows.append([number, rng.choice(DEPARTMENTS), start, None])
+        settled = sorted(n for n in active if rows[active[n]][2] <= previous_end)
+        for number in rng.sample(settled, min(2, len(settled))):       # department changes, overlapping
+            old = rows[active[number]]
+            change = _day_between(rng, max(old[2], previous_end) + dt.timedelta(days=1), last)
+            old[3] = change + dt.timedelta(days=rng.randint(0, 10))
+            active[number] = len(rows)
+            rows.append([number, rng.choice([d for d in DEPARTMENTS if d != old[1]]), change, None])
+        previous_end = last
+    return sorted(rows, key=lambda r: (r[2], r[0]))
+
+
+def count_persons(rows: list[list], year: int, month: int) -> int:
+    """Distinct persons whose period covers at least one day of the month (the strategy file's rule)."""
+    first, last = dt.date(year, month, 1), _last_day(year, month)
+    return len({r[0] for r in rows if r[2] <= last and (r[3] is None or r[3] >= first)})
+
+
 # ---------------------------------------------------------------- writing
 def save_workbook(wb: openpyxl.Workbook, path: Path) -> None:
     """Save with fixed timestamps (document properties and zip entries): byte-identical reruns."""
@@ -396,7 +463,7 @@ def write_own_lists(values, rng: random.Random, path: Path) -> None:
     ws.title = "Data"
     ws.append(["Kommune", "Måned", "Ordning", "Antal"])
     for code in ORDER:
-        schemes = ("beredskab", "stu", "fgu") if code == HOME else ("fgu",)
+        schemes = ("stu", "fgu") if code == HOME else ("fgu",)
         for year in YEARS:
             for m in measurement_months(year):
                 for scheme in schemes:
@@ -407,6 +474,22 @@ def write_own_lists(values, rng: random.Random, path: Path) -> None:
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["C"].width = 26
     ws.freeze_panes = "A2"
+
+    ws = wb.create_sheet(BEREDSKAB_SHEET)
+    ws.append([BEREDSKAB_TITLE])
+    ws.append([f"Udtrukket {EXTRACTED}"])
+    ws.append([])
+    ws.append(BEREDSKAB_HEADER)
+    ws["A1"].font = Font(bold=True, size=13)
+    for cell in ws[4]:
+        cell.font = bold
+    for number, department, start, end in beredskab_persons(values[HOME, "beredskab"]):
+        ws.append([number, department, start, end])
+        for cell in ws[ws.max_row][2:]:
+            cell.number_format = "dd-mm-yyyy"
+    for col, width in zip("ABCD", (16, 26, 12, 12), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A5"
 
     ws = wb.create_sheet("Praktikpladser")
     ws.append(["År", "Uddannelse", "Aftalt", "Realiseret"])
@@ -430,7 +513,11 @@ def write_own_lists(values, rng: random.Random, path: Path) -> None:
         "Vejledning til egne lister (eksempeldata)",
         "Arket 'Data' er en lang tabel: én række pr. kommune, måned og ordning med antal personer.",
         "Måned skrives som år-måned, fx 2019-02. Målemånederne er februar, maj, august og november.",
-        "Ordning skrives som i konfigurationen, fx 'Frivillige i beredskabet', 'STU' eller 'FGU'.",
+        "Ordning skrives som i konfigurationen, fx 'STU' eller 'FGU'.",
+        "Arket 'Beredskab' er HR-systemets personliste over frivillige i Beredskabet: én række pr. medarbejder og "
+        "periode med start- og slutdato (tom slutdato: stadig med). Medarbejdernumrene er opdigtede.",
+        "En medarbejder tæller i en måned, når perioden dækker mindst én dag af måneden; kun antallet pr. måned "
+        "gemmes.",
         "Arket 'Praktikpladser' har én række pr. år og uddannelse med aftalte og realiserede pladser.",
         "Tal for 2025 er foreløbige: de går til og med august.",
     ):
@@ -470,7 +557,12 @@ def read_back(out: Path) -> dict[tuple[int, int, str], float]:
     wb = openpyxl.load_workbook(out / OWN_FILE, read_only=True)
     for kommune, month, ordning, antal in list(wb["Data"].iter_rows(values_only=True))[1:]:
         monthly[_code_of(kommune), int(month[:4]), own_schemes[ordning]].append(float(antal))
+    persons = [[r[0], r[1], r[2].date(), r[3] and r[3].date()]
+               for r in list(wb[BEREDSKAB_SHEET].iter_rows(values_only=True))[4:]]
     wb.close()
+    for year in YEARS:
+        for m in measurement_months(year):
+            monthly[HOME, year, "beredskab"].append(float(count_persons(persons, year, m)))
     df = pd.read_csv(out / JOBINDSATS_FILE, sep=";", encoding="cp1252", decimal=",", thousands=".",
                      skiprows=4, na_values=[".."])
     df = df[df["Periode"].notna() & (df["Område"] != "Hele landet")]

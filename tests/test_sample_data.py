@@ -8,6 +8,7 @@ sample data only; the engine has its own tests.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 import tomllib
@@ -30,7 +31,8 @@ HOME, NEIGHBOURS = 580, (561, 510, 621, 540, 550, 575)
 ROWS = {"Ansatte i alt": "headcount", "Løntilskud": "loentilskud", "Fleksjob": "fleksjob",
         "Skånejob": "skaanejob", "Ledige i jobrotation": "jobrotation", "IGU-elever": "igu",
         "Elever": "elever", "Voksenlærlinge": "voksenlaerlinge", "Studerende i praktik": "studerende"}
-OWN_SCHEMES = {"Frivillige i beredskabet": "beredskab", "STU": "stu", "FGU": "fgu"}
+OWN_SCHEMES = {"STU": "stu", "FGU": "fgu"}
+BEREDSKAB_HEADER = ["Medarbejdernr.", "Afdeling", "Startdato", "Slutdato"]
 BESK = ("virksomhedspraktik", "loentilskud", "fleksjob", "skaanejob", "jobrotation")
 UDD = ("igu", "fgu", "elever", "voksenlaerlinge", "studerende")
 YEARS = range(2018, 2026)
@@ -68,6 +70,29 @@ def read_own(path: Path) -> dict[tuple[int, int, int, str], float]:
     return out
 
 
+def read_beredskab(path: Path) -> list[tuple[str, dt.date, dt.date | None]]:
+    """HR's person list of Beredskab volunteers: (employee number, start, end or None) per row."""
+    df = pd.read_excel(path, sheet_name="Beredskab", engine="calamine", header=None)
+    header = df.index[df[0] == "Medarbejdernr."][0]
+    assert list(df.loc[header]) == BEREDSKAB_HEADER
+    return [(number, pd.Timestamp(start).date(), None if pd.isna(end) else pd.Timestamp(end).date())
+            for number, _, start, end in df.loc[header + 1:].itertuples(index=False)]
+
+
+def persons_in_month(rows, year: int, month: int) -> int:
+    """Distinct persons whose period covers at least one day of the month."""
+    first = dt.date(year, month, 1)
+    last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+    return len({n for n, start, end in rows if start <= last and (end is None or end >= first)})
+
+
+def count_beredskab(path: Path) -> dict[tuple[int, int, int, str], float]:
+    """(code, year, month, "beredskab") -> persons, for the measurement months up to the export (September 2025)."""
+    rows = read_beredskab(path)
+    return {(HOME, y, m, "beredskab"): float(persons_in_month(rows, y, m))
+            for y in YEARS for m in (2, 5, 8, 11) if (y, m) <= (2025, 9)}
+
+
 def read_jobindsats(path: Path) -> pd.DataFrame:
     df = pd.read_csv(path, sep=";", encoding="cp1252", decimal=",", thousands=".", skiprows=4,
                      na_values=[".."])
@@ -77,7 +102,7 @@ def read_jobindsats(path: Path) -> pd.DataFrame:
 def annual_figures(folder: Path) -> dict[tuple[int, int, str], float]:
     """(code, year, scheme) -> annual figure: mean of the measurement months / of the months present."""
     values = defaultdict(list)
-    for (c, y, m, s), v in (read_krl(folder / KRL) | read_own(folder / OWN)).items():
+    for (c, y, m, s), v in (read_krl(folder / KRL) | read_own(folder / OWN) | count_beredskab(folder / OWN)).items():
         assert m in (2, 5, 8, 11)
         values[c, y, s].append(v)
     df = read_jobindsats(folder / JOBINDSATS)
@@ -168,6 +193,7 @@ def test_2025_is_provisional_without_november():
         assert len(df) == header.name + 1 + 7 * 9 + 3
     own = read_own(SAMPLE / OWN)
     assert {(y, m) for _, y, m, _ in own} == {(y, m) for y in YEARS for m in (2, 5, 8, 11)} - {(2025, 11)}
+    assert {(y, m) for _, y, m, _ in count_beredskab(SAMPLE / OWN)} == {(y, m) for _, y, m, _ in own}
     periods = read_jobindsats(SAMPLE / JOBINDSATS)["Periode"]
     assert periods.max() == "2025M08" and periods.min() == "2018M01"
 
@@ -188,6 +214,32 @@ def test_jobindsats_export_shape():
     assert (shown["Antal personer"] > shown["Antal fuldtidspersoner"]).all()
     national = df[df["Område"] == "Hele landet"]["Antal fuldtidspersoner"]
     assert 20000 < national.mean() < 30000
+
+
+def test_beredskab_is_a_person_list_with_invented_numbers(sample_import):
+    df = pd.read_excel(SAMPLE / OWN, sheet_name="Beredskab", engine="calamine", header=None)
+    assert df.at[0, 0] == "Frivillige i Beredskabet – medarbejdere i Aabenraa Kommune"
+    assert df.at[1, 0] == "Udtrukket 15-09-2025"
+    rows = read_beredskab(SAMPLE / OWN)
+    numbers = [n for n, _, _ in rows]
+    assert all(re.fullmatch(r"EKS-\d{5}", n) for n in numbers)       # clearly invented, no CPR numbers
+    assert 500 < len(rows) < 800 and len(set(numbers)) < len(rows)   # some persons have two rows
+    assert 100 < sum(end is None for _, _, end in rows) < 400        # still there: no end date
+    assert all(end is None or end >= start for _, start, end in rows)
+    assert min(start for _, start, _ in rows) >= dt.date(2018, 1, 1)
+    by_person = defaultdict(list)
+    for n, start, end in rows:
+        by_person[n].append((start, end or dt.date.max))
+    overlapping = [n for n, periods in by_person.items() if any(
+        a[0] <= b[1] and b[0] <= a[1] for i, a in enumerate(periods) for b in periods[i + 1:])]
+    assert overlapping                                               # counted once in those months
+    # The engine counts the same persons per measurement month as the plain count above.
+    data = sample_import.data
+    engine = data[(data["scheme"] == "beredskab") & (data["code"] == HOME)]
+    engine = {(HOME, int(y), int(m), "beredskab"): v for y, m, v in zip(engine["year"], engine["index"],
+                                                                         engine["value"], strict=True)}
+    assert engine == count_beredskab(SAMPLE / OWN)
+    assert not data["row"].isna().any() and "EKS-" not in data.to_csv()
 
 
 def test_placements():

@@ -9,7 +9,7 @@ Title rows above a header and footnotes below are allowed; a sheet with no table
 from __future__ import annotations
 
 from csr.config import Config
-from csr.importers import jobindsats_api, long, placements, statistikbanken, wide
+from csr.importers import jobindsats_api, long, person_list, placements, statistikbanken, wide
 from csr.importers.cells import (
     is_blank,
     is_footnote,
@@ -43,6 +43,8 @@ def parse_sheet(rows: list[list], file: str, sheet_name: str, config: Config,
     `sheet_name` is "" for a CSV file (it has no sheets); offsets are where `rows[0][0]` sits.
     """
     sheet = SheetData(file, sheet_name, config)
+    if _read_person_list(rows, sheet, row_offset, col_offset):
+        return sheet
     shapes: list[str] = []
     start = 0
     base = Context()
@@ -66,6 +68,19 @@ def parse_sheet(rows: list[list], file: str, sheet_name: str, config: Config,
     return sheet
 
 
+def _read_person_list(rows: list[list], sheet: SheetData, row_offset: int, col_offset: int) -> bool:
+    """A whole sheet that is an HR person list, counted per month (identifiers never kept), or a sheet of
+    CPR numbers under headers no reader knows, refused: either way no table reader sees it."""
+    layout = person_list.detect_person_list(rows, sheet.config)
+    if layout is not None:
+        person_list.read_person_list(rows, layout, sheet, row_offset, col_offset)
+        sheet.shape = person_list.SHAPE
+    if layout is not None or person_list.refuse_person_numbers(rows, sheet, row_offset, col_offset):
+        sheet.close_counts()
+        return True
+    return False
+
+
 def _numeric_cells(rows: list[list]) -> int:
     return sum(isinstance(parse_number(c), float) for r in rows for c in r if not is_blank(c))
 
@@ -77,6 +92,7 @@ SUPPORTED_SHAPES = (
     "jobindsats.dk som Excel eller CSV (Område, Periode, Antal fuldtidspersoner)",
     "jobindsats.dk's API som JSON eller CSV (Area, Periode, Tilbud)",
     "Statistikbanken som CSV (OMRÅDE, TID, INDHOLD)",
+    "personlister fra HR (Medarbejdernr., Startdato, Slutdato)",
     "praktikpladser (År, Uddannelse, Aftalt, Realiseret)",
 )
 
