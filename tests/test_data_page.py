@@ -124,7 +124,7 @@ def test_the_preview_says_what_was_recognised_and_stores_nothing(store_dir):
     at = upload(open_data_page(), sample_uploads())
     shown = markdown(at)
     assert (
-        "3 filer (60 kB) læst: 2.876 tal for 7 kommuner (Aabenraa, Esbjerg, Haderslev, Kolding, Sønderborg, "
+        "3 filer (74 kB) læst: 2.876 tal for 7 kommuner (Aabenraa, Esbjerg, Haderslev, Kolding, Sønderborg, "
         "Tønder, Vejen) fra januar 2018 til august 2025, 12 ordninger og antal ansatte, samt 49 "
         "praktikpladser."
     ) in shown
@@ -146,14 +146,14 @@ def test_the_preview_says_what_was_recognised_and_stores_nothing(store_dir):
     assert "Månedslønnede ansatte" in krl_2019["Ordninger"]
     csv = table[table["Fil"] == "jobindsats_virksomhedspraktik.csv"].iloc[0]
     assert csv["Ordninger"] == "Virksomhedspraktik" and csv["Rækker"] == "644"
-    assert len(table) == 11  # egne_lister: Data, Praktikpladser; jobindsats: one; KRL: 8 years
+    assert len(table) == 12  # egne_lister: Data, Beredskab, Praktikpladser; jobindsats: one; KRL: 8 years
     # seven warnings (November 2025 missing), each naming its municipality; a tick is needed before saving
     assert at.warning[0].value.startswith("**7 advarsler.**")
     assert "Aabenraa 2025 mangler november for ansatte og 11 ordninger" in seen(at.warning[0].value)
     assert at.button(key="import_confirm").disabled
     # notes name file, sheet, row and column
     notes = seen("\n".join(m.value for m in at.expander[0].markdown))
-    assert at.expander[0].label == "Noter fra indlæsningen (3)"
+    assert at.expander[0].label == "Noter fra indlæsningen (5)"
     assert "Fil jobindsats_virksomhedspraktik.csv, række 6, kolonne A: Samleområde sprunget over" in notes
     assert Store(store_dir).is_empty()  # a preview stores nothing
     at.checkbox(key="accept_warnings").check().run()
