@@ -61,7 +61,7 @@ def test_uploaded_files_persist_across_a_server_restart(page, tmp_path):
         open_data_page(page, url)
         assert "Databasen er tom" in main_text(page)
         page.set_input_files(".st-key-upload input[type=file]", [str(p) for p in SAMPLE_FILES])
-        page.get_by_text("3 filer (60 kB) læst").wait_for()
+        page.get_by_text("3 filer (74 kB) læst").wait_for()
         assert page.locator(".st-key-import_confirm button").first.is_disabled()  # warnings need a tick first
         assert "7 advarsler." in main_text(page)
         screenshot(page, "data-forhaandsvisning.png")
