@@ -113,6 +113,7 @@ def _imported(args, config, uploads):
         print(f"{len(result.errors)} fejl: intet er indlæst. Ret filerne og prøv igen.", file=sys.stderr)
         raise _Stop
     _print_findings(result.warnings, sys.stderr)
+    _print_findings(result.notes, sys.stderr)  # what was skipped and why (aggregates, private placements, totals)
     return result
 
 
