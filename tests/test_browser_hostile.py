@@ -203,6 +203,7 @@ def test_a_hostile_file_is_text_everywhere_and_the_server_goes_on(browser, tmp_p
                 assert data[:8] == PNG_MAGIC, name
             elif name.endswith(".svg"):
                 assert data.lstrip()[:5] in (b"<svg ", b"<?xml") and b"\x01" not in data, name
+                assert b'class="marks"' in data, f"{name} is Vega's drawing, not the could-not-draw image"
             elif name.endswith(".pdf"):
                 assert data[:5] == b"%PDF-", name
             else:
@@ -211,6 +212,7 @@ def test_a_hostile_file_is_text_everywhere_and_the_server_goes_on(browser, tmp_p
                     for formula in FORMULAS:
                         assert formula in texts, (name, formula)
                     assert "Elev" in texts, name
+        assert b"=1+1" in downloads["praktikpladser_2024.svg"]  # the education drawn as the text it is
         assert HOSTILE_NAME in check_workbook("csr_importhistorik.xlsx", downloads["csr_importhistorik.xlsx"])
 
         # The server goes on: the same process, healthy, and a page loads and draws.
