@@ -52,6 +52,7 @@ def main() -> None:
         dataset = load_figures() if figures_page else None
         if dataset is not None:
             frame.sample_banner(dataset)
+            frame.plausibility_warning(dataset, config)
         page.run()
         if dataset is not None:
             frame.data_basis(dataset, config)

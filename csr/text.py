@@ -523,7 +523,11 @@ def _above_neighbours_sentence(figures: Figures, config: Config, t: pd.Series, p
     scope = scope_phrase(config, _compared(config, config.target(t["id"]).schemes))
     what = f"Målet om at ligge over omegnskommunernes gennemsnit {scope}"
     if _unknown(t["met"]) or _unknown(t["threshold"]):
-        return f"{what} kan ikke vurderes for {int(t['year'])}: der er ingen tal for omegnskommunerne."
+        # The target's note says why (an implausible average, no headcount); without one, the neighbours lack data.
+        note = t["note"] if isinstance(t["note"], str) else ""
+        prefix = "Kan ikke vurderes: "
+        why = note[len(prefix):] if note.startswith(prefix) else "der er ingen tal for omegnskommunerne."
+        return f"{what} kan ikke vurderes for {int(t['year'])}: {why}"
     method = method_name(figures.method)
     sentence = (f"{what} er {_state(bool(t['met']), provisional)}: {pct(t['value'], t['threshold'], strict=True)} "
                 f"mod omegnskommunernes {method} på {pct(t['threshold'])}.")

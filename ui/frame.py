@@ -1,4 +1,5 @@
-"""The frame around every page: meeting mode, the sample-data banner, "Datagrundlag" and errors."""
+"""The frame around every page: meeting mode, the sample-data banner, implausible figures, "Datagrundlag"
+and errors."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ MEETING_PARAM = "visning"
 MEETING_VALUE = "møde"
 MEETING_KEY = "meeting_mode"
 _URL_SEEN = "_meeting_mode_url"
+_PLAUSIBILITY = "_figure_warnings"  # dataset key -> the sentences of `figure_warnings`
 
 MEETING_CSS = """
 <style>
@@ -87,6 +89,23 @@ def sample_banner(dataset: Dataset) -> None:
                 "2019 svarer til strategiens status; de øvrige år er opdigtede.",
                 icon="ℹ️",
             )
+
+
+def plausibility_warning(dataset: Dataset, config: Config) -> None:
+    """Implausible stored figures (a neighbour with more persons than staff, a share above 50 %) named above
+    the page: the numbers are shown as they are, with this beside them (`figure_warnings`, as the report)."""
+    from csr.importers.plausibility import figure_warnings
+
+    seen = st.session_state.setdefault(_PLAUSIBILITY, {})
+    if dataset.key not in seen:
+        if len(seen) >= 8:
+            seen.clear()
+        seen[dataset.key] = figure_warnings(dataset.figures, config)
+    sentences = seen[dataset.key]
+    if sentences:  # they name municipalities and numbers from the files: escaped
+        with st.container(key="usandsynlige_tal"):
+            st.warning("**Usandsynlige tal.** Tjek tallene i filerne, og ret dem med en ny import, eller fortryd "
+                       "importen på siden Data.\n\n" + md_list(sentences), icon=":material/warning:")
 
 
 def _scheme_names(config: Config, ids: tuple[str, ...]) -> str:

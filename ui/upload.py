@@ -63,8 +63,10 @@ def escape(value: object) -> str:
 
 
 def uploads_from(files: Iterable) -> tuple[tuple[str, bytes], ...]:
-    """Streamlit's UploadedFile objects as (name, bytes)."""
-    return tuple((f.name, f.getvalue()) for f in files)
+    """Streamlit's UploadedFile objects as (name, bytes), the names cleaned once here (`upload_name`)."""
+    from csr.importers import upload_name
+
+    return tuple((upload_name(f.name), f.getvalue()) for f in files)
 
 
 def scheme_name(config: Config, scheme: str) -> str:

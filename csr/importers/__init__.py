@@ -264,10 +264,19 @@ def read_uploads(paths: Iterable[str | Path]) -> list[tuple[str, bytes]]:
     for p in paths:
         path = Path(p)
         try:  # only regular files, at most the upload limit: /dev/zero or a FIFO never hangs or fills memory
-            uploads.append((path.name, read_regular_file(path, LIMITS.max_bytes)))
+            uploads.append((upload_name(path.name), read_regular_file(path, LIMITS.max_bytes)))
         except FileRefused as exc:
             raise InputError(str(exc)) from None
     return uploads
+
+
+def upload_name(name: str) -> str:
+    """A file's name as the app keeps it from where it comes in (the uploader, the command line): line breaks
+    and tabs as spaces, control and invisible characters removed (`clean_text`), so the store, the pages and
+    the downloads all name the file alike. Its length is judged by `import_uploads` ("Filnavnet er for langt")."""
+    from csr.importers.cells import clean_text
+
+    return clean_text(name)[0]
 
 
 def import_files(paths: Iterable[str | Path], config: Config | None = None, **kwargs) -> ImportResult:
@@ -435,6 +444,7 @@ def _describe_schemes(schemes: list[str], config: Config) -> str:
 
 
 __all__ = [
-    "import_uploads", "import_files", "read_uploads", "parse_upload", "read_cells", "missing_month_warnings",
+    "import_uploads", "import_files", "read_uploads", "upload_name", "parse_upload", "read_cells",
+    "missing_month_warnings",
     "NOTE", "WARNING", "ERROR",
 ]
