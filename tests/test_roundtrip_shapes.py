@@ -1,7 +1,8 @@
 """One canonical dataset, rendered in every shape the project reads, comes back the same from each (issue 9,
 item 12): the template, a KRL pivot, jobindsats.dk as xlsx and CSV, the jobindsats.dk API as JSON and CSV, and
-Statistikbanken CSV. The shapes are those the shape tests cite (test_importers_jobindsats_api.py,
-test_importers_statistikbanken.py, test_importers_krl_pivots.py).
+Statistikbanken CSV; whole counts also as an HR person list. The shapes are those the shape tests cite
+(test_importers_jobindsats_api.py, test_importers_statistikbanken.py, test_importers_krl_pivots.py,
+test_importers_person_list.py).
 """
 
 from __future__ import annotations
@@ -102,6 +103,47 @@ SHAPES = (template, krl_pivot, jobindsats_xlsx, jobindsats_csv, api_json, api_cs
 def test_every_shape_reads_back_the_same_canonical_values(data):
     expected = {(c, y, "M", m, s): v for (c, y, m, s), v in data.items()}
     for shape in SHAPES:
+        result = load(shape(data), isolate=False)
+        assert not result.errors, (shape.__name__, result.errors)
+        assert values(result) == expected, shape.__name__
+
+
+# ---- person lists -------------------------------------------------------------------------------
+# An HR person list holds people, not numbers: it can carry whole counts for the home municipality, one per
+# measurement month inside the list's span (months with nobody are 0, not missing). So its dataset is a run
+# of consecutive measurement months with whole counts, the first and last not 0 (they set the span).
+
+MEASUREMENT = (2, 5, 8, 11)
+
+
+@st.composite
+def counts(draw) -> Data:
+    start = draw(st.integers(0, 20))  # an index into the measurement months from 2019
+    length = draw(st.integers(1, 9))
+    n = draw(st.lists(st.integers(0, 6), min_size=length, max_size=length))
+    n[0], n[-1] = max(n[0], 1), max(n[-1], 1)
+    months = [(2019 + (start + k) // 4, MEASUREMENT[(start + k) % 4]) for k in range(length)]
+    return {(580, y, m, "beredskab"): float(v) for (y, m), v in zip(months, n, strict=True)}
+
+
+def person_list(data: Data) -> tuple[str, bytes]:
+    """Person i is there in every month whose count is above i: one row per person and month, the first
+    and the last day of the month as start and end, so a person in consecutive months has touching periods."""
+    import calendar
+    import datetime as dt
+
+    rows: list[list] = [["Frivillige i Beredskabet"], ["Medarbejdernr.", "Startdato", "Slutdato"]]
+    for (_, y, m, _), v in sorted(data.items()):
+        for i in range(int(v)):
+            rows.append([f"EKS-{i:03d}", dt.datetime(y, m, 1), dt.datetime(y, m, calendar.monthrange(y, m)[1])])
+    return "beredskab.xlsx", xlsx(("Beredskab", rows))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=counts())
+def test_a_person_list_reads_back_the_same_counts_as_the_tables(data):
+    expected = {(c, y, "M", m, s): v for (c, y, m, s), v in data.items()}
+    for shape in (person_list, template, krl_pivot, jobindsats_csv):
         result = load(shape(data), isolate=False)
         assert not result.errors, (shape.__name__, result.errors)
         assert values(result) == expected, shape.__name__
