@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the tests need (Python packages and Debian's Chromium for the browser tests),
-# then run the whole suite. pytest exits non-zero when a test fails or when no test ran.
+# then lint and run the whole suite. pytest exits non-zero when a test fails or when no test ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,4 +10,5 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftoppm ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium poppler-utils >/dev/null
 fi
 python -m pip install -q -r requirements-dev.txt
+python -m ruff check --quiet .   # lint (rules in pyproject.toml) before the tests
 python -m pytest -q "$@"
