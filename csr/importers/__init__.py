@@ -1,8 +1,9 @@
 """Importers: every upload shape ends in the same canonical tables (see `csr.model`).
 
 `import_uploads` is the one entry point: it checks each file's content before any parser sees it,
-parses it in a guarded child process (a crafted workbook can abort python-calamine), and merges
-the files with the validation that spans them (duplicates, missing measurement months).
+parses it in a guarded child process (a crafted workbook can abort python-calamine; a small CSV or
+JSON file is parsed in this process, see `csr.importers.safety.fits_in_server`), and merges the files
+with the validation that spans them (duplicates, missing measurement months).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from csr.config import HEADCOUNT, Config, default_config
 from csr.importers.cells import DANISH_MONTHS, clean_name, clean_rows, format_period
 from csr.importers.mapping import Profile, read_with_profile
 from csr.importers.plausibility import check_plausibility
-from csr.importers.safety import LIMITS, Limits, check_upload, run_isolated
+from csr.importers.safety import LIMITS, Limits, check_upload, fits_in_server, run_in_server, run_isolated
 from csr.importers.sheets import parse_sheet, show
 from csr.model import (
     CANONICAL_COLUMNS,
@@ -230,7 +231,9 @@ def import_uploads(uploads: Iterable[tuple[str, bytes]], config: Config | None =
         merged.findings.extend(_with_file(f, name) for f in problems)
         try:
             kind = check_upload(name, data, limits)
-            if isolate:
+            if isolate and fits_in_server(kind, data, limits):  # a small CSV or JSON: no child (see there why)
+                result = run_in_server(parse_upload, name, data, kind, config, profiles, name=name, limits=limits)
+            elif isolate:
                 result = run_isolated(parse_upload, name, data, kind, config, profiles, name=name, limits=limits)
             else:
                 result = parse_upload(name, data, kind, config, profiles)

@@ -96,6 +96,10 @@ class Limits:
     max_parallel: int = 2
     memory_budget: int = 8 * 1024**3  # sum of the memory_bytes of the children running at once
     queue_timeout_s: float = 600.0  # how long a parse waits for a free place before it gives up
+    # A CSV or JSON file within both of these is parsed in the server process (see `fits_in_server`): the csv and
+    # json modules raise exceptions rather than abort, and these caps bound its memory (~150 bytes a cell, measured).
+    server_text_bytes: int = 16 * MB
+    server_text_cells: int = 1_000_000  # field separators and line breaks in the file (each at most one cell)
 
 
 LIMITS = Limits()
@@ -673,11 +677,12 @@ def _busy() -> InputError:
 
 
 @contextmanager
-def _slot(limits: Limits, name: str) -> Iterator[None]:
-    """A place among the guarded children of this process: at most limits.max_parallel at once, and their
-    memory limits within limits.memory_budget (one child alone always fits). Callers beyond wait in turn."""
+def _slot(limits: Limits, name: str, need: int | None = None) -> Iterator[None]:
+    """A place among the guarded parses of this process: at most limits.max_parallel at once, and their
+    memory limits within limits.memory_budget (one alone always fits). Callers beyond wait in turn.
+    `need` is the memory reserved (by default a child's limit, limits.memory_bytes)."""
     global _running, _reserved, _peak
-    need = max(0, min(limits.memory_bytes, limits.memory_budget))
+    need = max(0, min(limits.memory_bytes if need is None else need, limits.memory_budget))
 
     def free() -> bool:
         return _running == 0 or (_running < max(1, limits.max_parallel) and _reserved + need <= limits.memory_budget)
@@ -894,3 +899,34 @@ def _run_child(func: Callable[..., T], args: tuple, name: str, limits: Limits) -
                 process.kill()
             process.join()
             process.close()
+
+
+# --------------------------------------------------------------------------- small text files in the server
+
+_TEXT_SEPARATORS = (b";", b",", b"\t", b"\n", b"\r")  # any of them can end a CSV cell (the delimiter is guessed)
+_JSON_SEPARATORS = (b",", b"[", b"{", b":")  # each JSON value but the first follows one of them
+
+
+def fits_in_server(kind: str, data: bytes, limits: Limits = LIMITS) -> bool:
+    """Whether a checked upload may be parsed in the server process instead of a guarded child.
+
+    Only CSV and JSON, and only within limits.server_text_bytes and limits.server_text_cells. Why that is
+    safe: the csv and json modules are part of Python and fail with an exception, never by aborting the
+    process as python-calamine can on a crafted workbook (xlsx and xls therefore always go to a child); and
+    the cap on bytes and on separators bounds the Python objects the rows become (at most one cell per
+    separator, ~150 bytes a cell through the readers: 1,000,000 cells stay below ~150 MB, a small share of
+    a child's limits.memory_bytes). Why it is worth it: a child costs 30-60 ms of fork, pickling and exit
+    per file, more than the parse of a 20,000-row jobindsats.dk CSV (benchmarks/bench_import.py).
+    """
+    if kind not in (CSV, JSON) or len(data) > limits.server_text_bytes:
+        return False
+    separators = _JSON_SEPARATORS if kind == JSON else _TEXT_SEPARATORS
+    return sum(data.count(s) for s in separators) <= limits.server_text_cells
+
+
+def run_in_server(func: Callable[..., T], *args: Any, name: str = "", limits: Limits = LIMITS) -> T:
+    """Run func(*args) in this process, in turn with the guarded children: it takes a place among
+    limits.max_parallel (and waits, telling `on_queue`, as run_isolated does) but reserves no child's memory.
+    For input `fits_in_server` accepted only."""
+    with _slot(limits, name, need=0):
+        return func(*args)
