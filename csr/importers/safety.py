@@ -745,6 +745,7 @@ def _context() -> BaseContext:
     """fork when single-threaded (cheap); forkserver inside a threaded server (fork is unsafe)."""
     methods = get_all_start_methods()
     if threading.active_count() == 1 and "fork" in methods:
+        _warm_this_process()
         return get_context("fork")
     if "forkserver" in methods:
         global _preload_set
@@ -758,6 +759,30 @@ def _context() -> BaseContext:
     with _preload_lock:
         _install_main_guard()
     return get_context("spawn")
+
+
+_warmed = False
+
+
+def _warm_this_process() -> None:
+    """Before the first fork: import FORKSERVER_PRELOAD here, as the forkserver does for its children.
+
+    A forked child starts as a copy of this process, so whatever a parse imports or sets up on first use
+    (python-calamine, pandas' string arrays and factorizing; csr.importers.warm parses a tiny CSV) would
+    otherwise be done again in every child, on every call. Done once, it costs the first call what its
+    child would have spent anyway. Importing python-calamine is safe: only parsing can abort.
+    """
+    global _warmed
+    if _warmed:
+        return
+    _warmed = True
+    import importlib
+
+    for module in FORKSERVER_PRELOAD:
+        try:
+            importlib.import_module(module)
+        except Exception:  # noqa: BLE001 - as the forkserver, a module that fails to load is skipped
+            log.debug("Could not preload %s", module, exc_info=True)
 
 
 def _limit_resources(memory_bytes: int) -> None:
@@ -798,7 +823,7 @@ def _child(writer: connection.Connection, func: Callable[..., Any], args: tuple,
     try:
         _limit_resources(memory_bytes)
         result = func(*args)
-        payload = pickle.dumps((_OK, result), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = _dumps((_OK, result))
         del result
     except Exception as exc:  # noqa: BLE001 - everything, including MemoryError, goes back to the parent
         try:
@@ -810,6 +835,64 @@ def _child(writer: connection.Connection, func: Callable[..., Any], args: tuple,
             writer.send_bytes(payload)
     finally:
         writer.close()
+
+
+COMPACT_ROWS = 10_000  # frames of at least this many rows travel with their text columns as codes and labels
+
+
+class _CompactPickler(pickle.Pickler):
+    """Pickles a large DataFrame's text columns as integer codes and their distinct labels.
+
+    A canonical table repeats a few municipality, scheme and file names over every row: at 100,000 rows it
+    pickles to ~10 MB as text and ~3 MB as codes, so less crosses the pipe and is copied on both sides.
+    The parent rebuilds the same frame (the same dtypes and values) with `_compact_frame` on unpickling.
+    """
+
+    def reducer_override(self, obj: Any) -> Any:
+        pandas = _pandas_if_loaded()
+        if pandas is None or type(obj) is not pandas.DataFrame or len(obj) < COMPACT_ROWS:
+            return NotImplemented
+        index = obj.index
+        if not (isinstance(index, pandas.RangeIndex) and index.start == 0 and index.step == 1) \
+                or not obj.columns.is_unique:
+            return NotImplemented
+        columns: list[tuple[Any, Any, Any]] = []
+        for label in obj.columns:
+            column = obj[label]
+            if isinstance(column.dtype, pandas.StringDtype) and column.dtype.storage == "pyarrow":
+                encoded = column.array.__arrow_array__().dictionary_encode().combine_chunks()
+                codes = encoded.indices.fill_null(-1).to_numpy()
+                columns.append((label, column.dtype, (codes, encoded.dictionary.to_pylist())))
+            else:
+                columns.append((label, None, column.array))
+        return _compact_frame, (columns, len(obj))
+
+
+def _pandas_if_loaded() -> Any:
+    import sys
+
+    return sys.modules.get("pandas")
+
+
+def _compact_frame(columns: list[tuple[Any, Any, Any]], rows: int) -> Any:
+    """The DataFrame `_CompactPickler` packed (called by pickle in the parent)."""
+    import pandas
+
+    data = {}
+    for label, dtype, values in columns:
+        if dtype is None:
+            data[label] = values
+        else:
+            codes, labels = values
+            data[label] = pandas.array(labels, dtype=dtype).take(codes, allow_fill=True)
+    frame = pandas.DataFrame(data, index=pandas.RangeIndex(rows), copy=False)
+    return frame
+
+
+def _dumps(value: Any) -> bytes:
+    buffer = io.BytesIO()
+    _CompactPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return buffer.getvalue()
 
 
 def _unpack(payload: bytes, name: str) -> Any:
