@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pickle
+
+import numpy as np
+import pandas as pd
 import pytest
 
 import csr.importers as importers
@@ -64,3 +68,26 @@ def test_a_text_parse_in_the_server_waits_in_the_same_queue_as_the_children() ->
             safety._slots.notify_all()
     assert result.data.empty
     assert [f.message for f in result.errors] == ["Serveren er optaget af at læse andre filer; prøv igen om lidt."]
+
+
+def text_frame(rows: int) -> pd.DataFrame:
+    """In the child: a frame like a canonical table, with a missing text value and a column of many labels."""
+    frame = pd.DataFrame({
+        "municipality": pd.array(["Aabenraa", "Tønder", None] * (rows // 3), dtype="str"),
+        "code": np.arange(rows // 3 * 3, dtype=np.int32),
+        "value": np.linspace(0.0, 1.0, rows // 3 * 3),
+        "row": pd.array([f"r{i}" for i in range(rows // 3 * 3)], dtype="str"),
+    })
+    return frame
+
+
+def test_a_large_frame_comes_back_from_the_child_equal_and_smaller() -> None:
+    here = text_frame(30_000)
+    there = safety.run_isolated(text_frame, 30_000)
+    pd.testing.assert_frame_equal(there, here, check_exact=True)
+    assert [str(t) for t in there.dtypes] == ["str", "int32", "float64", "str"]
+    assert there["municipality"].isna().sum() == 10_000
+    names = here[["municipality"]]  # a few labels over every row: codes instead of text
+    assert len(safety._dumps(names)) < 0.3 * len(pickle.dumps(names, protocol=pickle.HIGHEST_PROTOCOL))
+    small = text_frame(300)  # below COMPACT_ROWS: pickled as it is
+    assert safety._dumps(small) == pickle.dumps(small, protocol=pickle.HIGHEST_PROTOCOL)

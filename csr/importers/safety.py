@@ -861,8 +861,10 @@ class _CompactPickler(pickle.Pickler):
             column = obj[label]
             if isinstance(column.dtype, pandas.StringDtype) and column.dtype.storage == "pyarrow":
                 encoded = column.array.__arrow_array__().dictionary_encode().combine_chunks()
+                labels = encoded.dictionary.to_pylist()
                 codes = encoded.indices.fill_null(-1).to_numpy()
-                columns.append((label, column.dtype, (codes, encoded.dictionary.to_pylist())))
+                small = "int8" if len(labels) < 128 else "int16" if len(labels) < 32768 else "int32"
+                columns.append((label, column.dtype, (codes.astype(small, copy=False), labels)))
             else:
                 columns.append((label, None, column.array))
         return _compact_frame, (columns, len(obj))
@@ -969,11 +971,14 @@ def _run_child(func: Callable[..., T], args: tuple, name: str, limits: Limits) -
         elif not ready:
             log.warning("Isolated job for %r timed out after %s s; killing it", name, limits.timeout_s)
             raise _timed_out(name, limits.timeout_s)
-        process.join(max(0.0, deadline - time.monotonic()) + 5.0)
         if payload is None:
+            process.join(max(0.0, deadline - time.monotonic()) + 5.0)
             log.warning("Isolated job for %r died (%s)", name, _describe_exit(process.exitcode))
             raise _unreadable(name)
-        return _unpack(payload, name)
+        try:
+            return _unpack(payload, name)  # while the child exits (its memory is unmapped: ~10-20 ms)
+        finally:
+            process.join(max(0.0, deadline - time.monotonic()) + 5.0)
     finally:
         reader.close()
         writer.close()
