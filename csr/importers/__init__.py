@@ -194,15 +194,15 @@ def _concat_placements(current: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
     return new if current.empty else pd.concat([current, new], ignore_index=True)
 
 
+_CANONICAL_DTYPES = dict(empty_canonical().dtypes.items())
+
+
 def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
+    """The canonical columns in their dtypes (a column already in its dtype is not converted again)."""
     out = frame[list(CANONICAL_COLUMNS)].copy()
-    out["code"] = out["code"].astype("int32")
-    out["year"] = out["year"].astype("int32")
-    out["index"] = out["index"].astype("int8")
-    out["value"] = out["value"].astype("float64")
-    out["row"] = out["row"].astype("int32")
-    for col in ("municipality", "period", "scheme", "file", "sheet", "column"):
-        out[col] = out[col].astype("str")
+    for col, dtype in _CANONICAL_DTYPES.items():
+        if out[col].dtype != dtype:
+            out[col] = out[col].astype(dtype)
     return out
 
 
