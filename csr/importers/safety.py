@@ -7,7 +7,8 @@ reads the zip central directory and the first 64 KB of each worksheet, so it is 
 `run_isolated` runs a parser in a child process with a memory limit and a timeout, so that a
 crafted workbook that makes python-calamine abort the process (SIGABRT from a failed Rust
 allocation, e.g. a cell at XFD1048576 or a row numbered 1,000,000,000) or exhausts memory only
-kills the child; the Streamlit server, shared by every user, survives.
+kills the child; the Streamlit server, shared by every user, survives. `fits_in_server` says when a small
+CSV or JSON file may be parsed in the server process instead (`run_in_server`, in the same queue).
 """
 
 # Measured on the development machine (Linux, 2 shared vCPUs under load from other jobs, Python
