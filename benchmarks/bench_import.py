@@ -11,8 +11,9 @@ folder, then measures in fresh processes, one run after the other on the same ma
   compute csr.shares.compute over the canonical table (every year's figures).
 The API CSV (`Area;Periode;Tilbud;Antal personer;Antal fuldtidspersoner;Fuldtidspersoner i pct. ...`,
 all 98 municipalities plus "Hele landet", 8 years of 12 months, public and private virksomhedspraktik) is
-measured the same way against `csv.reader` over the decoded file (bare_csv).
---profile prints where the template import's time goes (cProfile, in this process, unguarded).
+measured the same way against `csv.reader` over the decoded file (bare_csv); being a small CSV, it is parsed
+in the server process, not in a guarded child (csr.importers.safety.fits_in_server).
+--profile prints where the import's time goes (cProfile over import_uploads, in this process, unguarded).
 Times are the best of --repeat runs; peak memory is the largest resident set of the process and its
 children. Timings on a shared machine are noisy: read the ratios, not the seconds.
 """
@@ -219,23 +220,28 @@ def main() -> None:
 
 
 def _profile(rows: int) -> None:
-    """Where the time of a template import goes: the parse in this process, top functions by own time."""
+    """Where the time of an import goes: csr.importers.import_uploads in this process (isolate=False, so the
+    child's parse is seen too), for the template and the API CSV, warm; the top functions by own time."""
     import cProfile
     import pstats
 
     from csr.config import default_config
-    from csr.importers import parse_upload
+    from csr.importers import import_uploads
 
+    config = default_config()
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"template_{rows}.xlsx"
-        write_template(path, rows)
-        data = path.read_bytes()
-        parse_upload(path.name, data, "xlsx", default_config())  # warm
-        profile = cProfile.Profile()
-        profile.enable()
-        parse_upload(path.name, data, "xlsx", default_config())
-        profile.disable()
-        pstats.Stats(profile).sort_stats("tottime").print_stats(15)
+        template, api = Path(tmp) / f"template_{rows}.xlsx", Path(tmp) / "jobindsats_api.csv"
+        write_template(template, rows)
+        write_api_csv(api)
+        for path in (template, api):
+            uploads = [(path.name, path.read_bytes())]
+            import_uploads(uploads, config, isolate=False)  # warm
+            profile = cProfile.Profile()
+            profile.enable()
+            import_uploads(uploads, config, isolate=False)
+            profile.disable()
+            print(f"--- {path.name}")
+            pstats.Stats(profile).sort_stats("tottime").print_stats(15)
 
 
 if __name__ == "__main__":

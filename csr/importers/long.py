@@ -308,7 +308,8 @@ def _parse_long(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
         return start + end
 
     good_rows = (pstate == _P_OK) & (codes > 0) & scheme_ok & ~skip_findings
-    names = [config.municipality(int(c)).name if c > 0 else "" for c in ucode]
+    by_code = {m.code: m.name for m in config.municipalities}
+    names = [by_code[int(c)] if c > 0 else "" for c in ucode]
     for j, scheme, cells, v, kinds in values:
         column = letter(j)
         _row_findings(sheet, ~skip_findings & (kinds == _TEXT), _text, excel_rows, column, cells, ERROR, TEXT_KIND)

@@ -32,7 +32,7 @@ MAX_FINDINGS_PER_RULE = 10
 
 def check_plausibility(data: pd.DataFrame, config: Config) -> list[Finding]:
     """Every plausibility finding for a merged import (see the module docstring for the rules)."""
-    if data.empty:
+    if data.empty or not (data["scheme"] == HEADCOUNT).to_numpy(bool).any():  # every rule needs a headcount
         return []
     return [*_above_headcount(data, config), *_share_above(data, config), *_headcount_jumps(data, config)]
 

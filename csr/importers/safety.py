@@ -7,7 +7,8 @@ reads the zip central directory and the first 64 KB of each worksheet, so it is 
 `run_isolated` runs a parser in a child process with a memory limit and a timeout, so that a
 crafted workbook that makes python-calamine abort the process (SIGABRT from a failed Rust
 allocation, e.g. a cell at XFD1048576 or a row numbered 1,000,000,000) or exhausts memory only
-kills the child; the Streamlit server, shared by every user, survives.
+kills the child; the Streamlit server, shared by every user, survives. `fits_in_server` says when a small
+CSV or JSON file may be parsed in the server process instead (`run_in_server`, in the same queue).
 """
 
 # Measured on the development machine (Linux, 2 shared vCPUs under load from other jobs, Python
@@ -96,6 +97,10 @@ class Limits:
     max_parallel: int = 2
     memory_budget: int = 8 * 1024**3  # sum of the memory_bytes of the children running at once
     queue_timeout_s: float = 600.0  # how long a parse waits for a free place before it gives up
+    # A CSV or JSON file within both of these is parsed in the server process (see `fits_in_server`): the csv and
+    # json modules raise exceptions rather than abort, and these caps bound its memory (~150 bytes a cell, measured).
+    server_text_bytes: int = 16 * MB
+    server_text_cells: int = 1_000_000  # field separators and line breaks in the file (each at most one cell)
 
 
 LIMITS = Limits()
@@ -673,11 +678,12 @@ def _busy() -> InputError:
 
 
 @contextmanager
-def _slot(limits: Limits, name: str) -> Iterator[None]:
-    """A place among the guarded children of this process: at most limits.max_parallel at once, and their
-    memory limits within limits.memory_budget (one child alone always fits). Callers beyond wait in turn."""
+def _slot(limits: Limits, name: str, need: int | None = None) -> Iterator[None]:
+    """A place among the guarded parses of this process: at most limits.max_parallel at once, and their
+    memory limits within limits.memory_budget (one alone always fits). Callers beyond wait in turn.
+    `need` is the memory reserved (by default a child's limit, limits.memory_bytes)."""
     global _running, _reserved, _peak
-    need = max(0, min(limits.memory_bytes, limits.memory_budget))
+    need = max(0, min(limits.memory_bytes if need is None else need, limits.memory_budget))
 
     def free() -> bool:
         return _running == 0 or (_running < max(1, limits.max_parallel) and _reserved + need <= limits.memory_budget)
@@ -740,6 +746,7 @@ def _context() -> BaseContext:
     """fork when single-threaded (cheap); forkserver inside a threaded server (fork is unsafe)."""
     methods = get_all_start_methods()
     if threading.active_count() == 1 and "fork" in methods:
+        _warm_this_process()
         return get_context("fork")
     if "forkserver" in methods:
         global _preload_set
@@ -753,6 +760,30 @@ def _context() -> BaseContext:
     with _preload_lock:
         _install_main_guard()
     return get_context("spawn")
+
+
+_warmed = False
+
+
+def _warm_this_process() -> None:
+    """Before the first fork: import FORKSERVER_PRELOAD here, as the forkserver does for its children.
+
+    A forked child starts as a copy of this process, so whatever a parse imports or sets up on first use
+    (python-calamine, pandas' string arrays and factorizing; csr.importers.warm parses a tiny CSV) would
+    otherwise be done again in every child, on every call. Done once, it costs the first call what its
+    child would have spent anyway. Importing python-calamine is safe: only parsing can abort.
+    """
+    global _warmed
+    if _warmed:
+        return
+    _warmed = True
+    import importlib
+
+    for module in FORKSERVER_PRELOAD:
+        try:
+            importlib.import_module(module)
+        except Exception:  # noqa: BLE001 - as the forkserver, a module that fails to load is skipped
+            log.debug("Could not preload %s", module, exc_info=True)
 
 
 def _limit_resources(memory_bytes: int) -> None:
@@ -793,7 +824,7 @@ def _child(writer: connection.Connection, func: Callable[..., Any], args: tuple,
     try:
         _limit_resources(memory_bytes)
         result = func(*args)
-        payload = pickle.dumps((_OK, result), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = _dumps((_OK, result))
         del result
     except Exception as exc:  # noqa: BLE001 - everything, including MemoryError, goes back to the parent
         try:
@@ -805,6 +836,66 @@ def _child(writer: connection.Connection, func: Callable[..., Any], args: tuple,
             writer.send_bytes(payload)
     finally:
         writer.close()
+
+
+COMPACT_ROWS = 10_000  # frames of at least this many rows travel with their text columns as codes and labels
+
+
+class _CompactPickler(pickle.Pickler):
+    """Pickles a large DataFrame's text columns as integer codes and their distinct labels.
+
+    A canonical table repeats a few municipality, scheme and file names over every row: at 100,000 rows it
+    pickles to ~10 MB as text and ~3 MB as codes, so less crosses the pipe and is copied on both sides.
+    The parent rebuilds the same frame (the same dtypes and values) with `_compact_frame` on unpickling.
+    """
+
+    def reducer_override(self, obj: Any) -> Any:
+        pandas = _pandas_if_loaded()
+        if pandas is None or type(obj) is not pandas.DataFrame or len(obj) < COMPACT_ROWS:
+            return NotImplemented
+        index = obj.index
+        if not (isinstance(index, pandas.RangeIndex) and index.start == 0 and index.step == 1) \
+                or not obj.columns.is_unique:
+            return NotImplemented
+        columns: list[tuple[Any, Any, Any]] = []
+        for label in obj.columns:
+            column = obj[label]
+            if isinstance(column.dtype, pandas.StringDtype) and column.dtype.storage == "pyarrow":
+                encoded = column.array.__arrow_array__().dictionary_encode().combine_chunks()
+                labels = encoded.dictionary.to_pylist()
+                codes = encoded.indices.fill_null(-1).to_numpy()
+                small = "int8" if len(labels) < 128 else "int16" if len(labels) < 32768 else "int32"
+                columns.append((label, column.dtype, (codes.astype(small, copy=False), labels)))
+            else:
+                columns.append((label, None, column.array))
+        return _compact_frame, (columns, len(obj))
+
+
+def _pandas_if_loaded() -> Any:
+    import sys
+
+    return sys.modules.get("pandas")
+
+
+def _compact_frame(columns: list[tuple[Any, Any, Any]], rows: int) -> Any:
+    """The DataFrame `_CompactPickler` packed (called by pickle in the parent)."""
+    import pandas
+
+    data = {}
+    for label, dtype, values in columns:
+        if dtype is None:
+            data[label] = values
+        else:
+            codes, labels = values
+            data[label] = pandas.array(labels, dtype=dtype).take(codes, allow_fill=True)
+    frame = pandas.DataFrame(data, index=pandas.RangeIndex(rows), copy=False)
+    return frame
+
+
+def _dumps(value: Any) -> bytes:
+    buffer = io.BytesIO()
+    _CompactPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return buffer.getvalue()
 
 
 def _unpack(payload: bytes, name: str) -> Any:
@@ -881,11 +972,14 @@ def _run_child(func: Callable[..., T], args: tuple, name: str, limits: Limits) -
         elif not ready:
             log.warning("Isolated job for %r timed out after %s s; killing it", name, limits.timeout_s)
             raise _timed_out(name, limits.timeout_s)
-        process.join(max(0.0, deadline - time.monotonic()) + 5.0)
         if payload is None:
+            process.join(max(0.0, deadline - time.monotonic()) + 5.0)
             log.warning("Isolated job for %r died (%s)", name, _describe_exit(process.exitcode))
             raise _unreadable(name)
-        return _unpack(payload, name)
+        try:
+            return _unpack(payload, name)  # while the child exits (its memory is unmapped: ~10-20 ms)
+        finally:
+            process.join(max(0.0, deadline - time.monotonic()) + 5.0)
     finally:
         reader.close()
         writer.close()
@@ -894,3 +988,34 @@ def _run_child(func: Callable[..., T], args: tuple, name: str, limits: Limits) -
                 process.kill()
             process.join()
             process.close()
+
+
+# --------------------------------------------------------------------------- small text files in the server
+
+_TEXT_SEPARATORS = (b";", b",", b"\t", b"\n", b"\r")  # any of them can end a CSV cell (the delimiter is guessed)
+_JSON_SEPARATORS = (b",", b"[", b"{", b":")  # each JSON value but the first follows one of them
+
+
+def fits_in_server(kind: str, data: bytes, limits: Limits = LIMITS) -> bool:
+    """Whether a checked upload may be parsed in the server process instead of a guarded child.
+
+    Only CSV and JSON, and only within limits.server_text_bytes and limits.server_text_cells. Why that is
+    safe: the csv and json modules are part of Python and fail with an exception, never by aborting the
+    process as python-calamine can on a crafted workbook (xlsx and xls therefore always go to a child); and
+    the cap on bytes and on separators bounds the Python objects the rows become (at most one cell per
+    separator, ~150 bytes a cell through the readers: 1,000,000 cells stay below ~150 MB, a small share of
+    a child's limits.memory_bytes). Why it is worth it: a child costs 30-60 ms of fork, pickling and exit
+    per file, more than the parse of a 20,000-row jobindsats.dk CSV (benchmarks/bench_import.py).
+    """
+    if kind not in (CSV, JSON) or len(data) > limits.server_text_bytes:
+        return False
+    separators = _JSON_SEPARATORS if kind == JSON else _TEXT_SEPARATORS
+    return sum(data.count(s) for s in separators) <= limits.server_text_cells
+
+
+def run_in_server(func: Callable[..., T], *args: Any, name: str = "", limits: Limits = LIMITS) -> T:
+    """Run func(*args) in this process, in turn with the guarded children: it takes a place among
+    limits.max_parallel (and waits, telling `on_queue`, as run_isolated does) but reserves no child's memory.
+    For input `fits_in_server` accepted only."""
+    with _slot(limits, name, need=0):
+        return func(*args)
