@@ -22,6 +22,7 @@ import pandas as pd
 from csr.config import HEADCOUNT, Config, default_config
 from csr.importers.cells import DANISH_MONTHS, clean_name, clean_rows, format_period
 from csr.importers.mapping import Profile, read_with_profile
+from csr.importers.mapping import scheme_name as _scheme_label
 from csr.importers.plausibility import check_plausibility
 from csr.importers.safety import LIMITS, Limits, check_upload, fits_in_server, run_in_server, run_isolated
 from csr.importers.sheets import parse_sheet, show
@@ -362,13 +363,6 @@ def _check_placement_duplicates(placements: pd.DataFrame, findings: list[Finding
     return placements.drop_duplicates(key, keep="first").reset_index(drop=True)
 
 
-def _scheme_label(scheme: str, config: Config) -> str:
-    if scheme == HEADCOUNT:
-        return config.headcount_name.lower()
-    try:
-        return config.scheme(scheme).name
-    except KeyError:
-        return scheme
 
 
 

@@ -39,6 +39,7 @@ import pandas as pd
 
 from csr.config import HEADCOUNT, Config, PersonLists
 from csr.importers.cells import DANISH_MONTHS, column_letter, is_blank, is_footnote
+from csr.importers.header import _scheme_in_text as title_scheme
 from csr.model import ERROR, NOTE, WARNING
 from csr.names import normalize
 
@@ -121,18 +122,11 @@ def scheme_in_titles(rows: list[list], config: Config) -> str | None:
 
 def scheme_in_text(text: str, config: Config) -> str | None:
     """A scheme named by a whole text, by the longest alias inside it, or by one of its words ("STU 2022")."""
-    direct = config.match_scheme(text)
-    if direct is not None:
-        return None if direct == HEADCOUNT else direct
-    key = normalize(text)
-    best: tuple[int, str] | None = None
-    for s in config.schemes:
-        for alias in (s.name, *s.aliases):
-            a = normalize(alias)
-            if len(a) >= 5 and a in key and (best is None or len(a) > best[0]):
-                best = (len(a), s.id)
-    if best is not None:
-        return best[1]
+    if config.match_scheme(text) == HEADCOUNT:
+        return None
+    sid = title_scheme(text, config)
+    if sid is not None:
+        return sid
     for word in re.split(r"[\s,:;–()/]+", text):
         sid = config.match_scheme(word) if word else None
         if sid is not None and sid != HEADCOUNT:
