@@ -65,7 +65,7 @@ def test_an_unknown_file_is_mapped_once_and_recognised_the_next_time_also_by_the
         page.locator(".st-key-mapping_name input").press("Enter")
         page.locator(".st-key-mapping_who input").fill("Browsertest")
         page.locator(".st-key-mapping_who input").press("Enter")
-        page.wait_for_function("!document.querySelector('.st-key-mapping_save button').disabled")
+        page.wait_for_function("(b => b !== null && !b.disabled)(document.querySelector('.st-key-mapping_save button'))")
         page.locator(".st-key-mapping_step").screenshot(path=ARTIFACTS / "data-kolonnevalg.png")
         page.locator(".st-key-mapping_save button").click()
 
@@ -75,7 +75,7 @@ def test_an_unknown_file_is_mapped_once_and_recognised_the_next_time_also_by_the
         assert_no_error(page)
         assert "Ingen kommune i filen: profilen 'Afdelingstal'" in main_text(page)
         page.locator(".st-key-accept_warnings label").click()
-        page.wait_for_function("!document.querySelector('.st-key-import_confirm button').disabled")
+        page.wait_for_function("(b => b !== null && !b.disabled)(document.querySelector('.st-key-import_confirm button'))")
         page.locator(".st-key-import_who input").fill("Browsertest")
         page.locator(".st-key-import_who input").press("Enter")
         page.locator(".st-key-import_confirm button").first.click()
