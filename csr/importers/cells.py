@@ -7,6 +7,8 @@ import math
 import re
 from itertools import chain
 
+import numpy as np
+
 from csr.model import ERROR, WARNING, Finding
 from csr.names import normalize
 
@@ -310,6 +312,9 @@ _UNQUOTED_CSV_SUSPECT = {  # what `clean_text` changes, beside line breaks (they
     for delimiter in (";", ",", "\t")
 }
 
+_LATIN1_SUSPECT = {delimiter: bytes(c for c in range(256) if pattern.match(chr(c)))
+                   for delimiter, pattern in _UNQUOTED_CSV_SUSPECT.items()}
+
 
 def csv_text_is_clean(text: str, delimiter: str) -> bool:
     """Whether `clean_rows` would find nothing in csv.reader's rows of `text` (True), judged on the text alone.
@@ -320,10 +325,24 @@ def csv_text_is_clean(text: str, delimiter: str) -> bool:
     False means "look at the cells" (`clean_rows`), not that something is wrong.
     """
     suspect = _UNQUOTED_CSV_SUSPECT.get(delimiter)
-    if suspect is None or '"' in text or suspect.search(text):
+    if suspect is None or '"' in text:
         return False
-    return all(len(cell) <= MAX_LABEL for line in text.splitlines() if len(line) > MAX_LABEL
-               for cell in line.split(delimiter))
+    try:  # Danish text is mostly Latin-1: then a byte deletion (fast) finds the suspect characters
+        latin1 = text.encode("latin-1")
+    except UnicodeEncodeError:
+        latin1 = None
+    if latin1 is not None:
+        if len(latin1.translate(None, _LATIN1_SUSPECT[delimiter])) != len(latin1):
+            return False
+        breaks = np.flatnonzero((np.frombuffer(latin1, np.uint8) == 10) | (np.frombuffer(latin1, np.uint8) == 13))
+        bounds = np.concatenate(([-1], breaks, [len(latin1)]))
+        long_lines = np.flatnonzero(np.diff(bounds) - 1 > MAX_LABEL)
+        lines = (text[bounds[i] + 1:bounds[i + 1]] for i in long_lines.tolist())
+    elif suspect.search(text):
+        return False
+    else:
+        lines = (line for line in text.splitlines() if len(line) > MAX_LABEL)
+    return all(len(cell) <= MAX_LABEL for line in lines for cell in line.split(delimiter))
 
 
 def _and(words: tuple[str, ...]) -> str:
