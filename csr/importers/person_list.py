@@ -322,8 +322,11 @@ def _codes(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     The last code, len(distinct), stands for empty cells.
     """
     codes, uniq = pd.factorize(cells)
-    keys = [u.strip() if type(u) is str else u for u in uniq]
-    if any(k is not u for k, u in zip(keys, uniq, strict=True)):  # str.strip returns the same text when unchanged
+    try:  # all texts (a CSV file): strip in C
+        keys = list(map(str.strip, uniq))
+    except TypeError:
+        keys = [u.strip() if type(u) is str else u for u in uniq]
+    if any(map(operator.is_not, keys, uniq)):  # str.strip returns the same text when unchanged
         remap, distinct = pd.factorize(np.array(keys, dtype=object))
     else:
         remap, distinct = np.arange(len(uniq)), uniq
