@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from csr.config import HEADCOUNT, Config, default_config
-from csr.importers.cells import DANISH_MONTHS, clean_name, clean_rows, format_period
+from csr.importers.cells import DANISH_MONTHS, clean_name, clean_rows, csv_text_is_clean, format_period
 from csr.importers.mapping import Profile, read_with_profile
 from csr.importers.mapping import scheme_name as _scheme_label
 from csr.importers.plausibility import check_plausibility
@@ -72,9 +72,11 @@ def _delimiter(text: str) -> str:
     return best
 
 
-def _csv_rows(data: bytes) -> list[list]:
+def _csv_read(data: bytes) -> tuple[list[list], bool]:
+    """The rows of a CSV file, and whether their text needs no cleaning (`csv_text_is_clean`)."""
     text = _decode(data)
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+    delimiter = _delimiter(text)
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)), csv_text_is_clean(text, delimiter)
 
 
 def read_cells(name: str, data: bytes, kind: str) -> list[tuple[str, list[list], int, int]]:
@@ -91,8 +93,9 @@ def read_clean_cells(name: str, data: bytes, kind: str) -> tuple[list[tuple[str,
     where a file's text comes in, so every reader after it sees text without control characters."""
     findings: list[Finding] = []
     if kind == "csv":
-        rows = _csv_rows(data)
-        findings.extend(clean_rows(rows, name, ""))
+        rows, clean = _csv_read(data)
+        if not clean:
+            findings.extend(clean_rows(rows, name, ""))
         return [("", rows, 0, 0)], findings
     if kind == "json":
         from csr.importers.jobindsats_api import json_sheets

@@ -182,7 +182,9 @@ def parse_date(cell: object) -> dt.date | None:
     if not isinstance(cell, str):
         return None
     s = cell.strip()
-    if m := _DMY.fullmatch(s):
+    if len(s) == 10 and s[2] == "-" == s[5] and s.isascii() and (digits := s[:2] + s[3:5] + s[6:]).isdigit():
+        d, mo, y = int(digits[:2]), int(digits[2:4]), int(digits[4:])  # dd-mm-yyyy, the common case
+    elif m := _DMY.fullmatch(s):
         d, mo, y = (int(g) for g in m.groups())
     elif m := _YMD.fullmatch(s):
         y, mo, d = (int(g) for g in m.groups())
@@ -194,16 +196,17 @@ def parse_date(cell: object) -> dt.date | None:
         return None
 
 
-def _days(cells: np.ndarray) -> np.ndarray:
-    """Each cell as a day number (date.toordinal), _BLANK_DAY or _BAD_DAY; each distinct cell parsed once."""
-    codes, uniq = pd.factorize(cells)
+def _days(*columns: np.ndarray) -> list[np.ndarray]:
+    """Each cell of the columns as a day number (date.toordinal), _BLANK_DAY or _BAD_DAY; each distinct cell
+    (over all the columns: start and end dates share most) parsed once."""
+    codes, uniq = pd.factorize(np.concatenate(columns) if len(columns) > 1 else columns[0])
     table = np.full(len(uniq) + 1, _BLANK_DAY, np.int64)  # the last entry: empty cells (None)
     for k, u in enumerate(uniq):
         if is_blank(u):
             continue
         day = parse_date(u)
         table[k] = _BAD_DAY if day is None else day.toordinal()
-    return table[codes]
+    return np.split(table[codes], np.cumsum([len(c) for c in columns[:-1]]))
 
 
 def _show_date(day: int) -> str:
@@ -266,7 +269,12 @@ def count_months(start: np.ndarray, end: np.ndarray, person: np.ndarray, group: 
     first = np.full((groups, k), -1, np.int64)
     if not len(valid):
         return counts, first
-    order = valid[np.lexsort((lo[valid], person[valid], group[valid]))]
+    span = int(person[valid].max()) + 1 if len(valid) else 1
+    if groups * span * (k + 1) < 2**62:  # one stable sort of a combined key: the order lexsort gives, twice as fast
+        key = (group[valid].astype(np.int64) * span + person[valid]) * (k + 1) + lo[valid]
+        order = valid[np.argsort(key, kind="stable")]
+    else:
+        order = valid[np.lexsort((lo[valid], person[valid], group[valid]))]
     g, a, b = group[order].astype(np.int64), lo[order], hi[order]
     p = person[order]
     new_person = np.ones(len(order), bool)
@@ -308,8 +316,11 @@ def _codes(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     The last code, len(distinct), stands for empty cells.
     """
     codes, uniq = pd.factorize(cells)
-    keys = [u.strip() if type(u) is str else u for u in uniq]
-    if any(k is not u for k, u in zip(keys, uniq, strict=True)):  # str.strip returns the same text when unchanged
+    try:  # all texts (a CSV file): strip in C
+        keys = list(map(str.strip, uniq))
+    except TypeError:
+        keys = [u.strip() if type(u) is str else u for u in uniq]
+    if any(map(operator.is_not, keys, uniq)):  # str.strip returns the same text when unchanged
         remap, distinct = pd.factorize(np.array(keys, dtype=object))
     else:
         remap, distinct = np.arange(len(uniq)), uniq
@@ -352,10 +363,10 @@ def read_person_list(rows: list[list], layout: PersonListLayout, sheet: SheetDat
     first_excel_row = row_offset + layout.header_row + 2
     header_excel_row = first_excel_row - 1
     person, person_blank, _ = _codes(cols[layout.person])
-    start = _days(cols[layout.start])
     if layout.end is not None:
-        end = _days(cols[layout.end])
+        start, end = _days(cols[layout.start], cols[layout.end])
     else:
+        (start,) = _days(cols[layout.start])
         end = np.full(len(body), _BLANK_DAY, np.int64)
     no_person = person_blank[person]
     no_dates = (start == _BLANK_DAY) & (end == _BLANK_DAY)
