@@ -58,7 +58,7 @@ SETTLED = """(withBasis) => {
     const main = document.querySelector('[data-testid="stMainBlockContainer"]');
     if (!main || document.querySelector('[data-testid="stSkeleton"]')) return false;
     if (withBasis && !document.querySelector('.st-key-datagrundlag')) return false;
-    if (!withBasis && !document.querySelector('.st-key-data_downloads')) return false;
+    if (!withBasis && !document.querySelector('.st-key-data_downloads .st-key-download_history button')) return false;
     const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
     return charts.every(c => c.querySelector('svg, canvas'));
 }"""
