@@ -18,6 +18,7 @@ import pandas as pd
 
 from csr.config import HEADCOUNT, Config
 from csr.importers.cells import format_period
+from csr.importers.mapping import scheme_name
 from csr.model import ERROR, WARNING, Finding
 from csr.text import number
 
@@ -53,13 +54,6 @@ def _where(row: pd.Series) -> str:
 def _finding(severity: str, message: str, row: pd.Series) -> Finding:
     return Finding(severity, message, str(row["file"]), str(row["sheet"]), int(row["row"]), str(row["column"]),
                    amount(row["value"]))
-
-
-def _scheme_name(scheme: str, config: Config) -> str:
-    try:
-        return config.scheme(scheme).name
-    except KeyError:
-        return scheme
 
 
 def _period_key(data: pd.DataFrame) -> np.ndarray:
@@ -103,7 +97,7 @@ def _above_headcount(data: pd.DataFrame, config: Config) -> list[Finding]:
         period = format_period(int(r["year"]), r["period"], int(r["index"]))
         out.append(_finding(ERROR, (
             f"Flere personer end ansatte: {r['municipality']} har {amount(r['value'])} personer i "
-            f"{_scheme_name(r['scheme'], config)} i {period}, men kun {amount(head)} "
+            f"{scheme_name(r['scheme'], config)} i {period}, men kun {amount(head)} "
             f"{config.headcount_name.lower()} ({_where(r)}). Tjek, at tallet gælder den rigtige kommune, periode "
             "og ordning, og at det er personer (ikke fx et tal for hele landet)."), r))
     return _capped(out, len(rows), "Flere personer end ansatte", ERROR)
@@ -149,7 +143,7 @@ def _share_above(data: pd.DataFrame, config: Config) -> list[Finding]:
         numbers = (f"{r['municipality']} har i {year} {amount(persons.loc[(code, year)])} personer i ordningerne, "
                    f"{number(value, 1)} % af {amount(headcount.loc[(code, year)])} "
                    f"{config.headcount_name.lower()} (årsgennemsnit); største ordning er "
-                   f"{_scheme_name(scheme, config)} med {amount(big['value'].iloc[0])} ({_where(r)})")
+                   f"{scheme_name(scheme, config)} med {amount(big['value'].iloc[0])} ({_where(r)})")
         if impossible:
             bucket.append(_finding(ERROR, (
                 f"Samlet andel over 100 %: {numbers}. Så mange personer kan ikke være i ordningerne; tjek, at "
@@ -233,7 +227,7 @@ def figure_warnings(figures: Figures, config: Config) -> list[str]:
         mine = shares[(shares["code"] == r.code).to_numpy(bool) & (shares["year"] == r.year).to_numpy(bool)]
         persons = float(mine["persons"].sum())
         top = mine.sort_values("persons", ascending=False).iloc[0] if len(mine) else None
-        biggest = "" if top is None else (f"; største ordning er {_scheme_name(str(top['scheme']), config)} med "
+        biggest = "" if top is None else (f"; største ordning er {scheme_name(str(top['scheme']), config)} med "
                                           f"{amount(top['persons'])}")
         limit = MAX_SHARE if total > MAX_SHARE else UNLIKELY_SHARE
         out.append(f"Samlet andel over {number(limit, 0)} %: {r.municipality} har i {r.year} {amount(persons)} "
