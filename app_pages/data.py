@@ -26,7 +26,6 @@ config = default_config()
 meeting = frame.meeting_mode()
 
 
-
 def _template_button(config) -> None:
     """The upload template with its instructions sheet, made on click."""
     st.download_button(
@@ -39,6 +38,7 @@ def _template_button(config) -> None:
         icon=":material/description:",
         help="Skabelonen med vejledning, ordninger og kommuner",
     )
+
 
 def _changed(sentence: str) -> None:
     """After an import or an undo: every page shows the new data at once."""

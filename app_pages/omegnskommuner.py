@@ -13,9 +13,15 @@ meeting = frame.meeting_mode()
 groups = comparison_groups(config)
 
 st.title("Omegnskommuner")
-method = st.radio("Omegnskommunernes gennemsnit", NEIGHBOUR_METHODS, key="neighbour_method", horizontal=True,
-                  index=NEIGHBOUR_METHODS.index(config.neighbour_method), persist_state="session",
-                  format_func=lambda m: text.method_name(m).capitalize())
+method = st.radio(
+    "Omegnskommunernes gennemsnit",
+    NEIGHBOUR_METHODS,
+    key="neighbour_method",
+    horizontal=True,
+    index=NEIGHBOUR_METHODS.index(config.neighbour_method),
+    persist_state="session",
+    format_func=lambda m: text.method_name(m).capitalize(),
+)
 dataset = load_figures(method)
 figures = dataset.figures
 year = widgets.year_select(dataset, config)
@@ -24,12 +30,21 @@ year = widgets.year_select(dataset, config)
 def _texts() -> dict:
     ranks = {g: charts.neighbour_ranking_frame(figures.shares, config, year, g) for g in groups}
     return {
-        "method": text.method_sentence(method, len(config.neighbours)) + " "
+        "method": text.method_sentence(method, len(config.neighbours))
+        + " "
         + text.missing_neighbours_sentence(figures.neighbours, config, year),
         "left_out": text.left_out_sentence(config),
-        "ranking": {g: text.neighbour_caption(figures.neighbours, config, year, g,
-                                              int(r.loc[r["home"], "rank"].iloc[0]) if r["home"].any() else None,
-                                              len(r)) for g, r in ranks.items()},
+        "ranking": {
+            g: text.neighbour_caption(
+                figures.neighbours,
+                config,
+                year,
+                g,
+                int(r.loc[r["home"], "rank"].iloc[0]) if r["home"].any() else None,
+                len(r),
+            )
+            for g, r in ranks.items()
+        },
         "trend": text.neighbour_trend_caption(figures.neighbours, config),
         "tables": {g: charts.neighbour_scheme_table(figures.shares, config, year, g, method) for g in groups},
     }
@@ -41,16 +56,33 @@ st.info(texts["left_out"], icon=":material/info:")
 
 for group in groups:
     st.subheader(config.categories[group])
-    widgets.chart(f"omegn_{group}", dataset, (year,),
-                  lambda g=group: charts.neighbour_ranking_chart(figures.shares, figures.neighbours, config, year, g),
-                  texts["ranking"][group], meeting)
+    widgets.chart(
+        f"omegn_{group}",
+        dataset,
+        (year,),
+        lambda g=group: charts.neighbour_ranking_chart(figures.shares, figures.neighbours, config, year, g),
+        texts["ranking"][group],
+        meeting,
+    )
 
 st.subheader("År for år")
-widgets.chart("omegn_udvikling", dataset, (),
-              lambda: charts.neighbour_trend_chart(figures.neighbours, figures.years, config), texts["trend"], meeting)
+widgets.chart(
+    "omegn_udvikling",
+    dataset,
+    (),
+    lambda: charts.neighbour_trend_chart(figures.neighbours, figures.years, config),
+    texts["trend"],
+    meeting,
+)
 
 st.subheader(f"Ordning for ordning {year}")
 for group, table in texts["tables"].items():
     st.markdown(f"**{config.categories[group]}**: andel af ansatte i procent")
-    widgets.table(f"omegn_{group}_{year}", dataset, table, {c: text.pct for c in table.columns[1:]}, meeting,
-                  {c: "0.00" for c in table.columns[1:]})
+    widgets.table(
+        f"omegn_{group}_{year}",
+        dataset,
+        table,
+        {c: text.pct for c in table.columns[1:]},
+        meeting,
+        {c: "0.00" for c in table.columns[1:]},
+    )

@@ -47,6 +47,7 @@ def show_plan_error(exc: PlanError, lead: str) -> None:
 def baseline_for(year: int) -> tuple[Baseline, Outcome, dict[str, dict]]:
     """The year's baseline, its figures without a plan and the planner's chart templates, cached per
     data and year."""
+
     # Without the canonical data the baseline does not know which months a provisional year has;
     # its note then says how many (ui.data's Dataset does not carry the canonical data).
     def build() -> tuple[Baseline, Outcome, dict[str, dict]]:
@@ -58,6 +59,7 @@ def baseline_for(year: int) -> tuple[Baseline, Outcome, dict[str, dict]]:
 
 
 # ---- saved scenarios: the callbacks run before the page, so the widgets show what they set -----
+
 
 def _store() -> Store | None:
     try:
@@ -85,8 +87,10 @@ def _save() -> None:
         _message("error", str(exc))
         return
     st.session_state[plan.LOADED] = (saved.name, False, danish_time(saved.saved))
-    _message("success", f"Scenariet «{saved.name}» er gemt" + (", og det erstatter det tidligere med samme navn."
-                                                               if existed else "."))
+    _message(
+        "success",
+        f"Scenariet «{saved.name}» er gemt" + (", og det erstatter det tidligere med samme navn." if existed else "."),
+    )
 
 
 def _load() -> None:
@@ -102,8 +106,11 @@ def _load() -> None:
         _message("error", f"Scenariet «{name}» kan ikke indlæses: " + " ".join(str(f) for f in exc.findings))
         return
     if scenario.year not in years:
-        _message("error", f"Scenariet «{name}» gælder {scenario.year}, som der ikke er tal for. Årene i data er "
-                          f"{', '.join(str(y) for y in years)}.")
+        _message(
+            "error",
+            f"Scenariet «{name}» gælder {scenario.year}, som der ikke er tal for. Årene i data er "
+            f"{', '.join(str(y) for y in years)}.",
+        )
         return
     values, notes = plan.widget_values(scenario, config, spans)
     table, more = plan.editor_frame(scenario.placements, scenario.year, config)
@@ -140,6 +147,7 @@ def _reset() -> None:
 
 # ---- the planner -----------------------------------------------------------------------------
 
+
 def sliders(baseline: Baseline) -> None:
     scheme_span, head_span = spans
     left, right = st.columns(2, gap="large")
@@ -152,29 +160,50 @@ def sliders(baseline: Baseline) -> None:
             st.markdown(f"**{category}**")
             for s in schemes:
                 now = baseline.persons.get(s.id)
-                payroll = ("På lønningslisten: tæller også med i antal ansatte." if s.on_payroll
-                           else "Ikke på lønningslisten: ændrer ikke antal ansatte.")
+                payroll = (
+                    "På lønningslisten: tæller også med i antal ansatte."
+                    if s.on_payroll
+                    else "Ikke på lønningslisten: ændrer ikke antal ansatte."
+                )
                 st.session_state.setdefault(plan.slider_key(s.id), 0)
-                st.slider(s.name, -scheme_span, scheme_span, step=1, key=plan.slider_key(s.id), persist_state="session",
-                          help=f"{baseline.year}: {text.count(now) if now is not None else 'ingen data'} personer i "
-                               f"årsgennemsnit. {payroll}")
+                st.slider(
+                    s.name,
+                    -scheme_span,
+                    scheme_span,
+                    step=1,
+                    key=plan.slider_key(s.id),
+                    persist_state="session",
+                    help=f"{baseline.year}: {text.count(now) if now is not None else 'ingen data'} personer i "
+                    f"årsgennemsnit. {payroll}",
+                )
     with min(columns, key=columns.get):
         st.markdown("**Andre ansatte**")
         st.session_state.setdefault(plan.HEADCOUNT_KEY, 0)
-        st.slider("Ændring i antal ansatte", -head_span, head_span, step=1, key=plan.HEADCOUNT_KEY,
-                  persist_state="session",
-                  help=f"{baseline.year}: {text.count(baseline.headcount)} ansatte i årsgennemsnit. Ansatte uden for "
-                       "ordningerne, fx nye stillinger eller færre; ændrer kun antal ansatte.")
+        st.slider(
+            "Ændring i antal ansatte",
+            -head_span,
+            head_span,
+            step=1,
+            key=plan.HEADCOUNT_KEY,
+            persist_state="session",
+            help=f"{baseline.year}: {text.count(baseline.headcount)} ansatte i årsgennemsnit. Ansatte uden for "
+            "ordningerne, fx nye stillinger eller færre; ændrer kun antal ansatte.",
+        )
 
 
 def placement_editor(year: int) -> tuple[Placement, ...] | None:
     """The placements of the editable table, or None (with the reasons on screen) when a row is wrong."""
     if plan.PLACEMENTS_KEY not in st.session_state:  # first visit, or back from another page
-        st.session_state[plan.PLACEMENTS_BASE] = st.session_state.get(plan.PLACEMENTS_EDITED,
-                                                                      plan.empty_editor_frame())
-    edited = st.data_editor(st.session_state[plan.PLACEMENTS_BASE], key=plan.PLACEMENTS_KEY, num_rows="dynamic",
-                            hide_index=True, width="stretch", column_config=plan.placement_column_config(config),
-                            column_order=plan.EDITOR_COLUMNS)
+        st.session_state[plan.PLACEMENTS_BASE] = st.session_state.get(plan.PLACEMENTS_EDITED, plan.empty_editor_frame())
+    edited = st.data_editor(
+        st.session_state[plan.PLACEMENTS_BASE],
+        key=plan.PLACEMENTS_KEY,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config=plan.placement_column_config(config),
+        column_order=plan.EDITOR_COLUMNS,
+    )
     st.session_state[plan.PLACEMENTS_EDITED] = edited
     try:
         placements = plan.placements_from_editor(edited, year, config)
@@ -218,20 +247,27 @@ def plan_section(baseline: Baseline, before: Outcome, templates: dict[str, dict]
 
     st.subheader("Flere eller færre personer")
     off_payroll = [s.name for s in config.schemes if not s.on_payroll]
-    st.caption("Ændringen i personer i årsgennemsnit for hele året. En ordning på lønningslisten tæller også med "
-               f"i antal ansatte; {plan.join(off_payroll)} gør ikke.")
+    st.caption(
+        "Ændringen i personer i årsgennemsnit for hele året. En ordning på lønningslisten tæller også med "
+        f"i antal ansatte; {plan.join(off_payroll)} gør ikke."
+    )
     sliders(baseline)
 
     st.subheader("Planlagte placeringer")
     months = ", ".join(DANISH_MONTHS[m - 1] for m in config.measurement_months)
-    st.caption(f"Personer, der starter og slutter inden for {year}. En placering tæller i de målemåneder, den "
-               f"dækker ({months}): fra 1. september til 31. december tæller den kun i november, dvs. som en "
-               "fjerdedel person i årsgennemsnittet. Tilføj en række nederst i tabellen.")
+    st.caption(
+        f"Personer, der starter og slutter inden for {year}. En placering tæller i de målemåneder, den "
+        f"dækker ({months}): fra 1. september til 31. december tæller den kun i november, dvs. som en "
+        "fjerdedel person i årsgennemsnittet. Tilføj en række nederst i tabellen."
+    )
     placements = placement_editor(year)
     if placements:
         st.markdown("**Sådan tæller placeringerne**")
-        st.table(plan.placements_frame(placement_table(Scenario(year, placements=placements), config)),
-                 hide_index=True, border="horizontal")
+        st.table(
+            plan.placements_frame(placement_table(Scenario(year, placements=placements), config)),
+            hide_index=True,
+            border="horizontal",
+        )
     scenario = plan.scenario_from_widgets(year, config, placements or ())
     if not meeting:
         st.button("Nulstil planen", key="plan_reset", on_click=_reset, icon=":material/restart_alt:")
@@ -243,9 +279,16 @@ def plan_section(baseline: Baseline, before: Outcome, templates: dict[str, dict]
     st.subheader("Målene og figur 1 med planen")
     figures_box = st.container(key="plan_charts")
     with goals:
-        start = st.selectbox("Placeringer, der starter i", range(1, 13), index=7, key=plan.START_KEY,
-                             format_func=lambda m: DANISH_MONTHS[m - 1], persist_state="session", width=260,
-                             help="Placeringen løber fra den 1. i måneden til og med december.")
+        start = st.selectbox(
+            "Placeringer, der starter i",
+            range(1, 13),
+            index=7,
+            key=plan.START_KEY,
+            format_func=lambda m: DANISH_MONTHS[m - 1],
+            persist_state="session",
+            width=260,
+            help="Placeringen løber fra den 1. i måneden til og med december.",
+        )
     try:
         view = plan.plan_view(baseline, config, scenario, start, before, templates)
     except PlanError as exc:
@@ -258,36 +301,61 @@ def plan_section(baseline: Baseline, before: Outcome, templates: dict[str, dict]
     with result:
         head, total = st.columns(2)
         head_change = view.after.headcount - view.before.headcount
-        head.metric("Antal ansatte (årsgennemsnit)", text.count(view.after.headcount),
-                    delta=f"{text.signed_count(head_change)} mod grundlaget", delta_color="off",
-                    delta_arrow=arrow(head_change))
+        head.metric(
+            "Antal ansatte (årsgennemsnit)",
+            text.count(view.after.headcount),
+            delta=f"{text.signed_count(head_change)} mod grundlaget",
+            delta_color="off",
+            delta_arrow=arrow(head_change),
+        )
         share_change = view.after.total_share - view.before.total_share
-        total.metric("Andel i ordningerne", text.pct(view.after.total_share),
-                     delta=f"{text.pp(share_change)} mod grundlaget", delta_color="off",
-                     delta_arrow=arrow(round(share_change, 1)))
+        total.metric(
+            "Andel i ordningerne",
+            text.pct(view.after.total_share),
+            delta=f"{text.pp(share_change)} mod grundlaget",
+            delta_color="off",
+            delta_arrow=arrow(round(share_change, 1)),
+        )
         st.table(view.table, hide_index=True, border="horizontal")
 
     with figures_box:  # side by side on the wide meeting screen
         left, right = st.columns(2) if meeting else (st.container(), st.container())
         with left:
-            chart("plan_maal", view.bullets, lambda: charts.target_bullets(view.compare, year),
-                  "Hvert mål med grundlaget og scenariet; status står i ord ved søjlerne.")
+            chart(
+                "plan_maal",
+                view.bullets,
+                lambda: charts.target_bullets(view.compare, year),
+                "Hvert mål med grundlaget og scenariet; status står i ord ved søjlerne.",
+            )
         with right:
-            chart("plan_figur1", view.donut, lambda: charts.scenario_donut(view.after.years_frame(), config, year),
-                  view.caption)
+            chart(
+                "plan_figur1",
+                view.donut,
+                lambda: charts.scenario_donut(view.after.years_frame(), config, year),
+                view.caption,
+            )
 
     with goals:
         fixed = [t for t in view.after.targets if t.met is False and t.kind not in SEEKABLE]
         if not view.goals:
-            st.success("Scenariet når alle de mål, som flere personer i ordningerne kan flytte.",
-                       icon=":material/check_circle:")
+            st.success(
+                "Scenariet når alle de mål, som flere personer i ordningerne kan flytte.",
+                icon=":material/check_circle:",
+            )
         for goal in view.goals:
-            st.markdown(f"**{goal.name}** ({goal.gap}). Det mindste antal ekstra personer, én ordning ad gangen, "
-                        "placeret fra måneden til og med december:\n\n" + "\n".join(f"- {line}" for line in goal.lines))
+            st.markdown(
+                f"**{goal.name}** ({goal.gap}). Det mindste antal ekstra personer, én ordning ad gangen, "
+                "placeret fra måneden til og med december:\n\n" + "\n".join(f"- {line}" for line in goal.lines)
+            )
         for t in fixed:
-            st.markdown(f"**{t.name}** flyttes ikke af planen" + (
-                ": det kræver flere besatte praktik- og elevpladser (se siden Praktikpladser)."
-                if t.kind == "obligations_met" else "."))
+            st.markdown(
+                f"**{t.name}** flyttes ikke af planen"
+                + (
+                    ": det kræver flere besatte praktik- og elevpladser (se siden Praktikpladser)."
+                    if t.kind == "obligations_met"
+                    else "."
+                )
+            )
 
 
 def scenarios() -> None:
@@ -295,8 +363,10 @@ def scenarios() -> None:
     message = st.session_state.pop(plan.MESSAGE, None)
     if message:
         kind, body = message
-        (st.success if kind == "success" else st.error)(md_escape(body),  # it names the scenario as typed
-                                                        icon=":material/info:" if kind == "success" else "⚠️")
+        (st.success if kind == "success" else st.error)(
+            md_escape(body),  # it names the scenario as typed
+            icon=":material/info:" if kind == "success" else "⚠️",
+        )
     store = _store()
     if store is None:
         return
@@ -315,8 +385,14 @@ def scenarios() -> None:
         st.button("Indlæs", key="plan_load", on_click=_load, icon=":material/upload:")
         if not meeting:
             st.button("Slet", key="plan_delete", on_click=_delete, icon=":material/delete:")
-    pair = st.multiselect("Sammenlign to scenarier", list(saved["name"]), max_selections=2, key="plan_compare",
-                          format_func=label.get, placeholder="Vælg to scenarier")
+    pair = st.multiselect(
+        "Sammenlign to scenarier",
+        list(saved["name"]),
+        max_selections=2,
+        key="plan_compare",
+        format_func=label.get,
+        placeholder="Vælg to scenarier",
+    )
     if len(pair) == 2:
         compare(store, pair)
 
@@ -335,8 +411,9 @@ def compare(store: Store, names: list[str]) -> None:
             st.error(md_escape(f"Scenariet «{name}» kan ikke vises: {exc}"), icon="⚠️")
             return
         if saved.outdated:
-            st.warning(md_escape(text.outdated_scenario_sentence(name, danish_time(saved.saved))),
-                       icon=":material/history:")
+            st.warning(
+                md_escape(text.outdated_scenario_sentence(name, danish_time(saved.saved))), icon=":material/history:"
+            )
     # st.table renders its headers and cells as Markdown; the headers are the names people typed.
     st.table(plan.compare_saved({md_escape(n): o for n, o in outcomes.items()}), hide_index=True, border="horizontal")
 
@@ -344,12 +421,20 @@ def compare(store: Store, names: list[str]) -> None:
 # ---- the page --------------------------------------------------------------------------------
 
 st.title("Planlægning")
-st.markdown("Hvad nu hvis? Vælg et år som grundlag, flyt skyderne, og planlæg placeringer: siden viser hvert mål "
-            "før og efter, og hvor mange personer der mangler, for at målene nås.")
+st.markdown(
+    "Hvad nu hvis? Vælg et år som grundlag, flyt skyderne, og planlæg placeringer: siden viser hvert mål "
+    "før og efter, og hvor mange personer der mangler, for at målene nås."
+)
 if st.session_state.get(plan.YEAR_KEY) not in years:
     st.session_state[plan.YEAR_KEY] = years[-1]
-year = st.selectbox("Grundlag", years, key=plan.YEAR_KEY, persist_state="session", width=220,
-                    format_func=lambda y: text.year_label(y, y in provisional))
+year = st.selectbox(
+    "Grundlag",
+    years,
+    key=plan.YEAR_KEY,
+    persist_state="session",
+    width=220,
+    format_func=lambda y: text.year_label(y, y in provisional),
+)
 baseline, before, templates = baseline_for(year)
 for note in (baseline.provisional_note(config), text.period_sentence(config, year)):
     if note:

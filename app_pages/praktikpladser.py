@@ -9,8 +9,13 @@ from ui import frame, widgets
 from ui.data import load_figures
 from ui.safe import md_escape
 
-HEADERS = {"education": "Uddannelse", "agreed": "Aftalt", "realised": "Realiseret", "fulfilment": "Opfyldelse (%)",
-           "met": "Status"}
+HEADERS = {
+    "education": "Uddannelse",
+    "agreed": "Aftalt",
+    "realised": "Realiseret",
+    "fulfilment": "Opfyldelse (%)",
+    "met": "Status",
+}
 
 config = default_config()
 meeting = frame.meeting_mode()
@@ -28,8 +33,9 @@ def _texts() -> dict:
     return {
         "target": None if target.empty else (target.iloc[0]["met"], target.iloc[0]["name"]),
         "caption": text.placement_caption(status, year),
-        "table": None if status.empty else status.assign(met=[text.status_word(bool(m)) for m in status["met"]])
-        .rename(columns=HEADERS),
+        "table": None
+        if status.empty
+        else status.assign(met=[text.status_word(bool(m)) for m in status["met"]]).rename(columns=HEADERS),
         "provisional": tuple(int(y) for y in home.loc[home["provisional"], "year"]),
         "years": text.placement_years_caption(charts.placement_years_frame(figures.placements)),
     }
@@ -43,14 +49,30 @@ if texts["target"]:
 if texts["table"] is None:
     st.info(md_escape(texts["caption"]), icon=":material/info:")  # educations are named as in the files
 else:
-    widgets.chart("praktikpladser", dataset, (year,), lambda: charts.placement_bullets(figures.placements, year),
-                  texts["caption"], meeting)
-    widgets.table(f"praktikpladser_{year}", dataset, texts["table"],
-                  {"Aftalt": text.number, "Realiseret": text.number, "Opfyldelse (%)": text.pct}, meeting,
-                  {"Opfyldelse (%)": "0.0"})
+    widgets.chart(
+        "praktikpladser",
+        dataset,
+        (year,),
+        lambda: charts.placement_bullets(figures.placements, year),
+        texts["caption"],
+        meeting,
+    )
+    widgets.table(
+        f"praktikpladser_{year}",
+        dataset,
+        texts["table"],
+        {"Aftalt": text.number, "Realiseret": text.number, "Opfyldelse (%)": text.pct},
+        meeting,
+        {"Opfyldelse (%)": "0.0"},
+    )
 
 if not figures.placements.empty:
     st.subheader("År for år")
-    widgets.chart("praktikpladser_aar", dataset, (),
-                  lambda: charts.placement_years_chart(figures.placements, texts["provisional"]),
-                  texts["years"], meeting)
+    widgets.chart(
+        "praktikpladser_aar",
+        dataset,
+        (),
+        lambda: charts.placement_years_chart(figures.placements, texts["provisional"]),
+        texts["years"],
+        meeting,
+    )

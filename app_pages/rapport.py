@@ -31,16 +31,17 @@ dataset = load_figures()
 figures = dataset.figures
 
 st.title("Rapport til HR-regnskabet")
-st.markdown("Strategien evalueres hvert år i HR-regnskabet. Her laves CSR-afsnittet for et år: en PDF med "
-            "sætningerne, figurerne, tabellerne og metoden, og en Excel-fil med de samme tabeller og figurer.")
+st.markdown(
+    "Strategien evalueres hvert år i HR-regnskabet. Her laves CSR-afsnittet for et år: en PDF med "
+    "sætningerne, figurerne, tabellerne og metoden, og en Excel-fil med de samme tabeller og figurer."
+)
 
 years = figures.home_years(config)
 home = figures.years[figures.years["code"] == config.home]
 provisional = {int(y) for y in home.loc[home["provisional"], "year"]}
 if st.session_state.get(YEAR_KEY) not in years:
     st.session_state[YEAR_KEY] = figures.latest_complete_year(config)
-year = st.selectbox("År", years, key=YEAR_KEY, format_func=lambda y: text.year_label(y, y in provisional),
-                    width=220)
+year = st.selectbox("År", years, key=YEAR_KEY, format_func=lambda y: text.year_label(y, y in provisional), width=220)
 
 try:
     saved = list(Store.default().scenarios()["name"])
@@ -49,9 +50,14 @@ except StoreError as exc:
     st.warning(md_escape(f"De gemte scenarier kan ikke læses: {exc}"), icon=":material/warning:")
 if st.session_state.get(SCENARIO_KEY) not in (NO_SCENARIO, *saved):
     st.session_state[SCENARIO_KEY] = NO_SCENARIO
-name = st.selectbox("Scenarie fra planlægningen som udsigt (valgfrit)", [NO_SCENARIO, *saved], key=SCENARIO_KEY,
-                    format_func=lambda n: n or "Intet scenarie", width=420,
-                    help="Et gemt scenarie tilføjes som et afsnit om, hvad målene ville vise med planen.")
+name = st.selectbox(
+    "Scenarie fra planlægningen som udsigt (valgfrit)",
+    [NO_SCENARIO, *saved],
+    key=SCENARIO_KEY,
+    format_func=lambda n: n or "Intet scenarie",
+    width=420,
+    help="Et gemt scenarie tilføjes som et afsnit om, hvad målene ville vise med planen.",
+)
 
 scenario, outdated = None, False
 if name:
@@ -64,8 +70,13 @@ if name:
         scenario = None
 
 version = dataset.key.rsplit(":", 1)[0]  # the store's version or the files' digest, without the method
-provenance = export.Provenance(version, export.FILES if dataset.sample else export.STORE, tuple(dataset.sheets),
-                               dataset.sample, as_of=dataset.as_of)
+provenance = export.Provenance(
+    version,
+    export.FILES if dataset.sample else export.STORE,
+    tuple(dataset.sheets),
+    dataset.sample,
+    as_of=dataset.as_of,
+)
 files = st.session_state.setdefault(_FILES, {})
 _failed_key = ("failed", dataset.key, year)  # the sentences of the charts the last file was made without
 
@@ -79,8 +90,9 @@ def _maker(fmt: str):
     def make() -> bytes:
         if key in files:
             return files[key]
-        pack = export.build_pack(figures, config, year, provenance, scenario=scenario, scenario_name=name,
-                                 scenario_outdated=outdated)
+        pack = export.build_pack(
+            figures, config, year, provenance, scenario=scenario, scenario_name=name, scenario_outdated=outdated
+        )
         failures: dict[str, str] = {}
         images = files.get(images_key) or export.chart_images(pack.charts, failures=failures)
         files[_failed_key] = list(failures.values())
@@ -98,27 +110,63 @@ def _maker(fmt: str):
 
 stem = f"csr-hr-regnskab-{year}" + ("-foreløbig" if year in provisional else "")
 with st.container(horizontal=True, key="report_downloads"):
-    st.download_button("PDF til HR-regnskabet", data=_maker("pdf"), file_name=f"{stem}.pdf",
-                       mime=export.MIME["pdf"], key="report_pdf", on_click="ignore", type="primary",
-                       icon=":material/picture_as_pdf:", help="A4 på dansk med figurer, tabeller og metode")
-    st.download_button("Excel med tabellerne", data=_maker("xlsx"), file_name=f"{stem}.xlsx",
-                       mime=export.MIME["xlsx"], key="report_xlsx", on_click="ignore",
-                       icon=":material/table_view:", help="Et ark pr. tabel, tallene som tal, figurerne som billeder")
+    st.download_button(
+        "PDF til HR-regnskabet",
+        data=_maker("pdf"),
+        file_name=f"{stem}.pdf",
+        mime=export.MIME["pdf"],
+        key="report_pdf",
+        on_click="ignore",
+        type="primary",
+        icon=":material/picture_as_pdf:",
+        help="A4 på dansk med figurer, tabeller og metode",
+    )
+    st.download_button(
+        "Excel med tabellerne",
+        data=_maker("xlsx"),
+        file_name=f"{stem}.xlsx",
+        mime=export.MIME["xlsx"],
+        key="report_xlsx",
+        on_click="ignore",
+        icon=":material/table_view:",
+        help="Et ark pr. tabel, tallene som tal, figurerne som billeder",
+    )
 if files.get(_failed_key):  # csr.drawing's own sentences, naming the report's charts: no text from a file
-    st.warning(" ".join(files[_failed_key]) + " Den seneste fil blev lavet uden "
-               + ("den." if len(files[_failed_key]) == 1 else "dem."), icon=":material/error:")
-st.caption(f"Tallene bygger på {'de medfølgende eksempelfiler' if dataset.sample else 'de indlæste data'}: "
-           f"{provenance.version_text()}.")
+    st.warning(
+        " ".join(files[_failed_key])
+        + " Den seneste fil blev lavet uden "
+        + ("den." if len(files[_failed_key]) == 1 else "dem."),
+        icon=":material/error:",
+    )
+st.caption(
+    f"Tallene bygger på {'de medfølgende eksempelfiler' if dataset.sample else 'de indlæste data'}: "
+    f"{provenance.version_text()}."
+)
 
-texts = widgets.memo("rapport", dataset.key, (year,), lambda: {
-    "notes": [n for n in (text.period_sentence(config, year), text.provisional_sentence(figures.annual, config, year))
-              if n],
-    "summary": [text.csr_mark_sentence(figures.targets, config, year),
-                text.targets_met_sentence(figures.targets, year, year in provisional)],
-    "targets": [(str(t["name"]), None if pd.isna(t["met"]) else bool(t["met"]),
-                 text.target_sentence(figures, config, year, str(t["id"])))
-                for _, t in figures.targets[figures.targets["year"] == year].iterrows()],
-})
+texts = widgets.memo(
+    "rapport",
+    dataset.key,
+    (year,),
+    lambda: {
+        "notes": [
+            n
+            for n in (text.period_sentence(config, year), text.provisional_sentence(figures.annual, config, year))
+            if n
+        ],
+        "summary": [
+            text.csr_mark_sentence(figures.targets, config, year),
+            text.targets_met_sentence(figures.targets, year, year in provisional),
+        ],
+        "targets": [
+            (
+                str(t["name"]),
+                None if pd.isna(t["met"]) else bool(t["met"]),
+                text.target_sentence(figures, config, year, str(t["id"])),
+            )
+            for _, t in figures.targets[figures.targets["year"] == year].iterrows()
+        ],
+    },
+)
 st.subheader(f"Det skriver rapporten om {text.year_label(year, year in provisional)}")
 for note in texts["notes"]:
     st.info(note, icon=":material/info:")

@@ -16,17 +16,35 @@ figures = dataset.figures
 
 st.title("Udvikling")
 latest = figures.latest_complete_year(config)
-texts = widgets.memo("udvikling", dataset.key, (), lambda: {
-    "trend": text.trend_caption(figures.targets, config, figures.years),
-    "missing": text.missing_schemes_sentence(figures.years, config, latest),
-    **{m: text.scheme_trend_caption(figures.shares, config, m, latest) for m in MEASURES},
-})
-widgets.chart("udvikling", dataset, (), lambda: charts.trend_chart(figures.targets, figures.years, config),
-              texts["trend"], meeting)
+texts = widgets.memo(
+    "udvikling",
+    dataset.key,
+    (),
+    lambda: {
+        "trend": text.trend_caption(figures.targets, config, figures.years),
+        "missing": text.missing_schemes_sentence(figures.years, config, latest),
+        **{m: text.scheme_trend_caption(figures.shares, config, m, latest) for m in MEASURES},
+    },
+)
+widgets.chart(
+    "udvikling",
+    dataset,
+    (),
+    lambda: charts.trend_chart(figures.targets, figures.years, config),
+    texts["trend"],
+    meeting,
+)
 
 st.subheader("Ordningerne hver for sig")
-measure = st.radio("Vis", list(MEASURES), format_func=MEASURES.get, key="trend_measure", horizontal=True,
-                   persist_state="session")
-widgets.chart("ordninger", dataset, (measure,), lambda: charts.scheme_trend_chart(figures.shares, config, measure),
-              texts[measure], meeting)
+measure = st.radio(
+    "Vis", list(MEASURES), format_func=MEASURES.get, key="trend_measure", horizontal=True, persist_state="session"
+)
+widgets.chart(
+    "ordninger",
+    dataset,
+    (measure,),
+    lambda: charts.scheme_trend_chart(figures.shares, config, measure),
+    texts[measure],
+    meeting,
+)
 st.markdown(texts["missing"])

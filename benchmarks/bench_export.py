@@ -21,13 +21,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 BUDGET_S = 3.0
 
@@ -74,8 +72,10 @@ def main() -> None:
         "PDF from the images": median_s(lambda: pdf_bytes(pack, images), args.runs),
         "xlsx from the images": median_s(lambda: xlsx_bytes(pack, images), args.runs),
     }
-    alone = {fmt: median_s(lambda f=fmt: render(build_pack(figures, config, args.year, provenance), f), args.runs)
-             for fmt in ("pdf", "xlsx")}
+    alone = {
+        fmt: median_s(lambda f=fmt: render(build_pack(figures, config, args.year, provenance), f), args.runs)
+        for fmt in ("pdf", "xlsx")
+    }
 
     def from_files() -> bytes:
         r = import_files(paths, config)
@@ -96,16 +96,20 @@ def main() -> None:
 
     print(f"Pack for {args.year} on the sample data ({len(pdf) / 1e6:.2f} MB PDF, {len(xlsx) / 1e6:.2f} MB xlsx)")
     print(f"  cold pack (first in the process)   {cold:6.2f} s")
-    print(f"  pack, PDF + xlsx (median of {args.runs})    {warm:6.2f} s   budget {BUDGET_S:.0f} s: "
-          f"{'ok' if warm < BUDGET_S else 'OVER'}")
+    print(
+        f"  pack, PDF + xlsx (median of {args.runs})    {warm:6.2f} s   budget {BUDGET_S:.0f} s: "
+        f"{'ok' if warm < BUDGET_S else 'OVER'}"
+    )
     for name, seconds in parts.items():
         print(f"    {name:<32} {seconds:6.2f} s")
     print(f"  PDF alone                          {alone['pdf']:6.2f} s")
     print(f"  xlsx alone                         {alone['xlsx']:6.2f} s")
     print(f"  from files (import + compute + PDF) {files:5.2f} s")
     print(f"  charts guarded (worker)            {guarded_s:6.2f} s")
-    print(f"  charts unguarded (this process)    {unguarded_s:6.2f} s   ratio guarded/unguarded "
-          f"{guarded_s / unguarded_s:.2f}")
+    print(
+        f"  charts unguarded (this process)    {unguarded_s:6.2f} s   ratio guarded/unguarded "
+        f"{guarded_s / unguarded_s:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -32,7 +32,6 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def write_template(path: Path, rows: int) -> None:
@@ -49,45 +48,62 @@ def write_template(path: Path, rows: int) -> None:
     per_month = len(names) * len(schemes)
 
     def cells():
-        yield '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>' \
-              '<c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c></row>'
+        yield (
+            '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'
+            '<c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c></row>'
+        )
         for i in range(rows):
             r = i + 2
             month = months[i // per_month]
             name = names[(i // len(schemes)) % len(names)]
             scheme = schemes[i % len(schemes)]
             value = 4000 + (i * 7) % 900 if scheme == "Ansatte i alt" else (i * 13) % 300
-            yield (f'<row r="{r}"><c r="A{r}" t="s"><v>{index[name]}</v></c><c r="B{r}" t="s"><v>{index[month]}'
-                   f'</v></c><c r="C{r}" t="s"><v>{index[scheme]}</v></c><c r="D{r}"><v>{value}</v></c></row>')
+            yield (
+                f'<row r="{r}"><c r="A{r}" t="s"><v>{index[name]}</v></c><c r="B{r}" t="s"><v>{index[month]}'
+                f'</v></c><c r="C{r}" t="s"><v>{index[scheme]}</v></c><c r="D{r}"><v>{value}</v></c></row>'
+            )
 
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml",
-                   '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                   '<Default Extension="xml" ContentType="application/xml"/>'
-                   '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-                   '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                   '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-                   '</Types>')
-        z.writestr("_rels/.rels",
-                   '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-                   '</Relationships>')
-        z.writestr("xl/workbook.xml",
-                   '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-                   'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-                   '<sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>')
-        z.writestr("xl/_rels/workbook.xml.rels",
-                   '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-                   '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
-                   '</Relationships>')
-        z.writestr("xl/sharedStrings.xml",
-                   '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                   + "".join(f"<si><t>{escape(s)}</t></si>" for s in strings) + "</sst>")
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+            "</Types>",
+        )
+        z.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>",
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+            '<sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>",
+        )
+        z.writestr(
+            "xl/sharedStrings.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            + "".join(f"<si><t>{escape(s)}</t></si>" for s in strings)
+            + "</sst>",
+        )
         with z.open("xl/worksheets/sheet1.xml", "w") as f:
-            f.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                    + f'<dimension ref="A1:D{rows + 1}"/><sheetData>'.encode())
+            f.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                + f'<dimension ref="A1:D{rows + 1}"/><sheetData>'.encode()
+            )
             chunk: list[str] = []
             for xml in cells():
                 chunk.append(xml)
@@ -103,8 +119,9 @@ def write_api_csv(path: Path, years: int = 8) -> int:
     from csr.config import default_config
 
     areas = [m.name for m in default_config().municipalities] + ["Hele landet"]
-    lines = ["Area;Periode;Tilbud;Antal personer;Antal fuldtidspersoner;"
-             "Fuldtidspersoner i pct. af arbejdsstyrken 16-66 år"]
+    lines = [
+        "Area;Periode;Tilbud;Antal personer;Antal fuldtidspersoner;Fuldtidspersoner i pct. af arbejdsstyrken 16-66 år"
+    ]
     for k, area in enumerate(areas):
         for y in range(2017, 2017 + years):
             for m in range(1, 13):
@@ -149,6 +166,7 @@ def one(kind: str, path: str, warm_runs: int = 2) -> dict:
 
         def call() -> int:
             return len(compute(result.data, result.placements, _config()).years)
+
     times = []
     for _ in range(1 + warm_runs):
         start = time.perf_counter()
@@ -168,13 +186,25 @@ def measure(kinds: tuple[str, ...], path: Path, repeat: int, warm_runs: int) -> 
     best: dict[str, dict] = {}
     for _ in range(repeat):
         for kind in kinds:
-            proc = subprocess.run([sys.executable, __file__, "--one", kind, str(path), "--warm-runs", str(warm_runs)],
-                                  capture_output=True, text=True, cwd=ROOT, check=True)
+            proc = subprocess.run(
+                [sys.executable, __file__, "--one", kind, str(path), "--warm-runs", str(warm_runs)],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                check=True,
+            )
             run = json.loads(proc.stdout.strip().splitlines()[-1])
             old = best.get(kind)
-            best[kind] = run if old is None else {
-                "cold": min(old["cold"], run["cold"]), "warm": min(old["warm"], run["warm"]),
-                "peak_mb": max(old["peak_mb"], run["peak_mb"]), "n": run["n"]}
+            best[kind] = (
+                run
+                if old is None
+                else {
+                    "cold": min(old["cold"], run["cold"]),
+                    "warm": min(old["warm"], run["warm"]),
+                    "peak_mb": max(old["peak_mb"], run["peak_mb"]),
+                    "n": run["n"],
+                }
+            )
     return best
 
 
@@ -189,8 +219,10 @@ def main() -> None:
     if args.one:
         print(json.dumps(one(*args.one, warm_runs=args.warm_runs)))
         return
-    print("cold: the first call in a fresh process (the command line); warm: a later call in the same "
-          "process (the app's long-running server). Best of --repeat processes each.")
+    print(
+        "cold: the first call in a fresh process (the command line); warm: a later call in the same "
+        "process (the app's long-running server). Best of --repeat processes each."
+    )
     if args.profile:
         _profile(args.rows[0])
         return
@@ -200,12 +232,16 @@ def main() -> None:
         m = measure(("bare_csv", "csr"), path, args.repeat, args.warm_runs)
         bare, ours = m["bare_csv"], m["csr"]
         print(f"jobindsats.dk API CSV, {rows} rows (98 municipalities + Hele landet, 8 years, 12 months, 2 schemes):")
-        print(f"  bare csv cold {bare['cold']:.3f} s, csr cold {ours['cold']:.3f} s, ratio {ours['cold'] / bare['cold']:.2f}; "
-              f"bare warm {bare['warm']:.3f} s, csr warm {ours['warm']:.3f} s, ratio {ours['warm'] / bare['warm']:.2f}",
-              flush=True)
+        print(
+            f"  bare csv cold {bare['cold']:.3f} s, csr cold {ours['cold']:.3f} s, ratio {ours['cold'] / bare['cold']:.2f}; "
+            f"bare warm {bare['warm']:.3f} s, csr warm {ours['warm']:.3f} s, ratio {ours['warm'] / bare['warm']:.2f}",
+            flush=True,
+        )
     with tempfile.TemporaryDirectory() as tmp:
-        print(f"{'rows':>9} {'bare cold':>9} {'csr cold':>9} {'ratio':>6} {'bare warm':>9} {'csr warm':>9} "
-              f"{'ratio':>6} {'bare MB':>8} {'csr MB':>7} {'compute s':>9}")
+        print(
+            f"{'rows':>9} {'bare cold':>9} {'csr cold':>9} {'ratio':>6} {'bare warm':>9} {'csr warm':>9} "
+            f"{'ratio':>6} {'bare MB':>8} {'csr MB':>7} {'compute s':>9}"
+        )
         for rows in args.rows:
             path = Path(tmp) / f"template_{rows}.xlsx"
             write_template(path, rows)
@@ -214,9 +250,12 @@ def main() -> None:
             comp = measure(("compute",), path, 1, 2)["compute"]
             bare, ours = m["bare"], m["csr"]
             assert ours["n"] == rows, (ours["n"], rows)
-            print(f"{rows:>9} {bare['cold']:>9.2f} {ours['cold']:>9.2f} {ours['cold'] / bare['cold']:>6.2f} "
-                  f"{bare['warm']:>9.2f} {ours['warm']:>9.2f} {ours['warm'] / bare['warm']:>6.2f} "
-                  f"{bare['peak_mb']:>8.0f} {ours['peak_mb']:>7.0f} {comp['warm']:>9.3f}", flush=True)
+            print(
+                f"{rows:>9} {bare['cold']:>9.2f} {ours['cold']:>9.2f} {ours['cold'] / bare['cold']:>6.2f} "
+                f"{bare['warm']:>9.2f} {ours['warm']:>9.2f} {ours['warm'] / bare['warm']:>6.2f} "
+                f"{bare['peak_mb']:>8.0f} {ours['peak_mb']:>7.0f} {comp['warm']:>9.3f}",
+                flush=True,
+            )
 
 
 def _profile(rows: int) -> None:

@@ -29,8 +29,6 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
 CHILD = r"""
 import gc, json, os, sys, threading, time
@@ -92,9 +90,21 @@ print(json.dumps(out))
 
 def measure(big: Path, small: Path, repeat: int, trim: bool, arena_max: int = 0) -> dict:
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, str(big), str(repeat), str(ROOT), "trim" if trim else "keep", str(small),
-         str(arena_max)],
-        capture_output=True, text=True, cwd=ROOT, check=False,
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            str(big),
+            str(repeat),
+            str(ROOT),
+            "trim" if trim else "keep",
+            str(small),
+            str(arena_max),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
     )
     if proc.returncode:
         raise SystemExit(proc.stderr[-3000:])
@@ -105,8 +115,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=4)
-    parser.add_argument("--arena-max", type=int, nargs="+", default=[0, 2],
-                        help="glibc M_ARENA_MAX values to compare (0: glibc's default)")
+    parser.add_argument(
+        "--arena-max",
+        type=int,
+        nargs="+",
+        default=[0, 2],
+        help="glibc M_ARENA_MAX values to compare (0: glibc's default)",
+    )
     args = parser.parse_args()
     from bench_import import write_template
 
@@ -123,9 +138,11 @@ def main() -> None:
             print(f"\n{arenas}: baseline RSS {base / mb:.0f} MB")
             print("run   rows       peak MB (x base)   after drop MB (x base)   after malloc_trim MB (x base)")
             for i, run in enumerate(result["runs"], 1):
-                print(f"{i:>3} {run['rows']:>9,} {run['peak'] / mb:9.0f} ({run['peak'] / base:4.2f})"
-                      f" {run['dropped'] / mb:14.0f} ({run['dropped'] / base:4.2f})"
-                      f" {run['trimmed'] / mb:18.0f} ({run['trimmed'] / base:4.2f})")
+                print(
+                    f"{i:>3} {run['rows']:>9,} {run['peak'] / mb:9.0f} ({run['peak'] / base:4.2f})"
+                    f" {run['dropped'] / mb:14.0f} ({run['dropped'] / base:4.2f})"
+                    f" {run['trimmed'] / mb:18.0f} ({run['trimmed'] / base:4.2f})"
+                )
 
 
 if __name__ == "__main__":

@@ -18,12 +18,10 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 APP = str(ROOT / "app.py")
 PAGES = {
@@ -120,12 +118,16 @@ def main() -> None:
     print(f"{'Side':<44} {'script median':>13} {'p90':>7} {'max':>7} {'AppTest':>8} {'first load':>10}")
     for name, r in results.items():
         flag = "" if r["script_median_ms"] < BUDGET_MS else "  OVER BUDGET"
-        print(f"{name:<44} {r['script_median_ms']:>10.1f} ms {r['script_p90_ms']:>7.1f} {r['script_max_ms']:>7.1f} "
-              f"{r['apptest_median_ms']:>8.1f} {r['first_load_ms']:>7.0f} ms{flag}")
+        print(
+            f"{name:<44} {r['script_median_ms']:>10.1f} ms {r['script_p90_ms']:>7.1f} {r['script_max_ms']:>7.1f} "
+            f"{r['apptest_median_ms']:>8.1f} {r['first_load_ms']:>7.0f} ms{flag}"
+        )
     print()
     for name, r in interactions.items():
-        print(f"{name:<44} {r['script_median_ms']:>10.1f} ms {r['script_p90_ms']:>7.1f} {r['script_max_ms']:>7.1f} "
-              f"{r['apptest_median_ms']:>8.1f}")
+        print(
+            f"{name:<44} {r['script_median_ms']:>10.1f} ms {r['script_p90_ms']:>7.1f} {r['script_max_ms']:>7.1f} "
+            f"{r['apptest_median_ms']:>8.1f}"
+        )
 
 
 # The importer's worker processes re-run the main script under another name: they must not benchmark.

@@ -28,7 +28,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 SCHEMES = ("STU", "FGU", "Elever", "Studerende", "Frivillige i beredskabet", "Voksenlærlinge")
 DEPARTMENTS = ("Børn og Skole", "Sundhed og Omsorg", "Teknik og Miljø", "Kultur og Fritid", "Rådhuset")
@@ -47,8 +46,15 @@ def person_rows(rows: int) -> list[list]:
         cpr = f"{p % 28 + 1:02d}{p // 28 % 12 + 1:02d}{p // 336 % 100:02d}-xxxx"
         start = rng.randint(first, last)
         end = None if rng.random() < 0.3 else min(last, start + rng.randint(20, 900))
-        out.append([cpr, SCHEMES[p % len(SCHEMES)], DEPARTMENTS[p % len(DEPARTMENTS)], dt.date.fromordinal(start),
-                    None if end is None else dt.date.fromordinal(end)])
+        out.append(
+            [
+                cpr,
+                SCHEMES[p % len(SCHEMES)],
+                DEPARTMENTS[p % len(DEPARTMENTS)],
+                dt.date.fromordinal(start),
+                None if end is None else dt.date.fromordinal(end),
+            ]
+        )
     return out
 
 
@@ -91,6 +97,7 @@ def one(kind: str, path: str, warm_runs: int) -> dict:
         def call() -> int:
             return len(CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python())
     elif kind == "bare":
+
         def call() -> int:
             text = Path(path).read_bytes().decode("utf-8-sig")
             return len(list(csv.reader(io.StringIO(text, newline=""), delimiter=";")))
@@ -101,6 +108,7 @@ def one(kind: str, path: str, warm_runs: int) -> dict:
             result = import_files([path])
             assert result.ok, [str(f) for f in result.errors[:3]]
             return len(result.data)
+
     times = []
     for _ in range(1 + warm_runs):
         start = time.perf_counter()
@@ -114,12 +122,20 @@ def measure(path: Path, repeat: int, warm_runs: int) -> dict[str, dict]:
     best: dict[str, dict] = {}
     for _ in range(repeat):
         for kind in ("bare", "csr"):
-            proc = subprocess.run([sys.executable, __file__, "--one", kind, str(path), "--warm-runs", str(warm_runs)],
-                                  capture_output=True, text=True, cwd=ROOT, check=True)
+            proc = subprocess.run(
+                [sys.executable, __file__, "--one", kind, str(path), "--warm-runs", str(warm_runs)],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                check=True,
+            )
             run = json.loads(proc.stdout.strip().splitlines()[-1])
             old = best.get(kind)
-            best[kind] = run if old is None else {"cold": min(old["cold"], run["cold"]),
-                                                  "warm": min(old["warm"], run["warm"]), "n": run["n"]}
+            best[kind] = (
+                run
+                if old is None
+                else {"cold": min(old["cold"], run["cold"]), "warm": min(old["warm"], run["warm"]), "n": run["n"]}
+            )
     return best
 
 
@@ -133,19 +149,26 @@ def main() -> None:
     if args.one:
         print(json.dumps(one(*args.one, warm_runs=args.warm_runs)))
         return
-    print("Person list import against a bare read of the same file (python-calamine for .xlsx, the csv module "
-          "for .csv).\ncold: the first call in a fresh process; warm: a later call in the same process. Best of "
-          "--repeat processes each.")
-    print(f"{'rows':>8} {'file':>5} {'bare cold':>9} {'csr cold':>9} {'ratio':>6} {'bare warm':>9} {'csr warm':>9} "
-          f"{'ratio':>6} {'canonical rows':>14}")
+    print(
+        "Person list import against a bare read of the same file (python-calamine for .xlsx, the csv module "
+        "for .csv).\ncold: the first call in a fresh process; warm: a later call in the same process. Best of "
+        "--repeat processes each."
+    )
+    print(
+        f"{'rows':>8} {'file':>5} {'bare cold':>9} {'csr cold':>9} {'ratio':>6} {'bare warm':>9} {'csr warm':>9} "
+        f"{'ratio':>6} {'canonical rows':>14}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for rows in args.rows:
             for path in write_files(Path(tmp), rows):
                 m = measure(path, args.repeat, args.warm_runs)
                 bare, ours = m["bare"], m["csr"]
-                print(f"{rows:>8} {path.suffix[1:]:>5} {bare['cold']:>9.2f} {ours['cold']:>9.2f} "
-                      f"{ours['cold'] / bare['cold']:>6.2f} {bare['warm']:>9.2f} {ours['warm']:>9.2f} "
-                      f"{ours['warm'] / bare['warm']:>6.2f} {ours['n']:>14}", flush=True)
+                print(
+                    f"{rows:>8} {path.suffix[1:]:>5} {bare['cold']:>9.2f} {ours['cold']:>9.2f} "
+                    f"{ours['cold'] / bare['cold']:>6.2f} {bare['warm']:>9.2f} {ours['warm']:>9.2f} "
+                    f"{ours['warm'] / bare['warm']:>6.2f} {ours['n']:>14}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 BUDGET_MS = 30.0
 
@@ -66,8 +64,12 @@ def main() -> None:
     baseline = build_baseline(figures, config, args.year, data=result.data)
     setup_ms = (time.perf_counter() - start) * 1000
     year = baseline.year
-    plan = Scenario(year, {"fleksjob": 10, "beredskab": 5, "elever": 3}, -15,
-                    (Placement("elever", 8, (year, 8), (year, 12)), Placement("fgu", 2, (year - 1, 9), (year, 3))))
+    plan = Scenario(
+        year,
+        {"fleksjob": 10, "beredskab": 5, "elever": 3},
+        -15,
+        (Placement("elever", 8, (year, 8), (year, 12)), Placement("fgu", 2, (year - 1, 9), (year, 3))),
+    )
     before = evaluate(baseline, config)
 
     def slider_move() -> None:
@@ -80,8 +82,12 @@ def main() -> None:
         ("evaluate", median_ms(lambda: evaluate(baseline, config, plan), args.runs)),
         ("slider move", median_ms(slider_move, max(1, args.runs // 4))),
         ("goal seek", median_ms(lambda: goal_seek(baseline, config, plan), args.runs)),
-        ("placement plan", median_ms(lambda: placement_options(baseline, config, "uddannelse_min", "elever", plan),
-                                     max(1, args.runs // 4))),
+        (
+            "placement plan",
+            median_ms(
+                lambda: placement_options(baseline, config, "uddannelse_min", "elever", plan), max(1, args.runs // 4)
+            ),
+        ),
         ("reference path", median_ms(lambda: apply_scenario(figures, config, plan), max(1, min(30, args.runs)))),
     ]
     print(f"Sample data, baseline {year}: figures and baseline built once in {setup_ms:.1f} ms")
@@ -90,8 +96,10 @@ def main() -> None:
     for name, ms in rows:
         print(f"{name:<16} {ms:>10.3f}")
     move = rows[1][1] + rows[2][1]
-    print(f"slider move with goal seek: {move:.3f} ms ({'within' if move < BUDGET_MS else 'OVER'} the "
-          f"{BUDGET_MS:.0f} ms budget)")
+    print(
+        f"slider move with goal seek: {move:.3f} ms ({'within' if move < BUDGET_MS else 'OVER'} the "
+        f"{BUDGET_MS:.0f} ms budget)"
+    )
 
 
 if __name__ == "__main__":

@@ -24,13 +24,11 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from bench_planning import BUDGET_MS, median_ms  # noqa: E402  (benchmarks/ is the script's folder)
 
@@ -48,7 +46,7 @@ def measure_year(year: int, figures, config, editor, runs: int) -> list[tuple[in
     from ui import planning as plan
 
     baseline = build_baseline(figures, config, year)  # cached per data and year on the page
-    before = evaluate(baseline, config)                # likewise
+    before = evaluate(baseline, config)  # likewise
     templates = plan.chart_templates(baseline, config, before)  # likewise
 
     def scenario() -> Scenario:
@@ -84,11 +82,17 @@ def computation(runs: int) -> list[tuple[int, str, float]]:
     config = default_config()
     result = import_files(sorted((ROOT / "sample_data").glob("*.*")), config)
     figures = compute(result.data, result.placements, config)
-    editor = pd.DataFrame([
-        {plan.SCHEME: "Elever under erhvervsuddannelse", plan.PERSONS: 8.0, plan.FIRST: "august",
-         plan.LAST: "december"},
-        {plan.SCHEME: "Erhvervsgrunduddannelse (FGU)", plan.PERSONS: 2.0, plan.FIRST: "januar", plan.LAST: "marts"},
-    ])
+    editor = pd.DataFrame(
+        [
+            {
+                plan.SCHEME: "Elever under erhvervsuddannelse",
+                plan.PERSONS: 8.0,
+                plan.FIRST: "august",
+                plan.LAST: "december",
+            },
+            {plan.SCHEME: "Erhvervsgrunduddannelse (FGU)", plan.PERSONS: 2.0, plan.FIRST: "januar", plan.LAST: "marts"},
+        ]
+    )
     return [row for year in (2021, 2025) for row in measure_year(year, figures, config, editor, runs)]
 
 
@@ -110,8 +114,9 @@ def page(reruns: int) -> dict[str, float]:
             if at.exception or at.error:
                 raise RuntimeError([e.value for e in (*at.exception, *at.error)])
             if i >= 2:  # the first two fill the caches
-                samples.append((at.session_state["_plan_fragment_seconds"] * 1000,
-                                at.session_state["_rerun_seconds"] * 1000, wall))
+                samples.append(
+                    (at.session_state["_plan_fragment_seconds"] * 1000, at.session_state["_rerun_seconds"] * 1000, wall)
+                )
     return {name: statistics.median(s[i] for s in samples) for i, name in enumerate(("fragment", "script", "apptest"))}
 
 

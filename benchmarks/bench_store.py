@@ -17,18 +17,14 @@ from __future__ import annotations
 import argparse
 import io
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from csr.config import HEADCOUNT, default_config  # noqa: E402
 from csr.importers import import_uploads  # noqa: E402

@@ -34,8 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("files", nargs="*", metavar="FIL", help=".xlsx, .xls eller .csv (uden filer: lageret)")
     r.add_argument("--data-dir", help=DATA_DIR_HELP)
     r.add_argument("--year", type=int, help="kun dette år")
-    r.add_argument("--neighbour-method", choices=("pooled", "mean"),
-                   help="omegnskommunernes gennemsnit: samlet (pooled) eller simpelt (mean)")
+    r.add_argument(
+        "--neighbour-method",
+        choices=("pooled", "mean"),
+        help="omegnskommunernes gennemsnit: samlet (pooled) eller simpelt (mean)",
+    )
     r.add_argument("--json", action="store_true", help="JSON i stedet for en tabel")
     r.add_argument("--profile", metavar="NAVN", help=PROFILE_HELP)
 
@@ -43,12 +46,21 @@ def _parser() -> argparse.ArgumentParser:
     pl.add_argument("files", nargs="*", metavar="FIL", help=".xlsx, .xls eller .csv (uden filer: lageret)")
     pl.add_argument("--data-dir", help=DATA_DIR_HELP)
     pl.add_argument("--year", type=int, help="basisåret (standard: det seneste)")
-    pl.add_argument("--change", action="append", default=[], metavar="ORDNING=PERSONER",
-                    help="ændring i personer (årsgennemsnit), fx elever=12; kan gentages")
-    pl.add_argument("--headcount-change", type=float, default=0.0, metavar="N",
-                    help="ændring i øvrige ansatte")
-    pl.add_argument("--placement", action="append", default=[], metavar="ORDNING:PERSONER:ÅÅÅÅ-MM:ÅÅÅÅ-MM",
-                    help="planlagt forløb, fx elever:14:2025-08:2025-12; kan gentages")
+    pl.add_argument(
+        "--change",
+        action="append",
+        default=[],
+        metavar="ORDNING=PERSONER",
+        help="ændring i personer (årsgennemsnit), fx elever=12; kan gentages",
+    )
+    pl.add_argument("--headcount-change", type=float, default=0.0, metavar="N", help="ændring i øvrige ansatte")
+    pl.add_argument(
+        "--placement",
+        action="append",
+        default=[],
+        metavar="ORDNING:PERSONER:ÅÅÅÅ-MM:ÅÅÅÅ-MM",
+        help="planlagt forløb, fx elever:14:2025-08:2025-12; kan gentages",
+    )
     pl.add_argument("--neighbour-method", choices=("pooled", "mean"))
     pl.add_argument("--json", action="store_true", help="JSON i stedet for en tabel")
 
@@ -58,8 +70,11 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--year", type=int, help="året (standard: det seneste hele år)")
     ex.add_argument("--out", required=True, metavar="UD.pdf|UD.xlsx", help="filen, der skrives: .pdf eller .xlsx")
     ex.add_argument("--scenario", metavar="NAVN", help="et gemt scenarie fra planlægningen, som udsigt")
-    ex.add_argument("--neighbour-method", choices=("pooled", "mean"),
-                    help="omegnskommunernes gennemsnit: samlet (pooled) eller simpelt (mean)")
+    ex.add_argument(
+        "--neighbour-method",
+        choices=("pooled", "mean"),
+        help="omegnskommunernes gennemsnit: samlet (pooled) eller simpelt (mean)",
+    )
 
     im = sub.add_parser("import", help="indlæs filer i lageret (én import)")
     im.add_argument("files", nargs="+", metavar="FIL", help=".xlsx, .xls eller .csv")
@@ -68,8 +83,9 @@ def _parser() -> argparse.ArgumentParser:
     im.add_argument("--profile", metavar="NAVN", help=PROFILE_HELP)
 
     pr = sub.add_parser("profiles", help="de gemte importprofiler: vis dem, eller slet en")
-    pr.add_argument("action", nargs="?", choices=("list", "delete"), default="list",
-                    help="list (standard) eller delete")
+    pr.add_argument(
+        "action", nargs="?", choices=("list", "delete"), default="list", help="list (standard) eller delete"
+    )
     pr.add_argument("name", nargs="?", metavar="NAVN", help="profilen, der slettes")
     pr.add_argument("--data-dir", help=DATA_DIR_HELP)
 
@@ -136,8 +152,11 @@ def _figures(args, config, provenance: dict | None = None):
     else:
         snapshot = _store(args).snapshot()
         if snapshot.empty:
-            print("Fejl: lageret er tomt. Indlæs filer med 'python -m csr import FIL ...' eller giv filerne "
-                  "med på kommandolinjen.", file=sys.stderr)
+            print(
+                "Fejl: lageret er tomt. Indlæs filer med 'python -m csr import FIL ...' eller giv filerne "
+                "med på kommandolinjen.",
+                file=sys.stderr,
+            )
             raise _Stop
         data, placements = snapshot.data, snapshot.placements
         if provenance is not None:
@@ -149,12 +168,17 @@ def _figures(args, config, provenance: dict | None = None):
     figures = compute(data, placements, config, args.neighbour_method)
     years = figures.home_years(config)
     if not years:
-        print(f"Fejl: filerne indeholder ingen tal for {config.home_name} med antal ansatte, så der kan "
-              "ikke beregnes andele.", file=sys.stderr)
+        print(
+            f"Fejl: filerne indeholder ingen tal for {config.home_name} med antal ansatte, så der kan "
+            "ikke beregnes andele.",
+            file=sys.stderr,
+        )
         raise _Stop
     if args.year is not None and args.year not in years:
-        print(f"Fejl: der er ingen tal for {args.year}. Årene i data er "
-              f"{', '.join(str(y) for y in years)}.", file=sys.stderr)
+        print(
+            f"Fejl: der er ingen tal for {args.year}. Årene i data er {', '.join(str(y) for y in years)}.",
+            file=sys.stderr,
+        )
         raise _Stop
     return data, figures
 
@@ -187,8 +211,10 @@ def _history(args, config) -> int:
     for _, b in history.iterrows():
         when = b["created"].tz_convert("Europe/Copenhagen").strftime("%d-%m-%Y %H.%M")
         who = f", {b['who']}" if b["who"] else ""
-        line = (f"{HISTORY_LABELS['batch']} {b['batch']}: {when}{who} – {b['files']} – {text.number(b['rows'])} tal, "
-                f"{text.number(b['placements'])} praktikpladser, {text.number(b['in_force'])} gældende – {b['status']}")
+        line = (
+            f"{HISTORY_LABELS['batch']} {b['batch']}: {when}{who} – {b['files']} – {text.number(b['rows'])} tal, "
+            f"{text.number(b['placements'])} praktikpladser, {text.number(b['in_force'])} gældende – {b['status']}"
+        )
         print(line)
     return 0
 
@@ -228,8 +254,10 @@ def _report(args, config) -> int:
     from csr.report import build_report, format_report
 
     if args.profile and not args.files:
-        print("Fejl: --profile bruges, når filerne gives med på kommandolinjen; lagerets tal er allerede læst.",
-              file=sys.stderr)
+        print(
+            "Fejl: --profile bruges, når filerne gives med på kommandolinjen; lagerets tal er allerede læst.",
+            file=sys.stderr,
+        )
         return EXIT_INPUT
     _, figures = _figures(args, config)
     report = build_report(figures, config, args.year)
@@ -256,8 +284,16 @@ def _export(args, config) -> int:
         except StoreError as exc:
             print(f"Fejl: {exc}", file=sys.stderr)
             return EXIT_INPUT
-    content = export(figures, config, year, Provenance(**provenance), fmt, scenario=scenario,
-                     scenario_name=args.scenario or "", scenario_outdated=outdated)
+    content = export(
+        figures,
+        config,
+        year,
+        Provenance(**provenance),
+        fmt,
+        scenario=scenario,
+        scenario_name=args.scenario or "",
+        scenario_outdated=outdated,
+    )
     try:
         Path(args.out).write_bytes(content)
     except OSError as exc:
@@ -281,6 +317,7 @@ def _template(args, config) -> int:
 
 # ---- import profiles ------------------------------------------------------------------------------
 
+
 def _profiles_for(args, config) -> list:
     """The profile named by --profile, or without it every stored profile (none when there is no store yet:
     reading files never creates one)."""
@@ -291,8 +328,9 @@ def _profiles_for(args, config) -> list:
     directory = Path(getattr(args, "data_dir", None) or os.environ.get(DATA_DIR_ENV) or DEFAULT_DIRECTORY)
     if not (directory / FILENAME).exists():
         if name:
-            print(f"Fejl: profilen '{name}' findes ikke: lageret i {directory} har ingen gemte profiler.",
-                  file=sys.stderr)
+            print(
+                f"Fejl: profilen '{name}' findes ikke: lageret i {directory} har ingen gemte profiler.", file=sys.stderr
+            )
             raise _Stop
         return []
     try:
@@ -333,8 +371,11 @@ def _profile_use(args, result, uploads) -> None:
     read = {s.file for s in result.sheets if profile_of_shape(s.shape) == name}
     missing = [file for file, _ in uploads if file not in read]
     for file in missing:
-        print(f"Fejl: filen {file} har ingen overskriftsrække med profilen '{name}'s overskrifter i de første "
-              "60 rækker; den er ikke læst med profilen.", file=sys.stderr)
+        print(
+            f"Fejl: filen {file} har ingen overskriftsrække med profilen '{name}'s overskrifter i de første "
+            "60 rækker; den er ikke læst med profilen.",
+            file=sys.stderr,
+        )
     if missing:
         print("Intet er indlæst. Vælg en anden profil, eller udelad --profile.", file=sys.stderr)
         raise _Stop
@@ -348,8 +389,10 @@ def _profiles(args, config) -> int:
         store = _store(args)
         if args.action == "delete":
             if not args.name:
-                print("Fejl: skriv navnet på profilen, der skal slettes: python -m csr profiles delete NAVN.",
-                      file=sys.stderr)
+                print(
+                    "Fejl: skriv navnet på profilen, der skal slettes: python -m csr profiles delete NAVN.",
+                    file=sys.stderr,
+                )
                 return EXIT_INPUT
             store.delete_profile(args.name)
             print(f"Profilen '{args.name}' er slettet.")
@@ -378,8 +421,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         config = load_config(args.config)
-        command = {"report": _report, "plan": _plan, "export": _export, "import": _import, "history": _history,
-                   "undo": _undo, "template": _template, "profiles": _profiles}[args.command]
+        command = {
+            "report": _report,
+            "plan": _plan,
+            "export": _export,
+            "import": _import,
+            "history": _history,
+            "undo": _undo,
+            "template": _template,
+            "profiles": _profiles,
+        }[args.command]
         return command(args, config)
     except _Stop:
         return EXIT_INPUT

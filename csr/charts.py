@@ -51,11 +51,13 @@ def with_locale(chart: Chart) -> Chart:
         chart.properties(autosize=alt.AutoSizeParams(type="pad", contains="padding"))
         .configure(locale=DANISH, font="sans-serif")
         .configure_view(stroke=None)
-        .configure_axis(labelFontSize=12, titleFontSize=13, titleFontWeight="normal", grid=True,
-                        gridColor="#E6E6E6", labelLimit=260)
+        .configure_axis(
+            labelFontSize=12, titleFontSize=13, titleFontWeight="normal", grid=True, gridColor="#E6E6E6", labelLimit=260
+        )
         .configure_header(labelFontSize=13, labelFontWeight="bold", titleFontSize=13)
-        .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom", labelLimit=320, symbolSize=150,
-                          symbolStrokeWidth=2)
+        .configure_legend(
+            labelFontSize=12, titleFontSize=12, orient="bottom", labelLimit=320, symbolSize=150, symbolStrokeWidth=2
+        )
         .configure_title(fontSize=15, subtitleFontSize=12, anchor="start", subtitleColor="#444444")
     )
 
@@ -73,8 +75,12 @@ def colour_scale(config: Config, extra: dict[str, str] | None = None) -> alt.Sca
     """The one colour scale for category names, "I alt" and "Øvrige ansatte", used by every chart
     (`extra` adds names such as the neighbours' average)."""
     colours = category_colours(config)
-    named = {TOTAL: TOTAL_COLOUR, **{config.categories[c]: colours[c] for c in config.categories},
-             OTHERS: OTHERS_COLOUR, **(extra or {})}
+    named = {
+        TOTAL: TOTAL_COLOUR,
+        **{config.categories[c]: colours[c] for c in config.categories},
+        OTHERS: OTHERS_COLOUR,
+        **(extra or {}),
+    }
     return alt.Scale(domain=list(named), range=list(named.values()))
 
 
@@ -99,6 +105,7 @@ def _year_axis() -> alt.Axis:
 
 
 # ---- Overblik: Figure 1 of the strategy ----------------------------------------------------------
+
 
 def figure1_frame(years: pd.DataFrame, config: Config, year: int) -> pd.DataFrame:
     """The donut's slices: each category's share and "Øvrige ansatte" = 100 − the total share."""
@@ -129,12 +136,15 @@ def _donut(frame: pd.DataFrame, config: Config, title: alt.Title) -> Chart:
         theta=alt.Theta("share:Q", stack=True),
         order=alt.Order("order:Q", sort="ascending"),
         color=alt.Color("category:N", scale=colour_scale(config), legend=None),
-        tooltip=[alt.Tooltip("category:N", title="Gruppe"),
-                 alt.Tooltip("share:Q", title="Andel af ansatte (%)", format=",.1f")],
+        tooltip=[
+            alt.Tooltip("category:N", title="Gruppe"),
+            alt.Tooltip("share:Q", title="Andel af ansatte (%)", format=",.1f"),
+        ],
     )
     arcs = base.mark_arc(innerRadius=95, outerRadius=160, stroke="white", strokeWidth=2)
     labels = base.mark_text(radius=200, fontSize=14, lineBreak="\n", color="#222222").encode(
-        text=alt.Text("label:N"), color=alt.value("#222222"))
+        text=alt.Text("label:N"), color=alt.value("#222222")
+    )
     centre = alt.Chart(frame).transform_filter(alt.datum.order == 0)
     total = centre.mark_text(fontSize=32, fontWeight="bold", dy=-8).encode(text=alt.Text("total:N"))
     what = centre.mark_text(fontSize=14, dy=20).encode(text=alt.value("i ordningerne"))
@@ -142,6 +152,7 @@ def _donut(frame: pd.DataFrame, config: Config, title: alt.Title) -> Chart:
 
 
 # ---- Udvikling -------------------------------------------------------------------------------
+
 
 def _target_category(config: Config, schemes: tuple[str, ...]) -> str:
     """The colour group of a target's schemes: a category name, or "I alt" for several categories."""
@@ -165,7 +176,7 @@ def _panel_title(config: Config, schemes: tuple[str, ...]) -> str:
 def _short_name(name: str) -> str:
     """ "Særligt tilrettelagt ungdomsuddannelse (STU)" -> "STU"; names without an abbreviation as they are."""
     if name.endswith(")") and "(" in name:
-        return name[name.rindex("(") + 1:-1]
+        return name[name.rindex("(") + 1 : -1]
     return name
 
 
@@ -208,10 +219,12 @@ def trend_frame(targets: pd.DataFrame, config: Config) -> pd.DataFrame:
             series = "Mål" if i == 0 else target.name
             for year, value, threshold in zip(t["year"], t["value"], t["threshold"], strict=True):
                 if i == 0:
-                    rows.append((panel, order, category, int(year), float(value), "share", "Andel",
-                                 text.pct(value, threshold)))
-                rows.append((panel, order, category, int(year), float(threshold), "target", series,
-                             text.target_pct(threshold)))
+                    rows.append(
+                        (panel, order, category, int(year), float(value), "share", "Andel", text.pct(value, threshold))
+                    )
+                rows.append(
+                    (panel, order, category, int(year), float(threshold), "target", series, text.target_pct(threshold))
+                )
     columns = ["panel", "order", "category", "year", "value", "kind", "series", "label"]
     return pd.DataFrame(rows, columns=columns).sort_values(["order", "kind", "series", "year"], ignore_index=True)
 
@@ -226,11 +239,19 @@ def _with_provisional(frame: pd.DataFrame, years: pd.DataFrame, config: Config) 
 
 def _provisional_layers(x: alt.X, y: alt.Y, colour, tooltip: list, size: int = 70) -> list:
     """Points (hollow where provisional) and the word "foreløbig" above provisional points."""
-    points = alt.Chart().mark_point(filled=False, size=size, strokeWidth=2).encode(
-        x=x, y=y, color=colour, fill=alt.condition("datum.provisional", alt.value("white"), colour),
-        tooltip=tooltip)
-    word = alt.Chart().mark_text(dy=-14, fontSize=11, fontStyle="italic", color="#222222").encode(
-        x=x, y=y, text=alt.value(PROVISIONAL)).transform_filter("datum.provisional")
+    points = (
+        alt.Chart()
+        .mark_point(filled=False, size=size, strokeWidth=2)
+        .encode(
+            x=x, y=y, color=colour, fill=alt.condition("datum.provisional", alt.value("white"), colour), tooltip=tooltip
+        )
+    )
+    word = (
+        alt.Chart()
+        .mark_text(dy=-14, fontSize=11, fontStyle="italic", color="#222222")
+        .encode(x=x, y=y, text=alt.value(PROVISIONAL))
+        .transform_filter("datum.provisional")
+    )
     return [points, word]
 
 
@@ -242,35 +263,61 @@ def trend_chart(targets: pd.DataFrame, years: pd.DataFrame, config: Config) -> C
     (a step where a threshold changes); provisional years dashed, hollow and labelled "foreløbig"."""
     frame = _with_provisional(trend_frame(targets, config), years, config)
     shares = frame[frame["kind"] == "share"]
-    data = pd.concat([_provisional_segments(shares, ["panel"]).assign(point=False), shares.assign(point=True),
-                      frame[frame["kind"] == "target"].assign(segment="", point=False)], ignore_index=True)
+    data = pd.concat(
+        [
+            _provisional_segments(shares, ["panel"]).assign(point=False),
+            shares.assign(point=True),
+            frame[frame["kind"] == "target"].assign(segment="", point=False),
+        ],
+        ignore_index=True,
+    )
     panel_order = list(dict.fromkeys(frame.sort_values("order")["panel"]))
     colour = alt.Color("category:N", scale=colour_scale(config), legend=None)
     x = alt.X("year:O", axis=_year_axis())
-    tooltip = [alt.Tooltip("panel:N", title="Gruppe"), alt.Tooltip("year:O", title="År"),
-               alt.Tooltip("label:N", title="Andel"), alt.Tooltip("basis:N", title="Tal")]
+    tooltip = [
+        alt.Tooltip("panel:N", title="Gruppe"),
+        alt.Tooltip("year:O", title="År"),
+        alt.Tooltip("label:N", title="Andel"),
+        alt.Tooltip("basis:N", title="Tal"),
+    ]
     y = alt.Y("value:Q", title=SHARE_TITLE, scale=alt.Scale(zero=True), axis=alt.Axis(format=",.0f"))
     line, dashed = (
-        alt.Chart().mark_line(strokeWidth=2.5, strokeDash=dash).encode(x=x, y=y, color=colour)
+        alt.Chart()
+        .mark_line(strokeWidth=2.5, strokeDash=dash)
+        .encode(x=x, y=y, color=colour)
         .transform_filter((alt.datum.kind == "share") & ~alt.datum.point & (alt.datum.segment == segment))
         for segment, dash in (("Endelige tal", [1, 0]), ("Foreløbige tal", [5, 4]))
     )
-    points, word = (layer.transform_filter(alt.datum.point)
-                    for layer in _provisional_layers(x, y, colour, tooltip))
+    points, word = (layer.transform_filter(alt.datum.point) for layer in _provisional_layers(x, y, colour, tooltip))
     goal_names = ["Mål", *dict.fromkeys(frame.loc[(frame["kind"] == "target") & (frame["series"] != "Mål"), "series"])]
-    goal = alt.Chart().mark_line(interpolate="step", strokeWidth=1.5, color=TARGET_COLOUR).encode(
-        x=x, y=y,
-        strokeDash=alt.StrokeDash("series:N", title=None,
-                                  scale=alt.Scale(domain=goal_names, range=GOAL_DASHES[:len(goal_names)])),
-        tooltip=[alt.Tooltip("panel:N", title="Gruppe"), alt.Tooltip("year:O", title="År"),
-                 alt.Tooltip("series:N", title="Linje"), alt.Tooltip("label:N", title="Mål")],
-    ).transform_filter(alt.datum.kind == "target")
+    goal = (
+        alt.Chart()
+        .mark_line(interpolate="step", strokeWidth=1.5, color=TARGET_COLOUR)
+        .encode(
+            x=x,
+            y=y,
+            strokeDash=alt.StrokeDash(
+                "series:N", title=None, scale=alt.Scale(domain=goal_names, range=GOAL_DASHES[: len(goal_names)])
+            ),
+            tooltip=[
+                alt.Tooltip("panel:N", title="Gruppe"),
+                alt.Tooltip("year:O", title="År"),
+                alt.Tooltip("series:N", title="Linje"),
+                alt.Tooltip("label:N", title="Mål"),
+            ],
+        )
+        .transform_filter(alt.datum.kind == "target")
+    )
     layered = alt.layer(goal, line, dashed, points, word, data=data).properties(width=280, height=190)
     chart = layered.facet(
-        facet=alt.Facet("panel:N", title=None, sort=panel_order, header=_header()), columns=2,
-    ).properties(title=alt.Title("Andel af ansatte i ordningerne år for år",
-                                 subtitle="Grå linjer: målene, som de gjaldt hvert år. Hule punkter og stiplet "
-                                          "linje: foreløbige tal."))
+        facet=alt.Facet("panel:N", title=None, sort=panel_order, header=_header()),
+        columns=2,
+    ).properties(
+        title=alt.Title(
+            "Andel af ansatte i ordningerne år for år",
+            subtitle="Grå linjer: målene, som de gjaldt hvert år. Hule punkter og stiplet linje: foreløbige tal.",
+        )
+    )
     return with_locale(chart)
 
 
@@ -299,24 +346,40 @@ def scheme_trend_chart(shares: pd.DataFrame, config: Config, measure: str = "sha
     frame = scheme_trend_frame(shares, config, measure)
     headers = list(dict.fromkeys(frame["header"]))
     present = [config.categories[c] for c in config.categories if config.categories[c] in set(frame["category_name"])]
-    colour = alt.Color("category_name:N", scale=colour_scale(config), title="Gruppe",
-                       legend=alt.Legend(values=present))
+    colour = alt.Color("category_name:N", scale=colour_scale(config), title="Gruppe", legend=alt.Legend(values=present))
     x = alt.X("year:O", axis=alt.Axis(title=None, labelAngle=-90, format="d", labelFontSize=11))
     y = alt.Y("value:Q", title=None, axis=alt.Axis(format=",.2~r", tickCount=4))
-    tooltip = [alt.Tooltip("name:N", title="Ordning"), alt.Tooltip("year:O", title="År"),
-               alt.Tooltip("label:N", title=MEASURES[measure]), alt.Tooltip("basis:N", title="Tal")]
+    tooltip = [
+        alt.Tooltip("name:N", title="Ordning"),
+        alt.Tooltip("year:O", title="År"),
+        alt.Tooltip("label:N", title=MEASURES[measure]),
+        alt.Tooltip("basis:N", title="Tal"),
+    ]
     points = _provisional_layers(x, y, colour, tooltip, size=40)[0]
-    chart = alt.layer(
-        alt.Chart().mark_line(strokeWidth=2).encode(x=x, y=y, color=colour), points, data=frame,
-    ).properties(width=165, height=100).facet(
-        facet=alt.Facet("header:N", title=None, sort=headers, header=_header(labelFontSize=12)), columns=3,
-    ).resolve_scale(y="independent").properties(
-        title=alt.Title(f"Hver ordning for sig: {MEASURES[measure].lower()}",
-                        subtitle="Hver figur har sin egen skala. Hule punkter: foreløbige tal."))
+    chart = (
+        alt.layer(
+            alt.Chart().mark_line(strokeWidth=2).encode(x=x, y=y, color=colour),
+            points,
+            data=frame,
+        )
+        .properties(width=165, height=100)
+        .facet(
+            facet=alt.Facet("header:N", title=None, sort=headers, header=_header(labelFontSize=12)),
+            columns=3,
+        )
+        .resolve_scale(y="independent")
+        .properties(
+            title=alt.Title(
+                f"Hver ordning for sig: {MEASURES[measure].lower()}",
+                subtitle="Hver figur har sin egen skala. Hule punkter: foreløbige tal.",
+            )
+        )
+    )
     return with_locale(chart)
 
 
 # ---- Omegnskommuner -----------------------------------------------------------------------------
+
 
 def neighbour_ranking_frame(shares: pd.DataFrame, config: Config, year: int, group: str) -> pd.DataFrame:
     """The home municipality and every neighbour with data: their share in the group's compared
@@ -337,8 +400,9 @@ def neighbour_ranking_frame(shares: pd.DataFrame, config: Config, year: int, gro
 RANKING_WIDTH = 440
 
 
-def neighbour_ranking_chart(shares: pd.DataFrame, neighbours: pd.DataFrame, config: Config, year: int,
-                            group: str) -> Chart:
+def neighbour_ranking_chart(
+    shares: pd.DataFrame, neighbours: pd.DataFrame, config: Config, year: int, group: str
+) -> Chart:
     """Every municipality's share in one comparison group, ranked, the home municipality highlighted
     (colour and bold name) and the neighbours' average as a rule."""
     frame = neighbour_ranking_frame(shares, config, year, group)
@@ -347,38 +411,74 @@ def neighbour_ranking_chart(shares: pd.DataFrame, neighbours: pd.DataFrame, conf
     method = avg.iloc[0]["method"] if len(avg) else config.neighbour_method
     category = config.categories[group]
     order = list(frame["municipality"])
-    y = alt.Y("municipality:N", sort=order, title=None,
-              axis=alt.Axis(labelFontWeight=alt.ExprRef(f"datum.value == '{config.home_name}' ? 'bold' : 'normal'"),
-                            labelFontSize=13))
-    bars = alt.Chart(frame).mark_bar(height=22).encode(
-        x=alt.X("share:Q", title=SHARE_TITLE, axis=alt.Axis(format=",.1~f"), scale=alt.Scale(zero=True, nice=True)),
-        y=y,
-        color=alt.Color("role:N", title=None,
-                        scale=alt.Scale(domain=["Hjemkommune", "Omegnskommune"],
-                                        range=[category_colours(config)[group], NEUTRAL])),
-        tooltip=[alt.Tooltip("municipality:N", title="Kommune"),
-                 alt.Tooltip("share:Q", title="Andel af ansatte (%)", format=",.1f"),
-                 alt.Tooltip("persons:Q", title="Personer (årsgennemsnit)", format=",.1f"),
-                 alt.Tooltip("headcount:Q", title="Ansatte (årsgennemsnit)", format=",.0f")],
+    y = alt.Y(
+        "municipality:N",
+        sort=order,
+        title=None,
+        axis=alt.Axis(
+            labelFontWeight=alt.ExprRef(f"datum.value == '{config.home_name}' ? 'bold' : 'normal'"), labelFontSize=13
+        ),
+    )
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(height=22)
+        .encode(
+            x=alt.X("share:Q", title=SHARE_TITLE, axis=alt.Axis(format=",.1~f"), scale=alt.Scale(zero=True, nice=True)),
+            y=y,
+            color=alt.Color(
+                "role:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["Hjemkommune", "Omegnskommune"], range=[category_colours(config)[group], NEUTRAL]
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("municipality:N", title="Kommune"),
+                alt.Tooltip("share:Q", title="Andel af ansatte (%)", format=",.1f"),
+                alt.Tooltip("persons:Q", title="Personer (årsgennemsnit)", format=",.1f"),
+                alt.Tooltip("headcount:Q", title="Ansatte (årsgennemsnit)", format=",.0f"),
+            ],
+        )
     )
     # the values as a column right of the plot, where neither bars nor the average line reach
-    values = [alt.Chart(frame).mark_text(align="left", fontSize=13, fontWeight=weight)
-              .encode(x=alt.value(RANKING_WIDTH + 10), y=y, text="label:N").transform_filter(test)
-              for weight, test in (("bold", alt.datum.home), ("normal", ~alt.datum.home))]
+    values = [
+        alt.Chart(frame)
+        .mark_text(align="left", fontSize=13, fontWeight=weight)
+        .encode(x=alt.value(RANKING_WIDTH + 10), y=y, text="label:N")
+        .transform_filter(test)
+        for weight, test in (("bold", alt.datum.home), ("normal", ~alt.datum.home))
+    ]
     layers = [bars, *values]
     if average is not None:
-        rule_frame = pd.DataFrame({"average": [average], "label": [f"Omegnsgennemsnit {text.pct(average)}"],
-                                   "method": [text.method_name(method)]})
-        rule = alt.Chart(rule_frame).mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4], strokeWidth=2).encode(
-            x="average:Q",
-            tooltip=[alt.Tooltip("label:N", title="Omegnskommunerne"), alt.Tooltip("method:N", title="Gennemsnit")])
-        rule_text = alt.Chart(rule_frame).mark_text(align="left", dx=4, dy=-8, fontSize=12, color=TARGET_COLOUR) \
+        rule_frame = pd.DataFrame(
+            {
+                "average": [average],
+                "label": [f"Omegnsgennemsnit {text.pct(average)}"],
+                "method": [text.method_name(method)],
+            }
+        )
+        rule = (
+            alt.Chart(rule_frame)
+            .mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4], strokeWidth=2)
+            .encode(
+                x="average:Q",
+                tooltip=[alt.Tooltip("label:N", title="Omegnskommunerne"), alt.Tooltip("method:N", title="Gennemsnit")],
+            )
+        )
+        rule_text = (
+            alt.Chart(rule_frame)
+            .mark_text(align="left", dx=4, dy=-8, fontSize=12, color=TARGET_COLOUR)
             .encode(x="average:Q", y=alt.value(0), text="label:N")
+        )
         layers += [rule, rule_text]
     chart = alt.layer(*layers).properties(
-        width=RANKING_WIDTH, height=alt.Step(30),
-        title=alt.Title(f"{category} {year}: andel af ansatte pr. kommune",
-                        subtitle=f"Stiplet linje: omegnskommunernes {text.method_name(method)}."))
+        width=RANKING_WIDTH,
+        height=alt.Step(30),
+        title=alt.Title(
+            f"{category} {year}: andel af ansatte pr. kommune",
+            subtitle=f"Stiplet linje: omegnskommunernes {text.method_name(method)}.",
+        ),
+    )
     return with_locale(chart)
 
 
@@ -389,13 +489,20 @@ def neighbour_trend_frame(neighbours: pd.DataFrame, years: pd.DataFrame, config:
     """Home share and neighbour average per comparison group and year, long; `colour` is the category
     name for the home municipality and "Omegnskommunerne" for the average."""
     rows = []
-    for year, group, method, home, average in zip(neighbours["year"], neighbours["group"], neighbours["method"],
-                                                  neighbours["home"], neighbours["average"], strict=True):
+    for year, group, method, home, average in zip(
+        neighbours["year"],
+        neighbours["group"],
+        neighbours["method"],
+        neighbours["home"],
+        neighbours["average"],
+        strict=True,
+    ):
         category = config.categories[group]
         for series, colour, value in ((config.home_name, category, home), (AVERAGE, AVERAGE, average)):
             if value is not None and pd.notna(value):
-                rows.append((category, int(year), series, colour, float(value), text.pct(value),
-                             text.method_name(method)))
+                rows.append(
+                    (category, int(year), series, colour, float(value), text.pct(value), text.method_name(method))
+                )
     frame = pd.DataFrame(rows, columns=["category", "year", "series", "colour", "value", "label", "method"])
     return _with_provisional(frame, years, config)
 
@@ -405,27 +512,41 @@ def neighbour_trend_chart(neighbours: pd.DataFrame, years: pd.DataFrame, config:
     frame = neighbour_trend_frame(neighbours, years, config)
     method = text.method_name(neighbours["method"].iloc[0] if len(neighbours) else config.neighbour_method)
     colour = alt.Color("colour:N", scale=colour_scale(config, {AVERAGE: NEUTRAL}), legend=None)
-    series = alt.StrokeDash("series:N", title=None,
-                            scale=alt.Scale(domain=[config.home_name, AVERAGE], range=[[1, 0], [6, 4]]))
+    series = alt.StrokeDash(
+        "series:N", title=None, scale=alt.Scale(domain=[config.home_name, AVERAGE], range=[[1, 0], [6, 4]])
+    )
     x = alt.X("year:O", axis=_year_axis())
-    tooltip = [alt.Tooltip("series:N", title="Hvem"), alt.Tooltip("category:N", title="Gruppe"),
-               alt.Tooltip("year:O", title="År"), alt.Tooltip("label:N", title="Andel"),
-               alt.Tooltip("method:N", title="Gennemsnit"), alt.Tooltip("basis:N", title="Tal")]
+    tooltip = [
+        alt.Tooltip("series:N", title="Hvem"),
+        alt.Tooltip("category:N", title="Gruppe"),
+        alt.Tooltip("year:O", title="År"),
+        alt.Tooltip("label:N", title="Andel"),
+        alt.Tooltip("method:N", title="Gennemsnit"),
+        alt.Tooltip("basis:N", title="Tal"),
+    ]
     y = alt.Y("value:Q", title=SHARE_TITLE, axis=alt.Axis(format=",.0f"))
     line = alt.Chart().mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, strokeDash=series)
     points, word = _provisional_layers(x, y, colour, tooltip, size=55)
     word = word.transform_filter(alt.datum.series == config.home_name)
-    chart = alt.layer(line, points, word, data=frame) \
-        .properties(width=280, height=200).facet(
+    chart = (
+        alt.layer(line, points, word, data=frame)
+        .properties(width=280, height=200)
+        .facet(
             facet=alt.Facet("category:N", title=None, sort=list(config.categories.values()), header=_header()),
             columns=2,
-        ).properties(title=alt.Title(f"{config.home_name} og omegnskommunernes {method} år for år",
-                                     subtitle="Hule punkter: foreløbige tal."))
+        )
+        .properties(
+            title=alt.Title(
+                f"{config.home_name} og omegnskommunernes {method} år for år", subtitle="Hule punkter: foreløbige tal."
+            )
+        )
+    )
     return with_locale(chart)
 
 
-def neighbour_scheme_table(shares: pd.DataFrame, config: Config, year: int, group: str,
-                           method: str | None = None) -> pd.DataFrame:
+def neighbour_scheme_table(
+    shares: pd.DataFrame, config: Config, year: int, group: str, method: str | None = None
+) -> pd.DataFrame:
     """Per scheme of a comparison group: the home municipality's share, the neighbours' average and each
     neighbour's share, in percent (unrounded), with Danish headers; a last row for the group as a whole."""
     method = method or config.neighbour_method
@@ -447,6 +568,7 @@ def neighbour_scheme_table(shares: pd.DataFrame, config: Config, year: int, grou
 
 
 # ---- Praktikpladser --------------------------------------------------------------------------
+
 
 def placement_frame(placements: pd.DataFrame, year: int) -> pd.DataFrame:
     """Agreed and realised places per education in `year` (without the total row), with status words."""
@@ -470,27 +592,47 @@ def placement_bullets(placements: pd.DataFrame, year: int) -> Chart:
     frame = placement_frame(placements, year)
     order = list(frame["education"])
     y = alt.Y("education:N", sort=order, title=None, axis=alt.Axis(labelFontSize=13))
-    tooltip = [alt.Tooltip("education:N", title="Uddannelse"),
-               alt.Tooltip("agreed:Q", title="Aftalt", format=",.0f"),
-               alt.Tooltip("realised:Q", title="Realiseret", format=",.0f"),
-               alt.Tooltip("fulfilment_text:N", title="Opfyldelse"),
-               alt.Tooltip("status:N", title="Status")]
+    tooltip = [
+        alt.Tooltip("education:N", title="Uddannelse"),
+        alt.Tooltip("agreed:Q", title="Aftalt", format=",.0f"),
+        alt.Tooltip("realised:Q", title="Realiseret", format=",.0f"),
+        alt.Tooltip("fulfilment_text:N", title="Opfyldelse"),
+        alt.Tooltip("status:N", title="Status"),
+    ]
     scale = alt.Scale(zero=True, nice=True)
-    bar = alt.Chart(frame).mark_bar(height=14).encode(
-        x=alt.X("realised:Q", title="Pladser", scale=scale, axis=alt.Axis(format=",.0f")),
-        y=y,
-        color=alt.Color("status:N", title="Realiserede pladser",
-                        scale=alt.Scale(domain=["Opfyldt", "Ikke opfyldt"], range=["#0072B2", SHORT_COLOUR])),
-        tooltip=tooltip,
+    bar = (
+        alt.Chart(frame)
+        .mark_bar(height=14)
+        .encode(
+            x=alt.X("realised:Q", title="Pladser", scale=scale, axis=alt.Axis(format=",.0f")),
+            y=y,
+            color=alt.Color(
+                "status:N",
+                title="Realiserede pladser",
+                scale=alt.Scale(domain=["Opfyldt", "Ikke opfyldt"], range=["#0072B2", SHORT_COLOUR]),
+            ),
+            tooltip=tooltip,
+        )
     )
-    tick = alt.Chart(frame).mark_tick(thickness=3, size=26, color="#000000").encode(
-        x=alt.X("agreed:Q", scale=scale), y=y, tooltip=tooltip)
-    label = alt.Chart(frame).transform_calculate(end="max(datum.agreed, datum.realised)").mark_text(
-        align="left", dx=8, fontSize=12).encode(x="end:Q", y=y, text="label:N")
+    tick = (
+        alt.Chart(frame)
+        .mark_tick(thickness=3, size=26, color="#000000")
+        .encode(x=alt.X("agreed:Q", scale=scale), y=y, tooltip=tooltip)
+    )
+    label = (
+        alt.Chart(frame)
+        .transform_calculate(end="max(datum.agreed, datum.realised)")
+        .mark_text(align="left", dx=8, fontSize=12)
+        .encode(x="end:Q", y=y, text="label:N")
+    )
     chart = alt.layer(bar, tick, label).properties(
-        width=480, height=alt.Step(34),
-        title=alt.Title(f"Praktik- og elevpladser {year}: realiseret mod aftalt",
-                        subtitle="Søjle: realiserede pladser. Sort streg: det aftalte antal."))
+        width=480,
+        height=alt.Step(34),
+        title=alt.Title(
+            f"Praktik- og elevpladser {year}: realiseret mod aftalt",
+            subtitle="Søjle: realiserede pladser. Sort streg: det aftalte antal.",
+        ),
+    )
     return with_locale(chart)
 
 
@@ -499,11 +641,13 @@ def placement_years_frame(placements: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for year in sorted(int(y) for y in placements["year"].unique()):
         total = placement_status(placements, year).iloc[-1]
-        rows.append((year, float(total["agreed"]), float(total["realised"]), float(total["fulfilment"]),
-                     bool(total["met"])))
+        rows.append(
+            (year, float(total["agreed"]), float(total["realised"]), float(total["fulfilment"]), bool(total["met"]))
+        )
     frame = pd.DataFrame(rows, columns=["year", "agreed", "realised", "fulfilment", "met"])
-    return frame.assign(status=[text.status_word(m) for m in frame["met"]],
-                        label=[text.pct(f) for f in frame["fulfilment"]])
+    return frame.assign(
+        status=[text.status_word(m) for m in frame["met"]], label=[text.pct(f) for f in frame["fulfilment"]]
+    )
 
 
 def placement_years_chart(placements: pd.DataFrame, provisional_years: tuple[int, ...] = ()) -> Chart:
@@ -511,27 +655,55 @@ def placement_years_chart(placements: pd.DataFrame, provisional_years: tuple[int
     years still in progress (`provisional_years`) are labelled "foreløbig"."""
     frame = placement_years_frame(placements)
     marked = ", ".join(str(int(y)) for y in provisional_years)
-    x = alt.X("year:O", axis=alt.Axis(
-        title=None, labelAngle=0, format="d",
-        labelExpr=f"indexof([{marked}], datum.value) >= 0 ? [datum.label, '({PROVISIONAL})'] : datum.label"))
-    bars = alt.Chart(frame).mark_bar(size=60).encode(
-        x=x,
-        y=alt.Y("fulfilment:Q", title="Realiseret i procent af aftalt", axis=alt.Axis(format=",.0f"),
-                scale=alt.Scale(zero=True)),
-        color=alt.Color("status:N", title="Målet",
-                        scale=alt.Scale(domain=["Opfyldt", "Ikke opfyldt"], range=["#0072B2", SHORT_COLOUR])),
-        tooltip=[alt.Tooltip("year:O", title="År"), alt.Tooltip("agreed:Q", title="Aftalt", format=",.0f"),
-                 alt.Tooltip("realised:Q", title="Realiseret", format=",.0f"),
-                 alt.Tooltip("label:N", title="Opfyldelse"), alt.Tooltip("status:N", title="Status")],
+    x = alt.X(
+        "year:O",
+        axis=alt.Axis(
+            title=None,
+            labelAngle=0,
+            format="d",
+            labelExpr=f"indexof([{marked}], datum.value) >= 0 ? [datum.label, '({PROVISIONAL})'] : datum.label",
+        ),
     )
-    labels = alt.Chart(frame).mark_text(baseline="top", dy=6, fontSize=12, fontWeight="bold", color="white") \
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(size=60)
+        .encode(
+            x=x,
+            y=alt.Y(
+                "fulfilment:Q",
+                title="Realiseret i procent af aftalt",
+                axis=alt.Axis(format=",.0f"),
+                scale=alt.Scale(zero=True),
+            ),
+            color=alt.Color(
+                "status:N",
+                title="Målet",
+                scale=alt.Scale(domain=["Opfyldt", "Ikke opfyldt"], range=["#0072B2", SHORT_COLOUR]),
+            ),
+            tooltip=[
+                alt.Tooltip("year:O", title="År"),
+                alt.Tooltip("agreed:Q", title="Aftalt", format=",.0f"),
+                alt.Tooltip("realised:Q", title="Realiseret", format=",.0f"),
+                alt.Tooltip("label:N", title="Opfyldelse"),
+                alt.Tooltip("status:N", title="Status"),
+            ],
+        )
+    )
+    labels = (
+        alt.Chart(frame)
+        .mark_text(baseline="top", dy=6, fontSize=12, fontWeight="bold", color="white")
         .encode(x=x, y="fulfilment:Q", text="label:N")
+    )
     rule = alt.Chart(pd.DataFrame({"y": [100.0]})).mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4]).encode(y="y:Q")
     chart = alt.layer(bars, rule, labels).properties(
-        width=alt.Step(80), height=240,
-        title=alt.Title("Opfyldelse af de aftalte pladser i alt, år for år",
-                        subtitle="Stiplet linje: 100 % af de aftalte pladser. Målet er opfyldt, når hver "
-                                 "uddannelse når sit aftalte antal."))
+        width=alt.Step(80),
+        height=240,
+        title=alt.Title(
+            "Opfyldelse af de aftalte pladser i alt, år for år",
+            subtitle="Stiplet linje: 100 % af de aftalte pladser. Målet er opfyldt, når hver "
+            "uddannelse når sit aftalte antal.",
+        ),
+    )
     return with_locale(chart)
 
 
@@ -564,13 +736,25 @@ def target_bullets_frame(compare: pd.DataFrame) -> pd.DataFrame:
         threshold = _number_or_none(t["threshold"])
         strict = t["kind"] == "above_neighbours"
         header = f"{_wrap(t['name'], 60)}|Krav: {target_requirement(t['kind'], threshold)}"
-        for series, value, met in ((BASELINE_SERIES, t["value_before"], t["met_before"]),
-                                   (SCENARIO_SERIES, t["value_after"], t["met_after"])):
+        for series, value, met in (
+            (BASELINE_SERIES, t["value_before"], t["met_before"]),
+            (SCENARIO_SERIES, t["value_after"], t["met_after"]),
+        ):
             value = _number_or_none(value)
             met = None if met is None or pd.isna(met) else bool(met)
             status = text.status_word(met)
-            rows.append((t["id"], header, order, series, value, threshold, status,
-                         f"{text.pct(value, threshold, strict)} · {status}"))
+            rows.append(
+                (
+                    t["id"],
+                    header,
+                    order,
+                    series,
+                    value,
+                    threshold,
+                    status,
+                    f"{text.pct(value, threshold, strict)} · {status}",
+                )
+            )
     return pd.DataFrame(rows, columns=["id", "header", "order", "series", "value", "threshold", "status", "label"])
 
 
@@ -580,23 +764,43 @@ def target_bullets(compare: pd.DataFrame, year: int) -> Chart:
     frame = target_bullets_frame(compare)
     headers = list(dict.fromkeys(frame["header"]))
     y = alt.Y("series:N", title=None, sort=[BASELINE_SERIES, SCENARIO_SERIES], axis=alt.Axis(labelFontSize=12))
-    tooltip = [alt.Tooltip("series:N", title="Hvad"), alt.Tooltip("label:N", title="Værdi"),
-               alt.Tooltip("threshold:Q", title="Krav (%)", format=",.1f")]
-    bar = alt.Chart().mark_bar(height=16).encode(
-        x=alt.X("value:Q", title=None, scale=alt.Scale(zero=True, nice=True), axis=alt.Axis(format=",.1~f")),
-        y=y,
-        color=alt.Color("status:N", title="Status", scale=STATUS_SCALE),
-        tooltip=tooltip,
+    tooltip = [
+        alt.Tooltip("series:N", title="Hvad"),
+        alt.Tooltip("label:N", title="Værdi"),
+        alt.Tooltip("threshold:Q", title="Krav (%)", format=",.1f"),
+    ]
+    bar = (
+        alt.Chart()
+        .mark_bar(height=16)
+        .encode(
+            x=alt.X("value:Q", title=None, scale=alt.Scale(zero=True, nice=True), axis=alt.Axis(format=",.1~f")),
+            y=y,
+            color=alt.Color("status:N", title="Status", scale=STATUS_SCALE),
+            tooltip=tooltip,
+        )
     )
     rule = alt.Chart().mark_rule(color="#000000", strokeWidth=3).encode(x="threshold:Q", tooltip=tooltip)
-    label = alt.Chart().mark_text(align="left", fontSize=12, color="#222222").encode(
-        x=alt.value(BULLET_WIDTH + 10), y=y, text="label:N")
-    chart = alt.layer(bar, rule, label, data=frame).properties(width=BULLET_WIDTH, height=alt.Step(22)).facet(
-        facet=alt.Facet("header:N", title=None, sort=headers, header=_header(labelFontSize=13)), columns=1,
-    ).resolve_scale(x="independent").properties(
-        title=alt.Title(f"Målene i {year}: grundlaget og scenariet",
-                        subtitle="Søjler: andel af ansatte i procent (praktikpladser: procent af det aftalte). "
-                                 "Sort streg: kravet."))
+    label = (
+        alt.Chart()
+        .mark_text(align="left", fontSize=12, color="#222222")
+        .encode(x=alt.value(BULLET_WIDTH + 10), y=y, text="label:N")
+    )
+    chart = (
+        alt.layer(bar, rule, label, data=frame)
+        .properties(width=BULLET_WIDTH, height=alt.Step(22))
+        .facet(
+            facet=alt.Facet("header:N", title=None, sort=headers, header=_header(labelFontSize=13)),
+            columns=1,
+        )
+        .resolve_scale(x="independent")
+        .properties(
+            title=alt.Title(
+                f"Målene i {year}: grundlaget og scenariet",
+                subtitle="Søjler: andel af ansatte i procent (praktikpladser: procent af det aftalte). "
+                "Sort streg: kravet.",
+            )
+        )
+    )
     return with_locale(chart)
 
 
@@ -612,9 +816,10 @@ def scenario_donut(years: pd.DataFrame, config: Config, year: int) -> Chart:
     `figure1_donut`, titled as a scenario and drawn from one table (`scenario_donut_frame`), so the
     planner can show a new scenario by swapping that table into a spec built once."""
     row = _home_year(years, config, year)
-    title = alt.Title(f"Scenariet for {year}: andel af ansatte i CSR-mærkets ordninger",
-                      subtitle=[f"{config.organisation}, beregnet med planen"
-                                f"{' på foreløbige tal' if row['provisional'] else ''}"])
+    title = alt.Title(
+        f"Scenariet for {year}: andel af ansatte i CSR-mærkets ordninger",
+        subtitle=[f"{config.organisation}, beregnet med planen{' på foreløbige tal' if row['provisional'] else ''}"],
+    )
     return _donut(scenario_donut_frame(years, config, year), config, title)
 
 

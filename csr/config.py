@@ -190,8 +190,9 @@ class Config:
         return frozenset(normalize(n) for n in self.total_rows)
 
     def nearest_schemes(self, text: object) -> list[str]:
-        names = {k: (self.scheme(v).name if v != HEADCOUNT else self.headcount_name)
-                 for k, v in self._scheme_keys.items()}
+        names = {
+            k: (self.scheme(v).name if v != HEADCOUNT else self.headcount_name) for k, v in self._scheme_keys.items()
+        }
         return nearest(normalize(text), names)
 
     def nearest_municipalities(self, text: object) -> list[str]:
@@ -208,9 +209,7 @@ def _require(table: dict, key: str, kind: type | tuple[type, ...], where: str):
     value = table[key]
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-        raise ConfigError(
-            f"Nøglen '{where}{key}' i konfigurationen skal være af typen {names}, men er {value!r}."
-        )
+        raise ConfigError(f"Nøglen '{where}{key}' i konfigurationen skal være af typen {names}, men er {value!r}.")
     return value
 
 
@@ -224,9 +223,7 @@ def parse_config(raw: dict, source: str = "") -> Config:
         raise ConfigError("Nøglen 'strategy.measurement_months' skal være en liste af måneder 1-12.")
     method = st.get("neighbour_method", "pooled")
     if method not in NEIGHBOUR_METHODS:
-        raise ConfigError(
-            f"Nøglen 'strategy.neighbour_method' skal være 'pooled' eller 'mean', ikke {method!r}."
-        )
+        raise ConfigError(f"Nøglen 'strategy.neighbour_method' skal være 'pooled' eller 'mean', ikke {method!r}.")
     categories_raw = _require(raw, "categories", dict, "")
     categories = {k: _require(v, "name", str, f"categories.{k}.") for k, v in categories_raw.items()}
 
@@ -246,9 +243,7 @@ def parse_config(raw: dict, source: str = "") -> Config:
             )
         averaging = s.get("averaging", "measurement_months")
         if averaging not in AVERAGING:
-            raise ConfigError(
-                f"Nøglen '{where}averaging' skal være 'measurement_months' eller 'all_periods'."
-            )
+            raise ConfigError(f"Nøglen '{where}averaging' skal være 'measurement_months' eller 'all_periods'.")
         schemes.append(
             Scheme(
                 id=sid,
@@ -281,7 +276,9 @@ def parse_config(raw: dict, source: str = "") -> Config:
     for key, value in (("strategy.home", [home]), ("strategy.neighbours", neighbours)):
         for code in value:
             if code not in codes:
-                raise ConfigError(f"Nøglen '{key}' nævner kommunekoden {code}, som ikke findes under [[municipalities]].")
+                raise ConfigError(
+                    f"Nøglen '{key}' nævner kommunekoden {code}, som ikke findes under [[municipalities]]."
+                )
 
     targets: list[Target] = []
     for i, t in enumerate(_require(raw, "targets", list, "")):
@@ -365,8 +362,10 @@ def parse_config(raw: dict, source: str = "") -> Config:
         for name in skip_lists[key]:
             if normalize(name) in scheme_keys:
                 other = scheme_keys[normalize(name)]
-                raise ConfigError(f"Navnet {name!r} under 'skip.{key}' er også et navn for {other!r}; "
-                                  "et navn kan ikke både tælle med og springes over.")
+                raise ConfigError(
+                    f"Navnet {name!r} under 'skip.{key}' er også et navn for {other!r}; "
+                    "et navn kan ikke både tælle med og springes over."
+                )
     for code in aggregate_codes:
         if code in codes:
             raise ConfigError(f"Koden {code} under 'aggregates.codes' er også en kommunekode.")
@@ -376,7 +375,9 @@ def parse_config(raw: dict, source: str = "") -> Config:
         for alias in (m.name, *m.aliases):
             key = normalize_municipality(alias)
             if municipality_keys.get(key, m.code) != m.code:
-                raise ConfigError(f"Kommunenavnet {alias!r} (kode {m.code}) kan ikke skelnes fra kode {municipality_keys[key]}.")
+                raise ConfigError(
+                    f"Kommunenavnet {alias!r} (kode {m.code}) kan ikke skelnes fra kode {municipality_keys[key]}."
+                )
             municipality_keys[key] = m.code
 
     return Config(
@@ -418,7 +419,9 @@ def load_config(path: str | Path | None = None) -> Config:
     try:
         raw = tomllib.loads(content.decode("utf-8"))
     except UnicodeDecodeError:
-        raise ConfigError(f"Konfigurationsfilen {path.name} kan ikke læses: den er ikke gemt som UTF-8-tekst.") from None
+        raise ConfigError(
+            f"Konfigurationsfilen {path.name} kan ikke læses: den er ikke gemt som UTF-8-tekst."
+        ) from None
     except tomllib.TOMLDecodeError as exc:  # tomllib's own text is English: only its position is passed on
         where = re.search(r"line (\d+), column (\d+)", str(exc))
         at = f" (linje {where.group(1)}, kolonne {where.group(2)})" if where else ""
@@ -472,11 +475,19 @@ def parse_person_lists(table: object) -> PersonLists:
             raise ConfigError(f"Nøglen '{where}{key}' skal være en liste af kolonnenavne.")
         for w in words:
             if seen.get(normalize(w), key) != key:
-                raise ConfigError(f"Kolonnenavnet {w!r} står både under '{where}{key}' og '{where}{seen[normalize(w)]}'.")
+                raise ConfigError(
+                    f"Kolonnenavnet {w!r} står både under '{where}{key}' og '{where}{seen[normalize(w)]}'."
+                )
             seen[normalize(w)] = key
         roles[role] = tuple(words)
     if any(roles.values()) and not (roles["person"] and roles["start"]):
         raise ConfigError(f"Nøglerne '{where}person_aliases' og '{where}start_aliases' skal begge have kolonnenavne.")
-    return PersonLists(rule=rule, reference_day=day, person_aliases=roles["person"], start_aliases=roles["start"],
-                       end_aliases=roles["end"], scheme_aliases=roles["scheme"],
-                       department_aliases=roles["department"])
+    return PersonLists(
+        rule=rule,
+        reference_day=day,
+        person_aliases=roles["person"],
+        start_aliases=roles["start"],
+        end_aliases=roles["end"],
+        scheme_aliases=roles["scheme"],
+        department_aliases=roles["department"],
+    )

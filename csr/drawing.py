@@ -44,11 +44,13 @@ log.addHandler(logging.NullHandler())  # the server's logging decides; the comma
 T = TypeVar("T")
 
 MEMORY_BYTES = 4 * 1024**3  # RLIMIT_DATA of the worker: vl-convert holds 1-1.9 GB of it once started
-TIMEOUT_S = 120.0           # one job (a pack's six charts take 1-3 s)
-MAX_JOBS = 500              # then the worker is replaced, so nothing it leaks can add up
+TIMEOUT_S = 120.0  # one job (a pack's six charts take 1-3 s)
+MAX_JOBS = 500  # then the worker is replaced, so nothing it leaks can add up
 
-FAILED = ("Figuren kunne ikke tegnes, fordi tegneprogrammet stoppede uventet; prøv igen, og sker det igen, så "
-          "kontakt den, der driver løsningen.")
+FAILED = (
+    "Figuren kunne ikke tegnes, fordi tegneprogrammet stoppede uventet; prøv igen, og sker det igen, så "
+    "kontakt den, der driver løsningen."
+)
 TIMED_OUT = "Figuren kunne ikke tegnes inden for {seconds} sekunder og blev afbrudt; prøv igen om lidt."
 BUSY = "Figuren kunne ikke tegnes, fordi serveren er optaget af andre figurer; prøv igen om lidt."
 
@@ -79,8 +81,9 @@ def _limit_resources(memory_bytes: int) -> None:
 def _warm_up() -> None:
     import vl_convert
 
-    vl_convert.vegalite_to_svg({"data": {"values": [{"x": 1}]}, "mark": "point",
-                                "encoding": {"x": {"field": "x", "type": "quantitative"}}})
+    vl_convert.vegalite_to_svg(
+        {"data": {"values": [{"x": 1}]}, "mark": "point", "encoding": {"x": {"field": "x", "type": "quantitative"}}}
+    )
 
 
 def _serve(conn: connection.Connection, memory_bytes: int) -> None:

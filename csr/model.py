@@ -9,8 +9,17 @@ import pandas as pd
 # One row per municipality, period, scheme (or headcount) and value, with its provenance.
 #   period: "M" month (index 1-12), "Q" quarter (index 1-4), "Y" whole year (index 0)
 CANONICAL_COLUMNS = (
-    "municipality", "code", "year", "period", "index", "scheme", "value",
-    "file", "sheet", "row", "column",
+    "municipality",
+    "code",
+    "year",
+    "period",
+    "index",
+    "scheme",
+    "value",
+    "file",
+    "sheet",
+    "row",
+    "column",
 )
 PLACEMENT_COLUMNS = ("year", "education", "agreed", "realised", "file", "sheet", "row")
 

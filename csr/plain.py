@@ -63,7 +63,9 @@ def row_cells(ws: Worksheet, values: Iterable[Any]) -> list[Any]:
         if isinstance(value, str):
             if _UNSAFE.search(value):
                 value = plain(value)
-            row.append(set_cell(Cell(ws, row=1, column=1), value) if value[:1] == "=" or value in ERROR_CODES else value)
+            row.append(
+                set_cell(Cell(ws, row=1, column=1), value) if value[:1] == "=" or value in ERROR_CODES else value
+            )
         elif isinstance(value, float) and value != value:
             row.append(None)
         else:

@@ -91,11 +91,16 @@ class PlanError(InputError):
 
 # ---- months ------------------------------------------------------------------------------------
 
+
 def parse_month(value: object) -> Month:
     """(year, month) from "2025-08", "2025M08", "aug 2025", a date or a (year, month) pair."""
     if isinstance(value, (tuple, list)):
-        if (len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-                and 1 <= value[1] <= 12 and 1900 <= value[0] <= 2100):
+        if (
+            len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+            and 1 <= value[1] <= 12
+            and 1900 <= value[0] <= 2100
+        ):
             return (int(value[0]), int(value[1]))
     else:
         period = parse_period(value)
@@ -129,6 +134,7 @@ def _shown(value: object) -> str:
 
 # ---- placements --------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Placement:
     """`persons` persons in `scheme` from the first to the last month, both included."""
@@ -150,8 +156,12 @@ class Placement:
         return placement_weight(self, year, scheme_months(config, self.scheme))
 
     def to_dict(self) -> dict:
-        return {"scheme": self.scheme, "persons": self.persons, "first": format_month(self.first),
-                "last": format_month(self.last)}
+        return {
+            "scheme": self.scheme,
+            "persons": self.persons,
+            "first": format_month(self.first),
+            "last": format_month(self.last),
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping, where: str = "Placeringen") -> Placement:
@@ -159,8 +169,12 @@ class Placement:
             raise PlanError(f"{where} kan ikke læses: den skal have ordning, personer, første og sidste måned.")
         problems: list[str] = []
         values = {}
-        for key, label in (("scheme", "ordning"), ("persons", "personer"), ("first", "første måned"),
-                           ("last", "sidste måned")):
+        for key, label in (
+            ("scheme", "ordning"),
+            ("persons", "personer"),
+            ("first", "første måned"),
+            ("last", "sidste måned"),
+        ):
             if key not in data:
                 problems.append(f"{where} mangler '{key}' ({label}).")
         scheme = data.get("scheme")
@@ -170,8 +184,9 @@ class Placement:
             if key not in data:
                 continue
             try:
-                values[key] = _number(data[key], f"{where}: antallet af personer") if key == "persons" \
-                    else parse_month(data[key])
+                values[key] = (
+                    _number(data[key], f"{where}: antallet af personer") if key == "persons" else parse_month(data[key])
+                )
             except PlanError as exc:
                 problems.append(str(exc) if key == "persons" else f"{where}: {exc}")
         if problems:
@@ -202,6 +217,7 @@ def covered_months(placement: Placement, year: int, config: Config) -> tuple[int
 
 # ---- scenarios ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Scenario:
     """A plan for one year: persons per scheme on annual average, a headcount change, placements."""
@@ -217,9 +233,14 @@ class Scenario:
 
     def to_dict(self) -> dict:
         """Plain JSON: numbers, strings, lists and dicts only."""
-        return {"version": SCENARIO_VERSION, "name": self.name, "year": self.year,
-                "changes": dict(self.changes), "headcount_change": self.headcount_change,
-                "placements": [p.to_dict() for p in self.placements]}
+        return {
+            "version": SCENARIO_VERSION,
+            "name": self.name,
+            "year": self.year,
+            "changes": dict(self.changes),
+            "headcount_change": self.headcount_change,
+            "placements": [p.to_dict() for p in self.placements],
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping) -> Scenario:
@@ -309,8 +330,10 @@ def validate_scenario(scenario: Scenario, config: Config) -> None:
         try:
             persons = _number(p.persons, f"{where}: antallet af personer")
             if persons < 0:
-                problems.append(f"{where} har {_num(persons)} personer; skriv 0 eller flere "
-                                "(færre personer planlægges med skyderen for ordningen).")
+                problems.append(
+                    f"{where} har {_num(persons)} personer; skriv 0 eller flere "
+                    "(færre personer planlægges med skyderen for ordningen)."
+                )
         except PlanError as exc:
             problems.append(str(exc))
         try:
@@ -344,8 +367,9 @@ def headcount_addition(scenario: Scenario, config: Config, additions: Mapping[st
     return scenario.headcount_change + sum(v for s, v in additions.items() if s in payroll)
 
 
-def _planned(persons: Mapping[str, float], headcount: float, scenario: Scenario,
-             config: Config) -> tuple[dict[str, float], float]:
+def _planned(
+    persons: Mapping[str, float], headcount: float, scenario: Scenario, config: Config
+) -> tuple[dict[str, float], float]:
     """The persons per scheme and the headcount after the plan; below zero is a `PlanError`."""
     additions = planned_additions(scenario, config)
     out = dict(persons)
@@ -358,20 +382,23 @@ def _planned(persons: Mapping[str, float], headcount: float, scenario: Scenario,
         if value < -_EPS:
             problems.append(
                 f"{config.scheme(scheme).name} ender på {_num(value)} personer i {scenario.year}: "
-                f"der er {_num(before)} i data, og planen ændrer med {_num(added)}.")
+                f"der er {_num(before)} i data, og planen ændrer med {_num(added)}."
+            )
         out[scheme] = max(value, 0.0)
     added_head = headcount_addition(scenario, config, additions)
     new_headcount = headcount + added_head
     if new_headcount <= 0:
         problems.append(
             f"Antallet af ansatte ender på {_num(new_headcount)} i {scenario.year}: der er "
-            f"{_num(headcount)} i data, og planen ændrer med {_num(added_head)}.")
+            f"{_num(headcount)} i data, og planen ændrer med {_num(added_head)}."
+        )
     if problems:
         raise PlanError([Finding(ERROR, p) for p in problems])
     return out, new_headcount
 
 
 # ---- the baseline ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class TargetBasis:
@@ -380,14 +407,14 @@ class TargetBasis:
     id: str
     name: str
     kind: str
-    schemes: tuple[str, ...]        # the schemes that count (above neighbours: those compared)
-    threshold: float | None         # the year's threshold; above neighbours: the neighbours' average
-    strict: bool                    # above neighbours: the share must exceed the average
-    payroll_mix: bool               # any scheme on the payroll: the gap uses the payroll formula
+    schemes: tuple[str, ...]  # the schemes that count (above neighbours: those compared)
+    threshold: float | None  # the year's threshold; above neighbours: the neighbours' average
+    strict: bool  # above neighbours: the share must exceed the average
+    payroll_mix: bool  # any scheme on the payroll: the gap uses the payroll formula
     before_strategy: bool
     after_strategy: bool
     note: str
-    fixed: dict | None = None       # a target a plan cannot move (placement obligations): its row
+    fixed: dict | None = None  # a target a plan cannot move (placement obligations): its row
 
 
 @dataclass(frozen=True)
@@ -398,13 +425,13 @@ class Baseline:
     code: int
     municipality: str
     headcount: float
-    persons: dict[str, float]                        # schemes with data this year
-    missing: tuple[str, ...]                         # schemes without data this year
+    persons: dict[str, float]  # schemes with data this year
+    missing: tuple[str, ...]  # schemes without data this year
     provisional: bool
-    basis: dict[str, tuple[int, int, str]]           # scheme or HEADCOUNT -> (present, expected, basis)
-    months: tuple[int, ...] | None                   # measurement months with a headcount (None: not known)
+    basis: dict[str, tuple[int, int, str]]  # scheme or HEADCOUNT -> (present, expected, basis)
+    months: tuple[int, ...] | None  # measurement months with a headcount (None: not known)
     targets: tuple[TargetBasis, ...]
-    neighbours: dict                                 # the year's neighbour section of the report
+    neighbours: dict  # the year's neighbour section of the report
     method: str
 
     def target(self, target_id: str) -> TargetBasis:
@@ -431,8 +458,10 @@ class Baseline:
             if HEADCOUNT in keys and self.months and basis == "målemåneder":
                 which = f" ({_and([DANISH_MONTHS[m - 1] for m in self.months])})"
             parts.append(f"{present} af {expected} {basis}{which} for {_and(names)}")
-        return (f"{self.year} er et foreløbigt år: tallene er fremskrevet til hele året fra de måneder, "
-                f"der er data for: {'; '.join(parts)}.")
+        return (
+            f"{self.year} er et foreløbigt år: tallene er fremskrevet til hele året fra de måneder, "
+            f"der er data for: {'; '.join(parts)}."
+        )
 
 
 def _months_present(data: pd.DataFrame, config: Config, code: int, year: int) -> tuple[int, ...]:
@@ -443,8 +472,9 @@ def _months_present(data: pd.DataFrame, config: Config, code: int, year: int) ->
     return tuple(sorted(months))
 
 
-def build_baseline(figures: Figures, config: Config, year: int | None = None,
-                   data: pd.DataFrame | None = None) -> Baseline:
+def build_baseline(
+    figures: Figures, config: Config, year: int | None = None, data: pd.DataFrame | None = None
+) -> Baseline:
     """The baseline for `year` (default: the latest year of the home municipality).
 
     Pass the canonical `data` as well to learn which measurement months a provisional year rests on.
@@ -471,22 +501,43 @@ def build_baseline(figures: Figures, config: Config, year: int | None = None,
             schemes = tuple(s for s in t.schemes if config.scheme(s).in_neighbour_comparison)
         fixed = None
         if t.kind not in SEEKABLE:
-            fixed = {k: None if r[k] is None or pd.isna(r[k]) else float(r[k])
-                     for k in ("threshold", "value", "met", "gap_pp", "gap_persons")}
-        targets.append(TargetBasis(
-            id=t.id, name=t.name, kind=t.kind, schemes=schemes, threshold=threshold,
-            strict=t.kind == "above_neighbours", payroll_mix=t.mixes_payroll(config),
-            before_strategy=bool(r["before_strategy"]), after_strategy=bool(r["after_strategy"]),
-            note=str(r["note"] or ""), fixed=fixed))
+            fixed = {
+                k: None if r[k] is None or pd.isna(r[k]) else float(r[k])
+                for k in ("threshold", "value", "met", "gap_pp", "gap_persons")
+            }
+        targets.append(
+            TargetBasis(
+                id=t.id,
+                name=t.name,
+                kind=t.kind,
+                schemes=schemes,
+                threshold=threshold,
+                strict=t.kind == "above_neighbours",
+                payroll_mix=t.mixes_payroll(config),
+                before_strategy=bool(r["before_strategy"]),
+                after_strategy=bool(r["after_strategy"]),
+                note=str(r["note"] or ""),
+                fixed=fixed,
+            )
+        )
     return Baseline(
-        year=year, code=home, municipality=str(row["municipality"]), headcount=float(row["headcount"]),
-        persons=persons, missing=tuple(row["missing_schemes"]), provisional=bool(row["provisional"]),
-        basis=basis, months=None if data is None else _months_present(data, config, home, year),
-        targets=tuple(targets), neighbours=year_report(figures, config, year)["neighbours"],
-        method=figures.method)
+        year=year,
+        code=home,
+        municipality=str(row["municipality"]),
+        headcount=float(row["headcount"]),
+        persons=persons,
+        missing=tuple(row["missing_schemes"]),
+        provisional=bool(row["provisional"]),
+        basis=basis,
+        months=None if data is None else _months_present(data, config, home, year),
+        targets=tuple(targets),
+        neighbours=year_report(figures, config, year)["neighbours"],
+        method=figures.method,
+    )
 
 
 # ---- the fast path -----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class TargetOutcome:
@@ -507,8 +558,14 @@ class TargetOutcome:
 
     def to_report(self) -> dict:
         """The target in the report's JSON shape."""
-        return {"id": self.id, "threshold": self.threshold, "value": self.value, "met": self.met,
-                "gap_pp": self.gap_pp, "gap_persons": self.gap_persons}
+        return {
+            "id": self.id,
+            "threshold": self.threshold,
+            "value": self.value,
+            "met": self.met,
+            "gap_pp": self.gap_pp,
+            "gap_persons": self.gap_persons,
+        }
 
 
 @dataclass(frozen=True)
@@ -531,7 +588,7 @@ class Outcome:
 
     @property
     def other_share(self) -> float:
-        """"Øvrige ansatte" in Figure 1: 100 − the total share."""
+        """ "Øvrige ansatte" in Figure 1: 100 − the total share."""
         return 100.0 - self.total_share
 
     def target(self, target_id: str) -> TargetOutcome:
@@ -542,20 +599,43 @@ class Outcome:
 
     def to_report(self, config: Config) -> dict:
         """The year in the JSON shape of `csr.report.year_report`."""
-        schemes = {s: ({"persons": self.persons[s], "share": self.shares[s]} if s in self.persons
-                       else {"persons": None, "share": None}) for s in config.scheme_ids}
+        schemes = {
+            s: (
+                {"persons": self.persons[s], "share": self.shares[s]}
+                if s in self.persons
+                else {"persons": None, "share": None}
+            )
+            for s in config.scheme_ids
+        }
         neighbours = dict(self.neighbours)
         neighbours["missing"] = list(neighbours.get("missing", []))
-        return {"year": self.year, "provisional": self.provisional, "headcount": self.headcount,
-                "schemes": schemes, "categories": dict(self.categories), "total_share": self.total_share,
-                "neighbours": neighbours, "targets": [t.to_report() for t in self.targets]}
+        return {
+            "year": self.year,
+            "provisional": self.provisional,
+            "headcount": self.headcount,
+            "schemes": schemes,
+            "categories": dict(self.categories),
+            "total_share": self.total_share,
+            "neighbours": neighbours,
+            "targets": [t.to_report() for t in self.targets],
+        }
 
     def years_frame(self) -> pd.DataFrame:
         """One row in the shape of `csr.shares.municipality_years` (for Figure 1 and the year tables)."""
-        return pd.DataFrame([{"code": self.code, "municipality": self.municipality, "year": self.year,
-                              "headcount": self.headcount, "provisional": self.provisional,
-                              "total_share": self.total_share, **self.categories,
-                              "missing_schemes": self.missing}])
+        return pd.DataFrame(
+            [
+                {
+                    "code": self.code,
+                    "municipality": self.municipality,
+                    "year": self.year,
+                    "headcount": self.headcount,
+                    "provisional": self.provisional,
+                    "total_share": self.total_share,
+                    **self.categories,
+                    "missing_schemes": self.missing,
+                }
+            ]
+        )
 
     def shares_frame(self, config: Config) -> pd.DataFrame:
         """The home municipality's schemes in the shape of `csr.shares.annual_shares`."""
@@ -563,10 +643,22 @@ class Outcome:
         rows = []
         for s in sorted(self.persons):
             present, expected, basis = self.basis.get(s, (0, 0, PLAN_BASIS))
-            rows.append({"code": self.code, "municipality": self.municipality, "year": self.year, "scheme": s,
-                         "category": category[s], "persons": self.persons[s], "headcount": self.headcount,
-                         "share": self.shares[s], "provisional": present < expected, "present": present,
-                         "expected": expected, "basis": basis})
+            rows.append(
+                {
+                    "code": self.code,
+                    "municipality": self.municipality,
+                    "year": self.year,
+                    "scheme": s,
+                    "category": category[s],
+                    "persons": self.persons[s],
+                    "headcount": self.headcount,
+                    "share": self.shares[s],
+                    "provisional": present < expected,
+                    "present": present,
+                    "expected": expected,
+                    "basis": basis,
+                }
+            )
         return pd.DataFrame(rows)
 
     def targets_frame(self) -> pd.DataFrame:
@@ -576,29 +668,46 @@ class Outcome:
 
 def _judge(basis: TargetBasis, year: int, persons: Mapping[str, float], headcount: float) -> TargetOutcome:
     """A target's status for the persons and headcount of a plan (the rules of `target_status`)."""
-    common = {"year": year, "id": basis.id, "name": basis.name, "kind": basis.kind,
-              "before_strategy": basis.before_strategy, "after_strategy": basis.after_strategy, "note": basis.note}
+    common = {
+        "year": year,
+        "id": basis.id,
+        "name": basis.name,
+        "kind": basis.kind,
+        "before_strategy": basis.before_strategy,
+        "after_strategy": basis.after_strategy,
+        "note": basis.note,
+    }
     if basis.fixed is not None:
         f = basis.fixed
-        return TargetOutcome(threshold=f["threshold"], value=f["value"],
-                             met=None if f["met"] is None else bool(f["met"]), gap_pp=f["gap_pp"],
-                             gap_persons=None if f["gap_persons"] is None else int(f["gap_persons"]), **common)
+        return TargetOutcome(
+            threshold=f["threshold"],
+            value=f["value"],
+            met=None if f["met"] is None else bool(f["met"]),
+            gap_pp=f["gap_pp"],
+            gap_persons=None if f["gap_persons"] is None else int(f["gap_persons"]),
+            **common,
+        )
     in_scope = sum(persons[s] for s in basis.schemes if s in persons)
     value = in_scope * 100.0 / headcount  # one rounding: a share exactly at its threshold meets it
     if basis.threshold is None:
         return TargetOutcome(threshold=None, value=value, met=None, gap_pp=None, gap_persons=None, **common)
     threshold = basis.threshold
     return TargetOutcome(
-        threshold=threshold, value=value, met=value > threshold if basis.strict else value >= threshold,
+        threshold=threshold,
+        value=value,
+        met=value > threshold if basis.strict else value >= threshold,
         gap_pp=value - threshold,
         gap_persons=persons_needed(threshold, headcount, in_scope, basis.payroll_mix, strict=basis.strict),
-        **common)
+        **common,
+    )
 
 
 def _check_year(baseline: Baseline, scenario: Scenario) -> None:
     if scenario.year != baseline.year:
-        raise PlanError(f"Scenariet gælder {scenario.year}, men grundlaget er {baseline.year}. "
-                        f"Vælg {scenario.year} som grundlag, eller ret scenariets år.")
+        raise PlanError(
+            f"Scenariet gælder {scenario.year}, men grundlaget er {baseline.year}. "
+            f"Vælg {scenario.year} som grundlag, eller ret scenariets år."
+        )
 
 
 def evaluate(baseline: Baseline, config: Config, scenario: Scenario | None = None) -> Outcome:
@@ -613,22 +722,43 @@ def evaluate(baseline: Baseline, config: Config, scenario: Scenario | None = Non
     shares = {s: p / headcount * 100.0 for s, p in persons.items()}
     categories = {c: sum(shares[s] for s in config.schemes_in(c) if s in shares) for c in config.categories}
     return Outcome(
-        year=baseline.year, code=baseline.code, municipality=baseline.municipality,
-        provisional=baseline.provisional, headcount=headcount, persons=persons, shares=shares,
-        categories=categories, total_share=sum(categories.values()),
+        year=baseline.year,
+        code=baseline.code,
+        municipality=baseline.municipality,
+        provisional=baseline.provisional,
+        headcount=headcount,
+        persons=persons,
+        shares=shares,
+        categories=categories,
+        total_share=sum(categories.values()),
         missing=tuple(s for s in config.scheme_ids if s not in persons),
         targets=tuple(_judge(t, baseline.year, persons, headcount) for t in baseline.targets),
-        neighbours=baseline.neighbours, basis=baseline.basis)
+        neighbours=baseline.neighbours,
+        basis=baseline.basis,
+    )
 
 
 def compare_targets(before: Outcome, after: Outcome) -> pd.DataFrame:
     """Every target before and after a plan, side by side (value, status, gap in points and persons)."""
     rows = []
     for b, a in zip(before.targets, after.targets, strict=True):
-        rows.append({"id": b.id, "name": b.name, "kind": b.kind, "threshold": a.threshold,
-                     "value_before": b.value, "met_before": b.met, "gap_pp_before": b.gap_pp,
-                     "gap_persons_before": b.gap_persons, "value_after": a.value, "met_after": a.met,
-                     "gap_pp_after": a.gap_pp, "gap_persons_after": a.gap_persons, "note": a.note})
+        rows.append(
+            {
+                "id": b.id,
+                "name": b.name,
+                "kind": b.kind,
+                "threshold": a.threshold,
+                "value_before": b.value,
+                "met_before": b.met,
+                "gap_pp_before": b.gap_pp,
+                "gap_persons_before": b.gap_persons,
+                "value_after": a.value,
+                "met_after": a.met,
+                "gap_pp_after": a.gap_pp,
+                "gap_persons_after": a.gap_persons,
+                "note": a.note,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -638,16 +768,26 @@ def placement_table(scenario: Scenario, config: Config) -> pd.DataFrame:
     for p in scenario.placements:
         known = p.scheme in config.scheme_ids
         weight = p.weight(scenario.year, config)
-        rows.append({"scheme": p.scheme, "name": config.scheme(p.scheme).name if known else p.scheme,
-                     "persons": p.persons, "first": format_month(p.first), "last": format_month(p.last),
-                     "months": ", ".join(DANISH_MONTHS[m - 1] for m in covered_months(p, scenario.year, config)),
-                     "weight": weight, "annual_persons": p.persons * weight,
-                     "on_payroll": known and config.scheme(p.scheme).on_payroll})
-    return pd.DataFrame(rows, columns=["scheme", "name", "persons", "first", "last", "months", "weight",
-                                       "annual_persons", "on_payroll"])
+        rows.append(
+            {
+                "scheme": p.scheme,
+                "name": config.scheme(p.scheme).name if known else p.scheme,
+                "persons": p.persons,
+                "first": format_month(p.first),
+                "last": format_month(p.last),
+                "months": ", ".join(DANISH_MONTHS[m - 1] for m in covered_months(p, scenario.year, config)),
+                "weight": weight,
+                "annual_persons": p.persons * weight,
+                "on_payroll": known and config.scheme(p.scheme).on_payroll,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["scheme", "name", "persons", "first", "last", "months", "weight", "annual_persons", "on_payroll"]
+    )
 
 
 # ---- goal seek ---------------------------------------------------------------------------------
+
 
 def _fewest(reached: Callable[[int], bool], estimate: int) -> int:
     """The smallest n >= 0 with reached(n), searching from a close estimate (reached is monotone)."""
@@ -667,12 +807,21 @@ def _seekable(baseline: Baseline, config: Config, target_id: str, scheme: str) -
         name = config.scheme(scheme).name if scheme in config.scheme_ids else scheme
         raise PlanError(f"{name} tæller ikke med i målet '{basis.name}'.")
     if basis.threshold is None:
-        raise PlanError(f"Målet '{basis.name}' kan ikke vurderes for {baseline.year}: {basis.note or 'der er ingen tærskel'}")
+        raise PlanError(
+            f"Målet '{basis.name}' kan ikke vurderes for {baseline.year}: {basis.note or 'der er ingen tærskel'}"
+        )
     return basis
 
 
-def _seek(baseline: Baseline, config: Config, scenario: Scenario, basis: TargetBasis, scheme: str,
-          weight: float, plan: Callable[[int], Scenario]) -> int | None:
+def _seek(
+    baseline: Baseline,
+    config: Config,
+    scenario: Scenario,
+    basis: TargetBasis,
+    scheme: str,
+    weight: float,
+    plan: Callable[[int], Scenario],
+) -> int | None:
     """The fewest whole persons n for which `plan(n)` meets the target, verified in the fast path."""
     if weight <= 0:
         return None
@@ -691,8 +840,9 @@ def _seek(baseline: Baseline, config: Config, scenario: Scenario, basis: TargetB
     return _fewest(reached, math.ceil(annual / weight))
 
 
-def persons_to_add(baseline: Baseline, config: Config, target_id: str, scheme: str,
-                   scenario: Scenario | None = None) -> int | None:
+def persons_to_add(
+    baseline: Baseline, config: Config, target_id: str, scheme: str, scenario: Scenario | None = None
+) -> int | None:
     """The fewest whole persons on annual average in `scheme` that meet the target on top of `scenario`.
 
     0 when the target is met already; None when no number can (a payroll scheme and a 100 % target).
@@ -704,9 +854,15 @@ def persons_to_add(baseline: Baseline, config: Config, target_id: str, scheme: s
     return _seek(baseline, config, scenario, basis, scheme, 1.0, lambda n: scenario.with_change(scheme, n))
 
 
-def placements_needed(baseline: Baseline, config: Config, target_id: str, scheme: str,
-                      start_month: int | Month | str, end_month: int | Month | str | None = None,
-                      scenario: Scenario | None = None) -> int | None:
+def placements_needed(
+    baseline: Baseline,
+    config: Config,
+    target_id: str,
+    scheme: str,
+    start_month: int | Month | str,
+    end_month: int | Month | str | None = None,
+    scenario: Scenario | None = None,
+) -> int | None:
     """The fewest persons placed in `scheme` from `start_month` to `end_month` (default December) that
     meet the target on top of `scenario`; None when such a placement weighs 0 in the year
     (`CANNOT_REACH`). A month alone (8) is a month of the baseline year.
@@ -720,8 +876,15 @@ def placements_needed(baseline: Baseline, config: Config, target_id: str, scheme
     if last < first:
         raise PlanError(f"Placeringen slutter i {month_name(last)}, før den begynder i {month_name(first)}.")
     weight = placement_weight(Placement(scheme, 1, first, last), baseline.year, scheme_months(config, scheme))
-    return _seek(baseline, config, scenario, basis, scheme, weight,
-                 lambda n: scenario.with_placement(Placement(scheme, n, first, last)))
+    return _seek(
+        baseline,
+        config,
+        scenario,
+        basis,
+        scheme,
+        weight,
+        lambda n: scenario.with_placement(Placement(scheme, n, first, last)),
+    )
 
 
 def _month_of(value: int | Month | str, year: int) -> Month:
@@ -732,8 +895,9 @@ def _month_of(value: int | Month | str, year: int) -> Month:
     return parse_month(value)
 
 
-def placement_options(baseline: Baseline, config: Config, target_id: str, scheme: str,
-                      scenario: Scenario | None = None) -> dict[int, int | None]:
+def placement_options(
+    baseline: Baseline, config: Config, target_id: str, scheme: str, scenario: Scenario | None = None
+) -> dict[int, int | None]:
     """Start month (1-12 of the year, each running to December) -> persons needed, or None."""
     return {m: placements_needed(baseline, config, target_id, scheme, m, scenario=scenario) for m in range(1, 13)}
 
@@ -746,15 +910,19 @@ def goal_seek(baseline: Baseline, config: Config, scenario: Scenario | None = No
     result: dict[str, dict[str, int | None]] = {}
     for basis, status in zip(baseline.targets, outcome.targets, strict=True):
         if basis.kind in SEEKABLE and status.met is False:
-            result[basis.id] = {s: _seek(baseline, config, scenario, basis, s, 1.0,
-                                         lambda n, s=s: scenario.with_change(s, n)) for s in basis.schemes}
+            result[basis.id] = {
+                s: _seek(baseline, config, scenario, basis, s, 1.0, lambda n, s=s: scenario.with_change(s, n))
+                for s in basis.schemes
+            }
     return result
 
 
 # ---- the reference path ------------------------------------------------------------------------
 
-def apply_scenario(source: Figures | tuple[pd.DataFrame, pd.DataFrame], config: Config, scenario: Scenario,
-                   method: str | None = None) -> Figures:
+
+def apply_scenario(
+    source: Figures | tuple[pd.DataFrame, pd.DataFrame], config: Config, scenario: Scenario, method: str | None = None
+) -> Figures:
     """The `Figures` of the scenario year with the plan written into the home municipality's annual
     figures and `csr.shares`' own shares, neighbour and target functions rerun (the reference path).
 
@@ -770,17 +938,33 @@ def apply_scenario(source: Figures | tuple[pd.DataFrame, pd.DataFrame], config: 
         years = figures.home_years(config)
         raise PlanError(f"Der er ingen tal for {scenario.year}. Årene i data er {', '.join(str(y) for y in years)}.")
     schemes = annual[home & ~head]
-    persons, headcount = _planned(dict(zip(schemes["scheme"], schemes["value"].astype(float), strict=True)),
-                                  float(annual.loc[head, "value"].iloc[0]), scenario, config)
+    persons, headcount = _planned(
+        dict(zip(schemes["scheme"], schemes["value"].astype(float), strict=True)),
+        float(annual.loc[head, "value"].iloc[0]),
+        scenario,
+        config,
+    )
     values = annual["value"].to_numpy(dtype=float, copy=True)
     for i in schemes.index:
         values[i] = persons[annual.at[i, "scheme"]]
     values[head.to_numpy()] = headcount
     annual = annual.assign(value=values)
     name = config.home_name
-    new = [{"code": config.home, "municipality": name, "year": scenario.year, "scheme": s, "value": persons[s],
-            "present": 0, "expected": 0, "provisional": False, "basis": PLAN_BASIS}
-           for s in persons if s not in set(schemes["scheme"])]
+    new = [
+        {
+            "code": config.home,
+            "municipality": name,
+            "year": scenario.year,
+            "scheme": s,
+            "value": persons[s],
+            "present": 0,
+            "expected": 0,
+            "provisional": False,
+            "basis": PLAN_BASIS,
+        }
+        for s in persons
+        if s not in set(schemes["scheme"])
+    ]
     if new:
         annual = pd.concat([annual, pd.DataFrame(new)], ignore_index=True)
     annual = annual.sort_values(["code", "year", "scheme"], ignore_index=True)
@@ -792,6 +976,7 @@ def apply_scenario(source: Figures | tuple[pd.DataFrame, pd.DataFrame], config: 
 
 
 # ---- the command line --------------------------------------------------------------------------
+
 
 def _scheme_id(name: str, config: Config, where: str) -> str:
     scheme = config.match_scheme(name)
@@ -815,8 +1000,10 @@ def parse_placement(arg: str, config: Config) -> Placement:
     """ "elever:14:2025-08:2025-12" -> Placement("elever", 14, (2025, 8), (2025, 12))."""
     parts = [p.strip() for p in arg.split(":")]
     if len(parts) != 4 or not parts[0]:
-        raise PlanError(f"Placeringen {_shown(arg)} kan ikke læses. Skriv ORDNING:PERSONER:ÅÅÅÅ-MM:ÅÅÅÅ-MM, "
-                        "fx elever:14:2025-08:2025-12.")
+        raise PlanError(
+            f"Placeringen {_shown(arg)} kan ikke læses. Skriv ORDNING:PERSONER:ÅÅÅÅ-MM:ÅÅÅÅ-MM, "
+            "fx elever:14:2025-08:2025-12."
+        )
     where = f"Placeringen {_shown(arg)}"
     scheme = _scheme_id(parts[0], config, where)
     persons = _number(parts[1], f"{where}: antallet af personer")
@@ -827,8 +1014,9 @@ def parse_placement(arg: str, config: Config) -> Placement:
     return Placement(scheme, persons, first, last)
 
 
-def scenario_from_args(config: Config, year: int, changes: Iterable[str] = (), headcount_change: float = 0,
-                       placements: Iterable[str] = ()) -> Scenario:
+def scenario_from_args(
+    config: Config, year: int, changes: Iterable[str] = (), headcount_change: float = 0, placements: Iterable[str] = ()
+) -> Scenario:
     """The scenario of `python -m csr plan --change ... --headcount-change ... --placement ...`."""
     planned: dict[str, float] = {}
     for arg in changes:
@@ -867,9 +1055,11 @@ def format_plan(report: dict, config: Config) -> str:
     if plan["headcount_change"]:
         lines.append(f"  {'Ændring i antal ansatte':<54} {_signed(plan['headcount_change'])}")
     for p in plan["placements"]:
-        lines.append(f"  {names.get(p['scheme'], p['scheme'])}: {text.number(p['persons'], 0 if float(p['persons']).is_integer() else 2)} "
-                     f"personer {p['first']} til {p['last']}, vægt {text.number(p['weight'], 2)} = {text.number(p['annual_persons'], 2)} "
-                     "i årsgennemsnittet")
+        lines.append(
+            f"  {names.get(p['scheme'], p['scheme'])}: {text.number(p['persons'], 0 if float(p['persons']).is_integer() else 2)} "
+            f"personer {p['first']} til {p['last']}, vægt {text.number(p['weight'], 2)} = {text.number(p['annual_persons'], 2)} "
+            "i årsgennemsnittet"
+        )
     if len(lines) == 1:
         lines.append("  Ingen ændringer: grundlaget som det er.")
     lines += ["", format_report({"municipality": config.home_name, "years": [report]}, config)]

@@ -32,7 +32,10 @@ def year_report(figures: Figures, config: Config, year: int) -> dict:
     schemes = {}
     for sid in config.scheme_ids:
         if sid in ys.index:
-            schemes[sid] = {"persons": _clean(float(ys.at[sid, "persons"])), "share": _clean(float(ys.at[sid, "share"]))}
+            schemes[sid] = {
+                "persons": _clean(float(ys.at[sid, "persons"])),
+                "share": _clean(float(ys.at[sid, "share"])),
+            }
         else:
             schemes[sid] = {"persons": None, "share": None}
     nb = figures.neighbours[figures.neighbours["year"] == year]
@@ -46,14 +49,16 @@ def year_report(figures: Figures, config: Config, year: int) -> dict:
     neighbours["missing"] = missing
     targets = []
     for _, t in figures.targets[figures.targets["year"] == year].iterrows():
-        targets.append({
-            "id": t["id"],
-            "threshold": _clean(t["threshold"]),
-            "value": _clean(t["value"]),
-            "met": None if t["met"] is None or pd.isna(t["met"]) else bool(t["met"]),
-            "gap_pp": _clean(t["gap_pp"]),
-            "gap_persons": None if t["gap_persons"] is None or pd.isna(t["gap_persons"]) else int(t["gap_persons"]),
-        })
+        targets.append(
+            {
+                "id": t["id"],
+                "threshold": _clean(t["threshold"]),
+                "value": _clean(t["value"]),
+                "met": None if t["met"] is None or pd.isna(t["met"]) else bool(t["met"]),
+                "gap_pp": _clean(t["gap_pp"]),
+                "gap_persons": None if t["gap_persons"] is None or pd.isna(t["gap_persons"]) else int(t["gap_persons"]),
+            }
+        )
     return {
         "year": int(year),
         "provisional": bool(row["provisional"]),

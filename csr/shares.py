@@ -15,11 +15,11 @@ import pandas as pd
 from csr.config import HEADCOUNT, Config
 from csr.text import number
 
-ANNUAL_COLUMNS = ("code", "municipality", "year", "scheme", "value", "present", "expected",
-                  "provisional", "basis")
+ANNUAL_COLUMNS = ("code", "municipality", "year", "scheme", "value", "present", "expected", "provisional", "basis")
 
 
 # ---- annual figures ------------------------------------------------------------------------------
+
 
 def quarter_month(months: tuple[int, ...]) -> dict[int, int]:
     """Quarter -> the measurement month inside it (a quarterly value stands for that month)."""
@@ -39,10 +39,16 @@ def annual_figures(data: pd.DataFrame, config: Config) -> pd.DataFrame:
     # Work on integers: the scheme as a factor code, the period kind as 0 (M), 1 (Q), 2 (Y).
     scheme_code, scheme_names = pd.factorize(data["scheme"])
     kind = np.select([(data["period"] == "M").to_numpy(bool), (data["period"] == "Q").to_numpy(bool)], [0, 1], 2)
-    frame = pd.DataFrame({
-        "code": data["code"].to_numpy(), "year": data["year"].to_numpy(), "scheme": scheme_code,
-        "kind": kind, "index": data["index"].to_numpy(), "value": data["value"].to_numpy(),
-    })
+    frame = pd.DataFrame(
+        {
+            "code": data["code"].to_numpy(),
+            "year": data["year"].to_numpy(),
+            "scheme": scheme_code,
+            "kind": kind,
+            "index": data["index"].to_numpy(),
+            "value": data["value"].to_numpy(),
+        }
+    )
     measured_ids = {s.id for s in config.schemes if s.averaging == "measurement_months"} | {HEADCOUNT}
     measured_codes = [i for i, name in enumerate(scheme_names) if name in measured_ids]
     is_measured = frame["scheme"].isin(measured_codes).to_numpy()
@@ -92,6 +98,7 @@ def annual_figures(data: pd.DataFrame, config: Config) -> pd.DataFrame:
 
 # ---- shares ------------------------------------------------------------------------------------
 
+
 def annual_shares(annual: pd.DataFrame, config: Config) -> pd.DataFrame:
     """Per municipality, year and scheme: persons, headcount and share in percent (unrounded).
 
@@ -111,8 +118,22 @@ def annual_shares(annual: pd.DataFrame, config: Config) -> pd.DataFrame:
         share=share,
         category=merged["scheme"].map(category),
     )
-    return merged[["code", "municipality", "year", "scheme", "category", "persons", "headcount", "share",
-                   "provisional", "present", "expected", "basis"]].reset_index(drop=True)
+    return merged[
+        [
+            "code",
+            "municipality",
+            "year",
+            "scheme",
+            "category",
+            "persons",
+            "headcount",
+            "share",
+            "provisional",
+            "present",
+            "expected",
+            "basis",
+        ]
+    ].reset_index(drop=True)
 
 
 def municipality_years(annual: pd.DataFrame, config: Config, shares: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -121,16 +142,29 @@ def municipality_years(annual: pd.DataFrame, config: Config, shares: pd.DataFram
     head = annual[annual["scheme"] == HEADCOUNT][["code", "municipality", "year", "value", "provisional"]]
     head = head.rename(columns={"value": "headcount"})
     if head.empty:
-        return pd.DataFrame(columns=["code", "municipality", "year", "headcount", "provisional",
-                                     "total_share", *config.categories, "missing_schemes"])
-    cat = shares.pivot_table(index=["code", "year"], columns="category", values="share", aggfunc="sum",
-                             observed=True)
+        return pd.DataFrame(
+            columns=[
+                "code",
+                "municipality",
+                "year",
+                "headcount",
+                "provisional",
+                "total_share",
+                *config.categories,
+                "missing_schemes",
+            ]
+        )
+    cat = shares.pivot_table(index=["code", "year"], columns="category", values="share", aggfunc="sum", observed=True)
     cat = cat.reindex(columns=list(config.categories), fill_value=0.0).fillna(0.0)
     scheme_prov = shares.groupby(["code", "year"])["provisional"].any()
     all_ids = config.scheme_ids
-    present = (shares.assign(present=1.0)
-               .pivot_table(index=["code", "year"], columns="scheme", values="present", aggfunc="sum")
-               .reindex(columns=list(all_ids)).fillna(0.0) > 0)
+    present = (
+        shares.assign(present=1.0)
+        .pivot_table(index=["code", "year"], columns="scheme", values="present", aggfunc="sum")
+        .reindex(columns=list(all_ids))
+        .fillna(0.0)
+        > 0
+    )
     out = head.set_index(["code", "year"]).join(cat, how="left")
     out[list(config.categories)] = out[list(config.categories)].fillna(0.0)
     out["total_share"] = out[list(config.categories)].sum(axis=1)
@@ -138,20 +172,35 @@ def municipality_years(annual: pd.DataFrame, config: Config, shares: pd.DataFram
     flags = present.reindex(out.index, fill_value=False).to_numpy(dtype=bool)
     out["missing_schemes"] = [tuple(s for s, got in zip(all_ids, row) if not got) for row in flags]
     out = out.reset_index()
-    return out[["code", "municipality", "year", "headcount", "provisional", "total_share",
-                *config.categories, "missing_schemes"]].sort_values(["code", "year"], ignore_index=True)
+    return out[
+        [
+            "code",
+            "municipality",
+            "year",
+            "headcount",
+            "provisional",
+            "total_share",
+            *config.categories,
+            "missing_schemes",
+        ]
+    ].sort_values(["code", "year"], ignore_index=True)
 
 
 def scope_share(shares: pd.DataFrame, schemes: tuple[str, ...]) -> pd.DataFrame:
     """Per municipality and year: persons and share summed over the given schemes."""
     sub = shares[shares["scheme"].isin(schemes)]
     g = sub.groupby(["code", "year"], sort=False)
-    out = g.agg(persons=("persons", "sum"), share=("share", "sum"), headcount=("headcount", "first"),
-                schemes_present=("scheme", "nunique")).reset_index()
+    out = g.agg(
+        persons=("persons", "sum"),
+        share=("share", "sum"),
+        headcount=("headcount", "first"),
+        schemes_present=("scheme", "nunique"),
+    ).reset_index()
     return out
 
 
 # ---- neighbours ----------------------------------------------------------------------------------
+
 
 def comparison_groups(config: Config) -> dict[str, tuple[str, ...]]:
     """Category -> its schemes that take part in the neighbour comparison (beredskab, STU left out)."""
@@ -175,12 +224,12 @@ class NeighbourAverage:
     per_municipality: dict[str, float] = field(default_factory=dict)
 
 
-NEIGHBOUR_COLUMNS = ("year", "group", "method", "home", "home_persons", "headcount", "average", "included",
-                     "missing")
+NEIGHBOUR_COLUMNS = ("year", "group", "method", "home", "home_persons", "headcount", "average", "included", "missing")
 
 
-def neighbour_table(shares: pd.DataFrame, config: Config, schemes: tuple[str, ...], group: str = "",
-                    method: str | None = None) -> pd.DataFrame:
+def neighbour_table(
+    shares: pd.DataFrame, config: Config, schemes: tuple[str, ...], group: str = "", method: str | None = None
+) -> pd.DataFrame:
     """For every year with data: the home share in `schemes` and the neighbours' average.
 
     Pooled: the neighbours' persons summed over their headcounts summed; mean: the unweighted mean of
@@ -192,11 +241,14 @@ def neighbour_table(shares: pd.DataFrame, config: Config, schemes: tuple[str, ..
     years = sorted(int(y) for y in shares["year"].unique())
     compared = shares[shares["code"].isin((config.home, *config.neighbours))]
     totals = scope_share(compared, comparable)
-    home = {int(y): (p, h) for y, p, h in zip(*(totals.loc[totals["code"] == config.home, c]
-                                               for c in ("year", "persons", "headcount")))}
+    home = {
+        int(y): (p, h)
+        for y, p, h in zip(*(totals.loc[totals["code"] == config.home, c] for c in ("year", "persons", "headcount")))
+    }
     nb = totals[totals["code"].isin(config.neighbours)]
-    agg = nb.groupby("year").agg(persons=("persons", "sum"), headcount=("headcount", "sum"),
-                                 mean=("share", "mean"), codes=("code", frozenset))
+    agg = nb.groupby("year").agg(
+        persons=("persons", "sum"), headcount=("headcount", "sum"), mean=("share", "mean"), codes=("code", frozenset)
+    )
     per_year = {int(y): row for y, row in zip(agg.index, agg.itertuples(index=False))}
     names = {c: config.municipality(c).name for c in config.neighbours}
     rows = []
@@ -210,15 +262,19 @@ def neighbour_table(shares: pd.DataFrame, config: Config, schemes: tuple[str, ..
         else:
             average = _percent(g.persons, g.headcount)
         persons, headcount = home.get(year, (None, None))
-        rows.append({
-            "year": year, "group": group, "method": method,
-            "home": _percent(persons, headcount) if persons is not None else None,
-            "home_persons": float(persons) if persons is not None else None,
-            "headcount": float(headcount) if headcount is not None else None,
-            "average": average,
-            "included": tuple(names[c] for c in config.neighbours if c in present),
-            "missing": tuple(names[c] for c in config.neighbours if c not in present),
-        })
+        rows.append(
+            {
+                "year": year,
+                "group": group,
+                "method": method,
+                "home": _percent(persons, headcount) if persons is not None else None,
+                "home_persons": float(persons) if persons is not None else None,
+                "headcount": float(headcount) if headcount is not None else None,
+                "average": average,
+                "included": tuple(names[c] for c in config.neighbours if c in present),
+                "missing": tuple(names[c] for c in config.neighbours if c not in present),
+            }
+        )
     return pd.DataFrame(rows, columns=list(NEIGHBOUR_COLUMNS))
 
 
@@ -227,8 +283,14 @@ def _percent(persons: float, headcount: float) -> float | None:
     return float(persons) * 100.0 / float(headcount) if headcount > 0 else None
 
 
-def neighbour_average(shares: pd.DataFrame, config: Config, year: int, schemes: tuple[str, ...],
-                      group: str = "", method: str | None = None) -> NeighbourAverage:
+def neighbour_average(
+    shares: pd.DataFrame,
+    config: Config,
+    year: int,
+    schemes: tuple[str, ...],
+    group: str = "",
+    method: str | None = None,
+) -> NeighbourAverage:
     """The neighbours' share in `schemes` for one year (see `neighbour_table`), with each one's share."""
     method = method or config.neighbour_method
     table = neighbour_table(shares[shares["year"] == year], config, schemes, group, method)
@@ -245,8 +307,9 @@ def neighbour_comparison(shares: pd.DataFrame, config: Config, method: str | Non
     """For every year of the home municipality and comparison group: home share, neighbour average,
     method, who is included and who is missing."""
     home_years = set(shares.loc[shares["code"] == config.home, "year"].unique())
-    tables = [neighbour_table(shares, config, schemes, group, method)
-              for group, schemes in comparison_groups(config).items()]
+    tables = [
+        neighbour_table(shares, config, schemes, group, method) for group, schemes in comparison_groups(config).items()
+    ]
     if not tables:
         return pd.DataFrame(columns=list(NEIGHBOUR_COLUMNS))
     out = pd.concat(tables, ignore_index=True)
@@ -256,8 +319,8 @@ def neighbour_comparison(shares: pd.DataFrame, config: Config, method: str | Non
 
 # ---- persons needed ----------------------------------------------------------------------------
 
-def persons_needed(threshold: float, headcount: float, persons: float, on_payroll: bool,
-                   strict: bool = False) -> int:
+
+def persons_needed(threshold: float, headcount: float, persons: float, on_payroll: bool, strict: bool = False) -> int:
     """The fewest extra persons (annual average) that bring the share to `threshold` percent.
 
     On payroll each person also adds to the headcount: n = ceil((t·H − p) / (1 − t)); otherwise
@@ -287,38 +350,68 @@ def persons_needed(threshold: float, headcount: float, persons: float, on_payrol
 
 # ---- targets -----------------------------------------------------------------------------------
 
-TARGET_COLUMNS = ("year", "id", "name", "kind", "threshold", "value", "met", "gap_pp", "gap_persons",
-                  "before_strategy", "after_strategy", "note")
+TARGET_COLUMNS = (
+    "year",
+    "id",
+    "name",
+    "kind",
+    "threshold",
+    "value",
+    "met",
+    "gap_pp",
+    "gap_persons",
+    "before_strategy",
+    "after_strategy",
+    "note",
+)
 
 
-def target_status(shares: pd.DataFrame, mun_years: pd.DataFrame, placements: pd.DataFrame, config: Config,
-                  method: str | None = None) -> pd.DataFrame:
+def target_status(
+    shares: pd.DataFrame, mun_years: pd.DataFrame, placements: pd.DataFrame, config: Config, method: str | None = None
+) -> pd.DataFrame:
     """Every target's status for every year of the home municipality, with the threshold of that year."""
     home = mun_years[mun_years["code"] == config.home]
     home_shares = shares[shares["code"] == config.home]
     by_year: dict[int, dict[str, float]] = {}
     for y, scheme, persons in zip(home_shares["year"], home_shares["scheme"], home_shares["persons"]):
         by_year.setdefault(int(y), {})[scheme] = float(persons)
-    neighbours = {t.id: neighbour_table(shares, config, t.schemes, t.id, method).set_index("year")
-                  for t in config.targets if t.kind == "above_neighbours"}
+    neighbours = {
+        t.id: neighbour_table(shares, config, t.schemes, t.id, method).set_index("year")
+        for t in config.targets
+        if t.kind == "above_neighbours"
+    }
     rows = []
     for year, headcount in zip(home["year"].astype(int), home["headcount"].astype(float)):
         persons_by_scheme = by_year.get(year, {})
         for target in config.targets:
             first_year = target.thresholds[0].from_year if target.thresholds else None
-            row = {"year": year, "id": target.id, "name": target.name, "kind": target.kind,
-                   "threshold": None, "value": None, "met": None, "gap_pp": None, "gap_persons": None,
-                   "before_strategy": first_year is not None and year < first_year,
-                   "after_strategy": config.strategy_period_ended(year), "note": ""}
+            row = {
+                "year": year,
+                "id": target.id,
+                "name": target.name,
+                "kind": target.kind,
+                "threshold": None,
+                "value": None,
+                "met": None,
+                "gap_pp": None,
+                "gap_persons": None,
+                "before_strategy": first_year is not None and year < first_year,
+                "after_strategy": config.strategy_period_ended(year),
+                "note": "",
+            }
             if target.kind != "obligations_met" and not (math.isfinite(headcount) and headcount > 0):
                 row["note"] = f"Kan ikke vurderes: antallet af ansatte i {year} er {number(headcount)}."
             elif target.kind == "min_share":
                 persons = sum(persons_by_scheme.get(s, 0.0) for s in target.schemes)
                 value = persons * 100.0 / headcount  # one division: a share exactly on the threshold is met
                 threshold = target.threshold(year)
-                row.update(threshold=threshold, value=value, met=value >= threshold, gap_pp=value - threshold,
-                           gap_persons=persons_needed(threshold, headcount, persons,
-                                                      target.mixes_payroll(config)))
+                row.update(
+                    threshold=threshold,
+                    value=value,
+                    met=value >= threshold,
+                    gap_pp=value - threshold,
+                    gap_persons=persons_needed(threshold, headcount, persons, target.mixes_payroll(config)),
+                )
             elif target.kind == "above_neighbours":
                 nb = neighbours[target.id].loc[year]
                 value = float(nb["home"]) if pd.notna(nb["home"]) else 0.0
@@ -329,14 +422,21 @@ def target_status(shares: pd.DataFrame, mun_years: pd.DataFrame, placements: pd.
                     # Implausible figures (more persons than staff) cannot be judged; the import warns.
                     which = "omegnskommunernes gennemsnit" if value <= 100.0 else "egen andel"
                     shown = float(nb["average"]) if value <= 100.0 else value
-                    row["note"] = (f"Kan ikke vurderes: {which} er {number(shown, 1)} %, over 100 % af de ansatte. "
-                                   "Tjek tallene for personer og ansatte.")
+                    row["note"] = (
+                        f"Kan ikke vurderes: {which} er {number(shown, 1)} %, over 100 % af de ansatte. "
+                        "Tjek tallene for personer og ansatte."
+                    )
                 else:
                     average = float(nb["average"])
                     persons = float(nb["home_persons"]) if pd.notna(nb["home_persons"]) else 0.0
-                    row.update(threshold=average, met=value > average, gap_pp=value - average,
-                               gap_persons=persons_needed(average, headcount, persons,
-                                                          target.mixes_payroll(config), strict=True))
+                    row.update(
+                        threshold=average,
+                        met=value > average,
+                        gap_pp=value - average,
+                        gap_persons=persons_needed(
+                            average, headcount, persons, target.mixes_payroll(config), strict=True
+                        ),
+                    )
                     if nb["missing"]:
                         row["note"] = "Mangler data fra " + ", ".join(nb["missing"]) + "."
             elif target.kind == "obligations_met":
@@ -346,13 +446,19 @@ def target_status(shares: pd.DataFrame, mun_years: pd.DataFrame, placements: pd.
                 else:
                     total = status.iloc[-1]
                     short = float((status.iloc[:-1]["agreed"] - status.iloc[:-1]["realised"]).clip(lower=0).sum())
-                    row.update(threshold=100.0, value=float(total["fulfilment"]), met=bool(total["met"]),
-                               gap_pp=float(total["fulfilment"]) - 100.0, gap_persons=int(math.ceil(short)))
+                    row.update(
+                        threshold=100.0,
+                        value=float(total["fulfilment"]),
+                        met=bool(total["met"]),
+                        gap_pp=float(total["fulfilment"]) - 100.0,
+                        gap_persons=int(math.ceil(short)),
+                    )
             rows.append(row)
     return pd.DataFrame(rows, columns=list(TARGET_COLUMNS))
 
 
 # ---- placement obligations -------------------------------------------------------------------------
+
 
 def placement_status(placements: pd.DataFrame, year: int) -> pd.DataFrame:
     """Agreed vs realised places per education for `year`, with a last row "I alt".
@@ -373,13 +479,18 @@ def placement_status(placements: pd.DataFrame, year: int) -> pd.DataFrame:
         out["fulfilment"] = np.where(agreed > 0, realised / agreed * 100.0, 100.0)
     out["met"] = realised >= agreed
     total_agreed, total_realised = float(agreed.sum()), float(realised.sum())
-    total = {"education": "I alt", "agreed": total_agreed, "realised": total_realised,
-             "fulfilment": total_realised / total_agreed * 100.0 if total_agreed else 100.0,
-             "met": bool(out["met"].all())}
+    total = {
+        "education": "I alt",
+        "agreed": total_agreed,
+        "realised": total_realised,
+        "fulfilment": total_realised / total_agreed * 100.0 if total_agreed else 100.0,
+        "met": bool(out["met"].all()),
+    }
     return pd.concat([out, pd.DataFrame([total])], ignore_index=True)[cols]
 
 
 # ---- everything at once ------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Figures:
@@ -403,8 +514,7 @@ class Figures:
         return int(pool["year"].max()) if not pool.empty else None
 
 
-def compute(data: pd.DataFrame, placements: pd.DataFrame, config: Config,
-            method: str | None = None) -> Figures:
+def compute(data: pd.DataFrame, placements: pd.DataFrame, config: Config, method: str | None = None) -> Figures:
     """Every figure of DOMAIN.md from the canonical tables."""
     method = method or config.neighbour_method
     annual = annual_figures(data, config)

@@ -879,8 +879,9 @@ class Store:
         try:
             text = json.dumps({**payload, "name": name}, ensure_ascii=False, sort_keys=True)
         except (TypeError, ValueError) as exc:
-            raise StoreError(f"Profilen '{name}' kan ikke gemmes: den indeholder noget, der ikke kan gemmes "
-                             "som tekst.") from exc
+            raise StoreError(
+                f"Profilen '{name}' kan ikke gemmes: den indeholder noget, der ikke kan gemmes som tekst."
+            ) from exc
         saved = datetime.now(UTC)
         with self._write() as con:
             con.execute(_PROFILES_TABLE)
@@ -1163,7 +1164,6 @@ def danish_time(when: datetime) -> str:
     return f"{t.day}. {_MONTHS[t.month - 1]} {t.year} kl. {t.hour:02d}.{t.minute:02d}"
 
 
-
 # ---- import profiles --------------------------------------------------------------------------
 
 _PROFILES_TABLE = """CREATE TABLE IF NOT EXISTS profiles (
@@ -1191,6 +1191,7 @@ def _profile_payload(name: str, text: str) -> dict:
     except ValueError:
         payload = None
     return {**payload, "name": name} if isinstance(payload, dict) else {"name": name}
+
 
 __all__ = [
     "Store",

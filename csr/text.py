@@ -92,10 +92,14 @@ def method_name(method: str | None) -> str:
 def method_sentence(method: str, neighbours: int) -> str:
     """Which neighbour average is shown, and what that means, in one sentence."""
     if method == "mean":
-        return (f"Omegnskommunernes gennemsnit er her det simple gennemsnit af de {neighbours} kommuners "
-                "andele: hver kommune vejer lige meget.")
-    return (f"Omegnskommunernes gennemsnit er her det samlede gennemsnit: alle {neighbours} kommuners personer i "
-            "ordningerne delt med alle deres ansatte, så store kommuner vejer mest.")
+        return (
+            f"Omegnskommunernes gennemsnit er her det simple gennemsnit af de {neighbours} kommuners "
+            "andele: hver kommune vejer lige meget."
+        )
+    return (
+        f"Omegnskommunernes gennemsnit er her det samlede gennemsnit: alle {neighbours} kommuners personer i "
+        "ordningerne delt med alle deres ansatte, så store kommuner vejer mest."
+    )
 
 
 def _join(items: list[str]) -> str:
@@ -116,9 +120,11 @@ def figure1_caption(years: pd.DataFrame, config: Config, year: int) -> str:
     row = _home(years, config, year).iloc[0]
     parts = [f"{name} {pct(row[cid])}" for cid, name in config.categories.items()]
     prov = " (foreløbige tal)" if row["provisional"] else ""
-    return (f"I {year}{prov} var {pct(row['total_share'])} af de ansatte i {config.organisation} i en af "
-            f"ordningerne: {_join(parts)}; de øvrige {pct(100.0 - row['total_share'])} var ansat på "
-            "ordinære vilkår.")
+    return (
+        f"I {year}{prov} var {pct(row['total_share'])} af de ansatte i {config.organisation} i en af "
+        f"ordningerne: {_join(parts)}; de øvrige {pct(100.0 - row['total_share'])} var ansat på "
+        "ordinære vilkår."
+    )
 
 
 def missing_schemes_sentence(years: pd.DataFrame, config: Config, year: int) -> str:
@@ -159,11 +165,15 @@ def period_sentence(config: Config, year: int) -> str | None:
     """Say when `year` lies before the strategy period or after it has ended."""
     first = strategy_first_year(config)
     if year < first:
-        return (f"{year} ligger før strategiperioden {first}-{config.last_year}. Målene vises med de "
-                "tærskler, der gjaldt dengang eller, hvor målet endnu ikke fandtes, med dets første tærskel.")
+        return (
+            f"{year} ligger før strategiperioden {first}-{config.last_year}. Målene vises med de "
+            "tærskler, der gjaldt dengang eller, hvor målet endnu ikke fandtes, med dets første tærskel."
+        )
     if config.strategy_period_ended(year):
-        return (f"Strategiperioden {first}-{config.last_year} er udløbet; de sidste mål gælder fortsat, "
-                "indtil en ny strategi er vedtaget.")
+        return (
+            f"Strategiperioden {first}-{config.last_year} er udløbet; de sidste mål gælder fortsat, "
+            "indtil en ny strategi er vedtaget."
+        )
     return None
 
 
@@ -175,10 +185,14 @@ def csr_mark_sentence(targets: pd.DataFrame, config: Config, year: int) -> str:
     t = rows.iloc[0]
     value, threshold = pct(t["value"], t["threshold"]), target_pct(t["threshold"])
     if t["met"]:
-        return (f"{config.organisation} opfylder kravet til CSR-mærket i {year}: {value} af de ansatte er i "
-                f"ordningerne, og mærket gives ved mindst {threshold}.")
-    return (f"{config.organisation} opfylder ikke kravet til CSR-mærket i {year}: {value} af de ansatte er i "
-            f"ordningerne, men mærket kræver mindst {threshold} ({persons(t['gap_persons'])} mere).")
+        return (
+            f"{config.organisation} opfylder kravet til CSR-mærket i {year}: {value} af de ansatte er i "
+            f"ordningerne, og mærket gives ved mindst {threshold}."
+        )
+    return (
+        f"{config.organisation} opfylder ikke kravet til CSR-mærket i {year}: {value} af de ansatte er i "
+        f"ordningerne, men mærket kræver mindst {threshold} ({persons(t['gap_persons'])} mere)."
+    )
 
 
 def target_threshold_text(t: pd.Series) -> str:
@@ -224,8 +238,9 @@ def change_text(value: float | None, previous: float | None, previous_year: int 
 
 def trend_caption(targets: pd.DataFrame, config: Config, years: pd.DataFrame) -> str:
     """The Udvikling chart in one sentence: the total share from the first to the last year and its target."""
-    first_target = next((t for t in config.targets if t.kind == "min_share" and len(t.schemes) == len(config.schemes)),
-                        None)
+    first_target = next(
+        (t for t in config.targets if t.kind == "min_share" and len(t.schemes) == len(config.schemes)), None
+    )
     if first_target is None:
         return ""
     t = targets[targets["id"] == first_target.id].sort_values("year")
@@ -238,12 +253,13 @@ def trend_caption(targets: pd.DataFrame, config: Config, years: pd.DataFrame) ->
     steps = t[t["threshold"].ne(t["threshold"].shift())].iloc[1:]
     if len(steps):
         s = steps.iloc[-1]
-        goal = (f"målet steg fra {target_pct(t[t['year'] < s['year']]['threshold'].iloc[-1])} til "
-                f"{target_pct(s['threshold'])} i {int(s['year'])}")
+        goal = (
+            f"målet steg fra {target_pct(t[t['year'] < s['year']]['threshold'].iloc[-1])} til "
+            f"{target_pct(s['threshold'])} i {int(s['year'])}"
+        )
     else:
         goal = f"målet er {target_pct(b['threshold'])}"
-    return (f"Den samlede andel gik fra {pct(a['value'])} i {int(a['year'])} til {pct(b['value'])} i {last}; "
-            f"{goal}.")
+    return f"Den samlede andel gik fra {pct(a['value'])} i {int(a['year'])} til {pct(b['value'])} i {last}; {goal}."
 
 
 def scheme_trend_caption(shares: pd.DataFrame, config: Config, measure: str, year: int) -> str:
@@ -258,8 +274,9 @@ def scheme_trend_caption(shares: pd.DataFrame, config: Config, measure: str, yea
     return f"Hver figur viser én ordnings {what} år for år; størst i {year} var {name} med {amount}."
 
 
-def neighbour_caption(neighbours: pd.DataFrame, config: Config, year: int, group: str, rank: int | None,
-                      count: int) -> str:
+def neighbour_caption(
+    neighbours: pd.DataFrame, config: Config, year: int, group: str, rank: int | None, count: int
+) -> str:
     """ "I 2019 var 10,2 % af Aabenraa Kommunes ansatte i ordningerne under Beskæftigelse mod 7,0 % …" """
     rows = neighbours[(neighbours["year"] == year) & (neighbours["group"] == group)]
     if rows.empty:
@@ -269,9 +286,11 @@ def neighbour_caption(neighbours: pd.DataFrame, config: Config, year: int, group
     place = f"; {config.home_name} er nr. {rank} af {count} kommuner" if rank else ""
     if n["average"] is None or (isinstance(n["average"], float) and math.isnan(n["average"])):
         return f"I {year} var {pct(n['home'])} af {config.organisation}s ansatte i ordningerne under {name}{place}."
-    return (f"I {year} var {pct(n['home'], n['average'], strict=True)} af {config.organisation}s ansatte i "
-            f"ordningerne under {name} mod {pct(n['average'])} som omegnskommunernes "
-            f"{method_name(n['method'])}{place}.")
+    return (
+        f"I {year} var {pct(n['home'], n['average'], strict=True)} af {config.organisation}s ansatte i "
+        f"ordningerne under {name} mod {pct(n['average'])} som omegnskommunernes "
+        f"{method_name(n['method'])}{place}."
+    )
 
 
 def missing_neighbours_sentence(neighbours: pd.DataFrame, config: Config, year: int) -> str:
@@ -279,7 +298,7 @@ def missing_neighbours_sentence(neighbours: pd.DataFrame, config: Config, year: 
     missing = sorted({m for ms in rows["missing"] for m in ms})
     if not missing:
         return f"Alle {len(config.neighbours)} omegnskommuner har data for {year}."
-    return (f"Mangler data for {year} fra {_join(missing)}; de er udeladt af gennemsnittet det år.")
+    return f"Mangler data for {year} fra {_join(missing)}; de er udeladt af gennemsnittet det år."
 
 
 def neighbour_trend_caption(neighbours: pd.DataFrame, config: Config) -> str:
@@ -302,8 +321,10 @@ def placement_caption(status: pd.DataFrame, year: int) -> str:
     total = status.iloc[-1]
     lines = status.iloc[:-1]
     short = lines[~lines["met"].astype(bool)]
-    head = (f"I {year} blev {number(total['realised'])} af {number(total['agreed'])} aftalte praktik- og "
-            f"elevpladser besat ({pct(total['fulfilment'], 100.0)})")
+    head = (
+        f"I {year} blev {number(total['realised'])} af {number(total['agreed'])} aftalte praktik- og "
+        f"elevpladser besat ({pct(total['fulfilment'], 100.0)})"
+    )
     if short.empty:
         return head + "; alle uddannelser nåede det aftalte antal."
     names = [f"{r['education']} ({number(r['realised'])} af {number(r['agreed'])})" for _, r in short.iterrows()]
@@ -325,8 +346,10 @@ def left_out_sentence(config: Config) -> str:
     left = [s.name for s in config.schemes if not s.in_neighbour_comparison]
     if not left:
         return "Alle ordninger indgår i sammenligningen med omegnskommunerne."
-    return (f"{_join(left)} indgår ikke i sammenligningen med omegnskommunerne, hverken for "
-            f"{config.organisation} eller for de andre, fordi der ikke findes sammenlignelige tal for dem.")
+    return (
+        f"{_join(left)} indgår ikke i sammenligningen med omegnskommunerne, hverken for "
+        f"{config.organisation} eller for de andre, fordi der ikke findes sammenlignelige tal for dem."
+    )
 
 
 def target_cards(targets: pd.DataFrame, year: int) -> list[dict]:
@@ -350,16 +373,25 @@ def target_cards(targets: pd.DataFrame, year: int) -> list[dict]:
             notes.append("Målet gjaldt endnu ikke dette år.")
         if t["note"] and t["met"] is not None:
             notes.append(t["note"])
-        cards.append({
-            "id": t["id"], "name": t["name"], "value": target_value_text(t), "met": t["met"],
-            "status": f"{status_icon(t['met'])} {status_word(t['met'])}",
-            "threshold": target_threshold_text(t), "gap": target_gap_text(t),
-            "change": change, "direction": direction, "notes": " ".join(notes),
-        })
+        cards.append(
+            {
+                "id": t["id"],
+                "name": t["name"],
+                "value": target_value_text(t),
+                "met": t["met"],
+                "status": f"{status_icon(t['met'])} {status_word(t['met'])}",
+                "threshold": target_threshold_text(t),
+                "gap": target_gap_text(t),
+                "change": change,
+                "direction": direction,
+                "notes": " ".join(notes),
+            }
+        )
     return cards
 
 
 # ---- what-if planning (the Planlægning page) ------------------------------------------------------
+
 
 def count(value: float | None) -> str:
     """A count of persons on annual average: whole numbers without decimals, fractions with up to two
@@ -382,9 +414,11 @@ def scenario_caption(before: object, after: object, config: Config) -> str:
     """The scenario's Figure 1 in one sentence (`before` and `after`: `csr.planning.Outcome`)."""
     parts = [f"{name} {pct(after.categories.get(cid, 0.0))}" for cid, name in config.categories.items()]
     prov = " (foreløbige tal)" if after.provisional else ""
-    return (f"Med planen er {pct(after.total_share)} af de ansatte i {config.organisation} i {after.year}{prov} i en "
-            f"af ordningerne (grundlaget: {pct(before.total_share)}): {_join(parts)}; antal ansatte "
-            f"{count(after.headcount)} (grundlaget: {count(before.headcount)}).")
+    return (
+        f"Med planen er {pct(after.total_share)} af de ansatte i {config.organisation} i {after.year}{prov} i en "
+        f"af ordningerne (grundlaget: {pct(before.total_share)}): {_join(parts)}; antal ansatte "
+        f"{count(after.headcount)} (grundlaget: {count(before.headcount)})."
+    )
 
 
 def start_month_text(month: str, needed: int | None, cannot: str) -> str:
@@ -403,8 +437,10 @@ def goal_seek_line(name: str, starts: list[tuple[str, int | None]], annual: int 
 
 def outdated_scenario_sentence(name: str, saved: str) -> str:
     """A saved scenario whose data have changed since it was saved."""
-    return (f"Scenariet er lavet på ældre data: «{name}» blev gemt den {saved}, og tallene er ændret siden. "
-            "Grundlaget nedenfor er de nye tal; tjek planen, og gem den igen.")
+    return (
+        f"Scenariet er lavet på ældre data: «{name}» blev gemt den {saved}, og tallene er ændret siden. "
+        "Grundlaget nedenfor er de nye tal; tjek planen, og gem den igen."
+    )
 
 
 # ---- sentences of the printed report (HR-regnskabet, `csr.export`) ----------------------------------
@@ -424,7 +460,7 @@ def _unknown(value: object) -> bool:
 def short_scheme_name(name: str) -> str:
     """ "Særligt tilrettelagt ungdomsuddannelse (STU)" -> "STU"; names without an abbreviation as they are."""
     if name.endswith(")") and "(" in name:
-        return name[name.rindex("(") + 1:-1]
+        return name[name.rindex("(") + 1 : -1]
     return name
 
 
@@ -494,8 +530,9 @@ def target_sentence(figures: Figures, config: Config, year: int, target_id: str)
     return sentence
 
 
-def _min_share_sentence(figures: Figures, config: Config, year: int, t: pd.Series, previous: pd.Series | None,
-                        provisional: bool) -> str:
+def _min_share_sentence(
+    figures: Figures, config: Config, year: int, t: pd.Series, previous: pd.Series | None, provisional: bool
+) -> str:
     target = config.target(t["id"])
     before = "" if previous is None else pct(previous["value"], previous["threshold"])
     if t["id"] == CSR_MARK:
@@ -503,9 +540,11 @@ def _min_share_sentence(figures: Figures, config: Config, year: int, t: pd.Serie
         if before:
             sentence += f" Året før var andelen {before}."
         return sentence + (" Tallene er foreløbige." if provisional else "")
-    sentence = (f"Målet om mindst {target_pct(t['threshold'])} af de ansatte {scope_phrase(config, target.schemes)} "
-                f"er {_state(bool(t['met']), provisional)}: {pct(t['value'], t['threshold'])}"
-                + (f" mod {before} året før." if before else "."))
+    sentence = (
+        f"Målet om mindst {target_pct(t['threshold'])} af de ansatte {scope_phrase(config, target.schemes)} "
+        f"er {_state(bool(t['met']), provisional)}: {pct(t['value'], t['threshold'])}"
+        + (f" mod {before} året før." if before else ".")
+    )
     if not t["met"]:
         sentence += f" Der mangler {persons(t['gap_persons'])} i årsgennemsnit for at nå målet."
     group = _neighbour_group(config, target.schemes)
@@ -513,27 +552,30 @@ def _min_share_sentence(figures: Figures, config: Config, year: int, t: pd.Serie
         nb = figures.neighbours
         rows = nb[(nb["year"] == year) & (nb["group"] == group)]
         if len(rows) and not _unknown(rows.iloc[0]["average"]):
-            sentence += (f" Omegnskommunernes {method_name(rows.iloc[0]['method'])} var "
-                         f"{pct(rows.iloc[0]['average'])}.")
+            sentence += f" Omegnskommunernes {method_name(rows.iloc[0]['method'])} var {pct(rows.iloc[0]['average'])}."
     return sentence
 
 
-def _above_neighbours_sentence(figures: Figures, config: Config, t: pd.Series, previous: pd.Series | None,
-                               provisional: bool) -> str:
+def _above_neighbours_sentence(
+    figures: Figures, config: Config, t: pd.Series, previous: pd.Series | None, provisional: bool
+) -> str:
     scope = scope_phrase(config, _compared(config, config.target(t["id"]).schemes))
     what = f"Målet om at ligge over omegnskommunernes gennemsnit {scope}"
     if _unknown(t["met"]) or _unknown(t["threshold"]):
         # The target's note says why (an implausible average, no headcount); without one, the neighbours lack data.
         note = t["note"] if isinstance(t["note"], str) else ""
         prefix = "Kan ikke vurderes: "
-        why = note[len(prefix):] if note.startswith(prefix) else "der er ingen tal for omegnskommunerne."
+        why = note[len(prefix) :] if note.startswith(prefix) else "der er ingen tal for omegnskommunerne."
         return f"{what} kan ikke vurderes for {int(t['year'])}: {why}"
     method = method_name(figures.method)
-    sentence = (f"{what} er {_state(bool(t['met']), provisional)}: {pct(t['value'], t['threshold'], strict=True)} "
-                f"mod omegnskommunernes {method} på {pct(t['threshold'])}.")
+    sentence = (
+        f"{what} er {_state(bool(t['met']), provisional)}: {pct(t['value'], t['threshold'], strict=True)} "
+        f"mod omegnskommunernes {method} på {pct(t['threshold'])}."
+    )
     if previous is not None and not _unknown(previous["threshold"]):
-        sentence += (f" Året før: {pct(previous['value'], previous['threshold'], strict=True)} mod "
-                     f"{pct(previous['threshold'])}.")
+        sentence += (
+            f" Året før: {pct(previous['value'], previous['threshold'], strict=True)} mod {pct(previous['threshold'])}."
+        )
     if not t["met"]:
         sentence += f" Der mangler {persons(t['gap_persons'])} i årsgennemsnit for at komme over gennemsnittet."
     if t["note"]:
@@ -541,15 +583,20 @@ def _above_neighbours_sentence(figures: Figures, config: Config, t: pd.Series, p
     return sentence
 
 
-def _obligations_sentence(figures: Figures, year: int, t: pd.Series, previous: pd.Series | None,
-                          provisional: bool) -> str:
+def _obligations_sentence(
+    figures: Figures, year: int, t: pd.Series, previous: pd.Series | None, provisional: bool
+) -> str:
     from csr.shares import placement_status
 
     if _unknown(t["met"]):
-        return (f"Målet om de aftalte praktik- og elevpladser kan ikke vurderes for {year}: der er ingen tal "
-                "for praktik- og elevpladser.")
-    sentence = (f"Målet om de aftalte praktik- og elevpladser er {_state(bool(t['met']), provisional)}. "
-                f"{placement_caption(placement_status(figures.placements, year), year)}")
+        return (
+            f"Målet om de aftalte praktik- og elevpladser kan ikke vurderes for {year}: der er ingen tal "
+            "for praktik- og elevpladser."
+        )
+    sentence = (
+        f"Målet om de aftalte praktik- og elevpladser er {_state(bool(t['met']), provisional)}. "
+        f"{placement_caption(placement_status(figures.placements, year), year)}"
+    )
     if previous is not None and not _unknown(previous["met"]):
         sentence += f" Året før blev {pct(previous['value'], 100.0)} af de aftalte pladser besat."
     return sentence
@@ -580,8 +627,10 @@ def provisional_years_sentence(years: pd.DataFrame, config: Config) -> str:
     provisional = [str(int(y)) for y in home.loc[home["provisional"].astype(bool), "year"]]
     if not provisional:
         return "Ingen år i data er foreløbige."
-    return (f"Foreløbige år i data: {_join(provisional)}. Et foreløbigt år bygger på færre måneder end et helt år "
-            "og kan ændre sig, når resten af året kommer med.")
+    return (
+        f"Foreløbige år i data: {_join(provisional)}. Et foreløbigt år bygger på færre måneder end et helt år "
+        "og kan ændre sig, når resten af året kommer med."
+    )
 
 
 def measurement_sentence(config: Config) -> str:
@@ -590,10 +639,12 @@ def measurement_sentence(config: Config) -> str:
 
     months = _join([DANISH_MONTHS[m - 1] for m in config.measurement_months])
     whole_year = [f"{s.name} fra {s.source}" for s in config.schemes if s.averaging == "all_periods"]
-    sentence = (f"Årstallene er gennemsnittet af målemånederne {months}"
-                + (f"; for {_join(whole_year)} gennemsnittet af årets måneder (eller et årstal)" if whole_year else "")
-                + f". En ordnings andel er dens årstal delt med antallet af {config.headcount_name.lower()} i "
-                "årsgennemsnit; en gruppes andel er summen af dens ordningers andele.")
+    sentence = (
+        f"Årstallene er gennemsnittet af målemånederne {months}"
+        + (f"; for {_join(whole_year)} gennemsnittet af årets måneder (eller et årstal)" if whole_year else "")
+        + f". En ordnings andel er dens årstal delt med antallet af {config.headcount_name.lower()} i "
+        "årsgennemsnit; en gruppes andel er summen af dens ordningers andele."
+    )
     return sentence
 
 
@@ -601,8 +652,10 @@ def outlook_sentence(comparison: pd.DataFrame, name: str, year: int) -> str:
     """What a saved scenario would change (comparison: `csr.planning.compare_targets`)."""
     before = sum(1 for m in comparison["met_before"] if not _unknown(m) and m)
     after = sum(1 for m in comparison["met_after"] if not _unknown(m) and m)
-    sentence = (f"Med scenariet «{name}» ville {after} af {len(comparison)} mål være opfyldt i {year} mod "
-                f"{before} uden planen.")
+    sentence = (
+        f"Med scenariet «{name}» ville {after} af {len(comparison)} mål være opfyldt i {year} mod {before} uden planen."
+    )
+
     def status(value: object) -> bool | None:
         return None if _unknown(value) else bool(value)
 
@@ -617,6 +670,7 @@ def outlook_sentence(comparison: pd.DataFrame, name: str, year: int) -> str:
 
 
 # ---- where the data stand ---------------------------------------------------------------------------
+
 
 def data_as_of(history: pd.DataFrame) -> str | None:
     """ "Data pr. 1. december 2026 kl. 18.53 (import nr. 3)": the newest active import in `history`

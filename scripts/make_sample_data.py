@@ -53,14 +53,14 @@ JOBINDSATS_FILE = "jobindsats_virksomhedspraktik.csv"
 OWN_FILE = "egne_lister.xlsx"
 
 YEARS = tuple(range(2018, 2026))
-LAST_MONTH = (2025, 8)                       # data up to and including August 2025
+LAST_MONTH = (2025, 8)  # data up to and including August 2025
 MEASUREMENT_MONTHS = (2, 5, 8, 11)
 EXTRACTED = "15-09-2025"
 FIXED_TIME = dt.datetime(2025, 9, 15, 8, 0, 0)
 
 HOME = 580
 NEIGHBOURS = (561, 510, 621, 540, 550, 575)
-MUNICIPALITIES = {                           # code: (name, approximate monthly-paid headcount)
+MUNICIPALITIES = {  # code: (name, approximate monthly-paid headcount)
     580: ("Aabenraa", 4700),
     561: ("Esbjerg", 9000),
     510: ("Haderslev", 4500),
@@ -73,7 +73,7 @@ ORDER = (580, 561, 510, 621, 540, 550, 575)  # alphabetical, as KRL lists them
 
 HEADCOUNT = "headcount"
 BESK = ("virksomhedspraktik", "loentilskud", "fleksjob", "skaanejob", "jobrotation")
-UDD = ("igu", "fgu", "elever", "voksenlaerlinge", "studerende")   # uddannelse without STU
+UDD = ("igu", "fgu", "elever", "voksenlaerlinge", "studerende")  # uddannelse without STU
 KRL_ROWS = (
     (HEADCOUNT, "Ansatte i alt"),
     ("loentilskud", "Løntilskud"),
@@ -89,14 +89,21 @@ OWN_NAMES = {"stu": "STU", "fgu": "FGU"}
 BEREDSKAB_SHEET = "Beredskab"
 BEREDSKAB_TITLE = "Frivillige i Beredskabet – medarbejdere i Aabenraa Kommune"
 BEREDSKAB_HEADER = ["Medarbejdernr.", "Afdeling", "Startdato", "Slutdato"]
-DEPARTMENTS = ("Børn og Skole", "Sundhed og Omsorg", "Social og Beskæftigelse", "Teknik og Miljø", "Vej og Park",
-               "Kultur og Fritid", "Ejendomme", "Rådhuset")
-FIRST_REGISTERED = dt.date(2018, 1, 2)       # the person list starts with the HR system in January 2018
+DEPARTMENTS = (
+    "Børn og Skole",
+    "Sundhed og Omsorg",
+    "Social og Beskæftigelse",
+    "Teknik og Miljø",
+    "Vej og Park",
+    "Kultur og Fritid",
+    "Ejendomme",
+    "Rådhuset",
+)
+FIRST_REGISTERED = dt.date(2018, 1, 2)  # the person list starts with the HR system in January 2018
 
 # ---------------------------------------------------------------- the story (annual targets)
 # Aabenraa: headcount and shares (% of headcount) per year. Uddannelse is without STU.
-AABENRAA_HEADCOUNT = {2018: 4690, 2019: 4710, 2020: 4745, 2021: 4770, 2022: 4735, 2023: 4700,
-                      2024: 4675, 2025: 4660}
+AABENRAA_HEADCOUNT = {2018: 4690, 2019: 4710, 2020: 4745, 2021: 4770, 2022: 4735, 2023: 4700, 2024: 4675, 2025: 4660}
 AABENRAA_BESK = {2018: 10.42, 2020: 9.68, 2021: 9.37, 2022: 9.08, 2023: 8.84, 2024: 8.52, 2025: 8.34}
 AABENRAA_UDD = {2018: 4.78, 2020: 4.91, 2021: 4.68, 2022: 5.31, 2023: 5.36, 2024: 5.44, 2025: 5.31}
 AABENRAA_BEREDSKAB = {2018: 7.08, 2020: 6.42, 2021: 5.80, 2022: 5.41, 2023: 4.81, 2024: 5.17, 2025: 5.30}
@@ -105,25 +112,42 @@ AABENRAA_BEREDSKAB = {2018: 7.08, 2020: 6.42, 2021: 5.80, 2022: 5.41, 2023: 4.81
 #   beredskab 324.50 -> 6.890 %        total 1,036.75 -> 22.012 %
 AABENRAA_2019 = {"besk": 480.0, "udd": 229.25, "beredskab": 324.5}
 # STU in Aabenraa per measurement month (the strategy: 4 persons in 2018, 3 in 2019).
-AABENRAA_STU = {2018: (4, 4, 4, 4), 2019: (3, 3, 3, 3), 2020: (3, 3, 4, 4), 2021: (4, 4, 3, 3),
-                2022: (3, 4, 4, 4), 2023: (4, 4, 4, 5), 2024: (4, 4, 5, 5), 2025: (5, 4, 4)}
+AABENRAA_STU = {
+    2018: (4, 4, 4, 4),
+    2019: (3, 3, 3, 3),
+    2020: (3, 3, 4, 4),
+    2021: (4, 4, 3, 3),
+    2022: (3, 4, 4, 4),
+    2023: (4, 4, 4, 5),
+    2024: (4, 4, 5, 5),
+    2025: (5, 4, 4),
+}
 
 # Neighbours: the pooled averages (the strategy's 2019: 7 % and 4.1 %), calibrated exactly.
-NEIGHBOUR_BESK = {2018: 7.12, 2019: 7.00, 2020: 6.68, 2021: 6.81, 2022: 6.97, 2023: 7.12,
-                  2024: 7.27, 2025: 7.38}
-NEIGHBOUR_UDD = {2018: 4.07, 2019: 4.10, 2020: 4.02, 2021: 4.13, 2022: 4.21, 2023: 4.28,
-                 2024: 4.37, 2025: 4.41}
+NEIGHBOUR_BESK = {2018: 7.12, 2019: 7.00, 2020: 6.68, 2021: 6.81, 2022: 6.97, 2023: 7.12, 2024: 7.27, 2025: 7.38}
+NEIGHBOUR_UDD = {2018: 4.07, 2019: 4.10, 2020: 4.02, 2021: 4.13, 2022: 4.21, 2023: 4.28, 2024: 4.37, 2025: 4.41}
 # Each neighbour's own level relative to the pooled average (so the unweighted mean differs).
 NEIGHBOUR_OFFSET = {  # code: (beskaeftigelse, uddannelse), percentage points
-    561: (-0.20, 0.15), 510: (0.30, -0.20), 621: (-0.35, 0.25),
-    540: (0.20, -0.10), 550: (0.45, -0.40), 575: (0.05, -0.20),
+    561: (-0.20, 0.15),
+    510: (0.30, -0.20),
+    621: (-0.35, 0.25),
+    540: (0.20, -0.10),
+    550: (0.45, -0.40),
+    575: (0.05, -0.20),
 }
-HEADCOUNT_DRIFT = {2018: 0.985, 2019: 0.990, 2020: 1.000, 2021: 1.006, 2022: 1.010, 2023: 1.006,
-                   2024: 1.001, 2025: 0.996}
+HEADCOUNT_DRIFT = {
+    2018: 0.985,
+    2019: 0.990,
+    2020: 1.000,
+    2021: 1.006,
+    2022: 1.010,
+    2023: 1.006,
+    2024: 1.001,
+    2025: 0.996,
+}
 
 # How a category splits into its schemes (before a little noise per municipality and year).
-BESK_SPLIT = {"virksomhedspraktik": 0.17, "loentilskud": 0.18, "fleksjob": 0.55, "skaanejob": 0.06,
-              "jobrotation": 0.04}
+BESK_SPLIT = {"virksomhedspraktik": 0.17, "loentilskud": 0.18, "fleksjob": 0.55, "skaanejob": 0.06, "jobrotation": 0.04}
 UDD_SPLIT = {"elever": 0.52, "voksenlaerlinge": 0.15, "studerende": 0.24, "igu": 0.03, "fgu": 0.06}
 SPLIT_BY_YEAR = {  # scheme: {year: multiplier}; corona lowered virksomhedspraktik in 2020-21
     "virksomhedspraktik": {2020: 0.72, 2021: 0.85},
@@ -131,7 +155,7 @@ SPLIT_BY_YEAR = {  # scheme: {year: multiplier}; corona lowered virksomhedsprakt
     "jobrotation": {2020: 0.7, 2021: 0.8},
     "igu": {2018: 1.3, 2019: 1.2, 2023: 0.8, 2024: 0.7, 2025: 0.7},
 }
-ANCHOR = {"besk": "fleksjob", "udd": "elever"}    # the scheme that absorbs rounding
+ANCHOR = {"besk": "fleksjob", "udd": "elever"}  # the scheme that absorbs rounding
 
 # Seasonal weights over Feb, May, Aug, Nov (elever and voksenlærlinge start in August).
 SEASON = {
@@ -150,17 +174,21 @@ SEASON = {
 NOISE = {HEADCOUNT: 0.001, "beredskab": 0.004, "skaanejob": 0.03, "fleksjob": 0.01}
 # Virksomhedspraktik by calendar month (summer and Christmas dips), and corona in spring 2020.
 VP_SEASON = (0.95, 1.00, 1.05, 1.05, 1.05, 1.00, 0.75, 0.95, 1.05, 1.05, 1.05, 0.85)
-VP_CORONA = {(2020, 3): 0.75, (2020, 4): 0.45, (2020, 5): 0.60, (2020, 6): 0.85, (2021, 1): 0.80,
-             (2021, 2): 0.85}
-NATIONAL_FTE = {2018: 27400, 2019: 26100, 2020: 21300, 2021: 23400, 2022: 25600, 2023: 25100,
-                2024: 24600, 2025: 24200}
-PERSONS_PER_FTE = {580: 1.24, 561: 1.31, 510: 1.22, 621: 1.28, 540: 1.26, 550: 1.20, 575: 1.27,
-                   0: 1.25}
+VP_CORONA = {(2020, 3): 0.75, (2020, 4): 0.45, (2020, 5): 0.60, (2020, 6): 0.85, (2021, 1): 0.80, (2021, 2): 0.85}
+NATIONAL_FTE = {2018: 27400, 2019: 26100, 2020: 21300, 2021: 23400, 2022: 25600, 2023: 25100, 2024: 24600, 2025: 24200}
+PERSONS_PER_FTE = {580: 1.24, 561: 1.31, 510: 1.22, 621: 1.28, 540: 1.26, 550: 1.20, 575: 1.27, 0: 1.25}
 # Values hidden as ".." in the jobindsats export (persons column only; never a full-time value).
 HIDDEN_PERSONS = {(550, 2021, 7), (550, 2021, 12), (575, 2018, 7)}
 
-EDUCATIONS = ("Social- og sundhedshjælper", "Social- og sundhedsassistent", "Pædagogisk assistent",
-              "Ernæringsassistent", "Kontoruddannelse", "Sygeplejestuderende", "Pædagogstuderende")
+EDUCATIONS = (
+    "Social- og sundhedshjælper",
+    "Social- og sundhedsassistent",
+    "Pædagogisk assistent",
+    "Ernæringsassistent",
+    "Kontoruddannelse",
+    "Sygeplejestuderende",
+    "Pædagogstuderende",
+)
 AGREED = {  # education: agreed places 2019..2025
     "Social- og sundhedshjælper": (30, 32, 28, 27, 26, 25, 25),
     "Social- og sundhedsassistent": (52, 55, 58, 60, 58, 56, 55),
@@ -172,8 +200,13 @@ AGREED = {  # education: agreed places 2019..2025
 }
 SHORT_2022 = {"Social- og sundhedsassistent": 53, "Sygeplejestuderende": 43}
 PARTIAL_2025 = {  # realised so far in 2025 (the year is not over)
-    "Social- og sundhedshjælper": 16, "Social- og sundhedsassistent": 31, "Pædagogisk assistent": 15,
-    "Ernæringsassistent": 4, "Kontoruddannelse": 6, "Sygeplejestuderende": 28, "Pædagogstuderende": 21,
+    "Social- og sundhedshjælper": 16,
+    "Social- og sundhedsassistent": 31,
+    "Pædagogisk assistent": 15,
+    "Ernæringsassistent": 4,
+    "Kontoruddannelse": 6,
+    "Sygeplejestuderende": 28,
+    "Pædagogstuderende": 21,
 }
 
 
@@ -203,8 +236,7 @@ def spread(total: int, weights: list[float]) -> list[int]:
 
 
 def split_weights(split: dict[str, float], year: int, rng: random.Random) -> dict[str, float]:
-    w = {s: f * SPLIT_BY_YEAR.get(s, {}).get(year, 1.0) * (1 + rng.uniform(-0.08, 0.08))
-         for s, f in split.items()}
+    w = {s: f * SPLIT_BY_YEAR.get(s, {}).get(year, 1.0) * (1 + rng.uniform(-0.08, 0.08)) for s, f in split.items()}
     total = sum(w.values())
     return {s: v / total for s, v in w.items()}
 
@@ -236,8 +268,9 @@ class Plan:
         return sum(self.annual(code, year, s) for s in schemes)
 
 
-def plan_category(plan: Plan, code: int, year: int, persons: float, split: dict[str, float],
-                  anchor: str, rng: random.Random) -> None:
+def plan_category(
+    plan: Plan, code: int, year: int, persons: float, split: dict[str, float], anchor: str, rng: random.Random
+) -> None:
     """Split `persons` over the schemes; the anchor absorbs the rounding so the sum is exact."""
     weights = split_weights(split, year, rng)
     for scheme, w in weights.items():
@@ -290,13 +323,13 @@ def monthly_values(plan: Plan, rng: random.Random) -> dict[tuple[int, str], dict
     for (code, year, scheme), units in sorted(plan.units.items()):
         if scheme == "virksomhedspraktik":
             months = all_months(year)
-            weights = [VP_SEASON[m - 1] * VP_CORONA.get((year, m), 1.0) * (1 + rng.uniform(-0.04, 0.04))
-                       for m in months]
+            weights = [
+                VP_SEASON[m - 1] * VP_CORONA.get((year, m), 1.0) * (1 + rng.uniform(-0.04, 0.04)) for m in months
+            ]
         else:
             months = measurement_months(year)
             noise = NOISE.get(scheme, 0.02)
-            weights = [SEASON[scheme][MEASUREMENT_MONTHS.index(m)] * (1 + rng.uniform(-noise, noise))
-                       for m in months]
+            weights = [SEASON[scheme][MEASUREMENT_MONTHS.index(m)] * (1 + rng.uniform(-noise, noise)) for m in months]
         for m, v in zip(months, spread(units, weights), strict=True):
             values[code, scheme][year, m] = v
     for year, stu in AABENRAA_STU.items():
@@ -310,8 +343,7 @@ def national_fte(rng: random.Random) -> dict[tuple[int, int], int]:
     out = {}
     for year in YEARS:
         months = all_months(year)
-        weights = [VP_SEASON[m - 1] * VP_CORONA.get((year, m), 1.0) * (1 + rng.uniform(-0.015, 0.015))
-                   for m in months]
+        weights = [VP_SEASON[m - 1] * VP_CORONA.get((year, m), 1.0) * (1 + rng.uniform(-0.015, 0.015)) for m in months]
         for m, v in zip(months, spread(NATIONAL_FTE[year] * 10 * len(months), weights), strict=True):
             out[year, m] = v
     return out
@@ -319,7 +351,7 @@ def national_fte(rng: random.Random) -> dict[tuple[int, int], int]:
 
 # ---------------------------------------------------------------- the Beredskab person list
 def _last_day(year: int, month: int) -> dt.date:
-    return (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 def _day_between(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
@@ -338,13 +370,13 @@ def beredskab_persons(targets: dict[tuple[int, int], int]) -> list[list]:
     rng = random.Random(SEED + 11)
     months = sorted(targets)
     rows: list[list] = []
-    active: dict[str, int] = {}                   # employee number -> index of their open row
+    active: dict[str, int] = {}  # employee number -> index of their open row
     former: list[str] = []
     numbers = (f"EKS-{n:05d}" for n in range(1, 100_000))
     previous_end = FIRST_REGISTERED - dt.timedelta(days=1)
     for year, month in months:
         first, last = dt.date(year, month, 1), _last_day(year, month)
-        gap_last = first - dt.timedelta(days=1)   # leavers' last day: after the previous measurement month
+        gap_last = first - dt.timedelta(days=1)  # leavers' last day: after the previous measurement month
         want = targets[year, month]
         leave = 0 if not rows else round(len(active) * rng.uniform(0.015, 0.045))
         leave = max(leave, len(active) - want)
@@ -358,7 +390,7 @@ def beredskab_persons(targets: dict[tuple[int, int], int]) -> list[list]:
             active[number] = len(rows)
             rows.append([number, rng.choice(DEPARTMENTS), start, None])
         settled = sorted(n for n in active if rows[active[n]][2] <= previous_end)
-        for number in rng.sample(settled, min(2, len(settled))):       # department changes, overlapping
+        for number in rng.sample(settled, min(2, len(settled))):  # department changes, overlapping
             old = rows[active[number]]
             change = _day_between(rng, max(old[2], previous_end) + dt.timedelta(days=1), last)
             old[3] = change + dt.timedelta(days=rng.randint(0, 10))
@@ -387,8 +419,11 @@ def save_workbook(wb: openpyxl.Workbook, path: Path) -> None:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                              rb"\g<1>" + stamp.encode() + rb"\g<2>", data)
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
+                    data,
+                )
             out = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
             out.compress_type = zipfile.ZIP_DEFLATED
             out.external_attr = 0o600 << 16
@@ -439,9 +474,13 @@ def danish_number(value: float, decimals: int) -> str:
 
 
 def write_jobindsats(values, national, rng: random.Random, path: Path) -> None:
-    lines = ["Jobindsats.dk", "Virksomhedspraktik",
-             "Antal personer og fuldtidspersoner, offentlige arbejdspladser", "",
-             "Område;Periode;Antal personer;Antal fuldtidspersoner"]
+    lines = [
+        "Jobindsats.dk",
+        "Virksomhedspraktik",
+        "Antal personer og fuldtidspersoner, offentlige arbejdspladser",
+        "",
+        "Område;Periode;Antal personer;Antal fuldtidspersoner",
+    ]
     areas = [(0, "Hele landet")] + [(c, MUNICIPALITIES[c][0]) for c in ORDER]
     for code, area in areas:
         for year in YEARS:
@@ -467,8 +506,9 @@ def write_own_lists(values, rng: random.Random, path: Path) -> None:
         for year in YEARS:
             for m in measurement_months(year):
                 for scheme in schemes:
-                    ws.append([MUNICIPALITIES[code][0], f"{year}-{m:02d}", OWN_NAMES[scheme],
-                               values[code, scheme][year, m]])
+                    ws.append(
+                        [MUNICIPALITIES[code][0], f"{year}-{m:02d}", OWN_NAMES[scheme], values[code, scheme][year, m]]
+                    )
     for cell in ws[1]:
         cell.font = bold
     ws.column_dimensions["A"].width = 14
@@ -547,7 +587,7 @@ def read_back(out: Path) -> dict[tuple[int, int, str], float]:
         rows = list(ws.iter_rows(values_only=True))
         h = next(i for i, r in enumerate(rows) if r and r[0] == "Kommune")
         cols = {j: v for j, v in enumerate(rows[h]) if isinstance(v, dt.datetime)}
-        for r in rows[h + 1:]:
+        for r in rows[h + 1 :]:
             if not r or r[0] is None:
                 break
             for j, d in cols.items():
@@ -557,14 +597,17 @@ def read_back(out: Path) -> dict[tuple[int, int, str], float]:
     wb = openpyxl.load_workbook(out / OWN_FILE, read_only=True)
     for kommune, month, ordning, antal in list(wb["Data"].iter_rows(values_only=True))[1:]:
         monthly[_code_of(kommune), int(month[:4]), own_schemes[ordning]].append(float(antal))
-    persons = [[r[0], r[1], r[2].date(), r[3] and r[3].date()]
-               for r in list(wb[BEREDSKAB_SHEET].iter_rows(values_only=True))[4:]]
+    persons = [
+        [r[0], r[1], r[2].date(), r[3] and r[3].date()]
+        for r in list(wb[BEREDSKAB_SHEET].iter_rows(values_only=True))[4:]
+    ]
     wb.close()
     for year in YEARS:
         for m in measurement_months(year):
             monthly[HOME, year, "beredskab"].append(float(count_persons(persons, year, m)))
-    df = pd.read_csv(out / JOBINDSATS_FILE, sep=";", encoding="cp1252", decimal=",", thousands=".",
-                     skiprows=4, na_values=[".."])
+    df = pd.read_csv(
+        out / JOBINDSATS_FILE, sep=";", encoding="cp1252", decimal=",", thousands=".", skiprows=4, na_values=[".."]
+    )
     df = df[df["Periode"].notna() & (df["Område"] != "Hele landet")]
     for area, period, fte in zip(df["Område"], df["Periode"], df["Antal fuldtidspersoner"], strict=True):
         monthly[_code_of(area), int(period[:4]), "virksomhedspraktik"].append(float(fte))
@@ -577,8 +620,13 @@ def shares(annual, code: int, year: int) -> dict[str, float]:
     def pct(schemes):
         return sum(annual.get((code, year, s), 0.0) for s in schemes) / h * 100
 
-    out = {"headcount": h, "besk": pct(BESK), "udd": pct(UDD), "udd_stu": pct(UDD + ("stu",)),
-           "beredskab": pct(("beredskab",))}
+    out = {
+        "headcount": h,
+        "besk": pct(BESK),
+        "udd": pct(UDD),
+        "udd_stu": pct(UDD + ("stu",)),
+        "beredskab": pct(("beredskab",)),
+    }
     out["total"] = out["besk"] + out["udd_stu"] + out["beredskab"]
     return out
 
@@ -596,12 +644,18 @@ def neighbours(annual, year: int) -> dict[str, float]:
 def check_2019(annual) -> list[str]:
     """The strategy's published 2019 status, each at least 0.015 from a rounding boundary."""
     a, n = shares(annual, HOME, 2019), neighbours(annual, 2019)
-    wanted = [("samlet", a["total"], 22.0), ("beskæftigelse", a["besk"], 10.2),
-              ("uddannelse uden STU", a["udd"], 4.9), ("uddannelse med STU", a["udd_stu"], 4.9),
-              ("beredskab", a["beredskab"], 6.9), ("omegn beskæftigelse", n["besk"], 7.0),
-              ("omegn uddannelse", n["udd"], 4.1)]
-    problems = [f"{name}: {value:.4f} (skal give {target})" for name, value, target in wanted
-                if abs(value - target) > 0.035]
+    wanted = [
+        ("samlet", a["total"], 22.0),
+        ("beskæftigelse", a["besk"], 10.2),
+        ("uddannelse uden STU", a["udd"], 4.9),
+        ("uddannelse med STU", a["udd_stu"], 4.9),
+        ("beredskab", a["beredskab"], 6.9),
+        ("omegn beskæftigelse", n["besk"], 7.0),
+        ("omegn uddannelse", n["udd"], 4.1),
+    ]
+    problems = [
+        f"{name}: {value:.4f} (skal give {target})" for name, value, target in wanted if abs(value - target) > 0.035
+    ]
     if abs(a["headcount"] - 4710) > 30:
         problems.append(f"ansatte: {a['headcount']:.2f} (ca. 4.700)")
     if annual[HOME, 2018, "stu"] != 4 or annual[HOME, 2019, "stu"] != 3:
@@ -614,16 +668,23 @@ def fmt(x: float, d: int = 2) -> str:
 
 
 def summary(annual) -> str:
-    head = (f"{'År':<6}{'Ansatte':>9}{'Beskæft.':>10}{'Udd.':>8}{'Udd.+STU':>10}{'Beredsk.':>10}"
-            f"{'Samlet':>9}  |{'Omegn besk.':>13}{'(gns.)':>8}{'Omegn udd.':>12}{'(gns.)':>8}")
-    lines = ["Aabenraa Kommune, andele i % (udd. = uden STU); omegn = samlet gennemsnit (gns. = uvægtet)",
-             head, "-" * len(head)]
+    head = (
+        f"{'År':<6}{'Ansatte':>9}{'Beskæft.':>10}{'Udd.':>8}{'Udd.+STU':>10}{'Beredsk.':>10}"
+        f"{'Samlet':>9}  |{'Omegn besk.':>13}{'(gns.)':>8}{'Omegn udd.':>12}{'(gns.)':>8}"
+    )
+    lines = [
+        "Aabenraa Kommune, andele i % (udd. = uden STU); omegn = samlet gennemsnit (gns. = uvægtet)",
+        head,
+        "-" * len(head),
+    ]
     for year in YEARS:
         a, n = shares(annual, HOME, year), neighbours(annual, year)
         mark = "*" if len(measurement_months(year)) < 4 else " "
-        lines.append(f"{str(year) + mark:<6}{fmt(a['headcount'], 1):>9}{fmt(a['besk']):>10}{fmt(a['udd']):>8}"
-                     f"{fmt(a['udd_stu']):>10}{fmt(a['beredskab']):>10}{fmt(a['total']):>9}  |"
-                     f"{fmt(n['besk']):>13}{fmt(n['besk_mean']):>8}{fmt(n['udd']):>12}{fmt(n['udd_mean']):>8}")
+        lines.append(
+            f"{str(year) + mark:<6}{fmt(a['headcount'], 1):>9}{fmt(a['besk']):>10}{fmt(a['udd']):>8}"
+            f"{fmt(a['udd_stu']):>10}{fmt(a['beredskab']):>10}{fmt(a['total']):>9}  |"
+            f"{fmt(n['besk']):>13}{fmt(n['besk_mean']):>8}{fmt(n['udd']):>12}{fmt(n['udd_mean']):>8}"
+        )
     lines.append("* foreløbigt år (februar, maj og august; virksomhedspraktik januar-august)")
     return "\n".join(lines)
 
@@ -642,8 +703,7 @@ def generate(out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Dan eksempeldata til CSR-dashboardet.")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help="mappe til filerne (standard: sample_data/)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="mappe til filerne (standard: sample_data/)")
     args = parser.parse_args(argv)
     generate(args.out)
     annual = read_back(args.out)
@@ -651,8 +711,7 @@ def main(argv: list[str] | None = None) -> int:
     print(summary(annual))
     problems = check_2019(annual)
     if problems:
-        print("\nFEJL: eksempeldata rammer ikke strategiens status for 2019:", *problems,
-              sep="\n  ", file=sys.stderr)
+        print("\nFEJL: eksempeldata rammer ikke strategiens status for 2019:", *problems, sep="\n  ", file=sys.stderr)
         return 1
     print("\nStatus 2019 fra strategien er ramt (22 %, 10,2 %, 4,9 %, 6,9 %, omegn 7 % og 4,1 %).")
     return 0

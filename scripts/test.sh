@@ -10,5 +10,6 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftoppm ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium poppler-utils >/dev/null
 fi
 python -m pip install -q -r requirements-dev.txt
-python -m ruff check --quiet .   # lint (rules in pyproject.toml) before the tests
+python -m ruff check --quiet .            # lint (rules in pyproject.toml) before the tests
+python -m ruff format --check --quiet .   # the whole tree stays as `ruff format` writes it
 python -m pytest -q "$@"

@@ -17,15 +17,23 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 CHART = '[data-testid="stVegaLiteChart"]'
 
 # pytestmark for every browser test module.
 BROWSER_MARKS = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at /usr/bin/chromium "
-                       "(apt-get install chromium); CI installs it"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's Chromium is not installed at /usr/bin/chromium (apt-get install chromium); CI installs it",
+    ),
 ]
 
 
@@ -52,10 +60,25 @@ def serve(log_name: str, data_dir: Path | None = None) -> Iterator[tuple[str, su
     env = {**os.environ, "CSR_DATA_DIR": str(data_dir)} if data_dir is not None else None
     with open(ARTIFACTS / log_name, "w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", url.rsplit(":", 1)[1],
-             "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                url.rsplit(":", 1)[1],
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
         )
         try:
             deadline = time.monotonic() + 60
@@ -104,7 +127,10 @@ def wait_for_charts(page, count: int) -> None:
         """(n) => {
             const charts = document.querySelectorAll('[data-testid="stVegaLiteChart"]');
             return charts.length === n && [...charts].every(c => c.querySelector('svg, canvas'));
-        }""", arg=count, timeout=90_000)
+        }""",
+        arg=count,
+        timeout=90_000,
+    )
     page.wait_for_timeout(500)  # let the last chart finish its layout before the screenshot
 
 

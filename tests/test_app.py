@@ -104,8 +104,10 @@ def test_overblik_2019_cards_show_the_strategy_status():
     assert "opfylder kravet til CSR-mærket i 2019: 22,0 %" in shown
     donut = specs(at)[0]
     assert donut["title"]["text"] == "Andel af ansatte indenfor de enkelte ordninger i CSR-mærket i 2019"
-    assert ("I 2019 var 22,0 % af de ansatte i Aabenraa Kommune i en af ordningerne: Beskæftigelse 10,2 %, "
-            "Uddannelse 4,9 % og Beredskabet 6,9 %") in shown
+    assert (
+        "I 2019 var 22,0 % af de ansatte i Aabenraa Kommune i en af ordningerne: Beskæftigelse 10,2 %, "
+        "Uddannelse 4,9 % og Beredskabet 6,9 %"
+    ) in shown
     assert "Alle 12 ordninger har data for 2019." in shown
 
 

@@ -24,17 +24,25 @@ AS_OF = "Data pr. 1. december 2026 kl. 18.53 (import nr. 3)"
 
 def history(rows: list[tuple[int, str, str]]) -> pd.DataFrame:
     """A `Store.history()` frame (newest first) with only the columns the sentence needs."""
-    return pd.DataFrame({"batch": [r[0] for r in rows], "created": pd.to_datetime([r[1] for r in rows], utc=True),
-                         "status": [r[2] for r in rows]})
+    return pd.DataFrame(
+        {
+            "batch": [r[0] for r in rows],
+            "created": pd.to_datetime([r[1] for r in rows], utc=True),
+            "status": [r[2] for r in rows],
+        }
+    )
 
 
 def test_the_as_of_sentence_names_the_newest_active_import_in_danish_time():
     # 17:53 UTC is 18:53 in Copenhagen in winter (CET) ...
-    assert text.data_as_of(history([(3, "2026-12-01T17:53:40Z", "aktiv"), (2, "2026-11-02T09:00:00Z", "aktiv")])) \
-        == AS_OF
+    assert (
+        text.data_as_of(history([(3, "2026-12-01T17:53:40Z", "aktiv"), (2, "2026-11-02T09:00:00Z", "aktiv")])) == AS_OF
+    )
     # ... and 19:53 in summer (CEST); an undone newer import does not count; minutes keep two digits
-    assert text.data_as_of(history([(5, "2026-07-01T17:53:00Z", "fortrudt"), (4, "2026-06-30T07:05:00Z", "aktiv")])) \
+    assert (
+        text.data_as_of(history([(5, "2026-07-01T17:53:00Z", "fortrudt"), (4, "2026-06-30T07:05:00Z", "aktiv")]))
         == "Data pr. 30. juni 2026 kl. 09.05 (import nr. 4)"
+    )
     assert text.data_as_of(history([(1, "2026-01-01T10:00:00Z", "fortrudt")])) is None  # the sample data
 
 
@@ -97,5 +105,7 @@ def test_the_data_page_and_datagrundlag_say_which_data_and_never_the_data_folder
     at.switch_page("app_pages/data.py").run()
     assert not at.exception
     assert f"{as_of}. Tallene gemmes i databasen på serveren." in [c.value for c in at.caption]
-    shown = [e.value for kind in ("markdown", "caption", "info", "warning", "error", "success") for e in getattr(at, kind)]
+    shown = [
+        e.value for kind in ("markdown", "caption", "info", "warning", "error", "success") for e in getattr(at, kind)
+    ]
     assert shown and not [s for s in shown if str(tmp_path) in s or "csr.sqlite" in s]

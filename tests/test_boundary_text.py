@@ -17,19 +17,25 @@ CONTROL = {chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 
 
 
 def no_hidden_text(value: object) -> bool:
-    return not isinstance(value, str) or not (set(value) & (CONTROL | set("\u202a\u202b\u202c\u202d\u202e\u200b\ufeff")))
+    return not isinstance(value, str) or not (
+        set(value) & (CONTROL | set("\u202a\u202b\u202c\u202d\u202e\u200b\ufeff"))
+    )
 
 
 # ---- the finding of issue 10: an xlsx escape becomes a control character ---------------------------
 
+
 def test_an_education_name_with_an_xlsx_control_escape_is_cleaned_and_named():
     # `Elev_x0001_` is how a workbook stores U+0001 (ECMA-376 ST_Xstring); python-calamine turns it into "\x01",
     # which made vl-convert panic and take the server down when the placements were drawn.
-    data = big_xlsx("Praktik", [
-        ["År", "Uddannelse", "Aftalt", "Realiseret"],
-        [2022, "Elev_x0001_", 3, 2],
-        [2022, "Social- og sundhedsassistent", 5, 5],
-    ])
+    data = big_xlsx(
+        "Praktik",
+        [
+            ["År", "Uddannelse", "Aftalt", "Realiseret"],
+            [2022, "Elev_x0001_", 3, 2],
+            [2022, "Social- og sundhedsassistent", 5, 5],
+        ],
+    )
     result = load(("praktik.xlsx", data))
     assert result.ok
     assert result.placements["education"].tolist() == ["Elev", "Social- og sundhedsassistent"]
@@ -39,25 +45,37 @@ def test_an_education_name_with_an_xlsx_control_escape_is_cleaned_and_named():
 
 
 def test_direction_overrides_and_zero_width_characters_cannot_spoof_a_name():
-    data = big_xlsx("Data", [
-        HEADER,
-        ["Aab\u200benraa", "2022-02", "Fleksjob", 10],          # zero-width space: looks like Aabenraa
-        ["\u202eaarnebaA\u202c", "2022-05", "Fleksjob", 11],    # displays as "Aabenraa", is "aarnebaA"
-    ])
+    data = big_xlsx(
+        "Data",
+        [
+            HEADER,
+            ["Aab\u200benraa", "2022-02", "Fleksjob", 10],  # zero-width space: looks like Aabenraa
+            ["\u202eaarnebaA\u202c", "2022-05", "Fleksjob", 11],  # displays as "Aabenraa", is "aarnebaA"
+        ],
+    )
     result = load(("navne.xlsx", data))
     assert [(f.row, f.column, f.message) for f in result.findings if f.message.startswith("Tegn")] == [
         (2, "A", "Tegn uden betydning fjernet fra cellen: usynligt tegn U+200B. Cellen læses som 'Aabenraa'."),
-        (3, "A", "Tegn uden betydning fjernet fra cellen: retningstegn U+202E og retningstegn U+202C. Cellen læses "
-                 "som 'aarnebaA'."),
+        (
+            3,
+            "A",
+            "Tegn uden betydning fjernet fra cellen: retningstegn U+202E og retningstegn U+202C. Cellen læses "
+            "som 'aarnebaA'.",
+        ),
     ]
     # What is matched is what is shown: the reversed name is not Aabenraa, and it says so.
     assert one(result, ERROR, "Ukendt kommune 'aarnebaA'").row == 3
 
 
 def test_line_breaks_and_tabs_in_a_header_become_spaces_without_a_warning():
-    data = big_xlsx("Data", [["Kommune", "Måned", "Ordning", "Antal\npersoner"], ["Aabenraa", "2022-02", "Fleks\tjob", 10]])
+    data = big_xlsx(
+        "Data", [["Kommune", "Måned", "Ordning", "Antal\npersoner"], ["Aabenraa", "2022-02", "Fleks\tjob", 10]]
+    )
     sheets = read_cells("a.xlsx", data, "xlsx")
-    assert sheets[0][1] == [["Kommune", "Måned", "Ordning", "Antal personer"], ["Aabenraa", "2022-02", "Fleks job", 10.0]]
+    assert sheets[0][1] == [
+        ["Kommune", "Måned", "Ordning", "Antal personer"],
+        ["Aabenraa", "2022-02", "Fleks job", 10.0],
+    ]
     result = load(("a.xlsx", data), isolate=False)
     assert not [f for f in result.findings if f.message.startswith("Tegn")]
 
@@ -76,8 +94,9 @@ def test_control_characters_in_a_csv_are_removed_with_a_warning():
 
 def test_an_old_xls_workbook_is_cleaned_the_same_way():
     result = load(("gammel.xls", xls(("Data", [HEADER, ["Aabenraa\u2066", "2022-02", "Fleksjob", 10]]))))
-    assert one(result, WARNING, "Tegn uden betydning").message.endswith("retningstegn U+2066. Cellen læses som "
-                                                                         "'Aabenraa'.")
+    assert one(result, WARNING, "Tegn uden betydning").message.endswith(
+        "retningstegn U+2066. Cellen læses som 'Aabenraa'."
+    )
     assert result.data["code"].tolist() == [HOME]
 
 
@@ -99,9 +118,11 @@ def test_a_label_longer_than_the_limit_is_an_error_naming_the_cell():
     result = load(("lang.csv", csv([HEADER, ["Aabenraa", "2022-02", long_name, "10"]])))
     f = one(result, ERROR, "Teksten i cellen er for lang")
     assert (f.file, f.row, f.column) == ("lang.csv", 2, "C")
-    assert f.message == (f"Teksten i cellen er for lang: {len(long_name)} tegn, og en celle må højst have {MAX_LABEL} "
-                         "tegn her. Den begynder 'Fleksjob xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'. Ret cellen, eller vælg "
-                         "den rigtige fil.")
+    assert f.message == (
+        f"Teksten i cellen er for lang: {len(long_name)} tegn, og en celle må højst have {MAX_LABEL} "
+        "tegn her. Den begynder 'Fleksjob xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'. Ret cellen, eller vælg "
+        "den rigtige fil."
+    )
     assert result.data.empty
     # Every message after the reader sees at most the limit, never the whole text.
     assert all(len(x.message) < 2 * MAX_LABEL + 300 for x in result.findings)
@@ -119,28 +140,32 @@ def test_a_long_note_alone_on_its_row_is_prose_up_to_its_own_limit():
 
 def test_read_cells_gives_other_readers_clean_text_only():
     data = big_xlsx("Data", [HEADER, ["Aabenraa_x0002_", "2022-02", "Fleks\u200bjob_x001F_", 10], ["y" * 5000]])
-    (_, rows, _, _), = read_cells("a.xlsx", data, "xlsx")
+    ((_, rows, _, _),) = read_cells("a.xlsx", data, "xlsx")
     assert all(no_hidden_text(c) for row in rows for c in row)
     assert rows[1][:3] == ["Aabenraa", "2022-02", "Fleksjob"]
     assert len(rows[2][0]) == MAX_PROSE + 1  # cut, with an ellipsis
 
 
-@pytest.mark.parametrize(("text", "cleaned", "removed"), [
-    ("Aabenraa", "Aabenraa", ()),
-    ("Sønderborg", "Sønderborg", ()),
-    ("a\ud800b", "ab", ("ugyldigt tegn U+D800",)),   # a lone surrogate (only a CSV decoded by hand can hold one)
-    ("a\ufffeb\uffff", "ab", ("ugyldigt tegn U+FFFE", "ugyldigt tegn U+FFFF")),
-    ("\ufeffKommune", "Kommune", ("usynligt tegn U+FEFF",)),
-    ("Fleks\u00adjob", "Fleksjob", ("usynligt tegn U+00AD",)),
-    ("a\r\nb", "a  b", ()),
-    ("a\u2028b", "a b", ()),
-    ("x\U000e0041y", "xy", ("usynligt tegn U+E0041",)),
-])
+@pytest.mark.parametrize(
+    ("text", "cleaned", "removed"),
+    [
+        ("Aabenraa", "Aabenraa", ()),
+        ("Sønderborg", "Sønderborg", ()),
+        ("a\ud800b", "ab", ("ugyldigt tegn U+D800",)),  # a lone surrogate (only a CSV decoded by hand can hold one)
+        ("a\ufffeb\uffff", "ab", ("ugyldigt tegn U+FFFE", "ugyldigt tegn U+FFFF")),
+        ("\ufeffKommune", "Kommune", ("usynligt tegn U+FEFF",)),
+        ("Fleks\u00adjob", "Fleksjob", ("usynligt tegn U+00AD",)),
+        ("a\r\nb", "a  b", ()),
+        ("a\u2028b", "a b", ()),
+        ("x\U000e0041y", "xy", ("usynligt tegn U+E0041",)),
+    ],
+)
 def test_clean_text(text, cleaned, removed):
     assert clean_text(text) == (cleaned, removed)
 
 
 # ---- messages never show Python or numpy text -----------------------------------------------------------
+
 
 def test_show_writes_numpy_numbers_as_a_person_reads_them():
     # np.float64 is a float subclass: repr() gave "np.float64(6248.6)", shown as "np,float64(6248,6)".

@@ -23,8 +23,12 @@ from browser_support import (
     wait_for_charts,
 )
 
-PAGES = {"": ("Overblik", 1), "udvikling": ("Udvikling", 2), "omegnskommuner": ("Omegnskommuner", 3),
-         "praktikpladser": ("Praktikpladser", 2)}
+PAGES = {
+    "": ("Overblik", 1),
+    "udvikling": ("Udvikling", 2),
+    "omegnskommuner": ("Omegnskommuner", 3),
+    "praktikpladser": ("Praktikpladser", 2),
+}
 
 pytestmark = BROWSER_MARKS
 pytest.importorskip("playwright.sync_api")
@@ -49,6 +53,7 @@ def page(browser):
 
 
 # ---- tests -----------------------------------------------------------------------------------
+
 
 def test_a_bookmarked_deep_link_as_first_request_shows_the_app(browser):
     """The first request after start is /omegnskommuner: the app's own navigation, not "Page not found"."""
@@ -133,5 +138,5 @@ def test_png_download_arrives_at_print_quality(server, page):
     width, height = struct.unpack(">II", png[16:24])
     assert width >= 520 * 200 / 72 and height > 1000  # the 520 px wide donut at 200 ppi
     phys = png.index(b"pHYs")
-    ppm_x, _, unit = struct.unpack(">IIB", png[phys + 4:phys + 13])
+    ppm_x, _, unit = struct.unpack(">IIB", png[phys + 4 : phys + 13])
     assert unit == 1 and ppm_x * 0.0254 >= 199.5

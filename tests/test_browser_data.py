@@ -66,7 +66,9 @@ def test_uploaded_files_persist_across_a_server_restart(page, tmp_path):
         assert "7 advarsler." in main_text(page)
         screenshot(page, "data-forhaandsvisning.png")
         page.locator(".st-key-accept_warnings label").click()
-        page.wait_for_function("(b => b !== null && !b.disabled)(document.querySelector('.st-key-import_confirm button'))")
+        page.wait_for_function(
+            "(b => b !== null && !b.disabled)(document.querySelector('.st-key-import_confirm button'))"
+        )
         page.locator(".st-key-import_who input").fill("Browsertest")
         page.locator(".st-key-import_who input").press("Enter")
         page.locator(".st-key-import_confirm button").first.click()

@@ -29,9 +29,15 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JOINER = "\u2060"  # ui.safe keeps ":red" and "http:" text with an invisible word joiner
 # (url path, title, whether the shared frame draws "Datagrundlag" as the page's last element)
-PAGES = [("", "Overblik", True), ("udvikling", "Udvikling", True), ("omegnskommuner", "Omegnskommuner", True),
-         ("praktikpladser", "Praktikpladser", True), ("planlaegning", "Planlægning", True),
-         ("rapport", "Rapport til HR-regnskabet", True), ("data", "Data", False)]
+PAGES = [
+    ("", "Overblik", True),
+    ("udvikling", "Udvikling", True),
+    ("omegnskommuner", "Omegnskommuner", True),
+    ("praktikpladser", "Praktikpladser", True),
+    ("planlaegning", "Planlægning", True),
+    ("rapport", "Rapport til HR-regnskabet", True),
+    ("data", "Data", False),
+]
 # Downloads that must hold the placements' education names (and so the formula-like texts).
 WITH_EDUCATIONS = ("praktikpladser_2024.xlsx", "csr_data.xlsx", "csr-hr-regnskab-2024.xlsx")
 
@@ -101,8 +107,7 @@ def assert_no_markup(page, where: str) -> None:
 
 def settle(page, title: str, with_basis: bool) -> None:
     """The page's script has run to its end (its last element is drawn) and every chart is drawn."""
-    page.wait_for_function("(t) => [...document.querySelectorAll('h1')].some(h => h.innerText.trim() === t)",
-                           arg=title)
+    page.wait_for_function("(t) => [...document.querySelectorAll('h1')].some(h => h.innerText.trim() === t)", arg=title)
     page.wait_for_function(SETTLED, arg=with_basis)
     assert_no_error(page)
 
@@ -153,8 +158,10 @@ def browser():
 
 
 def test_a_hostile_file_is_text_everywhere_and_the_server_goes_on(browser, tmp_path):
-    with serve("streamlit-hostile.log", data_dir=tmp_path / "lager") as (url, proc), \
-            new_page(browser, 3000, accept_downloads=True) as page:
+    with (
+        serve("streamlit-hostile.log", data_dir=tmp_path / "lager") as (url, proc),
+        new_page(browser, 3000, accept_downloads=True) as page,
+    ):
         requests: list[str] = []
         page.on("request", lambda request: requests.append(request.url))
         page.on("websocket", lambda ws: requests.append(ws.url))
@@ -162,14 +169,17 @@ def test_a_hostile_file_is_text_everywhere_and_the_server_goes_on(browser, tmp_p
         # Upload, tick the warning (the control character was removed), store.
         page.goto(f"{url}/data")
         page.wait_for_selector(".st-key-upload input[type=file]", state="attached")
-        page.set_input_files(".st-key-upload input[type=file]",
-                             [{"name": HOSTILE_NAME, "mimeType": XLSX_MIME, "buffer": hostile_xlsx()}])
+        page.set_input_files(
+            ".st-key-upload input[type=file]", [{"name": HOSTILE_NAME, "mimeType": XLSX_MIME, "buffer": hostile_xlsx()}]
+        )
         page.locator(".st-key-accept_warnings label").wait_for()
         preview = visible_text(page, ".st-key-import_preview")
         assert "Tegn uden betydning fjernet fra cellen: styretegn U+0001. Cellen læses som 'Elev'." in preview
         assert_no_markup(page, "the preview")
         page.locator(".st-key-accept_warnings label").click()
-        page.wait_for_function("(b => b !== null && !b.disabled)(document.querySelector('.st-key-import_confirm button'))")
+        page.wait_for_function(
+            "(b => b !== null && !b.disabled)(document.querySelector('.st-key-import_confirm button'))"
+        )
         page.locator(".st-key-import_confirm button").first.click()
         page.get_by_text("Import nr. 1 er gemt").wait_for()
         settle(page, "Data", with_basis=False)
@@ -196,8 +206,13 @@ def test_a_hostile_file_is_text_everywhere_and_the_server_goes_on(browser, tmp_p
             (ARTIFACTS / "hostile" / name).write_bytes(data)
         kinds = {name.rsplit(".", 1)[-1] for name in downloads}
         assert kinds == {"png", "svg", "xlsx", "pdf"}, sorted(downloads)
-        assert {"csr_skabelon.xlsx", "csr_data.xlsx", "csr_importhistorik.xlsx", "csr-hr-regnskab-2024.pdf",
-                *WITH_EDUCATIONS} <= set(downloads), sorted(downloads)
+        assert {
+            "csr_skabelon.xlsx",
+            "csr_data.xlsx",
+            "csr_importhistorik.xlsx",
+            "csr-hr-regnskab-2024.pdf",
+            *WITH_EDUCATIONS,
+        } <= set(downloads), sorted(downloads)
         for name, data in downloads.items():
             if name.endswith(".png"):
                 assert data[:8] == PNG_MAGIC, name

@@ -26,7 +26,8 @@ def choose(page, key: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
     page.wait_for_function(
         "([key, option]) => document.querySelector(`.st-key-${key} [role=combobox]`).value === option",
-        arg=[key, option])
+        arg=[key, option],
+    )
 
 
 def selected(page, key: str) -> str:
@@ -46,8 +47,11 @@ def test_an_unknown_file_is_mapped_once_and_recognised_the_next_time_also_by_the
     third = UNKNOWN_CSV.replace(b"2019-", b"2018-")
     (files / "sidste.csv").write_bytes(third)
 
-    with chromium() as browser, new_page(browser, 2400) as page, \
-            serve("streamlit-mapping.log", data_dir=data_dir) as (url, _):
+    with (
+        chromium() as browser,
+        new_page(browser, 2400) as page,
+        serve("streamlit-mapping.log", data_dir=data_dir) as (url, _),
+    ):
         page.goto(f"{url}/data")
         page.wait_for_selector(".st-key-upload input[type=file]", state="attached")
         page.set_input_files(".st-key-upload input[type=file]", [str(files / "afdelinger.csv")])
@@ -65,7 +69,9 @@ def test_an_unknown_file_is_mapped_once_and_recognised_the_next_time_also_by_the
         page.locator(".st-key-mapping_name input").press("Enter")
         page.locator(".st-key-mapping_who input").fill("Browsertest")
         page.locator(".st-key-mapping_who input").press("Enter")
-        page.wait_for_function("(b => b !== null && !b.disabled)(document.querySelector('.st-key-mapping_save button'))")
+        page.wait_for_function(
+            "(b => b !== null && !b.disabled)(document.querySelector('.st-key-mapping_save button'))"
+        )
         page.locator(".st-key-mapping_step").screenshot(path=ARTIFACTS / "data-kolonnevalg.png")
         page.locator(".st-key-mapping_save button").click()
 
@@ -75,7 +81,9 @@ def test_an_unknown_file_is_mapped_once_and_recognised_the_next_time_also_by_the
         assert_no_error(page)
         assert "Ingen kommune i filen: profilen 'Afdelingstal'" in main_text(page)
         page.locator(".st-key-accept_warnings label").click()
-        page.wait_for_function("(b => b !== null && !b.disabled)(document.querySelector('.st-key-import_confirm button'))")
+        page.wait_for_function(
+            "(b => b !== null && !b.disabled)(document.querySelector('.st-key-import_confirm button'))"
+        )
         page.locator(".st-key-import_who input").fill("Browsertest")
         page.locator(".st-key-import_who input").press("Enter")
         page.locator(".st-key-import_confirm button").first.click()
@@ -90,13 +98,23 @@ def test_an_unknown_file_is_mapped_once_and_recognised_the_next_time_also_by_the
     env = {**os.environ, "CSR_DATA_DIR": str(tmp_path / "andet-lager")}  # --data-dir must win over the variable
     imported = subprocess.run(
         [sys.executable, "-m", "csr", "import", str(files / "sidste.csv"), "--data-dir", str(data_dir)],
-        capture_output=True, text=True, cwd=ROOT, timeout=300, env=env)
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        env=env,
+    )
     assert imported.returncode == 0, imported.stderr
     assert "Bemærk: fil sidste.csv: læst med profilen 'Afdelingstal'." in imported.stderr
     assert imported.stdout.startswith("Import nr. 2 er gemt: 8 tal fra 1 fil (sidste.csv).")
     report = subprocess.run(
         [sys.executable, "-m", "csr", "report", "--data-dir", str(data_dir), "--json"],
-        capture_output=True, text=True, cwd=ROOT, timeout=300, env=env)
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        env=env,
+    )
     assert report.returncode == 0, report.stderr
     years = {y["year"]: y for y in json.loads(report.stdout)["years"]}
     assert sorted(years) == [2018, 2019]

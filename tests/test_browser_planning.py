@@ -50,7 +50,9 @@ def test_a_slider_moves_the_result(server, page):
         thumb.press("ArrowLeft")
     page.wait_for_function(
         """() => document.querySelector('.st-key-plan_result [data-testid="stMetricValue"]')
-                 ?.innerText === '4.630'""", timeout=60_000)
+                 ?.innerText === '4.630'""",
+        timeout=60_000,
+    )
     assert thumb.input_value() == "-30"
     wait_for_charts(page, 2)
     assert_no_error(page)

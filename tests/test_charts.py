@@ -109,10 +109,16 @@ def test_figure1_donut_reproduces_the_strategy_2019(sample_figures, config):
     assert slices["Øvrige ansatte"] == pytest.approx(78.0, abs=0.05)
     assert slices.sum() == pytest.approx(100.0)
 
-    label_layer = next(u for u in layers(spec) if mark_type(u) == "text" and u["encoding"]["text"].get("field") == "label")
+    label_layer = next(
+        u for u in layers(spec) if mark_type(u) == "text" and u["encoding"]["text"].get("field") == "label"
+    )
     assert label_layer["encoding"]["theta"]["stack"] is True  # the labels sit on their slices
-    assert list(rows(spec, arc)["label"]) == ["Beskæftigelse\n10,2 %", "Uddannelse\n4,9 %", "Beredskabet\n6,9 %",
-                                              "Øvrige ansatte\n78,0 %"]
+    assert list(rows(spec, arc)["label"]) == [
+        "Beskæftigelse\n10,2 %",
+        "Uddannelse\n4,9 %",
+        "Beredskabet\n6,9 %",
+        "Øvrige ansatte\n78,0 %",
+    ]
     centre = [u for u in layers(spec) if mark_type(u) == "text" and u["encoding"]["text"].get("field") == "total"]
     assert rows(spec, centre[0])["total"].unique().tolist() == ["22,0 %"]
     assert centre[0]["transform"] == [{"filter": "(datum.order === 0)"}]  # drawn once, not once per slice
@@ -132,12 +138,15 @@ def test_one_colour_per_category_on_every_chart(sample_figures, config):
     assert colours["Uddannelse"] == "#E69F00"
     assert colours["Beredskabet"] == "#009E73"
     assert len(set(colours.values())) == len(colours)
-    for chart in (charts.figure1_donut(sample_figures.years, config, 2019),
-                  charts.trend_chart(sample_figures.targets, sample_figures.years, config),
-                  charts.scheme_trend_chart(sample_figures.shares, config)):
+    for chart in (
+        charts.figure1_donut(sample_figures.years, config, 2019),
+        charts.trend_chart(sample_figures.targets, sample_figures.years, config),
+        charts.scheme_trend_chart(sample_figures.shares, config),
+    ):
         spec = chart.to_dict()
-        scales = [u["encoding"]["color"]["scale"] for u in layers(spec)
-                  if "scale" in u.get("encoding", {}).get("color", {})]
+        scales = [
+            u["encoding"]["color"]["scale"] for u in layers(spec) if "scale" in u.get("encoding", {}).get("color", {})
+        ]
         assert scales, "the category colour scale is used"
         for s in scales:
             assert dict(zip(s["domain"], s["range"], strict=True))["Beskæftigelse"] == "#0072B2"
@@ -178,10 +187,13 @@ def test_trend_chart_draws_the_targets_as_they_were_each_year(sample_figures, co
     assert any(u["mark"].get("strokeDash") == [5, 4] for u in units if mark_type(u) == "line")
 
 
-@pytest.mark.parametrize(("measure", "title", "scheme", "expected"), [
-    ("share", "Andel af ansatte (%)", "fleksjob", 249.75 / 4710 * 100),
-    ("persons", "Personer (årsgennemsnit)", "fleksjob", 249.75),
-])
+@pytest.mark.parametrize(
+    ("measure", "title", "scheme", "expected"),
+    [
+        ("share", "Andel af ansatte (%)", "fleksjob", 249.75 / 4710 * 100),
+        ("persons", "Personer (årsgennemsnit)", "fleksjob", 249.75),
+    ],
+)
 def test_scheme_trend_chart_has_one_small_chart_per_scheme(sample_figures, config, measure, title, scheme, expected):
     spec = charts.scheme_trend_chart(sample_figures.shares, config, measure).to_dict()
     assert_locale(spec)
@@ -202,8 +214,9 @@ def test_scheme_trend_chart_has_one_small_chart_per_scheme(sample_figures, confi
 
 
 def test_neighbour_ranking_highlights_home_and_draws_the_average(sample_figures, config):
-    spec = charts.neighbour_ranking_chart(sample_figures.shares, sample_figures.neighbours, config, 2019,
-                                          "beskaeftigelse").to_dict()
+    spec = charts.neighbour_ranking_chart(
+        sample_figures.shares, sample_figures.neighbours, config, 2019, "beskaeftigelse"
+    ).to_dict()
     assert_locale(spec)
     assert_danish(spec)
     assert spec["title"]["text"] == "Beskæftigelse 2019: andel af ansatte pr. kommune"
@@ -252,8 +265,9 @@ def test_neighbour_scheme_table_has_danish_headers_and_the_strategy_numbers(samp
     assert total["Ordning"] == "Beskæftigelse i alt"
     assert total["Aabenraa"] == pytest.approx(10.2, abs=0.05)
     assert total["Omegnsgennemsnit (samlet)"] == pytest.approx(7.0, abs=0.05)
-    assert total["Esbjerg"] == pytest.approx(sample_figures.shares.query(
-        "code == 561 and year == 2019 and category == 'beskaeftigelse'")["share"].sum())
+    assert total["Esbjerg"] == pytest.approx(
+        sample_figures.shares.query("code == 561 and year == 2019 and category == 'beskaeftigelse'")["share"].sum()
+    )
     assert len(table) == len(config.schemes_in("beskaeftigelse")) + 1
     uddannelse = charts.neighbour_scheme_table(sample_figures.shares, config, 2019, "uddannelse")
     assert "Særligt tilrettelagt ungdomsuddannelse (STU)" not in set(uddannelse["Ordning"])
@@ -285,7 +299,9 @@ def test_placement_years_chart_marks_missed_years(sample_figures):
     assert_danish(spec)
     bar = next(u for u in layers(spec) if mark_type(u) == "bar")
     assert bar["encoding"]["x"]["field"] == "year" and bar["encoding"]["x"]["type"] == "ordinal"
-    assert "2025" in bar["encoding"]["x"]["axis"]["labelExpr"] and "foreløbig" in bar["encoding"]["x"]["axis"]["labelExpr"]
+    assert (
+        "2025" in bar["encoding"]["x"]["axis"]["labelExpr"] and "foreløbig" in bar["encoding"]["x"]["axis"]["labelExpr"]
+    )
     data = rows(spec, bar).set_index("year")
     assert data.loc[2019, "fulfilment"] == pytest.approx(101.63, abs=0.01)
     assert data.loc[2019, "status"] == "Opfyldt"
@@ -300,8 +316,9 @@ def test_placement_years_chart_marks_missed_years(sample_figures):
 def test_with_locale_puts_danish_numbers_in_the_spec_and_the_export():
     import altair as alt
 
-    chart = charts.with_locale(alt.Chart(pd.DataFrame({"x": [1234.5]})).mark_text().encode(
-        text=alt.Text("x:Q", format=",.1f")))
+    chart = charts.with_locale(
+        alt.Chart(pd.DataFrame({"x": [1234.5]})).mark_text().encode(text=alt.Text("x:Q", format=",.1f"))
+    )
     spec = chart.to_dict()
     assert_locale(spec)
     assert ">1.234,5<" in charts.to_svg(spec)
@@ -314,7 +331,7 @@ def test_png_export_is_print_quality(sample_figures, config):
     width = struct.unpack(">I", png[16:20])[0]
     assert width >= spec["width"] * 200 / 72  # 520 px at 200 ppi instead of 72
     phys = png.index(b"pHYs")
-    ppm_x, ppm_y, unit = struct.unpack(">IIB", png[phys + 4:phys + 13])
+    ppm_x, ppm_y, unit = struct.unpack(">IIB", png[phys + 4 : phys + 13])
     assert unit == 1 and round(ppm_x * 0.0254) == round(ppm_y * 0.0254) == 200
     svg = charts.to_svg(spec)
     assert "22,0 %" in svg and "Beskæftigelse" in svg
@@ -363,39 +380,49 @@ def test_builders_do_not_change_their_input(sample_figures, config):
 def test_figure1_caption_says_the_strategy_status_in_words(sample_figures, config):
     assert text.figure1_caption(sample_figures.years, config, 2019) == (
         "I 2019 var 22,0 % af de ansatte i Aabenraa Kommune i en af ordningerne: Beskæftigelse 10,2 %, "
-        "Uddannelse 4,9 % og Beredskabet 6,9 %; de øvrige 78,0 % var ansat på ordinære vilkår.")
+        "Uddannelse 4,9 % og Beredskabet 6,9 %; de øvrige 78,0 % var ansat på ordinære vilkår."
+    )
     assert text.missing_schemes_sentence(sample_figures.years, config, 2019) == "Alle 12 ordninger har data for 2019."
 
 
 def test_missing_schemes_are_named(config):
-    years = pd.DataFrame({"code": [config.home], "year": [2030], "missing_schemes": [("virksomhedspraktik",
-                                                                                       "beredskab")]})
+    years = pd.DataFrame(
+        {"code": [config.home], "year": [2030], "missing_schemes": [("virksomhedspraktik", "beredskab")]}
+    )
     assert text.missing_schemes_sentence(years, config, 2030) == (
         "Ingen data for 2030 om Virksomhedspraktik og Medarbejdere, der frivilligt indgår i Beredskabet; de "
-        "tæller som 0 i andelene.")
+        "tæller som 0 i andelene."
+    )
 
 
 def test_neighbour_captions_name_the_method(sample_figures, sample_import, config):
     pooled = text.neighbour_caption(sample_figures.neighbours, config, 2019, "beskaeftigelse", 1, 7)
-    assert pooled == ("I 2019 var 10,2 % af Aabenraa Kommunes ansatte i ordningerne under Beskæftigelse mod 7,0 % "
-                      "som omegnskommunernes samlede gennemsnit; Aabenraa er nr. 1 af 7 kommuner.")
+    assert pooled == (
+        "I 2019 var 10,2 % af Aabenraa Kommunes ansatte i ordningerne under Beskæftigelse mod 7,0 % "
+        "som omegnskommunernes samlede gennemsnit; Aabenraa er nr. 1 af 7 kommuner."
+    )
     mean = compute(sample_import.data, sample_import.placements, config, "mean")
     assert "7,1 % som omegnskommunernes simple gennemsnit" in text.neighbour_caption(
-        mean.neighbours, config, 2019, "beskaeftigelse", 1, 7)
+        mean.neighbours, config, 2019, "beskaeftigelse", 1, 7
+    )
     assert text.missing_neighbours_sentence(sample_figures.neighbours, config, 2019) == (
-        "Alle 6 omegnskommuner har data for 2019.")
+        "Alle 6 omegnskommuner har data for 2019."
+    )
     left_out = text.left_out_sentence(config)
     assert "Beredskabet" in left_out and "(STU)" in left_out
 
 
 def test_trend_and_placement_captions(sample_figures, config):
     assert text.trend_caption(sample_figures.targets, config, sample_figures.years) == (
-        "Den samlede andel gik fra 22,4 % i 2018 til 19,0 % i 2025 (foreløbig); målet steg fra 10 % til 15 % i 2021.")
+        "Den samlede andel gik fra 22,4 % i 2018 til 19,0 % i 2025 (foreløbig); målet steg fra 10 % til 15 % i 2021."
+    )
     assert text.placement_caption(placement_status(sample_figures.placements, 2022), 2022) == (
         "I 2022 blev 188 af 196 aftalte praktik- og elevpladser besat (95,9 %); under det aftalte: "
-        "Social- og sundhedsassistent (53 af 60) og Sygeplejestuderende (43 af 48).")
+        "Social- og sundhedsassistent (53 af 60) og Sygeplejestuderende (43 af 48)."
+    )
     assert text.placement_years_caption(charts.placement_years_frame(sample_figures.placements)) == (
-        "Alle uddannelser nåede det aftalte antal i 5 af 7 år; ikke i 2022 og 2025.")
+        "Alle uddannelser nåede det aftalte antal i 5 af 7 år; ikke i 2022 og 2025."
+    )
 
 
 def test_target_cards_2019(sample_figures):

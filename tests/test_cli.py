@@ -15,8 +15,7 @@ SAMPLE = sorted(str(p) for p in (ROOT / "sample_data").glob("*.*"))
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "csr", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=300)
+    return subprocess.run([sys.executable, "-m", "csr", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
 @pytest.fixture(scope="module")
@@ -45,14 +44,30 @@ def test_json_report_shows_the_strategys_2019_status(report_2019):
 def test_json_report_has_exactly_the_issues_shape(report_2019):
     year = report_2019["years"][0]
     assert set(report_2019) == {"municipality", "years"}
-    assert set(year) == {"year", "provisional", "headcount", "schemes", "categories", "total_share",
-                         "neighbours", "targets"}
+    assert set(year) == {
+        "year",
+        "provisional",
+        "headcount",
+        "schemes",
+        "categories",
+        "total_share",
+        "neighbours",
+        "targets",
+    }
     assert set(year["schemes"]["fleksjob"]) == {"persons", "share"}
     fleks = year["schemes"]["fleksjob"]
     assert fleks["share"] == pytest.approx(fleks["persons"] / year["headcount"] * 100)
     ids = [t["id"] for t in year["targets"]]
-    assert ids == ["samlet_min", "csr_maerke", "beskaeftigelse_min", "beskaeftigelse_naboer", "beredskab_min",
-                   "uddannelse_min", "uddannelse_naboer", "praktikpladser"]
+    assert ids == [
+        "samlet_min",
+        "csr_maerke",
+        "beskaeftigelse_min",
+        "beskaeftigelse_naboer",
+        "beredskab_min",
+        "uddannelse_min",
+        "uddannelse_naboer",
+        "praktikpladser",
+    ]
     for t in year["targets"]:
         assert set(t) == {"id", "threshold", "value", "met", "gap_pp", "gap_persons"}
     by_id = {t["id"]: t for t in year["targets"]}
@@ -87,8 +102,9 @@ def test_text_report_is_danish_with_decimal_commas():
 
 def test_bad_input_exits_2_with_danish_messages_and_no_traceback(tmp_path):
     bad = tmp_path / "fejl.csv"
-    bad.write_text("Kommune;Måned;Ordning;Antal\nAabenraa;2019-02;Flexiblejob;12\nAabnraa;2019-02;Fleksjob;-3\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "Kommune;Måned;Ordning;Antal\nAabenraa;2019-02;Flexiblejob;12\nAabnraa;2019-02;Fleksjob;-3\n", encoding="utf-8"
+    )
     proc = run("report", str(bad))
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
@@ -98,10 +114,13 @@ def test_bad_input_exits_2_with_danish_messages_and_no_traceback(tmp_path):
     assert proc.stdout == ""
 
 
-@pytest.mark.parametrize("content, words", [
-    (b"", "er tom"),
-    (b"%PDF-1.7\n" + bytes(range(256)) * 4, "PDF"),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (b"", "er tom"),
+        (b"%PDF-1.7\n" + bytes(range(256)) * 4, "PDF"),
+    ],
+)
 def test_broken_files_exit_2_with_one_sentence(tmp_path, content, words):
     path = tmp_path / "data.xlsx"
     path.write_bytes(content)
@@ -153,8 +172,19 @@ def test_broken_configuration_names_the_key(tmp_path):
 
 def test_plan_adds_persons_and_answers_the_goal_seek():
     base = json.loads(run("report", *SAMPLE, "--year", "2021", "--json").stdout)["years"][0]
-    proc = run("plan", *SAMPLE, "--year", "2021", "--change", "fleksjob=10", "--change", "beredskab=10",
-               "--placement", "elever:8:2021-09:2021-12", "--json")
+    proc = run(
+        "plan",
+        *SAMPLE,
+        "--year",
+        "2021",
+        "--change",
+        "fleksjob=10",
+        "--change",
+        "beredskab=10",
+        "--placement",
+        "elever:8:2021-09:2021-12",
+        "--json",
+    )
     assert proc.returncode == 0, proc.stderr
     plan = json.loads(proc.stdout)
     # fleksjob and the placement join the payroll (10 + 8 × 1/4); beredskab volunteers do not
@@ -166,8 +196,21 @@ def test_plan_adds_persons_and_answers_the_goal_seek():
     assert by_id["uddannelse_min"]["met"] is False
     need = plan["goal_seek"]["uddannelse_min"]["elever"]
     assert need == by_id["uddannelse_min"]["gap_persons"] > 0
-    more = run("plan", *SAMPLE, "--year", "2021", "--change", "fleksjob=10", "--change", "beredskab=10",
-               "--placement", "elever:8:2021-09:2021-12", "--change", f"elever={need}", "--json")
+    more = run(
+        "plan",
+        *SAMPLE,
+        "--year",
+        "2021",
+        "--change",
+        "fleksjob=10",
+        "--change",
+        "beredskab=10",
+        "--placement",
+        "elever:8:2021-09:2021-12",
+        "--change",
+        f"elever={need}",
+        "--json",
+    )
     assert {t["id"]: t for t in json.loads(more.stdout)["targets"]}["uddannelse_min"]["met"] is True
 
 

@@ -17,8 +17,14 @@ TIMEOUT = 60  # a hang fails the test instead of blocking it; a well-behaved ref
 
 
 def run(*args: str, prefix: tuple[str, ...] = (), env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*prefix, sys.executable, "-m", "csr", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=TIMEOUT, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "csr", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=TIMEOUT,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def refused(proc: subprocess.CompletedProcess, *words: str) -> str:
@@ -107,8 +113,9 @@ def test_a_read_only_store_shows_what_is_stored_and_refuses_writes(tmp_path):
             assert shown.stdout == before.stdout
             assert "Import nr. 1" in run("history", "--data-dir", str(store), prefix=prefix, env=env).stdout
             for command in (("import", SAMPLE[0]), ("undo", "1")):
-                refused(run(*command, "--data-dir", str(store), prefix=prefix, env=env),
-                        "Databasen er skrivebeskyttet: ")
+                refused(
+                    run(*command, "--data-dir", str(store), prefix=prefix, env=env), "Databasen er skrivebeskyttet: "
+                )
             if prefix:  # SQLite could create no WAL or lock file in the folder (immutable=1)
                 assert sorted(os.listdir(store)) == ["csr.sqlite"]
     finally:
@@ -116,10 +123,13 @@ def test_a_read_only_store_shows_what_is_stored_and_refuses_writes(tmp_path):
         (store / "csr.sqlite").chmod(0o644)
 
 
-@pytest.mark.parametrize("content, words", [
-    (b"strategy = \n", "kan ikke læses: den er ikke gyldig TOML (linje 1, kolonne 12)"),
-    (b"\xff\xfe[strategy]\n", "den er ikke gemt som UTF-8-tekst"),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (b"strategy = \n", "kan ikke læses: den er ikke gyldig TOML (linje 1, kolonne 12)"),
+        (b"\xff\xfe[strategy]\n", "den er ikke gemt som UTF-8-tekst"),
+    ],
+)
 def test_a_configuration_that_is_not_toml_is_a_danish_sentence(tmp_path, content, words):
     cfg = tmp_path / "strategi.toml"
     cfg.write_bytes(content)
@@ -133,6 +143,9 @@ def test_a_store_from_a_newer_program_names_no_path(tmp_path):
     assert run("history", "--data-dir", str(tmp_path)).returncode == 0  # creates the store
     with sqlite3.connect(tmp_path / "csr.sqlite") as con:
         con.execute("UPDATE meta SET value = 99 WHERE key = 'schema_version'")
-    message = refused(run("history", "--data-dir", str(tmp_path)), "Databasen i datamappen er lavet af en anden version",
-                      "skemaversion 99")
+    message = refused(
+        run("history", "--data-dir", str(tmp_path)),
+        "Databasen i datamappen er lavet af en anden version",
+        "skemaversion 99",
+    )
     assert message.count(str(tmp_path)) == 1  # only the --data-dir the user typed

@@ -28,21 +28,45 @@ def test_the_strategy_as_configured():
     assert not CONFIG.scheme("beredskab").in_neighbour_comparison
 
 
-@pytest.mark.parametrize("name, code", [
-    ("Aabenraa", 580), ("Aabenraa Kommune", 580), ("Åbenrå", 580), ("aabenraa kommune", 580), ("580", 580),
-    (580, 580), ("Tønder Kommune", 550), ("Tonder", 550), ("Københavns Kommune", 101), ("Høje Taastrup", 169),
-    ("Århus", 751), ("Hele landet", None), ("Aabnraa", None),
-])
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        ("Aabenraa", 580),
+        ("Aabenraa Kommune", 580),
+        ("Åbenrå", 580),
+        ("aabenraa kommune", 580),
+        ("580", 580),
+        (580, 580),
+        ("Tønder Kommune", 550),
+        ("Tonder", 550),
+        ("Københavns Kommune", 101),
+        ("Høje Taastrup", 169),
+        ("Århus", 751),
+        ("Hele landet", None),
+        ("Aabnraa", None),
+    ],
+)
 def test_municipality_names_codes_and_variants(name, code):
     assert CONFIG.match_municipality(name) == code
 
 
-@pytest.mark.parametrize("name, scheme", [
-    ("Fleksjobbere", "fleksjob"), ("Skånejob", "skaanejob"), ("skaanejob", "skaanejob"), ("IGU-elever", "igu"),
-    ("Voksenlærling", "voksenlaerlinge"), ("Frivillige i beredskabet", "beredskab"),
-    ("Ansatte i alt", HEADCOUNT), ("I alt", HEADCOUNT), ("STU", "stu"), ("Job med løntilskud", "loentilskud"),
-    ("Job med løntilskud til førtidspensionister", "skaanejob"), ("Cykelhjelme", None),
-])
+@pytest.mark.parametrize(
+    "name, scheme",
+    [
+        ("Fleksjobbere", "fleksjob"),
+        ("Skånejob", "skaanejob"),
+        ("skaanejob", "skaanejob"),
+        ("IGU-elever", "igu"),
+        ("Voksenlærling", "voksenlaerlinge"),
+        ("Frivillige i beredskabet", "beredskab"),
+        ("Ansatte i alt", HEADCOUNT),
+        ("I alt", HEADCOUNT),
+        ("STU", "stu"),
+        ("Job med løntilskud", "loentilskud"),
+        ("Job med løntilskud til førtidspensionister", "skaanejob"),
+        ("Cykelhjelme", None),
+    ],
+)
 def test_scheme_aliases_case_and_accents_aside(name, scheme):
     assert CONFIG.match_scheme(name) == scheme
 
@@ -58,22 +82,26 @@ def test_aggregates_are_recognised():
     assert not CONFIG.is_aggregate("Aabenraa")
 
 
-@pytest.mark.parametrize("mutate, key", [
-    (lambda r: r["strategy"].pop("home"), "strategy.home"),
-    (lambda r: r["strategy"].update(home="580"), "strategy.home"),
-    (lambda r: r["strategy"].update(neighbours=[561, 1234]), "strategy.neighbours"),
-    (lambda r: r["strategy"].update(measurement_months=[2, 13]), "strategy.measurement_months"),
-    (lambda r: r["schemes"][2].update(category="sport"), "schemes[2] (fleksjob).category"),
-    (lambda r: r["schemes"][0].pop("on_payroll"), "schemes[0] (virksomhedspraktik).on_payroll"),
-    (lambda r: r["targets"][0].update(kind="maybe"), "targets[0] (samlet_min).kind"),
-    (lambda r: r["targets"][2].update(scope=["fleksjob", "golf"]), "targets[2] (beskaeftigelse_min).scope"),
-    (lambda r: r["targets"][2].update(thresholds=[{"from": 2021}]), "thresholds[0].value"),
-])
+@pytest.mark.parametrize(
+    "mutate, key",
+    [
+        (lambda r: r["strategy"].pop("home"), "strategy.home"),
+        (lambda r: r["strategy"].update(home="580"), "strategy.home"),
+        (lambda r: r["strategy"].update(neighbours=[561, 1234]), "strategy.neighbours"),
+        (lambda r: r["strategy"].update(measurement_months=[2, 13]), "strategy.measurement_months"),
+        (lambda r: r["schemes"][2].update(category="sport"), "schemes[2] (fleksjob).category"),
+        (lambda r: r["schemes"][0].pop("on_payroll"), "schemes[0] (virksomhedspraktik).on_payroll"),
+        (lambda r: r["targets"][0].update(kind="maybe"), "targets[0] (samlet_min).kind"),
+        (lambda r: r["targets"][2].update(scope=["fleksjob", "golf"]), "targets[2] (beskaeftigelse_min).scope"),
+        (lambda r: r["targets"][2].update(thresholds=[{"from": 2021}]), "thresholds[0].value"),
+    ],
+)
 def test_broken_configuration_names_the_key(mutate, key):
     doc = raw()
     mutate(doc)
-    with pytest.raises(ConfigError, match=key.replace("[", r"\[").replace("]", r"\]").replace("(", r"\(")
-                       .replace(")", r"\)")):
+    with pytest.raises(
+        ConfigError, match=key.replace("[", r"\[").replace("]", r"\]").replace("(", r"\(").replace(")", r"\)")
+    ):
         parse_config(doc)
 
 

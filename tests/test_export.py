@@ -42,8 +42,9 @@ def normalise(body: str) -> str:
 
 @pytest.fixture(scope="module")
 def provenance(sample_import):
-    return Provenance(files_version([(p.name, p.read_bytes()) for p in SAMPLE]), "files", tuple(sample_import.sheets),
-                      sample=True)
+    return Provenance(
+        files_version([(p.name, p.read_bytes()) for p in SAMPLE]), "files", tuple(sample_import.sheets), sample=True
+    )
 
 
 @pytest.fixture(scope="module")
@@ -64,32 +65,39 @@ def pdf_text(data: bytes) -> tuple[PdfReader, list[str]]:
 
 # ---- the sentences ---------------------------------------------------------------------------------
 
+
 def test_target_sentences_say_value_year_before_threshold_neighbours_and_what_is_missing(sample_figures, config):
     sentences = text.target_sentences(sample_figures, config, 2019)
     assert list(sentences) == [t.id for t in config.targets]
     assert sentences["beskaeftigelse_min"] == (
         "Målet om mindst 6 % af de ansatte i ordningerne under Beskæftigelse er opfyldt: 10,2 % mod 10,4 % året "
-        "før. Omegnskommunernes samlede gennemsnit var 7,0 %. Målet gjaldt først fra 2021.")
+        "før. Omegnskommunernes samlede gennemsnit var 7,0 %. Målet gjaldt først fra 2021."
+    )
     assert sentences["uddannelse_min"] == (
         "Målet om mindst 5 % af de ansatte i ordningerne under Uddannelse (uden STU) er ikke opfyldt: 4,9 % mod "
         "4,8 % året før. Der mangler 7 personer i årsgennemsnit for at nå målet. Omegnskommunernes samlede "
-        "gennemsnit var 4,1 %. Målet gjaldt først fra 2021.")
+        "gennemsnit var 4,1 %. Målet gjaldt først fra 2021."
+    )
     assert sentences["uddannelse_naboer"].startswith(
         "Målet om at ligge over omegnskommunernes gennemsnit i ordningerne under Uddannelse (uden STU) er opfyldt: "
-        "4,9 % mod omegnskommunernes samlede gennemsnit på 4,1 %.")
+        "4,9 % mod omegnskommunernes samlede gennemsnit på 4,1 %."
+    )
     assert "22,0 %" in sentences["csr_maerke"] and "CSR-mærket" in sentences["csr_maerke"]
     assert "187 af 184" in sentences["praktikpladser"]
     # a year missing a target: how many persons are missing, in the words of the app's cards
-    assert "Der mangler 9 personer i årsgennemsnit" in text.target_sentence(sample_figures, config, 2023,
-                                                                             "beredskab_min")
+    assert "Der mangler 9 personer i årsgennemsnit" in text.target_sentence(
+        sample_figures, config, 2023, "beredskab_min"
+    )
 
 
 def test_sentences_of_a_provisional_year_after_the_strategy_period(sample_figures, config):
     sentence = text.target_sentence(sample_figures, config, 2025, "samlet_min")
     assert "er foreløbigt opfyldt: 19,0 %" in sentence
     assert "foreløbigt ikke opfyldt" in text.target_sentence(sample_figures, config, 2025, "praktikpladser")
-    assert text.targets_met_sentence(sample_figures.targets, 2025, provisional=True) == \
-        "I 2025 er 7 af 8 mål foreløbigt opfyldt."
+    assert (
+        text.targets_met_sentence(sample_figures.targets, 2025, provisional=True)
+        == "I 2025 er 7 af 8 mål foreløbigt opfyldt."
+    )
 
 
 def test_the_first_year_has_no_year_before_and_says_what_cannot_be_judged(sample_figures, config):
@@ -100,6 +108,7 @@ def test_the_first_year_has_no_year_before_and_says_what_cannot_be_judged(sample
 
 
 # ---- the PDF ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("year", [2019, 2023])
 def test_pdf_holds_the_year_every_target_sentence_and_page_numbers(packs, sample_figures, config, year):
@@ -173,22 +182,53 @@ def test_pdf_pages_rendered_to_png_for_a_look(packs, tmp_path):
     source.write_bytes(packs[2019][2])
     ARTIFACTS.mkdir(exist_ok=True)
     for page, name in ((1, "rapport-side1"), (3, "rapport-side3-figur1"), (5, "rapport-side5-omegn")):
-        subprocess.run([pdftoppm, "-png", "-r", "110", "-f", str(page), "-l", str(page), "-singlefile", str(source),
-                        str(ARTIFACTS / name)], check=True, timeout=60)
+        subprocess.run(
+            [
+                pdftoppm,
+                "-png",
+                "-r",
+                "110",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-singlefile",
+                str(source),
+                str(ARTIFACTS / name),
+            ],
+            check=True,
+            timeout=60,
+        )
         width, height = png_size((ARTIFACTS / f"{name}.png").read_bytes())
         assert math.isclose(height / width, 297 / 210, rel_tol=0.01)  # an A4 page
 
 
 # ---- the workbook -------------------------------------------------------------------------------
 
+
 def test_xlsx_has_a_sheet_per_table_with_danish_headers_frozen_rows_and_percent_formats(packs):
     _, _, _, data = packs[2019]
     wb = load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == ["Oversigt", "Mål", "Ordninger", "År for år", "Omegn – Beskæftigelse",
-                             "Omegn – Uddannelse", "Praktikpladser", "Metode", "Figurer"]
+    assert wb.sheetnames == [
+        "Oversigt",
+        "Mål",
+        "Ordninger",
+        "År for år",
+        "Omegn – Beskæftigelse",
+        "Omegn – Uddannelse",
+        "Praktikpladser",
+        "Metode",
+        "Figurer",
+    ]
     headers = {name: [c.value for c in wb[name][1]] for name in wb.sheetnames}
-    assert headers["Ordninger"] == ["Gruppe", "Ordning", "Kilde", "Personer (årsgennemsnit)", "Andel af ansatte",
-                                    "Grundlag"]
+    assert headers["Ordninger"] == [
+        "Gruppe",
+        "Ordning",
+        "Kilde",
+        "Personer (årsgennemsnit)",
+        "Andel af ansatte",
+        "Grundlag",
+    ]
     assert headers["Mål"][:3] == ["Mål", "Krav", "Resultat 2019"]
     assert headers["Praktikpladser"] == ["Uddannelse", "Aftalt", "Realiseret", "Opfyldelse", "Status"]
     for name in wb.sheetnames:
@@ -236,6 +276,7 @@ def test_xlsx_has_the_charts_as_images(packs):
 
 # ---- small parts ----------------------------------------------------------------------------------
 
+
 def test_a_chart_is_never_printed_larger_than_its_own_size():
     png = Png(b"", 1000, 500, 200)  # 127 x 63.5 mm
     assert png.fit(170, 200) == pytest.approx((127.0, 63.5))
@@ -258,9 +299,9 @@ def test_numbers_keep_their_units_on_the_line():
 
 # ---- the command line ----------------------------------------------------------------------------
 
+
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "csr", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=180)
+    return subprocess.run([sys.executable, "-m", "csr", *args], cwd=cwd, capture_output=True, text=True, timeout=180)
 
 
 def test_cli_writes_the_pdf_and_the_workbook(tmp_path):
@@ -293,8 +334,22 @@ def test_cli_from_the_store_with_a_saved_scenario_as_outlook(tmp_path, sample_im
     plan = Scenario(2025, {"elever": 12}, 0, (Placement("beredskab", 20, (2025, 8), (2025, 12)),))
     store.save_scenario("Flere elever", plan.to_dict())
     out = tmp_path / "rapport.xlsx"
-    assert main(["export", "--data-dir", str(tmp_path / "lager"), "--year", "2025", "--scenario", "Flere elever",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--data-dir",
+                str(tmp_path / "lager"),
+                "--year",
+                "2025",
+                "--scenario",
+                "Flere elever",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     wb = load_workbook(out)
     assert "Udsigt – mål" in wb.sheetnames and "Udsigt – plan" in wb.sheetnames
     overview = " ".join(str(c.value) for row in wb["Oversigt"].iter_rows() for c in row)
@@ -305,18 +360,32 @@ def test_cli_from_the_store_with_a_saved_scenario_as_outlook(tmp_path, sample_im
     methods = " ".join(str(c.value) for row in wb["Metode"].iter_rows() for c in row)
     assert "krl_ansatte_og_ordninger.xlsx: import nr. 1" in methods
     pdf = tmp_path / "rapport.pdf"
-    assert main(["export", "--data-dir", str(tmp_path / "lager"), "--year", "2025", "--scenario", "Flere elever",
-                 "--out", str(pdf)]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--data-dir",
+                str(tmp_path / "lager"),
+                "--year",
+                "2025",
+                "--scenario",
+                "Flere elever",
+                "--out",
+                str(pdf),
+            ]
+        )
+        == 0
+    )
     _, pages = pdf_text(pdf.read_bytes())
     body = " ".join(pages)
     assert "Udsigt: scenariet «Flere elever» for 2025" in body
     assert "Med scenariet «Flere elever» ville 7 af 8 mål være opfyldt i 2025 mod 7 uden planen." in body
-    assert main(["export", "--data-dir", str(tmp_path / "lager"), "--scenario", "Findes ikke",
-                 "--out", str(pdf)]) == 2
+    assert main(["export", "--data-dir", str(tmp_path / "lager"), "--scenario", "Findes ikke", "--out", str(pdf)]) == 2
     assert "Scenariet 'Findes ikke' findes ikke." in capsys.readouterr().err
 
 
 # ---- the page ---------------------------------------------------------------------------------------
+
 
 def open_report(monkeypatch, data_dir: Path):
     from streamlit.testing.v1 import AppTest
@@ -372,6 +441,7 @@ def test_report_page_says_in_danish_why_a_scenario_cannot_be_used(monkeypatch, t
 
 # ---- a real browser: the download itself -------------------------------------------------------------
 
+
 @pytest.mark.browser
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian's Chromium is not installed")
 def test_report_downloads_arrive_from_a_running_app(tmp_path):
@@ -380,8 +450,11 @@ def test_report_downloads_arrive_from_a_running_app(tmp_path):
     pytest.importorskip("playwright.sync_api")
     from browser_support import chromium, new_page, serve
 
-    with serve("streamlit-rapport.log", data_dir=tmp_path / "lager") as (url, _), chromium() as browser, \
-            new_page(browser, 2400, accept_downloads=True) as page:
+    with (
+        serve("streamlit-rapport.log", data_dir=tmp_path / "lager") as (url, _),
+        chromium() as browser,
+        new_page(browser, 2400, accept_downloads=True) as page,
+    ):
         page.set_default_timeout(120_000)
         page.goto(f"{url}/rapport")
         page.locator(".st-key-report_pdf button").first.wait_for()

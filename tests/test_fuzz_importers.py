@@ -27,17 +27,71 @@ from csr.importers.cells import _REMOVE, clean_text, parse_number
 from csr.model import ImportResult
 
 EXAMPLES = int(os.environ.get("CSR_FUZZ_EXAMPLES", "50"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                              HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 WORDS = [
-    "Kommune", "Område", "Area", "OMRÅDE", "Måned", "Periode", "TID", "År", "Ordning", "Tilbud", "Antal",
-    "Antal personer", "Antal fuldtidspersoner", "INDHOLD", "Uddannelse", "Aftalt", "Realiseret", "Ansatte i alt",
-    "Månedslønnede i alt", "Fleksjob", "Løntilskud", "Elever", "Virksomhedspraktik", "I alt", "Total",
-    "Aabenraa", "Esbjerg", "Sønderborg", "Hele landet", "Region Syddanmark", "0580", "580 Aabenraa", "Christiansø",
-    "2022M02", "2022Q1", "2022Y01", "2023QMAT02", "feb 2022", "februar 2022", "2022-05", "11-2022", "2019",
-    "..", "-", "x", "1.234,5", "12,5", "1,234.5", "-3", "1e308", "nan", "inf", "=1+1", "#N/A", "Kilde: KRL",
-    "![x](http://127.0.0.1:9) **fed**", "\u202eAabenraa", "Aab\u200benraa", "Elev\x01", "Fleksjob\x9b",
+    "Kommune",
+    "Område",
+    "Area",
+    "OMRÅDE",
+    "Måned",
+    "Periode",
+    "TID",
+    "År",
+    "Ordning",
+    "Tilbud",
+    "Antal",
+    "Antal personer",
+    "Antal fuldtidspersoner",
+    "INDHOLD",
+    "Uddannelse",
+    "Aftalt",
+    "Realiseret",
+    "Ansatte i alt",
+    "Månedslønnede i alt",
+    "Fleksjob",
+    "Løntilskud",
+    "Elever",
+    "Virksomhedspraktik",
+    "I alt",
+    "Total",
+    "Aabenraa",
+    "Esbjerg",
+    "Sønderborg",
+    "Hele landet",
+    "Region Syddanmark",
+    "0580",
+    "580 Aabenraa",
+    "Christiansø",
+    "2022M02",
+    "2022Q1",
+    "2022Y01",
+    "2023QMAT02",
+    "feb 2022",
+    "februar 2022",
+    "2022-05",
+    "11-2022",
+    "2019",
+    "..",
+    "-",
+    "x",
+    "1.234,5",
+    "12,5",
+    "1,234.5",
+    "-3",
+    "1e308",
+    "nan",
+    "inf",
+    "=1+1",
+    "#N/A",
+    "Kilde: KRL",
+    "![x](http://127.0.0.1:9) **fed**",
+    "\u202eAabenraa",
+    "Aab\u200benraa",
+    "Elev\x01",
+    "Fleksjob\x9b",
 ]
 
 text = st.text(st.characters(codec=None), max_size=24)  # every category, surrogates and controls included
@@ -53,35 +107,64 @@ cell = st.one_of(
     st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2100, 12, 31)),
     huge_text,
 )
-value = st.one_of(st.integers(0, 10_000), st.floats(0, 10_000).map(lambda v: round(v, 1)),
-                  st.sampled_from(["1.234,5", "12,5", "7", "..", "-", "", "-3", "1e308"]), cell)
-data_row = st.tuples(st.sampled_from(["Aabenraa", "Esbjerg", "Kolding", "Hele landet", "0580", "Ukendt"]),
-                     st.sampled_from(["feb 2022", "2022-05", "2022M08", "2022Q4", "2022", "november 2022", "13-2022"]),
-                     st.sampled_from(["Ansatte i alt", "Fleksjob", "Elever", "STU", "Virksomhedspraktik", "Andet"]),
-                     value).map(list)
-placement_row = st.tuples(st.sampled_from([2021, 2022, "2022", None]), st.sampled_from(WORDS[-25:]), value,
-                          value).map(list)
+value = st.one_of(
+    st.integers(0, 10_000),
+    st.floats(0, 10_000).map(lambda v: round(v, 1)),
+    st.sampled_from(["1.234,5", "12,5", "7", "..", "-", "", "-3", "1e308"]),
+    cell,
+)
+data_row = st.tuples(
+    st.sampled_from(["Aabenraa", "Esbjerg", "Kolding", "Hele landet", "0580", "Ukendt"]),
+    st.sampled_from(["feb 2022", "2022-05", "2022M08", "2022Q4", "2022", "november 2022", "13-2022"]),
+    st.sampled_from(["Ansatte i alt", "Fleksjob", "Elever", "STU", "Virksomhedspraktik", "Andet"]),
+    value,
+).map(list)
+placement_row = st.tuples(st.sampled_from([2021, 2022, "2022", None]), st.sampled_from(WORDS[-25:]), value, value).map(
+    list
+)
 row = st.one_of(st.lists(cell, max_size=7), data_row, placement_row)
 header = st.one_of(
-    st.sampled_from([["Kommune", "Måned", "Ordning", "Antal"], ["År", "Uddannelse", "Aftalt", "Realiseret"],
-                     ["Område", "Periode", "Tilbud", "Antal personer", "Antal fuldtidspersoner"]]),
-    st.lists(st.sampled_from(WORDS[:20]), min_size=2, max_size=6))
+    st.sampled_from(
+        [
+            ["Kommune", "Måned", "Ordning", "Antal"],
+            ["År", "Uddannelse", "Aftalt", "Realiseret"],
+            ["Område", "Periode", "Tilbud", "Antal personer", "Antal fuldtidspersoner"],
+        ]
+    ),
+    st.lists(st.sampled_from(WORDS[:20]), min_size=2, max_size=6),
+)
 messy_sheet = st.tuples(st.lists(row, max_size=3), header, st.lists(row, max_size=14)).map(
-    lambda t: [*t[0], list(t[1]), *t[2]])
-clean_number = st.one_of(st.integers(0, 4000), st.floats(0, 4000).map(lambda v: round(v, 1)),
-                         st.sampled_from(["1.234,5", "12,5", "7", "3.000"]))
+    lambda t: [*t[0], list(t[1]), *t[2]]
+)
+clean_number = st.one_of(
+    st.integers(0, 4000),
+    st.floats(0, 4000).map(lambda v: round(v, 1)),
+    st.sampled_from(["1.234,5", "12,5", "7", "3.000"]),
+)
 clean_rows = st.lists(
-    st.tuples(st.sampled_from(["Aabenraa", "Esbjerg", "Kolding Kommune", "0580"]),
-              st.sampled_from(["feb 2022", "2022-05", "2022M08", "november 2022", "2023-02"]),
-              st.sampled_from(["Fleksjob", "Elever", "STU", "Løntilskud"]), clean_number),
-    max_size=12, unique_by=lambda r: (r[0], r[1], r[2])).map(lambda rows: [list(r) for r in rows])
+    st.tuples(
+        st.sampled_from(["Aabenraa", "Esbjerg", "Kolding Kommune", "0580"]),
+        st.sampled_from(["feb 2022", "2022-05", "2022M08", "november 2022", "2023-02"]),
+        st.sampled_from(["Fleksjob", "Elever", "STU", "Løntilskud"]),
+        clean_number,
+    ),
+    max_size=12,
+    unique_by=lambda r: (r[0], r[1], r[2]),
+).map(lambda rows: [list(r) for r in rows])
 clean_sheet = st.tuples(st.lists(st.sampled_from(WORDS[-12:]).map(lambda w: [w]), max_size=2), clean_rows).map(
-    lambda t: [*t[0], ["Kommune", "Måned", "Ordning", "Antal"], *t[1]])
+    lambda t: [*t[0], ["Kommune", "Måned", "Ordning", "Antal"], *t[1]]
+)
 clean_placements = st.lists(
-    st.tuples(st.sampled_from([2021, 2022]), st.sampled_from(["Elev\x01", "SOSU-assistent", "Pædagog\u202e"]),
-              clean_number, clean_number),
-    min_size=1, max_size=6, unique_by=lambda r: (r[0], r[1])).map(
-    lambda rows: [["År", "Uddannelse", "Aftalt", "Realiseret"], *[list(r) for r in rows]])
+    st.tuples(
+        st.sampled_from([2021, 2022]),
+        st.sampled_from(["Elev\x01", "SOSU-assistent", "Pædagog\u202e"]),
+        clean_number,
+        clean_number,
+    ),
+    min_size=1,
+    max_size=6,
+    unique_by=lambda r: (r[0], r[1]),
+).map(lambda rows: [["År", "Uddannelse", "Aftalt", "Realiseret"], *[list(r) for r in rows]])
 sheet_rows = st.one_of(messy_sheet, clean_sheet, clean_placements)
 sheet_title = st.text(st.sampled_from("ABCDataæøå 12\u202e\u200b"), min_size=1, max_size=20)
 workbook = st.lists(st.tuples(sheet_title, sheet_rows), min_size=1, max_size=3, unique_by=lambda s: s[0].casefold())
@@ -159,6 +242,7 @@ def write_csv(rows: list[list], sep: str, encoding: str) -> bytes:
 
 # ---- what the file holds -----------------------------------------------------------------------
 
+
 def numbers_written(sheets: list[tuple[str, list[list]]]) -> set[float]:
     """Every number a person could read in the file: numeric cells, and text as the documented parsing of Danish
     numbers reads it ("1.234,5" is 1234.5) once meaningless characters are removed."""
@@ -200,6 +284,7 @@ def check(result: ImportResult, written: set[float]) -> None:
 
 # ---- the properties -----------------------------------------------------------------------------
 
+
 @FUZZ
 @given(workbook, file_stem)
 def test_generated_xlsx_workbooks(sheets, stem):
@@ -220,8 +305,9 @@ def test_generated_xls_workbooks(sheets):
 def test_generated_csv_files(rows, sep, encoding, stem):
     data = write_csv(rows, sep, encoding)
     result = import_uploads([(f"{stem}.csv", data)], CONFIG, isolate=False)
-    decoded = [[v.encode(encoding, errors="replace").decode(encoding) if isinstance(v, str) else v for v in r]
-               for r in rows]
+    decoded = [
+        [v.encode(encoding, errors="replace").decode(encoding) if isinstance(v, str) else v for v in r] for r in rows
+    ]
     check(result, numbers_written([("", rows), ("", decoded)]))
 
 

@@ -107,7 +107,8 @@ def test_plain_spec_cleans_every_string_and_keeps_line_breaks():
 
 
 def test_a_panic_in_the_drawing_worker_is_a_danish_sentence_and_the_next_chart_is_drawn(
-        sample_figures, config, monkeypatch):
+    sample_figures, config, monkeypatch
+):
     with pytest.raises(drawing.DrawError) as caught:
         drawing.call(os.abort)
     assert str(caught.value) == drawing.FAILED
@@ -121,8 +122,11 @@ def test_a_panic_in_the_drawing_worker_is_a_danish_sentence_and_the_next_chart_i
     pack = build_pack(sample_figures, config, 2019, Provenance("x" * 64))
     from csr.export import images as images_module
 
-    monkeypatch.setattr(images_module, "plain_spec", lambda s: {**plain_spec(s), "usermeta": {"x": Abort()}}
-                        if "Praktik" in str(s.get("title")) else plain_spec(s))
+    monkeypatch.setattr(
+        images_module,
+        "plain_spec",
+        lambda s: {**plain_spec(s), "usermeta": {"x": Abort()}} if "Praktik" in str(s.get("title")) else plain_spec(s),
+    )
     placement = next(item for item in pack.charts if item.name == "praktikpladser")
     with pytest.raises(drawing.DrawError) as caught:
         chart_images(pack.charts)
@@ -138,7 +142,8 @@ def test_a_panic_in_the_drawing_worker_is_a_danish_sentence_and_the_next_chart_i
 
 
 def test_the_command_line_says_a_danish_sentence_and_exits_2_when_a_chart_cannot_be_drawn(
-        tmp_path, monkeypatch, capsys):
+    tmp_path, monkeypatch, capsys
+):
     from csr.__main__ import main
     from csr.export import images as images_module
 
@@ -206,8 +211,13 @@ def test_every_workbook_holds_text_as_text(sample_import, sample_figures, config
     # The template, from a configuration whose names are hostile.
     workbooks["skabelon"] = write_template(dataclasses.replace(config, organisation=HOSTILE[0], name=HOSTILE[1]))
 
-    must_hold = {"rapport": expected, "alle_tal": expected, "tabel": expected, "historik": expected[:3],
-                 "skabelon": [f"Skabelon til {expected[1]} – {expected[0]}"]}
+    must_hold = {
+        "rapport": expected,
+        "alle_tal": expected,
+        "tabel": expected,
+        "historik": expected[:3],
+        "skabelon": [f"Skabelon til {expected[1]} – {expected[0]}"],
+    }
     for name, content in workbooks.items():
         book = load_workbook(io.BytesIO(content))
         values = []

@@ -91,7 +91,13 @@ def test_the_command_line_prints_the_home_municipality_warning(tmp_path):
     path.write_bytes(csv([["Virksomhedspraktik"], ["Periode", "Antal fuldtidspersoner"], ["2022M01", "81,5"]]))
     root = Path(__file__).parent.parent
     env = {**os.environ, "CSR_DATA_DIR": str(tmp_path / "data")}
-    proc = subprocess.run([sys.executable, "-m", "csr", "report", str(path), "--year", "2022"], capture_output=True,
-                          text=True, cwd=root, timeout=300, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "csr", "report", str(path), "--year", "2022"],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        timeout=300,
+        env=env,
+    )
     assert "Traceback" not in proc.stderr
     assert "Ingen kommune angivet" in proc.stderr and "Aabenraa Kommunes" in proc.stderr

@@ -55,8 +55,29 @@ def test_parse_period_reads_every_way_a_month_is_written(cell, expected):
 
 @pytest.mark.parametrize(
     "cell",
-    ["2019-13", "2019M13", "2019M00", "13-2019", "00-2019", "2019Q5", "foo", "feb", "februar", "februar 19x",
-     "fbr 2019", "", "   ", None, True, 12, 4700.0, 2019.5, "1850", "2019-02-30x", "x" * 50],
+    [
+        "2019-13",
+        "2019M13",
+        "2019M00",
+        "13-2019",
+        "00-2019",
+        "2019Q5",
+        "foo",
+        "feb",
+        "februar",
+        "februar 19x",
+        "fbr 2019",
+        "",
+        "   ",
+        None,
+        True,
+        12,
+        4700.0,
+        2019.5,
+        "1850",
+        "2019-02-30x",
+        "x" * 50,
+    ],
 )
 def test_parse_period_rejects_what_is_not_a_month(cell):
     assert parse_period(cell) is None
@@ -107,10 +128,21 @@ def test_parse_number_reads_danish_numbers(cell, expected):
 @pytest.mark.parametrize(
     ("cell", "role"),
     [
-        ("Kommune", "municipality"), ("Område", "municipality"), ("OMRÅDE", "municipality"),
-        ("Kommunekode", "municipality"), ("Måned", "period"), ("Periode", "period"), ("År", "year"),
-        ("Ordning", "scheme"), ("Tilbud", "scheme"), ("Antal", "value"), ("Antal personer", "persons"),
-        ("Antal fuldtidspersoner", "fte"), ("Fuldtidspersoner", "fte"), ("Fleksjob", None), (2019, None),
+        ("Kommune", "municipality"),
+        ("Område", "municipality"),
+        ("OMRÅDE", "municipality"),
+        ("Kommunekode", "municipality"),
+        ("Måned", "period"),
+        ("Periode", "period"),
+        ("År", "year"),
+        ("Ordning", "scheme"),
+        ("Tilbud", "scheme"),
+        ("Antal", "value"),
+        ("Antal personer", "persons"),
+        ("Antal fuldtidspersoner", "fte"),
+        ("Fuldtidspersoner", "fte"),
+        ("Fleksjob", None),
+        (2019, None),
     ],
 )
 def test_header_role(cell, role):
@@ -138,7 +170,13 @@ def test_any_danish_number_reads_back(cents, decimals):
 def test_any_month_in_every_written_form(year, month):
     from csr.importers.cells import DANISH_MONTHS
 
-    forms = [dt.date(year, month, 1), f"{year}-{month:02d}", f"{year}M{month:02d}", f"{month:02d}-{year}",
-             f"{DANISH_MONTHS[month - 1]} {year}", f"{DANISH_MONTHS[month - 1][:3]} {year}",
-             format_period(year, "M", month)]
+    forms = [
+        dt.date(year, month, 1),
+        f"{year}-{month:02d}",
+        f"{year}M{month:02d}",
+        f"{month:02d}-{year}",
+        f"{DANISH_MONTHS[month - 1]} {year}",
+        f"{DANISH_MONTHS[month - 1][:3]} {year}",
+        format_period(year, "M", month),
+    ]
     assert {parse_period(f) for f in forms} == {(year, "M", month)}

@@ -43,14 +43,17 @@ def test_danish_csv_in_every_encoding_and_separator(encoding, sep):
 
 
 def test_an_english_comma_separated_file_with_decimal_points():
-    rows = [["Kommune", "Måned", "Ordning", "Antal"], ["Tønder", "2019-02", "Fleksjob", "12.5"],
-            ["Sønderborg", "2019-02", "Skånejob", "1234.5"]]
+    rows = [
+        ["Kommune", "Måned", "Ordning", "Antal"],
+        ["Tønder", "2019-02", "Fleksjob", "12.5"],
+        ["Sønderborg", "2019-02", "Skånejob", "1234.5"],
+    ]
     result = load(("export.csv", csv(rows, sep=",", encoding="utf-8", newline="\n")))
     assert values(result) == {month(TONDER, 2019, 2, "fleksjob"): 12.5, month(SONDERBORG, 2019, 2, "skaanejob"): 1234.5}
 
 
 def test_cp1252_names_are_read_as_the_right_letters():
-    (sheet, rows, _, _), = read_cells("x.csv", csv([["Område"], ["Tønder"], ["Åbenrå"]], encoding="cp1252"), "csv")
+    ((sheet, rows, _, _),) = read_cells("x.csv", csv([["Område"], ["Tønder"], ["Åbenrå"]], encoding="cp1252"), "csv")
     assert sheet == ""
     assert rows == [["Område"], ["Tønder"], ["Åbenrå"]]
 
@@ -64,8 +67,10 @@ def test_decimal_commas_do_not_outvote_the_semicolons():
     ]
     data = "\r\n".join(";".join(r) for r in [["Virksomhedspraktik, fuldtid, offentlig, alle, i alt"], *rows])
     result = load(("j.csv", data.encode("utf-8")))
-    assert values(result) == {(HOME, 2019, "M", 2, "virksomhedspraktik"): 1.25,
-                              (HOME, 2019, "M", 3, "virksomhedspraktik"): 2.25}
+    assert values(result) == {
+        (HOME, 2019, "M", 2, "virksomhedspraktik"): 1.25,
+        (HOME, 2019, "M", 3, "virksomhedspraktik"): 2.25,
+    }
 
 
 def test_title_lines_with_semicolons_and_footnotes_of_every_kind():
@@ -95,8 +100,10 @@ def test_a_footnote_that_spills_into_the_value_column_ends_the_table():
 
 
 def test_quoted_cells_and_lines_of_different_length():
-    data = ('"Kommune";"Måned";"Ordning";"Antal"\n"Tønder";"2019-02";"Elever; EUD";"3"\n'
-            'Tønder;2019-05;Elever\n').encode()
+    data = (
+        '"Kommune";"Måned";"Ordning";"Antal"\n"Tønder";"2019-02";"Elever; EUD";"3"\nTønder;2019-05;Elever\n'
+    ).encode()
     result = load(("egne.csv", data))
     assert [(f.message[:28], f.row, f.column, f.value) for f in result.errors] == [
-        ("Ukendt ordning 'Elever; EUD'", 2, "C", "Elever; EUD")]
+        ("Ukendt ordning 'Elever; EUD'", 2, "C", "Elever; EUD")
+    ]

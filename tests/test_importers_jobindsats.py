@@ -55,8 +55,9 @@ def test_periode_column_with_both_measures_uses_full_time_persons(kind):
     ]
     # '..' is missing with a warning; '-' is missing silently; neither is zero.
     hidden = one(result, WARNING, "Skjult værdi")
-    assert hidden.message == ("Skjult værdi ('..'): tallet er diskretioneret i kilden og regnes som manglende, "
-                              "ikke som nul.")
+    assert hidden.message == (
+        "Skjult værdi ('..'): tallet er diskretioneret i kilden og regnes som manglende, ikke som nul."
+    )
     assert (hidden.row, hidden.column, hidden.value) == (11, "D", "..")
     assert TONDER not in set(result.data["code"]) and SONDERBORG not in set(result.data["code"])
     assert result.sheets[0].sheet == ("" if kind == "csv" else "Jobindsats")
@@ -99,8 +100,10 @@ def test_only_persons_for_virksomhedspraktik_is_read_with_a_warning():
     result = load(("j.csv", csv(rows)))
     assert values(result) == {(HOME, 2019, "M", 2, VP): 1234.0}  # "1.234" is a thousand, not one
     warning = one(result, WARNING, "Kun antal personer")
-    assert warning.message == ("Kun antal personer: strategien opgør virksomhedspraktik i fuldtidspersoner, men "
-                               "tabellen har kun antal personer. Hent tallene som fuldtidspersoner fra jobindsats.dk.")
+    assert warning.message == (
+        "Kun antal personer: strategien opgør virksomhedspraktik i fuldtidspersoner, men "
+        "tabellen har kun antal personer. Hent tallene som fuldtidspersoner fra jobindsats.dk."
+    )
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
@@ -138,8 +141,10 @@ def test_one_column_per_quarter_and_per_year():
     ]
     result = load(("j.xlsx", xlsx(("Data", rows))))
     assert values(result) == {
-        (HOME, 2019, "Q", 1, VP): 100.0, (HOME, 2019, "Q", 2, VP): 110.0,
-        (HOME, 2020, "Y", 0, VP): 105.0, (HOME, 2021, "Y", 0, VP): 99.5,
+        (HOME, 2019, "Q", 1, VP): 100.0,
+        (HOME, 2019, "Q", 2, VP): 110.0,
+        (HOME, 2020, "Y", 0, VP): 105.0,
+        (HOME, 2021, "Y", 0, VP): 99.5,
     }
 
 
@@ -147,16 +152,20 @@ def test_no_scheme_anywhere_is_an_error():
     rows = [["Område", "Periode", "Antal personer"], ["Aabenraa", "2019M02", "12"]]
     result = load(("j.csv", csv(rows)))
     error = one(result, ERROR, "Ordning ikke angivet")
-    assert error.message == ("Ordning ikke angivet: tabellen har hverken en kolonne 'Ordning' eller en titel, der "
-                             "nævner ordningen. Tilføj en kolonne 'Ordning' med ordningens navn.")
+    assert error.message == (
+        "Ordning ikke angivet: tabellen har hverken en kolonne 'Ordning' eller en titel, der "
+        "nævner ordningen. Tilføj en kolonne 'Ordning' med ordningens navn."
+    )
     assert (error.file, error.row) == ("j.csv", 1)
 
 
 def test_an_export_of_aggregate_areas_only_has_no_numbers_to_import():
     rows = [["Virksomhedspraktik"], ["Område", "Periode", "Antal fuldtidspersoner"], ["Hele landet", "2019M02", "1"]]
     result = load(("j.csv", csv(rows)))
-    assert messages(result, ERROR) == ["Ingen tal at importere: tabellerne i filen er genkendt, men ingen række "
-                                       "har et tal for en kommune. Udfyld tabellen, eller vælg den rigtige fil."]
+    assert messages(result, ERROR) == [
+        "Ingen tal at importere: tabellerne i filen er genkendt, men ingen række "
+        "har et tal for en kommune. Udfyld tabellen, eller vælg den rigtige fil."
+    ]
     assert len(result.findings) == 2 and result.findings[0].severity == NOTE
 
 
@@ -172,8 +181,11 @@ def test_one_column_per_period_with_a_row_per_measure(kind):
     ]
     result = load(as_file(kind, rows))
     assert result.ok, result.findings
-    assert values(result) == {(HOME, 2019, "M", 1, VP): 120.5, (HOME, 2019, "M", 2, VP): 130.25,
-                              (TONDER, 2019, "M", 2, VP): 15.5}
+    assert values(result) == {
+        (HOME, 2019, "M", 1, VP): 120.5,
+        (HOME, 2019, "M", 2, VP): 130.25,
+        (TONDER, 2019, "M", 2, VP): 15.5,
+    }
     assert set(result.data["row"]) == {4, 6}
     assert [(f.row, f.column) for f in result.warnings] == [(6, "C")]  # the hidden full-time figure only
 

@@ -176,8 +176,10 @@ def test_side_by_side_with_merged_name_cells():
     wb.save(buffer)
     result = load(("krl.xlsx", buffer.getvalue()))
     assert values(result) == {
-        month(HOME, 2019, 2, "headcount"): 4700.0, month(HOME, 2019, 5, "headcount"): 4701.0,
-        month(TONDER, 2019, 2, "headcount"): 2000.0, month(TONDER, 2019, 5, "headcount"): 2001.0,
+        month(HOME, 2019, 2, "headcount"): 4700.0,
+        month(HOME, 2019, 5, "headcount"): 4701.0,
+        month(TONDER, 2019, 2, "headcount"): 2000.0,
+        month(TONDER, 2019, 5, "headcount"): 2001.0,
     }
 
 
@@ -199,8 +201,10 @@ def test_no_municipality_anywhere_means_the_home_municipality_with_a_warning():
     result = load(("egne.xlsx", xlsx(("Ark1", rows))))
     assert values(result) == aabenraa_2019()
     warning = one(result, WARNING, "Ingen kommune angivet")
-    assert warning.message == ("Ingen kommune angivet: filen nævner ingen kommune, så tallene i tabellen er læst som "
-                               "Aabenraa Kommunes. Passer det ikke, så tilføj en kolonne med kommunens navn.")
+    assert warning.message == (
+        "Ingen kommune angivet: filen nævner ingen kommune, så tallene i tabellen er læst som "
+        "Aabenraa Kommunes. Passer det ikke, så tilføj en kolonne med kommunens navn."
+    )
     assert (warning.sheet, warning.row) == ("Ark1", 2)
 
 
@@ -216,8 +220,10 @@ def test_a_misspelt_municipality_in_a_block_title_is_an_error_not_the_block_abov
     ]
     result = load(("krl.xlsx", xlsx(("Ark1", rows))))
     error = one(result, ERROR, "Ukendt kommune")
-    assert error.message == ("Ukendt kommune 'Esbjerrg' i titlen over tabellen. Mente du 'Esbjerg', 'Sønderborg' "
-                             "eller 'Skanderborg'? Ret navnet, så tallene kan henføres til den rigtige kommune.")
+    assert error.message == (
+        "Ukendt kommune 'Esbjerrg' i titlen over tabellen. Mente du 'Esbjerg', 'Sønderborg' "
+        "eller 'Skanderborg'? Ret navnet, så tallene kan henføres til den rigtige kommune."
+    )
     assert (error.sheet, error.row, error.value) == ("Ark1", 5, "Esbjerrg")
     assert result.data.empty
 
@@ -244,8 +250,10 @@ def test_numbers_below_the_table_without_a_header_are_not_dropped_silently():
     ]
     result = load(("krl.xlsx", xlsx(("Ark1", rows))))
     warning = one(result, WARNING, "Rækker ikke læst")
-    assert warning.message == ("Rækker ikke læst: række 6 har tal, men hører ikke til en tabel med en "
-                               "overskriftsrække. Giv dem en overskrift som tabellen ovenfor, eller fjern dem.")
+    assert warning.message == (
+        "Rækker ikke læst: række 6 har tal, men hører ikke til en tabel med en "
+        "overskriftsrække. Giv dem en overskrift som tabellen ovenfor, eller fjern dem."
+    )
     assert warning.row == 6
     assert "fleksjob" not in set(result.data["scheme"])
     assert messages(result, ERROR) == []

@@ -16,8 +16,20 @@ def one_row(municipality: object = "Aabenraa", scheme: object = "Fleksjob", valu
 
 @pytest.mark.parametrize(
     "name",
-    ["Aabenraa", "Aabenraa Kommune", "aabenraa kommune", "AABENRAA", "Åbenrå", "Åbenrå Kommune", "Abenra",
-     " Aabenraa ", 580, 580.0, "580", "Aabenraa kommunes"],
+    [
+        "Aabenraa",
+        "Aabenraa Kommune",
+        "aabenraa kommune",
+        "AABENRAA",
+        "Åbenrå",
+        "Åbenrå Kommune",
+        "Abenra",
+        " Aabenraa ",
+        580,
+        580.0,
+        "580",
+        "Aabenraa kommunes",
+    ],
 )
 def test_the_home_municipality_in_every_spelling_and_as_a_code(name):
     result = load(("x.xlsx", one_row(name)))
@@ -27,9 +39,20 @@ def test_the_home_municipality_in_every_spelling_and_as_a_code(name):
     assert not [f for f in result.warnings if "sammenligningen" in f.message]
 
 
-@pytest.mark.parametrize(("name", "code"), [("Tønder", 550), ("Toender", 550), ("Tonder Kommune", 550),
-                                            ("Sønderborg", 540), ("Soenderborg", 540), ("Vejen", 575),
-                                            ("Haderslev", 510), ("Kolding Kommune", 621), ("561", 561)])
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("Tønder", 550),
+        ("Toender", 550),
+        ("Tonder Kommune", 550),
+        ("Sønderborg", 540),
+        ("Soenderborg", 540),
+        ("Vejen", 575),
+        ("Haderslev", 510),
+        ("Kolding Kommune", 621),
+        ("561", 561),
+    ],
+)
 def test_the_neighbours(name, code):
     result = load(("x.xlsx", one_row(name)))
     assert values(result) == {month(code, 2019, 2, "fleksjob"): 5.0}
@@ -41,8 +64,10 @@ def test_a_municipality_outside_the_comparison_is_kept_with_a_warning():
     assert result.ok
     assert values(result) == {month(461, 2019, 2, "fleksjob"): 5.0}
     warning = one(result, WARNING, "Kommune uden for sammenligningen")
-    assert warning.message == ("Kommune uden for sammenligningen: Odense er hverken Aabenraa eller en "
-                               "omegnskommune; tallene gemmes, men indgår ikke i nogen sammenligning.")
+    assert warning.message == (
+        "Kommune uden for sammenligningen: Odense er hverken Aabenraa eller en "
+        "omegnskommune; tallene gemmes, men indgår ikke i nogen sammenligning."
+    )
     assert (warning.file, warning.sheet, warning.row, warning.value) == ("x.xlsx", "Data", 2, "Odense")
 
 
@@ -51,9 +76,11 @@ def test_many_municipalities_outside_the_comparison_give_one_warning():
     result = load(("national.xlsx", xlsx(("Data", rows))))
     assert len(result.data) == 98
     warning = one(result, WARNING, "Kommuner uden for sammenligningen")
-    assert warning.message == ("Kommuner uden for sammenligningen: København, Frederiksberg, Ballerup og 88 andre "
-                               "er hverken Aabenraa eller en omegnskommune; tallene gemmes, men indgår ikke i nogen "
-                               "sammenligning.")
+    assert warning.message == (
+        "Kommuner uden for sammenligningen: København, Frederiksberg, Ballerup og 88 andre "
+        "er hverken Aabenraa eller en omegnskommune; tallene gemmes, men indgår ikke i nogen "
+        "sammenligning."
+    )
 
 
 def test_a_name_that_matches_no_municipality_is_an_error_naming_the_nearest():
@@ -62,7 +89,12 @@ def test_a_name_that_matches_no_municipality_is_an_error_naming_the_nearest():
     assert error.message.startswith("Ukendt kommune 'Aabenra Komune'. Mente du 'Aabenraa', ")
     assert error.message.endswith("? Skriv kommunens navn (fx Aabenraa) eller KRL-kode (fx 580).")
     assert (error.file, error.sheet, error.row, error.column, error.value) == (
-        "x.xlsx", "Data", 2, "A", "Aabenra Komune")
+        "x.xlsx",
+        "Data",
+        2,
+        "A",
+        "Aabenra Komune",
+    )
     assert result.data.empty
 
 
@@ -75,8 +107,9 @@ def test_a_code_and_a_name_together(label):
 def test_a_code_and_a_name_that_disagree_is_an_error():
     result = load(("x.xlsx", one_row("550 Aabenraa")))
     error = one(result, ERROR, "Kode og navn passer ikke sammen")
-    assert error.message == ("Kode og navn passer ikke sammen: '550 Aabenraa'. 550 er Tønder, ikke Aabenraa. Ret "
-                             "koden eller navnet.")
+    assert error.message == (
+        "Kode og navn passer ikke sammen: '550 Aabenraa'. 550 er Tønder, ikke Aabenraa. Ret koden eller navnet."
+    )
     assert (error.row, error.column, error.value) == (2, "A", "550 Aabenraa")
 
 
@@ -100,16 +133,33 @@ def test_aggregate_areas_are_skipped_with_a_note(area):
 @pytest.mark.parametrize(
     ("spelling", "scheme"),
     [
-        ("Fleksjobbere", "fleksjob"), ("fleksjob", "fleksjob"), ("FLEKSJOB", "fleksjob"),
-        ("Skånejob", "skaanejob"), ("Skaanejob", "skaanejob"), ("skanejob", "skaanejob"),
+        ("Fleksjobbere", "fleksjob"),
+        ("fleksjob", "fleksjob"),
+        ("FLEKSJOB", "fleksjob"),
+        ("Skånejob", "skaanejob"),
+        ("Skaanejob", "skaanejob"),
+        ("skanejob", "skaanejob"),
         ("Job med løntilskud til førtidspensionister (skånejob)", "skaanejob"),
-        ("IGU-elever", "igu"), ("IGU elever", "igu"), ("igu", "igu"), ("Integrationsgrunduddannelse (IGU)", "igu"),
-        ("Voksenlærling", "voksenlaerlinge"), ("Voksenlaerlinge", "voksenlaerlinge"),
-        ("Frivillige i beredskabet", "beredskab"), ("Frivillige i Beredskabet", "beredskab"),
-        ("Løntilskud", "loentilskud"), ("Loentilskud", "loentilskud"), ("Ledige i jobrotation", "jobrotation"),
-        ("Elever", "elever"), ("EUD-elever", "elever"), ("Studerende i praktik", "studerende"),
-        ("STU", "stu"), ("FGU", "fgu"), ("Virksomhedspraktik", "virksomhedspraktik"),
-        ("Ansatte i alt", "headcount"), ("I alt", "headcount"), ("Månedslønnede", "headcount"),
+        ("IGU-elever", "igu"),
+        ("IGU elever", "igu"),
+        ("igu", "igu"),
+        ("Integrationsgrunduddannelse (IGU)", "igu"),
+        ("Voksenlærling", "voksenlaerlinge"),
+        ("Voksenlaerlinge", "voksenlaerlinge"),
+        ("Frivillige i beredskabet", "beredskab"),
+        ("Frivillige i Beredskabet", "beredskab"),
+        ("Løntilskud", "loentilskud"),
+        ("Loentilskud", "loentilskud"),
+        ("Ledige i jobrotation", "jobrotation"),
+        ("Elever", "elever"),
+        ("EUD-elever", "elever"),
+        ("Studerende i praktik", "studerende"),
+        ("STU", "stu"),
+        ("FGU", "fgu"),
+        ("Virksomhedspraktik", "virksomhedspraktik"),
+        ("Ansatte i alt", "headcount"),
+        ("I alt", "headcount"),
+        ("Månedslønnede", "headcount"),
     ],
 )
 def test_scheme_names_in_many_spellings(spelling, scheme):
@@ -142,7 +192,10 @@ def test_every_sheet_with_a_table_is_read_and_a_notes_sheet_is_skipped_with_a_no
         month(TONDER, 2020, 5, "fleksjob"): 3.0,
     }
     assert [(s.sheet, s.shape) for s in result.sheets] == [
-        ("2019", "lang tabel"), ("2020", "periode i kolonner"), ("Praktik", "praktikpladser")]
+        ("2019", "lang tabel"),
+        ("2020", "periode i kolonner"),
+        ("Praktik", "praktikpladser"),
+    ]
     assert [f.message for f in result.notes] == ["Arket 'Noter' indeholder ingen tabel med tal og er sprunget over."]
     assert len(result.placements) == 1
 
@@ -154,9 +207,11 @@ def test_a_sheet_with_numbers_but_no_recognisable_header_is_skipped_with_a_warni
     )
     result = load(("hr.xlsx", data))
     warning = one(result, WARNING, "Arket 'Andet'")
-    assert warning.message.startswith("Arket 'Andet' har tal, men ingen overskriftsrække, der kan genkendes (fx "
-                                      "Kommune, Måned, Ordning, Antal eller måneder hen over kolonnerne), og er "
-                                      "sprunget over.")
+    assert warning.message.startswith(
+        "Arket 'Andet' har tal, men ingen overskriftsrække, der kan genkendes (fx "
+        "Kommune, Måned, Ordning, Antal eller måneder hen over kolonnerne), og er "
+        "sprunget over."
+    )
     assert warning.sheet == "Andet"
     assert result.ok and len(result.data) == 1
 
@@ -168,12 +223,16 @@ def test_a_workbook_with_no_usable_table_is_an_error(kind):
     result = load((name, data))
     error = one(result, ERROR, "Ingen brugbar tabel")
     if kind == "xlsx":
-        assert error.message.startswith("Ingen brugbar tabel: intet ark har en overskriftsrække med fx Kommune, "
-                                        "Måned, Ordning og Antal eller måneder hen over kolonnerne. Er det den "
-                                        "rigtige fil? Filer i disse former kan læses: projektets skabelon")
+        assert error.message.startswith(
+            "Ingen brugbar tabel: intet ark har en overskriftsrække med fx Kommune, "
+            "Måned, Ordning og Antal eller måneder hen over kolonnerne. Er det den "
+            "rigtige fil? Filer i disse former kan læses: projektets skabelon"
+        )
     else:
-        assert error.message.startswith("Ingen brugbar tabel: filen har ingen overskriftsrække, der kan genkendes. "
-                                        "Filer i disse former kan læses: projektets skabelon")
+        assert error.message.startswith(
+            "Ingen brugbar tabel: filen har ingen overskriftsrække, der kan genkendes. "
+            "Filer i disse former kan læses: projektets skabelon"
+        )
     assert "Statistikbanken som CSV (OMRÅDE, TID, INDHOLD)" in error.message
     assert error.file == name
     assert result.data.empty

@@ -51,12 +51,21 @@ def test_a_national_upload_of_eight_years_imports_correctly_and_fast(national):
     assert result.data["code"].nunique() == 98 and set(result.data["year"]) == set(YEARS)
     got = values(result)
     k = {sid: i for i, (sid, _) in enumerate(SCHEMES)}
-    for code, year, m, sid in [(580, 2019, 2, HEADCOUNT), (580, 2019, 11, "fleksjob"), (101, 2018, 1, "stu"),
-                               (860, 2025, 12, "beredskab"), (461, 2022, 7, "virksomhedspraktik"),
-                               (550, 2024, 5, "voksenlaerlinge")]:
+    for code, year, m, sid in [
+        (580, 2019, 2, HEADCOUNT),
+        (580, 2019, 11, "fleksjob"),
+        (101, 2018, 1, "stu"),
+        (860, 2025, 12, "beredskab"),
+        (461, 2022, 7, "virksomhedspraktik"),
+        (550, 2024, 5, "voksenlaerlinge"),
+    ]:
         assert got[month(code, year, m, sid)] == figure(code, year, m, k[sid])
-    row = result.data[(result.data["code"] == 580) & (result.data["year"] == 2019) & (result.data["index"] == 2)
-                      & (result.data["scheme"] == HEADCOUNT)].iloc[0]
+    row = result.data[
+        (result.data["code"] == 580)
+        & (result.data["year"] == 2019)
+        & (result.data["index"] == 2)
+        & (result.data["scheme"] == HEADCOUNT)
+    ].iloc[0]
     position = [m.code for m in CONFIG.municipalities].index(580)
     excel_row = 2 + (12 + 1) * 98 * len(SCHEMES) + position * len(SCHEMES)  # 2019 after 2018; February after January
     assert (row["municipality"], row["row"], row["column"], row["sheet"]) == ("Aabenraa", excel_row, "D", "Data")

@@ -27,8 +27,11 @@ def test_the_template_has_the_documented_headers_and_a_guide():
     wb = load_workbook(io.BytesIO(write_template(CONFIG)))
     assert wb.sheetnames == ["Data", "Praktikpladser", "Vejledning"]
     assert tuple(c.value for c in wb["Data"][1]) == DATA_HEADER == ("Kommune", "Måned", "Ordning", "Antal")
-    assert tuple(c.value for c in wb["Praktikpladser"][1]) == PLACEMENT_HEADER == ("År", "Uddannelse", "Aftalt",
-                                                                                  "Realiseret")
+    assert (
+        tuple(c.value for c in wb["Praktikpladser"][1])
+        == PLACEMENT_HEADER
+        == ("År", "Uddannelse", "Aftalt", "Realiseret")
+    )
 
 
 def test_a_filled_template_round_trips():
@@ -62,7 +65,12 @@ def test_a_filled_template_round_trips():
     }
     row = result.data[result.data["scheme"] == "elever"].iloc[0]
     assert (row["municipality"], row["file"], row["sheet"], row["row"], row["column"]) == (
-        "Sønderborg", "skabelon.xlsx", "Data", 9, "D")
+        "Sønderborg",
+        "skabelon.xlsx",
+        "Data",
+        9,
+        "D",
+    )
     placements = result.placements.sort_values("row")
     assert placements[["year", "education", "agreed", "realised"]].values.tolist() == [
         [2019, "Social- og sundhedshjælper", 30.0, 32.0],
@@ -85,12 +93,17 @@ def test_an_empty_template_is_an_error_not_an_empty_success():
 
 
 def test_the_template_shape_as_an_old_xls_workbook():
-    data = xls(("Data", [
-        ["Kommune", "Måned", "Ordning", "Antal"],
-        ["Tønder", dt.date(2019, 2, 1), "Fleksjob", 12.5],
-        ["Tønder", "2019-05", "Fleksjob", "13,5"],
-        ["550", "2019-08", "Fleksjob", 14],
-    ]))
+    data = xls(
+        (
+            "Data",
+            [
+                ["Kommune", "Måned", "Ordning", "Antal"],
+                ["Tønder", dt.date(2019, 2, 1), "Fleksjob", 12.5],
+                ["Tønder", "2019-05", "Fleksjob", "13,5"],
+                ["550", "2019-08", "Fleksjob", 14],
+            ],
+        )
+    )
     assert data[:4] == b"\xd0\xcf\x11\xe0"  # really BIFF/OLE, not xlsx
     result = load(("gammel.xls", data))
     assert values(result) == {
@@ -102,15 +115,20 @@ def test_the_template_shape_as_an_old_xls_workbook():
 
 
 def test_placements_with_the_year_written_once_per_block_and_a_footnote():
-    data = xlsx(("Praktik", [
-        ["Praktikpladser 2019-2020"],
-        ["År", "Uddannelse", "Dimensioneret", "Besat"],
-        [2019, "Social- og sundhedshjælper", 30, 28],
-        [None, "Social- og sundhedsassistent", 50, 50],
-        [2020, "Social- og sundhedshjælper", 31, 31],
-        [],
-        ["Kilde: HR"],
-    ]))
+    data = xlsx(
+        (
+            "Praktik",
+            [
+                ["Praktikpladser 2019-2020"],
+                ["År", "Uddannelse", "Dimensioneret", "Besat"],
+                [2019, "Social- og sundhedshjælper", 30, 28],
+                [None, "Social- og sundhedsassistent", 50, 50],
+                [2020, "Social- og sundhedshjælper", 31, 31],
+                [],
+                ["Kilde: HR"],
+            ],
+        )
+    )
     result = load(("praktik.xlsx", data))
     assert result.ok, result.findings
     assert result.placements[["year", "education", "agreed", "realised", "row"]].values.tolist() == [
@@ -121,24 +139,34 @@ def test_placements_with_the_year_written_once_per_block_and_a_footnote():
 
 
 def test_a_year_column_beside_a_month_column():
-    rows = [["År", "Måned", "Kommune", "Ordning", "Antal"],
-            [2019, "februar", "Tønder", "FGU", 7], [2019, 5, "Tønder", "FGU", 8], ["2019", "Aug.", "Tønder", "FGU", 9],
-            [None, "2019-11", "Tønder", "FGU", 10], [2019, "13", "Tønder", "FGU", 11]]
+    rows = [
+        ["År", "Måned", "Kommune", "Ordning", "Antal"],
+        [2019, "februar", "Tønder", "FGU", 7],
+        [2019, 5, "Tønder", "FGU", 8],
+        ["2019", "Aug.", "Tønder", "FGU", 9],
+        [None, "2019-11", "Tønder", "FGU", 10],
+        [2019, "13", "Tønder", "FGU", 11],
+    ]
     result = load(("egne.xlsx", xlsx(("Ark1", rows))))
     assert [(f.message, f.row, f.column) for f in result.errors] == [
-        ("Måned kan ikke læses: '2019 13'. Skriv fx 2019-02, 2019M02, feb 2019 eller en Excel-dato.", 6, "B")]
+        ("Måned kan ikke læses: '2019 13'. Skriv fx 2019-02, 2019M02, feb 2019 eller en Excel-dato.", 6, "B")
+    ]
     result = load(("egne.xlsx", xlsx(("Ark1", rows[:-1]))))
     assert values(result) == {month(550, 2019, m, "fgu"): float(v) for m, v in ((2, 7), (5, 8), (8, 9), (11, 10))}
 
 
 def test_one_value_column_per_scheme():
-    rows = [["Kommune", "Måned", "Ansatte i alt", "Fleksjob", "Løntilskud"],
-            ["Tønder", "2019-02", 2000, 50, "12,5"],
-            [None, "2019-05", 2001, None, 13]]
+    rows = [
+        ["Kommune", "Måned", "Ansatte i alt", "Fleksjob", "Løntilskud"],
+        ["Tønder", "2019-02", 2000, 50, "12,5"],
+        [None, "2019-05", 2001, None, 13],
+    ]
     result = load(("egne.xlsx", xlsx(("Ark1", rows))))
     assert values(result) == {
-        month(550, 2019, 2, "headcount"): 2000.0, month(550, 2019, 5, "headcount"): 2001.0,
-        month(550, 2019, 2, "fleksjob"): 50.0, month(550, 2019, 2, "loentilskud"): 12.5,
+        month(550, 2019, 2, "headcount"): 2000.0,
+        month(550, 2019, 5, "headcount"): 2001.0,
+        month(550, 2019, 2, "fleksjob"): 50.0,
+        month(550, 2019, 2, "loentilskud"): 12.5,
         month(550, 2019, 5, "loentilskud"): 13.0,
     }
     assert result.sheets[0].shape == "ordning i kolonner"

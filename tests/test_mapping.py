@@ -49,19 +49,29 @@ UNKNOWN_CSV = (
     "Hele kommunen;2019-11;Ansatte i alt;4.698\n"
 ).encode()
 # The same headers in other spellings, two title rows above them, in a workbook (real Excel dates).
-SECOND_XLSX = xlsx(("Optælling", [
-    ["Afdelingernes tal 2020"],
-    [],
-    ["AFDELING", "tidspunkt", "kategori", "optaelling"],
-    ["Skole", dt.datetime(2020, 2, 1), "Løntilskud", 7],
-    ["Skole", dt.datetime(2020, 5, 1), "Løntilskud", 8.5],
-]))
+SECOND_XLSX = xlsx(
+    (
+        "Optælling",
+        [
+            ["Afdelingernes tal 2020"],
+            [],
+            ["AFDELING", "tidspunkt", "kategori", "optaelling"],
+            ["Skole", dt.datetime(2020, 2, 1), "Løntilskud", 7],
+            ["Skole", dt.datetime(2020, 5, 1), "Løntilskud", 8.5],
+        ],
+    )
+)
 
 
 def afdelingstal(**changes) -> Profile:
     """The mapping a consultant makes for UNKNOWN_CSV: all rows are the home municipality's."""
-    fields = {"name": "Afdelingstal", "kind": TABLE, "headers": HEADERS,
-              "columns": {"period": "Tidspunkt", "scheme": "Kategori", "value": "Optælling"}, "municipality": HOME}
+    fields = {
+        "name": "Afdelingstal",
+        "kind": TABLE,
+        "headers": HEADERS,
+        "columns": {"period": "Tidspunkt", "scheme": "Kategori", "value": "Optælling"},
+        "municipality": HOME,
+    }
     return Profile(**{**fields, **changes})
 
 
@@ -99,8 +109,10 @@ def test_a_profile_reads_the_unknown_shape_into_exact_canonical_values():
     assert note.message.startswith("Læst med profilen 'Afdelingstal': overskrifterne i række 2 passer")
     assert "kommune = alle rækker er Aabenraa, periode = Tidspunkt" in note.message
     (warning,) = result.warnings  # the file names no municipality: booked to the home only with a warning
-    assert warning.message == ("Ingen kommune i filen: profilen 'Afdelingstal' læser alle rækker som Aabenraa "
-                               "Kommunes tal. Tjek, at filen kun har Aabenraas tal.")
+    assert warning.message == (
+        "Ingen kommune i filen: profilen 'Afdelingstal' læser alle rækker som Aabenraa "
+        "Kommunes tal. Tjek, at filen kun har Aabenraas tal."
+    )
     assert warning.row == 2
 
 
@@ -126,8 +138,13 @@ def test_other_headers_are_not_read_with_the_profile():
 
 def test_the_first_matching_profile_wins_and_a_municipality_column_and_fixed_scheme_are_used():
     csv = "Sted;Tidspunkt;Art;Optælling\nEsbjerg;2019Q1;x;3\nHele landet;2019Q1;x;999\n".encode()
-    place = Profile("Sted", TABLE, ("Sted", "Tidspunkt", "Art", "Optælling"),
-                    {"municipality": "Sted", "period": "Tidspunkt", "value": "Optælling"}, scheme="igu")
+    place = Profile(
+        "Sted",
+        TABLE,
+        ("Sted", "Tidspunkt", "Art", "Optælling"),
+        {"municipality": "Sted", "period": "Tidspunkt", "value": "Optælling"},
+        scheme="igu",
+    )
     later = Profile("Anden", TABLE, place.headers, {"period": "Tidspunkt", "value": "Optælling"}, HOME, "elever")
     assert match([list(place.headers)], [place, later]) == (place, 0)
     result = import_uploads([("sted.csv", csv)], CONFIG, profiles=[afdelingstal(), place, later])
@@ -141,9 +158,11 @@ def test_a_profile_that_cannot_be_used_is_a_danish_error_on_the_sheet():
     broken = afdelingstal(columns={"period": "Tidspunkt", "value": "Optælling"})  # no scheme at all
     result = import_uploads([("afdelinger.csv", UNKNOWN_CSV)], CONFIG, profiles=[broken])
     (error,) = result.errors
-    assert error.message == ("Profilen 'Afdelingstal' passer til overskrifterne i række 2, men kan ikke bruges: "
-                             "Vælg kolonnen med ordningen, eller hvilken ordning alle rækker er. Ret eller slet "
-                             "profilen.")
+    assert error.message == (
+        "Profilen 'Afdelingstal' passer til overskrifterne i række 2, men kan ikke bruges: "
+        "Vælg kolonnen med ordningen, eller hvilken ordning alle rækker er. Ret eller slet "
+        "profilen."
+    )
 
 
 # ---- validation and the stored form -------------------------------------------------------------
@@ -151,8 +170,12 @@ def test_a_profile_that_cannot_be_used_is_a_danish_error_on_the_sheet():
 
 def test_validation_names_the_missing_role_and_the_column_that_does_not_exist():
     assert problems(afdelingstal(), CONFIG) == []
-    assert problems(afdelingstal(name=" ", municipality=None, columns={"period": "Dato", "value": "Tidspunkt",
-                                                                       "scheme": "Tidspunkt"}), CONFIG) == [
+    assert problems(
+        afdelingstal(
+            name=" ", municipality=None, columns={"period": "Dato", "value": "Tidspunkt", "scheme": "Tidspunkt"}
+        ),
+        CONFIG,
+    ) == [
         "Giv profilen et navn.",
         "Vælg kolonnen med kommunen, eller 'Alle rækker er Aabenraa'.",
         "Kolonnen 'Dato' (valgt som periode) findes ikke i overskriftsrækken: Afdeling, Tidspunkt, Kategori, "
@@ -164,9 +187,9 @@ def test_validation_names_the_missing_role_and_the_column_that_does_not_exist():
         "Vælg kolonnen med tallene.",
         "Vælg enten en kolonne med ordningen eller én ordning for alle rækker, ikke begge.",
     ]
-    assert problems(afdelingstal(columns={"period": "Tidspunkt", "value": "Optælling"}, scheme="bogus",
-                                 municipality=99999), CONFIG) == [
-        "Ordningen 'bogus' findes ikke i strategifilen.", "Kommunekoden 99999 findes ikke."]
+    assert problems(
+        afdelingstal(columns={"period": "Tidspunkt", "value": "Optælling"}, scheme="bogus", municipality=99999), CONFIG
+    ) == ["Ordningen 'bogus' findes ikke i strategifilen.", "Kommunekoden 99999 findes ikke."]
     with pytest.raises(ProfileError, match="^Vælg kolonnen med tallene.$"):
         validate(afdelingstal(columns={"period": "Tidspunkt", "scheme": "Kategori"}), CONFIG)
 
@@ -226,11 +249,14 @@ def test_a_store_made_before_profiles_existed_gets_the_table_on_first_save(tmp_p
 
 def test_a_person_list_profile_counts_people_per_month():
     pytest.importorskip("csr.importers.person_list")
-    csv = (b"Medarb.;Fra;Til;Hold\n"
-           b"1001;01-01-2019;31-12-2019;x\n"
-           b"1002;01-09-2019;;x\n")
-    p = Profile("Frivillige", PERSON_LIST, ("Medarb.", "Fra", "Til", "Hold"),
-                {"person": "Medarb.", "start": "Fra", "end": "Til"}, scheme="beredskab")
+    csv = b"Medarb.;Fra;Til;Hold\n1001;01-01-2019;31-12-2019;x\n1002;01-09-2019;;x\n"
+    p = Profile(
+        "Frivillige",
+        PERSON_LIST,
+        ("Medarb.", "Fra", "Til", "Hold"),
+        {"person": "Medarb.", "start": "Fra", "end": "Til"},
+        scheme="beredskab",
+    )
     assert problems(p, CONFIG) == []
     result = import_uploads([("frivillige.csv", csv)], CONFIG, profiles=[p])
     assert result.ok, [str(f) for f in result.errors]
@@ -245,8 +271,9 @@ def test_a_person_list_profile_counts_people_per_month():
 
 def cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "CSR_DATA_DIR": str(data_dir)}
-    return subprocess.run([sys.executable, "-m", "csr", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=300, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "csr", *args], capture_output=True, text=True, cwd=ROOT, timeout=300, env=env
+    )
 
 
 def test_the_command_line_matches_stored_profiles_uses_one_by_name_lists_and_deletes(tmp_path):
@@ -263,8 +290,10 @@ def test_the_command_line_matches_stored_profiles_uses_one_by_name_lists_and_del
     Store(data_dir).save_profile("Afdelingstal", afdelingstal().to_dict(), who="HR")
     listed = cli("profiles", data_dir=data_dir)
     assert listed.returncode == 0, listed.stderr
-    assert listed.stdout.startswith("Afdelingstal: tabel: kommune = alle rækker er Aabenraa, periode = Tidspunkt, "
-                                    "ordning = Kategori, antal = Optælling – gemt ")
+    assert listed.stdout.startswith(
+        "Afdelingstal: tabel: kommune = alle rækker er Aabenraa, periode = Tidspunkt, "
+        "ordning = Kategori, antal = Optælling – gemt "
+    )
     assert listed.stdout.rstrip().endswith("af HR")
 
     report = cli("report", str(files / "afdelinger.csv"), "--json", "--year", "2019", data_dir=data_dir)
@@ -286,9 +315,12 @@ def test_the_command_line_matches_stored_profiles_uses_one_by_name_lists_and_del
     Store(data_dir).save_profile("Sted", Profile("Sted", TABLE, ("Sted", "Tid"), {"period": "Tid"}).to_dict())
     other = cli("import", str(files / "andet.xlsx"), "--profile", "Sted", data_dir=data_dir)
     assert other.returncode == 2 and "Fejl: profilen 'Sted' kan ikke bruges: Vælg kolonnen med tallene." in other.stderr
-    Store(data_dir).save_profile("Sted", afdelingstal(name="Sted", headers=("Sted", "Tid"),
-                                                      columns={"period": "Tid", "value": "Sted"}, scheme="igu"
-                                                      ).to_dict())
+    Store(data_dir).save_profile(
+        "Sted",
+        afdelingstal(
+            name="Sted", headers=("Sted", "Tid"), columns={"period": "Tid", "value": "Sted"}, scheme="igu"
+        ).to_dict(),
+    )
     mismatch = cli("import", str(files / "andet.xlsx"), "--profile", "Sted", data_dir=data_dir)
     assert mismatch.returncode == 2
     assert "Fejl: filen andet.xlsx har ingen overskriftsrække med profilen 'Sted's overskrifter" in mismatch.stderr
@@ -397,6 +429,8 @@ def test_the_data_page_maps_a_person_list(store_dir):
     at.selectbox(key="mapping_scheme_persons").set_value("alle:beredskab").run()
     assert not at.exception, [e.value for e in at.exception]
     preview = next(d.value for d in at.dataframe if "Kolonne" in d.value.columns)
-    november = preview[(preview["Periode"] == "november 2019") & (preview["Ordning"] == "Medarbejdere, der frivilligt "
-                                                                  "indgår i Beredskabet")]
+    november = preview[
+        (preview["Periode"] == "november 2019")
+        & (preview["Ordning"] == "Medarbejdere, der frivilligt indgår i Beredskabet")
+    ]
     assert november["Antal"].tolist() == ["2"]

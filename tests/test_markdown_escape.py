@@ -22,8 +22,15 @@ ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 DATA_PAGE = "app_pages/data.py"
 REPORT_PAGE = "app_pages/rapport.py"
-PAGES = ["app_pages/overblik.py", "app_pages/udvikling.py", "app_pages/omegnskommuner.py",
-         "app_pages/praktikpladser.py", "app_pages/planlaegning.py", REPORT_PAGE, DATA_PAGE]
+PAGES = [
+    "app_pages/overblik.py",
+    "app_pages/udvikling.py",
+    "app_pages/omegnskommuner.py",
+    "app_pages/praktikpladser.py",
+    "app_pages/planlaegning.py",
+    REPORT_PAGE,
+    DATA_PAGE,
+]
 SAMPLE_FILES = sorted(p for p in (ROOT / "sample_data").iterdir() if p.suffix in (".xlsx", ".csv"))
 
 EVIL = "![x](http://127.0.0.1:9) **fed** $x^2$ :red[r] :material/home:"
@@ -47,9 +54,22 @@ def store_dir(tmp_path, monkeypatch) -> Path:
 
 def bodies(at: AppTest) -> list[str]:
     """Every text on the page that Streamlit renders as Markdown, raw."""
-    out = [e.value for kind in ("markdown", "caption", "info", "warning", "error", "success", "toast", "title",
-                                "subheader", "header")
-           for e in getattr(at, kind)]
+    out = [
+        e.value
+        for kind in (
+            "markdown",
+            "caption",
+            "info",
+            "warning",
+            "error",
+            "success",
+            "toast",
+            "title",
+            "subheader",
+            "header",
+        )
+        for e in getattr(at, kind)
+    ]
     out += [e.label for e in at.expander] + [m.label for m in at.metric]
     return out
 

@@ -66,11 +66,25 @@ def base2021(sample):
 
 def canonical(values: dict[tuple[int, str], float], year: int = 2022) -> pd.DataFrame:
     """Canonical rows: every (municipality code, scheme) the same value in the four measurement months."""
-    frame = pd.DataFrame([
-        {"municipality": CONFIG.municipality(code).name, "code": code, "year": year, "period": "M", "index": m,
-         "scheme": scheme, "value": float(value), "file": "t.xlsx", "sheet": "Data", "row": i + 2, "column": "D"}
-        for i, ((code, scheme), value) in enumerate(values.items()) for m in QUARTERS
-    ])
+    frame = pd.DataFrame(
+        [
+            {
+                "municipality": CONFIG.municipality(code).name,
+                "code": code,
+                "year": year,
+                "period": "M",
+                "index": m,
+                "scheme": scheme,
+                "value": float(value),
+                "file": "t.xlsx",
+                "sheet": "Data",
+                "row": i + 2,
+                "column": "D",
+            }
+            for i, ((code, scheme), value) in enumerate(values.items())
+            for m in QUARTERS
+        ]
+    )
     return pd.concat([empty_canonical(), frame], ignore_index=True).astype(empty_canonical().dtypes.to_dict())
 
 
@@ -97,20 +111,24 @@ def assert_same(fast, reference, path: str = "") -> None:
 
 # ---- the quarter-person rule and the month patterns ----------------------------------------------
 
-@pytest.mark.parametrize("first, last, year, weight", [
-    ((2025, 9), (2025, 12), 2025, 0.25),   # 1 September - 31 December: November only
-    ((2025, 1), (2025, 1), 2025, 0.0),     # January only: no measurement month
-    ((2024, 9), (2025, 3), 2024, 0.25),    # across the new year: November 2024 ...
-    ((2024, 9), (2025, 3), 2025, 0.25),    # ... and February 2025
-    ((2024, 10), (2025, 1), 2025, 0.0),    # ends before February
-    ((2025, 1), (2025, 12), 2025, 1.0),    # the whole year
-    ((2025, 2), (2025, 11), 2025, 1.0),    # exactly the four measurement months
-    ((2025, 2), (2025, 2), 2025, 0.25),    # February only
-    ((2025, 3), (2025, 8), 2025, 0.5),     # May and August
-    ((2025, 12), (2025, 12), 2025, 0.0),   # December: after the last measurement month
-    ((2023, 1), (2027, 12), 2025, 1.0),    # a long placement covers the whole year
-    ((2026, 2), (2026, 11), 2025, 0.0),    # another year
-])
+
+@pytest.mark.parametrize(
+    "first, last, year, weight",
+    [
+        ((2025, 9), (2025, 12), 2025, 0.25),  # 1 September - 31 December: November only
+        ((2025, 1), (2025, 1), 2025, 0.0),  # January only: no measurement month
+        ((2024, 9), (2025, 3), 2024, 0.25),  # across the new year: November 2024 ...
+        ((2024, 9), (2025, 3), 2025, 0.25),  # ... and February 2025
+        ((2024, 10), (2025, 1), 2025, 0.0),  # ends before February
+        ((2025, 1), (2025, 12), 2025, 1.0),  # the whole year
+        ((2025, 2), (2025, 11), 2025, 1.0),  # exactly the four measurement months
+        ((2025, 2), (2025, 2), 2025, 0.25),  # February only
+        ((2025, 3), (2025, 8), 2025, 0.5),  # May and August
+        ((2025, 12), (2025, 12), 2025, 0.0),  # December: after the last measurement month
+        ((2023, 1), (2027, 12), 2025, 1.0),  # a long placement covers the whole year
+        ((2026, 2), (2026, 11), 2025, 0.0),  # another year
+    ],
+)
 def test_placement_weight_counts_the_measurement_months_covered(first, last, year, weight):
     assert placement_weight(Placement("elever", 1, first, last), year, CONFIG.measurement_months) == weight
 
@@ -123,9 +141,14 @@ def test_a_scheme_averaged_over_all_months_weighs_by_all_twelve():
 
 
 def test_a_quarter_person_reaches_the_annual_figure_and_the_table_shows_the_weight(base2021):
-    plan = Scenario(2021, placements=(Placement("elever", 8, (2021, 9), (2021, 12)),
-                                      Placement("elever", 4, (2020, 9), (2021, 3)),
-                                      Placement("elever", 5, (2021, 1), (2021, 1))))
+    plan = Scenario(
+        2021,
+        placements=(
+            Placement("elever", 8, (2021, 9), (2021, 12)),
+            Placement("elever", 4, (2020, 9), (2021, 3)),
+            Placement("elever", 5, (2021, 1), (2021, 1)),
+        ),
+    )
     out = evaluate(base2021, CONFIG, plan)
     # 8 × 1/4 (November) + 4 × 1/4 (February) + 5 × 0 (January) = 3 persons on annual average
     assert out.persons["elever"] == 118.0 + 3.0
@@ -139,12 +162,16 @@ def test_a_quarter_person_reaches_the_annual_figure_and_the_table_shows_the_weig
 
 # ---- on the payroll or not -----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", ["fast", "reference"])
 def test_ten_fleksjob_add_to_numerator_and_denominator(base2021, figures, path):
     plan = Scenario(2021, {"fleksjob": 10})
     before = evaluate(base2021, CONFIG)
-    report = (evaluate(base2021, CONFIG, plan).to_report(CONFIG) if path == "fast"
-              else year_report(apply_scenario(figures, CONFIG, plan), CONFIG, 2021))
+    report = (
+        evaluate(base2021, CONFIG, plan).to_report(CONFIG)
+        if path == "fast"
+        else year_report(apply_scenario(figures, CONFIG, plan), CONFIG, 2021)
+    )
     assert report["headcount"] == 4770.0 + 10
     assert report["schemes"]["fleksjob"]["persons"] == 263.0 + 10
     persons = sum(before.persons.values())
@@ -155,8 +182,11 @@ def test_ten_fleksjob_add_to_numerator_and_denominator(base2021, figures, path):
 @pytest.mark.parametrize("path", ["fast", "reference"])
 def test_ten_beredskab_volunteers_add_to_the_numerator_only(base2021, figures, path):
     plan = Scenario(2021, {"beredskab": 10})
-    report = (evaluate(base2021, CONFIG, plan).to_report(CONFIG) if path == "fast"
-              else year_report(apply_scenario(figures, CONFIG, plan), CONFIG, 2021))
+    report = (
+        evaluate(base2021, CONFIG, plan).to_report(CONFIG)
+        if path == "fast"
+        else year_report(apply_scenario(figures, CONFIG, plan), CONFIG, 2021)
+    )
     assert report["headcount"] == 4770.0
     assert report["schemes"]["beredskab"]["persons"] == 276.75 + 10
     targets = {t["id"]: t for t in report["targets"]}
@@ -165,8 +195,13 @@ def test_ten_beredskab_volunteers_add_to_the_numerator_only(base2021, figures, p
 
 
 def test_a_weighted_placement_on_the_payroll_adds_its_weight_to_the_headcount(base2021):
-    plan = Scenario(2021, placements=(Placement("fleksjob", 10, (2021, 6), (2021, 12)),    # Aug, Nov: 0.5
-                                      Placement("beredskab", 10, (2021, 6), (2021, 12))))
+    plan = Scenario(
+        2021,
+        placements=(
+            Placement("fleksjob", 10, (2021, 6), (2021, 12)),  # Aug, Nov: 0.5
+            Placement("beredskab", 10, (2021, 6), (2021, 12)),
+        ),
+    )
     out = evaluate(base2021, CONFIG, plan)
     assert out.persons["fleksjob"] == 263.0 + 5 and out.persons["beredskab"] == 276.75 + 5
     assert out.headcount == 4770.0 + 5
@@ -182,23 +217,30 @@ def test_the_headcount_change_moves_the_denominator_only(base2021):
 
 # ---- the fast path against the reference path ----------------------------------------------------
 
+
 @pytest.mark.parametrize("year", [2019, 2021, 2025])
 def test_fast_path_equals_the_reference_path(sample, year):
     result, figures = sample
     baseline = build_baseline(figures, CONFIG, year, data=result.data)
-    plan = Scenario(year, {"fleksjob": 10, "beredskab": -5, "stu": 2.5}, -20,
-                    (Placement("elever", 14, (year, 8), (year, 12)),
-                     Placement("virksomhedspraktik", 6, (year, 9), (year + 1, 3)),
-                     Placement("fgu", 3, (year - 1, 11), (year, 5))))
+    plan = Scenario(
+        year,
+        {"fleksjob": 10, "beredskab": -5, "stu": 2.5},
+        -20,
+        (
+            Placement("elever", 14, (year, 8), (year, 12)),
+            Placement("virksomhedspraktik", 6, (year, 9), (year + 1, 3)),
+            Placement("fgu", 3, (year - 1, 11), (year, 5)),
+        ),
+    )
     fast = evaluate(baseline, CONFIG, plan)
     reference = apply_scenario(figures, CONFIG, plan)
     assert_same(fast.to_report(CONFIG), year_report(reference, CONFIG, year))
     home = reference.years["code"] == CONFIG.home
-    pd.testing.assert_frame_equal(fast.years_frame(), reference.years[home].reset_index(drop=True),
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(fast.years_frame(), reference.years[home].reset_index(drop=True), check_dtype=False)
     home = reference.shares["code"] == CONFIG.home
-    pd.testing.assert_frame_equal(fast.shares_frame(CONFIG), reference.shares[home].reset_index(drop=True),
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        fast.shares_frame(CONFIG), reference.shares[home].reset_index(drop=True), check_dtype=False
+    )
     pd.testing.assert_frame_equal(fast.targets_frame(), reference.targets.reset_index(drop=True), check_dtype=False)
     # and with no plan the fast path is the year as `csr.shares` computed it
     assert_same(evaluate(baseline, CONFIG).to_report(CONFIG), year_report(figures, CONFIG, year))
@@ -216,8 +258,16 @@ def test_reference_path_accepts_the_canonical_frames_and_keeps_neighbours(sample
 
 
 def test_a_scheme_without_data_gets_its_planned_persons_in_both_paths():
-    data = canonical({(580, HEADCOUNT): 1000, (580, "fleksjob"): 40, (580, "elever"): 30,
-                      (561, HEADCOUNT): 2000, (561, "fleksjob"): 50, (561, "elever"): 90})
+    data = canonical(
+        {
+            (580, HEADCOUNT): 1000,
+            (580, "fleksjob"): 40,
+            (580, "elever"): 30,
+            (561, HEADCOUNT): 2000,
+            (561, "fleksjob"): 50,
+            (561, "elever"): 90,
+        }
+    )
     figures = compute(data, empty_placements(), CONFIG)
     baseline = build_baseline(figures, CONFIG)
     assert baseline.year == 2022 and "beredskab" in baseline.missing and "beredskab" not in baseline.persons
@@ -228,8 +278,7 @@ def test_a_scheme_without_data_gets_its_planned_persons_in_both_paths():
     assert "beredskab" not in fast.missing and "fgu" in fast.missing
     reference = apply_scenario(figures, CONFIG, plan)
     assert_same(fast.to_report(CONFIG), year_report(reference, CONFIG, 2022))
-    assert fast.years_frame().at[0, "missing_schemes"] == reference.years.set_index("code").at[
-        580, "missing_schemes"]
+    assert fast.years_frame().at[0, "missing_schemes"] == reference.years.set_index("code").at[580, "missing_schemes"]
 
 
 def test_evaluate_does_not_change_the_baseline(base2021):
@@ -239,6 +288,7 @@ def test_evaluate_does_not_change_the_baseline(base2021):
 
 
 # ---- results side by side and Figure 1 -----------------------------------------------------------
+
 
 def test_targets_side_by_side_and_figure1_of_the_scenario(base2021):
     before = evaluate(base2021, CONFIG)
@@ -250,7 +300,8 @@ def test_targets_side_by_side_and_figure1_of_the_scenario(base2021):
     assert row["value_after"] == pytest.approx(240.25 / 4787 * 100)
     assert row["gap_pp_after"] == pytest.approx(240.25 / 4787 * 100 - 5)
     assert table.loc["praktikpladser", "met_after"] and table.loc["praktikpladser", "value_after"] == pytest.approx(
-        table.loc["praktikpladser", "value_before"])
+        table.loc["praktikpladser", "value_before"]
+    )
     donut = after.years_frame().iloc[0]
     assert donut["uddannelse"] == pytest.approx(sum(after.shares[s] for s in CONFIG.schemes_in("uddannelse")))
     assert donut["total_share"] == pytest.approx(sum(donut[c] for c in CONFIG.categories))
@@ -258,6 +309,7 @@ def test_targets_side_by_side_and_figure1_of_the_scenario(base2021):
 
 
 # ---- goal seek -----------------------------------------------------------------------------------
+
 
 def test_goal_seek_on_the_sample_2021_education_target(base2021, figures):
     # H = 4770, p = 223.25 persons in elever, voksenlærlinge, IGU, FGU and studerende, t = 5 %:
@@ -278,7 +330,12 @@ def test_goal_seek_builds_on_the_scenario_and_is_empty_when_all_is_met(base2021)
     plan = Scenario(2021, {"fleksjob": 10}, placements=(Placement("elever", 14, (2021, 8), (2021, 12)),))
     # p = 230.25, H = 4787: payroll ceil((239.35 − 230.25) / 0.95) = ceil(9.58) = 10; FGU ceil(9.1) = 10
     assert goal_seek(base2021, CONFIG, plan)["uddannelse_min"] == {
-        "elever": 10, "voksenlaerlinge": 10, "igu": 10, "fgu": 10, "studerende": 10}
+        "elever": 10,
+        "voksenlaerlinge": 10,
+        "igu": 10,
+        "fgu": 10,
+        "studerende": 10,
+    }
     assert goal_seek(base2021, CONFIG, Scenario(2021, {"elever": 17})) == {}
     assert persons_to_add(base2021, CONFIG, "uddannelse_min", "elever", Scenario(2021, {"elever": 17})) == 0
 
@@ -316,16 +373,22 @@ education = ("elever", "voksenlaerlinge", "igu", "fgu", "studerende")
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(headcount=st.integers(50, 20_000),
-       quarters=st.lists(st.integers(0, 400), min_size=len(education) + 1, max_size=len(education) + 1),
-       threshold=st.floats(0.5, 40.0, allow_nan=False),
-       neighbours=st.floats(0.1, 30.0, allow_nan=False),
-       start=st.integers(1, 12))
+@given(
+    headcount=st.integers(50, 20_000),
+    quarters=st.lists(st.integers(0, 400), min_size=len(education) + 1, max_size=len(education) + 1),
+    threshold=st.floats(0.5, 40.0, allow_nan=False),
+    neighbours=st.floats(0.1, 30.0, allow_nan=False),
+    start=st.integers(1, 12),
+)
 def test_goal_seek_is_exact_on_generated_baselines(base2021, headcount, quarters, threshold, neighbours, start):
     # persons in quarter persons (annual means of four months), some schemes missing altogether
     persons = {s: q / 4 for s, q in zip((*education, "beredskab"), quarters, strict=True) if q % 7}
-    base = _baseline_with(base2021, float(headcount), persons,
-                          {"uddannelse_min": threshold, "beredskab_min": threshold, "uddannelse_naboer": neighbours})
+    base = _baseline_with(
+        base2021,
+        float(headcount),
+        persons,
+        {"uddannelse_min": threshold, "beredskab_min": threshold, "uddannelse_naboer": neighbours},
+    )
     seek = goal_seek(base, CONFIG)
     outcome = evaluate(base, CONFIG)
     for target in ("uddannelse_min", "uddannelse_naboer", "beredskab_min"):
@@ -352,14 +415,35 @@ def test_goal_seek_is_exact_on_generated_baselines(base2021, headcount, quarters
 
 
 @settings(max_examples=20, deadline=None)
-@given(home=st.integers(500, 6000), share=st.integers(5, 90), fgu=st.integers(0, 40),
-       neighbour=st.integers(20, 120), beredskab=st.integers(0, 300),
-       pair=st.sampled_from([("uddannelse_min", "elever"), ("uddannelse_min", "fgu"), ("beredskab_min", "beredskab"),
-                             ("uddannelse_naboer", "elever"), ("samlet_min", "beredskab"), ("samlet_min", "fleksjob")]))
+@given(
+    home=st.integers(500, 6000),
+    share=st.integers(5, 90),
+    fgu=st.integers(0, 40),
+    neighbour=st.integers(20, 120),
+    beredskab=st.integers(0, 300),
+    pair=st.sampled_from(
+        [
+            ("uddannelse_min", "elever"),
+            ("uddannelse_min", "fgu"),
+            ("beredskab_min", "beredskab"),
+            ("uddannelse_naboer", "elever"),
+            ("samlet_min", "beredskab"),
+            ("samlet_min", "fleksjob"),
+        ]
+    ),
+)
 def test_goal_seek_is_exact_in_the_reference_path_on_generated_data(home, share, fgu, neighbour, beredskab, pair):
     # home: elever (payroll), FGU (not) and beredskab; one neighbour
-    data = canonical({(580, HEADCOUNT): home, (580, "elever"): home * share // 2000, (580, "fgu"): fgu,
-                      (580, "beredskab"): beredskab, (561, HEADCOUNT): 3000, (561, "elever"): neighbour})
+    data = canonical(
+        {
+            (580, HEADCOUNT): home,
+            (580, "elever"): home * share // 2000,
+            (580, "fgu"): fgu,
+            (580, "beredskab"): beredskab,
+            (561, HEADCOUNT): 3000,
+            (561, "elever"): neighbour,
+        }
+    )
     figures = compute(data, empty_placements(), CONFIG)
     target, scheme = pair
     n = goal_seek(build_baseline(figures, CONFIG, 2022), CONFIG).get(target, {}).get(scheme, 0)
@@ -384,23 +468,40 @@ def test_a_share_exactly_at_its_threshold_meets_it():
 
 # ---- scenarios as JSON and their validation ------------------------------------------------------
 
+
 def test_scenario_json_round_trip():
-    plan = Scenario(2025, {"elever": 5, "beredskab": -2.5}, 12.0,
-                    (Placement("elever", 14, (2025, 8), (2025, 12)), Placement("fgu", 2, (2024, 9), (2025, 3))),
-                    name="Flere elever fra august")
+    plan = Scenario(
+        2025,
+        {"elever": 5, "beredskab": -2.5},
+        12.0,
+        (Placement("elever", 14, (2025, 8), (2025, 12)), Placement("fgu", 2, (2024, 9), (2025, 3))),
+        name="Flere elever fra august",
+    )
     stored = json.loads(json.dumps(plan.to_dict()))
-    assert stored == {"version": 1, "name": "Flere elever fra august", "year": 2025,
-                      "changes": {"elever": 5, "beredskab": -2.5}, "headcount_change": 12.0,
-                      "placements": [{"scheme": "elever", "persons": 14, "first": "2025-08", "last": "2025-12"},
-                                     {"scheme": "fgu", "persons": 2, "first": "2024-09", "last": "2025-03"}]}
+    assert stored == {
+        "version": 1,
+        "name": "Flere elever fra august",
+        "year": 2025,
+        "changes": {"elever": 5, "beredskab": -2.5},
+        "headcount_change": 12.0,
+        "placements": [
+            {"scheme": "elever", "persons": 14, "first": "2025-08", "last": "2025-12"},
+            {"scheme": "fgu", "persons": 2, "first": "2024-09", "last": "2025-03"},
+        ],
+    }
     assert Scenario.from_dict(stored) == plan
     assert Scenario.from_dict({"year": 2025}) == Scenario(2025)
 
 
 def test_from_dict_says_what_cannot_be_read():
     with pytest.raises(PlanError) as err:
-        Scenario.from_dict({"year": "i år", "changes": {"elever": "mange"},
-                            "placements": [{"scheme": "elever", "persons": 3, "first": "2025-13", "last": "2025-12"}]})
+        Scenario.from_dict(
+            {
+                "year": "i år",
+                "changes": {"elever": "mange"},
+                "placements": [{"scheme": "elever", "persons": 3, "first": "2025-13", "last": "2025-12"}],
+            }
+        )
     message = str(err.value)
     assert "Scenariet skal have et år ('year') som helt tal, ikke 'i år'." in message
     assert "Ændringen for elever skal være et tal, ikke 'mange'." in message
@@ -409,8 +510,11 @@ def test_from_dict_says_what_cannot_be_read():
 
 
 def test_validation_messages_are_danish_sentences(base2021):
-    plan = Scenario(2021, {"fleksjobb": 3}, placements=(
-        Placement("elever", -2, (2021, 8), (2021, 12)), Placement("igu", 1, (2021, 9), (2021, 3))))
+    plan = Scenario(
+        2021,
+        {"fleksjobb": 3},
+        placements=(Placement("elever", -2, (2021, 8), (2021, 12)), Placement("igu", 1, (2021, 9), (2021, 3))),
+    )
     with pytest.raises(PlanError) as err:
         evaluate(base2021, CONFIG, plan)
     assert [f.message for f in err.value.findings] == [
@@ -447,6 +551,7 @@ def test_months_are_read_in_the_usual_spellings():
 
 # ---- the baseline --------------------------------------------------------------------------------
 
+
 def test_default_baseline_is_the_latest_year_and_says_it_is_provisional(sample):
     result, figures = sample
     baseline = build_baseline(figures, CONFIG, data=result.data)
@@ -454,7 +559,8 @@ def test_default_baseline_is_the_latest_year_and_says_it_is_provisional(sample):
     assert baseline.provisional_note(CONFIG) == (
         "2025 er et foreløbigt år: tallene er fremskrevet til hele året fra de måneder, der er data for: "
         "3 af 4 målemåneder (februar, maj og august) for antal ansatte og 11 ordninger; "
-        "8 af 12 måneder for Virksomhedspraktik.")
+        "8 af 12 måneder for Virksomhedspraktik."
+    )
     assert build_baseline(figures, CONFIG, 2024).provisional_note(CONFIG) == ""
     assert baseline.headcount == 4660.0 and baseline.persons["elever"] == pytest.approx(127.333333, abs=1e-6)
     with pytest.raises(PlanError, match="Der er ingen tal for 2030. Årene i data er 2018, 2019"):
@@ -462,6 +568,7 @@ def test_default_baseline_is_the_latest_year_and_says_it_is_provisional(sample):
 
 
 # ---- the command line's pieces -------------------------------------------------------------------
+
 
 def test_command_line_arguments_become_a_scenario():
     assert parse_change("Fleksjobbere=-2,5", CONFIG) == ("fleksjob", -2.5)
@@ -482,8 +589,9 @@ def test_plan_report_has_the_year_report_shape_plus_scenario_and_goal_seek(base2
     assert set(report) == set(year_report(figures, CONFIG, 2021)) | {"scenario", "goal_seek"}
     assert report["scenario"]["placements"][0]["weight"] == 0.5
     assert report["scenario"]["placements"][0]["annual_persons"] == 7.0
-    assert report["goal_seek"] == {"uddannelse_min": {"elever": 10, "voksenlaerlinge": 10, "igu": 10, "fgu": 10,
-                                                      "studerende": 10}}
+    assert report["goal_seek"] == {
+        "uddannelse_min": {"elever": 10, "voksenlaerlinge": 10, "igu": 10, "fgu": 10, "studerende": 10}
+    }
     assert Scenario.from_dict(report["scenario"]) == plan
     lines = format_plan(report, CONFIG)
     assert "Fleksjob" in lines and "+10 personer (årsgennemsnit)" in lines

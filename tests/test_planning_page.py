@@ -83,8 +83,10 @@ def goal_texts(at: AppTest) -> str:
 def add_placements(at: AppTest, *rows: tuple[str, float, str, str]) -> AppTest:
     """Rows added to the placement editor, as the browser sends them."""
     at.session_state[plan.PLACEMENTS_KEY] = {
-        "edited_rows": {}, "deleted_rows": [],
-        "added_rows": [{plan.SCHEME: s, plan.PERSONS: p, plan.FIRST: a, plan.LAST: b} for s, p, a, b in rows]}
+        "edited_rows": {},
+        "deleted_rows": [],
+        "added_rows": [{plan.SCHEME: s, plan.PERSONS: p, plan.FIRST: a, plan.LAST: b} for s, p, a, b in rows],
+    }
     return at.run()
 
 
@@ -104,6 +106,7 @@ def target_name(config, target_id: str) -> str:
 
 
 # ---- the page ------------------------------------------------------------------------------------
+
 
 def test_the_latest_year_is_the_default_and_a_provisional_year_says_it_is_projected(store_dir, config, baselines):
     at = open_page()
@@ -147,10 +150,13 @@ def test_a_slider_move_shows_what_evaluate_computes(store_dir, config, baselines
     assert metrics(at)["Andel i ordningerne"][0] == text.pct(after.total_share)
 
 
-@pytest.mark.parametrize(("scheme", "headcount", "delta"), [("fleksjob", "4.670", "+10 mod grundlaget"),
-                                                             ("beredskab", "4.660", "±0 mod grundlaget")])
-def test_ten_more_change_the_headcount_only_for_a_scheme_on_the_payroll(store_dir, config, baselines, scheme,
-                                                                       headcount, delta):
+@pytest.mark.parametrize(
+    ("scheme", "headcount", "delta"),
+    [("fleksjob", "4.670", "+10 mod grundlaget"), ("beredskab", "4.660", "±0 mod grundlaget")],
+)
+def test_ten_more_change_the_headcount_only_for_a_scheme_on_the_payroll(
+    store_dir, config, baselines, scheme, headcount, delta
+):
     at = open_page()
     at.slider(key=f"plan_{scheme}").set_value(10).run()
     assert_clean(at)
@@ -174,8 +180,15 @@ def test_a_september_to_december_placement_weighs_a_quarter(store_dir, config, b
     assert_clean(at)
     weights = weights_table(at)
     assert weights.iloc[0].to_dict() == {
-        "Nr.": "1", "Ordning": "Elever under erhvervsuddannelse", "Personer": "8", "Periode": "2025-09 – 2025-12",
-        "Tæller i": "november", "Vægt": "0,25", "I årsgennemsnittet": "2,00", "Antal ansatte": "tæller med"}
+        "Nr.": "1",
+        "Ordning": "Elever under erhvervsuddannelse",
+        "Personer": "8",
+        "Periode": "2025-09 – 2025-12",
+        "Tæller i": "november",
+        "Vægt": "0,25",
+        "I årsgennemsnittet": "2,00",
+        "Antal ansatte": "tæller med",
+    }
     scenario = Scenario(2025, placements=(Placement("elever", 8, (2025, 9), (2025, 12)),))
     after = evaluate(baselines[2025], config, scenario)
     assert metrics(at)["Antal ansatte (årsgennemsnit)"] == ("4.662", "+2 mod grundlaget")
@@ -183,8 +196,7 @@ def test_a_september_to_december_placement_weighs_a_quarter(store_dir, config, b
 
 
 def test_placement_rows_that_cannot_be_computed_say_why_in_danish(store_dir):
-    at = add_placements(open_page(), ("Fleksjob", 5, "december", "marts"),
-                        ("Voksenlærlinge", 2, None, "december"))
+    at = add_placements(open_page(), ("Fleksjob", 5, "december", "marts"), ("Voksenlærlinge", 2, None, "december"))
     assert not at.exception
     [error] = [seen(e.value) for e in at.error]
     assert "Placeringerne tæller ikke med, før rækkerne er rettet" in error
@@ -211,8 +223,10 @@ def test_goal_seek_answers_exactly_what_placement_options_computes(store_dir, co
     options = placement_options(baseline, config, UDDANNELSE, "elever")
     annual = goal_seek(baseline, config)[UDDANNELSE]["elever"]
     shown = goal_texts(at)
-    assert (f"**Elever under erhvervsuddannelse**: fra august: {text.persons(options[8])}; "
-            f"fra februar: {text.persons(options[2])} ({text.persons(annual)} i årsgennemsnit).") in shown
+    assert (
+        f"**Elever under erhvervsuddannelse**: fra august: {text.persons(options[8])}; "
+        f"fra februar: {text.persons(options[2])} ({text.persons(annual)} i årsgennemsnit)."
+    ) in shown
     assert "fra august: 33 personer; fra februar: 17 personer" in shown  # the sample's 2021, spelled out
     at.selectbox(key="plan_start").select(10).run()
     assert f"fra oktober: {text.persons(options[10])}" in goal_texts(at)
@@ -237,8 +251,7 @@ def test_a_scenario_is_saved_reloaded_and_deleted(store_dir, config):
     assert "Scenariet «Flere elever» er gemt." in [seen(s.value) for s in at.success]
     saved = Store(store_dir).load_scenario("Flere elever")
     assert saved.payload["changes"] == {"fleksjob": 12.0} and saved.payload["headcount_change"] == -40.0
-    assert saved.payload["placements"] == [{"scheme": "elever", "persons": 8.0, "first": "2025-09",
-                                            "last": "2025-12"}]
+    assert saved.payload["placements"] == [{"scheme": "elever", "persons": 8.0, "first": "2025-09", "last": "2025-12"}]
     assert saved.data_version == Store(store_dir).version() and not saved.outdated
 
     at.button(key="plan_reset").click().run()
@@ -268,8 +281,9 @@ def test_a_scenario_made_on_older_data_says_so(store_dir, sample_import):
     at.text_input(key="plan_name").input("Før importen").run()
     at.button(key="plan_save").click().run()
     # an import changes the data version (the same figures, now from the store)
-    files = [(p.name, p.read_bytes()) for p in sorted((ROOT / "sample_data").iterdir())
-             if p.suffix in (".xlsx", ".csv")]
+    files = [
+        (p.name, p.read_bytes()) for p in sorted((ROOT / "sample_data").iterdir()) if p.suffix in (".xlsx", ".csv")
+    ]
     Store(store_dir).add_batch(files, sample_import)
     at.run()
     assert_clean(at)
@@ -324,6 +338,7 @@ def test_meeting_mode_keeps_the_planner_and_hides_the_controls(store_dir):
 
 # ---- ui/planning.py ----------------------------------------------------------------------------
 
+
 def test_editor_rows_become_placements_in_the_year(config):
     frame = pd.DataFrame([{plan.SCHEME: "Fleksjob", plan.PERSONS: 3.0, plan.FIRST: "august", plan.LAST: "december"}])
     assert plan.placements_from_editor(frame, 2024, config) == (Placement("fleksjob", 3.0, (2024, 8), (2024, 12)),)
@@ -335,12 +350,17 @@ def test_editor_rows_become_placements_in_the_year(config):
 
 
 def test_a_loaded_placement_is_cut_to_the_year_with_the_same_weight(config):
-    placements = (Placement("elever", 4, (2024, 9), (2025, 3)), Placement("fgu", 1, (2023, 1), (2023, 12)),
-                  Placement("elever", 2, (2025, 8), (2025, 12)))
+    placements = (
+        Placement("elever", 4, (2024, 9), (2025, 3)),
+        Placement("fgu", 1, (2023, 1), (2023, 12)),
+        Placement("elever", 2, (2025, 8), (2025, 12)),
+    )
     frame, notes = plan.editor_frame(placements, 2025, config)
     assert frame[[plan.FIRST, plan.LAST]].values.tolist() == [["januar", "marts"], ["august", "december"]]
-    assert notes == ["Placering 1 er skåret til månederne i 2025; den tæller det samme.",
-                     "Placering 2 ligger uden for 2025 og tæller ikke med; den er udeladt."]
+    assert notes == [
+        "Placering 1 er skåret til månederne i 2025; den tæller det samme.",
+        "Placering 2 ligger uden for 2025 og tæller ikke med; den er udeladt.",
+    ]
     cut = plan.placements_from_editor(frame, 2025, config)
     assert cut[0].weight(2025, config) == placements[0].weight(2025, config) == 0.25
 
@@ -351,20 +371,24 @@ def test_slider_values_for_a_scenario_are_whole_persons_within_reach(config, sam
     values, notes = plan.widget_values(Scenario(2025, {"elever": 2.5, "fleksjob": -400}, 30), config, spans)
     assert values["plan_elever"] == 2 and values["plan_fleksjob"] == -250 and values["plan_headcount"] == 30
     assert values["plan_stu"] == 0
-    assert notes == ["Ændringen for Fleksjob (−400) vises som −250.",
-                     "Ændringen for Elever under erhvervsuddannelse (+2,5) vises som +2."]
+    assert notes == [
+        "Ændringen for Fleksjob (−400) vises som −250.",
+        "Ændringen for Elever under erhvervsuddannelse (+2,5) vises som +2.",
+    ]
 
 
 def test_the_plan_view_is_what_the_engine_says(config, baselines):
     baseline = baselines[2021]
     scenario = Scenario(2021, {"elever": 5}, placements=(Placement("studerende", 6, (2021, 9), (2021, 12)),))
     view = plan.plan_view(baseline, config, scenario, 8)
-    pd.testing.assert_frame_equal(view.compare, compare_targets(evaluate(baseline, config),
-                                                                 evaluate(baseline, config, scenario)))
+    pd.testing.assert_frame_equal(
+        view.compare, compare_targets(evaluate(baseline, config), evaluate(baseline, config, scenario))
+    )
     [goal] = view.goals
     assert goal.id == UDDANNELSE
-    assert goal.needed["elever"] == {m: placement_options(baseline, config, UDDANNELSE, "elever", scenario)[m]
-                                     for m in (8, 2)}
+    assert goal.needed["elever"] == {
+        m: placement_options(baseline, config, UDDANNELSE, "elever", scenario)[m] for m in (8, 2)
+    }
     assert view.bullets["config"]["locale"]["number"]["decimal"] == ","
 
 
@@ -376,8 +400,10 @@ def test_a_template_with_the_scenarios_table_is_the_scenarios_chart(config, base
     templates = plan.chart_templates(baseline, config, before)
     scenario = Scenario(2021, {"elever": 20, "beredskab": -30}, 12)
     view = plan.plan_view(baseline, config, scenario, 8, before, templates)
-    built = {"bullets": charts.target_bullets(view.compare, 2021).to_dict(),
-             "donut": charts.scenario_donut(view.after.years_frame(), config, 2021).to_dict()}
+    built = {
+        "bullets": charts.target_bullets(view.compare, 2021).to_dict(),
+        "donut": charts.scenario_donut(view.after.years_frame(), config, 2021).to_dict(),
+    }
     for name, spec in built.items():
         live = getattr(view, name)
         [table] = live["datasets"].values()
@@ -389,6 +415,7 @@ def test_a_template_with_the_scenarios_table_is_the_scenarios_chart(config, base
 
 
 # ---- csr.charts and csr.text additions ---------------------------------------------------------------
+
 
 def test_target_bullets_show_both_values_the_threshold_and_the_status_in_words(config, baselines):
     baseline = baselines[2021]
@@ -428,9 +455,11 @@ def test_planning_sentences(config, baselines):
     before = evaluate(baselines[2025], config)
     after = evaluate(baselines[2025], config, Scenario(2025, {"fleksjob": 10}))
     assert text.scenario_caption(before, after, config).startswith(
-        f"Med planen er {text.pct(after.total_share)} af de ansatte i Aabenraa Kommune i 2025 (foreløbige tal)")
+        f"Med planen er {text.pct(after.total_share)} af de ansatte i Aabenraa Kommune i 2025 (foreløbige tal)"
+    )
     assert text.count(4660.0) == "4.660" and text.count(4662.25) == "4.662,25" and text.count(2.5) == "2,5"
     assert text.signed_count(-2.5) == "−2,5" and text.signed_count(0) == "±0" and text.signed_count(10) == "+10"
     assert text.goal_seek_line("Elever", [("august", 33), ("februar", 17)], 17, CANNOT_REACH) == (
-        "**Elever**: fra august: 33 personer; fra februar: 17 personer (17 personer i årsgennemsnit).")
+        "**Elever**: fra august: 33 personer; fra februar: 17 personer (17 personer i årsgennemsnit)."
+    )
     assert text.start_month_text("december", None, CANNOT_REACH) == f"fra december: {CANNOT_REACH}"

@@ -41,7 +41,8 @@ def plausible(data: dict) -> dict:
 datasets = st.dictionaries(
     keys=st.tuples(st.sampled_from(CODES), st.integers(2019, 2024), st.integers(1, 12), st.sampled_from(SCHEMES)),
     values=st.integers(0, 99_999).map(lambda n: n / 10),
-    min_size=1, max_size=25,
+    min_size=1,
+    max_size=25,
 ).map(plausible)
 
 Data = dict[tuple[int, int, int, str], float]
@@ -55,7 +56,10 @@ def template(data: Data) -> tuple[str, bytes]:
 
 def krl_pivot(data: Data) -> tuple[str, bytes]:
     months = sorted({(y, m) for _, y, m, _ in data})
-    rows: list[list] = [["Opgørelse fra KRL"], ["Kommune", "Ordning", *(f"{DANISH_MONTHS[m - 1]} {y}" for y, m in months)]]
+    rows: list[list] = [
+        ["Opgørelse fra KRL"],
+        ["Kommune", "Ordning", *(f"{DANISH_MONTHS[m - 1]} {y}" for y, m in months)],
+    ]
     for code in sorted({c for c, *_ in data}):
         first = True
         for scheme in sorted({s for c, _, _, s in data if c == code}):
@@ -80,9 +84,13 @@ def jobindsats_csv(data: Data) -> tuple[str, bytes]:
 
 
 def api_json(data: Data) -> tuple[str, bytes]:
-    doc = [{"Variables": [{"Label": x} for x in ("Area", "Periode", "Tilbud", "Antal personer")],
+    doc = [
+        {
+            "Variables": [{"Label": x} for x in ("Area", "Periode", "Tilbud", "Antal personer")],
             "Data": [[name(c), f"{y}M{m:02d}", label(s), v] for (c, y, m, s), v in data.items()]
-            + [["Hele landet", "2019M01", "Fleksjob", 1.0]]}]
+            + [["Hele landet", "2019M01", "Fleksjob", 1.0]],
+        }
+    ]
     return "api.json", json.dumps(doc).encode()
 
 

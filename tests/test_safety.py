@@ -658,8 +658,9 @@ def test_xls_sparse_rule_uses_the_sheets_own_records() -> None:
     # The same extent passes when the sheet really holds that much (limits scaled down: 300 rows x 2 columns).
     dense = _xlwt_xls(rows=300)
     assert check_upload("tæt.xls", dense, Limits(max_sparse_cells=100)) == "xls"
-    _rejects("tæt.xls", dense, "'Data'", "300 rækker og 2 kolonner", limits=Limits(max_sparse_cells=100,
-                                                                                    cells_per_byte=0.01))
+    _rejects(
+        "tæt.xls", dense, "'Data'", "300 rækker og 2 kolonner", limits=Limits(max_sparse_cells=100, cells_per_byte=0.01)
+    )
 
 
 def test_xls_bomb_through_import_uploads_is_one_sentence_and_no_child(monkeypatch) -> None:

@@ -72,12 +72,14 @@ def test_a_text_parse_in_the_server_waits_in_the_same_queue_as_the_children() ->
 
 def text_frame(rows: int) -> pd.DataFrame:
     """In the child: a frame like a canonical table, with a missing text value and a column of many labels."""
-    frame = pd.DataFrame({
-        "municipality": pd.array(["Aabenraa", "Tønder", None] * (rows // 3), dtype="str"),
-        "code": np.arange(rows // 3 * 3, dtype=np.int32),
-        "value": np.linspace(0.0, 1.0, rows // 3 * 3),
-        "row": pd.array([f"r{i}" for i in range(rows // 3 * 3)], dtype="str"),
-    })
+    frame = pd.DataFrame(
+        {
+            "municipality": pd.array(["Aabenraa", "Tønder", None] * (rows // 3), dtype="str"),
+            "code": np.arange(rows // 3 * 3, dtype=np.int32),
+            "value": np.linspace(0.0, 1.0, rows // 3 * 3),
+            "row": pd.array([f"r{i}" for i in range(rows // 3 * 3)], dtype="str"),
+        }
+    )
     return frame
 
 

@@ -25,12 +25,27 @@ KRL = "krl_ansatte_og_ordninger.xlsx"
 JOBINDSATS = "jobindsats_virksomhedspraktik.csv"
 OWN = "egne_lister.xlsx"
 
-NAMES = {"Aabenraa": 580, "Esbjerg": 561, "Haderslev": 510, "Kolding": 621, "Sønderborg": 540,
-         "Tønder": 550, "Vejen": 575}
+NAMES = {
+    "Aabenraa": 580,
+    "Esbjerg": 561,
+    "Haderslev": 510,
+    "Kolding": 621,
+    "Sønderborg": 540,
+    "Tønder": 550,
+    "Vejen": 575,
+}
 HOME, NEIGHBOURS = 580, (561, 510, 621, 540, 550, 575)
-ROWS = {"Ansatte i alt": "headcount", "Løntilskud": "loentilskud", "Fleksjob": "fleksjob",
-        "Skånejob": "skaanejob", "Ledige i jobrotation": "jobrotation", "IGU-elever": "igu",
-        "Elever": "elever", "Voksenlærlinge": "voksenlaerlinge", "Studerende i praktik": "studerende"}
+ROWS = {
+    "Ansatte i alt": "headcount",
+    "Løntilskud": "loentilskud",
+    "Fleksjob": "fleksjob",
+    "Skånejob": "skaanejob",
+    "Ledige i jobrotation": "jobrotation",
+    "IGU-elever": "igu",
+    "Elever": "elever",
+    "Voksenlærlinge": "voksenlaerlinge",
+    "Studerende i praktik": "studerende",
+}
 OWN_SCHEMES = {"STU": "stu", "FGU": "fgu"}
 BEREDSKAB_HEADER = ["Medarbejdernr.", "Afdeling", "Startdato", "Slutdato"]
 BESK = ("virksomhedspraktik", "loentilskud", "fleksjob", "skaanejob", "jobrotation")
@@ -75,8 +90,10 @@ def read_beredskab(path: Path) -> list[tuple[str, dt.date, dt.date | None]]:
     df = pd.read_excel(path, sheet_name="Beredskab", engine="calamine", header=None)
     header = df.index[df[0] == "Medarbejdernr."][0]
     assert list(df.loc[header]) == BEREDSKAB_HEADER
-    return [(number, pd.Timestamp(start).date(), None if pd.isna(end) else pd.Timestamp(end).date())
-            for number, _, start, end in df.loc[header + 1:].itertuples(index=False)]
+    return [
+        (number, pd.Timestamp(start).date(), None if pd.isna(end) else pd.Timestamp(end).date())
+        for number, _, start, end in df.loc[header + 1 :].itertuples(index=False)
+    ]
 
 
 def persons_in_month(rows, year: int, month: int) -> int:
@@ -89,13 +106,16 @@ def persons_in_month(rows, year: int, month: int) -> int:
 def count_beredskab(path: Path) -> dict[tuple[int, int, int, str], float]:
     """(code, year, month, "beredskab") -> persons, for the measurement months up to the export (September 2025)."""
     rows = read_beredskab(path)
-    return {(HOME, y, m, "beredskab"): float(persons_in_month(rows, y, m))
-            for y in YEARS for m in (2, 5, 8, 11) if (y, m) <= (2025, 9)}
+    return {
+        (HOME, y, m, "beredskab"): float(persons_in_month(rows, y, m))
+        for y in YEARS
+        for m in (2, 5, 8, 11)
+        if (y, m) <= (2025, 9)
+    }
 
 
 def read_jobindsats(path: Path) -> pd.DataFrame:
-    df = pd.read_csv(path, sep=";", encoding="cp1252", decimal=",", thousands=".", skiprows=4,
-                     na_values=[".."])
+    df = pd.read_csv(path, sep=";", encoding="cp1252", decimal=",", thousands=".", skiprows=4, na_values=[".."])
     return df[df["Periode"].notna()]
 
 
@@ -179,7 +199,7 @@ def test_story(annual):
         assert 6.5 <= pooled(annual, y, BESK) <= 7.5 and 3.95 <= pooled(annual, y, UDD) <= 4.45, y
         assert 4650 <= annual[HOME, y, "headcount"] <= 4800, y
         gaps.append(besk - pooled(annual, y, BESK))
-    assert gaps == sorted(gaps, reverse=True)          # the gap to the neighbours narrows
+    assert gaps == sorted(gaps, reverse=True)  # the gap to the neighbours narrows
 
 
 def test_2025_is_provisional_without_november():
@@ -200,9 +220,13 @@ def test_2025_is_provisional_without_november():
 
 def test_jobindsats_export_shape():
     raw = (SAMPLE / JOBINDSATS).read_bytes().decode("cp1252").splitlines()
-    assert raw[:5] == ["Jobindsats.dk", "Virksomhedspraktik",
-                       "Antal personer og fuldtidspersoner, offentlige arbejdspladser", "",
-                       "Område;Periode;Antal personer;Antal fuldtidspersoner"]
+    assert raw[:5] == [
+        "Jobindsats.dk",
+        "Virksomhedspraktik",
+        "Antal personer og fuldtidspersoner, offentlige arbejdspladser",
+        "",
+        "Område;Periode;Antal personer;Antal fuldtidspersoner",
+    ]
     assert raw[-1] == "Kilde: STAR, Jobindsats.dk"
     df = read_jobindsats(SAMPLE / JOBINDSATS)
     assert set(df["Område"]) == set(NAMES) | {"Hele landet"}
@@ -222,22 +246,27 @@ def test_beredskab_is_a_person_list_with_invented_numbers(sample_import):
     assert df.at[1, 0] == "Udtrukket 15-09-2025"
     rows = read_beredskab(SAMPLE / OWN)
     numbers = [n for n, _, _ in rows]
-    assert all(re.fullmatch(r"EKS-\d{5}", n) for n in numbers)       # clearly invented, no CPR numbers
-    assert 500 < len(rows) < 800 and len(set(numbers)) < len(rows)   # some persons have two rows
-    assert 100 < sum(end is None for _, _, end in rows) < 400        # still there: no end date
+    assert all(re.fullmatch(r"EKS-\d{5}", n) for n in numbers)  # clearly invented, no CPR numbers
+    assert 500 < len(rows) < 800 and len(set(numbers)) < len(rows)  # some persons have two rows
+    assert 100 < sum(end is None for _, _, end in rows) < 400  # still there: no end date
     assert all(end is None or end >= start for _, start, end in rows)
     assert min(start for _, start, _ in rows) >= dt.date(2018, 1, 1)
     by_person = defaultdict(list)
     for n, start, end in rows:
         by_person[n].append((start, end or dt.date.max))
-    overlapping = [n for n, periods in by_person.items() if any(
-        a[0] <= b[1] and b[0] <= a[1] for i, a in enumerate(periods) for b in periods[i + 1:])]
-    assert overlapping                                               # counted once in those months
+    overlapping = [
+        n
+        for n, periods in by_person.items()
+        if any(a[0] <= b[1] and b[0] <= a[1] for i, a in enumerate(periods) for b in periods[i + 1 :])
+    ]
+    assert overlapping  # counted once in those months
     # The engine counts the same persons per measurement month as the plain count above.
     data = sample_import.data
     engine = data[(data["scheme"] == "beredskab") & (data["code"] == HOME)]
-    engine = {(HOME, int(y), int(m), "beredskab"): v for y, m, v in zip(engine["year"], engine["index"],
-                                                                         engine["value"], strict=True)}
+    engine = {
+        (HOME, int(y), int(m), "beredskab"): v
+        for y, m, v in zip(engine["year"], engine["index"], engine["value"], strict=True)
+    }
     assert engine == count_beredskab(SAMPLE / OWN)
     assert not data["row"].isna().any() and "EKS-" not in data.to_csv()
 
@@ -247,8 +276,7 @@ def test_placements():
     assert list(df.columns) == ["År", "Uddannelse", "Aftalt", "Realiseret"]
     assert sorted(set(df["År"])) == list(range(2019, 2026))
     short = df[df["Realiseret"] < df["Aftalt"]]
-    assert set(short[short["År"] == 2022]["Uddannelse"]) == {"Social- og sundhedsassistent",
-                                                             "Sygeplejestuderende"}
+    assert set(short[short["År"] == 2022]["Uddannelse"]) == {"Social- og sundhedsassistent", "Sygeplejestuderende"}
     assert set(short["År"]) == {2022, 2025}
 
 

@@ -37,9 +37,19 @@ def rows(*records: tuple) -> pd.DataFrame:
     """Canonical rows from (municipality code, year, period, index, scheme, value)."""
     frame = pd.DataFrame(
         [
-            {"municipality": CONFIG.municipality(code).name, "code": code, "year": year, "period": period,
-             "index": index, "scheme": scheme, "value": float(value), "file": "t.xlsx", "sheet": "Data",
-             "row": i + 2, "column": "D"}
+            {
+                "municipality": CONFIG.municipality(code).name,
+                "code": code,
+                "year": year,
+                "period": period,
+                "index": index,
+                "scheme": scheme,
+                "value": float(value),
+                "file": "t.xlsx",
+                "sheet": "Data",
+                "row": i + 2,
+                "column": "D",
+            }
             for i, (code, year, period, index, scheme, value) in enumerate(records)
         ]
     )
@@ -51,6 +61,7 @@ def measured(code: int, year: int, scheme: str, values: list[float]) -> list[tup
 
 
 # ---- the strategy's published status for 2019 ---------------------------------------------------
+
 
 def test_sample_reproduces_the_strategys_2019_status(sample):
     _, figures = sample
@@ -105,10 +116,13 @@ def test_compute_does_not_change_its_input(sample):
 
 # ---- annual figures ------------------------------------------------------------------------------
 
+
 def test_annual_figure_is_the_mean_of_the_measurement_months_only():
-    data = rows(*measured(580, 2022, HEADCOUNT, [1000, 1010, 1020, 1030]),
-                (580, 2022, "M", 3, HEADCOUNT, 5000),  # March is not a measurement month
-                *measured(580, 2022, "fleksjob", [40, 42, 44, 46]))
+    data = rows(
+        *measured(580, 2022, HEADCOUNT, [1000, 1010, 1020, 1030]),
+        (580, 2022, "M", 3, HEADCOUNT, 5000),  # March is not a measurement month
+        *measured(580, 2022, "fleksjob", [40, 42, 44, 46]),
+    )
     annual = annual_figures(data, CONFIG).set_index("scheme")
     assert annual.at[HEADCOUNT, "value"] == 1015.0
     assert annual.at["fleksjob", "value"] == 43.0
@@ -131,9 +145,11 @@ def test_quarterly_values_stand_for_the_measurement_month_of_their_quarter():
 
 
 def test_virksomhedspraktik_is_averaged_over_all_months_present_or_used_as_a_yearly_value():
-    monthly = rows(*[(580, 2020, "M", m, "virksomhedspraktik", m) for m in range(1, 13)],
-                   *[(580, 2021, "M", m, "virksomhedspraktik", 10) for m in range(1, 9)],
-                   (580, 2022, "Y", 0, "virksomhedspraktik", 71.5))
+    monthly = rows(
+        *[(580, 2020, "M", m, "virksomhedspraktik", m) for m in range(1, 13)],
+        *[(580, 2021, "M", m, "virksomhedspraktik", 10) for m in range(1, 9)],
+        (580, 2022, "Y", 0, "virksomhedspraktik", 71.5),
+    )
     annual = annual_figures(monthly, CONFIG).set_index("year")
     assert annual.at[2020, "value"] == 6.5 and not annual.at[2020, "provisional"]
     assert annual.at[2021, "value"] == 10.0 and annual.at[2021, "provisional"]
@@ -142,12 +158,14 @@ def test_virksomhedspraktik_is_averaged_over_all_months_present_or_used_as_a_yea
 
 
 def test_shares_categories_and_total_follow_the_strategy():
-    data = rows(*measured(580, 2022, HEADCOUNT, [4000] * 4),
-                *measured(580, 2022, "fleksjob", [200] * 4),
-                *measured(580, 2022, "loentilskud", [100] * 4),
-                *measured(580, 2022, "elever", [160] * 4),
-                *measured(580, 2022, "stu", [4] * 4),
-                *measured(580, 2022, "beredskab", [240] * 4))
+    data = rows(
+        *measured(580, 2022, HEADCOUNT, [4000] * 4),
+        *measured(580, 2022, "fleksjob", [200] * 4),
+        *measured(580, 2022, "loentilskud", [100] * 4),
+        *measured(580, 2022, "elever", [160] * 4),
+        *measured(580, 2022, "stu", [4] * 4),
+        *measured(580, 2022, "beredskab", [240] * 4),
+    )
     annual = annual_figures(data, CONFIG)
     shares = annual_shares(annual, CONFIG).set_index("scheme")
     assert shares.at["fleksjob", "share"] == pytest.approx(5.0)
@@ -161,13 +179,20 @@ def test_shares_categories_and_total_follow_the_strategy():
 
 # ---- neighbours ----------------------------------------------------------------------------------
 
+
 def neighbour_data() -> pd.DataFrame:
-    records = [*measured(580, 2022, HEADCOUNT, [4000] * 4), *measured(580, 2022, "fleksjob", [300] * 4),
-               *measured(580, 2022, "beredskab", [250] * 4)]
+    records = [
+        *measured(580, 2022, HEADCOUNT, [4000] * 4),
+        *measured(580, 2022, "fleksjob", [300] * 4),
+        *measured(580, 2022, "beredskab", [250] * 4),
+    ]
     # Esbjerg: 9000 employees, 450 fleksjob (5 %); Tønder: 3000, 240 (8 %) and a beredskab that must not count.
     records += [*measured(561, 2022, HEADCOUNT, [9000] * 4), *measured(561, 2022, "fleksjob", [450] * 4)]
-    records += [*measured(550, 2022, HEADCOUNT, [3000] * 4), *measured(550, 2022, "fleksjob", [240] * 4),
-                *measured(550, 2022, "beredskab", [500] * 4)]
+    records += [
+        *measured(550, 2022, HEADCOUNT, [3000] * 4),
+        *measured(550, 2022, "fleksjob", [240] * 4),
+        *measured(550, 2022, "beredskab", [500] * 4),
+    ]
     return rows(*records)
 
 
@@ -196,6 +221,7 @@ def test_above_neighbours_target_uses_the_neighbour_average_as_threshold():
 
 
 # ---- targets and gaps ------------------------------------------------------------------------------
+
 
 def test_thresholds_are_looked_up_by_year():
     target = CONFIG.target("samlet_min")
@@ -237,8 +263,12 @@ def test_persons_needed_is_exact(threshold, headcount, fraction, payroll, strict
 
 
 def test_gap_in_points_and_persons_in_the_target_table():
-    data = rows(*measured(580, 2022, HEADCOUNT, [4700] * 4), *measured(580, 2022, "elever", [220] * 4),
-                *measured(580, 2022, "stu", [10] * 4), *measured(580, 2022, "beredskab", [220] * 4))
+    data = rows(
+        *measured(580, 2022, HEADCOUNT, [4700] * 4),
+        *measured(580, 2022, "elever", [220] * 4),
+        *measured(580, 2022, "stu", [10] * 4),
+        *measured(580, 2022, "beredskab", [220] * 4),
+    )
     t = compute(data, empty_placements(), CONFIG).targets.set_index("id")
     assert t.at["uddannelse_min", "value"] == pytest.approx(220 / 4700 * 100)  # STU does not count
     assert t.at["uddannelse_min", "gap_pp"] == pytest.approx(220 / 4700 * 100 - 5)
@@ -251,9 +281,17 @@ def test_gap_in_points_and_persons_in_the_target_table():
 
 
 def test_placement_status_is_met_only_when_every_education_is():
-    placements = pd.DataFrame({
-        "year": [2022, 2022, 2023], "education": ["SOSU-assistent", "Kontor", "Kontor"],
-        "agreed": [60.0, 6.0, 6.0], "realised": [53.0, 8.0, 6.0], "file": "x", "sheet": "P", "row": [2, 3, 4]})
+    placements = pd.DataFrame(
+        {
+            "year": [2022, 2022, 2023],
+            "education": ["SOSU-assistent", "Kontor", "Kontor"],
+            "agreed": [60.0, 6.0, 6.0],
+            "realised": [53.0, 8.0, 6.0],
+            "file": "x",
+            "sheet": "P",
+            "row": [2, 3, 4],
+        }
+    )
     status = placement_status(placements, 2022).set_index("education")
     assert not status.at["SOSU-assistent", "met"] and status.at["Kontor", "met"]
     assert status.at["I alt", "agreed"] == 66 and status.at["I alt", "realised"] == 61

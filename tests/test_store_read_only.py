@@ -140,8 +140,9 @@ def test_a_folder_the_kernel_refuses_to_write_is_read_for_real(filled, tmp_path,
     if prefix is None:
         pytest.skip("no way to drop root's permission override here (setpriv missing or not allowed)")
     directory = read_only_copy(filled, tmp_path)
-    proc = subprocess.run([*prefix, sys.executable, "-c", CHILD, str(directory)], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [*prefix, sys.executable, "-c", CHILD, str(directory)], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     seen = json.loads(proc.stdout)
     assert seen == {"read_only": True, "rows": filled[1], "refused": READ_ONLY_MESSAGE}

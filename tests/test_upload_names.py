@@ -53,8 +53,13 @@ def test_the_command_line_stores_the_cleaned_name(tmp_path):
     path = tmp_path / RAW
     path.write_bytes(CSV)
     store = tmp_path / "lager"
-    proc = subprocess.run([sys.executable, "-m", "csr", "import", str(path), "--data-dir", str(store)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "csr", "import", str(path), "--data-dir", str(store)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "\x01" not in proc.stdout and CLEAN in proc.stdout
     db = Store(store)

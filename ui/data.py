@@ -144,9 +144,7 @@ def _snapshot(
 
 
 @st.cache_data(max_entries=8, show_spinner="Beregner andele …")
-def _stored(
-    directory: str, version: str, method: str
-) -> tuple[Figures, tuple[SheetSummary, ...], str | None] | None:
+def _stored(directory: str, version: str, method: str) -> tuple[Figures, tuple[SheetSummary, ...], str | None] | None:
     stored = _snapshot(directory, version)
     if stored is None:
         return None

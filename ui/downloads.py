@@ -89,12 +89,15 @@ def failure_svg(sentence: str) -> str:
 
     lines = textwrap.wrap(plain(sentence), 70)
     texts = "".join(f'<text x="20" y="{30 + 22 * i}">{escape(line)}</text>' for i, line in enumerate(lines))
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="760" height="{40 + 22 * len(lines)}" '
-            f'font-family="sans-serif" font-size="15" fill="#222222">{texts}</svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="760" height="{40 + 22 * len(lines)}" '
+        f'font-family="sans-serif" font-size="15" fill="#222222">{texts}</svg>'
+    )
 
 
-def guarded(make: Callable[[], Any], fallback: Callable[[str], Any], failures: MutableMapping[str, str],
-            name: str) -> Callable[[], Any]:
+def guarded(
+    make: Callable[[], Any], fallback: Callable[[str], Any], failures: MutableMapping[str, str], name: str
+) -> Callable[[], Any]:
     """`make` for a deferred download, which never fails: a `DrawError` is kept in `failures[name]` (the page
     shows it on its next run) and the download gets `fallback(sentence)` instead. Streamlit ignores page
     commands inside the callable, and shows its own English text for an exception."""
@@ -115,20 +118,37 @@ def chart_buttons(name: str, build: Callable[[], charts.Chart]) -> None:
     """PNG at 200 ppi and SVG of one chart, made from the builder when clicked (in the guarded worker)."""
     failures = st.session_state.setdefault(FAILED_CHARTS, {})
     with st.container(horizontal=True, key=f"downloads_{name}"):
-        st.download_button("PNG til tryk", file_name=f"{name}.png",
-                           data=guarded(lambda: charts.to_png(build().to_dict()), failure_png, failures, name),
-                           mime="image/png", key=f"png_{name}", on_click="ignore", icon=":material/image:",
-                           help=f"Billede i {charts.PRINT_PPI} ppi til rapporter og præsentationer")
-        st.download_button("SVG", file_name=f"{name}.svg",
-                           data=guarded(lambda: charts.to_svg(build().to_dict()), failure_svg, failures, name),
-                           mime="image/svg+xml", key=f"svg_{name}", on_click="ignore",
-                           icon=":material/draw:", help="Vektorgrafik, der kan skaleres frit")
+        st.download_button(
+            "PNG til tryk",
+            file_name=f"{name}.png",
+            data=guarded(lambda: charts.to_png(build().to_dict()), failure_png, failures, name),
+            mime="image/png",
+            key=f"png_{name}",
+            on_click="ignore",
+            icon=":material/image:",
+            help=f"Billede i {charts.PRINT_PPI} ppi til rapporter og præsentationer",
+        )
+        st.download_button(
+            "SVG",
+            file_name=f"{name}.svg",
+            data=guarded(lambda: charts.to_svg(build().to_dict()), failure_svg, failures, name),
+            mime="image/svg+xml",
+            key=f"svg_{name}",
+            on_click="ignore",
+            icon=":material/draw:",
+            help="Vektorgrafik, der kan skaleres frit",
+        )
     if name in failures:
         st.warning(failures[name], icon=":material/error:")  # csr.drawing's own sentence, no text from a file
 
 
 def table_button(name: str, frame: pd.DataFrame, number_formats: dict[str, str] | None = None) -> None:
-    st.download_button("Excel (.xlsx)", data=lambda: xlsx_bytes(frame, name, number_formats),
-                       file_name=f"{name}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"xlsx_{name}", on_click="ignore", icon=":material/download:")
+    st.download_button(
+        "Excel (.xlsx)",
+        data=lambda: xlsx_bytes(frame, name, number_formats),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"xlsx_{name}",
+        on_click="ignore",
+        icon=":material/download:",
+    )

@@ -66,8 +66,12 @@ def _meeting_changed() -> None:
 
 
 def meeting_toggle() -> None:
-    st.toggle("Mødevisning", key=MEETING_KEY, on_change=_meeting_changed,
-              help="Stor skrift og ingen knapper, til projektor og skærm i mødelokalet.")
+    st.toggle(
+        "Mødevisning",
+        key=MEETING_KEY,
+        on_change=_meeting_changed,
+        help="Stor skrift og ingen knapper, til projektor og skærm i mødelokalet.",
+    )
 
 
 def style(meeting: bool) -> None:
@@ -104,8 +108,11 @@ def plausibility_warning(dataset: Dataset, config: Config) -> None:
     sentences = seen[dataset.key]
     if sentences:  # they name municipalities and numbers from the files: escaped
         with st.container(key="usandsynlige_tal"):
-            st.warning("**Usandsynlige tal.** Tjek tallene i filerne, og ret dem med en ny import, eller fortryd "
-                       "importen på siden Data.\n\n" + md_list(sentences), icon=":material/warning:")
+            st.warning(
+                "**Usandsynlige tal.** Tjek tallene i filerne, og ret dem med en ny import, eller fortryd "
+                "importen på siden Data.\n\n" + md_list(sentences),
+                icon=":material/warning:",
+            )
 
 
 def _scheme_names(config: Config, ids: tuple[str, ...]) -> str:
@@ -157,5 +164,8 @@ def show_error(exc: Exception) -> None:
 
 
 def show_unexpected(exc: Exception) -> None:
-    st.error(f"Der skete en uventet fejl ({type(exc).__name__}), så siden kan ikke vises helt. Prøv at "
-             "genindlæse siden; fejlen er skrevet i serverens log til udviklerne.", icon="⚠️")
+    st.error(
+        f"Der skete en uventet fejl ({type(exc).__name__}), så siden kan ikke vises helt. Prøv at "
+        "genindlæse siden; fejlen er skrevet i serverens log til udviklerne.",
+        icon="⚠️",
+    )

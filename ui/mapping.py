@@ -87,8 +87,10 @@ def offer(store: Store | None, uploads: data.Uploads, result: ImportResult, conf
     """Under the import preview: which sheets a profile read, and the mapping step for unrecognised ones."""
     saved = st.session_state.pop(SAVED, None)
     if saved:
-        st.success(f"Profilen '{upload.escape(saved)}' er gemt, og filerne er læst igen med den.",
-                   icon=":material/check_circle:")
+        st.success(
+            f"Profilen '{upload.escape(saved)}' er gemt, og filerne er læst igen med den.",
+            icon=":material/check_circle:",
+        )
     for s in result.sheets:
         name = profile_of_shape(s.shape)
         if name is not None:
@@ -100,6 +102,7 @@ def offer(store: Store | None, uploads: data.Uploads, result: ImportResult, conf
 
 
 # ---- the mapping step -------------------------------------------------------------------------------
+
 
 @st.cache_data(max_entries=4, show_spinner="Læser overskrifterne …")
 def _heads(file: str, name: str, _data: bytes) -> list[tuple[str, list[list], int, int]] | str:
@@ -135,10 +138,10 @@ def _choices(uploads: data.Uploads, targets: Sequence[tuple[str, str | None]]):
 
 def _label(option: str, config: Config) -> str:
     if option.startswith(COLUMN):
-        return option[len(COLUMN):]
+        return option[len(COLUMN) :]
     if option.startswith(NONE):
         return "Ingen kolonne med slutdato"
-    value = option[len(FIXED):]
+    value = option[len(FIXED) :]
     if value.isdigit():
         return f"Alle rækker er {config.municipality(int(value)).name}"
     if value == HEADCOUNT:
@@ -162,14 +165,19 @@ def _mapping_step(store: Store, uploads: data.Uploads, targets, config: Config) 
         index = 0
         if len(choices) > 1:
             index = st.selectbox(
-                "Fil og ark", range(len(choices)), key="mapping_target",
+                "Fil og ark",
+                range(len(choices)),
+                key="mapping_target",
                 format_func=lambda i: choices[i][0] + (f", ark '{choices[i][2]}'" if choices[i][2] else ""),
             )
         file, content, sheet, rows, row_offset = choices[index]
         filled = [i for i, r in enumerate(rows) if header_cells(r)]
         guess = guess_header_row(rows)
         header_row = st.selectbox(
-            "Overskriftsrækken", filled, index=filled.index(guess) if guess in filled else 0, key="mapping_header_row",
+            "Overskriftsrækken",
+            filled,
+            index=filled.index(guess) if guess in filled else 0,
+            key="mapping_header_row",
             format_func=lambda i: f"Række {row_offset + i + 1}: " + " | ".join(header_cells(rows[i]))[:120],
             help="Rækken med kolonnernes overskrifter; de rækker, der står over den, springes over",
         )
@@ -179,7 +187,10 @@ def _mapping_step(store: Store, uploads: data.Uploads, targets, config: Config) 
         kind = TABLE
         if len(kinds) > 1:
             kind = st.radio(
-                "Filen er", kinds, key="mapping_kind", horizontal=True,
+                "Filen er",
+                kinds,
+                key="mapping_kind",
+                horizontal=True,
                 format_func=lambda k: "en tabel med tal" if k == TABLE else "en personliste med start- og slutdatoer",
             )
         pick = {"index": None, "placeholder": "Vælg en kolonne", "format_func": partial(_label, config=config)}
@@ -187,8 +198,9 @@ def _mapping_step(store: Store, uploads: data.Uploads, targets, config: Config) 
         left, right = st.columns(2)
         if kind == TABLE:
             chosen = {
-                "municipality": left.selectbox("Kommune", [FIXED + str(config.home), *cols], key="mapping_municipality",
-                                               **pick),
+                "municipality": left.selectbox(
+                    "Kommune", [FIXED + str(config.home), *cols], key="mapping_municipality", **pick
+                ),
                 "period": right.selectbox("Periode", cols, key="mapping_period", **pick),
                 "scheme": left.selectbox("Ordning", [*cols, FIXED + HEADCOUNT, *schemes], key="mapping_scheme", **pick),
                 "value": right.selectbox("Antal", cols, key="mapping_value", **pick),
@@ -201,8 +213,9 @@ def _mapping_step(store: Store, uploads: data.Uploads, targets, config: Config) 
                 "end": right.selectbox("Slutdato", [NONE, *cols], key="mapping_end", **pick),
             }
         with st.container(horizontal=True):
-            name = st.text_input("Profilens navn", key="mapping_name", placeholder="fx Afdelingernes tal",
-                                 max_chars=80).strip()
+            name = st.text_input(
+                "Profilens navn", key="mapping_name", placeholder="fx Afdelingernes tal", max_chars=80
+            ).strip()
             who = st.text_input("Gemt af", key="mapping_who", placeholder="Dit navn eller dine initialer").strip()
         profile = _profile(name, kind, header_cells(rows[header_row]), chosen)
         issues = [p for p in problems(profile, config) if p != "Giv profilen et navn."]
@@ -215,8 +228,14 @@ def _mapping_step(store: Store, uploads: data.Uploads, targets, config: Config) 
         exists = name in {p.name for p in stored_profiles(store)}
         if exists:
             st.caption(f"Der findes allerede en profil med navnet '{upload.escape(name)}'; den erstattes.")
-        if st.button("Gem profilen", key="mapping_save", type="primary", icon=":material/save:", disabled=not name,
-                     help=None if name else "Giv først profilen et navn"):
+        if st.button(
+            "Gem profilen",
+            key="mapping_save",
+            type="primary",
+            icon=":material/save:",
+            disabled=not name,
+            help=None if name else "Giv først profilen et navn",
+        ):
             try:
                 store.save_profile(name, profile.to_dict(), who=who)
             except StoreError as exc:
@@ -240,11 +259,11 @@ def _profile(name: str, kind: str, headers: tuple[str, ...], chosen: dict[str, s
         if option is None or option.startswith(NONE):
             continue
         if option.startswith(COLUMN):
-            columns[role] = option[len(COLUMN):]
+            columns[role] = option[len(COLUMN) :]
         elif role == "municipality":
-            municipality = int(option[len(FIXED):])
+            municipality = int(option[len(FIXED) :])
         else:
-            scheme = option[len(FIXED):]
+            scheme = option[len(FIXED) :]
     return Profile(name or "uden navn", kind, headers, columns, municipality, scheme)
 
 
@@ -253,23 +272,36 @@ def _show_preview(result: ImportResult, config: Config) -> None:
     with st.container(key="mapping_preview"):
         if not result.data.empty:
             head = result.data.head(PREVIEW_ROWS)
-            table = pd.DataFrame({
-                "Kommune": head["municipality"],
-                "Periode": [format_period(int(y), p, int(i)) for y, p, i in
-                            zip(head["year"], head["period"], head["index"], strict=True)],
-                "Ordning": [upload.scheme_name(config, s) for s in head["scheme"]],
-                "Antal": [text.number(v, 2).rstrip("0").rstrip(",") for v in head["value"]],
-                "Række": head["row"].astype(int),
-                "Kolonne": head["column"],
-            }, columns=PREVIEW_HEADERS)
+            table = pd.DataFrame(
+                {
+                    "Kommune": head["municipality"],
+                    "Periode": [
+                        format_period(int(y), p, int(i))
+                        for y, p, i in zip(head["year"], head["period"], head["index"], strict=True)
+                    ],
+                    "Ordning": [upload.scheme_name(config, s) for s in head["scheme"]],
+                    "Antal": [text.number(v, 2).rstrip("0").rstrip(",") for v in head["value"]],
+                    "Række": head["row"].astype(int),
+                    "Kolonne": head["column"],
+                },
+                columns=PREVIEW_HEADERS,
+            )
             st.dataframe(table, hide_index=True, width="stretch")
-            st.caption(f"{text.number(len(result.data))} tal i alt" + (
-                f"; de første {text.number(PREVIEW_ROWS)} vises." if len(result.data) > PREVIEW_ROWS else "."))
+            st.caption(
+                f"{text.number(len(result.data))} tal i alt"
+                + (f"; de første {text.number(PREVIEW_ROWS)} vises." if len(result.data) > PREVIEW_ROWS else ".")
+            )
         if result.errors:
-            st.error(f"**{upload.count(len(result.errors), 'fejl', 'fejl')} med dette kolonnevalg.**\n\n"
-                     + upload.finding_lines(result.errors), icon="⚠️")
+            st.error(
+                f"**{upload.count(len(result.errors), 'fejl', 'fejl')} med dette kolonnevalg.**\n\n"
+                + upload.finding_lines(result.errors),
+                icon="⚠️",
+            )
         if result.warnings:
-            st.warning(f"**{upload.count(len(result.warnings), 'advarsel', 'advarsler')}.**\n\n"
-                       + upload.finding_lines(result.warnings), icon=":material/warning:")
+            st.warning(
+                f"**{upload.count(len(result.warnings), 'advarsel', 'advarsler')}.**\n\n"
+                + upload.finding_lines(result.warnings),
+                icon=":material/warning:",
+            )
         if result.notes:
             st.markdown(upload.finding_lines(result.notes))

@@ -40,9 +40,9 @@ PLACEMENTS_KEY = "plan_placements"
 START_KEY = "plan_start"
 PLACEMENTS_BASE = "_plan_placements_base"  # the editor's starting table (edits live in PLACEMENTS_KEY)
 PLACEMENTS_EDITED = "_plan_placements_edited"  # the table as edited, to start from after a visit elsewhere
-CURRENT = "_plan_scenario"                 # the scenario on screen, for the save button
-LOADED = "_plan_loaded"                    # (name, outdated, saved) of the scenario last loaded
-MESSAGE = "_plan_message"                  # (kind, text) after a save, load or delete
+CURRENT = "_plan_scenario"  # the scenario on screen, for the save button
+LOADED = "_plan_loaded"  # (name, outdated, saved) of the scenario last loaded
+MESSAGE = "_plan_message"  # (kind, text) after a save, load or delete
 
 # slider ranges: a share of the largest headcount in the data, rounded up to a round number
 SCHEME_SPAN = 0.05
@@ -83,9 +83,16 @@ def year_options(figures: Figures, config: Config) -> tuple[list[int], set[int]]
 
 # ---- the placement editor --------------------------------------------------------------------
 
+
 def empty_editor_frame() -> pd.DataFrame:
-    return pd.DataFrame({SCHEME: pd.Series([], dtype="object"), PERSONS: pd.Series([], dtype="float64"),
-                         FIRST: pd.Series([], dtype="object"), LAST: pd.Series([], dtype="object")})
+    return pd.DataFrame(
+        {
+            SCHEME: pd.Series([], dtype="object"),
+            PERSONS: pd.Series([], dtype="float64"),
+            FIRST: pd.Series([], dtype="object"),
+            LAST: pd.Series([], dtype="object"),
+        }
+    )
 
 
 def editor_frame(placements: tuple[Placement, ...], year: int, config: Config) -> tuple[pd.DataFrame, list[str]]:
@@ -101,8 +108,14 @@ def editor_frame(placements: tuple[Placement, ...], year: int, config: Config) -
             continue
         if (first, last) != (p.first, p.last):
             notes.append(f"Placering {i} er skåret til månederne i {year}; den tæller det samme.")
-        rows.append({SCHEME: names.get(p.scheme, p.scheme), PERSONS: float(p.persons),
-                     FIRST: DANISH_MONTHS[first[1] - 1], LAST: DANISH_MONTHS[last[1] - 1]})
+        rows.append(
+            {
+                SCHEME: names.get(p.scheme, p.scheme),
+                PERSONS: float(p.persons),
+                FIRST: DANISH_MONTHS[first[1] - 1],
+                LAST: DANISH_MONTHS[last[1] - 1],
+            }
+        )
     frame = pd.concat([empty_editor_frame(), pd.DataFrame(rows, columns=list(EDITOR_COLUMNS))], ignore_index=True)
     return frame.astype({PERSONS: "float64"}), notes
 
@@ -122,9 +135,16 @@ def placements_from_editor(frame: pd.DataFrame, year: int, config: Config) -> tu
     ids = {s.name: s.id for s in config.schemes}
     placements, problems = [], []
     for i, row in enumerate(frame.to_dict("records"), start=1):
-        empty = [label for column, label in ((SCHEME, "en ordning"), (PERSONS, "antal personer"),
-                                             (FIRST, "første måned"), (LAST, "sidste måned"))
-                 if _missing(row.get(column))]
+        empty = [
+            label
+            for column, label in (
+                (SCHEME, "en ordning"),
+                (PERSONS, "antal personer"),
+                (FIRST, "første måned"),
+                (LAST, "sidste måned"),
+            )
+            if _missing(row.get(column))
+        ]
         if empty:
             problems.append(f"Placering {i} mangler {join(empty)}.")
             continue
@@ -142,18 +162,35 @@ def placements_from_editor(frame: pd.DataFrame, year: int, config: Config) -> tu
 def placement_column_config(config: Config) -> dict:
     """The editor's columns: the scheme and months chosen from lists, persons as a whole number ≥ 0."""
     return {
-        SCHEME: st.column_config.SelectboxColumn(SCHEME, options=[s.name for s in config.schemes], required=True,
-                                                 width="medium", help="Ordningen, personerne placeres i"),
-        PERSONS: st.column_config.NumberColumn(PERSONS, min_value=0, step=1, format="%d", default=1, required=True,
-                                               help="Antal personer i hele perioden"),
-        FIRST: st.column_config.SelectboxColumn(FIRST, options=list(DANISH_MONTHS), default=DANISH_MONTHS[0],
-                                                required=True, help="Første måned med personerne (fra den 1.)"),
-        LAST: st.column_config.SelectboxColumn(LAST, options=list(DANISH_MONTHS), default=DANISH_MONTHS[-1],
-                                               required=True, help="Sidste måned med personerne (til og med)"),
+        SCHEME: st.column_config.SelectboxColumn(
+            SCHEME,
+            options=[s.name for s in config.schemes],
+            required=True,
+            width="medium",
+            help="Ordningen, personerne placeres i",
+        ),
+        PERSONS: st.column_config.NumberColumn(
+            PERSONS, min_value=0, step=1, format="%d", default=1, required=True, help="Antal personer i hele perioden"
+        ),
+        FIRST: st.column_config.SelectboxColumn(
+            FIRST,
+            options=list(DANISH_MONTHS),
+            default=DANISH_MONTHS[0],
+            required=True,
+            help="Første måned med personerne (fra den 1.)",
+        ),
+        LAST: st.column_config.SelectboxColumn(
+            LAST,
+            options=list(DANISH_MONTHS),
+            default=DANISH_MONTHS[-1],
+            required=True,
+            help="Sidste måned med personerne (til og med)",
+        ),
     }
 
 
 # ---- the scenario on screen -------------------------------------------------------------------
+
 
 def scenario_from_widgets(year: int, config: Config, placements: tuple[Placement, ...] = ()) -> Scenario:
     """The scenario the sliders describe (their values in session state), with `placements`."""
@@ -179,8 +216,10 @@ def widget_values(scenario: Scenario, config: Config, spans: tuple[int, int]) ->
 
 # ---- what the planner shows -------------------------------------------------------------------
 
-def gap_text(kind: str, met: bool | None, gap_pp: float | None, gap_persons: float | None,
-             threshold: float | None) -> str:
+
+def gap_text(
+    kind: str, met: bool | None, gap_pp: float | None, gap_persons: float | None, threshold: float | None
+) -> str:
     """ "+0,3 pp" when met, "−0,3 pp: 17 personer mangler" when not (places for placement obligations)."""
     if met is None or gap_pp is None or pd.isna(gap_pp):
         return "–"
@@ -209,8 +248,9 @@ def comparison_frame(compare: pd.DataFrame) -> pd.DataFrame:
         row = {"Mål": t["name"], "Krav": charts.target_requirement(t["kind"], threshold)}
         for label, suffix in (("Grundlag", "before"), ("Scenarie", "after")):
             row[label] = _status(t[f"value_{suffix}"], t[f"met_{suffix}"], threshold, strict)
-            row[f"Afstand, {label.lower()}"] = gap_text(t["kind"], t[f"met_{suffix}"], t[f"gap_pp_{suffix}"],
-                                                       t[f"gap_persons_{suffix}"], threshold)
+            row[f"Afstand, {label.lower()}"] = gap_text(
+                t["kind"], t[f"met_{suffix}"], t[f"gap_pp_{suffix}"], t[f"gap_persons_{suffix}"], threshold
+            )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -218,16 +258,18 @@ def comparison_frame(compare: pd.DataFrame) -> pd.DataFrame:
 def placements_frame(table: pd.DataFrame) -> pd.DataFrame:
     """`csr.planning.placement_table` with Danish headers and numbers: the months each placement counts
     in, its weight and the persons it adds to the annual figure."""
-    return pd.DataFrame({
-        "Nr.": [str(i) for i in range(1, len(table) + 1)],
-        "Ordning": table["name"],
-        "Personer": [text.count(p) for p in table["persons"]],
-        "Periode": [f"{a} – {b}" for a, b in zip(table["first"], table["last"], strict=True)],
-        "Tæller i": [m or "ingen målemåned" for m in table["months"]],
-        "Vægt": [text.number(w, 2) for w in table["weight"]],
-        "I årsgennemsnittet": [text.number(p, 2) for p in table["annual_persons"]],
-        "Antal ansatte": ["tæller med" if p else "tæller ikke med" for p in table["on_payroll"]],
-    })
+    return pd.DataFrame(
+        {
+            "Nr.": [str(i) for i in range(1, len(table) + 1)],
+            "Ordning": table["name"],
+            "Personer": [text.count(p) for p in table["persons"]],
+            "Periode": [f"{a} – {b}" for a, b in zip(table["first"], table["last"], strict=True)],
+            "Tæller i": [m or "ingen målemåned" for m in table["months"]],
+            "Vægt": [text.number(w, 2) for w in table["weight"]],
+            "I årsgennemsnittet": [text.number(p, 2) for p in table["annual_persons"]],
+            "Antal ansatte": ["tæller med" if p else "tæller ikke med" for p in table["on_payroll"]],
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -251,8 +293,9 @@ def seek(baseline: Baseline, config: Config, scenario: Scenario, after: Outcome,
         status = after.target(target_id)
         lines, needed = [], {}
         for scheme, annual in per_scheme.items():
-            needed[scheme] = {m: placements_needed(baseline, config, target_id, scheme, m, scenario=scenario)
-                              for m in months}
+            needed[scheme] = {
+                m: placements_needed(baseline, config, target_id, scheme, m, scenario=scenario) for m in months
+            }
             starts = [(DANISH_MONTHS[m - 1], n) for m, n in needed[scheme].items()]
             lines.append(text.goal_seek_line(config.scheme(scheme).name, starts, annual, CANNOT_REACH))
         gap = gap_text(status.kind, status.met, status.gap_pp, status.gap_persons, status.threshold)
@@ -265,8 +308,10 @@ def chart_templates(baseline: Baseline, config: Config, before: Outcome | None =
     structure depends on the year only; a scenario changes their one table (`live_spec`). Building an
     Altair chart costs ~100 ms, swapping the table ~1 ms."""
     before = evaluate(baseline, config) if before is None else before
-    return {"bullets": charts.target_bullets(compare_targets(before, before), baseline.year).to_dict(),
-            "donut": charts.scenario_donut(before.years_frame(), config, baseline.year).to_dict()}
+    return {
+        "bullets": charts.target_bullets(compare_targets(before, before), baseline.year).to_dict(),
+        "donut": charts.scenario_donut(before.years_frame(), config, baseline.year).to_dict(),
+    }
 
 
 def live_spec(template: dict, frame: pd.DataFrame) -> dict:
@@ -282,16 +327,22 @@ class PlanView:
     scenario: Scenario
     before: Outcome
     after: Outcome
-    compare: pd.DataFrame         # csr.planning.compare_targets
-    table: pd.DataFrame           # the Danish side-by-side table
+    compare: pd.DataFrame  # csr.planning.compare_targets
+    table: pd.DataFrame  # the Danish side-by-side table
     goals: list[GoalSeek]
-    caption: str                  # the donut's sentence
-    bullets: dict                 # Vega-Lite specs for st.vega_lite_chart
+    caption: str  # the donut's sentence
+    bullets: dict  # Vega-Lite specs for st.vega_lite_chart
     donut: dict
 
 
-def plan_view(baseline: Baseline, config: Config, scenario: Scenario, start: int, before: Outcome | None = None,
-              templates: dict[str, dict] | None = None) -> PlanView:
+def plan_view(
+    baseline: Baseline,
+    config: Config,
+    scenario: Scenario,
+    start: int,
+    before: Outcome | None = None,
+    templates: dict[str, dict] | None = None,
+) -> PlanView:
     """The planner's computation for one scenario (raises `PlanError` when it cannot be computed).
     `before` and `templates` are the baseline's, which the page caches per year."""
     before = evaluate(baseline, config) if before is None else before
@@ -300,7 +351,11 @@ def plan_view(baseline: Baseline, config: Config, scenario: Scenario, start: int
     compare = compare_targets(before, after)
     year = baseline.year
     return PlanView(
-        scenario=scenario, before=before, after=after, compare=compare, table=comparison_frame(compare),
+        scenario=scenario,
+        before=before,
+        after=after,
+        compare=compare,
+        table=comparison_frame(compare),
         goals=seek(baseline, config, scenario, after, start),
         caption=text.scenario_caption(before, after, config),
         bullets=live_spec(templates["bullets"], charts.target_bullets_frame(compare)),
@@ -311,9 +366,11 @@ def plan_view(baseline: Baseline, config: Config, scenario: Scenario, start: int
 def compare_saved(outcomes: dict[str, Outcome]) -> pd.DataFrame:
     """Two (or more) saved scenarios side by side (Markdown cells): headcount, total share, every target."""
     first = next(iter(outcomes.values()))
-    rows = [{"": "År", **{n: text.year_label(o.year, o.provisional) for n, o in outcomes.items()}},
-            {"": "Antal ansatte", **{n: text.count(o.headcount) for n, o in outcomes.items()}},
-            {"": "Samlet andel", **{n: text.pct(o.total_share) for n, o in outcomes.items()}}]
+    rows = [
+        {"": "År", **{n: text.year_label(o.year, o.provisional) for n, o in outcomes.items()}},
+        {"": "Antal ansatte", **{n: text.count(o.headcount) for n, o in outcomes.items()}},
+        {"": "Samlet andel", **{n: text.pct(o.total_share) for n, o in outcomes.items()}},
+    ]
     for i, target in enumerate(first.targets):
         row = {"": target.name}
         for n, o in outcomes.items():

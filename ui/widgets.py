@@ -35,8 +35,9 @@ def year_select(dataset: Dataset, config: Config, label: str = "År") -> int:
     # Re-assigning the value carries the choice over to the selector on another page.
     current = st.session_state.get(YEAR_KEY)
     st.session_state[YEAR_KEY] = current if current in years else latest
-    return st.selectbox(label, years, key=YEAR_KEY, format_func=lambda y: text.year_label(y, y in provisional),
-                        width=220)
+    return st.selectbox(
+        label, years, key=YEAR_KEY, format_func=lambda y: text.year_label(y, y in provisional), width=220
+    )
 
 
 def _fingerprint(code: CodeType) -> str:
@@ -63,13 +64,15 @@ def _spec(name: str, data_key: str, params: tuple, code: str, _build: Callable[[
     rerun neither validates the chart again nor converts its data."""
     spec = _build().to_dict()
     datasets = spec.get("datasets", {})
-    spec["datasets"] = {data_name: convert_anything_to_arrow_bytes(pd.DataFrame(values))
-                        for data_name, values in datasets.items()}
+    spec["datasets"] = {
+        data_name: convert_anything_to_arrow_bytes(pd.DataFrame(values)) for data_name, values in datasets.items()
+    }
     return spec
 
 
-def chart(name: str, dataset: Dataset, params: tuple, build: Callable[[], charts.Chart], caption: str,
-          meeting: bool) -> None:
+def chart(
+    name: str, dataset: Dataset, params: tuple, build: Callable[[], charts.Chart], caption: str, meeting: bool
+) -> None:
     """One chart, the sentence under it saying what it shows (plain text, which may name what the files
     hold, such as educations: escaped), and its PNG and SVG downloads."""
     spec = _spec(name, dataset.key, params, _fingerprint(build.__code__), _build=build)
@@ -81,16 +84,23 @@ def chart(name: str, dataset: Dataset, params: tuple, build: Callable[[], charts
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def _shown(name: str, data_key: str, _frame: pd.DataFrame,
-           _formats: Mapping[str, Callable[[object], str]]) -> pd.DataFrame:
+def _shown(
+    name: str, data_key: str, _frame: pd.DataFrame, _formats: Mapping[str, Callable[[object], str]]
+) -> pd.DataFrame:
     shown = _frame.copy()
     for column, fmt in _formats.items():
         shown[column] = [fmt(v) for v in _frame[column]]
     return shown
 
 
-def table(name: str, dataset: Dataset, frame: pd.DataFrame, formats: Mapping[str, Callable[[object], str]],
-          meeting: bool, number_formats: dict[str, str] | None = None) -> None:
+def table(
+    name: str,
+    dataset: Dataset,
+    frame: pd.DataFrame,
+    formats: Mapping[str, Callable[[object], str]],
+    meeting: bool,
+    number_formats: dict[str, str] | None = None,
+) -> None:
     """A table shown with Danish numbers (the .xlsx keeps them as numbers), and its download.
     `name` must identify the table within the dataset (include the year)."""
     shown = _shown(name, dataset.key, frame, formats)
@@ -104,8 +114,11 @@ def table(name: str, dataset: Dataset, frame: pd.DataFrame, formats: Mapping[str
             downloads.table_button(name, frame, number_formats)
 
 
-STATUS_MARKDOWN = {True: ":green[:material/check_circle: **{word}**]", False: ":red[:material/cancel: **{word}**]",
-                   None: ":gray[:material/remove: **{word}**]"}
+STATUS_MARKDOWN = {
+    True: ":green[:material/check_circle: **{word}**]",
+    False: ":red[:material/cancel: **{word}**]",
+    None: ":gray[:material/remove: **{word}**]",
+}
 DELTA_COLOURS = {"up": "green", "down": "red", "off": "gray"}
 
 
@@ -118,11 +131,16 @@ def target_cards(cards: list[dict], meeting: bool) -> None:
     """One bordered card per target (texts from `csr.text.target_cards`)."""
     per_row = 4 if meeting else 2
     for start in range(0, len(cards), per_row):
-        for column, card in zip(st.columns(per_row), cards[start:start + per_row], strict=False):
+        for column, card in zip(st.columns(per_row), cards[start : start + per_row], strict=False):
             with column, st.container(border=True, key=f"card_{card['id']}"):
                 st.markdown(f"**{card['name']}**")
-                st.metric(card["name"], card["value"], delta=card["change"] or "første år i data",
-                          label_visibility="collapsed",
-                          delta_color=DELTA_COLOURS[card["direction"]], delta_arrow=card["direction"])
+                st.metric(
+                    card["name"],
+                    card["value"],
+                    delta=card["change"] or "første år i data",
+                    label_visibility="collapsed",
+                    delta_color=DELTA_COLOURS[card["direction"]],
+                    delta_arrow=card["direction"],
+                )
                 st.markdown(f"{status_markdown(card['met'])} · {card['threshold']}")
                 st.caption(md_escape(" ".join(filter(None, (card["gap"], card["notes"])))))

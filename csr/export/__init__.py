@@ -39,8 +39,9 @@ def format_of(path: str | Path) -> str:
     """ "pdf" or "xlsx" from a file name; anything else is an `InputError` in Danish."""
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise InputError(f"Filen {Path(path).name} skal ende på .pdf eller .xlsx, så det er klart, hvad der skal "
-                         "laves.")
+        raise InputError(
+            f"Filen {Path(path).name} skal ende på .pdf eller .xlsx, så det er klart, hvad der skal laves."
+        )
     return FORMATS[suffix]
 
 
@@ -50,11 +51,27 @@ def render(pack: Pack, fmt: str, images: Mapping[str, Png] | None = None) -> byt
     return pdf_bytes(pack, images) if fmt == "pdf" else xlsx_bytes(pack, images)
 
 
-def export(figures: Figures, config: Config, year: int, provenance: Provenance, fmt: str, *, scenario=None,
-           scenario_name: str = "", scenario_outdated: bool = False) -> bytes:
+def export(
+    figures: Figures,
+    config: Config,
+    year: int,
+    provenance: Provenance,
+    fmt: str,
+    *,
+    scenario=None,
+    scenario_name: str = "",
+    scenario_outdated: bool = False,
+) -> bytes:
     """The report for `year` as PDF or xlsx bytes (`scenario`: a `csr.planning.Scenario` as outlook)."""
-    pack = build_pack(figures, config, year, provenance, scenario=scenario, scenario_name=scenario_name,
-                      scenario_outdated=scenario_outdated)
+    pack = build_pack(
+        figures,
+        config,
+        year,
+        provenance,
+        scenario=scenario,
+        scenario_name=scenario_name,
+        scenario_outdated=scenario_outdated,
+    )
     return render(pack, fmt)
 
 
@@ -68,7 +85,24 @@ def saved_scenario(store, name: str):
 
 
 __all__ = [
-    "FILES", "FORMATS", "MIME", "STORE", "Outlook", "Pack", "Png", "Provenance", "build_pack",
-    "chart_images", "export", "files_version", "format_of", "outlook", "pdf_bytes", "render", "saved_scenario",
-    "stored_files", "warm_up_in_background", "xlsx_bytes",
+    "FILES",
+    "FORMATS",
+    "MIME",
+    "STORE",
+    "Outlook",
+    "Pack",
+    "Png",
+    "Provenance",
+    "build_pack",
+    "chart_images",
+    "export",
+    "files_version",
+    "format_of",
+    "outlook",
+    "pdf_bytes",
+    "render",
+    "saved_scenario",
+    "stored_files",
+    "warm_up_in_background",
+    "xlsx_bytes",
 ]

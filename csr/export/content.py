@@ -26,6 +26,7 @@ FILES = "files"
 
 # ---- where the figures come from -------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Provenance:
     """The data version the figures were computed from and the files (and sheets) behind them.
@@ -90,10 +91,15 @@ def source_lines(sheets: Sequence[SheetSummary], config: Config) -> list[str]:
         if len(named) == 1:
             where += f", ark «{named[0]}»"
         elif named:
-            where += f", {len(named)} ark («{named[0]}» – «{named[-1]}»)" if len(named) > 3 else \
-                ", ark " + ", ".join(f"«{n}»" for n in named)
-        parts = [", ".join(dict.fromkeys(sh.shape for sh in group if sh.shape)),
-                 f"{text.number(sum(sh.rows for sh in group))} rækker"]
+            where += (
+                f", {len(named)} ark («{named[0]}» – «{named[-1]}»)"
+                if len(named) > 3
+                else ", ark " + ", ".join(f"«{n}»" for n in named)
+            )
+        parts = [
+            ", ".join(dict.fromkeys(sh.shape for sh in group if sh.shape)),
+            f"{text.number(sum(sh.rows for sh in group))} rækker",
+        ]
         periods = [p for sh in group for p in (sh.first_period, sh.last_period) if p]
         if periods:
             parts.append(f"{min(periods, key=_period_key)} – {max(periods, key=_period_key)}")
@@ -101,8 +107,11 @@ def source_lines(sheets: Sequence[SheetSummary], config: Config) -> list[str]:
         if municipalities:
             parts.append(f"{len(municipalities)} kommuner")
         schemes = dict.fromkeys(s for sh in group for s in sh.schemes)
-        names = [config.headcount_name if s == HEADCOUNT else text.short_scheme_name(config.scheme(s).name)
-                 for s in schemes if s == HEADCOUNT or s in config.scheme_ids]
+        names = [
+            config.headcount_name if s == HEADCOUNT else text.short_scheme_name(config.scheme(s).name)
+            for s in schemes
+            if s == HEADCOUNT or s in config.scheme_ids
+        ]
         if names:
             parts.append(", ".join(names))
         lines.append(f"{where}: {'; '.join(p for p in parts if p)}")
@@ -110,6 +119,7 @@ def source_lines(sheets: Sequence[SheetSummary], config: Config) -> list[str]:
 
 
 # ---- cells and tables --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Share:
@@ -151,7 +161,7 @@ SOFT_HYPHEN = "\u00ad"
 class Column:
     header: str
     kind: str = TEXT
-    width: float = 1.0    # relative width in the PDF
+    width: float = 1.0  # relative width in the PDF
     pdf_header: str = ""  # the header as the PDF prints it, where it needs a place to break a long word
 
     @property
@@ -163,7 +173,7 @@ class Column:
 class Table:
     """A table with Danish headers; cells hold numbers (or `Share`), never formatted text for numbers."""
 
-    sheet: str                     # the workbook's sheet name (at most 31 characters)
+    sheet: str  # the workbook's sheet name (at most 31 characters)
     title: str
     columns: tuple[Column, ...]
     rows: tuple[tuple, ...]
@@ -192,6 +202,7 @@ def cell_text(kind: str, value: object) -> str:
 
 # ---- the pack ----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class TargetResult:
     id: str
@@ -209,7 +220,7 @@ class ChartItem:
     caption: str
     build: Callable[[], charts.Chart]
     width_mm: float = 170.0  # the widest it may be printed
-    heading: str = ""        # a heading above the chart in the PDF (the chart has its own title)
+    heading: str = ""  # a heading above the chart in the PDF (the chart has its own title)
 
 
 @dataclass(frozen=True)
@@ -235,8 +246,8 @@ class Pack:
     provisional: bool
     generated: datetime
     provenance: Provenance
-    notes: tuple[str, ...]          # the strategy period and provisional figures
-    summary: tuple[str, ...]        # the year in three sentences
+    notes: tuple[str, ...]  # the strategy period and provisional figures
+    summary: tuple[str, ...]  # the year in three sentences
     targets: tuple[TargetResult, ...]
     tables: dict[str, Table]
     charts: tuple[ChartItem, ...]
@@ -265,14 +276,22 @@ def _home_row(figures: Figures, config: Config, year: int) -> pd.Series:
 
 def _until(figures: Figures, year: int) -> Figures:
     """The figures of the years up to `year` (a report shows no later years)."""
-    keep = {name: frame[frame["year"] <= year] for name, frame in (
-        ("annual", figures.annual), ("shares", figures.shares), ("years", figures.years),
-        ("neighbours", figures.neighbours), ("targets", figures.targets))}
+    keep = {
+        name: frame[frame["year"] <= year]
+        for name, frame in (
+            ("annual", figures.annual),
+            ("shares", figures.shares),
+            ("years", figures.years),
+            ("neighbours", figures.neighbours),
+            ("targets", figures.targets),
+        )
+    }
     placements = figures.placements
     if placements is not None and len(placements):
         placements = placements[placements["year"] <= year]
-    return Figures(keep["annual"], keep["shares"], keep["years"], keep["neighbours"], keep["targets"], placements,
-                   figures.method)
+    return Figures(
+        keep["annual"], keep["shares"], keep["years"], keep["neighbours"], keep["targets"], placements, figures.method
+    )
 
 
 def _is_true(value: object) -> bool | None:
@@ -292,16 +311,33 @@ def targets_table(figures: Figures, config: Config, year: int) -> Table:
         if t["id"] in before.index:
             p = before.loc[t["id"]]
             previous = Share(p["value"], None if pd.isna(p["threshold"]) else float(p["threshold"]), strict)
-        rows.append((t["name"], Share(threshold, exact=exact), Share(t["value"], threshold, strict), previous,
-                     f"{text.status_mark(met)} {text.status_word(met)}",
-                     None if met is None else float(t["gap_pp"]),
-                     None if met is None or met else int(t["gap_persons"])))
-    return Table("Mål", f"Målene i {year}", (
-        Column("Mål", TEXT, 3.2), Column("Krav", PCT, 0.9), Column(f"Resultat {year}", PCT, 1.0),
-        Column(f"Året før ({year - 1})", PCT, 1.0), Column("Status", STATUS),
-        Column("Afstand (procentpoint)", PP, 1.2), Column("Mangler (personer)", COUNT, 1.0)), tuple(rows),
+        rows.append(
+            (
+                t["name"],
+                Share(threshold, exact=exact),
+                Share(t["value"], threshold, strict),
+                previous,
+                f"{text.status_mark(met)} {text.status_word(met)}",
+                None if met is None else float(t["gap_pp"]),
+                None if met is None or met else int(t["gap_persons"]),
+            )
+        )
+    return Table(
+        "Mål",
+        f"Målene i {year}",
+        (
+            Column("Mål", TEXT, 3.2),
+            Column("Krav", PCT, 0.9),
+            Column(f"Resultat {year}", PCT, 1.0),
+            Column(f"Året før ({year - 1})", PCT, 1.0),
+            Column("Status", STATUS),
+            Column("Afstand (procentpoint)", PP, 1.2),
+            Column("Mangler (personer)", COUNT, 1.0),
+        ),
+        tuple(rows),
         note="Krav: målets tærskel det år; for målene om omegnskommunerne deres gennemsnit, for praktikpladserne "
-             "100 % af de aftalte pladser. Mangler: personer i årsgennemsnit (for praktikpladserne: pladser).")
+        "100 % af de aftalte pladser. Mangler: personer i årsgennemsnit (for praktikpladserne: pladser).",
+    )
 
 
 def schemes_table(figures: Figures, config: Config, year: int) -> Table:
@@ -329,22 +365,43 @@ def schemes_table(figures: Figures, config: Config, year: int) -> Table:
     rows.append(("", "I alt i ordningerne", "", total_persons, Share(row["total_share"]), ""))
     bold.append(len(rows))
     rows.append(("", f"{config.headcount_name} (årsgennemsnit)", "", float(row["headcount"]), None, ""))
-    return Table("Ordninger", f"Ordningerne i {year}", (
-        Column("Gruppe", TEXT, 1.0), Column("Ordning", TEXT, 2.4), Column("Kilde", TEXT, 1.2),
-        Column("Personer (årsgennemsnit)", PERSONS), Column("Andel af ansatte", PCT),
-        Column("Grundlag", TEXT, 1.8)), tuple(rows), note=text.missing_schemes_sentence(figures.years, config, year),
-        bold_rows=tuple(bold))
+    return Table(
+        "Ordninger",
+        f"Ordningerne i {year}",
+        (
+            Column("Gruppe", TEXT, 1.0),
+            Column("Ordning", TEXT, 2.4),
+            Column("Kilde", TEXT, 1.2),
+            Column("Personer (årsgennemsnit)", PERSONS),
+            Column("Andel af ansatte", PCT),
+            Column("Grundlag", TEXT, 1.8),
+        ),
+        tuple(rows),
+        note=text.missing_schemes_sentence(figures.years, config, year),
+        bold_rows=tuple(bold),
+    )
 
 
 def years_table(figures: Figures, config: Config, year: int) -> Table:
     home = figures.years[(figures.years["code"] == config.home) & (figures.years["year"] <= year)]
     rows = []
     for _, r in home.sort_values("year").iterrows():
-        rows.append((int(r["year"]), float(r["headcount"]), *(Share(r[c]) for c in config.categories),
-                     Share(r["total_share"]), "Foreløbige" if r["provisional"] else "Endelige"))
-    columns = (Column("År", YEAR, 0.7), Column(f"{config.headcount_name} (årsgennemsnit)", PERSONS, 1.6),
-               *(Column(name, PCT, 1.1) for name in config.categories.values()), Column("I alt", PCT, 0.9),
-               Column("Tal", TEXT, 1.0))
+        rows.append(
+            (
+                int(r["year"]),
+                float(r["headcount"]),
+                *(Share(r[c]) for c in config.categories),
+                Share(r["total_share"]),
+                "Foreløbige" if r["provisional"] else "Endelige",
+            )
+        )
+    columns = (
+        Column("År", YEAR, 0.7),
+        Column(f"{config.headcount_name} (årsgennemsnit)", PERSONS, 1.6),
+        *(Column(name, PCT, 1.1) for name in config.categories.values()),
+        Column("I alt", PCT, 0.9),
+        Column("Tal", TEXT, 1.0),
+    )
     return Table("År for år", "Andel af ansatte år for år", columns, tuple(rows))
 
 
@@ -352,13 +409,22 @@ def neighbour_tables(figures: Figures, config: Config, year: int) -> dict[str, T
     out = {}
     for group in comparison_groups(config):
         frame = charts.neighbour_scheme_table(figures.shares, config, year, group, figures.method)
-        columns = (Column(frame.columns[0], TEXT, 2.6),
-                   *(Column(c, PCT, pdf_header=c.replace("Omegnsgennemsnit", f"Omegns{SOFT_HYPHEN}gennemsnit"))
-                     for c in frame.columns[1:]))
+        columns = (
+            Column(frame.columns[0], TEXT, 2.6),
+            *(
+                Column(c, PCT, pdf_header=c.replace("Omegnsgennemsnit", f"Omegns{SOFT_HYPHEN}gennemsnit"))
+                for c in frame.columns[1:]
+            ),
+        )
         rows = tuple((r.iloc[0], *(Share(v) for v in r.iloc[1:])) for _, r in frame.iterrows())
         name = config.categories[group]
-        out[f"omegn_{group}"] = Table(f"Omegn – {name}"[:31], f"{name} {year}: andel af ansatte pr. ordning og kommune",
-                                      columns, rows, bold_rows=(len(rows) - 1,))
+        out[f"omegn_{group}"] = Table(
+            f"Omegn – {name}"[:31],
+            f"{name} {year}: andel af ansatte pr. ordning og kommune",
+            columns,
+            rows,
+            bold_rows=(len(rows) - 1,),
+        )
     return out
 
 
@@ -366,38 +432,82 @@ def placements_table(figures: Figures, year: int) -> Table | None:
     status = placement_status(figures.placements, year)
     if status.empty:
         return None
-    rows = tuple((r["education"], float(r["agreed"]), float(r["realised"]), Share(r["fulfilment"], 100.0),
-                  f"{text.status_mark(bool(r['met']))} {text.status_word(bool(r['met']))}")
-                 for _, r in status.iterrows())
-    return Table("Praktikpladser", f"Praktik- og elevpladser {year}", (
-        Column("Uddannelse", TEXT, 3.0), Column("Aftalt", COUNT, 1.0), Column("Realiseret", COUNT, 1.0),
-        Column("Opfyldelse", PCT, 1.0), Column("Status", STATUS)), rows, bold_rows=(len(rows) - 1,))
+    rows = tuple(
+        (
+            r["education"],
+            float(r["agreed"]),
+            float(r["realised"]),
+            Share(r["fulfilment"], 100.0),
+            f"{text.status_mark(bool(r['met']))} {text.status_word(bool(r['met']))}",
+        )
+        for _, r in status.iterrows()
+    )
+    return Table(
+        "Praktikpladser",
+        f"Praktik- og elevpladser {year}",
+        (
+            Column("Uddannelse", TEXT, 3.0),
+            Column("Aftalt", COUNT, 1.0),
+            Column("Realiseret", COUNT, 1.0),
+            Column("Opfyldelse", PCT, 1.0),
+            Column("Status", STATUS),
+        ),
+        rows,
+        bold_rows=(len(rows) - 1,),
+    )
 
 
 def _charts(figures: Figures, config: Config, year: int) -> tuple[tuple[ChartItem, ...], dict[str, str]]:
     upto = _until(figures, year)
-    items = [ChartItem("figur1", "Figur 1", text.figure1_caption(figures.years, config, year),
-                       lambda: charts.figure1_donut(figures.years, config, year), 125.0, heading="Figur 1"),
-             ChartItem("udvikling", "Udviklingen", text.trend_caption(upto.targets, config, upto.years),
-                       lambda: charts.trend_chart(upto.targets, upto.years, config))]
+    items = [
+        ChartItem(
+            "figur1",
+            "Figur 1",
+            text.figure1_caption(figures.years, config, year),
+            lambda: charts.figure1_donut(figures.years, config, year),
+            125.0,
+            heading="Figur 1",
+        ),
+        ChartItem(
+            "udvikling",
+            "Udviklingen",
+            text.trend_caption(upto.targets, config, upto.years),
+            lambda: charts.trend_chart(upto.targets, upto.years, config),
+        ),
+    ]
     for group in comparison_groups(config):
         ranking = charts.neighbour_ranking_frame(figures.shares, config, year, group)
         rank = int(ranking.loc[ranking["home"], "rank"].iloc[0]) if ranking["home"].any() else None
-        items.append(ChartItem(
-            f"omegn_{group}", f"Omegnskommunerne: {config.categories[group]}",
-            text.neighbour_caption(figures.neighbours, config, year, group, rank, len(ranking)),
-            lambda g=group: charts.neighbour_ranking_chart(figures.shares, figures.neighbours, config, year, g),
-            140.0))  # both groups on one page
-    items.append(ChartItem("omegn_udvikling", "Omegnskommunerne år for år",
-                           text.neighbour_trend_caption(upto.neighbours, config),
-                           lambda: charts.neighbour_trend_chart(upto.neighbours, upto.years, config)))
+        items.append(
+            ChartItem(
+                f"omegn_{group}",
+                f"Omegnskommunerne: {config.categories[group]}",
+                text.neighbour_caption(figures.neighbours, config, year, group, rank, len(ranking)),
+                lambda g=group: charts.neighbour_ranking_chart(figures.shares, figures.neighbours, config, year, g),
+                140.0,
+            )
+        )  # both groups on one page
+    items.append(
+        ChartItem(
+            "omegn_udvikling",
+            "Omegnskommunerne år for år",
+            text.neighbour_trend_caption(upto.neighbours, config),
+            lambda: charts.neighbour_trend_chart(upto.neighbours, upto.years, config),
+        )
+    )
     status = placement_status(figures.placements, year)
     notes = {}
     if status.empty:
         notes["praktikpladser"] = text.placement_caption(status, year)
     else:
-        items.append(ChartItem("praktikpladser", "Praktik- og elevpladser", text.placement_caption(status, year),
-                               lambda: charts.placement_bullets(figures.placements, year)))
+        items.append(
+            ChartItem(
+                "praktikpladser",
+                "Praktik- og elevpladser",
+                text.placement_caption(status, year),
+                lambda: charts.placement_bullets(figures.placements, year),
+            )
+        )
     return tuple(items), notes
 
 
@@ -408,79 +518,150 @@ def outlook(figures: Figures, config: Config, scenario, name: str, outdated: boo
     baseline = build_baseline(figures, config, scenario.year)
     before, after = evaluate(baseline, config), evaluate(baseline, config, scenario)
     comparison = compare_targets(before, after)
-    plan_rows = [("Ændring", config.scheme(s).name if s in config.scheme_ids else s, float(n), "", "", float(n))
-                 for s, n in scenario.changes.items()]
+    plan_rows = [
+        ("Ændring", config.scheme(s).name if s in config.scheme_ids else s, float(n), "", "", float(n))
+        for s, n in scenario.changes.items()
+    ]
     if scenario.headcount_change:
         plan_rows.append(("Ændring", "Øvrige ansatte", float(scenario.headcount_change), "", "", None))
     for _, p in placement_table(scenario, config).iterrows():
-        plan_rows.append(("Forløb", p["name"], float(p["persons"]), f"{p['first']} til {p['last']}",
-                          p["months"] or "ingen målemåneder", float(p["annual_persons"])))
-    plan = Table("Udsigt – plan", f"Scenariet «{name}» for {scenario.year}", (
-        Column("Type", TEXT, 0.9), Column("Ordning", TEXT, 2.6), Column("Personer", PERSONS, 0.9),
-        Column("Periode", TEXT, 1.5), Column("Tæller i", TEXT, 1.7), Column("Årsgennemsnit", PERSONS, 1.1)),
-        tuple(plan_rows), note="Årsgennemsnit: et forløb tæller kun i de målemåneder, det dækker.")
+        plan_rows.append(
+            (
+                "Forløb",
+                p["name"],
+                float(p["persons"]),
+                f"{p['first']} til {p['last']}",
+                p["months"] or "ingen målemåneder",
+                float(p["annual_persons"]),
+            )
+        )
+    plan = Table(
+        "Udsigt – plan",
+        f"Scenariet «{name}» for {scenario.year}",
+        (
+            Column("Type", TEXT, 0.9),
+            Column("Ordning", TEXT, 2.6),
+            Column("Personer", PERSONS, 0.9),
+            Column("Periode", TEXT, 1.5),
+            Column("Tæller i", TEXT, 1.7),
+            Column("Årsgennemsnit", PERSONS, 1.1),
+        ),
+        tuple(plan_rows),
+        note="Årsgennemsnit: et forløb tæller kun i de målemåneder, det dækker.",
+    )
     rows = []
     for _, r in comparison.iterrows():
         strict = r["kind"] == "above_neighbours"
         threshold = None if r["threshold"] is None or pd.isna(r["threshold"]) else float(r["threshold"])
         met_before, met_after = _is_true(r["met_before"]), _is_true(r["met_after"])
-        rows.append((r["name"], Share(threshold, exact=not strict), Share(r["value_before"], threshold, strict),
-                     f"{text.status_mark(met_before)} {text.status_word(met_before)}",
-                     Share(r["value_after"], threshold, strict),
-                     f"{text.status_mark(met_after)} {text.status_word(met_after)}",
-                     None if met_after is None or met_after else int(r["gap_persons_after"])))
-    targets = Table("Udsigt – mål", f"Målene i {scenario.year} uden og med planen", (
-        Column("Mål", TEXT, 3.2), Column("Krav", PCT), Column("Uden planen", PCT), Column("Status uden", STATUS),
-        Column("Med planen", PCT), Column("Status med", STATUS), Column("Mangler med planen (personer)", COUNT)),
-        tuple(rows))
+        rows.append(
+            (
+                r["name"],
+                Share(threshold, exact=not strict),
+                Share(r["value_before"], threshold, strict),
+                f"{text.status_mark(met_before)} {text.status_word(met_before)}",
+                Share(r["value_after"], threshold, strict),
+                f"{text.status_mark(met_after)} {text.status_word(met_after)}",
+                None if met_after is None or met_after else int(r["gap_persons_after"]),
+            )
+        )
+    targets = Table(
+        "Udsigt – mål",
+        f"Målene i {scenario.year} uden og med planen",
+        (
+            Column("Mål", TEXT, 3.2),
+            Column("Krav", PCT),
+            Column("Uden planen", PCT),
+            Column("Status uden", STATUS),
+            Column("Med planen", PCT),
+            Column("Status med", STATUS),
+            Column("Mangler med planen (personer)", COUNT),
+        ),
+        tuple(rows),
+    )
     notes = [n for n in (baseline.provisional_note(config),) if n]
     if outdated:
         notes.append("Scenariet er gemt på en ældre version af data; tallene her er regnet på de nuværende data.")
-    return Outlook(name, scenario.year, text.outlook_sentence(comparison, name, scenario.year), tuple(notes), plan,
-                   targets)
+    return Outlook(
+        name, scenario.year, text.outlook_sentence(comparison, name, scenario.year), tuple(notes), plan, targets
+    )
 
 
-def build_pack(figures: Figures, config: Config, year: int, provenance: Provenance, *, scenario=None,
-               scenario_name: str = "", scenario_outdated: bool = False, generated: datetime | None = None) -> Pack:
+def build_pack(
+    figures: Figures,
+    config: Config,
+    year: int,
+    provenance: Provenance,
+    *,
+    scenario=None,
+    scenario_name: str = "",
+    scenario_outdated: bool = False,
+    generated: datetime | None = None,
+) -> Pack:
     """The CSR section of the HR account for `year`; raises KeyError (Danish message) for a year without data.
 
     `scenario` is a `csr.planning.Scenario` to append as an outlook (a `PlanError` says why it cannot be).
     """
     row = _home_row(figures, config, year)
     provisional = bool(row["provisional"])
-    notes = tuple(n for n in (text.period_sentence(config, year), text.provisional_sentence(figures.annual, config, year))
-                  if n)
-    summary = (text.csr_mark_sentence(figures.targets, config, year),
-               text.targets_met_sentence(figures.targets, year, provisional),
-               text.figure1_caption(figures.years, config, year))
+    notes = tuple(
+        n for n in (text.period_sentence(config, year), text.provisional_sentence(figures.annual, config, year)) if n
+    )
+    summary = (
+        text.csr_mark_sentence(figures.targets, config, year),
+        text.targets_met_sentence(figures.targets, year, provisional),
+        text.figure1_caption(figures.years, config, year),
+    )
     sentences = text.target_sentences(figures, config, year)
     now = figures.targets[figures.targets["year"] == year]
-    targets = tuple(TargetResult(str(t["id"]), str(t["name"]), _is_true(t["met"]), sentences[str(t["id"])])
-                    for _, t in now.iterrows())
-    tables = {"maal": targets_table(figures, config, year), "ordninger": schemes_table(figures, config, year),
-              "aar": years_table(figures, config, year), **neighbour_tables(figures, config, year)}
+    targets = tuple(
+        TargetResult(str(t["id"]), str(t["name"]), _is_true(t["met"]), sentences[str(t["id"])])
+        for _, t in now.iterrows()
+    )
+    tables = {
+        "maal": targets_table(figures, config, year),
+        "ordninger": schemes_table(figures, config, year),
+        "aar": years_table(figures, config, year),
+        **neighbour_tables(figures, config, year),
+    }
     placements = placements_table(figures, year)
     if placements is not None:
         tables["praktikpladser"] = placements
     items, chart_notes = _charts(figures, config, year)
     neighbour_count = len(config.neighbours)
-    method = (text.measurement_sentence(config),
-              text.method_sentence(figures.method, neighbour_count),
-              text.left_out_sentence(config),
-              text.provisional_years_sentence(figures.years, config),
-              "Andelene regnes uden afrunding og vises med én decimal; med to, hvor én decimal ville skjule, om et "
-              "mål er nået (fx 4,96 %, der ellers ville stå som 5,0 %).",
-              *(n for n in (text.period_sentence(config, year),) if n),
-              f"{provenance.version_text()}.")
+    method = (
+        text.measurement_sentence(config),
+        text.method_sentence(figures.method, neighbour_count),
+        text.left_out_sentence(config),
+        text.provisional_years_sentence(figures.years, config),
+        "Andelene regnes uden afrunding og vises med én decimal; med to, hvor én decimal ville skjule, om et "
+        "mål er nået (fx 4,96 %, der ellers ville stå som 5,0 %).",
+        *(n for n in (text.period_sentence(config, year),) if n),
+        f"{provenance.version_text()}.",
+    )
     ahead = None
     if scenario is not None:
         ahead = outlook(figures, config, scenario, scenario_name or scenario.name or "uden navn", scenario_outdated)
     return Pack(
-        title=f"HR-regnskabet {year}", strategy=config.name, organisation=config.organisation, year=year,
-        provisional=provisional, generated=generated or datetime.now(UTC), provenance=provenance, notes=notes,
-        summary=summary, targets=targets, tables=tables, charts=items,
-        neighbour_notes=(text.method_sentence(figures.method, neighbour_count),
-                         text.missing_neighbours_sentence(figures.neighbours, config, year),
-                         text.left_out_sentence(config)),
-        method=method, sources=tuple(source_lines(provenance.sheets, config)), outlook=ahead,
-        chart_notes=chart_notes)
+        title=f"HR-regnskabet {year}",
+        strategy=config.name,
+        organisation=config.organisation,
+        year=year,
+        provisional=provisional,
+        generated=generated or datetime.now(UTC),
+        provenance=provenance,
+        notes=notes,
+        summary=summary,
+        targets=targets,
+        tables=tables,
+        charts=items,
+        neighbour_notes=(
+            text.method_sentence(figures.method, neighbour_count),
+            text.missing_neighbours_sentence(figures.neighbours, config, year),
+            text.left_out_sentence(config),
+        ),
+        method=method,
+        sources=tuple(source_lines(provenance.sheets, config)),
+        outlook=ahead,
+        chart_notes=chart_notes,
+    )

@@ -133,8 +133,9 @@ def render(item: ChartItem, ppi: int = charts.PRINT_PPI) -> Png:
         raise _named(exc, item) from None
 
 
-def chart_images(items: Iterable[ChartItem], ppi: int = charts.PRINT_PPI,
-                 failures: dict[str, str] | None = None) -> dict[str, Png]:
+def chart_images(
+    items: Iterable[ChartItem], ppi: int = charts.PRINT_PPI, failures: dict[str, str] | None = None
+) -> dict[str, Png]:
     """Every chart of a pack by name, drawn in one worker job (vl-convert holds Python's GIL while it
     converts, so parallel drawing would not be faster).
 
@@ -143,8 +144,9 @@ def chart_images(items: Iterable[ChartItem], ppi: int = charts.PRINT_PPI,
     it, each failing chart's Danish sentence is put there by name, and the others are returned."""
     items = list(items)
     try:
-        drawn = drawing.call(draw_many, [_job(item, ppi) for item in items],
-                             timeout_s=drawing.TIMEOUT_S + 10 * len(items))
+        drawn = drawing.call(
+            draw_many, [_job(item, ppi) for item in items], timeout_s=drawing.TIMEOUT_S + 10 * len(items)
+        )
         return {item.name: _png(*result) for item, result in zip(items, drawn, strict=True)}
     except DrawError as exc:
         if exc.timed_out:

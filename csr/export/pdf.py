@@ -100,12 +100,12 @@ class _Document(FPDF):
         self.set_text_color(*INK)
         self.ln(2)
 
-    def paragraph(self, body: str, size: float = 10, colour: tuple[int, int, int] = INK, bold: bool = False,
-                  after: float = 2.5) -> None:
+    def paragraph(
+        self, body: str, size: float = 10, colour: tuple[int, int, int] = INK, bold: bool = False, after: float = 2.5
+    ) -> None:
         self.set_font(FONT, "B" if bold else "", size)
         self.set_text_color(*colour)
-        self.multi_cell(WIDTH, size * 0.5, keep_together(body), align=Align.L, new_x=XPos.LMARGIN,
-                        new_y=YPos.NEXT)
+        self.multi_cell(WIDTH, size * 0.5, keep_together(body), align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(*INK)
         self.ln(after)
 
@@ -113,8 +113,9 @@ class _Document(FPDF):
         self.set_font(FONT, "", size)
         for line in lines:
             self.cell(5, size * 0.5, "•")
-            self.multi_cell(WIDTH - 5, size * 0.5, keep_together(line), align=Align.L, new_x=XPos.LMARGIN,
-                            new_y=YPos.NEXT)
+            self.multi_cell(
+                WIDTH - 5, size * 0.5, keep_together(line), align=Align.L, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            )
             self.ln(1)
         self.ln(1.5)
 
@@ -122,8 +123,9 @@ class _Document(FPDF):
         """Mark and word together, in colour as well (never colour alone)."""
         self.set_font(FONT, "B", size)
         self.set_text_color(*STATUS_COLOURS[met])
-        self.cell(0, size * 0.5, f"{text.status_mark(met)} {text.status_word(met)}", new_x=XPos.LMARGIN,
-                  new_y=YPos.NEXT)
+        self.cell(
+            0, size * 0.5, f"{text.status_mark(met)} {text.status_word(met)}", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
         self.set_text_color(*INK)
 
     def text_width(self, body: str, style: str, size: float) -> float:
@@ -139,6 +141,7 @@ class _Document(FPDF):
     def column_widths(self, table: Table, cells: list[list[str]], size: float) -> tuple[float, ...] | None:
         """Widths that never break a word: numbers and headers get what their longest word needs,
         text columns share the rest by their weights. None when the words do not fit at `size`."""
+
         def width(texts: list[str], style: str, whole: bool) -> float:
             parts = texts if whole else [w for t in texts for w in re.split(f"[ {SOFT_HYPHEN}]", t)]
             return max((self.text_width(p, style, size) for p in parts), default=0.0)
@@ -155,23 +158,26 @@ class _Document(FPDF):
             return None
         text_columns = [i for i, c in enumerate(table.columns) if c.kind == TEXT] or list(range(len(need)))
         weights = sum(table.columns[i].width for i in text_columns)
-        return tuple(n + (spare * table.columns[i].width / weights if i in text_columns else 0.0)
-                     for i, n in enumerate(need))
+        return tuple(
+            n + (spare * table.columns[i].width / weights if i in text_columns else 0.0) for i, n in enumerate(need)
+        )
 
-    def table_height(self, cells: list[list[str]], headers: list[str], widths: tuple[float, ...],
-                     size: float) -> float:
+    def table_height(self, cells: list[list[str]], headers: list[str], widths: tuple[float, ...], size: float) -> float:
         """About how tall the table will be (to keep a short table on one page)."""
         line = size * 0.48
         height = 0.0
         for row in [headers, *cells]:
-            lines = max(max(1, math.ceil(self.text_width(c, "", size) / max(1.0, w - 2 * PADDING)))
-                        for c, w in zip(row, widths, strict=True))
+            lines = max(
+                max(1, math.ceil(self.text_width(c, "", size) / max(1.0, w - 2 * PADDING)))
+                for c, w in zip(row, widths, strict=True)
+            )
             height += lines * line + 2 * PADDING
         return height
 
     def table_block(self, table: Table, size: float = 8.5, title: bool = True) -> None:
-        cells = [[keep_together(cell_text(c.kind, v)) for c, v in zip(table.columns, row, strict=True)]
-                 for row in table.rows]
+        cells = [
+            [keep_together(cell_text(c.kind, v)) for c, v in zip(table.columns, row, strict=True)] for row in table.rows
+        ]
         widths = self.column_widths(table, cells, size)
         while widths is None and size > 6.0:  # smaller type before words break
             size -= 0.5
@@ -188,10 +194,16 @@ class _Document(FPDF):
         self.set_font(FONT, "", size)
         self.set_draw_color(*RULE)
         bold = FontFace(emphasis="BOLD")
-        with self.table(col_widths=widths, text_align=aligns, width=WIDTH, line_height=size * 0.48,
-                        borders_layout=TableBordersLayout.HORIZONTAL_LINES, padding=PADDING,
-                        headings_style=FontFace(emphasis="BOLD", color=ACCENT, fill_color=HEAD_FILL),
-                        v_align="MIDDLE") as grid:
+        with self.table(
+            col_widths=widths,
+            text_align=aligns,
+            width=WIDTH,
+            line_height=size * 0.48,
+            borders_layout=TableBordersLayout.HORIZONTAL_LINES,
+            padding=PADDING,
+            headings_style=FontFace(emphasis="BOLD", color=ACCENT, fill_color=HEAD_FILL),
+            v_align="MIDDLE",
+        ) as grid:
             grid.row(headers)
             for i, row in enumerate(cells):
                 grid.row(row, style=bold if i in table.bold_rows else None)
@@ -212,8 +224,9 @@ class _Document(FPDF):
         if heading:
             self.paragraph(heading, size=10.5, bold=True, after=1)
         x = MARGIN + (WIDTH - width) / 2
-        self.image(png.rgb if png.rgb is not None else png.data, x=x, y=self.get_y(), w=width, h=height,
-                   alt_text=caption)
+        self.image(
+            png.rgb if png.rgb is not None else png.data, x=x, y=self.get_y(), w=width, h=height, alt_text=caption
+        )
         self.set_y(self.get_y() + height + 1.5)
         self.paragraph(caption, size=9.5, colour=MUTED, after=4)
 
@@ -227,11 +240,21 @@ def _title_page(pdf: _Document, pack: Pack) -> None:
     pdf.multi_cell(WIDTH, 13, pack.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.paragraph(f"Social ansvarlighed: evaluering af {pack.strategy} for {pack.year_label}", size=13, after=2)
     if pack.provisional:
-        pdf.paragraph(f"Foreløbige tal: {pack.year} er ikke et helt år i data endnu.", size=11,
-                      colour=PROVISIONAL_COLOUR, bold=True, after=2)
+        pdf.paragraph(
+            f"Foreløbige tal: {pack.year} er ikke et helt år i data endnu.",
+            size=11,
+            colour=PROVISIONAL_COLOUR,
+            bold=True,
+            after=2,
+        )
     if pack.provenance.sample:
-        pdf.paragraph("Eksempeldata: tallene kommer fra de medfølgende eksempelfiler, ikke fra HR's egne tal.",
-                      size=10, colour=PROVISIONAL_COLOUR, bold=True, after=2)
+        pdf.paragraph(
+            "Eksempeldata: tallene kommer fra de medfølgende eksempelfiler, ikke fra HR's egne tal.",
+            size=10,
+            colour=PROVISIONAL_COLOUR,
+            bold=True,
+            after=2,
+        )
     pdf.set_draw_color(*ACCENT)
     pdf.set_line_width(0.6)
     pdf.line(MARGIN, pdf.get_y() + 1, MARGIN + WIDTH, pdf.get_y() + 1)
@@ -244,8 +267,13 @@ def _title_page(pdf: _Document, pack: Pack) -> None:
         pdf.paragraph(note, size=9.5, colour=MUTED)
     pdf.table_block(pack.tables["maal"], size=8, title=False)
     pdf.set_y(max(pdf.get_y(), pdf.page_break_trigger - 12))
-    pdf.paragraph(f"{pack.provenance.version_text()}. Lavet {danish_time(pack.generated)}. Hvor tallene kommer "
-                  "fra, og hvordan de er regnet: se det sidste afsnit.", size=8, colour=MUTED, after=0)
+    pdf.paragraph(
+        f"{pack.provenance.version_text()}. Lavet {danish_time(pack.generated)}. Hvor tallene kommer "
+        "fra, og hvordan de er regnet: se det sidste afsnit.",
+        size=8,
+        colour=MUTED,
+        after=0,
+    )
 
 
 def _targets(pdf: _Document, pack: Pack, number: int) -> None:
@@ -307,8 +335,12 @@ def pdf_bytes(pack: Pack, images: Mapping[str, Png]) -> bytes:
         outlook = pack.outlook
         pdf.add_page()
         pdf.heading(f"{next(sections)}. Udsigt: scenariet «{outlook.name}» for {outlook.year}")
-        pdf.paragraph("Et scenarie fra planlægningen: hvad målene ville vise, hvis planen gennemføres. Det er en "
-                      "beregning, ikke et resultat.", size=9.5, colour=MUTED)
+        pdf.paragraph(
+            "Et scenarie fra planlægningen: hvad målene ville vise, hvis planen gennemføres. Det er en "
+            "beregning, ikke et resultat.",
+            size=9.5,
+            colour=MUTED,
+        )
         pdf.paragraph(outlook.sentence)
         for note in outlook.notes:
             pdf.paragraph(note, size=9.5, colour=MUTED)
@@ -322,6 +354,9 @@ def pdf_bytes(pack: Pack, images: Mapping[str, Png]) -> bytes:
         pdf.paragraph(paragraph, size=9.5)
     pdf.paragraph("Filerne bag tallene", size=10.5, bold=True, after=1.5)
     pdf.bullets(pack.sources or ("Ingen filer er oplyst.",))
-    pdf.paragraph(f"Rapporten er lavet {danish_time(pack.generated)} af csr-dashboard ud fra {pack.strategy}.",
-                  size=9, colour=MUTED)
+    pdf.paragraph(
+        f"Rapporten er lavet {danish_time(pack.generated)} af csr-dashboard ud fra {pack.strategy}.",
+        size=9,
+        colour=MUTED,
+    )
     return bytes(pdf.output())

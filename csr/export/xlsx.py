@@ -28,7 +28,7 @@ BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 FORMATS = {PERSONS: "#,##0.0", COUNT: "#,##0", PP: '+0.0" pp";-0.0" pp";0.0" pp"', YEAR: "0"}
 IMAGE_WIDTH_PX = 760  # the widest a chart is shown in the sheet (the PNG keeps its print resolution)
-ROW_PX = 20           # Excel's default row height in pixels
+ROW_PX = 20  # Excel's default row height in pixels
 
 
 def percent_format(decimals: int) -> str:
@@ -111,9 +111,14 @@ def xlsx_bytes(pack: Pack, images: Mapping[str, Png]) -> bytes:
     """The pack as an .xlsx workbook: Oversigt, the tables, Metode and Figurer."""
     wb = Workbook()
     wb.remove(wb.active)
-    overview = [("Kommune", pack.organisation), ("Strategi", pack.strategy), ("År", str(pack.year)),
-                ("Tal", "Foreløbige" if pack.provisional else "Endelige"),
-                ("Data", pack.provenance.version_text()), ("Lavet", danish_time(pack.generated))]
+    overview = [
+        ("Kommune", pack.organisation),
+        ("Strategi", pack.strategy),
+        ("År", str(pack.year)),
+        ("Tal", "Foreløbige" if pack.provisional else "Endelige"),
+        ("Data", pack.provenance.version_text()),
+        ("Lavet", danish_time(pack.generated)),
+    ]
     if pack.provenance.sample:
         overview.append(("Bemærk", "Eksempeldata: ikke HR's egne tal."))
     overview += [("Året kort", s) for s in (*pack.summary, *pack.notes)]

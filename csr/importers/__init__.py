@@ -45,9 +45,10 @@ MAX_MERGE_FINDINGS = 10
 
 # ---- reading the cells of a file -----------------------------------------------------------------
 
+
 def _decode(data: bytes) -> str:
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace")
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -87,8 +88,7 @@ def read_cells(name: str, data: bytes, kind: str) -> list[tuple[str, list[list],
     return read_clean_cells(name, data, kind)[0]
 
 
-def read_clean_cells(name: str, data: bytes, kind: str) -> tuple[list[tuple[str, list[list], int, int]],
-                                                                 list[Finding]]:
+def read_clean_cells(name: str, data: bytes, kind: str) -> tuple[list[tuple[str, list[list], int, int]], list[Finding]]:
     """`read_cells` and the findings of cleaning its text (`csr.importers.cells.clean_rows`): the one place
     where a file's text comes in, so every reader after it sees text without control characters."""
     findings: list[Finding] = []
@@ -122,6 +122,7 @@ def read_clean_cells(name: str, data: bytes, kind: str) -> tuple[list[tuple[str,
 
 # ---- one file --------------------------------------------------------------------------------
 
+
 @contextmanager
 def _gc_paused():
     """Pause the cyclic garbage collector while millions of cells become Python objects.
@@ -150,13 +151,15 @@ def _parse_upload(name: str, data: bytes, kind: str, config: Config, profiles: S
     except InputError:
         raise
     except Exception as exc:  # calamine raises its own errors for broken content
-        raise InputError(Finding(
-            ERROR, f"Filen {name} kunne ikke læses som regneark. Er den gemt som "
-            ".xlsx, .xls eller .csv?", name)) from exc
+        raise InputError(
+            Finding(ERROR, f"Filen {name} kunne ikke læses som regneark. Er den gemt som .xlsx, .xls eller .csv?", name)
+        ) from exc
     result = _new_result(text_findings)
     frames: list[pd.DataFrame] = []
     for sheet_name, rows, row_offset, col_offset in sheets:
-        parsed = read_with_profile(rows, name, sheet_name, config, row_offset, col_offset, profiles) if profiles else None
+        parsed = (
+            read_with_profile(rows, name, sheet_name, config, row_offset, col_offset, profiles) if profiles else None
+        )
         parsed = parsed or parse_sheet(rows, name, sheet_name, config, row_offset, col_offset)
         result.findings.extend(parsed.findings)
         frame = parsed.frame()
@@ -172,13 +175,23 @@ def _parse_upload(name: str, data: bytes, kind: str, config: Config, profiles: S
         from csr.importers.registry import supported_shapes
 
         where = "filen har ingen" if kind in ("csv", "json") else "intet ark har en"
-        result.findings.append(Finding(
-            ERROR, f"Ingen brugbar tabel: {where} overskriftsrække med fx Kommune, Måned, Ordning og Antal "
-            f"eller måneder hen over kolonnerne. Er det den rigtige fil? {supported_shapes()}", name))
+        result.findings.append(
+            Finding(
+                ERROR,
+                f"Ingen brugbar tabel: {where} overskriftsrække med fx Kommune, Måned, Ordning og Antal "
+                f"eller måneder hen over kolonnerne. Er det den rigtige fil? {supported_shapes()}",
+                name,
+            )
+        )
     elif result.data.empty and result.placements.empty and not result.errors:
-        result.findings.append(Finding(
-            ERROR, "Ingen tal at importere: tabellerne i filen er genkendt, men ingen række har et tal for en "
-            "kommune. Udfyld tabellen, eller vælg den rigtige fil.", name))
+        result.findings.append(
+            Finding(
+                ERROR,
+                "Ingen tal at importere: tabellerne i filen er genkendt, men ingen række har et tal for en "
+                "kommune. Udfyld tabellen, eller vælg den rigtige fil.",
+                name,
+            )
+        )
     return result
 
 
@@ -188,7 +201,9 @@ _EMPTY_PLACEMENTS = empty_placements()
 
 def _new_result(findings: list[Finding] | None = None) -> ImportResult:
     """An empty ImportResult: copies of empty frames made once (building them costs ~3 ms per result)."""
-    return ImportResult(data=_EMPTY_CANONICAL.copy(), placements=_EMPTY_PLACEMENTS.copy(), findings=[] if findings is None else findings)
+    return ImportResult(
+        data=_EMPTY_CANONICAL.copy(), placements=_EMPTY_PLACEMENTS.copy(), findings=[] if findings is None else findings
+    )
 
 
 def _concat_placements(current: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
@@ -218,7 +233,10 @@ def _summary(file: str, sheet: str, shape: str, frame: pd.DataFrame, placements:
     first, last = key.argmin(), key.argmax()
     first, last = frame.iloc[first], frame.iloc[last]
     return SheetSummary(
-        file=file, sheet=sheet, shape=shape, rows=len(frame) + placements,
+        file=file,
+        sheet=sheet,
+        shape=shape,
+        rows=len(frame) + placements,
         municipalities=tuple(sorted(pd.unique(frame["municipality"]))),
         schemes=tuple(sorted(pd.unique(frame["scheme"]))),
         first_period=format_period(int(first["year"]), first["period"], int(first["index"])),
@@ -228,9 +246,14 @@ def _summary(file: str, sheet: str, shape: str, frame: pd.DataFrame, placements:
 
 # ---- many files ------------------------------------------------------------------------------
 
-def import_uploads(uploads: Iterable[tuple[str, bytes]], config: Config | None = None,
-                   limits: Limits = LIMITS, isolate: bool = True, profiles: Sequence[Profile] | None = None
-                   ) -> ImportResult:
+
+def import_uploads(
+    uploads: Iterable[tuple[str, bytes]],
+    config: Config | None = None,
+    limits: Limits = LIMITS,
+    isolate: bool = True,
+    profiles: Sequence[Profile] | None = None,
+) -> ImportResult:
     """Check, parse and merge uploads. With any error the result holds the findings and no data.
 
     `profiles` (import profiles, `csr.importers.mapping`): a sheet whose headers one of them carries is read
@@ -258,8 +281,11 @@ def import_uploads(uploads: Iterable[tuple[str, bytes]], config: Config | None =
         if not result.data.empty:
             frames.append(result.data)
         if not result.placements.empty:
-            merged.placements = (result.placements if merged.placements.empty
-                                 else pd.concat([merged.placements, result.placements], ignore_index=True))
+            merged.placements = (
+                result.placements
+                if merged.placements.empty
+                else pd.concat([merged.placements, result.placements], ignore_index=True)
+            )
     if frames:
         merged.data = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     merged.data = _check_duplicates(merged.data, merged.findings, config)
@@ -303,8 +329,7 @@ def import_files(paths: Iterable[str | Path], config: Config | None = None, **kw
 def _with_file(finding: Finding, name: str) -> Finding:
     if finding.file:
         return finding
-    return Finding(finding.severity, finding.message, name, finding.sheet, finding.row, finding.column,
-                   finding.value)
+    return Finding(finding.severity, finding.message, name, finding.sheet, finding.row, finding.column, finding.value)
 
 
 KEY = ["code", "year", "period", "index", "scheme"]
@@ -323,20 +348,32 @@ def _check_duplicates(data: pd.DataFrame, findings: list[Finding], config: Confi
     conflicts = spread[spread > 1]
     for n, key in enumerate(conflicts.index):
         if n >= MAX_MERGE_FINDINGS:
-            findings.append(Finding(ERROR, f"Samme tal angivet to gange med forskellige værdier: "
-                                    f"{len(conflicts) - n} tilfælde mere ud over de {n} ovenfor."))
+            findings.append(
+                Finding(
+                    ERROR,
+                    f"Samme tal angivet to gange med forskellige værdier: "
+                    f"{len(conflicts) - n} tilfælde mere ud over de {n} ovenfor.",
+                )
+            )
             break
         same = rows[(rows[KEY] == pd.Series(key, index=KEY)).all(axis=1)]
         a = same.iloc[0]
         b = same[same["value"] != a["value"]].iloc[0]
         there = f"fil {b['file']}" + (f", ark '{b['sheet']}'" if b["sheet"] else "") + f", række {b['row']}"
-        findings.append(Finding(
-            ERROR,
-            f"Samme tal angivet to gange med forskellige værdier: {a['municipality']}, "
-            f"{format_period(int(a['year']), a['period'], int(a['index']))}, {_scheme_label(a['scheme'], config)} "
-            f"er {show(a['value'])} her, men {show(b['value'])} i {there}. Ret det forkerte tal, eller fjern "
-            "den ene fil.",
-            a["file"], a["sheet"], int(a["row"]), a["column"], show(a["value"])))
+        findings.append(
+            Finding(
+                ERROR,
+                f"Samme tal angivet to gange med forskellige værdier: {a['municipality']}, "
+                f"{format_period(int(a['year']), a['period'], int(a['index']))}, {_scheme_label(a['scheme'], config)} "
+                f"er {show(a['value'])} her, men {show(b['value'])} i {there}. Ret det forkerte tal, eller fjern "
+                "den ene fil.",
+                a["file"],
+                a["sheet"],
+                int(a["row"]),
+                a["column"],
+                show(a["value"]),
+            )
+        )
     return data[~keys.duplicated(keep="first").to_numpy()].reset_index(drop=True)
 
 
@@ -359,15 +396,19 @@ def _check_placement_duplicates(placements: pd.DataFrame, findings: list[Finding
         if len(group[["agreed", "realised"]].drop_duplicates()) > 1:
             a, b = group.iloc[0], group.iloc[1]
             there = f"fil {b['file']}" + (f", ark '{b['sheet']}'" if b["sheet"] else "") + f", række {b['row']}"
-            findings.append(Finding(
-                ERROR, f"Praktikpladser for {education} {year} er angivet to gange med forskellige tal (også i "
-                f"{there}). Ret det forkerte tal, eller fjern den ene række.", a["file"], a["sheet"], int(a["row"]),
-                "", education))
+            findings.append(
+                Finding(
+                    ERROR,
+                    f"Praktikpladser for {education} {year} er angivet to gange med forskellige tal (også i "
+                    f"{there}). Ret det forkerte tal, eller fjern den ene række.",
+                    a["file"],
+                    a["sheet"],
+                    int(a["row"]),
+                    "",
+                    education,
+                )
+            )
     return placements.drop_duplicates(key, keep="first").reset_index(drop=True)
-
-
-
-
 
 
 def outside_comparison_warning(data: pd.DataFrame, config: Config, file: str) -> list[Finding]:
@@ -388,9 +429,18 @@ def outside_comparison_warning(data: pd.DataFrame, config: Config, file: str) ->
         what = f"Kommuner uden for sammenligningen: {', '.join(names[:-1])} og {names[-1]} er"
     else:
         what = f"Kommuner uden for sammenligningen: {', '.join(names[:3])} og {len(names) - 3} andre er"
-    return [Finding(
-        WARNING, f"{what} hverken {config.home_name} eller en omegnskommune; tallene gemmes, men indgår ikke i "
-        "nogen sammenligning.", file, a["sheet"], int(a["row"]), "", names[0])]
+    return [
+        Finding(
+            WARNING,
+            f"{what} hverken {config.home_name} eller en omegnskommune; tallene gemmes, men indgår ikke i "
+            "nogen sammenligning.",
+            file,
+            a["sheet"],
+            int(a["row"]),
+            "",
+            names[0],
+        )
+    ]
 
 
 def missing_month_warnings(data: pd.DataFrame, config: Config) -> list[Finding]:
@@ -430,8 +480,13 @@ def missing_month_warnings(data: pd.DataFrame, config: Config) -> list[Finding]:
     np.minimum.at(first, group_code, np.arange(len(rows)))
     at = first[incomplete]
     by_year: dict[tuple[int, int], dict[tuple[int, ...], list[str]]] = {}
-    for code, year, scheme, got in zip(codes[at].tolist(), years[at].tolist(), scheme_names[scheme_rows[at]].tolist(),
-                                       bits[incomplete].tolist(), strict=True):
+    for code, year, scheme, got in zip(
+        codes[at].tolist(),
+        years[at].tolist(),
+        scheme_names[scheme_rows[at]].tolist(),
+        bits[incomplete].tolist(),
+        strict=True,
+    ):
         missing = tuple(m for m in months if not int(got) & (1 << m))
         by_year.setdefault((int(code), int(year)), {}).setdefault(missing, []).append(scheme)
     names = {m.code: m.name for m in config.municipalities}
@@ -442,9 +497,13 @@ def missing_month_warnings(data: pd.DataFrame, config: Config) -> list[Finding]:
             break
         for missing, schemes in groups.items():
             month_text = _and_list([DANISH_MONTHS[m - 1] for m in missing])
-            out.append(Finding(
-                WARNING, f"Målemåned mangler: {names.get(code, code)} {year} mangler {month_text} for "
-                f"{_describe_schemes(schemes, config)}; året beregnes af de måneder, der er, og vises som foreløbigt."))
+            out.append(
+                Finding(
+                    WARNING,
+                    f"Målemåned mangler: {names.get(code, code)} {year} mangler {month_text} for "
+                    f"{_describe_schemes(schemes, config)}; året beregnes af de måneder, der er, og vises som foreløbigt.",
+                )
+            )
     return out
 
 
@@ -453,7 +512,7 @@ def _and_list(words: list[str]) -> str:
 
 
 def _describe_schemes(schemes: list[str], config: Config) -> str:
-    """"ansatte og Fleksjob", or "ansatte og 5 ordninger" when there are many."""
+    """ "ansatte og Fleksjob", or "ansatte og 5 ordninger" when there are many."""
     names = [_scheme_label(s, config) for s in config.scheme_ids if s in schemes]
     parts = ["ansatte"] if HEADCOUNT in schemes else []
     if len(names) <= 3:
@@ -464,7 +523,14 @@ def _describe_schemes(schemes: list[str], config: Config) -> str:
 
 
 __all__ = [
-    "import_uploads", "import_files", "read_uploads", "upload_name", "parse_upload", "read_cells",
+    "import_uploads",
+    "import_files",
+    "read_uploads",
+    "upload_name",
+    "parse_upload",
+    "read_cells",
     "missing_month_warnings",
-    "NOTE", "WARNING", "ERROR",
+    "NOTE",
+    "WARNING",
+    "ERROR",
 ]

@@ -13,31 +13,70 @@ from csr.model import ERROR, WARNING, Finding
 from csr.names import normalize
 
 MONTH_NAMES = {
-    "januar": 1, "jan": 1, "february": 2, "februar": 2, "feb": 2, "marts": 3, "march": 3, "mar": 3,
-    "april": 4, "apr": 4, "maj": 5, "may": 5, "juni": 6, "june": 6, "jun": 6, "juli": 7, "july": 7,
-    "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9, "oktober": 10, "october": 10,
-    "okt": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+    "januar": 1,
+    "jan": 1,
+    "february": 2,
+    "februar": 2,
+    "feb": 2,
+    "marts": 3,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "maj": 5,
+    "may": 5,
+    "juni": 6,
+    "june": 6,
+    "jun": 6,
+    "juli": 7,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "oktober": 10,
+    "october": 10,
+    "okt": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
-DANISH_MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-                 "oktober", "november", "december")
+DANISH_MONTHS = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
-HIDDEN = ".."          # jobindsats.dk: value hidden (discretion) -> missing, with a warning
+HIDDEN = ".."  # jobindsats.dk: value hidden (discretion) -> missing, with a warning
 MISSING = {"", "-", "–", "—", "x", "n/a", "na", "nan", "none"}
 
 _YEAR = r"(19[89]\d|20\d\d|2100)"
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(rf"^{_YEAR}\s*[mM]\s*(\d{{1,2}})$"), "YM"),                 # 2019M02
-    (re.compile(rf"^{_YEAR}\s*[qQkK]\s*([1-4])$"), "YQ"),                   # 2019Q1, 2019K1
-    (re.compile(rf"^[qQkK]\s*([1-4])\s*[-/ ]?\s*{_YEAR}$"), "QY"),          # Q1 2019
+    (re.compile(rf"^{_YEAR}\s*[mM]\s*(\d{{1,2}})$"), "YM"),  # 2019M02
+    (re.compile(rf"^{_YEAR}\s*[qQkK]\s*([1-4])$"), "YQ"),  # 2019Q1, 2019K1
+    (re.compile(rf"^[qQkK]\s*([1-4])\s*[-/ ]?\s*{_YEAR}$"), "QY"),  # Q1 2019
     (re.compile(rf"^([1-4])\s*\.?\s*(?:kvt|kvartal)\.?\s*{_YEAR}$", re.I), "QY"),  # 1. kvt. 2019
     (re.compile(rf"^{_YEAR}\s*[-/.]\s*(\d{{1,2}})(?:\s*[-/.]\s*\d{{1,2}})?(?:[ T].*)?$"), "YM"),  # 2019-02(-01)
-    (re.compile(rf"^(\d{{1,2}})\s*[-/.]\s*{_YEAR}$"), "MY"),                # 02-2019, 2/2019
+    (re.compile(rf"^(\d{{1,2}})\s*[-/.]\s*{_YEAR}$"), "MY"),  # 02-2019, 2/2019
     (re.compile(rf"^(\d{{1,2}})\s*[-/.]\s*(\d{{1,2}})\s*[-/.]\s*{_YEAR}$"), "DMY"),  # 01-02-2019
-    (re.compile(rf"^{_YEAR}$"), "Y"),                                       # 2019
-    (re.compile(rf"^{_YEAR}\s*[yYåÅ]\s*0?1$"), "Y"),                          # 2019Y01: jobindsats.dk's whole year
+    (re.compile(rf"^{_YEAR}$"), "Y"),  # 2019
+    (re.compile(rf"^{_YEAR}\s*[yYåÅ]\s*0?1$"), "Y"),  # 2019Y01: jobindsats.dk's whole year
 ]
 _MONTH_WORD = re.compile(r"^([a-zæøå]+)\.?\s*[-/ ]?\s*'?(\d{4}|\d{2})$")  # feb 2019, februar 2019, feb-19
-_YEAR_MONTH_WORD = re.compile(r"^(\d{4})\s*[-/ ]?\s*([a-zæøå]+)\.?$")     # 2019 februar
+_YEAR_MONTH_WORD = re.compile(r"^(\d{4})\s*[-/ ]?\s*([a-zæøå]+)\.?$")  # 2019 februar
 
 
 _MOVING_TOTAL = re.compile(rf"^{_YEAR}\s*[A-Za-z]*MAT\s*\d{{1,2}}$", re.IGNORECASE)  # 2023QMAT02, 2023MMAT11
@@ -169,22 +208,85 @@ def column_letter(index: int) -> str:
 
 # Header words, compared with `normalize`.
 HEADER_ROLES: dict[str, tuple[str, ...]] = {
-    "municipality": ("kommune", "område", "omraade", "kommunenavn", "kommunekode", "kommunenr",
-                     "kommune nr", "kommunenummer", "myndighed", "arbejdsgiver", "geografi", "area", "areas",
-                     "jobcenter", "jobcentre", "kommuner", "områder", "bopælskommune", "arbejdsstedskommune",
-                     "kommune navn", "geo", "region og kommune"),
-    "scheme": ("ordning", "ordninger", "tilbud", "ydelse", "ydelser", "ansættelsesform", "ansættelsesforhold",
-               "tilbudstype", "tilbudsgruppe", "indsats", "indsatstype",
-               "ansættelsestype", "ydelsesgruppe", "type", "kategori", "gruppe"),
-    "period": ("måned", "maaned", "periode", "dato", "tid", "md", "tidspunkt", "opgørelsesmåned",
-               "måned år", "year month"),
+    "municipality": (
+        "kommune",
+        "område",
+        "omraade",
+        "kommunenavn",
+        "kommunekode",
+        "kommunenr",
+        "kommune nr",
+        "kommunenummer",
+        "myndighed",
+        "arbejdsgiver",
+        "geografi",
+        "area",
+        "areas",
+        "jobcenter",
+        "jobcentre",
+        "kommuner",
+        "områder",
+        "bopælskommune",
+        "arbejdsstedskommune",
+        "kommune navn",
+        "geo",
+        "region og kommune",
+    ),
+    "scheme": (
+        "ordning",
+        "ordninger",
+        "tilbud",
+        "ydelse",
+        "ydelser",
+        "ansættelsesform",
+        "ansættelsesforhold",
+        "tilbudstype",
+        "tilbudsgruppe",
+        "indsats",
+        "indsatstype",
+        "ansættelsestype",
+        "ydelsesgruppe",
+        "type",
+        "kategori",
+        "gruppe",
+    ),
+    "period": (
+        "måned",
+        "maaned",
+        "periode",
+        "dato",
+        "tid",
+        "md",
+        "tidspunkt",
+        "opgørelsesmåned",
+        "måned år",
+        "year month",
+    ),
     "year": ("år", "aar", "årstal", "kalenderår"),
     "value": ("antal", "værdi", "vaerdi", "personer", "antal ansatte", "antal i alt", "value", "count", "indhold"),
-    "persons": ("antal personer", "personer i alt", "antal personer i alt", "antal aktiverede", "aktiverede",
-                "antal aktiverede personer", "forventet antal", "faktisk antal"),
-    "fte": ("antal fuldtidspersoner", "fuldtidspersoner", "fuldtidspers", "fuldtidspersoner i alt",
-            "antal fuldtidspersoner i alt", "helårspersoner", "antal helårspersoner", "årsværk",
-            "antal fuldtidsaktiverede", "fuldtidsaktiverede", "antal fuldtidsaktiverede personer"),
+    "persons": (
+        "antal personer",
+        "personer i alt",
+        "antal personer i alt",
+        "antal aktiverede",
+        "aktiverede",
+        "antal aktiverede personer",
+        "forventet antal",
+        "faktisk antal",
+    ),
+    "fte": (
+        "antal fuldtidspersoner",
+        "fuldtidspersoner",
+        "fuldtidspers",
+        "fuldtidspersoner i alt",
+        "antal fuldtidspersoner i alt",
+        "helårspersoner",
+        "antal helårspersoner",
+        "årsværk",
+        "antal fuldtidsaktiverede",
+        "fuldtidsaktiverede",
+        "antal fuldtidsaktiverede personer",
+    ),
 }
 _ROLE_KEYS = {normalize(word): role for role, words in HEADER_ROLES.items() for word in words}
 
@@ -213,7 +315,7 @@ def is_footnote(text: str) -> bool:
 # characters that carry no meaning in a label are removed with a warning that names the cell, line breaks
 # and tabs become spaces, and text longer than a label may be is an error. See README, "Hostile content".
 
-MAX_LABEL = 200   # characters in a cell beside other cells (a name, a header, a value)
+MAX_LABEL = 200  # characters in a cell beside other cells (a name, a header, a value)
 MAX_PROSE = 1000  # characters in a cell alone on its row (a title, a note, a footnote)
 MAX_TEXT_FINDINGS = 10
 
@@ -222,7 +324,7 @@ _INVISIBLE = {  # what a person is told was removed
     "styretegn": "\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f",
     "retningstegn": "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069",
     "usynligt tegn": "\u00ad\u034f\u115f\u1160\u180e\u200b-\u200d\u2060-\u2064\u3164\ufe00-\ufe0f\ufeff\uffa0"
-                     "\U000e0000-\U000e007f",
+    "\U000e0000-\U000e007f",
     "ugyldigt tegn": "\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff",
 }
 _REMOVE = re.compile("[" + "".join(_INVISIBLE.values()) + "]")
@@ -235,8 +337,11 @@ def clean_text(text: str) -> tuple[str, tuple[str, ...]]:
     ("styretegn U+0001"); cheap for the common case of plain printable text."""
     if text.isascii() and text.isprintable():
         return text, ()
-    removed = tuple(dict.fromkeys(
-        f"{kind} U+{ord(ch):04X}" for ch in _REMOVE.findall(text) for kind, pattern in _KINDS if pattern.match(ch)))
+    removed = tuple(
+        dict.fromkeys(
+            f"{kind} U+{ord(ch):04X}" for ch in _REMOVE.findall(text) for kind, pattern in _KINDS if pattern.match(ch)
+        )
+    )
     return _SPACE.sub(" ", _REMOVE.sub("", text)), removed
 
 
@@ -245,17 +350,18 @@ def clean_name(name: str, what: str) -> tuple[str, list[Finding]]:
     cleaned, removed = clean_text(name)
     findings = []
     if removed:
-        findings.append(Finding(WARNING, f"{what} '{cleaned}' havde tegn uden betydning, som er fjernet "
-                                f"({_and(removed)})."))
+        findings.append(
+            Finding(WARNING, f"{what} '{cleaned}' havde tegn uden betydning, som er fjernet ({_and(removed)}).")
+        )
     if len(cleaned) > MAX_LABEL:
         cleaned = cleaned[:MAX_LABEL] + "…"
-        findings.append(Finding(ERROR, f"{what} er for langt ({len(name)} tegn; højst {MAX_LABEL}). Giv det et "
-                                "kortere navn."))
+        findings.append(
+            Finding(ERROR, f"{what} er for langt ({len(name)} tegn; højst {MAX_LABEL}). Giv det et kortere navn.")
+        )
     return cleaned, findings
 
 
-def clean_rows(rows: list[list], file: str, sheet: str, row_offset: int = 0,
-               col_offset: int = 0) -> list[Finding]:
+def clean_rows(rows: list[list], file: str, sheet: str, row_offset: int = 0, col_offset: int = 0) -> list[Finding]:
     """Clean the text cells of freshly read rows in place; a finding per changed or over-long cell.
 
     Each distinct text is judged once (a million-row sheet holds a few thousand), so the common case costs
@@ -285,35 +391,51 @@ def clean_rows(rows: list[list], file: str, sheet: str, row_offset: int = 0,
             if len(cleaned) > limit:
                 n_errors += 1
                 if len(errors) < MAX_TEXT_FINDINGS:
-                    errors.append(Finding(
-                        ERROR, f"Teksten i cellen er for lang: {len(cleaned)} tegn, og en celle må højst have "
-                        f"{limit} tegn her. Den begynder '{cleaned[:40]}…'. Ret cellen, eller vælg den rigtige fil.",
-                        value=cleaned[:40] + "…", **where))
+                    errors.append(
+                        Finding(
+                            ERROR,
+                            f"Teksten i cellen er for lang: {len(cleaned)} tegn, og en celle må højst have "
+                            f"{limit} tegn her. Den begynder '{cleaned[:40]}…'. Ret cellen, eller vælg den rigtige fil.",
+                            value=cleaned[:40] + "…",
+                            **where,
+                        )
+                    )
                 cleaned = cleaned[:limit] + "…"  # nothing after the reader sees the whole text
             elif removed:
                 n_warnings += 1
                 if len(warnings) < MAX_TEXT_FINDINGS:
-                    warnings.append(Finding(
-                        WARNING, f"Tegn uden betydning fjernet fra cellen: {_and(removed)}. Cellen læses som "
-                        f"'{cleaned}'.", value=cleaned[:MAX_LABEL], **where))
+                    warnings.append(
+                        Finding(
+                            WARNING,
+                            f"Tegn uden betydning fjernet fra cellen: {_and(removed)}. Cellen læses som '{cleaned}'.",
+                            value=cleaned[:MAX_LABEL],
+                            **where,
+                        )
+                    )
             row[j] = cleaned
     extra = []
     if n_errors > len(errors):
         extra.append(Finding(ERROR, f"For lang tekst også i {n_errors - len(errors)} andre celler.", file, sheet))
     if n_warnings > len(warnings):
-        extra.append(Finding(WARNING, f"Tegn uden betydning fjernet også fra {n_warnings - len(warnings)} andre "
-                             "celler.", file, sheet))
+        extra.append(
+            Finding(
+                WARNING, f"Tegn uden betydning fjernet også fra {n_warnings - len(warnings)} andre celler.", file, sheet
+            )
+        )
     return [*errors, *warnings, *extra]
 
 
 _UNQUOTED_CSV_SUSPECT = {  # what `clean_text` changes, beside line breaks (they end a line of an unquoted CSV)
-    delimiter: re.compile("[" + "".join(_INVISIBLE.values()) + _SPACES.replace("\n", "").replace("\r", "")
-                          .replace(delimiter, "") + "]")
+    delimiter: re.compile(
+        "[" + "".join(_INVISIBLE.values()) + _SPACES.replace("\n", "").replace("\r", "").replace(delimiter, "") + "]"
+    )
     for delimiter in (";", ",", "\t")
 }
 
-_LATIN1_SUSPECT = {delimiter: bytes(c for c in range(256) if pattern.match(chr(c)))
-                   for delimiter, pattern in _UNQUOTED_CSV_SUSPECT.items()}
+_LATIN1_SUSPECT = {
+    delimiter: bytes(c for c in range(256) if pattern.match(chr(c)))
+    for delimiter, pattern in _UNQUOTED_CSV_SUSPECT.items()
+}
 
 
 def csv_text_is_clean(text: str, delimiter: str) -> bool:
@@ -337,7 +459,7 @@ def csv_text_is_clean(text: str, delimiter: str) -> bool:
         breaks = np.flatnonzero((np.frombuffer(latin1, np.uint8) == 10) | (np.frombuffer(latin1, np.uint8) == 13))
         bounds = np.concatenate(([-1], breaks, [len(latin1)]))
         long_lines = np.flatnonzero(np.diff(bounds) - 1 > MAX_LABEL)
-        lines = (text[bounds[i] + 1:bounds[i + 1]] for i in long_lines.tolist())
+        lines = (text[bounds[i] + 1 : bounds[i + 1]] for i in long_lines.tolist())
     elif suspect.search(text):
         return False
     else:

@@ -18,35 +18,55 @@ from csr.model import ERROR
 from csr.names import normalize
 
 # Headings that name a breakdown even when the file holds no total category for them.
-DIMENSION_HEADINGS = frozenset(normalize(w) for w in (
-    "ydelsesgrupper", "ydelsesgruppe i alt", "køn", "alder", "aldersgrupper", "aldersgruppe", "herkomst",
-    "oprindelse", "målgruppe", "målgrupper", "varighed", "uddannelsesniveau", "branche", "sektor", "familietype",
-))
+DIMENSION_HEADINGS = frozenset(
+    normalize(w)
+    for w in (
+        "ydelsesgrupper",
+        "ydelsesgruppe i alt",
+        "køn",
+        "alder",
+        "aldersgrupper",
+        "aldersgruppe",
+        "herkomst",
+        "oprindelse",
+        "målgruppe",
+        "målgrupper",
+        "varighed",
+        "uddannelsesniveau",
+        "branche",
+        "sektor",
+        "familietype",
+    )
+)
 _TOTAL_WORDS = frozenset(normalize(w) for w in ("i alt", "total", "alle", "begge køn", "alle aldre", "samlet"))
 _SCAN_ROWS = 5000
 
 
 def is_total_category(label: object) -> bool:
-    """"Ydelsesgrupper i alt", "Køn i alt", "I alt", "Total", "Alle": the category that holds every other."""
+    """ "Ydelsesgrupper i alt", "Køn i alt", "I alt", "Total", "Alle": the category that holds every other."""
     if not isinstance(label, str):
         return False
     key = normalize(label)
     return key in _TOTAL_WORDS or key.endswith("ialt")
 
 
-def total_rows(rows: list[list], header: Header, sheet: SheetData, row_offset: int,
-               col_offset: int) -> np.ndarray | None | bool:
+def total_rows(
+    rows: list[list], header: Header, sheet: SheetData, row_offset: int, col_offset: int
+) -> np.ndarray | None | bool:
     """Which rows below the header to read: None (no breakdown column: all), a mask keeping the rows at
     every breakdown's total category, or False when a breakdown has no total (an error says so)."""
     from csr.importers.cells import column_letter
 
     taken = set(header.roles.values()) | set(header.scheme_cols)
     head = rows[header.row]
-    candidates = [j for j, heading in enumerate(head) if j not in taken and isinstance(heading, str)
-                  and heading.strip() and not header_role(heading)]
+    candidates = [
+        j
+        for j, heading in enumerate(head)
+        if j not in taken and isinstance(heading, str) and heading.strip() and not header_role(heading)
+    ]
     if not candidates:
         return None
-    body = rows[header.row + 1:]
+    body = rows[header.row + 1 :]
     keep: np.ndarray | None = None
     for j in candidates:
         heading = head[j]
@@ -63,14 +83,20 @@ def total_rows(rows: list[list], header: Header, sheet: SheetData, row_offset: i
         if not totals:
             shown = [v for v in sorted(labels) if not looks_like_cpr(v)][:3]
             example = f" ({', '.join(shown)})" if shown else ""
-            sheet.finding(ERROR, "Opdeling uden i alt",
-                          f"Opdeling uden i alt: tabellen er delt op efter '{heading.strip()}'{example}, men har "
-                          f"ingen række for '{heading.strip()} i alt'. Tallene lægges ikke sammen her (nogen kunne "
-                          f"tælle to gange); hent tabellen med '{heading.strip()} i alt'.",
-                          row_offset + header.row + 1, column_letter(col_offset + j), show(heading))
+            sheet.finding(
+                ERROR,
+                "Opdeling uden i alt",
+                f"Opdeling uden i alt: tabellen er delt op efter '{heading.strip()}'{example}, men har "
+                f"ingen række for '{heading.strip()} i alt'. Tallene lægges ikke sammen her (nogen kunne "
+                f"tælle to gange); hent tabellen med '{heading.strip()} i alt'.",
+                row_offset + header.row + 1,
+                column_letter(col_offset + j),
+                show(heading),
+            )
             return False
         cells = [r[j] if j < len(r) else None for r in body]
-        mask = np.fromiter((is_blank(c) or (isinstance(c, str) and c.strip() in totals) for c in cells), bool,
-                           len(cells))
+        mask = np.fromiter(
+            (is_blank(c) or (isinstance(c, str) and c.strip() in totals) for c in cells), bool, len(cells)
+        )
         keep = mask if keep is None else keep & mask
     return keep

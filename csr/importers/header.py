@@ -123,8 +123,9 @@ def _classify_header(row: list, config: Config) -> Header | None:
     return None
 
 
-_PERIOD_LIKE = re.compile(r"\d{4}\s*[-/.mMqQkK]\s*\d{1,2}|\d{1,2}\s*[-/.]\s*\d{4}|([a-zæøå]{3,})\.?\s*[-/ ]\s*\d{4}",
-                          re.IGNORECASE)
+_PERIOD_LIKE = re.compile(
+    r"\d{4}\s*[-/.mMqQkK]\s*\d{1,2}|\d{1,2}\s*[-/.]\s*\d{4}|([a-zæøå]{3,})\.?\s*[-/ ]\s*\d{4}", re.IGNORECASE
+)
 _MONTH_PREFIXES = {name[:3] for name in MONTH_NAMES}
 
 
@@ -142,7 +143,7 @@ def _find_area_column(rows: list[list], header: Header, config: Config) -> None:
     if "municipality" in header.roles:
         return
     taken = set(header.roles.values()) | set(header.scheme_cols)
-    body = rows[header.row + 1: header.row + 201]
+    body = rows[header.row + 1 : header.row + 201]
     for j in range(max((len(r) for r in body), default=0)):
         if j in taken:
             continue
@@ -175,8 +176,30 @@ def find_header(rows: list[list], start: int, config: Config) -> Header | None:
 
 _CODE_AND_NAME = re.compile(r"(\d{3,4})\s*[-–:]?\s*(\D.*)|(.*\D)\s*\((\d{3,4})\)")
 _KOMMUNE_WORD = re.compile(r"([^\s,:;–-]+)\s+kommune\b", re.IGNORECASE)
-_NOT_NAMES = {"hele", "egen", "din", "jeres", "vores", "samme", "anden", "hver", "enhver", "den", "denne", "pr", "per",
-              "for", "fra", "til", "og", "eller", "alle", "samlet", "valgt", "valgte"}
+_NOT_NAMES = {
+    "hele",
+    "egen",
+    "din",
+    "jeres",
+    "vores",
+    "samme",
+    "anden",
+    "hver",
+    "enhver",
+    "den",
+    "denne",
+    "pr",
+    "per",
+    "for",
+    "fra",
+    "til",
+    "og",
+    "eller",
+    "alle",
+    "samlet",
+    "valgt",
+    "valgte",
+}
 
 
 def _could_be_a_name(word: str) -> bool:
@@ -184,8 +207,7 @@ def _could_be_a_name(word: str) -> bool:
     return word[:1].isupper() and len(word) >= 3 and word.casefold() not in _NOT_NAMES
 
 
-def context_from_rows(rows: list[list], config: Config, base: Context | None = None,
-                      first_row: int = 1) -> Context:
+def context_from_rows(rows: list[list], config: Config, base: Context | None = None, first_row: int = 1) -> Context:
     """The municipality, scheme and measure that title lines name (`first_row`: Excel row of rows[0])."""
     ctx = Context(base.code, base.scheme, base.fte) if base else Context()
     for i, row in enumerate(rows):
@@ -215,7 +237,7 @@ def _municipality_in_text(text: str, config: Config) -> int | None:
     words = [w for w in re.split(r"[\s,:;–()]+", text) if w]
     for n in (3, 2, 1):
         for k in range(len(words) - n + 1):
-            chunk = " ".join(words[k:k + n])
+            chunk = " ".join(words[k : k + n])
             if len(normalize_municipality(chunk)) < 3 or chunk.strip().isdigit():
                 continue
             code = config.match_municipality(chunk)
@@ -229,7 +251,7 @@ def _aggregate_in_text(text: str, config: Config) -> str | None:
     words = [w for w in re.split(r"[\s,:;–()]+", text) if w]
     for n in (3, 2):
         for k in range(len(words) - n + 1):
-            chunk = " ".join(words[k:k + n])
+            chunk = " ".join(words[k : k + n])
             if config.is_aggregate(chunk) and normalize(chunk) != normalize("I alt"):
                 return chunk
     return None

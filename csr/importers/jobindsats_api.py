@@ -33,8 +33,11 @@ def json_sheets(name: str, data: bytes) -> list[tuple[str, list[list], int, int]
         raise _unreadable(name, "er dybere indlejret, end en tabel fra jobindsats.dk er")
     tables = [t for t in map(_table, doc if _is_v2_list(doc) else [doc]) if t is not None]
     if not tables:
-        raise _unreadable(name, "har ikke den form, jobindsats.dk's API giver (en liste med 'Variables' og "
-                                "'Data', kolonner og rækker, eller en liste af poster)")
+        raise _unreadable(
+            name,
+            "har ikke den form, jobindsats.dk's API giver (en liste med 'Variables' og "
+            "'Data', kolonner og rækker, eller en liste af poster)",
+        )
     if len(tables) == 1:
         return [("", tables[0], 0, 0)]
     return [(f"Tabel {i}", rows, 0, 0) for i, rows in enumerate(tables, start=1)]
@@ -103,8 +106,14 @@ def _depth(doc: object) -> int:
 
 
 def _unreadable(name: str, why: str) -> InputError:
-    return InputError(Finding(ERROR, f"Filen {name} {why}. Gem svaret fra jobindsats.dk's API som JSON eller CSV, "
-                                     "eller download tabellen som Excel.", name))
+    return InputError(
+        Finding(
+            ERROR,
+            f"Filen {name} {why}. Gem svaret fra jobindsats.dk's API som JSON eller CSV, "
+            "eller download tabellen som Excel.",
+            name,
+        )
+    )
 
 
 def _is_api_table(rows: list[list], header: Header, config: Config) -> bool:

@@ -91,8 +91,12 @@ class _Periods:
 
 
 def _period_table(m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    return (np.zeros(m + 1, np.int32), np.full(m + 1, "", dtype=object), np.zeros(m + 1, np.int8),
-            np.full(m + 1, _P_BLANK, np.int8))
+    return (
+        np.zeros(m + 1, np.int32),
+        np.full(m + 1, "", dtype=object),
+        np.zeros(m + 1, np.int8),
+        np.full(m + 1, _P_BLANK, np.int8),
+    )
 
 
 def _periods(cells: np.ndarray) -> _Periods:
@@ -161,8 +165,9 @@ def _value_columns(header: Header) -> list[tuple[int, str | None]]:
     return []
 
 
-def _long_end(body: list[list], has_value: np.ndarray, textish: np.ndarray, period_ok: np.ndarray,
-              config: Config) -> int:
+def _long_end(
+    body: list[list], has_value: np.ndarray, textish: np.ndarray, period_ok: np.ndarray, config: Config
+) -> int:
     """Where the table stops: a footnote ("Kilde", "Note", "*"), or a repeated header (the rows between
     the last figures and that header are the next table's title lines)."""
     for i in np.flatnonzero(textish & ~period_ok):
@@ -178,16 +183,31 @@ def _long_end(body: list[list], has_value: np.ndarray, textish: np.ndarray, peri
     return len(body)
 
 
-def _row_findings(sheet: SheetData, mask: np.ndarray, report, excel_rows: np.ndarray, column: str,
-                  cells: np.ndarray, severity: str, kind: str) -> None:
+def _row_findings(
+    sheet: SheetData,
+    mask: np.ndarray,
+    report,
+    excel_rows: np.ndarray,
+    column: str,
+    cells: np.ndarray,
+    severity: str,
+    kind: str,
+) -> None:
     idx = np.flatnonzero(mask)
     for i in idx[:MAX_FINDINGS_PER_KIND]:
         report(sheet, int(excel_rows[i]), column, cells[i])
     sheet.more(severity, kind, len(idx) - MAX_FINDINGS_PER_KIND)
 
 
-def _parse_long(rows, header: Header, ctx: Context, sheet: SheetData, row_offset: int,
-                col_offset: int, keep: np.ndarray | None = None) -> int:
+def _parse_long(
+    rows,
+    header: Header,
+    ctx: Context,
+    sheet: SheetData,
+    row_offset: int,
+    col_offset: int,
+    keep: np.ndarray | None = None,
+) -> int:
     """A long table; returns the index of the first row after it.
 
     `keep` (one flag per row below the header) leaves rows out without findings: the breakdown rows of a
@@ -263,8 +283,16 @@ def _parse_long(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
                 default = _default_municipality(ctx, sheet, config, int(excel_rows[missing.argmax()]))
                 ucode[m] = _SKIP_MUN if default is None else default
             else:
-                _row_findings(sheet, missing, _missing_municipality, excel_rows, letter(mcol), np.full(n, ""),
-                              ERROR, "Kommune mangler")
+                _row_findings(
+                    sheet,
+                    missing,
+                    _missing_municipality,
+                    excel_rows,
+                    letter(mcol),
+                    np.full(n, ""),
+                    ERROR,
+                    "Kommune mangler",
+                )
         skip_findings = uaggregate[mun]  # aggregate areas: left out without further findings
     else:
         first_value = int(excel_rows[has_value.argmax()]) if has_value.any() else int(excel_rows[0])
@@ -279,10 +307,26 @@ def _parse_long(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
     relevant = has_value & ~skip_findings
     # Periods that cannot be read.
     pcells = np.array(periods.shown, dtype=object)[periods.codes]
-    _row_findings(sheet, relevant & (pstate == _P_BLANK), _missing_period, excel_rows, letter(pcol), pcells,
-                  ERROR, "Måned mangler")
-    _row_findings(sheet, relevant & (pstate == _P_BAD), _bad_period, excel_rows, letter(pcol), pcells,
-                  ERROR, "Måned kan ikke læses")
+    _row_findings(
+        sheet,
+        relevant & (pstate == _P_BLANK),
+        _missing_period,
+        excel_rows,
+        letter(pcol),
+        pcells,
+        ERROR,
+        "Måned mangler",
+    )
+    _row_findings(
+        sheet,
+        relevant & (pstate == _P_BAD),
+        _bad_period,
+        excel_rows,
+        letter(pcol),
+        pcells,
+        ERROR,
+        "Måned kan ikke læses",
+    )
     for u, i in _first_rows(periods.codes, relevant & (pstate == _P_MOVING)):
         _moving_total(sheet, int(excel_rows[i]), letter(pcol), periods.shown[u])
 
@@ -294,17 +338,28 @@ def _parse_long(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
         sid = np.full(len(suniq) + 1, None, dtype=object)
         for u, i in _first_rows(sch, relevant & ~blank[sch]):
             sid[u] = resolver.scheme(suniq[u], int(excel_rows[i]), letter(scol))
-        _row_findings(sheet, relevant & blank[sch], _missing_scheme, excel_rows, letter(scol), np.full(n, ""),
-                      ERROR, "Ordning mangler")
+        _row_findings(
+            sheet,
+            relevant & blank[sch],
+            _missing_scheme,
+            excel_rows,
+            letter(scol),
+            np.full(n, ""),
+            ERROR,
+            "Ordning mangler",
+        )
         scheme_ok = np.fromiter((x is not None for x in sid), bool, len(sid))[sch]
     elif header.scheme_cols or ctx.scheme:
         sch, sid, scheme_ok = np.zeros(n, np.intp), np.array([ctx.scheme], dtype=object), np.ones(n, bool)
     else:
         if has_value.any():
-            sheet.finding(ERROR, "Ordning ikke angivet",
-                          "Ordning ikke angivet: tabellen har hverken en kolonne 'Ordning' eller en titel, der "
-                          "nævner ordningen. Tilføj en kolonne 'Ordning' med ordningens navn.",
-                          row_offset + header.row + 1)
+            sheet.finding(
+                ERROR,
+                "Ordning ikke angivet",
+                "Ordning ikke angivet: tabellen har hverken en kolonne 'Ordning' eller en titel, der "
+                "nævner ordningen. Tilføj en kolonne 'Ordning' med ordningens navn.",
+                row_offset + header.row + 1,
+            )
         return start + end
 
     good_rows = (pstate == _P_OK) & (codes > 0) & scheme_ok & ~skip_findings
@@ -313,29 +368,38 @@ def _parse_long(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
     for j, scheme, cells, v, kinds in values:
         column = letter(j)
         _row_findings(sheet, ~skip_findings & (kinds == _TEXT), _text, excel_rows, column, cells, ERROR, TEXT_KIND)
-        _row_findings(sheet, ~skip_findings & (kinds == _NEG), _negative, excel_rows, column, cells, ERROR,
-                      NEGATIVE_KIND)
-        _row_findings(sheet, ~skip_findings & (kinds == _HIDDEN), _hidden, excel_rows, column, cells, WARNING,
-                      HIDDEN_KIND)
+        _row_findings(
+            sheet, ~skip_findings & (kinds == _NEG), _negative, excel_rows, column, cells, ERROR, NEGATIVE_KIND
+        )
+        _row_findings(
+            sheet, ~skip_findings & (kinds == _HIDDEN), _hidden, excel_rows, column, cells, WARNING, HIDDEN_KIND
+        )
         ok = np.flatnonzero(good_rows & (kinds == _NUM))
         if not len(ok):
             continue
         schemes = sid if scheme is None else np.array([scheme], dtype=object)
-        if j == roles.get("persons") and not header.scheme_cols and (
-                ctx.fte or "virksomhedspraktik" in set(sid[np.unique(sch[ok])])):
+        if (
+            j == roles.get("persons")
+            and not header.scheme_cols
+            and (ctx.fte or "virksomhedspraktik" in set(sid[np.unique(sch[ok])]))
+        ):
             _only_persons(sheet, row_offset + header.row + 1, column)
         pc = periods.codes[ok]
-        sheet.frames.append(pd.DataFrame({
-            "municipality": _strings(names, mun[ok]),
-            "code": codes[ok].astype(np.int32),
-            "year": periods.year[pc],
-            "period": _strings(periods.kind, pc),
-            "index": periods.index[pc],
-            "scheme": _strings(schemes, sch[ok] if scheme is None else np.zeros(len(ok), np.intp)),
-            "value": v[ok],
-            "row": excel_rows[ok],
-            "column": _strings([column], np.zeros(len(ok), np.intp)),
-        }))
+        sheet.frames.append(
+            pd.DataFrame(
+                {
+                    "municipality": _strings(names, mun[ok]),
+                    "code": codes[ok].astype(np.int32),
+                    "year": periods.year[pc],
+                    "period": _strings(periods.kind, pc),
+                    "index": periods.index[pc],
+                    "scheme": _strings(schemes, sch[ok] if scheme is None else np.zeros(len(ok), np.intp)),
+                    "value": v[ok],
+                    "row": excel_rows[ok],
+                    "column": _strings([column], np.zeros(len(ok), np.intp)),
+                }
+            )
+        )
     return start + end
 
 
@@ -363,12 +427,13 @@ def _find_scheme_column(rows: list[list], header: Header, config: Config) -> Non
     "Ydelsesgrupper" before "Tilbud"."""
     if header.scheme_cols:
         return
-    body = rows[header.row + 1: header.row + 201]
+    body = rows[header.row + 1 : header.row + 201]
 
     def hits(j: int) -> int:
         labels = {r[j].strip() for r in body if j < len(r) and isinstance(r[j], str) and r[j].strip()}
-        return sum(config.match_scheme(v) is not None or config.is_skipped_scheme(v) or config.is_total_row(v)
-                   for v in labels)
+        return sum(
+            config.match_scheme(v) is not None or config.is_skipped_scheme(v) or config.is_total_row(v) for v in labels
+        )
 
     current = header.roles.get("scheme")
     if current is not None and hits(current):

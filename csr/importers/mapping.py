@@ -92,9 +92,12 @@ class Profile:
         if not isinstance(name, str) or not name.strip():
             raise ProfileError(f"{label} har intet navn og kan ikke bruges.")
         headers, columns = raw.get("headers"), raw.get("columns")
-        if (not isinstance(headers, list) or not all(isinstance(h, str) for h in headers)
-                or not isinstance(columns, dict)
-                or not all(isinstance(k, str) and isinstance(v, str) for k, v in columns.items())):
+        if (
+            not isinstance(headers, list)
+            or not all(isinstance(h, str) for h in headers)
+            or not isinstance(columns, dict)
+            or not all(isinstance(k, str) and isinstance(v, str) for k, v in columns.items())
+        ):
             raise ProfileError(f"{label} er beskadiget (overskrifter eller kolonner mangler) og kan ikke bruges.")
         municipality, scheme = raw.get("municipality"), raw.get("scheme")
         if municipality is not None and (not isinstance(municipality, int) or isinstance(municipality, bool)):
@@ -121,6 +124,7 @@ class Profile:
 
 
 # ---- signatures and matching ------------------------------------------------------------------
+
 
 def signature(cells: Iterable[object]) -> tuple[str, ...]:
     """The normalised non-blank cells of a header row, in order (what recognises a profile)."""
@@ -156,6 +160,7 @@ def match(rows: Sequence[Sequence[object]], profiles: Sequence[Profile]) -> tupl
 
 # ---- validation -------------------------------------------------------------------------------
 
+
 def problems(profile: Profile, config: Config) -> list[str]:
     """What keeps the profile from being used, as Danish sentences (empty: it can be used)."""
     out: list[str] = []
@@ -183,16 +188,17 @@ def problems(profile: Profile, config: Config) -> list[str]:
     shown = ", ".join(profile.headers) or "ingen"
     for role, header in profile.columns.items():
         if role not in roles:
-            out.append(f"En {PERSON_LIST if profile.kind == PERSON_LIST else TABLE} har ingen kolonne for "
-                       f"'{role}'.")
+            out.append(f"En {PERSON_LIST if profile.kind == PERSON_LIST else TABLE} har ingen kolonne for '{role}'.")
         elif not normalize(header) or normalize(header) not in known:
             out.append(f"Kolonnen '{header}' (valgt som {ROLE_NAMES[role]}) findes ikke i overskriftsrækken: {shown}.")
     chosen: dict[str, str] = {}
     for role, header in profile.columns.items():
         key = normalize(header)
         if key in chosen and role in ROLE_NAMES and chosen[key] in ROLE_NAMES:
-            out.append(f"Kolonnen '{header}' er valgt både som {ROLE_NAMES[chosen[key]]} og som {ROLE_NAMES[role]}; "
-                       "vælg en kolonne til hver.")
+            out.append(
+                f"Kolonnen '{header}' er valgt både som {ROLE_NAMES[chosen[key]]} og som {ROLE_NAMES[role]}; "
+                "vælg en kolonne til hver."
+            )
         chosen.setdefault(key, role)
     if profile.scheme is not None and profile.scheme != HEADCOUNT and profile.scheme not in config.scheme_ids:
         out.append(f"Ordningen '{profile.scheme}' findes ikke i strategifilen.")
@@ -212,8 +218,12 @@ def validate(profile: Profile, config: Config) -> Profile:
 
 
 def _role_phrase(role: str) -> str:
-    return {"period": "perioden (måned, kvartal eller år)", "value": "tallene", "person": "personen (fx "
-            "medarbejdernummer eller navn)", "start": "startdatoen"}.get(role, ROLE_NAMES[role])
+    return {
+        "period": "perioden (måned, kvartal eller år)",
+        "value": "tallene",
+        "person": "personen (fx medarbejdernummer eller navn)",
+        "start": "startdatoen",
+    }.get(role, ROLE_NAMES[role])
 
 
 def scheme_name(scheme: str, config: Config) -> str:
@@ -234,8 +244,16 @@ def _municipality_name(code: int, config: Config) -> str:
 
 # ---- applying ---------------------------------------------------------------------------------
 
-def read_with_profile(rows: list[list], file: str, sheet_name: str, config: Config, row_offset: int,
-                      col_offset: int, profiles: Sequence[Profile]) -> SheetData | None:
+
+def read_with_profile(
+    rows: list[list],
+    file: str,
+    sheet_name: str,
+    config: Config,
+    row_offset: int,
+    col_offset: int,
+    profiles: Sequence[Profile],
+) -> SheetData | None:
     """The sheet read with the first profile whose headers it carries, or None when none matches."""
     found = match(rows, profiles)
     if found is None:
@@ -244,10 +262,13 @@ def read_with_profile(rows: list[list], file: str, sheet_name: str, config: Conf
     sheet = SheetData(file, sheet_name, config)
     found_problems = problems(profile, config)
     if found_problems:
-        sheet.finding(ERROR, "Profil kan ikke bruges",
-                      f"Profilen '{profile.name}' passer til overskrifterne i række {row_offset + header_row + 1}, "
-                      f"men kan ikke bruges: {' '.join(found_problems)} Ret eller slet profilen.",
-                      row_offset + header_row + 1)
+        sheet.finding(
+            ERROR,
+            "Profil kan ikke bruges",
+            f"Profilen '{profile.name}' passer til overskrifterne i række {row_offset + header_row + 1}, "
+            f"men kan ikke bruges: {' '.join(found_problems)} Ret eller slet profilen.",
+            row_offset + header_row + 1,
+        )
         sheet.shape = read_with_label(profile.name)
         sheet.close_counts()
         return sheet
@@ -258,22 +279,38 @@ def read_with_profile(rows: list[list], file: str, sheet_name: str, config: Conf
         ctx = Context(code=profile.municipality, scheme=profile.scheme)
         if profile.municipality is not None:
             home = _municipality_name(profile.municipality, config)
-            sheet.finding(WARNING, "Kommune fra profilen",
-                          f"Ingen kommune i filen: profilen '{profile.name}' læser alle rækker som {home} Kommunes "
-                          f"tal. Tjek, at filen kun har {home}s tal.", row_offset + header_row + 1)
+            sheet.finding(
+                WARNING,
+                "Kommune fra profilen",
+                f"Ingen kommune i filen: profilen '{profile.name}' læser alle rækker som {home} Kommunes "
+                f"tal. Tjek, at filen kun har {home}s tal.",
+                row_offset + header_row + 1,
+            )
         _parse_long(rows, header, ctx, sheet, row_offset, col_offset)
     else:
         from csr.importers.person_list import PersonListLayout, read_person_list
 
-        layout = PersonListLayout(header_row=header_row, person=columns["person"], start=columns["start"],
-                                  end=columns.get("end"), scheme=columns.get("scheme"), fixed_scheme=profile.scheme)
+        layout = PersonListLayout(
+            header_row=header_row,
+            person=columns["person"],
+            start=columns["start"],
+            end=columns.get("end"),
+            scheme=columns.get("scheme"),
+            fixed_scheme=profile.scheme,
+        )
         read_person_list(rows, layout, sheet, row_offset, col_offset)
     sheet.shape = read_with_label(profile.name)
     where = f"arket '{sheet_name}'" if sheet_name else "filen"
-    sheet.findings.append(Finding(NOTE,
-        f"Læst med profilen '{profile.name}': overskrifterne i række {row_offset + header_row + 1} passer til "
-        f"profilen, så {where} er læst som {profile.describe(config)}.", file, sheet_name,
-        row_offset + header_row + 1))
+    sheet.findings.append(
+        Finding(
+            NOTE,
+            f"Læst med profilen '{profile.name}': overskrifterne i række {row_offset + header_row + 1} passer til "
+            f"profilen, så {where} er læst som {profile.describe(config)}.",
+            file,
+            sheet_name,
+            row_offset + header_row + 1,
+        )
+    )
     sheet.close_counts()
     return sheet
 
@@ -287,7 +324,7 @@ def profile_of_shape(shape: str) -> str | None:
     """The profile's name when `shape` (a SheetSummary's) says a profile read the sheet."""
     head = read_with_label("")[:-2]
     if shape.startswith(head) and shape.endswith("'"):
-        return shape[len(head) + 1:-1]
+        return shape[len(head) + 1 : -1]
     return None
 
 
@@ -301,6 +338,7 @@ def _column_indices(row: Sequence[object], profile: Profile) -> dict[str, int]:
 
 
 # ---- the mapping step's header choices ---------------------------------------------------------
+
 
 def sheet_heads(name: str, data: bytes, kind: str, rows: int = HEAD_ROWS) -> list[tuple[str, list[list], int, int]]:
     """The first `rows` rows of every sheet, as (sheet name, rows, row offset, column offset).
@@ -342,7 +380,24 @@ def dumps(profiles: Sequence[Profile]) -> str:
 
 
 __all__ = [
-    "Profile", "ProfileError", "TABLE", "PERSON_LIST", "ROLE_NAMES", "TABLE_ROLES", "PERSON_ROLES",
-    "signature", "header_cells", "find_header_row", "match", "problems", "validate", "read_with_profile",
-    "read_with_label", "profile_of_shape", "sheet_heads", "guess_header_row", "profiles_from_dicts", "dumps",
+    "Profile",
+    "ProfileError",
+    "TABLE",
+    "PERSON_LIST",
+    "ROLE_NAMES",
+    "TABLE_ROLES",
+    "PERSON_ROLES",
+    "signature",
+    "header_cells",
+    "find_header_row",
+    "match",
+    "problems",
+    "validate",
+    "read_with_profile",
+    "read_with_label",
+    "profile_of_shape",
+    "sheet_heads",
+    "guess_header_row",
+    "profiles_from_dicts",
+    "dumps",
 ]

@@ -50,8 +50,10 @@ SHAPE = "personliste"
 HEADER_SCAN_ROWS = 60
 PERSON_SCAN_ROWS = 200
 FINDINGS_PER_KIND = 10
-PRIVACY_NOTE = ("Filen indeholder personhenførbare oplysninger (CPR-numre/navne). Kun antal personer pr. måned "
-                "gemmes; identiteterne gemmes ikke.")
+PRIVACY_NOTE = (
+    "Filen indeholder personhenførbare oplysninger (CPR-numre/navne). Kun antal personer pr. måned "
+    "gemmes; identiteterne gemmes ikke."
+)
 
 # ddmmyy-xxxx, ddmmyy-1234, ddmmyy 1234, ddmmyy1234 (a masked or whole CPR number), anywhere in a text.
 CPR_LIKE = re.compile(r"(?<!\d)(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d\d(-|\s)?(\d{4}|[xX*]{4})(?![\dxX*])")
@@ -69,20 +71,26 @@ _COLS = ("municipality", "code", "year", "period", "index", "scheme", "value", "
 class PersonListLayout:
     """Where a person list's columns are (indexes into the rows given to `read_person_list`)."""
 
-    header_row: int            # index into rows of the header row
-    person: int                # column index of the identifier (employee no., name or CPR)
-    start: int                 # column index of the start date
-    end: int | None            # column index of the end date (None: no end column)
-    scheme: int | None         # column index of the scheme; None when fixed_scheme is set
-    fixed_scheme: str | None   # scheme id for the whole sheet (title line, or chosen in a mapping)
+    header_row: int  # index into rows of the header row
+    person: int  # column index of the identifier (employee no., name or CPR)
+    start: int  # column index of the start date
+    end: int | None  # column index of the end date (None: no end column)
+    scheme: int | None  # column index of the scheme; None when fixed_scheme is set
+    fixed_scheme: str | None  # scheme id for the whole sheet (title line, or chosen in a mapping)
 
 
 # ---- recognising a person list ------------------------------------------------------------------
 
+
 @cache
 def _header_keys(settings: PersonLists) -> dict[str, str]:
-    roles = (("person", settings.person_aliases), ("start", settings.start_aliases), ("end", settings.end_aliases),
-             ("scheme", settings.scheme_aliases), ("department", settings.department_aliases))
+    roles = (
+        ("person", settings.person_aliases),
+        ("start", settings.start_aliases),
+        ("end", settings.end_aliases),
+        ("scheme", settings.scheme_aliases),
+        ("department", settings.department_aliases),
+    )
     return {normalize(word): role for role, words in roles for word in words}
 
 
@@ -153,11 +161,16 @@ def refuse_person_numbers(rows: list[list], sheet: SheetData, row_offset: int, c
     if cell is None:
         return False
     settings = sheet.config.person_lists
-    sheet.finding(ERROR, "Personhenførbare oplysninger",
-                  "Personhenførbare oplysninger: arket har CPR-numre, men ingen overskriftsrække for en personliste "
-                  f"(fx {_first(settings.person_aliases, 'Medarbejdernr.')}, {_first(settings.start_aliases, 'Startdato')} "
-                  f"og {_first(settings.end_aliases, 'Slutdato')}), så det er ikke læst. Giv listen en overskriftsrække, "
-                  "eller fjern CPR-numrene.", row_offset + cell[0] + 1, column_letter(col_offset + cell[1]))
+    sheet.finding(
+        ERROR,
+        "Personhenførbare oplysninger",
+        "Personhenførbare oplysninger: arket har CPR-numre, men ingen overskriftsrække for en personliste "
+        f"(fx {_first(settings.person_aliases, 'Medarbejdernr.')}, {_first(settings.start_aliases, 'Startdato')} "
+        f"og {_first(settings.end_aliases, 'Slutdato')}), så det er ikke læst. Giv listen en overskriftsrække, "
+        "eller fjern CPR-numrene.",
+        row_offset + cell[0] + 1,
+        column_letter(col_offset + cell[1]),
+    )
     return True
 
 
@@ -172,6 +185,7 @@ def safe_text(cell: object) -> str:
 
 
 # ---- dates -------------------------------------------------------------------------------------
+
 
 def parse_date(cell: object) -> dt.date | None:
     """An Excel date, or text as dd-mm-yyyy, dd.mm.yyyy, dd/mm/yyyy or yyyy-mm-dd (a time part aside)."""
@@ -230,8 +244,9 @@ def _span_end_in_titles(rows: list[list]) -> int | None:
     return max(days) if days else None
 
 
-def month_grid(first: tuple[int, int], last: tuple[int, int], months: tuple[int, ...] | None, rule: str,
-               reference_day: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def month_grid(
+    first: tuple[int, int], last: tuple[int, int], months: tuple[int, ...] | None, rule: str, reference_day: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Year, month and the first and last day (ordinals) a period must touch to count, per month of the span.
 
     `months` limits the grid to those calendar months (the measurement months); None keeps every month.
@@ -253,8 +268,15 @@ def month_grid(first: tuple[int, int], last: tuple[int, int], months: tuple[int,
     return (np.array(year, np.int32), np.array(month, np.int8), np.array(lo, np.int64), np.array(hi, np.int64))
 
 
-def count_months(start: np.ndarray, end: np.ndarray, person: np.ndarray, group: np.ndarray, groups: int,
-                 first_day: np.ndarray, last_day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def count_months(
+    start: np.ndarray,
+    end: np.ndarray,
+    person: np.ndarray,
+    group: np.ndarray,
+    groups: int,
+    first_day: np.ndarray,
+    last_day: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     """Distinct persons per group (scheme) and grid month, and the first row counted in each (-1: nobody).
 
     A row covers grid month k when start <= last_day[k] and end >= first_day[k]; rows are in sheet order.
@@ -280,21 +302,22 @@ def count_months(start: np.ndarray, end: np.ndarray, person: np.ndarray, group: 
     new_person = np.ones(len(order), bool)
     new_person[1:] = (g[1:] != g[:-1]) | (p[1:] != p[:-1])
     seg = np.cumsum(new_person) - 1
-    reach = np.maximum.accumulate(b + seg * (k + 1)) - seg * (k + 1)   # the furthest month so far, per person
+    reach = np.maximum.accumulate(b + seg * (k + 1)) - seg * (k + 1)  # the furthest month so far, per person
     new_run = new_person.copy()
     new_run[1:] |= a[1:] > reach[:-1]
     at = np.flatnonzero(new_run)
     run_end = np.maximum.reduceat(b, at)
     width = groups * (k + 1)
-    diff = (np.bincount(g[at] * (k + 1) + a[at], minlength=width)
-            - np.bincount(g[at] * (k + 1) + run_end + 1, minlength=width))
+    diff = np.bincount(g[at] * (k + 1) + a[at], minlength=width) - np.bincount(
+        g[at] * (k + 1) + run_end + 1, minlength=width
+    )
     counts = np.cumsum(diff.reshape(groups, k + 1), axis=1)[:, :k]
     months = np.arange(k)
-    for gi in range(groups):       # the first row covering each month: rows in sheet order, a block at a time
+    for gi in range(groups):  # the first row covering each month: rows in sheet order, a block at a time
         rows = valid[group[valid] == gi]
         missing = counts[gi] > 0
         for c in range(0, len(rows), 4096):
-            r = rows[c:c + 4096]
+            r = rows[c : c + 4096]
             cover = (lo[r, None] <= months) & (hi[r, None] >= months)
             hit = missing & cover.any(axis=0)
             first[gi, hit] = r[cover.argmax(axis=0)[hit]]
@@ -305,6 +328,7 @@ def count_months(start: np.ndarray, end: np.ndarray, person: np.ndarray, group: 
 
 
 # ---- reading a person list ---------------------------------------------------------------------
+
 
 def _column(body: list[list], j: int) -> np.ndarray:
     return np.fromiter(map(operator.itemgetter(j), body), dtype=object, count=len(body))
@@ -329,8 +353,9 @@ def _codes(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return remap[np.where(codes < 0, len(uniq), codes)], blank, distinct
 
 
-def _row_findings(sheet: SheetData, mask: np.ndarray, excel_rows: np.ndarray, severity: str, kind: str,
-                  message, column: str) -> None:
+def _row_findings(
+    sheet: SheetData, mask: np.ndarray, excel_rows: np.ndarray, severity: str, kind: str, message, column: str
+) -> None:
     idx = np.flatnonzero(mask)
     for i in idx[:FINDINGS_PER_KIND]:
         text, value = message(int(i))
@@ -339,8 +364,9 @@ def _row_findings(sheet: SheetData, mask: np.ndarray, excel_rows: np.ndarray, se
         sheet.more(severity, kind, len(idx) - FINDINGS_PER_KIND)
 
 
-def read_person_list(rows: list[list], layout: PersonListLayout, sheet: SheetData, row_offset: int,
-                     col_offset: int) -> None:
+def read_person_list(
+    rows: list[list], layout: PersonListLayout, sheet: SheetData, row_offset: int, col_offset: int
+) -> None:
     """Count the persons of a person list per month and add the counts to `sheet` (home municipality).
 
     Errors (a date that cannot be read, a missing start or person, an end before the start, an unknown
@@ -348,7 +374,7 @@ def read_person_list(rows: list[list], layout: PersonListLayout, sheet: SheetDat
     """
     config = sheet.config
     settings = config.person_lists
-    body = rows[layout.header_row + 1:]
+    body = rows[layout.header_row + 1 :]
     used = [j for j in (layout.person, layout.start, layout.end, layout.scheme) if j is not None]
     width = max(used) + 1
     try:
@@ -383,8 +409,7 @@ def read_person_list(rows: list[list], layout: PersonListLayout, sheet: SheetDat
         if isinstance(cell, str) and normalize(cell).rstrip("0123456789") in _TOTAL_WORDS:  # "I alt: 23"
             skip[i] = True
     if n < len(body):
-        person, no_person, start, end, no_dates, skip = (a[:n] for a in (person, no_person, start, end, no_dates,
-                                                                           skip))
+        person, no_person, start, end, no_dates, skip = (a[:n] for a in (person, no_person, start, end, no_dates, skip))
     excel_rows = np.arange(first_excel_row, first_excel_row + n, dtype=np.int64)
     relevant = ~(no_person & no_dates) & ~skip
 
@@ -406,37 +431,78 @@ def read_person_list(rows: list[list], layout: PersonListLayout, sheet: SheetDat
         scheme_ok = np.ones(n, bool)
     else:
         if relevant.any():
-            sheet.finding(ERROR, "Ordning ikke angivet",
-                          "Ordning ikke angivet: personlisten har hverken en kolonne 'Ordning' eller en titel eller et "
-                          "arknavn, der nævner ordningen. Skriv ordningen i en titellinje over tabellen (fx "
-                          "'STU-elever'), eller tilføj en kolonne 'Ordning'.", header_excel_row)
+            sheet.finding(
+                ERROR,
+                "Ordning ikke angivet",
+                "Ordning ikke angivet: personlisten har hverken en kolonne 'Ordning' eller en titel eller et "
+                "arknavn, der nævner ordningen. Skriv ordningen i en titellinje over tabellen (fx "
+                "'STU-elever'), eller tilføj en kolonne 'Ordning'.",
+                header_excel_row,
+            )
         return
 
     # Row checks; no message quotes an identifier.
     pcol, stcol = letter(layout.person), letter(layout.start)
     encol = letter(layout.end) if layout.end is not None else ""
-    _row_findings(sheet, relevant & no_person, excel_rows, ERROR, "Person mangler",
-                  lambda i: ("Person mangler: rækken har datoer, men ingen person (fx medarbejdernummer). Udfyld "
-                             "kolonnen, så samme person kun tælles én gang pr. måned.", ""), pcol)
-    _row_findings(sheet, relevant & (start == _BLANK_DAY), excel_rows, ERROR, "Startdato mangler",
-                  lambda i: ("Startdato mangler: rækken har en person, men ingen startdato. Skriv datoen, perioden "
-                             "begyndte (fx 01-08-2022).", ""), stcol)
+    _row_findings(
+        sheet,
+        relevant & no_person,
+        excel_rows,
+        ERROR,
+        "Person mangler",
+        lambda i: (
+            "Person mangler: rækken har datoer, men ingen person (fx medarbejdernummer). Udfyld "
+            "kolonnen, så samme person kun tælles én gang pr. måned.",
+            "",
+        ),
+        pcol,
+    )
+    _row_findings(
+        sheet,
+        relevant & (start == _BLANK_DAY),
+        excel_rows,
+        ERROR,
+        "Startdato mangler",
+        lambda i: (
+            "Startdato mangler: rækken har en person, men ingen startdato. Skriv datoen, perioden "
+            "begyndte (fx 01-08-2022).",
+            "",
+        ),
+        stcol,
+    )
     for days, body_col, col in ((start, layout.start, stcol), (end, layout.end, encol)):
         if body_col is None:
             continue
-        _row_findings(sheet, relevant & (days == _BAD_DAY), excel_rows, ERROR, "Dato kan ikke læses",
-                      lambda i, body_col=body_col: _bad_date(body[i][body_col]), col)
+        _row_findings(
+            sheet,
+            relevant & (days == _BAD_DAY),
+            excel_rows,
+            ERROR,
+            "Dato kan ikke læses",
+            lambda i, body_col=body_col: _bad_date(body[i][body_col]),
+            col,
+        )
     good_dates = (start >= 0) & (end != _BAD_DAY)
     backwards = good_dates & (end >= 0) & (end < start)
-    _row_findings(sheet, relevant & backwards, excel_rows, ERROR, "Slutdato før startdato",
-                  lambda i: (f"Slutdato før startdato: perioden slutter {_show_date(end[i])} og begynder "
-                             f"{_show_date(start[i])}. Ret datoerne.", ""), encol)
+    _row_findings(
+        sheet,
+        relevant & backwards,
+        excel_rows,
+        ERROR,
+        "Slutdato før startdato",
+        lambda i: (
+            f"Slutdato før startdato: perioden slutter {_show_date(end[i])} og begynder "
+            f"{_show_date(start[i])}. Ret datoerne.",
+            "",
+        ),
+        encol,
+    )
 
     ok = relevant & ~no_person & good_dates & ~backwards & scheme_ok
     if not ok.any():
         return
     # The span: the earliest start's month to the month of the date above the table, else of the latest date.
-    titled_end = _span_end_in_titles(rows[:layout.header_row])
+    titled_end = _span_end_in_titles(rows[: layout.header_row])
     last_day = titled_end if titled_end is not None else int(max(start[ok].max(), end[ok].max()))
     first_day = int(start[ok].min())
     span_first = dt.date.fromordinal(first_day)
@@ -450,7 +516,7 @@ def read_person_list(rows: list[list], layout: PersonListLayout, sheet: SheetDat
     frames = []
     counted = []
     # Labels such as "FGU" and "FGU-elever" are one scheme; the schemes of one averaging share a month grid.
-    scheme_code, names = pd.factorize(ids)   # per label; the rows kept all have a scheme
+    scheme_code, names = pd.factorize(ids)  # per label; the rows kept all have a scheme
     group = scheme_code[schemes_ok]
     present = [int(g) for g in np.unique(group)]
     for averaging in ("measurement_months", "all_periods"):
@@ -458,8 +524,13 @@ def read_person_list(rows: list[list], layout: PersonListLayout, sheet: SheetDat
         if not members:
             continue
         months = None if averaging == "all_periods" else tuple(config.measurement_months)
-        year, month, lo, hi = month_grid((span_first.year, span_first.month), (span_last.year, span_last.month),
-                                         months, settings.rule, settings.reference_day)
+        year, month, lo, hi = month_grid(
+            (span_first.year, span_first.month),
+            (span_last.year, span_last.month),
+            months,
+            settings.rule,
+            settings.reference_day,
+        )
         if not len(year):
             continue
         mine = np.isin(group, members) if len(members) < len(present) else np.ones(len(group), bool)
@@ -469,33 +540,68 @@ def read_person_list(rows: list[list], layout: PersonListLayout, sheet: SheetDat
             scheme = str(names[g])
             counted.append(scheme)
             row = np.where(first[g] >= 0, mine_rows[np.maximum(first[g], 0)], header_excel_row)
-            frames.append(pd.DataFrame({
-                "municipality": pd.array([name] * len(year), dtype="str"),
-                "code": np.full(len(year), home, np.int32),
-                "year": year,
-                "period": pd.array(["M"] * len(year), dtype="str"),
-                "index": month,
-                "scheme": pd.array([scheme] * len(year), dtype="str"),
-                "value": counts[g].astype(np.float64),
-                "row": row.astype(np.int32),
-                "column": pd.array([stcol] * len(year), dtype="str"),
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "municipality": pd.array([name] * len(year), dtype="str"),
+                        "code": np.full(len(year), home, np.int32),
+                        "year": year,
+                        "period": pd.array(["M"] * len(year), dtype="str"),
+                        "index": month,
+                        "scheme": pd.array([scheme] * len(year), dtype="str"),
+                        "value": counts[g].astype(np.float64),
+                        "row": row.astype(np.int32),
+                        "column": pd.array([stcol] * len(year), dtype="str"),
+                    }
+                )
+            )
             if averaging == "all_periods":
-                sheet.finding(WARNING, "Kun antal personer",
-                              f"Kun antal personer: en personliste giver antal personer i "
-                              f"{config.scheme(scheme).name}, men strategien opgør ordningen i fuldtidspersoner. "
-                              "Hent tallene som fuldtidspersoner fra jobindsats.dk, hvis de findes.",
-                              header_excel_row, stcol)
+                sheet.finding(
+                    WARNING,
+                    "Kun antal personer",
+                    f"Kun antal personer: en personliste giver antal personer i "
+                    f"{config.scheme(scheme).name}, men strategien opgør ordningen i fuldtidspersoner. "
+                    "Hent tallene som fuldtidspersoner fra jobindsats.dk, hvis de findes.",
+                    header_excel_row,
+                    stcol,
+                )
     sheet.frames.extend(frames)
-    _summary_notes(sheet, config, counted, rows_ok, persons, span_first, span_last, titled_end is not None,
-                   bool((end[ok] < 0).any()), from_sheet_name, header_excel_row)
+    _summary_notes(
+        sheet,
+        config,
+        counted,
+        rows_ok,
+        persons,
+        span_first,
+        span_last,
+        titled_end is not None,
+        bool((end[ok] < 0).any()),
+        from_sheet_name,
+        header_excel_row,
+    )
 
 
-def _scheme_findings(sheet: SheetData, ids: np.ndarray, sch: np.ndarray, relevant: np.ndarray, blank: np.ndarray,
-                     body: list[list], j: int, excel_rows: np.ndarray, column: str, config: Config) -> None:
-    _row_findings(sheet, relevant & blank[sch], excel_rows, ERROR, "Ordning mangler",
-                  lambda i: ("Ordning mangler: rækken har en person, men ingen ordning. Skriv ordningens navn "
-                             "(fx STU).", ""), column)
+def _scheme_findings(
+    sheet: SheetData,
+    ids: np.ndarray,
+    sch: np.ndarray,
+    relevant: np.ndarray,
+    blank: np.ndarray,
+    body: list[list],
+    j: int,
+    excel_rows: np.ndarray,
+    column: str,
+    config: Config,
+) -> None:
+    _row_findings(
+        sheet,
+        relevant & blank[sch],
+        excel_rows,
+        ERROR,
+        "Ordning mangler",
+        lambda i: ("Ordning mangler: rækken har en person, men ingen ordning. Skriv ordningens navn (fx STU).", ""),
+        column,
+    )
     bad = relevant & ~blank[sch] & np.fromiter((s is None or s == HEADCOUNT for s in ids), bool, len(ids))[sch]
     seen: set[int] = set()
     for i in np.flatnonzero(bad):
@@ -506,16 +612,22 @@ def _scheme_findings(sheet: SheetData, ids: np.ndarray, sch: np.ndarray, relevan
         label = safe_text(body[i][j])
         near = config.nearest_schemes(label) if label and _like_a_scheme(label, config) else []
         if ids[code] == HEADCOUNT:
-            text = (f"'{label}' er ikke en ordning: en personliste tæller personer i en ordning, ikke antal ansatte. "
-                    "Skriv ordningens navn.")
+            text = (
+                f"'{label}' er ikke en ordning: en personliste tæller personer i en ordning, ikke antal ansatte. "
+                "Skriv ordningens navn."
+            )
         elif near:  # a misspelt scheme: shown with the nearest names
             hint = " eller ".join(f"'{x}'" for x in near)
-            text = (f"Ukendt ordning '{label}'. Mente du {hint}? Ret navnet i filen, eller få det tilføjet som alias "
-                    "i konfigurationen.")
+            text = (
+                f"Ukendt ordning '{label}'. Mente du {hint}? Ret navnet i filen, eller få det tilføjet som alias "
+                "i konfigurationen."
+            )
         else:  # not like any scheme: it may be a name or a number, so it is not shown
             label = ""
-            text = ("Ukendt ordning: cellen ligner ikke en ordning og vises ikke, da den kan være en personoplysning. "
-                    "Står kolonnerne rigtigt? Skriv ordningens navn (fx STU).")
+            text = (
+                "Ukendt ordning: cellen ligner ikke en ordning og vises ikke, da den kan være en personoplysning. "
+                "Står kolonnerne rigtigt? Skriv ordningens navn (fx STU)."
+            )
         sheet.finding(ERROR, "Ukendt ordning", text, int(excel_rows[i]), column, label)
 
 
@@ -533,25 +645,40 @@ def _bad_date(cell: object) -> tuple[str, str]:
     return f"Dato kan ikke læses: cellen er ikke en dato. {advice}", ""
 
 
-def _summary_notes(sheet: SheetData, config: Config, schemes: list[str], rows: np.ndarray, persons: np.ndarray,
-                   first: dt.date, last: dt.date, titled: bool, open_ended: bool, from_sheet_name: bool,
-                   header_row: int) -> None:
+def _summary_notes(
+    sheet: SheetData,
+    config: Config,
+    schemes: list[str],
+    rows: np.ndarray,
+    persons: np.ndarray,
+    first: dt.date,
+    last: dt.date,
+    titled: bool,
+    open_ended: bool,
+    from_sheet_name: bool,
+    header_row: int,
+) -> None:
     settings = config.person_lists
     names = [config.scheme(s).name for s in schemes]
     what = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
     lo, hi = int(rows.min()), int(rows.max())
     where = f"række {lo}" if lo == hi else f"rækkerne {lo}–{hi}"
     n_persons = len(pd.unique(persons))
-    rule = ("når perioden dækker mindst én dag af måneden" if settings.rule == "any_day"
-            else f"når personen er der den {settings.reference_day}. i måneden")
+    rule = (
+        "når perioden dækker mindst én dag af måneden"
+        if settings.rule == "any_day"
+        else f"når personen er der den {settings.reference_day}. i måneden"
+    )
     sheet.finding(NOTE, "Personliste", PRIVACY_NOTE, header_row)
-    text = (f"Personliste: {where} ({len(rows)} perioder, {n_persons} personer) er talt som "
-            f"{config.home_name} Kommunes egne tal for {what} fra {_month_name(first.year, first.month)} til "
-            f"{_month_name(last.year, last.month)}. En person tæller i en måned, {rule}, og kun én gang pr. måned; "
-            "en måned uden nogen tæller som 0.")
+    text = (
+        f"Personliste: {where} ({len(rows)} perioder, {n_persons} personer) er talt som "
+        f"{config.home_name} Kommunes egne tal for {what} fra {_month_name(first.year, first.month)} til "
+        f"{_month_name(last.year, last.month)}. En person tæller i en måned, {rule}, og kun én gang pr. måned; "
+        "en måned uden nogen tæller som 0."
+    )
     if from_sheet_name:
         text += " Ordningen er læst af arkets navn."
     if open_ended:
         basis = "datoen over tabellen" if titled else "den seneste dato i listen"
-        text += (f" Perioder uden slutdato er talt med til og med {_month_name(last.year, last.month)} ({basis}).")
+        text += f" Perioder uden slutdato er talt med til og med {_month_name(last.year, last.month)} ({basis})."
     sheet.finding(NOTE, "Personliste, optælling", text, header_row)

@@ -15,8 +15,8 @@ from csr.model import ERROR
 
 # ---- placement obligations ----------------------------------------------------------------------
 
-def _parse_placements(rows, header: Header, ctx: Context, sheet: SheetData, row_offset: int,
-                      col_offset: int) -> int:
+
+def _parse_placements(rows, header: Header, ctx: Context, sheet: SheetData, row_offset: int, col_offset: int) -> int:
     p = header.placement
     year_value: int | None = None
     for i in range(header.row + 1, len(rows)):
@@ -41,24 +41,40 @@ def _parse_placements(rows, header: Header, ctx: Context, sheet: SheetData, row_
         if not is_blank(year_cell):
             year = parse_period(year_cell)
             if year is None:
-                sheet.finding(ERROR, "År kan ikke læses",
-                              f"År kan ikke læses: '{show(year_cell)}'. Skriv året som fx 2024.",
-                              excel_row, column_letter(col_offset + p["year"]), year_cell)
+                sheet.finding(
+                    ERROR,
+                    "År kan ikke læses",
+                    f"År kan ikke læses: '{show(year_cell)}'. Skriv året som fx 2024.",
+                    excel_row,
+                    column_letter(col_offset + p["year"]),
+                    year_cell,
+                )
                 continue
             year_value = year[0]  # a blank year cell below repeats this one
         if year_value is None:
-            sheet.finding(ERROR, "År mangler",
-                          "År mangler: rækken har ingen kolonne 'År' med året. Skriv året som fx 2024.", excel_row)
+            sheet.finding(
+                ERROR,
+                "År mangler",
+                "År mangler: rækken har ingen kolonne 'År' med året. Skriv året som fx 2024.",
+                excel_row,
+            )
             continue
         values = {}
         for role in ("agreed", "realised"):
-            values[role] = None if role not in p else _value(
-                sheet, cell(role), excel_row, column_letter(col_offset + p[role]))
-        sheet.placements.append({
-            "year": year_value, "education": str(education).strip(),
-            "agreed": values["agreed"], "realised": values["realised"],
-            "file": sheet.file, "sheet": sheet.sheet, "row": excel_row,
-        })
+            values[role] = (
+                None if role not in p else _value(sheet, cell(role), excel_row, column_letter(col_offset + p[role]))
+            )
+        sheet.placements.append(
+            {
+                "year": year_value,
+                "education": str(education).strip(),
+                "agreed": values["agreed"],
+                "realised": values["realised"],
+                "file": sheet.file,
+                "sheet": sheet.sheet,
+                "row": excel_row,
+            }
+        )
     return len(rows)
 
 

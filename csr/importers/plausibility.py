@@ -25,8 +25,8 @@ from csr.text import number
 if TYPE_CHECKING:
     from csr.shares import Figures
 
-MAX_SHARE = 100.0          # percent of the staff: above it, no staff are left outside the schemes
-UNLIKELY_SHARE = 50.0      # percent: more than half the staff on special terms is not believable unticked
+MAX_SHARE = 100.0  # percent of the staff: above it, no staff are left outside the schemes
+UNLIKELY_SHARE = 50.0  # percent: more than half the staff on special terms is not believable unticked
 MAX_HEADCOUNT_CHANGE = 0.5  # a relative change between consecutive measurement months
 MAX_FINDINGS_PER_RULE = 10
 
@@ -40,6 +40,7 @@ def check_plausibility(data: pd.DataFrame, config: Config) -> list[Finding]:
 
 # ---- helpers ------------------------------------------------------------------------------------
 
+
 def amount(value: float) -> str:
     """A count as people write it: "4.700", "67,2", never Python's "np.float64(67.2)"."""
     value = float(value)
@@ -52,15 +53,23 @@ def _where(row: pd.Series) -> str:
 
 
 def _finding(severity: str, message: str, row: pd.Series) -> Finding:
-    return Finding(severity, message, str(row["file"]), str(row["sheet"]), int(row["row"]), str(row["column"]),
-                   amount(row["value"]))
+    return Finding(
+        severity,
+        message,
+        str(row["file"]),
+        str(row["sheet"]),
+        int(row["row"]),
+        str(row["column"]),
+        amount(row["value"]),
+    )
 
 
 def _period_key(data: pd.DataFrame) -> np.ndarray:
     """One int64 per (code, year, period kind, index): rows of the same municipality and period agree."""
     kind = np.select([(data["period"] == "M").to_numpy(bool), (data["period"] == "Q").to_numpy(bool)], [0, 1], 2)
-    return ((data["code"].to_numpy(np.int64) * 4096 + data["year"].to_numpy(np.int64)) * 4 + kind) * 16 \
-        + data["index"].to_numpy(np.int64)
+    return ((data["code"].to_numpy(np.int64) * 4096 + data["year"].to_numpy(np.int64)) * 4 + kind) * 16 + data[
+        "index"
+    ].to_numpy(np.int64)
 
 
 def _capped(findings: list[Finding], total: int, what: str, severity: str) -> list[Finding]:
@@ -70,6 +79,7 @@ def _capped(findings: list[Finding], total: int, what: str, severity: str) -> li
 
 
 # ---- a scheme above the headcount -----------------------------------------------------------------
+
 
 def _above_headcount(data: pd.DataFrame, config: Config) -> list[Finding]:
     """Persons in a scheme above the headcount of the same municipality and period: an error."""
@@ -95,15 +105,23 @@ def _above_headcount(data: pd.DataFrame, config: Config) -> list[Finding]:
     for i, head in zip(rows[:MAX_FINDINGS_PER_RULE], headcount[bad][:MAX_FINDINGS_PER_RULE], strict=False):
         r = data.iloc[i]
         period = format_period(int(r["year"]), r["period"], int(r["index"]))
-        out.append(_finding(ERROR, (
-            f"Flere personer end ansatte: {r['municipality']} har {amount(r['value'])} personer i "
-            f"{scheme_name(r['scheme'], config)} i {period}, men kun {amount(head)} "
-            f"{config.headcount_name.lower()} ({_where(r)}). Tjek, at tallet gælder den rigtige kommune, periode "
-            "og ordning, og at det er personer (ikke fx et tal for hele landet)."), r))
+        out.append(
+            _finding(
+                ERROR,
+                (
+                    f"Flere personer end ansatte: {r['municipality']} har {amount(r['value'])} personer i "
+                    f"{scheme_name(r['scheme'], config)} i {period}, men kun {amount(head)} "
+                    f"{config.headcount_name.lower()} ({_where(r)}). Tjek, at tallet gælder den rigtige kommune, periode "
+                    "og ordning, og at det er personer (ikke fx et tal for hele landet)."
+                ),
+                r,
+            )
+        )
     return _capped(out, len(rows), "Flere personer end ansatte", ERROR)
 
 
 # ---- the total share of a year ----------------------------------------------------------------------
+
 
 def _share_above(data: pd.DataFrame, config: Config) -> list[Finding]:
     """A municipality-year whose schemes add up to more than 100 % (error) or 50 % (warning) of its staff."""
@@ -140,23 +158,42 @@ def _share_above(data: pd.DataFrame, config: Config) -> list[Finding]:
         rows = data.iloc[np.flatnonzero((codes == code) & (years == year))]
         r = rows[(rows["scheme"] == scheme).to_numpy(bool)].iloc[0]
         big = schemes[(schemes["code"] == code) & (schemes["year"] == year) & (schemes["scheme"] == scheme)]
-        numbers = (f"{r['municipality']} har i {year} {amount(persons.loc[(code, year)])} personer i ordningerne, "
-                   f"{number(value, 1)} % af {amount(headcount.loc[(code, year)])} "
-                   f"{config.headcount_name.lower()} (årsgennemsnit); største ordning er "
-                   f"{scheme_name(scheme, config)} med {amount(big['value'].iloc[0])} ({_where(r)})")
+        numbers = (
+            f"{r['municipality']} har i {year} {amount(persons.loc[(code, year)])} personer i ordningerne, "
+            f"{number(value, 1)} % af {amount(headcount.loc[(code, year)])} "
+            f"{config.headcount_name.lower()} (årsgennemsnit); største ordning er "
+            f"{scheme_name(scheme, config)} med {amount(big['value'].iloc[0])} ({_where(r)})"
+        )
         if impossible:
-            bucket.append(_finding(ERROR, (
-                f"Samlet andel over 100 %: {numbers}. Så mange personer kan ikke være i ordningerne; tjek, at "
-                "tallene gælder den rigtige kommune og er personer, ikke procent eller tal for hele landet."), r))
+            bucket.append(
+                _finding(
+                    ERROR,
+                    (
+                        f"Samlet andel over 100 %: {numbers}. Så mange personer kan ikke være i ordningerne; tjek, at "
+                        "tallene gælder den rigtige kommune og er personer, ikke procent eller tal for hele landet."
+                    ),
+                    r,
+                )
+            )
         else:
-            bucket.append(_finding(WARNING, (
-                f"Samlet andel over {number(UNLIKELY_SHARE, 0)} %: {numbers}. Det er langt over det sædvanlige; "
-                "tjek, at tallene er personer (ikke procent eller årsværk) og ikke er talt to gange."), r))
-    return [*_capped(errors, n_errors, "Samlet andel over 100 %", ERROR),
-            *_capped(warnings, len(share) - n_errors, f"Samlet andel over {number(UNLIKELY_SHARE, 0)} %", WARNING)]
+            bucket.append(
+                _finding(
+                    WARNING,
+                    (
+                        f"Samlet andel over {number(UNLIKELY_SHARE, 0)} %: {numbers}. Det er langt over det sædvanlige; "
+                        "tjek, at tallene er personer (ikke procent eller årsværk) og ikke er talt to gange."
+                    ),
+                    r,
+                )
+            )
+    return [
+        *_capped(errors, n_errors, "Samlet andel over 100 %", ERROR),
+        *_capped(warnings, len(share) - n_errors, f"Samlet andel over {number(UNLIKELY_SHARE, 0)} %", WARNING),
+    ]
 
 
 # ---- the headcount from one measurement month to the next ---------------------------------------------
+
 
 def _headcount_jumps(data: pd.DataFrame, config: Config) -> list[Finding]:
     """A headcount that changes by more than half between consecutive measurement months: a warning."""
@@ -196,15 +233,23 @@ def _headcount_jumps(data: pd.DataFrame, config: Config) -> list[Finding]:
         first = format_period(int(a["year"]), a["period"], int(a["index"]))
         then = format_period(int(b["year"]), b["period"], int(b["index"]))
         sign = "+" if change[k] > 0 else "−"
-        out.append(_finding(WARNING, (
-            f"Antallet af ansatte ændrer sig med mere end halvdelen: {b['municipality']} har {amount(a['value'])} "
-            f"{config.headcount_name.lower()} i {first} og {amount(b['value'])} i {then} "
-            f"({sign}{number(abs(change[k]) * 100.0, 1)} %; {_where(a)} og {_where(b)}). Tjek, at begge tal gælder "
-            "hele kommunen; gem kun, hvis ændringen er rigtig."), b))
+        out.append(
+            _finding(
+                WARNING,
+                (
+                    f"Antallet af ansatte ændrer sig med mere end halvdelen: {b['municipality']} har {amount(a['value'])} "
+                    f"{config.headcount_name.lower()} i {first} og {amount(b['value'])} i {then} "
+                    f"({sign}{number(abs(change[k]) * 100.0, 1)} %; {_where(a)} og {_where(b)}). Tjek, at begge tal gælder "
+                    "hele kommunen; gem kun, hvis ændringen er rigtig."
+                ),
+                b,
+            )
+        )
     return _capped(out, len(hits), "Antallet af ansatte ændrer sig med mere end halvdelen", WARNING)
 
 
 # ---- figures already stored -------------------------------------------------------------------------
+
 
 def figure_warnings(figures: Figures, config: Config) -> list[str]:
     """Danish sentences for implausible figures the computation met (data stored before these checks, or
@@ -219,21 +264,30 @@ def figure_warnings(figures: Figures, config: Config) -> list[str]:
     for r in years.itertuples(index=False):
         headcount, total = float(r.headcount), float(r.total_share)
         if not headcount > 0:
-            out.append(f"{r.municipality} har {amount(headcount) if np.isfinite(headcount) else 'ingen'} "
-                       f"{config.headcount_name.lower()} i {r.year}: andelene kan ikke beregnes. Tjek tallene.")
+            out.append(
+                f"{r.municipality} har {amount(headcount) if np.isfinite(headcount) else 'ingen'} "
+                f"{config.headcount_name.lower()} i {r.year}: andelene kan ikke beregnes. Tjek tallene."
+            )
             continue
         if not total > UNLIKELY_SHARE:
             continue
         mine = shares[(shares["code"] == r.code).to_numpy(bool) & (shares["year"] == r.year).to_numpy(bool)]
         persons = float(mine["persons"].sum())
         top = mine.sort_values("persons", ascending=False).iloc[0] if len(mine) else None
-        biggest = "" if top is None else (f"; største ordning er {scheme_name(str(top['scheme']), config)} med "
-                                          f"{amount(top['persons'])}")
+        biggest = (
+            ""
+            if top is None
+            else (f"; største ordning er {scheme_name(str(top['scheme']), config)} med {amount(top['persons'])}")
+        )
         limit = MAX_SHARE if total > MAX_SHARE else UNLIKELY_SHARE
-        out.append(f"Samlet andel over {number(limit, 0)} %: {r.municipality} har i {r.year} {amount(persons)} "
-                   f"personer i ordningerne, {number(total, 1)} % af {amount(headcount)} "
-                   f"{config.headcount_name.lower()}{biggest}. Tallene vises, som de er; tjek dem.")
+        out.append(
+            f"Samlet andel over {number(limit, 0)} %: {r.municipality} har i {r.year} {amount(persons)} "
+            f"personer i ordningerne, {number(total, 1)} % af {amount(headcount)} "
+            f"{config.headcount_name.lower()}{biggest}. Tallene vises, som de er; tjek dem."
+        )
     if len(out) > MAX_FINDINGS_PER_RULE:
-        out = [*out[:MAX_FINDINGS_PER_RULE], f"Usandsynlige tal også for {len(out) - MAX_FINDINGS_PER_RULE} "
-               "andre kommune-år."]
+        out = [
+            *out[:MAX_FINDINGS_PER_RULE],
+            f"Usandsynlige tal også for {len(out) - MAX_FINDINGS_PER_RULE} andre kommune-år.",
+        ]
     return out

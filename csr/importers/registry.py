@@ -36,8 +36,9 @@ def reader_for(rows: list[list], header: Header, config: Config) -> Reader:
     return next(r for r in READERS if r.accepts(rows, header, config))
 
 
-def parse_sheet(rows: list[list], file: str, sheet_name: str, config: Config,
-                row_offset: int = 0, col_offset: int = 0) -> SheetData:
+def parse_sheet(
+    rows: list[list], file: str, sheet_name: str, config: Config, row_offset: int = 0, col_offset: int = 0
+) -> SheetData:
     """Read every table in one sheet into canonical rows and findings.
 
     `sheet_name` is "" for a CSV file (it has no sheets); offsets are where `rows[0][0]` sits.
@@ -52,7 +53,7 @@ def parse_sheet(rows: list[list], file: str, sheet_name: str, config: Config,
         header = find_header(rows, start, config)
         if header is None:
             break
-        ctx = context_from_rows(rows[start:header.row], config, base, row_offset + start + 1)
+        ctx = context_from_rows(rows[start : header.row], config, base, row_offset + start + 1)
         if not shapes:
             base = ctx
         reader = reader_for(rows, header, config)
@@ -107,8 +108,9 @@ def columns_found(rows: list[list]) -> str:
     for row in rows[:HEADER_SCAN_ROWS]:
         texts = [c for c in row if isinstance(c, str) and c.strip()]
         if len(texts) >= 2:
-            shown = ["en værdi, der ligner et personnummer" if looks_like_cpr(c) else f"'{show(c)[:40]}'"
-                     for c in texts[:8]]
+            shown = [
+                "en værdi, der ligner et personnummer" if looks_like_cpr(c) else f"'{show(c)[:40]}'" for c in texts[:8]
+            ]
             more = f" og {len(texts) - 8} flere" if len(texts) > 8 else ""
             return (", ".join(shown[:-1]) + " og " + shown[-1] if not more else ", ".join(shown)) + more
     return ""
@@ -120,28 +122,42 @@ def _no_table(rows: list[list], sheet: SheetData, sheet_name: str) -> None:
     columns = f" Kolonnerne er {found}." if found else ""
     if not sheet_name:  # a CSV or JSON file: one error for the file
         if any(not is_blank(c) for r in head for c in r):
-            sheet.finding(ERROR, "Ingen genkendelig tabel",
-                          f"Ingen brugbar tabel: filen har ingen overskriftsrække, der kan genkendes.{columns} "
-                          f"{supported_shapes()}")
+            sheet.finding(
+                ERROR,
+                "Ingen genkendelig tabel",
+                f"Ingen brugbar tabel: filen har ingen overskriftsrække, der kan genkendes.{columns} "
+                f"{supported_shapes()}",
+            )
         return
     if _numeric_cells(head):
-        sheet.finding(WARNING, "Ark uden genkendelig tabel",
-                      f"Arket '{sheet_name}' har tal, men ingen overskriftsrække, der kan genkendes (fx Kommune, "
-                      f"Måned, Ordning, Antal eller måneder hen over kolonnerne), og er sprunget over.{columns}")
+        sheet.finding(
+            WARNING,
+            "Ark uden genkendelig tabel",
+            f"Arket '{sheet_name}' har tal, men ingen overskriftsrække, der kan genkendes (fx Kommune, "
+            f"Måned, Ordning, Antal eller måneder hen over kolonnerne), og er sprunget over.{columns}",
+        )
     elif any(not is_blank(c) for r in head for c in r):
-        sheet.finding(NOTE, "Ark uden tabel",
-                      f"Arket '{sheet_name}' indeholder ingen tabel med tal og er sprunget over.")
+        sheet.finding(
+            NOTE, "Ark uden tabel", f"Arket '{sheet_name}' indeholder ingen tabel med tal og er sprunget over."
+        )
 
 
 def _unread_rows(rows: list[list], start: int, sheet: SheetData, row_offset: int) -> None:
     """Numbers below the last table that no table took in: say so rather than drop them silently."""
     if start >= len(rows) or len(rows) - start > 10_000:
         return
-    numbered = [i for i in range(start, len(rows)) if _numeric_cells([rows[i]])
-                and not any(isinstance(c, str) and is_footnote(c) for c in rows[i][:1])]
+    numbered = [
+        i
+        for i in range(start, len(rows))
+        if _numeric_cells([rows[i]]) and not any(isinstance(c, str) and is_footnote(c) for c in rows[i][:1])
+    ]
     if numbered:
         first, last = row_offset + numbered[0] + 1, row_offset + numbered[-1] + 1
         where = f"række {first}" if first == last else f"rækkerne {first}-{last}"
-        sheet.finding(WARNING, "Rækker ikke læst",
-                      f"Rækker ikke læst: {where} har tal, men hører ikke til en tabel med en overskriftsrække. "
-                      "Giv dem en overskrift som tabellen ovenfor, eller fjern dem.", first)
+        sheet.finding(
+            WARNING,
+            "Rækker ikke læst",
+            f"Rækker ikke læst: {where} har tal, men hører ikke til en tabel med en overskriftsrække. "
+            "Giv dem en overskrift som tabellen ovenfor, eller fjern dem.",
+            first,
+        )

@@ -16,6 +16,7 @@ from csr.names import normalize
 
 # ---- resolution of names ---------------------------------------------------------------------
 
+
 class Resolver:
     """Maps municipality and scheme labels to codes/ids once per distinct label, with findings."""
 
@@ -40,27 +41,49 @@ class Resolver:
             by_name = cfg.match_municipality(m.group(2) or m.group(3))
             code = by_code if by_code is not None and by_code == by_name else None
             if by_code is not None and by_name is not None and by_code != by_name:
-                self.sheet.finding(ERROR, "Ukendt kommune",
-                                   f"Kode og navn passer ikke sammen: '{show(label)}'. {by_code} er "
-                                   f"{cfg.municipality(by_code).name}, ikke {cfg.municipality(by_name).name}. "
-                                   "Ret koden eller navnet.", row, column, label)
+                self.sheet.finding(
+                    ERROR,
+                    "Ukendt kommune",
+                    f"Kode og navn passer ikke sammen: '{show(label)}'. {by_code} er "
+                    f"{cfg.municipality(by_code).name}, ikke {cfg.municipality(by_name).name}. "
+                    "Ret koden eller navnet.",
+                    row,
+                    column,
+                    label,
+                )
                 self._mun[key] = None
                 return None
         if code is None:
             if cfg.is_aggregate(label):
-                self.sheet.finding(NOTE, "Samleområde sprunget over",
-                                   f"Samleområde sprunget over: '{show(label)}' er ikke en kommune, og rækkerne "
-                                   "indgår ikke.", row, column, label)
+                self.sheet.finding(
+                    NOTE,
+                    "Samleområde sprunget over",
+                    f"Samleområde sprunget over: '{show(label)}' er ikke en kommune, og rækkerne indgår ikke.",
+                    row,
+                    column,
+                    label,
+                )
             elif looks_like_cpr(label):
-                self.sheet.finding(ERROR, "Ukendt kommune",
-                                   "Ukendt kommune: kommunekolonnen har en værdi, der ligner et personnummer. "
-                                   "Skriv kommunens navn (fx Aabenraa) eller KRL-kode (fx 580).", row, column)
+                self.sheet.finding(
+                    ERROR,
+                    "Ukendt kommune",
+                    "Ukendt kommune: kommunekolonnen har en værdi, der ligner et personnummer. "
+                    "Skriv kommunens navn (fx Aabenraa) eller KRL-kode (fx 580).",
+                    row,
+                    column,
+                )
             else:
                 near = cfg.nearest_municipalities(label)
                 hint = f" Mente du {_or_list(near)}?" if near else ""
-                self.sheet.finding(ERROR, "Ukendt kommune",
-                                   f"Ukendt kommune '{show(label)}'.{hint} Skriv kommunens navn (fx Aabenraa) "
-                                   "eller KRL-kode (fx 580).", row, column, label)
+                self.sheet.finding(
+                    ERROR,
+                    "Ukendt kommune",
+                    f"Ukendt kommune '{show(label)}'.{hint} Skriv kommunens navn (fx Aabenraa) "
+                    "eller KRL-kode (fx 580).",
+                    row,
+                    column,
+                    label,
+                )
         self._mun[key] = code
         return code
 
@@ -77,10 +100,15 @@ class Resolver:
             if cfg.is_total_row(label):
                 self._total(label, row, column)
             elif cfg.is_skipped_scheme(label):
-                self.sheet.finding(NOTE, "Ordning sprunget over",
-                                   f"Ordning sprunget over: '{show(label)}' tæller ikke med i strategien (navnet står "
-                                   "blandt de navne, konfigurationen springer over), og rækkerne indgår ikke.",
-                                   row, column, label)
+                self.sheet.finding(
+                    NOTE,
+                    "Ordning sprunget over",
+                    f"Ordning sprunget over: '{show(label)}' tæller ikke med i strategien (navnet står "
+                    "blandt de navne, konfigurationen springer over), og rækkerne indgår ikke.",
+                    row,
+                    column,
+                    label,
+                )
             else:
                 self._unknown_scheme(label, row, column)
         self._sch[key] = sid
@@ -88,37 +116,68 @@ class Resolver:
 
     def _total(self, label: object, row: int, column: str) -> None:
         self.totals[_label_key(label)] = show(label)
-        self.sheet.finding(NOTE, "Sumrække sprunget over",
-                           f"Sumrække sprunget over: '{show(label)}' er summen af rækkerne over den, ikke en "
-                           "ordning, og indgår ikke.", row, column, label)
+        self.sheet.finding(
+            NOTE,
+            "Sumrække sprunget over",
+            f"Sumrække sprunget over: '{show(label)}' er summen af rækkerne over den, ikke en ordning, og indgår ikke.",
+            row,
+            column,
+            label,
+        )
 
     def _unknown_scheme(self, label: object, row: int, column: str) -> None:
         """An unknown scheme; never advice to add an alias for an identifier or an area."""
         cfg = self.config
         if looks_like_cpr(label):
-            self.sheet.finding(ERROR, "Ukendt ordning",
-                               "Ukendt ordning: ordningskolonnen har en værdi, der ligner et personnummer. Er det "
-                               "en personliste? Så skal den have en kolonne med ordningen eller en titel, der "
-                               "nævner den.", row, column)
+            self.sheet.finding(
+                ERROR,
+                "Ukendt ordning",
+                "Ukendt ordning: ordningskolonnen har en værdi, der ligner et personnummer. Er det "
+                "en personliste? Så skal den have en kolonne med ordningen eller en titel, der "
+                "nævner den.",
+                row,
+                column,
+            )
             return
         text = show(label)
         m = _CODE_AND_NAME.fullmatch(text)
-        area = cfg.match_municipality(label) is not None or cfg.is_aggregate(label) or (
-            m is not None and cfg.match_municipality(m.group(2) or m.group(3) or "") is not None)
+        area = (
+            cfg.match_municipality(label) is not None
+            or cfg.is_aggregate(label)
+            or (m is not None and cfg.match_municipality(m.group(2) or m.group(3) or "") is not None)
+        )
         if area:
-            self.sheet.finding(ERROR, "Ukendt ordning",
-                               f"Ukendt ordning '{text}': det er et område, ikke en ordning. Står kolonnerne i den "
-                               "rigtige rækkefølge?", row, column, label)
+            self.sheet.finding(
+                ERROR,
+                "Ukendt ordning",
+                f"Ukendt ordning '{text}': det er et område, ikke en ordning. Står kolonnerne i den "
+                "rigtige rækkefølge?",
+                row,
+                column,
+                label,
+            )
         elif _IDENTIFIER.fullmatch(text):
-            self.sheet.finding(ERROR, "Ukendt ordning",
-                               f"Ukendt ordning '{text}': det ligner et nummer, ikke navnet på en ordning. Skriv "
-                               "ordningens navn (fx Fleksjob).", row, column, label)
+            self.sheet.finding(
+                ERROR,
+                "Ukendt ordning",
+                f"Ukendt ordning '{text}': det ligner et nummer, ikke navnet på en ordning. Skriv "
+                "ordningens navn (fx Fleksjob).",
+                row,
+                column,
+                label,
+            )
         else:
             near = cfg.nearest_schemes(label)
             hint = f" Mente du {_or_list(near)}?" if near else ""
-            self.sheet.finding(ERROR, "Ukendt ordning",
-                               f"Ukendt ordning '{text}'.{hint} Ret navnet i filen, eller få det tilføjet som alias "
-                               "i konfigurationen.", row, column, label)
+            self.sheet.finding(
+                ERROR,
+                "Ukendt ordning",
+                f"Ukendt ordning '{text}'.{hint} Ret navnet i filen, eller få det tilføjet som alias "
+                "i konfigurationen.",
+                row,
+                column,
+                label,
+            )
 
 
 _CPR = re.compile(r"\d{6}\s*-?\s*(\d{4}|[xX*]{4})")
@@ -155,20 +214,37 @@ NEGATIVE_KIND = "Negativt tal"
 
 
 def _hidden(sheet: SheetData, row: int, column: str, cell: object) -> None:
-    sheet.finding(WARNING, HIDDEN_KIND,
-                  "Skjult værdi ('..'): tallet er diskretioneret i kilden og regnes som manglende, ikke som nul.",
-                  row, column, cell)
+    sheet.finding(
+        WARNING,
+        HIDDEN_KIND,
+        "Skjult værdi ('..'): tallet er diskretioneret i kilden og regnes som manglende, ikke som nul.",
+        row,
+        column,
+        cell,
+    )
 
 
 def _text(sheet: SheetData, row: int, column: str, cell: object) -> None:
-    sheet.finding(ERROR, TEXT_KIND,
-                  f"Tekst hvor der skal stå et tal: '{show(cell)}'. Skriv et tal (fx 12 eller 12,5), eller lad "
-                  "cellen stå tom, hvis tallet ikke kendes.", row, column, cell)
+    sheet.finding(
+        ERROR,
+        TEXT_KIND,
+        f"Tekst hvor der skal stå et tal: '{show(cell)}'. Skriv et tal (fx 12 eller 12,5), eller lad "
+        "cellen stå tom, hvis tallet ikke kendes.",
+        row,
+        column,
+        cell,
+    )
 
 
 def _negative(sheet: SheetData, row: int, column: str, cell: object) -> None:
-    sheet.finding(ERROR, NEGATIVE_KIND,
-                  f"Negativt tal: {show(cell)}. Et antal kan ikke være negativt; ret tallet.", row, column, cell)
+    sheet.finding(
+        ERROR,
+        NEGATIVE_KIND,
+        f"Negativt tal: {show(cell)}. Et antal kan ikke være negativt; ret tallet.",
+        row,
+        column,
+        cell,
+    )
 
 
 def _value(sheet: SheetData, cell: object, row: int, column: str) -> float | None:
@@ -193,57 +269,102 @@ def _default_municipality(ctx: Context, sheet: SheetData, config: Config, row: i
         name, title_row = ctx.unknown
         near = config.nearest_municipalities(name)
         hint = f" Mente du {_or_list(near)}?" if near else ""
-        sheet.finding(ERROR, "Ukendt kommune",
-                      f"Ukendt kommune '{name}' i titlen over tabellen.{hint} Ret navnet, så tallene kan "
-                      "henføres til den rigtige kommune.", title_row, "", name)
+        sheet.finding(
+            ERROR,
+            "Ukendt kommune",
+            f"Ukendt kommune '{name}' i titlen over tabellen.{hint} Ret navnet, så tallene kan "
+            "henføres til den rigtige kommune.",
+            title_row,
+            "",
+            name,
+        )
         ctx.unknown = None
         ctx.code = -1  # said once; the table's rows are checked but not kept
         return None
     if ctx.code is not None:
         return ctx.code if ctx.code > 0 else None
     if ctx.aggregate is not None:
-        sheet.finding(NOTE, "Samleområde sprunget over",
-                      f"Samleområde sprunget over: titlen over tabellen nævner '{ctx.aggregate}', som ikke er en "
-                      "kommune, og tabellens tal indgår ikke.", ctx.aggregate_row, "", ctx.aggregate)
+        sheet.finding(
+            NOTE,
+            "Samleområde sprunget over",
+            f"Samleområde sprunget over: titlen over tabellen nævner '{ctx.aggregate}', som ikke er en "
+            "kommune, og tabellens tal indgår ikke.",
+            ctx.aggregate_row,
+            "",
+            ctx.aggregate,
+        )
         ctx.code = -1
         return None
-    sheet.finding(WARNING, "Ingen kommune angivet",
-                  f"Ingen kommune angivet: filen nævner ingen kommune, så tallene i tabellen er læst som "
-                  f"{config.home_name} Kommunes. Passer det ikke, så tilføj en kolonne med kommunens navn.", row)
+    sheet.finding(
+        WARNING,
+        "Ingen kommune angivet",
+        f"Ingen kommune angivet: filen nævner ingen kommune, så tallene i tabellen er læst som "
+        f"{config.home_name} Kommunes. Passer det ikke, så tilføj en kolonne med kommunens navn.",
+        row,
+    )
     ctx.code = config.home
     return config.home
 
 
 def _only_persons(sheet: SheetData, row: int, column: str) -> None:
-    sheet.finding(WARNING, "Kun antal personer",
-                  "Kun antal personer: strategien opgør virksomhedspraktik i fuldtidspersoner, men tabellen har kun "
-                  "antal personer. Hent tallene som fuldtidspersoner fra jobindsats.dk.", row, column)
+    sheet.finding(
+        WARNING,
+        "Kun antal personer",
+        "Kun antal personer: strategien opgør virksomhedspraktik i fuldtidspersoner, men tabellen har kun "
+        "antal personer. Hent tallene som fuldtidspersoner fra jobindsats.dk.",
+        row,
+        column,
+    )
 
 
 def _missing_municipality(sheet: SheetData, row: int, column: str, _cell: object) -> None:
-    sheet.finding(ERROR, "Kommune mangler",
-                  "Kommune mangler: rækken har et tal, men ingen kommune. Skriv kommunens navn eller KRL-kode.",
-                  row, column)
+    sheet.finding(
+        ERROR,
+        "Kommune mangler",
+        "Kommune mangler: rækken har et tal, men ingen kommune. Skriv kommunens navn eller KRL-kode.",
+        row,
+        column,
+    )
 
 
 def _missing_scheme(sheet: SheetData, row: int, column: str, _cell: object) -> None:
-    sheet.finding(ERROR, "Ordning mangler",
-                  "Ordning mangler: rækken har et tal, men ingen ordning. Skriv ordningens navn.", row, column)
+    sheet.finding(
+        ERROR,
+        "Ordning mangler",
+        "Ordning mangler: rækken har et tal, men ingen ordning. Skriv ordningens navn.",
+        row,
+        column,
+    )
 
 
 def _missing_period(sheet: SheetData, row: int, column: str, _cell: object) -> None:
-    sheet.finding(ERROR, "Måned mangler",
-                  "Måned mangler: rækken har et tal, men ingen måned. Skriv fx 2019-02, feb 2019 eller en "
-                  "Excel-dato.", row, column)
+    sheet.finding(
+        ERROR,
+        "Måned mangler",
+        "Måned mangler: rækken har et tal, men ingen måned. Skriv fx 2019-02, feb 2019 eller en Excel-dato.",
+        row,
+        column,
+    )
 
 
 def _bad_period(sheet: SheetData, row: int, column: str, cell: object) -> None:
-    sheet.finding(ERROR, "Måned kan ikke læses",
-                  f"Måned kan ikke læses: '{cell}'. Skriv fx 2019-02, 2019M02, feb 2019 eller en Excel-dato.",
-                  row, column, cell)
+    sheet.finding(
+        ERROR,
+        "Måned kan ikke læses",
+        f"Måned kan ikke læses: '{cell}'. Skriv fx 2019-02, 2019M02, feb 2019 eller en Excel-dato.",
+        row,
+        column,
+        cell,
+    )
 
 
 def _moving_total(sheet: SheetData, row: int, column: str, cell: object) -> None:
-    sheet.finding(NOTE, "Løbende år sprunget over",
-                  f"Løbende år sprunget over: '{show(cell)}' er et løbende årstal (tolv måneder til og med en måned), "
-                  "ikke en måned, et kvartal eller et kalenderår, og indgår ikke.", row, column, cell)
+    sheet.finding(
+        NOTE,
+        "Løbende år sprunget over",
+        f"Løbende år sprunget over: '{show(cell)}' er et løbende årstal (tolv måneder til og med en måned), "
+        "ikke en måned, et kvartal eller et kalenderår, og indgår ikke.",
+        row,
+        column,
+        cell,
+    )

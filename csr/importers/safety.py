@@ -268,7 +268,9 @@ def _part_too_large(name: str, part: str, size: int, limit: int) -> InputError:
     )
 
 
-def _check_shared_strings(name: str, archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], limits: Limits) -> None:
+def _check_shared_strings(
+    name: str, archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], limits: Limits
+) -> None:
     """The shared strings are parsed into memory whole (~2.7 x their XML): refuse more than the limit, by the
     declared size and by what the part really inflates to (a declared size can lie; reading stops at the limit)."""
     info = members.get("xl/sharedstrings.xml")
@@ -290,7 +292,6 @@ def _check_shared_strings(name: str, archive: zipfile.ZipFile, members: dict[str
         raise _encrypted(name) from None
     except Exception:  # noqa: BLE001 - a corrupt member (zlib.error, BadZipFile: CRC or size mismatch, EOFError)
         raise _damaged(name) from None
-
 
 
 def _central_directory_size(data: bytes) -> int | None:
@@ -422,7 +423,9 @@ def _check_sheet_head(name: str, sheet: str, head: bytes, limits: Limits, size: 
     _check_extent(name, sheet, max_row, max_col, limits, size)
 
 
-def _check_extent(name: str, sheet: str, rows: int, cols: int, limits: Limits, content_bytes: int | None = None) -> None:
+def _check_extent(
+    name: str, sheet: str, rows: int, cols: int, limits: Limits, content_bytes: int | None = None
+) -> None:
     """Sizes are counted from A1, as a reader that fills the grid from A1 must allocate them. With the
     sheet's size in bytes, a sparse extent (a few cells far out) is judged by the memory it would take."""
     cells = rows * max(cols, 1)
@@ -854,8 +857,10 @@ class _CompactPickler(pickle.Pickler):
         if pandas is None or type(obj) is not pandas.DataFrame or len(obj) < COMPACT_ROWS:
             return NotImplemented
         index = obj.index
-        if not (isinstance(index, pandas.RangeIndex) and index.start == 0 and index.step == 1) \
-                or not obj.columns.is_unique:
+        if (
+            not (isinstance(index, pandas.RangeIndex) and index.start == 0 and index.step == 1)
+            or not obj.columns.is_unique
+        ):
             return NotImplemented
         columns: list[tuple[Any, Any, Any]] = []
         for label in obj.columns:

@@ -35,8 +35,9 @@ class SheetData:
     findings: list[Finding] = field(default_factory=list)
     _counts: dict[str, tuple[str, int]] = field(default_factory=dict)
 
-    def add(self, code: int, name: str, year: int, kind: str, index: int, scheme: str, value: float,
-            row: int, column: str) -> None:
+    def add(
+        self, code: int, name: str, year: int, kind: str, index: int, scheme: str, value: float, row: int, column: str
+    ) -> None:
         c = self.columns
         c["municipality"].append(name)
         c["code"].append(code)
@@ -48,8 +49,9 @@ class SheetData:
         c["row"].append(row)
         c["column"].append(column)
 
-    def finding(self, severity: str, kind: str, message: str, row: int | None = None, column: str = "",
-                value: object = "") -> None:
+    def finding(
+        self, severity: str, kind: str, message: str, row: int | None = None, column: str = "", value: object = ""
+    ) -> None:
         """Record a finding; after MAX_FINDINGS_PER_KIND of one kind, only count them."""
         n = self._counts.get(kind, (severity, 0))[1] + 1
         self._counts[kind] = (severity, n)
@@ -64,9 +66,15 @@ class SheetData:
     def close_counts(self) -> None:
         for kind, (severity, n) in self._counts.items():
             if n > MAX_FINDINGS_PER_KIND:
-                self.findings.append(Finding(
-                    severity, f"{kind}: {n - MAX_FINDINGS_PER_KIND} tilfælde mere i arket ud over de "
-                    f"{MAX_FINDINGS_PER_KIND} ovenfor.", self.file, self.sheet))
+                self.findings.append(
+                    Finding(
+                        severity,
+                        f"{kind}: {n - MAX_FINDINGS_PER_KIND} tilfælde mere i arket ud over de "
+                        f"{MAX_FINDINGS_PER_KIND} ovenfor.",
+                        self.file,
+                        self.sheet,
+                    )
+                )
 
     def frame(self) -> pd.DataFrame:
         parts = list(self.frames)

@@ -14,6 +14,17 @@ from csr.importers.sheetdata import MAX_FINDINGS_PER_KIND, SheetData, show
 from csr.importers.wide import _parse_wide
 
 __all__ = [
-    "MAX_FINDINGS_PER_KIND", "READERS", "Context", "Header", "Resolver", "SheetData", "_parse_long",
-    "_parse_placements", "_parse_wide", "context_from_rows", "find_header", "parse_sheet", "show",
+    "MAX_FINDINGS_PER_KIND",
+    "READERS",
+    "Context",
+    "Header",
+    "Resolver",
+    "SheetData",
+    "_parse_long",
+    "_parse_placements",
+    "_parse_wide",
+    "context_from_rows",
+    "find_header",
+    "parse_sheet",
+    "show",
 ]

@@ -40,7 +40,7 @@ def _label_roles(rows, header: Header, config: Config) -> dict[int, str]:
         if role in header.roles and header.roles[role] not in header.periods:
             labels[header.roles[role]] = role
     first_period = min(header.periods)
-    body = rows[header.row + 1: header.row + 200]
+    body = rows[header.row + 1 : header.row + 200]
     for j in range(first_period):
         if j in labels:
             continue
@@ -68,8 +68,13 @@ def _side_by_side(rows, header: Header, config: Config) -> dict[int, object]:
     """Municipality names written above the period columns (side-by-side blocks), forward-filled."""
     for i in range(header.row - 1, max(-1, header.row - 4), -1):
         row = rows[i]
-        found = {j: row[j] for j in header.periods if j < len(row) and isinstance(row[j], str)
-                 and (_municipality_in_text(row[j], config) is not None or config.is_aggregate(row[j]))}
+        found = {
+            j: row[j]
+            for j in header.periods
+            if j < len(row)
+            and isinstance(row[j], str)
+            and (_municipality_in_text(row[j], config) is not None or config.is_aggregate(row[j]))
+        }
         cells = [row[j] for j in header.periods if j < len(row) and not is_blank(row[j])]
         if not found and cells and all(_is_code(c, config) for c in cells):
             found = {0: cells[0]}  # codes above the columns (580 over its months)
@@ -99,8 +104,7 @@ def _sub_heading(row: list, config: Config) -> int | None:
     return _municipality_in_text(texts[0], config)
 
 
-def _parse_wide(rows, header: Header, ctx: Context, sheet: SheetData, row_offset: int,
-                col_offset: int) -> int:
+def _parse_wide(rows, header: Header, ctx: Context, sheet: SheetData, row_offset: int, col_offset: int) -> int:
     """Periods across the columns; returns the index of the first row after the table.
 
     A row whose municipality is unknown is still checked (scheme, numbers), so that one upload shows
@@ -113,7 +117,7 @@ def _parse_wide(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
     measure_col = next((j for j, r in labels.items() if r == "measure"), None)
     measure = current_measure = None
     if measure_col is not None:  # full-time persons when the table has them, else the first measure it has
-        found = {header_role(r[measure_col]) for r in rows[header.row + 1:] if measure_col < len(r)}
+        found = {header_role(r[measure_col]) for r in rows[header.row + 1 :] if measure_col < len(r)}
         measure = next(m for m in _MEASURES if m in found)
         if measure == "persons" and ctx.scheme == "virksomhedspraktik":
             _only_persons(sheet, row_offset + header.row + 1, column_letter(col_offset + measure_col))
@@ -125,8 +129,9 @@ def _parse_wide(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
     for j, cell in header.moving.items():
         _moving_total(sheet, row_offset + header.row + 1, column_letter(col_offset + j), cell)
     if sch_cols:
-        resolver.i_alt_is_total = _i_alt_is_total([r[sch_cols[0]] for r in rows[header.row + 1:]
-                                                   if sch_cols[0] < len(r)], config)
+        resolver.i_alt_is_total = _i_alt_is_total(
+            [r[sch_cols[0]] for r in rows[header.row + 1 :] if sch_cols[0] < len(r)], config
+        )
     # (municipality, column) -> sums of the scheme rows and of the headcount rows since the last total row
     sums: dict[tuple[int, int], tuple[float, float]] = {}
     warned: set[int] = set()
@@ -164,13 +169,17 @@ def _parse_wide(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
                 i += 1
                 continue
             if last_data > header.row and not any(
-                    isinstance(c, str) and config.match_scheme(c) is not None for c in row):
+                isinstance(c, str) and config.match_scheme(c) is not None for c in row
+            ):
                 return last_data + 1  # text that is neither a scheme nor a municipality: the table has ended
             i += 1
             continue
         first_value = values[0][1]
-        if not isinstance(first_value, (int, float)) and parse_period(first_value) is not None \
-                and _classify_header(row, config) is not None:
+        if (
+            not isinstance(first_value, (int, float))
+            and parse_period(first_value) is not None
+            and _classify_header(row, config) is not None
+        ):
             return last_data + 1
         last_data = i
         i += 1
@@ -203,9 +212,13 @@ def _parse_wide(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
         elif ctx.scheme:
             scheme = ctx.scheme
         else:
-            sheet.finding(ERROR, "Ordning ikke angivet",
-                          "Ordning ikke angivet: tabellen har hverken en kolonne med ordninger eller en titel, der "
-                          "nævner ordningen. Tilføj en kolonne med ordningernes navne.", excel_row)
+            sheet.finding(
+                ERROR,
+                "Ordning ikke angivet",
+                "Ordning ikke angivet: tabellen har hverken en kolonne med ordninger eller en titel, der "
+                "nævner ordningen. Tilføj en kolonne med ordningernes navne.",
+                excel_row,
+            )
             return len(rows)
         for j, cell in values:
             if column_codes is not None and current_mun is None and heading_code is None:
@@ -225,11 +238,13 @@ def _parse_wide(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
                         _total_differs(sheet, schemes_sum, value, row[sch_cols[0]], excel_row, letters[j])
                 continue
             schemes_sum, headcount_sum = sums.get((col_code, j), (0.0, 0.0))
-            sums[(col_code, j)] = (schemes_sum + value, headcount_sum) if scheme != HEADCOUNT else (
-                schemes_sum, headcount_sum + value)
+            sums[(col_code, j)] = (
+                (schemes_sum + value, headcount_sum) if scheme != HEADCOUNT else (schemes_sum, headcount_sum + value)
+            )
             year, kind, index = header.periods[j]
-            sheet.add(col_code, config.municipality(col_code).name, year, kind, index, scheme, value,
-                      excel_row, letters[j])
+            sheet.add(
+                col_code, config.municipality(col_code).name, year, kind, index, scheme, value, excel_row, letters[j]
+            )
     return len(rows)
 
 
@@ -238,13 +253,17 @@ def _total_agrees(total: float, schemes_sum: float, headcount_sum: float) -> boo
     return any(abs(total - s) <= 0.01 + 1e-9 * abs(total) for s in (schemes_sum, schemes_sum + headcount_sum))
 
 
-def _total_differs(sheet: SheetData, total_of_rows: float, total: float, label: object, row: int,
-                   column: str) -> None:
+def _total_differs(sheet: SheetData, total_of_rows: float, total: float, label: object, row: int, column: str) -> None:
     """A total row that differs from the sum of the rows it totals: a warning (a scheme missing, a figure wrong)."""
-    sheet.finding(WARNING, "Sumrække passer ikke",
-                  f"Sumrække passer ikke: '{show(label)}' er {show(float(total))}, men rækkerne over den giver "
-                  f"{show(round(total_of_rows, 6))}. Mangler der en ordning, eller er et tal forkert?",
-                  row, column, total)
+    sheet.finding(
+        WARNING,
+        "Sumrække passer ikke",
+        f"Sumrække passer ikke: '{show(label)}' er {show(float(total))}, men rækkerne over den giver "
+        f"{show(round(total_of_rows, 6))}. Mangler der en ordning, eller er et tal forkert?",
+        row,
+        column,
+        total,
+    )
 
 
 def _above_code(label: object, resolver: Resolver, row: int, column: str) -> int | None:
