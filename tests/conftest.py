@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,50 @@ ROOT = Path(__file__).resolve().parents[1]
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 SAMPLE_DATA = ROOT / "sample_data"
+
+# The fast tier (`pytest -m "not slow"`) leaves out what goes through a process, a page or a browser:
+# whole modules of page (AppTest), command-line and store-process tests, and elsewhere every test whose
+# own code starts a page, a process or generated examples.
+SLOW_MODULES = {
+    "test_app",
+    "test_as_of",
+    "test_cli",
+    "test_cli_hostile",
+    "test_data_page",
+    "test_export",
+    "test_fuzz_importers",
+    "test_hostile_output",
+    "test_mapping",
+    "test_markdown_escape",
+    "test_planning_page",
+    "test_plausibility_pages",
+    "test_store",
+    "test_store_read_only",
+    "test_upload_names",
+    "test_importers_national",
+}
+_SLOW_CODE = re.compile(
+    r"AppTest|subprocess|sys\.executable|@given|_cli\(|run_cli|Process\(|spawn|_in_threads|Thread\("
+)
+_SLOW_FIXTURES = {"start_method"}  # guarded children, once per start method
+
+
+def _is_slow(item: pytest.Item) -> bool:
+    if item.get_closest_marker("browser") or item.module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
+        return True
+    if _SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        return True
+    try:
+        code = inspect.getsource(item.function)
+    except (OSError, TypeError, AttributeError):
+        return False
+    return bool(_SLOW_CODE.search(code))
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if isinstance(item, pytest.Function) and _is_slow(item):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
