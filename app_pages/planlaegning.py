@@ -165,6 +165,12 @@ def sliders(baseline: Baseline) -> None:
                     if s.on_payroll
                     else "Ikke på lønningslisten: ændrer ikke antal ansatte."
                 )
+                if s.payroll_choice:
+                    payroll = (
+                        f"Skyderen regner med {'lønnede' if s.on_payroll else 'ulønnede'} praktikker "
+                        f"({'tæller også med' if s.on_payroll else 'ændrer ikke'} antal ansatte); "
+                        f"vælg lønnet eller ulønnet for hver placering i kolonnen '{plan.PAID}'."
+                    )
                 st.session_state.setdefault(plan.slider_key(s.id), 0)
                 st.slider(
                     s.name,
@@ -202,7 +208,7 @@ def placement_editor(year: int) -> tuple[Placement, ...] | None:
         hide_index=True,
         width="stretch",
         column_config=plan.placement_column_config(config),
-        column_order=plan.EDITOR_COLUMNS,
+        column_order=plan.editor_columns(config),
     )
     st.session_state[plan.PLACEMENTS_EDITED] = edited
     try:
@@ -212,6 +218,24 @@ def placement_editor(year: int) -> tuple[Placement, ...] | None:
     except PlanError as exc:
         show_plan_error(exc, "Placeringerne tæller ikke med, før rækkerne er rettet:")
         return None
+
+
+def payroll_caption() -> str:
+    """Which schemes move the headcount: those on the payroll; the others named, and the schemes whose
+    placements are paid or unpaid with the sliders' assumption."""
+    off_payroll = [s.name for s in config.schemes if not s.on_payroll]
+    words = (
+        "Ændringen i personer i årsgennemsnit for hele året. En ordning på lønningslisten tæller også med "
+        "i antal ansatte" + (f"; {plan.join(off_payroll)} gør ikke." if off_payroll else ".")
+    )
+    for s in config.schemes:
+        if s.payroll_choice:
+            words += (
+                f" {s.name} kan være lønnet eller ulønnet (fx på SU): skyderen regner med "
+                f"{'lønnede' if s.on_payroll else 'ulønnede'} praktikker, og for en placering vælges det "
+                f"i kolonnen '{plan.PAID}'."
+            )
+    return words
 
 
 def arrow(change: float) -> str:
@@ -246,11 +270,7 @@ def plan_section(baseline: Baseline, before: Outcome, templates: dict[str, dict]
             st.caption(f"Planen bygger på scenariet «{md_escape(name)}», gemt den {saved}.")
 
     st.subheader("Flere eller færre personer")
-    off_payroll = [s.name for s in config.schemes if not s.on_payroll]
-    st.caption(
-        "Ændringen i personer i årsgennemsnit for hele året. En ordning på lønningslisten tæller også med "
-        f"i antal ansatte; {plan.join(off_payroll)} gør ikke."
-    )
+    st.caption(md_escape(payroll_caption()))  # scheme names from the configuration file
     sliders(baseline)
 
     st.subheader("Planlagte placeringer")
