@@ -168,7 +168,7 @@ def sliders(baseline: Baseline) -> None:
                 if s.payroll_choice:
                     payroll = (
                         f"Skyderen regner med {'lønnede' if s.on_payroll else 'ulønnede'} praktikker "
-                        f"({'tæller også med' if s.on_payroll else 'ændrer ikke'} antal ansatte); "
+                        f"({'tæller også med i' if s.on_payroll else 'ændrer ikke'} antal ansatte); "
                         f"vælg lønnet eller ulønnet for hver placering i kolonnen '{plan.PAID}'."
                     )
                 st.session_state.setdefault(plan.slider_key(s.id), 0)
@@ -231,11 +231,30 @@ def payroll_caption() -> str:
     for s in config.schemes:
         if s.payroll_choice:
             words += (
-                f" {s.name} kan være lønnet eller ulønnet (fx på SU): skyderen regner med "
-                f"{'lønnede' if s.on_payroll else 'ulønnede'} praktikker, og for en placering vælges det "
+                f" For {s.name.lower()} kan en praktik være lønnet eller ulønnet (fx på SU): skyderen regner med "
+                f"{'lønnede' if s.on_payroll else 'ulønnede'} praktikker; for en planlagt placering vælges det "
                 f"i kolonnen '{plan.PAID}'."
             )
     return words
+
+
+def seek_assumptions() -> dict[str, bool]:
+    """Per scheme with `payroll_choice`: whether the goal seek counts its added persons as paid (on the
+    payroll) or unpaid (SU), chosen beside the start month; the default is the configuration's."""
+    paid = {}
+    for s in config.schemes:
+        if s.payroll_choice:
+            paid[s.id] = st.selectbox(
+                f"{md_escape(s.name)} regnes som",
+                (True, False),
+                index=0 if s.on_payroll else 1,
+                key=plan.seek_paid_key(s.id),
+                format_func=lambda v: "lønnede praktikker" if v else "ulønnede (SU)",
+                persist_state="session",
+                width=260,
+                help="Lønnede praktikker tæller også med i antal ansatte; ulønnede (fx på SU) gør ikke.",
+            )
+    return paid
 
 
 def arrow(change: float) -> str:
@@ -309,8 +328,9 @@ def plan_section(baseline: Baseline, before: Outcome, templates: dict[str, dict]
             width=260,
             help="Placeringen løber fra den 1. i måneden til og med december.",
         )
+        paid = seek_assumptions()
     try:
-        view = plan.plan_view(baseline, config, scenario, start, before, templates)
+        view = plan.plan_view(baseline, config, scenario, start, before, templates, paid)
     except PlanError as exc:
         st.session_state[plan.CURRENT] = None
         with result:

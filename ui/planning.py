@@ -9,6 +9,7 @@ Nothing here decides a number: `csr.planning` does. This module turns widget val
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -64,6 +65,11 @@ def editor_columns(config: Config) -> tuple[str, ...]:
 
 def slider_key(scheme: str) -> str:
     return f"plan_{scheme}"
+
+
+def seek_paid_key(scheme: str) -> str:
+    """The goal seek's choice of paid or unpaid for a scheme with `payroll_choice`."""
+    return f"plan_seek_paid_{scheme}"
 
 
 def _round_up(value: float) -> int:
@@ -128,6 +134,7 @@ def editor_frame(placements: tuple[Placement, ...], year: int, config: Config) -
             }
         )
     frame = pd.concat([empty_editor_frame(), pd.DataFrame(rows, columns=list(EDITOR_COLUMNS))], ignore_index=True)
+    frame[PAID] = frame[PAID].astype(object).where(frame[PAID].notna(), None)  # an empty cell is None, not NaN
     return frame.astype({PERSONS: "float64"}), notes
 
 
@@ -332,22 +339,33 @@ class GoalSeek:
     needed: dict[str, dict[int, int | None]] = field(default_factory=dict)  # scheme -> start month -> persons
 
 
-def seek(baseline: Baseline, config: Config, scenario: Scenario, after: Outcome, start: int) -> list[GoalSeek]:
+def seek(
+    baseline: Baseline,
+    config: Config,
+    scenario: Scenario,
+    after: Outcome,
+    start: int,
+    paid: Mapping[str, bool] | None = None,
+) -> list[GoalSeek]:
     """For every target the scenario still misses: the fewest persons per scheme on annual average, and
-    placed from `start` (and from the first measurement month) to December."""
+    placed from `start` (and from the first measurement month) to December. `paid`: the payroll status
+    assumed for schemes with the choice (default: the configuration's); their line says which
+    ("Studerende i praktik, forudsat ulønnede (SU)")."""
+    paid = {} if paid is None else paid
     compare_month = config.measurement_months[0]
     months = [start] if start == compare_month else [start, compare_month]
     out = []
-    for target_id, per_scheme in goal_seek(baseline, config, scenario).items():
+    for target_id, per_scheme in goal_seek(baseline, config, scenario, paid).items():
         status = after.target(target_id)
         lines, needed = [], {}
         for scheme, annual in per_scheme.items():
             needed[scheme] = {
-                m: placements_needed(baseline, config, target_id, scheme, m, scenario=scenario) for m in months
+                m: placements_needed(baseline, config, target_id, scheme, m, scenario=scenario, paid=paid.get(scheme))
+                for m in months
             }
             starts = [(DANISH_MONTHS[m - 1], n) for m, n in needed[scheme].items()]
             name = config.scheme(scheme).name
-            assumed = payroll_assumption(config, scheme)
+            assumed = payroll_assumption(config, scheme, paid.get(scheme))
             lines.append(text.goal_seek_line(f"{name}, {assumed}" if assumed else name, starts, annual, CANNOT_REACH))
         gap = gap_text(status.kind, status.met, status.gap_pp, status.gap_persons, status.threshold)
         out.append(GoalSeek(target_id, status.name, gap, tuple(lines), needed))
@@ -393,9 +411,11 @@ def plan_view(
     start: int,
     before: Outcome | None = None,
     templates: dict[str, dict] | None = None,
+    paid: Mapping[str, bool] | None = None,
 ) -> PlanView:
     """The planner's computation for one scenario (raises `PlanError` when it cannot be computed).
-    `before` and `templates` are the baseline's, which the page caches per year."""
+    `before` and `templates` are the baseline's, which the page caches per year; `paid` is the goal
+    seek's payroll assumption for schemes with the choice (`seek`)."""
     before = evaluate(baseline, config) if before is None else before
     templates = chart_templates(baseline, config, before) if templates is None else templates
     after = evaluate(baseline, config, scenario)
@@ -407,7 +427,7 @@ def plan_view(
         after=after,
         compare=compare,
         table=comparison_frame(compare),
-        goals=seek(baseline, config, scenario, after, start),
+        goals=seek(baseline, config, scenario, after, start, paid),
         caption=text.scenario_caption(before, after, config),
         bullets=live_spec(templates["bullets"], charts.target_bullets_frame(compare)),
         donut=live_spec(templates["donut"], charts.scenario_donut_frame(after.years_frame(), config, year)),
