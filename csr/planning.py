@@ -1176,9 +1176,13 @@ def scenario_from_args(
     return scenario
 
 
-def plan_report(baseline: Baseline, config: Config, scenario: Scenario | None = None) -> dict:
+def plan_report(
+    baseline: Baseline, config: Config, scenario: Scenario | None = None, paid: Mapping[str, bool] | None = None
+) -> dict:
     """The scenario year in the shape of `csr.report.year_report`, with "scenario", "goal_seek" and
-    "goal_seek_paid" (the payroll status the goal seek assumed for schemes with the choice)."""
+    "goal_seek_paid" (the payroll status the goal seek assumed for schemes with the choice: `paid`, by
+    default the configuration's; `payroll_assumption` words it)."""
+    paid = {} if paid is None else paid
     scenario = Scenario(baseline.year) if scenario is None else scenario
     report = evaluate(baseline, config, scenario).to_report(config)
     plan = scenario.to_dict()
@@ -1186,10 +1190,12 @@ def plan_report(baseline: Baseline, config: Config, scenario: Scenario | None = 
         weight = row.weight(scenario.year, config)
         p.update(weight=weight, annual_persons=row.persons * weight, on_payroll=row.on_payroll(config))
     report["scenario"] = plan
-    seek = goal_seek(baseline, config, scenario)
+    seek = goal_seek(baseline, config, scenario, paid)
     report["goal_seek"] = seek
     sought = {s for per_scheme in seek.values() for s in per_scheme}
-    report["goal_seek_paid"] = {s: assumed_payroll(config, s) for s in choice_schemes(config) if s in sought}
+    report["goal_seek_paid"] = {
+        s: assumed_payroll(config, s, paid.get(s)) for s in choice_schemes(config) if s in sought
+    }
     return report
 
 

@@ -235,6 +235,10 @@ def test_a_placement_on_the_command_line_says_paid_or_unpaid(base2021):
     [placement] = report["scenario"]["placements"]
     assert placement["paid"] is False and placement["on_payroll"] is False and placement["annual_persons"] == 2.5
     assert report["goal_seek_paid"] == {"studerende": True}
+    unpaid = plan_report(base2021, CONFIG, scenario, paid={"studerende": False})
+    assert unpaid["goal_seek_paid"] == {"studerende": False}
+    # 2,5 unpaid placed already: ceil(238,5 − 225,75) = 13 unpaid, against ceil((238,5 − 225,75) / 0,95) = 14 paid
+    assert unpaid["goal_seek"][UDDANNELSE]["studerende"] == 13 and report["goal_seek"][UDDANNELSE]["studerende"] == 14
 
 
 def test_plan_on_the_command_line_with_an_unpaid_placement():
