@@ -48,7 +48,8 @@ unmet target still needs. Decisions, in the order a reader meets them:
   `placements_needed` does the same for a placement from a start month to December, or returns None
   when the placement weighs 0 in the year (starts after November): `CANNOT_REACH`. Both are exact in
   the fast path's own arithmetic: the answer n is verified by evaluating the scenario with n added
-  (met) and with n - 1 (not met). A scenario's persons may be fractional (they are annual averages); the goal seek answers in whole persons.
+  (met) and with n - 1 (not met). A scenario's persons may be fractional (they are annual averages);
+  the goal seek answers in whole persons.
 - For the page: `evaluate(baseline, config)` is "before", `compare_targets(before, after)` the
   side-by-side table, `Outcome.years_frame()` the Figure 1 row (the columns of `municipality_years`),
   `placement_table(scenario, config)` each placement's months and weight, and `placement_options`
