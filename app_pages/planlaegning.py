@@ -165,6 +165,12 @@ def sliders(baseline: Baseline) -> None:
                     if s.on_payroll
                     else "Ikke på lønningslisten: ændrer ikke antal ansatte."
                 )
+                if s.payroll_choice:
+                    payroll = (
+                        f"Skyderen regner med {'lønnede' if s.on_payroll else 'ulønnede'} praktikker "
+                        f"({'tæller også med i' if s.on_payroll else 'ændrer ikke'} antal ansatte); "
+                        f"vælg lønnet eller ulønnet for hver placering i kolonnen '{plan.PAID}'."
+                    )
                 st.session_state.setdefault(plan.slider_key(s.id), 0)
                 st.slider(
                     s.name,
@@ -202,7 +208,7 @@ def placement_editor(year: int) -> tuple[Placement, ...] | None:
         hide_index=True,
         width="stretch",
         column_config=plan.placement_column_config(config),
-        column_order=plan.EDITOR_COLUMNS,
+        column_order=plan.editor_columns(config),
     )
     st.session_state[plan.PLACEMENTS_EDITED] = edited
     try:
@@ -212,6 +218,43 @@ def placement_editor(year: int) -> tuple[Placement, ...] | None:
     except PlanError as exc:
         show_plan_error(exc, "Placeringerne tæller ikke med, før rækkerne er rettet:")
         return None
+
+
+def payroll_caption() -> str:
+    """Which schemes move the headcount: those on the payroll; the others named, and the schemes whose
+    placements are paid or unpaid with the sliders' assumption."""
+    off_payroll = [s.name for s in config.schemes if not s.on_payroll]
+    words = (
+        "Ændringen i personer i årsgennemsnit for hele året. En ordning på lønningslisten tæller også med "
+        "i antal ansatte" + (f"; {plan.join(off_payroll)} gør ikke." if off_payroll else ".")
+    )
+    for s in config.schemes:
+        if s.payroll_choice:
+            words += (
+                f" For {s.name.lower()} kan en praktik være lønnet eller ulønnet (fx på SU): skyderen regner med "
+                f"{'lønnede' if s.on_payroll else 'ulønnede'} praktikker; for en planlagt placering vælges det "
+                f"i kolonnen '{plan.PAID}'."
+            )
+    return words
+
+
+def seek_assumptions() -> dict[str, bool]:
+    """Per scheme with `payroll_choice`: whether the goal seek counts its added persons as paid (on the
+    payroll) or unpaid (SU), chosen beside the start month; the default is the configuration's."""
+    paid = {}
+    for s in config.schemes:
+        if s.payroll_choice:
+            paid[s.id] = st.selectbox(
+                f"{md_escape(s.name)} regnes som",
+                (True, False),
+                index=0 if s.on_payroll else 1,
+                key=plan.seek_paid_key(s.id),
+                format_func=lambda v: "lønnede praktikker" if v else "ulønnede (SU)",
+                persist_state="session",
+                width=260,
+                help="Lønnede praktikker tæller også med i antal ansatte; ulønnede (fx på SU) gør ikke.",
+            )
+    return paid
 
 
 def arrow(change: float) -> str:
@@ -246,11 +289,7 @@ def plan_section(baseline: Baseline, before: Outcome, templates: dict[str, dict]
             st.caption(f"Planen bygger på scenariet «{md_escape(name)}», gemt den {saved}.")
 
     st.subheader("Flere eller færre personer")
-    off_payroll = [s.name for s in config.schemes if not s.on_payroll]
-    st.caption(
-        "Ændringen i personer i årsgennemsnit for hele året. En ordning på lønningslisten tæller også med "
-        f"i antal ansatte; {plan.join(off_payroll)} gør ikke."
-    )
+    st.caption(md_escape(payroll_caption()))  # scheme names from the configuration file
     sliders(baseline)
 
     st.subheader("Planlagte placeringer")
@@ -289,8 +328,9 @@ def plan_section(baseline: Baseline, before: Outcome, templates: dict[str, dict]
             width=260,
             help="Placeringen løber fra den 1. i måneden til og med december.",
         )
+        paid = seek_assumptions()
     try:
-        view = plan.plan_view(baseline, config, scenario, start, before, templates)
+        view = plan.plan_view(baseline, config, scenario, start, before, templates, paid)
     except PlanError as exc:
         st.session_state[plan.CURRENT] = None
         with result:

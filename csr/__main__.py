@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="ORDNING:PERSONER:ÅÅÅÅ-MM:ÅÅÅÅ-MM",
-        help="planlagt forløb, fx elever:14:2025-08:2025-12; kan gentages",
+        help="planlagt forløb, fx elever:14:2025-08:2025-12 (studerende: :lønnet/:ulønnet til sidst); kan gentages",
     )
     pl.add_argument("--neighbour-method", choices=("pooled", "mean"))
     pl.add_argument("--json", action="store_true", help="JSON i stedet for en tabel")

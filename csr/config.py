@@ -33,6 +33,10 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Scheme:
+    """A scheme of the strategy. `on_payroll`: one more person also adds one to the headcount. With
+    `payroll_choice` the payroll status is chosen per planned placement (studerende i praktik: paid
+    placements are on the payroll, unpaid ones on SU are not) and `on_payroll` is the default."""
+
     id: str
     name: str
     category: str
@@ -41,6 +45,7 @@ class Scheme:
     in_neighbour_comparison: bool
     averaging: str
     aliases: tuple[str, ...] = ()
+    payroll_choice: bool = False
 
 
 @dataclass(frozen=True)
@@ -244,6 +249,12 @@ def parse_config(raw: dict, source: str = "") -> Config:
         averaging = s.get("averaging", "measurement_months")
         if averaging not in AVERAGING:
             raise ConfigError(f"Nøglen '{where}averaging' skal være 'measurement_months' eller 'all_periods'.")
+        payroll_choice = s.get("payroll_choice", False)
+        if not isinstance(payroll_choice, bool):
+            raise ConfigError(
+                f"Nøglen '{where}payroll_choice' skal være true (lønnet eller ulønnet vælges for hver placering, "
+                f"med 'on_payroll' som standard) eller false, ikke {payroll_choice!r}."
+            )
         schemes.append(
             Scheme(
                 id=sid,
@@ -254,6 +265,7 @@ def parse_config(raw: dict, source: str = "") -> Config:
                 in_neighbour_comparison=_require(s, "in_neighbour_comparison", bool, where),
                 averaging=averaging,
                 aliases=tuple(s.get("aliases", ())),
+                payroll_choice=payroll_choice,
             )
         )
     ids = [s.id for s in schemes]

@@ -13,8 +13,9 @@ unmet target still needs. Decisions, in the order a reader meets them:
   `Baseline.provisional_note(config)` say so and on which months it rests.
 - Scenario. `Scenario(year, changes, headcount_change, placements)`: `changes` are persons on annual
   average per scheme id (negative removes), `headcount_change` moves the headcount only (other staff),
-  `placements` are `Placement(scheme, persons, first, last)` with months as (year, month). Scenarios
-  are frozen dataclasses with `to_dict`/`from_dict` (plain JSON; months written "2025-08").
+  `placements` are `Placement(scheme, persons, first, last, paid)` with months as (year, month).
+  Scenarios are frozen dataclasses with `to_dict`/`from_dict` (plain JSON; months written "2025-08";
+  `SCENARIO_VERSION` 2 added "paid", and a saved version 1 scenario loads with every "paid" unset).
 - Placement weight. A placement counts in the measurement months of the scenario year that it covers:
   weight = covered months / all measurement months (September-December -> November only -> 0.25).
   "Measurement months" are those of the scheme's own averaging: February, May, August and November
@@ -23,8 +24,11 @@ unmet target still needs. Decisions, in the order a reader meets them:
   September-December placement adds 4/12 there). A provisional year uses the full set too: the
   projection stands for the whole year. Placements outside the year weigh 0 and are kept.
 - Payroll. A scheme on the payroll adds its planned persons (changes and weighted placements) to the
-  headcount as well; a scheme off the payroll (virksomhedspraktik, FGU, STU, beredskab) adds to the
-  numerator only. `headcount_change` is added as it is.
+  headcount as well; a scheme off the payroll (virksomhedspraktik, STU, beredskab) adds to the
+  numerator only. FGU is on the payroll (its egu track: the student is employed and paid). A scheme
+  with `payroll_choice` (studerende i praktik: paid placements are on the payroll, unpaid ones on SU
+  are not) takes each placement's `paid` (True, False, or None for the configuration's `on_payroll`);
+  its slider changes use the configuration's default. `headcount_change` is added as it is.
 - Errors. A scenario that cannot be computed raises `PlanError` (an `InputError`, so the command
   line's handler prints it) with every problem as a Danish sentence: an unknown scheme (with the
   nearest names), a month that cannot be read, a placement ending before it starts, a negative or
@@ -38,18 +42,24 @@ unmet target still needs. Decisions, in the order a reader meets them:
 - Goal seek. For every unmet min-share and above-neighbours target, per scheme in its scope (for an
   above-neighbours target: the schemes in the neighbour comparison), the fewest whole persons on
   annual average that meet it, each scheme with its own payroll flag (`csr.shares.persons_needed`
-  gives the estimate). `placements_needed` does the same for a placement from a start month to
-  December, or returns None when the placement weighs 0 in the year (starts after November):
-  `CANNOT_REACH`. Both are exact in the fast path's own arithmetic: the answer n is verified by
-  evaluating the scenario with n added (met) and with n - 1 (not met). A scenario's persons may be
-  fractional (they are annual averages); the goal seek answers in whole persons.
+  gives the estimate). For a scheme with `payroll_choice` the goal seek assumes the configuration's
+  default unless told otherwise (`paid`; the page asks beside the start month), and says which
+  (`payroll_assumption`: "forudsat lønnede praktikker" / "forudsat ulønnede (SU)").
+  `placements_needed` does the same for a placement from a start month to December, or returns None
+  when the placement weighs 0 in the year (starts after November): `CANNOT_REACH`. Both are exact in
+  the fast path's own arithmetic: the answer n is verified by evaluating the scenario with n added
+  (met) and with n - 1 (not met). A scenario's persons may be fractional (they are annual averages);
+  the goal seek answers in whole persons.
 - For the page: `evaluate(baseline, config)` is "before", `compare_targets(before, after)` the
   side-by-side table, `Outcome.years_frame()` the Figure 1 row (the columns of `municipality_years`),
   `placement_table(scenario, config)` each placement's months and weight, and `placement_options`
   the persons per start month ("fra august: 33 elever; fra februar: 17").
 - The command line (`python -m csr plan`) prints `plan_report`: the scenario year in the JSON shape
-  of `csr.report.year_report`, plus "scenario" (the plan, each placement with its weight) and
-  "goal_seek" {target id: {scheme id: persons or null}}; `format_plan` is the Danish text version.
+  of `csr.report.year_report`, plus "scenario" (the plan, each placement with its weight, its "paid"
+  and whether it counts in the headcount, "on_payroll"), "goal_seek" {target id: {scheme id: persons
+  or null}} and "goal_seek_paid" {scheme id: the payroll status assumed} for the schemes with a
+  choice; `format_plan` is the Danish text version. `--placement studerende:10:2025-08:2025-12:ulønnet`
+  plans an unpaid placement (`:lønnet` a paid one; without a suffix the configuration decides).
 """
 
 from __future__ import annotations
@@ -78,10 +88,12 @@ from csr.shares import (
 )
 
 Month = tuple[int, int]
-SCENARIO_VERSION = 1
+SCENARIO_VERSION = 2  # 2: placements carry "paid"; version 1 scenarios load with it unset
 SEEKABLE = ("min_share", "above_neighbours")
 CANNOT_REACH = "kan ikke nå målet i år"
 PLAN_BASIS = "plan"  # the basis of a scheme that had no data and gets persons from the plan only
+PAID_WORDS = {True: "lønnet", False: "ulønnet"}  # a placement's payroll status on the command line and the page
+PAID_ALIASES = {"lønnet": True, "lonnet": True, "ulønnet": False, "ulonnet": False, "su": False}
 _EPS = 1e-9
 
 
@@ -137,12 +149,16 @@ def _shown(value: object) -> str:
 
 @dataclass(frozen=True)
 class Placement:
-    """`persons` persons in `scheme` from the first to the last month, both included."""
+    """`persons` persons in `scheme` from the first to the last month, both included.
+
+    `paid` only for a scheme with `payroll_choice`: True on the payroll, False unpaid (e.g. on SU),
+    None the configuration's default (`Scheme.on_payroll`)."""
 
     scheme: str
     persons: float
     first: Month
     last: Month
+    paid: bool | None = None
 
     def __post_init__(self) -> None:
         # months may arrive as "2025-08", a date or a JSON list; they are kept as (year, month)
@@ -155,12 +171,24 @@ class Placement:
         """The placement's weight in `year`'s annual figure of its scheme."""
         return placement_weight(self, year, scheme_months(config, self.scheme))
 
+    def on_payroll(self, config: Config) -> bool:
+        """Whether the placement's persons add to the headcount: `paid` for a scheme with the choice,
+        else the scheme's own flag (an unknown scheme: no)."""
+        try:
+            scheme = config.scheme(self.scheme)
+        except KeyError:
+            return False
+        if scheme.payroll_choice and isinstance(self.paid, bool):
+            return self.paid
+        return scheme.on_payroll
+
     def to_dict(self) -> dict:
         return {
             "scheme": self.scheme,
             "persons": self.persons,
             "first": format_month(self.first),
             "last": format_month(self.last),
+            "paid": self.paid,
         }
 
     @classmethod
@@ -180,6 +208,9 @@ class Placement:
         scheme = data.get("scheme")
         if "scheme" in data and not isinstance(scheme, str):
             problems.append(f"{where}: ordningen skal være et id som 'elever', ikke {_shown(scheme)}.")
+        paid = data.get("paid")
+        if paid is not None and not isinstance(paid, bool):
+            problems.append(f"{where}: 'paid' (lønnet) skal være true, false eller null, ikke {_shown(paid)}.")
         for key in ("persons", "first", "last"):
             if key not in data:
                 continue
@@ -191,7 +222,7 @@ class Placement:
                 problems.append(str(exc) if key == "persons" else f"{where}: {exc}")
         if problems:
             raise PlanError(" ".join(problems))
-        return cls(scheme, values["persons"], values["first"], values["last"])
+        return cls(scheme, values["persons"], values["first"], values["last"], paid)
 
 
 def scheme_months(config: Config, scheme: str) -> tuple[int, ...]:
@@ -248,6 +279,14 @@ class Scenario:
         if not isinstance(data, Mapping):
             raise PlanError("Scenariet kan ikke læses: det skal være et JSON-objekt.")
         problems: list[str] = []
+        version = data.get("version", 1)  # scenarios saved before the key existed are version 1
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            problems.append(f"Scenariets version ('version') skal være et helt tal fra 1, ikke {_shown(version)}.")
+        elif version > SCENARIO_VERSION:
+            problems.append(
+                f"Scenariet er gemt i version {version}, som denne udgave af programmet ikke kender "
+                f"(den læser version 1 til {SCENARIO_VERSION})."
+            )
         year = data.get("year")
         if isinstance(year, bool) or not isinstance(year, int):
             problems.append(f"Scenariet skal have et år ('year') som helt tal, ikke {_shown(year)}.")
@@ -343,8 +382,50 @@ def validate_scenario(scenario: Scenario, config: Config) -> None:
             continue
         if last < first:
             problems.append(f"{where} slutter i {month_name(last)}, før den begynder i {month_name(first)}.")
+    for i, p in enumerate(scenario.placements, start=1):
+        if p.paid is not None and p.scheme in known:
+            problem = _paid_problem(config, p.scheme, p.paid, f"Placering {i}")
+            if problem:
+                problems.append(problem)
     if problems:
         raise PlanError([Finding(ERROR, p) for p in problems])
+
+
+def choice_schemes(config: Config) -> tuple[str, ...]:
+    """The schemes whose payroll status is chosen per placement (`payroll_choice`)."""
+    return tuple(s.id for s in config.schemes if s.payroll_choice)
+
+
+def _paid_problem(config: Config, scheme: str, paid: object, where: str) -> str:
+    """A Danish sentence when `paid` cannot be given for `scheme` ("" when it can)."""
+    if not isinstance(paid, bool):
+        return f"{where}: lønnet eller ulønnet skal være sand eller falsk, ikke {_shown(paid)}."
+    s = config.scheme(scheme)
+    if s.payroll_choice:
+        return ""
+    status = "altid på lønningslisten" if s.on_payroll else "aldrig på lønningslisten"
+    choice = [config.scheme(c).name.lower() for c in choice_schemes(config)]
+    only = f"; det vælges kun for {_and(choice)}" if choice else ""
+    return f"{where}: {s.name} er {status}, så lønnet eller ulønnet kan ikke vælges{only}."
+
+
+def assumed_payroll(config: Config, scheme: str, paid: bool | None = None) -> bool:
+    """Whether persons added to `scheme` join the payroll: `paid` for a scheme with the choice (None:
+    the configuration's default), else the scheme's flag; `paid` for another scheme is a `PlanError`."""
+    if paid is not None:
+        problem = _paid_problem(config, scheme, paid, "Målsøgningen")
+        if problem:
+            raise PlanError(problem)
+        return paid
+    return config.scheme(scheme).on_payroll
+
+
+def payroll_assumption(config: Config, scheme: str, paid: bool | None = None) -> str:
+    """What the goal seek assumed for a scheme with the choice: "forudsat lønnede praktikker" or
+    "forudsat ulønnede (SU)"; "" for a scheme without the choice."""
+    if scheme not in config.scheme_ids or not config.scheme(scheme).payroll_choice:
+        return ""
+    return "forudsat lønnede praktikker" if assumed_payroll(config, scheme, paid) else "forudsat ulønnede (SU)"
 
 
 def planned_additions(scenario: Scenario, config: Config) -> dict[str, float]:
@@ -359,12 +440,16 @@ def planned_additions(scenario: Scenario, config: Config) -> dict[str, float]:
     return additions
 
 
-def headcount_addition(scenario: Scenario, config: Config, additions: Mapping[str, float] | None = None) -> float:
-    """What the plan adds to the headcount: the headcount change plus the additions on the payroll."""
-    if additions is None:
-        additions = planned_additions(scenario, config)
+def headcount_addition(scenario: Scenario, config: Config) -> float:
+    """What the plan adds to the headcount: the headcount change, the changes in schemes on the payroll
+    and the weighted placements on the payroll (each placement's own `paid` where the scheme has the
+    choice: 10 paid studerende for a whole year add 10, unpaid ones on SU add none)."""
     payroll = {s.id for s in config.schemes if s.on_payroll}
-    return scenario.headcount_change + sum(v for s, v in additions.items() if s in payroll)
+    added = scenario.headcount_change + sum(v for s, v in scenario.changes.items() if s in payroll)
+    for p in scenario.placements:
+        if p.on_payroll(config):
+            added += p.persons * p.weight(scenario.year, config)
+    return added
 
 
 def _planned(
@@ -385,7 +470,7 @@ def _planned(
                 f"der er {_num(before)} i data, og planen ændrer med {_num(added)}."
             )
         out[scheme] = max(value, 0.0)
-    added_head = headcount_addition(scenario, config, additions)
+    added_head = headcount_addition(scenario, config)
     new_headcount = headcount + added_head
     if new_headcount <= 0:
         problems.append(
@@ -778,11 +863,24 @@ def placement_table(scenario: Scenario, config: Config) -> pd.DataFrame:
                 "months": ", ".join(DANISH_MONTHS[m - 1] for m in covered_months(p, scenario.year, config)),
                 "weight": weight,
                 "annual_persons": p.persons * weight,
-                "on_payroll": known and config.scheme(p.scheme).on_payroll,
+                "paid": p.paid,
+                "on_payroll": p.on_payroll(config),
             }
         )
     return pd.DataFrame(
-        rows, columns=["scheme", "name", "persons", "first", "last", "months", "weight", "annual_persons", "on_payroll"]
+        rows,
+        columns=[
+            "scheme",
+            "name",
+            "persons",
+            "first",
+            "last",
+            "months",
+            "weight",
+            "annual_persons",
+            "paid",
+            "on_payroll",
+        ],
     )
 
 
@@ -821,11 +919,12 @@ def _seek(
     scheme: str,
     weight: float,
     plan: Callable[[int], Scenario],
+    on_payroll: bool,
 ) -> int | None:
-    """The fewest whole persons n for which `plan(n)` meets the target, verified in the fast path."""
+    """The fewest whole persons n for which `plan(n)` meets the target, verified in the fast path;
+    `on_payroll` says whether the added persons join the headcount (for the estimate)."""
     if weight <= 0:
         return None
-    on_payroll = config.scheme(scheme).on_payroll
     t = basis.threshold / 100.0
     if on_payroll and t >= 1.0:
         return None
@@ -840,10 +939,25 @@ def _seek(
     return _fewest(reached, math.ceil(annual / weight))
 
 
+def _annual_plan(scenario: Scenario, config: Config, scheme: str, paid: bool | None) -> Callable[[int], Scenario]:
+    """n more persons on annual average in `scheme`: a change, or, for a payroll status other than the
+    configuration's default, a placement of n persons over the whole year (weight 1) with that status."""
+    if paid is None or paid == config.scheme(scheme).on_payroll:
+        return lambda n: scenario.with_change(scheme, n)
+    year = scenario.year
+    return lambda n: scenario.with_placement(Placement(scheme, n, (year, 1), (year, 12), paid))
+
+
 def persons_to_add(
-    baseline: Baseline, config: Config, target_id: str, scheme: str, scenario: Scenario | None = None
+    baseline: Baseline,
+    config: Config,
+    target_id: str,
+    scheme: str,
+    scenario: Scenario | None = None,
+    paid: bool | None = None,
 ) -> int | None:
-    """The fewest whole persons on annual average in `scheme` that meet the target on top of `scenario`.
+    """The fewest whole persons on annual average in `scheme` that meet the target on top of `scenario`
+    (`paid`: for a scheme with `payroll_choice`, whether they are paid; None: the configuration's default).
 
     0 when the target is met already; None when no number can (a payroll scheme and a 100 % target).
     """
@@ -851,7 +965,10 @@ def persons_to_add(
     _check_year(baseline, scenario)
     validate_scenario(scenario, config)
     basis = _seekable(baseline, config, target_id, scheme)
-    return _seek(baseline, config, scenario, basis, scheme, 1.0, lambda n: scenario.with_change(scheme, n))
+    on_payroll = assumed_payroll(config, scheme, paid)
+    return _seek(
+        baseline, config, scenario, basis, scheme, 1.0, _annual_plan(scenario, config, scheme, paid), on_payroll
+    )
 
 
 def placements_needed(
@@ -862,15 +979,17 @@ def placements_needed(
     start_month: int | Month | str,
     end_month: int | Month | str | None = None,
     scenario: Scenario | None = None,
+    paid: bool | None = None,
 ) -> int | None:
     """The fewest persons placed in `scheme` from `start_month` to `end_month` (default December) that
     meet the target on top of `scenario`; None when such a placement weighs 0 in the year
-    (`CANNOT_REACH`). A month alone (8) is a month of the baseline year.
+    (`CANNOT_REACH`). A month alone (8) is a month of the baseline year. `paid` as in `persons_to_add`.
     """
     scenario = Scenario(baseline.year) if scenario is None else scenario
     _check_year(baseline, scenario)
     validate_scenario(scenario, config)
     basis = _seekable(baseline, config, target_id, scheme)
+    on_payroll = assumed_payroll(config, scheme, paid)
     first = _month_of(start_month, baseline.year)
     last = (baseline.year, 12) if end_month is None else _month_of(end_month, baseline.year)
     if last < first:
@@ -883,7 +1002,8 @@ def placements_needed(
         basis,
         scheme,
         weight,
-        lambda n: scenario.with_placement(Placement(scheme, n, first, last)),
+        lambda n: scenario.with_placement(Placement(scheme, n, first, last, paid)),
+        on_payroll,
     )
 
 
@@ -896,22 +1016,43 @@ def _month_of(value: int | Month | str, year: int) -> Month:
 
 
 def placement_options(
-    baseline: Baseline, config: Config, target_id: str, scheme: str, scenario: Scenario | None = None
+    baseline: Baseline,
+    config: Config,
+    target_id: str,
+    scheme: str,
+    scenario: Scenario | None = None,
+    paid: bool | None = None,
 ) -> dict[int, int | None]:
     """Start month (1-12 of the year, each running to December) -> persons needed, or None."""
-    return {m: placements_needed(baseline, config, target_id, scheme, m, scenario=scenario) for m in range(1, 13)}
+    return {
+        m: placements_needed(baseline, config, target_id, scheme, m, scenario=scenario, paid=paid) for m in range(1, 13)
+    }
 
 
-def goal_seek(baseline: Baseline, config: Config, scenario: Scenario | None = None) -> dict[str, dict[str, int | None]]:
+def goal_seek(
+    baseline: Baseline, config: Config, scenario: Scenario | None = None, paid: Mapping[str, bool] | None = None
+) -> dict[str, dict[str, int | None]]:
     """For every unmet min-share and above-neighbours target: per scheme in it, the fewest persons
-    on annual average that meet it on top of `scenario` (None when no number can)."""
+    on annual average that meet it on top of `scenario` (None when no number can). `paid` gives the
+    payroll status assumed for schemes with `payroll_choice` (others: the configuration's default);
+    `payroll_assumption` words it."""
     scenario = Scenario(baseline.year) if scenario is None else scenario
+    paid = {} if paid is None else paid
     outcome = evaluate(baseline, config, scenario)
     result: dict[str, dict[str, int | None]] = {}
     for basis, status in zip(baseline.targets, outcome.targets, strict=True):
         if basis.kind in SEEKABLE and status.met is False:
             result[basis.id] = {
-                s: _seek(baseline, config, scenario, basis, s, 1.0, lambda n, s=s: scenario.with_change(s, n))
+                s: _seek(
+                    baseline,
+                    config,
+                    scenario,
+                    basis,
+                    s,
+                    1.0,
+                    _annual_plan(scenario, config, s, paid.get(s)),
+                    assumed_payroll(config, s, paid.get(s)),
+                )
                 for s in basis.schemes
             }
     return result
@@ -997,12 +1138,13 @@ def parse_change(arg: str, config: Config) -> tuple[str, float]:
 
 
 def parse_placement(arg: str, config: Config) -> Placement:
-    """ "elever:14:2025-08:2025-12" -> Placement("elever", 14, (2025, 8), (2025, 12))."""
+    """ "elever:14:2025-08:2025-12" -> Placement("elever", 14, (2025, 8), (2025, 12)); a scheme with
+    `payroll_choice` may end in ":lønnet" or ":ulønnet" ("studerende:10:2025-08:2025-12:ulønnet")."""
     parts = [p.strip() for p in arg.split(":")]
-    if len(parts) != 4 or not parts[0]:
+    if len(parts) not in (4, 5) or not parts[0]:
         raise PlanError(
             f"Placeringen {_shown(arg)} kan ikke læses. Skriv ORDNING:PERSONER:ÅÅÅÅ-MM:ÅÅÅÅ-MM, "
-            "fx elever:14:2025-08:2025-12."
+            "fx elever:14:2025-08:2025-12 (studerende i praktik kan få :lønnet eller :ulønnet til sidst)."
         )
     where = f"Placeringen {_shown(arg)}"
     scheme = _scheme_id(parts[0], config, where)
@@ -1011,7 +1153,15 @@ def parse_placement(arg: str, config: Config) -> Placement:
         first, last = parse_month(parts[2]), parse_month(parts[3])
     except PlanError as exc:
         raise PlanError(f"{where}: {exc}") from exc
-    return Placement(scheme, persons, first, last)
+    paid = None
+    if len(parts) == 5:
+        paid = PAID_ALIASES.get(parts[4].lower())
+        if paid is None:
+            raise PlanError(f"{where}: skriv 'lønnet' eller 'ulønnet' til sidst, ikke {_shown(parts[4])}.")
+        problem = _paid_problem(config, scheme, paid, where)
+        if problem:
+            raise PlanError(problem)
+    return Placement(scheme, persons, first, last, paid)
 
 
 def scenario_from_args(
@@ -1027,16 +1177,26 @@ def scenario_from_args(
     return scenario
 
 
-def plan_report(baseline: Baseline, config: Config, scenario: Scenario | None = None) -> dict:
-    """The scenario year in the shape of `csr.report.year_report`, with "scenario" and "goal_seek"."""
+def plan_report(
+    baseline: Baseline, config: Config, scenario: Scenario | None = None, paid: Mapping[str, bool] | None = None
+) -> dict:
+    """The scenario year in the shape of `csr.report.year_report`, with "scenario", "goal_seek" and
+    "goal_seek_paid" (the payroll status the goal seek assumed for schemes with the choice: `paid`, by
+    default the configuration's; `payroll_assumption` words it)."""
+    paid = {} if paid is None else paid
     scenario = Scenario(baseline.year) if scenario is None else scenario
     report = evaluate(baseline, config, scenario).to_report(config)
     plan = scenario.to_dict()
     for p, row in zip(plan["placements"], scenario.placements, strict=True):
         weight = row.weight(scenario.year, config)
-        p.update(weight=weight, annual_persons=row.persons * weight)
+        p.update(weight=weight, annual_persons=row.persons * weight, on_payroll=row.on_payroll(config))
     report["scenario"] = plan
-    report["goal_seek"] = goal_seek(baseline, config, scenario)
+    seek = goal_seek(baseline, config, scenario, paid)
+    report["goal_seek"] = seek
+    sought = {s for per_scheme in seek.values() for s in per_scheme}
+    report["goal_seek_paid"] = {
+        s: assumed_payroll(config, s, paid.get(s)) for s in choice_schemes(config) if s in sought
+    }
     return report
 
 

@@ -110,3 +110,21 @@ def test_alias_used_by_two_schemes_is_refused():
     doc["schemes"][1]["aliases"].append("Fleksjobbere")
     with pytest.raises(ConfigError, match="Fleksjobbere"):
         parse_config(doc)
+
+
+def test_payroll_choice_is_studerende_only_and_must_be_true_or_false():
+    assert [s.id for s in CONFIG.schemes if s.payroll_choice] == ["studerende"]
+    assert CONFIG.scheme("studerende").on_payroll  # the default for a placement that does not say
+    assert CONFIG.scheme("fgu").on_payroll  # the egu track of FGU: employed and paid
+    doc = raw()
+    doc["schemes"][10]["payroll_choice"] = "ask"
+    with pytest.raises(ConfigError) as err:
+        parse_config(doc)
+    assert str(err.value) == (
+        "Nøglen 'schemes[10] (studerende).payroll_choice' skal være true (lønnet eller ulønnet vælges for hver "
+        "placering, med 'on_payroll' som standard) eller false, ikke 'ask'."
+    )
+    doc["schemes"][10]["on_payroll"] = "ask"
+    doc["schemes"][10].pop("payroll_choice")
+    with pytest.raises(ConfigError, match=r"'schemes\[10\] \(studerende\).on_payroll' i konfigurationen skal være"):
+        parse_config(doc)

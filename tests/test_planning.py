@@ -313,14 +313,15 @@ def test_targets_side_by_side_and_figure1_of_the_scenario(base2021):
 
 def test_goal_seek_on_the_sample_2021_education_target(base2021, figures):
     # H = 4770, p = 223.25 persons in elever, voksenlærlinge, IGU, FGU and studerende, t = 5 %:
-    # on the payroll n = ceil((238.5 − 223.25) / 0.95) = ceil(16.05) = 17; FGU is not: ceil(15.25) = 16
+    # on the payroll n = ceil((238.5 − 223.25) / 0.95) = ceil(16.05) = 17, FGU too (its egu track is paid;
+    # off the payroll it would be ceil(15.25) = 16)
     seek = goal_seek(base2021, CONFIG)
-    assert seek == {"uddannelse_min": {"elever": 17, "voksenlaerlinge": 17, "igu": 17, "fgu": 16, "studerende": 17}}
+    assert seek == {"uddannelse_min": {"elever": 17, "voksenlaerlinge": 17, "igu": 17, "fgu": 17, "studerende": 17}}
     for scheme, n in seek["uddannelse_min"].items():
         with_n = evaluate(base2021, CONFIG, Scenario(2021, {scheme: n})).target("uddannelse_min")
         short = evaluate(base2021, CONFIG, Scenario(2021, {scheme: n - 1})).target("uddannelse_min")
         assert with_n.met and not short.met
-    for scheme, n in (("elever", 17), ("fgu", 16)):  # and in csr.shares' own computation
+    for scheme, n in (("elever", 17), ("fgu", 17)):  # and in csr.shares' own computation
         met = apply_scenario(figures, CONFIG, Scenario(2021, {scheme: n})).targets.set_index("id")["met"]
         short = apply_scenario(figures, CONFIG, Scenario(2021, {scheme: n - 1})).targets.set_index("id")["met"]
         assert met["uddannelse_min"] and not short["uddannelse_min"]
@@ -328,7 +329,7 @@ def test_goal_seek_on_the_sample_2021_education_target(base2021, figures):
 
 def test_goal_seek_builds_on_the_scenario_and_is_empty_when_all_is_met(base2021):
     plan = Scenario(2021, {"fleksjob": 10}, placements=(Placement("elever", 14, (2021, 8), (2021, 12)),))
-    # p = 230.25, H = 4787: payroll ceil((239.35 − 230.25) / 0.95) = ceil(9.58) = 10; FGU ceil(9.1) = 10
+    # p = 230.25, H = 4787: payroll ceil((239.35 − 230.25) / 0.95) = ceil(9.58) = 10
     assert goal_seek(base2021, CONFIG, plan)["uddannelse_min"] == {
         "elever": 10,
         "voksenlaerlinge": 10,
@@ -479,14 +480,14 @@ def test_scenario_json_round_trip():
     )
     stored = json.loads(json.dumps(plan.to_dict()))
     assert stored == {
-        "version": 1,
+        "version": 2,
         "name": "Flere elever fra august",
         "year": 2025,
         "changes": {"elever": 5, "beredskab": -2.5},
         "headcount_change": 12.0,
         "placements": [
-            {"scheme": "elever", "persons": 14, "first": "2025-08", "last": "2025-12"},
-            {"scheme": "fgu", "persons": 2, "first": "2024-09", "last": "2025-03"},
+            {"scheme": "elever", "persons": 14, "first": "2025-08", "last": "2025-12", "paid": None},
+            {"scheme": "fgu", "persons": 2, "first": "2024-09", "last": "2025-03", "paid": None},
         ],
     }
     assert Scenario.from_dict(stored) == plan
@@ -586,7 +587,8 @@ def test_command_line_arguments_become_a_scenario():
 def test_plan_report_has_the_year_report_shape_plus_scenario_and_goal_seek(base2021, figures):
     plan = Scenario(2021, {"fleksjob": 10}, placements=(Placement("elever", 14, (2021, 8), (2021, 12)),))
     report = json.loads(json.dumps(plan_report(base2021, CONFIG, plan)))
-    assert set(report) == set(year_report(figures, CONFIG, 2021)) | {"scenario", "goal_seek"}
+    assert set(report) == set(year_report(figures, CONFIG, 2021)) | {"scenario", "goal_seek", "goal_seek_paid"}
+    assert report["goal_seek_paid"] == {"studerende": True}
     assert report["scenario"]["placements"][0]["weight"] == 0.5
     assert report["scenario"]["placements"][0]["annual_persons"] == 7.0
     assert report["goal_seek"] == {

@@ -251,7 +251,9 @@ def test_a_scenario_is_saved_reloaded_and_deleted(store_dir, config):
     assert "Scenariet «Flere elever» er gemt." in [seen(s.value) for s in at.success]
     saved = Store(store_dir).load_scenario("Flere elever")
     assert saved.payload["changes"] == {"fleksjob": 12.0} and saved.payload["headcount_change"] == -40.0
-    assert saved.payload["placements"] == [{"scheme": "elever", "persons": 8.0, "first": "2025-09", "last": "2025-12"}]
+    assert saved.payload["placements"] == [
+        {"scheme": "elever", "persons": 8.0, "first": "2025-09", "last": "2025-12", "paid": None}
+    ]
     assert saved.data_version == Store(store_dir).version() and not saved.outdated
 
     at.button(key="plan_reset").click().run()
@@ -463,3 +465,88 @@ def test_planning_sentences(config, baselines):
         "**Elever**: fra august: 33 personer; fra februar: 17 personer (17 personer i årsgennemsnit)."
     )
     assert text.start_month_text("december", None, CANNOT_REACH) == f"fra december: {CANNOT_REACH}"
+
+
+# ---- paid or unpaid: FGU on the payroll, studerende chosen per placement ------------------------
+
+
+def add_paid_placements(at: AppTest, *rows: tuple[str, float, str, str, str | None]) -> AppTest:
+    """Rows with the editor's 'Løn' cell, as the browser sends them."""
+    at.session_state[plan.PLACEMENTS_KEY] = {
+        "edited_rows": {},
+        "deleted_rows": [],
+        "added_rows": [
+            {plan.SCHEME: s, plan.PERSONS: p, plan.FIRST: a, plan.LAST: b, plan.PAID: paid} for s, p, a, b, paid in rows
+        ],
+    }
+    return at.run()
+
+
+def test_the_page_names_the_schemes_off_the_payroll_without_fgu(store_dir):
+    at = open_page()
+    [caption] = [seen(c.value) for c in at.caption if c.value.startswith("Ændringen i personer")]
+    assert caption == (
+        "Ændringen i personer i årsgennemsnit for hele året. En ordning på lønningslisten tæller også med i antal "
+        "ansatte; Virksomhedspraktik, Særligt tilrettelagt ungdomsuddannelse (STU) og Medarbejdere, der frivilligt "
+        "indgår i Beredskabet gør ikke. For studerende i praktik kan en praktik være lønnet eller ulønnet (fx på "
+        "SU): skyderen regner med lønnede praktikker; for en planlagt placering vælges det i kolonnen 'Løn'."
+    )
+    studerende = at.slider(key="plan_studerende").help
+    assert studerende.endswith(
+        "Skyderen regner med lønnede praktikker (tæller også med i antal ansatte); vælg lønnet eller ulønnet for "
+        "hver placering i kolonnen 'Løn'."
+    )
+    at.slider(key="plan_fgu").set_value(5).run()
+    assert_clean(at)
+    assert metrics(at)["Antal ansatte (årsgennemsnit)"] == ("4.665", "+5 mod grundlaget")
+
+
+def test_a_placement_of_studerende_is_paid_or_unpaid_as_chosen_in_its_row(store_dir):
+    at = open_page()
+    at = add_paid_placements(
+        at,
+        ("Studerende i praktik", 10, "januar", "december", "ulønnet (fx SU)"),
+        ("Studerende i praktik", 8, "september", "december", "lønnet"),
+        ("Studerende i praktik", 4, "januar", "december", None),
+    )
+    assert_clean(at)
+    # unpaid adds none to the headcount; paid 8 × 0,25 = 2; the empty cell is the configuration's paid: 4
+    assert metrics(at)["Antal ansatte (årsgennemsnit)"] == ("4.666", "+6 mod grundlaget")
+    assert weights_table(at)["Antal ansatte"].tolist() == [
+        "tæller ikke med (ulønnet)",
+        "tæller med (lønnet)",
+        "tæller med",
+    ]
+
+
+def test_the_goal_seek_on_the_page_says_what_it_assumed_for_studerende(store_dir):
+    at = open_page(2021)
+    assert "**Studerende i praktik, forudsat lønnede praktikker**: fra august: 33 personer" in goal_texts(at)
+    assert at.selectbox(key=plan.seek_paid_key("studerende")).value is True
+    at.selectbox(key=plan.seek_paid_key("studerende")).select(False).run()
+    assert_clean(at)
+    goals = goal_texts(at)
+    assert (
+        "**Studerende i praktik, forudsat ulønnede (SU)**: fra august: 31 personer; fra februar: 16 personer "
+        "(16 personer i årsgennemsnit)."
+    ) in goals
+    assert "**Elever under erhvervsuddannelse**: fra august: 33 personer" in goals  # the others are as they were
+
+
+def test_a_scenario_saved_before_paid_existed_loads(store_dir):
+    old = {
+        "version": 1,
+        "name": "Fra før",
+        "year": 2025,
+        "changes": {},
+        "headcount_change": 0,
+        "placements": [{"scheme": "studerende", "persons": 8, "first": "2025-09", "last": "2025-12"}],
+    }
+    Store(store_dir).save_scenario("Fra før", old)
+    at = open_page()
+    at.selectbox(key="plan_saved").select("Fra før")
+    at.button(key="plan_load").click().run()
+    assert_clean(at)
+    assert "Scenariet «Fra før» er indlæst." in [seen(s.value) for s in at.success]
+    assert weights_table(at)["Antal ansatte"].tolist() == ["tæller med"]
+    assert metrics(at)["Antal ansatte (årsgennemsnit)"] == ("4.662", "+2 mod grundlaget")

@@ -9,6 +9,7 @@ Nothing here decides a number: `csr.planning` does. This module turns widget val
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -20,14 +21,17 @@ from csr.importers.cells import DANISH_MONTHS
 from csr.model import ERROR, Finding
 from csr.planning import (
     CANNOT_REACH,
+    PAID_WORDS,
     Baseline,
     Outcome,
     Placement,
     PlanError,
     Scenario,
+    choice_schemes,
     compare_targets,
     evaluate,
     goal_seek,
+    payroll_assumption,
     placements_needed,
 )
 from csr.shares import Figures
@@ -48,13 +52,24 @@ MESSAGE = "_plan_message"  # (kind, text) after a save, load or delete
 SCHEME_SPAN = 0.05
 HEADCOUNT_SPAN = 0.10
 
-# the placement editor's columns
-SCHEME, PERSONS, FIRST, LAST = "Ordning", "Personer", "Første måned", "Sidste måned"
-EDITOR_COLUMNS = (SCHEME, PERSONS, FIRST, LAST)
+# the placement editor's columns; PAID only for schemes with `payroll_choice` (empty: the configuration's default)
+SCHEME, PERSONS, FIRST, LAST, PAID = "Ordning", "Personer", "Første måned", "Sidste måned", "Løn"
+EDITOR_COLUMNS = (SCHEME, PERSONS, FIRST, LAST, PAID)
+PAID_LABELS = {True: PAID_WORDS[True], False: f"{PAID_WORDS[False]} (fx SU)"}  # the PAID column's choices
+
+
+def editor_columns(config: Config) -> tuple[str, ...]:
+    """The editor's columns: PAID only when a scheme's payroll status is chosen per placement."""
+    return EDITOR_COLUMNS if choice_schemes(config) else EDITOR_COLUMNS[:-1]
 
 
 def slider_key(scheme: str) -> str:
     return f"plan_{scheme}"
+
+
+def seek_paid_key(scheme: str) -> str:
+    """The goal seek's choice of paid or unpaid for a scheme with `payroll_choice`."""
+    return f"plan_seek_paid_{scheme}"
 
 
 def _round_up(value: float) -> int:
@@ -91,6 +106,7 @@ def empty_editor_frame() -> pd.DataFrame:
             PERSONS: pd.Series([], dtype="float64"),
             FIRST: pd.Series([], dtype="object"),
             LAST: pd.Series([], dtype="object"),
+            PAID: pd.Series([], dtype="object"),
         }
     )
 
@@ -114,9 +130,11 @@ def editor_frame(placements: tuple[Placement, ...], year: int, config: Config) -
                 PERSONS: float(p.persons),
                 FIRST: DANISH_MONTHS[first[1] - 1],
                 LAST: DANISH_MONTHS[last[1] - 1],
+                PAID: None if p.paid is None else PAID_LABELS[bool(p.paid)],
             }
         )
     frame = pd.concat([empty_editor_frame(), pd.DataFrame(rows, columns=list(EDITOR_COLUMNS))], ignore_index=True)
+    frame[PAID] = frame[PAID].astype(object).where(frame[PAID].notna(), None)  # an empty cell is None, not NaN
     return frame.astype({PERSONS: "float64"}), notes
 
 
@@ -129,9 +147,27 @@ def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value == ""
 
 
+def _paid_cell(value: object, scheme: str, config: Config, row: int) -> tuple[bool | None, str]:
+    """The PAID cell of a row: (paid, "") or (None, a Danish problem). Empty is the configuration's
+    default; a scheme without the choice takes only its own status (kept as None)."""
+    if _missing(value):
+        return None, ""
+    paid = {label: flag for flag, label in PAID_LABELS.items()}.get(str(value))
+    if paid is None:
+        return None, f"Placering {row}: vælg lønnet eller ulønnet på listen, eller lad feltet stå tomt."
+    if scheme not in config.scheme_ids or config.scheme(scheme).payroll_choice:
+        return paid, ""
+    s = config.scheme(scheme)
+    if paid == s.on_payroll:
+        return None, ""
+    status = "altid på lønningslisten" if s.on_payroll else "aldrig på lønningslisten"
+    return None, f"Placering {row}: {s.name} er {status}; lad feltet '{PAID}' stå tomt."
+
+
 def placements_from_editor(frame: pd.DataFrame, year: int, config: Config) -> tuple[Placement, ...]:
     """The editor's rows as placements in `year`; a row with an empty or unknown cell is a `PlanError`
-    naming the row ("Placering 2 mangler første måned.")."""
+    naming the row ("Placering 2 mangler første måned."). The PAID cell ("lønnet"/"ulønnet (fx SU)",
+    empty: the configuration's default) is the placement's `paid`."""
     ids = {s.name: s.id for s in config.schemes}
     placements, problems = [], []
     for i, row in enumerate(frame.to_dict("records"), start=1):
@@ -153,7 +189,11 @@ def placements_from_editor(frame: pd.DataFrame, year: int, config: Config) -> tu
         if None in months:
             problems.append(f"Placering {i}: vælg månederne på listen (januar til december).")
             continue
-        placements.append(Placement(scheme, float(row[PERSONS]), (year, months[0]), (year, months[1])))
+        paid, problem = _paid_cell(row.get(PAID), scheme, config, i)
+        if problem:
+            problems.append(problem)
+            continue
+        placements.append(Placement(scheme, float(row[PERSONS]), (year, months[0]), (year, months[1]), paid))
     if problems:
         raise PlanError([Finding(ERROR, p) for p in problems])
     return tuple(placements)
@@ -186,7 +226,20 @@ def placement_column_config(config: Config) -> dict:
             required=True,
             help="Sidste måned med personerne (til og med)",
         ),
+        PAID: st.column_config.SelectboxColumn(PAID, options=list(PAID_LABELS.values()), help=paid_help(config)),
     }
+
+
+def paid_help(config: Config) -> str:
+    """The PAID column's help: which schemes it is for, what it changes and the default."""
+    choice = [config.scheme(s) for s in choice_schemes(config)]
+    if not choice:
+        return ""
+    defaults = join([f"{s.name.lower()}: {PAID_WORDS[s.on_payroll]}" for s in choice])
+    return (
+        f"Kun for {join([s.name.lower() for s in choice])}: en lønnet praktik tæller med i antal ansatte, "
+        f"en ulønnet (fx på SU) gør ikke. Tomt felt: som i konfigurationen ({defaults})."
+    )
 
 
 # ---- the scenario on screen -------------------------------------------------------------------
@@ -267,7 +320,10 @@ def placements_frame(table: pd.DataFrame) -> pd.DataFrame:
             "Tæller i": [m or "ingen målemåned" for m in table["months"]],
             "Vægt": [text.number(w, 2) for w in table["weight"]],
             "I årsgennemsnittet": [text.number(p, 2) for p in table["annual_persons"]],
-            "Antal ansatte": ["tæller med" if p else "tæller ikke med" for p in table["on_payroll"]],
+            "Antal ansatte": [
+                ("tæller med" if p else "tæller ikke med") + ("" if _missing(paid) else f" ({PAID_WORDS[bool(paid)]})")
+                for p, paid in zip(table["on_payroll"], table["paid"], strict=True)
+            ],
         }
     )
 
@@ -283,21 +339,34 @@ class GoalSeek:
     needed: dict[str, dict[int, int | None]] = field(default_factory=dict)  # scheme -> start month -> persons
 
 
-def seek(baseline: Baseline, config: Config, scenario: Scenario, after: Outcome, start: int) -> list[GoalSeek]:
+def seek(
+    baseline: Baseline,
+    config: Config,
+    scenario: Scenario,
+    after: Outcome,
+    start: int,
+    paid: Mapping[str, bool] | None = None,
+) -> list[GoalSeek]:
     """For every target the scenario still misses: the fewest persons per scheme on annual average, and
-    placed from `start` (and from the first measurement month) to December."""
+    placed from `start` (and from the first measurement month) to December. `paid`: the payroll status
+    assumed for schemes with the choice (default: the configuration's); their line says which
+    ("Studerende i praktik, forudsat ulønnede (SU)")."""
+    paid = {} if paid is None else paid
     compare_month = config.measurement_months[0]
     months = [start] if start == compare_month else [start, compare_month]
     out = []
-    for target_id, per_scheme in goal_seek(baseline, config, scenario).items():
+    for target_id, per_scheme in goal_seek(baseline, config, scenario, paid).items():
         status = after.target(target_id)
         lines, needed = [], {}
         for scheme, annual in per_scheme.items():
             needed[scheme] = {
-                m: placements_needed(baseline, config, target_id, scheme, m, scenario=scenario) for m in months
+                m: placements_needed(baseline, config, target_id, scheme, m, scenario=scenario, paid=paid.get(scheme))
+                for m in months
             }
             starts = [(DANISH_MONTHS[m - 1], n) for m, n in needed[scheme].items()]
-            lines.append(text.goal_seek_line(config.scheme(scheme).name, starts, annual, CANNOT_REACH))
+            name = config.scheme(scheme).name
+            assumed = payroll_assumption(config, scheme, paid.get(scheme))
+            lines.append(text.goal_seek_line(f"{name}, {assumed}" if assumed else name, starts, annual, CANNOT_REACH))
         gap = gap_text(status.kind, status.met, status.gap_pp, status.gap_persons, status.threshold)
         out.append(GoalSeek(target_id, status.name, gap, tuple(lines), needed))
     return out
@@ -342,9 +411,11 @@ def plan_view(
     start: int,
     before: Outcome | None = None,
     templates: dict[str, dict] | None = None,
+    paid: Mapping[str, bool] | None = None,
 ) -> PlanView:
     """The planner's computation for one scenario (raises `PlanError` when it cannot be computed).
-    `before` and `templates` are the baseline's, which the page caches per year."""
+    `before` and `templates` are the baseline's, which the page caches per year; `paid` is the goal
+    seek's payroll assumption for schemes with the choice (`seek`)."""
     before = evaluate(baseline, config) if before is None else before
     templates = chart_templates(baseline, config, before) if templates is None else templates
     after = evaluate(baseline, config, scenario)
@@ -356,7 +427,7 @@ def plan_view(
         after=after,
         compare=compare,
         table=comparison_frame(compare),
-        goals=seek(baseline, config, scenario, after, start),
+        goals=seek(baseline, config, scenario, after, start, paid),
         caption=text.scenario_caption(before, after, config),
         bullets=live_spec(templates["bullets"], charts.target_bullets_frame(compare)),
         donut=live_spec(templates["donut"], charts.scenario_donut_frame(after.years_frame(), config, year)),
