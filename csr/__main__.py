@@ -8,8 +8,9 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 from csr import text
 from csr.config import ConfigError, load_config
@@ -84,22 +85,28 @@ def danish_argparse_message(message: str) -> str:
 class _Formatter(argparse.HelpFormatter):
     """The help in Danish: "Brug:" for argparse's "usage: "."""
 
-    def add_usage(self, usage, actions, groups, prefix=None) -> None:  # noqa: ANN001 - argparse's signature
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
         super().add_usage(usage, actions, groups, "Brug: " if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser that speaks Danish: headings, the help option, usage and error messages."""
 
-    def __init__(self, *args, add_help: bool = True, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, prog: str | None = None, *, add_help: bool = True, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, add_help=False, **kwargs)
+        super().__init__(prog, add_help=False, **kwargs)
         self._positionals.title = "argumenter"
         self._optionals.title = "tilvalg"
         if add_help:
             self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="vis denne hjælp og stop")
 
-    def error(self, message: str) -> None:  # argparse's own messages, without a traceback
+    def error(self, message: str) -> NoReturn:  # argparse's own messages, without a traceback
         self.print_usage(sys.stderr)
         print(f"Fejl i kommandoen: {danish_argparse_message(message)}.", file=sys.stderr)
         raise SystemExit(EXIT_INPUT)

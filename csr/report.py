@@ -208,4 +208,5 @@ def merge_municipalities(messages: Iterable[str], config: Config) -> list[str]:
 
 def _municipality_pattern(config: Config) -> re.Pattern[str]:
     names = sorted({m.name for m in config.municipalities}, key=len, reverse=True)  # "Lyngby-Taarbæk" first
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
+    # a whole name, not part of a word, a path or a file name ("Esbjerg.csv", "data-Vejen")
+    return re.compile(r"(?<![\w/\\.-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-]|\.\w)")

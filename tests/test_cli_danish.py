@@ -327,12 +327,16 @@ def test_merging_keeps_messages_that_name_none_or_several_municipalities_and_the
         "Kolding har 3 i 2019.",
         "Lyngby-Taarbæk har 3 i 2019.",
         "Kolding har 4 i 2019.",
+        "Fil Esbjerg.csv: arket er sprunget over.",
+        "Fil Vejen.csv: arket er sprunget over.",
     ]
     assert merge_municipalities(messages, CONFIG) == [
         "Vejen, Kolding og Lyngby-Taarbæk har 3 i 2019.",
         "Noget helt andet.",
         "Esbjerg og Vejen er begge nævnt.",
         "Kolding har 4 i 2019.",
+        "Fil Esbjerg.csv: arket er sprunget over.",  # a file name is no municipality
+        "Fil Vejen.csv: arket er sprunget over.",
     ]
 
 
