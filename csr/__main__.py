@@ -10,11 +10,11 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 from csr import text
-from csr.config import ConfigError, load_config
-from csr.model import InputError
+from csr.config import Config, ConfigError, load_config
+from csr.model import Finding, InputError
 
 EXIT_INPUT = 2
 DATA_DIR_HELP = "lagerets mappe (standard: CSR_DATA_DIR eller ./data)"
@@ -191,7 +191,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _print_findings(findings, stream, config, year: int | None = None) -> None:
+def _print_findings(findings: Iterable[Finding], stream: TextIO, config: Config, year: int | None = None) -> None:
     """One line per finding; with a `year`, only findings about that year or about no year in particular.
     Findings that differ only by the municipality they name are one line naming them all."""
     from csr.report import merge_municipalities
