@@ -3,37 +3,126 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any, NoReturn, TextIO
 
 from csr import text
-from csr.config import ConfigError, load_config
-from csr.model import InputError
+from csr.config import Config, ConfigError, load_config
+from csr.model import Finding, InputError
 
 EXIT_INPUT = 2
 DATA_DIR_HELP = "lagerets mappe (standard: CSR_DATA_DIR eller ./data)"
 PROFILE_HELP = "læs filerne med denne gemte importprofil (standard: de gemte profiler genkendes af sig selv)"
 
 
+# argparse's own messages (its gettext strings) in Danish: the English template and the Danish one, with the
+# same %-placeholders. A message argparse has no Danish for here is shown as it is.
+_ARGPARSE_MESSAGES = (
+    ("argument %(argument_name)s: %(message)s", "%(argument_name)s: %(message)s"),
+    ("the following arguments are required: %s", "%s mangler"),
+    ("unrecognized arguments: %s", "%s kendes ikke"),
+    (
+        "invalid choice: %(value)r (choose from %(choices)s)",
+        "%(value)r er ikke et af valgene (vælg mellem %(choices)s)",
+    ),
+    ("invalid %(type)s value: %(value)r", "%(value)r er ikke %(type)s"),
+    ("expected one argument", "mangler en værdi"),
+    ("expected at most one argument", "tager højst én værdi"),
+    ("expected at least one argument", "mangler mindst én værdi"),
+    ("expected %s argument", "tager %s værdi"),
+    ("expected %s arguments", "tager %s værdier"),
+    ("ambiguous option: %(option)s could match %(matches)s", "%(option)s er tvetydigt: det kan være %(matches)s"),
+    (
+        "unknown parser %(parser_name)r (choices: %(choices)s)",
+        "kommandoen %(parser_name)r findes ikke (vælg mellem %(choices)s)",
+    ),
+    ("not allowed with argument %s", "kan ikke bruges sammen med %s"),
+    ("one of the arguments %s is required", "et af disse skal gives: %s"),
+    ("ignored explicit argument %r", "%r hører ikke til her"),
+)
+_TYPE_NAMES = {"int": "et helt tal", "float": "et tal"}
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[rsd]|%[rsd]")
+
+
+def _named(template: str) -> str:
+    """Every placeholder as a named %s: "%r of %s" -> "%(_0)s of %(_1)s" (the values are quoted already)."""
+    names = (m.group(1) or f"_{i}" for i, m in enumerate(_PLACEHOLDER.finditer(template)))
+    return _PLACEHOLDER.sub(lambda _: f"%({next(names)})s", template)
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """A regular expression matching what argparse makes of `template`, with a group per placeholder."""
+    pieces = re.split(r"%\((\w+)\)s", _named(template))  # text, name, text, name, ..., text
+    parts = [re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(pieces)]
+    return re.compile("".join(parts) + r"\Z", re.DOTALL)
+
+
+_TRANSLATIONS = tuple((_pattern(en), _named(da)) for en, da in _ARGPARSE_MESSAGES)
+
+
+def danish_argparse_message(message: str) -> str:
+    """argparse's English error message in Danish ("argument --year: invalid int value: 'x'" -> "--year: 'x'
+    er ikke et helt tal"); the values it quotes stay as they are."""
+    for pattern, danish in _TRANSLATIONS:
+        m = pattern.match(message)
+        if m is None:
+            continue
+        values = m.groupdict()
+        if "message" in values:
+            values["message"] = danish_argparse_message(values["message"])
+        if "type" in values:
+            values["type"] = _TYPE_NAMES.get(values["type"], f"af typen {values['type']}")
+        return danish % values
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    """The help in Danish: "Brug:" for argparse's "usage: "."""
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(usage, actions, groups, "Brug: " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own messages, without a traceback
+    """An ArgumentParser that speaks Danish: headings, the help option, usage and error messages."""
+
+    def __init__(self, prog: str | None = None, *, add_help: bool = True, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(prog, add_help=False, **kwargs)
+        self._positionals.title = "argumenter"
+        self._optionals.title = "tilvalg"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="vis denne hjælp og stop")
+
+    def error(self, message: str) -> NoReturn:  # argparse's own messages, without a traceback
         self.print_usage(sys.stderr)
-        print(f"Fejl i kommandoen: {message}", file=sys.stderr)
+        print(f"Fejl i kommandoen: {danish_argparse_message(message)}.", file=sys.stderr)
         raise SystemExit(EXIT_INPUT)
 
 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m csr", description="CSR-tal for kommunens ansatte på særlige vilkår.")
-    p.add_argument("--config", help="strategifil (TOML); standard: CSR_CONFIG eller den medfølgende")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p.add_argument(
+        "--config", metavar="STRATEGIFIL", help="strategifil (TOML); standard: CSR_CONFIG eller den medfølgende"
+    )
+    sub = p.add_subparsers(title="kommandoer", dest="command", metavar="KOMMANDO", required=True, parser_class=_Parser)
 
     r = sub.add_parser("report", help="årets andele og målopfyldelse")
     r.add_argument("files", nargs="*", metavar="FIL", help=".xlsx, .xls eller .csv (uden filer: lageret)")
-    r.add_argument("--data-dir", help=DATA_DIR_HELP)
-    r.add_argument("--year", type=int, help="kun dette år")
+    r.add_argument("--data-dir", metavar="MAPPE", help=DATA_DIR_HELP)
+    r.add_argument("--year", type=int, metavar="ÅR", help="kun dette år")
     r.add_argument(
         "--neighbour-method",
         choices=("pooled", "mean"),
@@ -44,8 +133,8 @@ def _parser() -> argparse.ArgumentParser:
 
     pl = sub.add_parser("plan", help="hvad nu hvis: et scenarie for et år og målsøgning")
     pl.add_argument("files", nargs="*", metavar="FIL", help=".xlsx, .xls eller .csv (uden filer: lageret)")
-    pl.add_argument("--data-dir", help=DATA_DIR_HELP)
-    pl.add_argument("--year", type=int, help="basisåret (standard: det seneste)")
+    pl.add_argument("--data-dir", metavar="MAPPE", help=DATA_DIR_HELP)
+    pl.add_argument("--year", type=int, metavar="ÅR", help="basisåret (standard: det seneste)")
     pl.add_argument(
         "--change",
         action="append",
@@ -66,8 +155,8 @@ def _parser() -> argparse.ArgumentParser:
 
     ex = sub.add_parser("export", help="årets CSR-afsnit til HR-regnskabet som PDF eller Excel")
     ex.add_argument("files", nargs="*", metavar="FIL", help=".xlsx, .xls eller .csv (uden filer: lageret)")
-    ex.add_argument("--data-dir", help=DATA_DIR_HELP)
-    ex.add_argument("--year", type=int, help="året (standard: det seneste hele år)")
+    ex.add_argument("--data-dir", metavar="MAPPE", help=DATA_DIR_HELP)
+    ex.add_argument("--year", type=int, metavar="ÅR", help="året (standard: det seneste hele år)")
     ex.add_argument("--out", required=True, metavar="UD.pdf|UD.xlsx", help="filen, der skrives: .pdf eller .xlsx")
     ex.add_argument("--scenario", metavar="NAVN", help="et gemt scenarie fra planlægningen, som udsigt")
     ex.add_argument(
@@ -78,8 +167,8 @@ def _parser() -> argparse.ArgumentParser:
 
     im = sub.add_parser("import", help="indlæs filer i lageret (én import)")
     im.add_argument("files", nargs="+", metavar="FIL", help=".xlsx, .xls eller .csv")
-    im.add_argument("--data-dir", help=DATA_DIR_HELP)
-    im.add_argument("--who", default="", help="hvem importerer (vises i historikken)")
+    im.add_argument("--data-dir", metavar="MAPPE", help=DATA_DIR_HELP)
+    im.add_argument("--who", default="", metavar="NAVN", help="hvem importerer (vises i historikken)")
     im.add_argument("--profile", metavar="NAVN", help=PROFILE_HELP)
 
     pr = sub.add_parser("profiles", help="de gemte importprofiler: vis dem, eller slet en")
@@ -87,25 +176,30 @@ def _parser() -> argparse.ArgumentParser:
         "action", nargs="?", choices=("list", "delete"), default="list", help="list (standard) eller delete"
     )
     pr.add_argument("name", nargs="?", metavar="NAVN", help="profilen, der slettes")
-    pr.add_argument("--data-dir", help=DATA_DIR_HELP)
+    pr.add_argument("--data-dir", metavar="MAPPE", help=DATA_DIR_HELP)
 
     h = sub.add_parser("history", help="importhistorikken")
-    h.add_argument("--data-dir", help=DATA_DIR_HELP)
+    h.add_argument("--data-dir", metavar="MAPPE", help=DATA_DIR_HELP)
 
     u = sub.add_parser("undo", help="fortryd en import")
     u.add_argument("batch", type=int, metavar="IMPORT_NR")
-    u.add_argument("--data-dir", help=DATA_DIR_HELP)
-    u.add_argument("--who", default="", help="hvem fortryder (vises i historikken)")
+    u.add_argument("--data-dir", metavar="MAPPE", help=DATA_DIR_HELP)
+    u.add_argument("--who", default="", metavar="NAVN", help="hvem fortryder (vises i historikken)")
 
     t = sub.add_parser("template", help="skriv upload-skabelonen")
     t.add_argument("out", metavar="UD.xlsx")
     return p
 
 
-def _print_findings(findings, stream) -> None:
-    for f in findings:
-        label = {"fejl": "Fejl", "advarsel": "Advarsel", "note": "Bemærk"}[f.severity]
-        print(f"{label}: {f}", file=stream)
+def _print_findings(findings: Iterable[Finding], stream: TextIO, config: Config, year: int | None = None) -> None:
+    """One line per finding; with a `year`, only findings about that year or about no year in particular.
+    Findings that differ only by the municipality they name are one line naming them all."""
+    from csr.report import merge_municipalities
+
+    labels = {"fejl": "Fejl", "advarsel": "Advarsel", "note": "Bemærk"}
+    lines = [f"{labels[f.severity]}: {f}" for f in findings if year is None or f.year in (None, year)]
+    for line in merge_municipalities(lines, config):
+        print(line, file=stream)
 
 
 class _Stop(Exception):
@@ -125,11 +219,12 @@ def _imported(args, config, uploads):
     result = import_uploads(uploads, config, profiles=profiles)
     _profile_use(args, result, uploads)
     if result.errors:
-        _print_findings(result.errors, sys.stderr)
+        _print_findings(result.errors, sys.stderr, config)
         print(f"{len(result.errors)} fejl: intet er indlæst. Ret filerne og prøv igen.", file=sys.stderr)
         raise _Stop
-    _print_findings(result.warnings, sys.stderr)
-    _print_findings(result.notes, sys.stderr)  # what was skipped and why (aggregates, private placements, totals)
+    year = getattr(args, "year", None)  # a command about one year warns of that year only
+    _print_findings(result.warnings, sys.stderr, config, year)
+    _print_findings(result.notes, sys.stderr, config, year)  # what was skipped and why (aggregates, totals)
     return result
 
 
@@ -261,6 +356,12 @@ def _report(args, config) -> int:
         return EXIT_INPUT
     _, figures = _figures(args, config)
     report = build_report(figures, config, args.year)
+    if args.year is not None:  # a report of one year warns of that year only
+        from csr.importers.plausibility import figure_warnings
+
+        report.pop("warnings", None)
+        if warnings := figure_warnings(figures, config, only=(args.year,)):
+            report["warnings"] = warnings
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
@@ -297,7 +398,7 @@ def _export(args, config) -> int:
     try:
         Path(args.out).write_bytes(content)
     except OSError as exc:
-        print(f"Fejl: rapporten kunne ikke skrives til {args.out}: {exc.strerror or exc}.", file=sys.stderr)
+        print(f"Fejl: rapporten kunne ikke skrives til {args.out} ({os_reason(exc, writing=True)}).", file=sys.stderr)
         return EXIT_INPUT
     print(f"Rapporten for {year} er skrevet til {args.out}.")
     return 0
@@ -309,7 +410,7 @@ def _template(args, config) -> int:
     try:
         write_template(config, args.out)
     except OSError as exc:
-        print(f"Fejl: skabelonen kunne ikke skrives til {args.out}: {exc.strerror or exc}.", file=sys.stderr)
+        print(f"Fejl: skabelonen kunne ikke skrives til {args.out} ({os_reason(exc, writing=True)}).", file=sys.stderr)
         return EXIT_INPUT
     print(f"Skabelonen er skrevet til {args.out}.")
     return 0
@@ -437,12 +538,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, InputError) as exc:
         print(f"Fejl: {exc}", file=sys.stderr)
         return EXIT_INPUT
+    except OSError as exc:  # a file or folder the system refuses: the user's to fix, in Danish
+        print(f"Fejl: {os_sentence(exc)}", file=sys.stderr)
+        return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # never a traceback in front of a user
         if _is_store_error(exc):  # a store problem is the user's to fix (a folder, rights, a damaged file)
             where = f" (--data-dir {args.data_dir})" if getattr(args, "data_dir", None) else ""
             print(f"Fejl: {exc}{where}", file=sys.stderr)
+            return EXIT_INPUT
+        if _is_database_error(exc):
+            where = f" ({args.data_dir})" if getattr(args, "data_dir", None) else ""
+            print(
+                f"Fejl: lageret{where} kan ikke bruges: databasen svarer med en fejl. Tjek datamappen og "
+                "rettighederne til den, eller flyt databasen væk og indlæs filerne igen.",
+                file=sys.stderr,
+            )
             return EXIT_INPUT
         print(f"Uventet fejl ({type(exc).__name__}): {exc}", file=sys.stderr)
         return 1
@@ -452,6 +564,47 @@ def _is_store_error(exc: Exception) -> bool:
     """StoreError without importing the store (and pandas) for commands that never open it."""
     store = sys.modules.get("csr.store")
     return store is not None and isinstance(exc, store.StoreError)
+
+
+def _is_database_error(exc: Exception) -> bool:
+    sqlite3 = sys.modules.get("sqlite3")
+    return sqlite3 is not None and isinstance(exc, sqlite3.Error)
+
+
+# ---- the operating system's errors in Danish --------------------------------------------------------
+
+_OS_REASONS = {
+    errno.ENOENT: "findes ikke",
+    errno.EACCES: "ingen adgang",
+    errno.EPERM: "ingen adgang",
+    errno.EISDIR: "er en mappe",
+    errno.ENOTDIR: "en del af stien er ikke en mappe",
+    errno.EEXIST: "findes allerede",
+    errno.ENOSPC: "der er ikke mere plads på disken",
+    errno.EDQUOT: "der er ikke mere plads på disken (kvoten er brugt)",
+    errno.EROFS: "drevet er skrivebeskyttet",
+    errno.ENAMETOOLONG: "navnet er for langt",
+    errno.ELOOP: "for mange symbolske links",
+    errno.EIO: "fejl på disken",
+    errno.EBUSY: "er i brug",
+}
+
+
+def os_reason(exc: OSError, writing: bool = False) -> str:
+    """The operating system's reason in Danish ("findes ikke", "ingen adgang", "er en mappe"), never its English."""
+    if writing and exc.errno == errno.ENOENT:
+        return "mappen findes ikke"
+    return _OS_REASONS.get(exc.errno or 0, f"systemfejl nr. {exc.errno}" if exc.errno else "systemfejl")
+
+
+def os_sentence(exc: OSError) -> str:
+    """An OSError as one Danish sentence: "/sti/fil: ingen adgang." (a FileRefused is one already)."""
+    from csr.files import FileRefused
+
+    if isinstance(exc, FileRefused):
+        return str(exc)
+    where = f"{exc.filename}: " if exc.filename else "en fil eller mappe kan ikke bruges: "
+    return f"{where}{os_reason(exc)}. Tjek stien og rettighederne, og prøv igen."
 
 
 if __name__ == "__main__":

@@ -71,6 +71,7 @@ class Finding:
     row: int | None = None
     column: str = ""
     value: str = ""
+    year: int | None = None  # the year the finding is about, when it is about one (a report of one year)
 
     def location(self) -> str:
         parts = []

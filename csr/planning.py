@@ -1224,6 +1224,7 @@ def format_plan(report: dict, config: Config) -> str:
         lines.append("  Ingen ændringer: grundlaget som det er.")
     lines += ["", format_report({"municipality": config.home_name, "years": [report]}, config)]
     targets = {t.id: t.name for t in config.targets}
+    targets.update((t["id"], t["name"]) for t in report["targets"] if t.get("name"))  # the name in force that year
     if report["goal_seek"]:
         lines.append("Personer, der mangler (årsgennemsnit, én ordning ad gangen):")
         for target, per_scheme in report["goal_seek"].items():

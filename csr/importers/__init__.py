@@ -329,7 +329,9 @@ def import_files(paths: Iterable[str | Path], config: Config | None = None, **kw
 def _with_file(finding: Finding, name: str) -> Finding:
     if finding.file:
         return finding
-    return Finding(finding.severity, finding.message, name, finding.sheet, finding.row, finding.column, finding.value)
+    return Finding(
+        finding.severity, finding.message, name, finding.sheet, finding.row, finding.column, finding.value, finding.year
+    )
 
 
 KEY = ["code", "year", "period", "index", "scheme"]
@@ -502,6 +504,7 @@ def missing_month_warnings(data: pd.DataFrame, config: Config) -> list[Finding]:
                     WARNING,
                     f"Målemåned mangler: {names.get(code, code)} {year} mangler {month_text} for "
                     f"{_describe_schemes(schemes, config)}; året beregnes af de måneder, der er, og vises som foreløbigt.",
+                    year=year,
                 )
             )
     return out

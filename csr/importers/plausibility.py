@@ -11,6 +11,7 @@ The checks work on integer keys over the whole canonical table at once: a millio
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -61,6 +62,7 @@ def _finding(severity: str, message: str, row: pd.Series) -> Finding:
         int(row["row"]),
         str(row["column"]),
         amount(row["value"]),
+        year=int(row["year"]),
     )
 
 
@@ -251,13 +253,16 @@ def _headcount_jumps(data: pd.DataFrame, config: Config) -> list[Finding]:
 # ---- figures already stored -------------------------------------------------------------------------
 
 
-def figure_warnings(figures: Figures, config: Config) -> list[str]:
+def figure_warnings(figures: Figures, config: Config, only: Collection[int] | None = None) -> list[str]:
     """Danish sentences for implausible figures the computation met (data stored before these checks, or
-    files imported apart): the pages and the report show the numbers with these sentences beside them."""
+    files imported apart): the pages and the report show the numbers with these sentences beside them.
+    `only`: the years to look at (a report of one year warns of no other)."""
     years = figures.years
     if years.empty:
         return []
     years = years[years["code"].isin((config.home, *config.neighbours)).to_numpy(bool)]
+    if only is not None:
+        years = years[years["year"].isin(list(only)).to_numpy(bool)]
     years = years.assign(_other=years["code"] != config.home).sort_values(["_other", "code", "year"])  # home first
     shares = figures.shares
     out: list[str] = []
