@@ -1205,6 +1205,14 @@ def _signed(value: float) -> str:
     return ("+" if value >= 0 else "−") + text.number(abs(value), decimals)
 
 
+def _paid_suffix(config: Config, placement: dict) -> str:
+    """ " (lønnet)"/" (ulønnet)" after a placement of a scheme whose payroll status is chosen per placement."""
+    scheme = placement["scheme"]
+    if scheme not in config.scheme_ids or not config.scheme(scheme).payroll_choice:
+        return ""
+    return " (lønnet)" if assumed_payroll(config, scheme, placement.get("paid")) else " (ulønnet)"
+
+
 def format_plan(report: dict, config: Config) -> str:
     """A readable Danish version of `plan_report`, for the terminal."""
     names = {s.id: s.name for s in config.schemes}
@@ -1218,7 +1226,7 @@ def format_plan(report: dict, config: Config) -> str:
         lines.append(
             f"  {names.get(p['scheme'], p['scheme'])}: {text.number(p['persons'], 0 if float(p['persons']).is_integer() else 2)} "
             f"personer {p['first']} til {p['last']}, vægt {text.number(p['weight'], 2)} = {text.number(p['annual_persons'], 2)} "
-            "i årsgennemsnittet"
+            "i årsgennemsnittet" + _paid_suffix(config, p)
         )
     if len(lines) == 1:
         lines.append("  Ingen ændringer: grundlaget som det er.")
@@ -1230,7 +1238,9 @@ def format_plan(report: dict, config: Config) -> str:
         for target, per_scheme in report["goal_seek"].items():
             lines.append(f"  {targets[target]}:")
             for scheme, n in per_scheme.items():
-                lines.append(f"    {names[scheme]:<54} {CANNOT_REACH if n is None else text.persons(n)}")
+                assumed = payroll_assumption(config, scheme, report.get("goal_seek_paid", {}).get(scheme))
+                label = f"{names[scheme]}, {assumed}" if assumed else names[scheme]
+                lines.append(f"    {label:<54} {CANNOT_REACH if n is None else text.persons(n)}")
     else:
         lines.append("Alle mål, en plan kan flytte, er nået.")
     return "\n".join(lines)
