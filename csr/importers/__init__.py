@@ -1,4 +1,5 @@
-"""Importers: every upload shape ends in the same canonical tables (see `csr.model`).
+"""Importers: every upload shape ends in the same canonical tables (see `csr.model`; the shapes are
+listed in docs/regler.md §8).
 
 `import_uploads` is the one entry point: it checks each file's content before any parser sees it,
 parses it in a guarded child process (a crafted workbook can abort python-calamine; a small CSV or

@@ -1,4 +1,4 @@
-"""HR systems' person lists: one row per person and period, counted per month.
+"""HR systems' person lists: one row per person and period, counted per month (docs/regler.md §8).
 
 The form HR keeps for Beredskab volunteers, STU, FGU, students in placement and elever: a header
 row with an identifier (employee number, name or CPR number), a start date and (optionally) an
@@ -32,7 +32,7 @@ import operator
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, SupportsInt
 
 import numpy as np
 import pandas as pd
@@ -223,7 +223,7 @@ def _days(*columns: np.ndarray) -> list[np.ndarray]:
     return np.split(table[codes], np.cumsum([len(c) for c in columns[:-1]]))
 
 
-def _show_date(day: int) -> str:
+def _show_date(day: SupportsInt) -> str:
     return dt.date.fromordinal(int(day)).strftime("%d-%m-%Y")
 
 
@@ -240,8 +240,8 @@ def _span_end_in_titles(rows: list[list]) -> int | None:
                 days.append(parse_date(cell))
             elif isinstance(cell, str):
                 days.extend(parse_date(m) for m in _DATE_IN_TEXT.findall(cell))
-    days = [d.toordinal() for d in days if d is not None]
-    return max(days) if days else None
+    ordinals = [d.toordinal() for d in days if d is not None]
+    return max(ordinals) if ordinals else None
 
 
 def month_grid(
