@@ -272,6 +272,7 @@ message = st.session_state.pop(MESSAGE, None)
 if message:
     st.success(md_escape(message), icon=":material/check_circle:")  # it names the files
 
+store: Store | None
 try:
     store = data.store()
     history = store.history()

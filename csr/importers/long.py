@@ -233,7 +233,7 @@ def _parse_long(
         periods = _year_month_periods(_column(body, roles["year"]), _column(body, roles["period"]))
         pcol = roles["period"]
     else:
-        pcol = roles.get("period", roles.get("year"))
+        pcol = roles["period"] if "period" in roles else roles["year"]
         periods = _periods(_column(body, pcol))
     pstate = periods.state[periods.codes]
 

@@ -143,9 +143,9 @@ def _parse_wide(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
         for j, label in above.items():
             if label is None:
                 continue
-            code = _above_code(label, resolver, row_offset + header.row, letters[j])
-            if code is not None or not config.is_aggregate(label):
-                column_codes[j] = code
+            above_code = _above_code(label, resolver, row_offset + header.row, letters[j])
+            if above_code is not None or not config.is_aggregate(label):
+                column_codes[j] = above_code
     last_data = header.row
     current_mun: object = None
     heading_code: int | None = None
