@@ -149,6 +149,7 @@ def _parse_wide(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
     last_data = header.row
     current_mun: object = None
     heading_code: int | None = None
+    code: int | None  # of a sub-heading row, then of each data row
     i = header.row + 1
     while i < len(rows):
         row = rows[i]
@@ -191,7 +192,6 @@ def _parse_wide(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
                 current_measure = header_role(row[measure_col])
             if current_measure != measure:
                 continue
-        code: int | None
         if current_mun is not None:
             code = resolver.municipality(current_mun, excel_row, column_letter(col_offset + mun_cols[0]))
             if code is None and config.is_aggregate(current_mun):
