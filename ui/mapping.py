@@ -120,10 +120,13 @@ def _preview(file: str, profile_text: str, name: str, _data: bytes, _profile: Pr
     return import_uploads([(name, _data)], default_config(), profiles=[_profile])
 
 
-def _choices(uploads: data.Uploads, targets: Sequence[tuple[str, str | None]]):
+def _choices(
+    uploads: data.Uploads, targets: Sequence[tuple[str, str | None]]
+) -> tuple[list[tuple[str, bytes, str, list[list], int]], list[str]]:
     """(file, its bytes, sheet, head rows, row offset) for each unrecognised sheet with content."""
     contents = dict(uploads)
-    out, reasons = [], []
+    out: list[tuple[str, bytes, str, list[list], int]] = []
+    reasons: list[str] = []
     for file, sheet in targets:
         if file not in contents:
             continue
@@ -150,7 +153,9 @@ def _label(option: str, config: Config) -> str:
     return f"Alle rækker er {config.scheme(value).name}"
 
 
-def _mapping_step(store: Store, uploads: data.Uploads, targets, config: Config) -> None:
+def _mapping_step(
+    store: Store, uploads: data.Uploads, targets: Sequence[tuple[str, str | None]], config: Config
+) -> None:
     choices, reasons = _choices(uploads, targets)
     with st.container(border=True, key="mapping_step"):
         st.subheader("Vælg kolonnerne")

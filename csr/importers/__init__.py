@@ -16,6 +16,7 @@ import io
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -322,7 +323,7 @@ def upload_name(name: str) -> str:
     return clean_text(name)[0]
 
 
-def import_files(paths: Iterable[str | Path], config: Config | None = None, **kwargs) -> ImportResult:
+def import_files(paths: Iterable[str | Path], config: Config | None = None, **kwargs: Any) -> ImportResult:
     """`import_uploads` over files on disk."""
     return import_uploads(read_uploads(paths), config, **kwargs)
 

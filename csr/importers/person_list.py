@@ -30,6 +30,7 @@ import datetime as dt
 import difflib
 import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, SupportsInt
@@ -354,7 +355,13 @@ def _codes(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _row_findings(
-    sheet: SheetData, mask: np.ndarray, excel_rows: np.ndarray, severity: str, kind: str, message, column: str
+    sheet: SheetData,
+    mask: np.ndarray,
+    excel_rows: np.ndarray,
+    severity: str,
+    kind: str,
+    message: Callable[[int], tuple[str, str]],
+    column: str,
 ) -> None:
     idx = np.flatnonzero(mask)
     for i in idx[:FINDINGS_PER_KIND]:
@@ -473,15 +480,11 @@ def read_person_list(
     for days, body_col, col in ((start, layout.start, stcol), (end, layout.end, encol)):
         if body_col is None:
             continue
-        _row_findings(
-            sheet,
-            relevant & (days == _BAD_DAY),
-            excel_rows,
-            ERROR,
-            "Dato kan ikke læses",
-            lambda i, body_col=body_col: _bad_date(body[i][body_col]),
-            col,
-        )
+
+        def bad_date(i: int, j: int = body_col) -> tuple[str, str]:
+            return _bad_date(body[i][j])
+
+        _row_findings(sheet, relevant & (days == _BAD_DAY), excel_rows, ERROR, "Dato kan ikke læses", bad_date, col)
     good_dates = (start >= 0) & (end != _BAD_DAY)
     backwards = good_dates & (end >= 0) & (end < start)
     _row_findings(

@@ -33,7 +33,7 @@ from csr.model import ERROR, WARNING
 _MEASURES = ("fte", "value", "persons")  # in order of preference
 
 
-def _label_roles(rows, header: Header, config: Config) -> dict[int, str]:
+def _label_roles(rows: list[list], header: Header, config: Config) -> dict[int, str]:
     """Which columns left of the periods label municipalities, schemes or measures."""
     labels: dict[int, str] = {}
     for role in ("municipality", "scheme"):
@@ -64,7 +64,7 @@ def _label_roles(rows, header: Header, config: Config) -> dict[int, str]:
     return labels
 
 
-def _side_by_side(rows, header: Header, config: Config) -> dict[int, object]:
+def _side_by_side(rows: list[list], header: Header, config: Config) -> dict[int, object]:
     """Municipality names written above the period columns (side-by-side blocks), forward-filled."""
     for i in range(header.row - 1, max(-1, header.row - 4), -1):
         row = rows[i]
@@ -104,7 +104,9 @@ def _sub_heading(row: list, config: Config) -> int | None:
     return _municipality_in_text(texts[0], config)
 
 
-def _parse_wide(rows, header: Header, ctx: Context, sheet: SheetData, row_offset: int, col_offset: int) -> int:
+def _parse_wide(
+    rows: list[list], header: Header, ctx: Context, sheet: SheetData, row_offset: int, col_offset: int
+) -> int:
     """Periods across the columns; returns the index of the first row after the table.
 
     A row whose municipality is unknown is still checked (scheme, numbers), so that one upload shows
