@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from csr import text
-from csr.config import default_config
+from csr.config import Config, default_config
 from csr.model import ImportResult
 from csr.store import READ_ONLY_MESSAGE, DuplicateImport, Store, StoreError
 from csr.template import write_template
@@ -26,7 +26,7 @@ config = default_config()
 meeting = frame.meeting_mode()
 
 
-def _template_button(config) -> None:
+def _template_button(config: Config) -> None:
     """The upload template with its instructions sheet, made on click."""
     st.download_button(
         "Hent skabelonen",
@@ -272,6 +272,7 @@ message = st.session_state.pop(MESSAGE, None)
 if message:
     st.success(md_escape(message), icon=":material/check_circle:")  # it names the files
 
+store: Store | None
 try:
     store = data.store()
     history = store.history()

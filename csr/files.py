@@ -22,7 +22,7 @@ _NOT_REGULAR = (
     (stat.S_ISBLK, "en enhed"),
 )
 
-_REASONS = {
+_REASONS: dict[int | None, str] = {  # keyed by OSError.errno, which may be None
     errno.ENOENT: "findes ikke",
     errno.EACCES: "må ikke læses (ingen adgang)",
     errno.EPERM: "må ikke læses (ingen adgang)",

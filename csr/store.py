@@ -381,7 +381,7 @@ class Store:
         files: Sequence[tuple[str, bytes]],
         result: ImportResult,
         who: str = "",
-        progress: Callable[[int, int], None] | None = None,
+        progress: Callable[[int, int], object] | None = None,
     ) -> BatchInfo:
         """Store one confirmed import (all of it or nothing) and return what was stored.
 
@@ -417,6 +417,7 @@ class Store:
                 "INSERT INTO batches (created, who, rows, placements) VALUES (?, ?, ?, ?)",
                 (created.isoformat(), who, data.n, len(placements)),
             ).lastrowid
+            assert batch is not None  # an INSERT sets lastrowid
             con.executemany(
                 "INSERT INTO batch_files (batch, position, name, sha256, size, rows) VALUES (?, ?, ?, ?, ?, ?)",
                 [(batch, i, f.name, f.sha256, f.size, f.rows) for i, f in enumerate(infos)],
@@ -460,7 +461,7 @@ class Store:
         batch: int,
         data: _PreparedData,
         others: bool,
-        progress: Callable[[int, int], None] | None,
+        progress: Callable[[int, int], object] | None,
     ) -> int:
         scheme_ids = _ids(con, "schemes", ("name",), [(s,) for s in data.schemes])
         origin_ids = _ids(con, "origins", ("municipality", "file", "sheet", "col"), data.origins, "file")
@@ -767,6 +768,7 @@ class Store:
                 last = exc
             finally:
                 con.close()
+        assert last is not None  # every pass of the loop returns or keeps its error
         raise self._error(last) from last
 
     def _connect(self) -> sqlite3.Connection:
@@ -866,7 +868,7 @@ class Store:
             )
         )
         undone = _time(row[7]) if row[7] else None
-        return BatchInfo(row[0], _time(row[1]), row[2], files, *row[3:7], undone, row[8])
+        return BatchInfo(row[0], _time(row[1]), row[2], files, row[3], row[4], row[5], row[6], undone, row[8])
 
     # ---- import profiles -----------------------------------------------------------------------
 

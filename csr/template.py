@@ -7,6 +7,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
 
 from csr.config import Config
 from csr.plain import row_cells
@@ -46,6 +47,7 @@ def write_template(config: Config, path: str | Path | None = None) -> bytes:
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDE7F0")
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook has one worksheet, and it is active
     ws.title = "Data"
     ws.append(row_cells(ws, DATA_HEADER))
     for cell in ws[1]:

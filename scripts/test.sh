@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what the tests need (Python packages and Debian's Chromium for the browser tests),
-# then lint and run the whole suite. pytest exits non-zero when a test fails or when no test ran.
+# then lint, check the format and the types, and run the whole suite. pytest exits non-zero when a test
+# fails or when no test ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,4 +13,5 @@ fi
 python -m pip install -q -r requirements-dev.txt
 python -m ruff check --quiet .            # lint (rules in pyproject.toml) before the tests
 python -m ruff format --check --quiet .   # the whole tree stays as `ruff format` writes it
+python -m mypy                            # the types (settings and files in pyproject.toml)
 python -m pytest -q "$@"

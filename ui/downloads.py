@@ -44,9 +44,11 @@ def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Tal", number_formats: dict[str
     and text stays text: never a formula or an error cell, control characters removed."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook has one worksheet, and it is active
     ws.title = sheet[:31]
     ws.append(row_cells(ws, [str(c) for c in frame.columns]))
     for row in frame.itertuples(index=False, name=None):

@@ -18,6 +18,7 @@ from functools import partial
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from csr import text
 from csr.config import HEADCOUNT, Config, default_config
@@ -119,10 +120,13 @@ def _preview(file: str, profile_text: str, name: str, _data: bytes, _profile: Pr
     return import_uploads([(name, _data)], default_config(), profiles=[_profile])
 
 
-def _choices(uploads: data.Uploads, targets: Sequence[tuple[str, str | None]]):
+def _choices(
+    uploads: data.Uploads, targets: Sequence[tuple[str, str | None]]
+) -> tuple[list[tuple[str, bytes, str, list[list], int]], list[str]]:
     """(file, its bytes, sheet, head rows, row offset) for each unrecognised sheet with content."""
     contents = dict(uploads)
-    out, reasons = [], []
+    out: list[tuple[str, bytes, str, list[list], int]] = []
+    reasons: list[str] = []
     for file, sheet in targets:
         if file not in contents:
             continue
@@ -149,7 +153,9 @@ def _label(option: str, config: Config) -> str:
     return f"Alle rækker er {config.scheme(value).name}"
 
 
-def _mapping_step(store: Store, uploads: data.Uploads, targets, config: Config) -> None:
+def _mapping_step(
+    store: Store, uploads: data.Uploads, targets: Sequence[tuple[str, str | None]], config: Config
+) -> None:
     choices, reasons = _choices(uploads, targets)
     with st.container(border=True, key="mapping_step"):
         st.subheader("Vælg kolonnerne")
@@ -193,24 +199,29 @@ def _mapping_step(store: Store, uploads: data.Uploads, targets, config: Config) 
                 horizontal=True,
                 format_func=lambda k: "en tabel med tal" if k == TABLE else "en personliste med start- og slutdatoer",
             )
-        pick = {"index": None, "placeholder": "Vælg en kolonne", "format_func": partial(_label, config=config)}
+        label = partial(_label, config=config)
+
+        def pick(where: DeltaGenerator, title: str, options: list[str], key: str) -> str | None:
+            """A choice of column (or fixed value) that starts empty."""
+            return where.selectbox(
+                title, options, index=None, placeholder="Vælg en kolonne", format_func=label, key=key
+            )
+
         schemes = [FIXED + sid for sid in config.scheme_ids]
         left, right = st.columns(2)
         if kind == TABLE:
             chosen = {
-                "municipality": left.selectbox(
-                    "Kommune", [FIXED + str(config.home), *cols], key="mapping_municipality", **pick
-                ),
-                "period": right.selectbox("Periode", cols, key="mapping_period", **pick),
-                "scheme": left.selectbox("Ordning", [*cols, FIXED + HEADCOUNT, *schemes], key="mapping_scheme", **pick),
-                "value": right.selectbox("Antal", cols, key="mapping_value", **pick),
+                "municipality": pick(left, "Kommune", [FIXED + str(config.home), *cols], "mapping_municipality"),
+                "period": pick(right, "Periode", cols, "mapping_period"),
+                "scheme": pick(left, "Ordning", [*cols, FIXED + HEADCOUNT, *schemes], "mapping_scheme"),
+                "value": pick(right, "Antal", cols, "mapping_value"),
             }
         else:
             chosen = {
-                "person": left.selectbox("Person", cols, key="mapping_person", **pick),
-                "start": right.selectbox("Startdato", cols, key="mapping_start", **pick),
-                "scheme": left.selectbox("Ordning", [*cols, *schemes], key="mapping_scheme_persons", **pick),
-                "end": right.selectbox("Slutdato", [NONE, *cols], key="mapping_end", **pick),
+                "person": pick(left, "Person", cols, "mapping_person"),
+                "start": pick(right, "Startdato", cols, "mapping_start"),
+                "scheme": pick(left, "Ordning", [*cols, *schemes], "mapping_scheme_persons"),
+                "end": pick(right, "Slutdato", [NONE, *cols], "mapping_end"),
             }
         with st.container(horizontal=True):
             name = st.text_input(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from csr.config import Config
 from csr.export.content import (
@@ -30,6 +31,10 @@ from csr.export.pdf import pdf_bytes
 from csr.export.xlsx import xlsx_bytes
 from csr.model import InputError
 from csr.shares import Figures
+
+if TYPE_CHECKING:  # imported where used: planning and the store are not needed to export
+    from csr.planning import Scenario
+    from csr.store import Store
 
 FORMATS = {".pdf": "pdf", ".xlsx": "xlsx"}
 MIME = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -58,7 +63,7 @@ def export(
     provenance: Provenance,
     fmt: str,
     *,
-    scenario=None,
+    scenario: Scenario | None = None,
     scenario_name: str = "",
     scenario_outdated: bool = False,
 ) -> bytes:
@@ -75,7 +80,7 @@ def export(
     return render(pack, fmt)
 
 
-def saved_scenario(store, name: str):
+def saved_scenario(store: Store, name: str) -> tuple[Scenario, bool]:
     """A scenario saved by the planner: (`csr.planning.Scenario`, whether the data changed since)."""
     from csr.planning import Scenario
 

@@ -60,9 +60,10 @@ def png_size(data: bytes) -> tuple[int, int]:
 def flatten(data: bytes) -> Image.Image:
     """The PNG decoded, without an alpha channel (the PDF then needs no mask); any transparency is laid
     on white (vl-convert paints a white background, so usually there is none)."""
-    with Image.open(io.BytesIO(data)) as image:
-        image.load()
-        if image.mode == "RGBA" and image.getchannel("A").getextrema()[0] < 255:
+    with Image.open(io.BytesIO(data)) as opened:
+        opened.load()
+        image: Image.Image = opened
+        if image.mode == "RGBA" and image.getchannel("A").getextrema() != (255, 255):  # some pixel not opaque
             image = Image.alpha_composite(Image.new("RGBA", image.size, "white"), image)
         return image.convert("RGB")
 

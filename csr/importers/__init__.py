@@ -1,4 +1,5 @@
-"""Importers: every upload shape ends in the same canonical tables (see `csr.model`).
+"""Importers: every upload shape ends in the same canonical tables (see `csr.model`; the shapes are
+listed in docs/regler.md §8).
 
 `import_uploads` is the one entry point: it checks each file's content before any parser sees it,
 parses it in a guarded child process (a crafted workbook can abort python-calamine; a small CSV or
@@ -15,6 +16,7 @@ import io
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -321,7 +323,7 @@ def upload_name(name: str) -> str:
     return clean_text(name)[0]
 
 
-def import_files(paths: Iterable[str | Path], config: Config | None = None, **kwargs) -> ImportResult:
+def import_files(paths: Iterable[str | Path], config: Config | None = None, **kwargs: Any) -> ImportResult:
     """`import_uploads` over files on disk."""
     return import_uploads(read_uploads(paths), config, **kwargs)
 

@@ -132,13 +132,13 @@ def parse_period(cell: object) -> tuple[int, str, int] | None:
     low = s.casefold()
     m = _MONTH_WORD.match(low)
     if m:
-        month = MONTH_NAMES.get(m.group(1))
+        named = MONTH_NAMES.get(m.group(1))
         year = int(m.group(2))
-        if month is None:
+        if named is None:
             return None
         if year < 100:
             year += 2000
-        return (year, "M", month) if 1980 <= year <= 2100 else None
+        return (year, "M", named) if 1980 <= year <= 2100 else None
     m = _YEAR_MONTH_WORD.match(low)
     if m and m.group(2) in MONTH_NAMES:
         return (int(m.group(1)), "M", MONTH_NAMES[m.group(2)])
@@ -386,7 +386,7 @@ def clean_rows(rows: list[list], file: str, sheet: str, row_offset: int = 0, col
             if type(cell) is not str or cell not in fixed:
                 continue
             cleaned, removed = fixed[cell]
-            where = {"file": file, "sheet": sheet, "row": row_offset + i + 1, "column": column_letter(col_offset + j)}
+            row_no, column = row_offset + i + 1, column_letter(col_offset + j)
             limit = MAX_PROSE if sum(not is_blank(c) for c in row) == 1 else MAX_LABEL
             if len(cleaned) > limit:
                 n_errors += 1
@@ -397,7 +397,10 @@ def clean_rows(rows: list[list], file: str, sheet: str, row_offset: int = 0, col
                             f"Teksten i cellen er for lang: {len(cleaned)} tegn, og en celle må højst have "
                             f"{limit} tegn her. Den begynder '{cleaned[:40]}…'. Ret cellen, eller vælg den rigtige fil.",
                             value=cleaned[:40] + "…",
-                            **where,
+                            file=file,
+                            sheet=sheet,
+                            row=row_no,
+                            column=column,
                         )
                     )
                 cleaned = cleaned[:limit] + "…"  # nothing after the reader sees the whole text
@@ -409,7 +412,10 @@ def clean_rows(rows: list[list], file: str, sheet: str, row_offset: int = 0, col
                             WARNING,
                             f"Tegn uden betydning fjernet fra cellen: {_and(removed)}. Cellen læses som '{cleaned}'.",
                             value=cleaned[:MAX_LABEL],
-                            **where,
+                            file=file,
+                            sheet=sheet,
+                            row=row_no,
+                            column=column,
                         )
                     )
             row[j] = cleaned

@@ -3,10 +3,13 @@
 jobindsats.dk and Statistikbanken tables can carry dimensions beyond area, period and scheme. A figure
 per municipality, month and scheme is the total over such a dimension: the rows of its total category
 ("Ydelsesgrupper i alt", "Køn i alt", "Alder i alt") are read and the breakdown rows left out, so nothing
-is summed across a dimension and nothing counts twice. A breakdown without a total is refused.
+is summed across a dimension and nothing counts twice. A breakdown without a total is refused
+(docs/regler.md §8).
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 import numpy as np
 
@@ -52,7 +55,7 @@ def is_total_category(label: object) -> bool:
 
 def total_rows(
     rows: list[list], header: Header, sheet: SheetData, row_offset: int, col_offset: int
-) -> np.ndarray | None | bool:
+) -> np.ndarray | Literal[False] | None:
     """Which rows below the header to read: None (no breakdown column: all), a mask keeping the rows at
     every breakdown's total category, or False when a breakdown has no total (an error says so)."""
     from csr.importers.cells import column_letter

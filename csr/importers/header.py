@@ -134,7 +134,7 @@ def _looks_like_period(cell: object) -> bool:
     if not isinstance(cell, str):
         return False
     m = _PERIOD_LIKE.fullmatch(cell.strip())
-    return bool(m) and (m.group(1) is None or m.group(1)[:3].casefold() in _MONTH_PREFIXES)
+    return m is not None and (m.group(1) is None or m.group(1)[:3].casefold() in _MONTH_PREFIXES)
 
 
 def _find_area_column(rows: list[list], header: Header, config: Config) -> None:
@@ -160,7 +160,7 @@ def _is_area(label: str, config: Config) -> bool:
     if config.is_aggregate(label) or (not label.isdigit() and config.match_municipality(label) is not None):
         return True
     m = _CODE_AND_NAME.fullmatch(label)
-    return bool(m) and config.match_municipality(m.group(2) or m.group(3) or "") is not None
+    return m is not None and config.match_municipality(m.group(2) or m.group(3) or "") is not None
 
 
 def find_header(rows: list[list], start: int, config: Config) -> Header | None:

@@ -9,6 +9,7 @@ template costs no Python work per row.
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -186,7 +187,7 @@ def _long_end(
 def _row_findings(
     sheet: SheetData,
     mask: np.ndarray,
-    report,
+    report: Callable[[SheetData, int, str, object], None],
     excel_rows: np.ndarray,
     column: str,
     cells: np.ndarray,
@@ -200,7 +201,7 @@ def _row_findings(
 
 
 def _parse_long(
-    rows,
+    rows: list[list],
     header: Header,
     ctx: Context,
     sheet: SheetData,
@@ -233,7 +234,7 @@ def _parse_long(
         periods = _year_month_periods(_column(body, roles["year"]), _column(body, roles["period"]))
         pcol = roles["period"]
     else:
-        pcol = roles.get("period", roles.get("year"))
+        pcol = roles["period"] if "period" in roles else roles["year"]
         periods = _periods(_column(body, pcol))
     pstate = periods.state[periods.codes]
 
@@ -416,7 +417,7 @@ def _first_rows(codes: np.ndarray, mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(first.to_numpy().tolist(), rows[first.index.to_numpy()].tolist(), strict=True))
 
 
-def _strings(labels, index: np.ndarray) -> pd.api.extensions.ExtensionArray:
+def _strings(labels: Iterable[object], index: np.ndarray) -> pd.api.extensions.ExtensionArray:
     """A string column from a few distinct labels and each row's index into them (fast, no per-row work)."""
     return pd.array([str(x) for x in labels], dtype="str").take(index)
 
@@ -445,7 +446,9 @@ def _find_scheme_column(rows: list[list], header: Header, config: Config) -> Non
         header.roles["scheme"] = best
 
 
-def _read_long(rows, header: Header, ctx: Context, sheet: SheetData, row_offset: int, col_offset: int) -> int:
+def _read_long(
+    rows: list[list], header: Header, ctx: Context, sheet: SheetData, row_offset: int, col_offset: int
+) -> int:
     """A long table; a column of area names under an unknown heading is its municipality column, and a
     breakdown column ("Køn", "Ydelsesgrupper") is read at its total category only."""
     from csr.importers.dimensions import total_rows

@@ -152,9 +152,9 @@ def match(rows: Sequence[Sequence[object]], profiles: Sequence[Profile]) -> tupl
     for i in range(min(len(rows), HEADER_SCAN_ROWS)):
         first_row.setdefault(signature(rows[i]), i)
     for p in profiles:
-        i = first_row.get(p.signature) if p.signature else None
-        if i is not None:
-            return p, i
+        at = first_row.get(p.signature) if p.signature else None
+        if at is not None:
+            return p, at
     return None
 
 

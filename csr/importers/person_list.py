@@ -1,4 +1,4 @@
-"""HR systems' person lists: one row per person and period, counted per month.
+"""HR systems' person lists: one row per person and period, counted per month (docs/regler.md §8).
 
 The form HR keeps for Beredskab volunteers, STU, FGU, students in placement and elever: a header
 row with an identifier (employee number, name or CPR number), a start date and (optionally) an
@@ -30,9 +30,10 @@ import datetime as dt
 import difflib
 import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, SupportsInt
 
 import numpy as np
 import pandas as pd
@@ -223,7 +224,7 @@ def _days(*columns: np.ndarray) -> list[np.ndarray]:
     return np.split(table[codes], np.cumsum([len(c) for c in columns[:-1]]))
 
 
-def _show_date(day: int) -> str:
+def _show_date(day: SupportsInt) -> str:
     return dt.date.fromordinal(int(day)).strftime("%d-%m-%Y")
 
 
@@ -240,8 +241,8 @@ def _span_end_in_titles(rows: list[list]) -> int | None:
                 days.append(parse_date(cell))
             elif isinstance(cell, str):
                 days.extend(parse_date(m) for m in _DATE_IN_TEXT.findall(cell))
-    days = [d.toordinal() for d in days if d is not None]
-    return max(days) if days else None
+    ordinals = [d.toordinal() for d in days if d is not None]
+    return max(ordinals) if ordinals else None
 
 
 def month_grid(
@@ -354,7 +355,13 @@ def _codes(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _row_findings(
-    sheet: SheetData, mask: np.ndarray, excel_rows: np.ndarray, severity: str, kind: str, message, column: str
+    sheet: SheetData,
+    mask: np.ndarray,
+    excel_rows: np.ndarray,
+    severity: str,
+    kind: str,
+    message: Callable[[int], tuple[str, str]],
+    column: str,
 ) -> None:
     idx = np.flatnonzero(mask)
     for i in idx[:FINDINGS_PER_KIND]:
@@ -473,15 +480,11 @@ def read_person_list(
     for days, body_col, col in ((start, layout.start, stcol), (end, layout.end, encol)):
         if body_col is None:
             continue
-        _row_findings(
-            sheet,
-            relevant & (days == _BAD_DAY),
-            excel_rows,
-            ERROR,
-            "Dato kan ikke læses",
-            lambda i, body_col=body_col: _bad_date(body[i][body_col]),
-            col,
-        )
+
+        def bad_date(i: int, j: int = body_col) -> tuple[str, str]:
+            return _bad_date(body[i][j])
+
+        _row_findings(sheet, relevant & (days == _BAD_DAY), excel_rows, ERROR, "Dato kan ikke læses", bad_date, col)
     good_dates = (start >= 0) & (end != _BAD_DAY)
     backwards = good_dates & (end >= 0) & (end < start)
     _row_findings(

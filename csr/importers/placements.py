@@ -16,14 +16,16 @@ from csr.model import ERROR
 # ---- placement obligations ----------------------------------------------------------------------
 
 
-def _parse_placements(rows, header: Header, ctx: Context, sheet: SheetData, row_offset: int, col_offset: int) -> int:
+def _parse_placements(
+    rows: list[list], header: Header, ctx: Context, sheet: SheetData, row_offset: int, col_offset: int
+) -> int:
     p = header.placement
     year_value: int | None = None
     for i in range(header.row + 1, len(rows)):
         row = rows[i]
         excel_row = row_offset + i + 1
 
-        def cell(role: str, row=row) -> object:
+        def cell(role: str, row: list = row) -> object:
             j = p.get(role)
             return row[j] if j is not None and j < len(row) else None
 

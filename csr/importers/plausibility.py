@@ -1,6 +1,7 @@
 """Plausibility: figures that cannot be right (errors) or are very unlikely (warnings to tick).
 
-Checked once over everything an import brings, after the files are merged (README, "Plausibility"):
+Checked once over everything an import brings, after the files are merged (README, "Plausibility";
+docs/regler.md §8):
   - a scheme's persons above the municipality's headcount in the same month: error;
   - a municipality-year whose total share is above 100 %: error (no staff are left for "Øvrige");
   - a headcount that changes by more than half between two consecutive measurement months: warning;

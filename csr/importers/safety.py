@@ -42,7 +42,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import connection, get_all_start_methods, get_context, spawn
-from multiprocessing.context import BaseContext
+from multiprocessing.context import ForkContext, ForkServerContext, SpawnContext
 from typing import Any, TypeVar
 
 import olefile  # installed with msoffcrypto-tool
@@ -365,7 +365,7 @@ def _read_head(name: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo, size:
 
 def _attributes(tag: bytes) -> dict[str, str]:
     """The attributes of one XML start tag, keyed by local name, entities unescaped."""
-    result = {}
+    result: dict[str, str] = {}
     for key, double, single in _ATTRIBUTE.findall(tag):
         local = key.decode("utf-8", "replace").rsplit(":", 1)[-1]
         value = html.unescape((double or single).decode("utf-8", "replace"))
@@ -745,7 +745,7 @@ def _install_main_guard() -> None:
     spawn.get_preparation_data = get_preparation_data
 
 
-def _context() -> BaseContext:
+def _context() -> ForkContext | ForkServerContext | SpawnContext:
     """fork when single-threaded (cheap); forkserver inside a threaded server (fork is unsafe)."""
     methods = get_all_start_methods()
     if threading.active_count() == 1 and "fork" in methods:

@@ -33,7 +33,7 @@ from csr.model import ERROR, WARNING
 _MEASURES = ("fte", "value", "persons")  # in order of preference
 
 
-def _label_roles(rows, header: Header, config: Config) -> dict[int, str]:
+def _label_roles(rows: list[list], header: Header, config: Config) -> dict[int, str]:
     """Which columns left of the periods label municipalities, schemes or measures."""
     labels: dict[int, str] = {}
     for role in ("municipality", "scheme"):
@@ -64,7 +64,7 @@ def _label_roles(rows, header: Header, config: Config) -> dict[int, str]:
     return labels
 
 
-def _side_by_side(rows, header: Header, config: Config) -> dict[int, object]:
+def _side_by_side(rows: list[list], header: Header, config: Config) -> dict[int, object]:
     """Municipality names written above the period columns (side-by-side blocks), forward-filled."""
     for i in range(header.row - 1, max(-1, header.row - 4), -1):
         row = rows[i]
@@ -104,7 +104,9 @@ def _sub_heading(row: list, config: Config) -> int | None:
     return _municipality_in_text(texts[0], config)
 
 
-def _parse_wide(rows, header: Header, ctx: Context, sheet: SheetData, row_offset: int, col_offset: int) -> int:
+def _parse_wide(
+    rows: list[list], header: Header, ctx: Context, sheet: SheetData, row_offset: int, col_offset: int
+) -> int:
     """Periods across the columns; returns the index of the first row after the table.
 
     A row whose municipality is unknown is still checked (scheme, numbers), so that one upload shows
@@ -143,12 +145,13 @@ def _parse_wide(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
         for j, label in above.items():
             if label is None:
                 continue
-            code = _above_code(label, resolver, row_offset + header.row, letters[j])
-            if code is not None or not config.is_aggregate(label):
-                column_codes[j] = code
+            above_code = _above_code(label, resolver, row_offset + header.row, letters[j])
+            if above_code is not None or not config.is_aggregate(label):
+                column_codes[j] = above_code
     last_data = header.row
     current_mun: object = None
     heading_code: int | None = None
+    code: int | None  # of a sub-heading row, then of each data row
     i = header.row + 1
     while i < len(rows):
         row = rows[i]
@@ -191,7 +194,6 @@ def _parse_wide(rows, header: Header, ctx: Context, sheet: SheetData, row_offset
                 current_measure = header_role(row[measure_col])
             if current_measure != measure:
                 continue
-        code: int | None
         if current_mun is not None:
             code = resolver.municipality(current_mun, excel_row, column_letter(col_offset + mun_cols[0]))
             if code is None and config.is_aggregate(current_mun):
