@@ -10,11 +10,16 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from csr import text
 from csr.config import Config, ConfigError, load_config
-from csr.model import Finding, InputError
+from csr.model import Finding, ImportResult, InputError
+
+if TYPE_CHECKING:  # the figures import pandas; commands that never compute stay light
+    import pandas as pd
+
+    from csr.shares import Figures
 
 EXIT_INPUT = 2
 DATA_DIR_HELP = "lagerets mappe (standard: CSR_DATA_DIR eller ./data)"
@@ -212,7 +217,7 @@ def _store(args):
     return Store(args.data_dir) if args.data_dir else Store.default()
 
 
-def _imported(args, config, uploads):
+def _imported(args: argparse.Namespace, config: Config, uploads: Sequence[tuple[str, bytes]]) -> ImportResult:
     from csr.importers import import_uploads
 
     profiles = _profiles_for(args, config)
@@ -228,7 +233,7 @@ def _imported(args, config, uploads):
     return result
 
 
-def _figures(args, config, provenance: dict | None = None):
+def _figures(args: argparse.Namespace, config: Config, provenance: dict | None = None) -> tuple[pd.DataFrame, Figures]:
     """The figures of the files given, or of the store without files; else the Danish reasons and _Stop.
 
     `provenance` (when given) receives the data version and the files, as `csr.export.Provenance` takes them.
@@ -278,7 +283,7 @@ def _figures(args, config, provenance: dict | None = None):
     return data, figures
 
 
-def _import(args, config) -> int:
+def _import(args: argparse.Namespace, config: Config) -> int:
     from csr.importers import read_uploads
     from csr.store import READ_ONLY_MESSAGE, StoreError
 
@@ -296,7 +301,7 @@ def _import(args, config) -> int:
     return 0
 
 
-def _history(args, config) -> int:
+def _history(args: argparse.Namespace, config: Config) -> int:
     from csr.store import HISTORY_LABELS
 
     history = _store(args).history()
@@ -314,7 +319,7 @@ def _history(args, config) -> int:
     return 0
 
 
-def _undo(args, config) -> int:
+def _undo(args: argparse.Namespace, config: Config) -> int:
     from csr.store import READ_ONLY_MESSAGE, StoreError
 
     store = _store(args)
@@ -331,7 +336,7 @@ def _undo(args, config) -> int:
     return 0
 
 
-def _plan(args, config) -> int:
+def _plan(args: argparse.Namespace, config: Config) -> int:
     from csr.planning import build_baseline, format_plan, plan_report, scenario_from_args
 
     data, figures = _figures(args, config)
@@ -345,7 +350,7 @@ def _plan(args, config) -> int:
     return 0
 
 
-def _report(args, config) -> int:
+def _report(args: argparse.Namespace, config: Config) -> int:
     from csr.report import build_report, format_report
 
     if args.profile and not args.files:
@@ -369,7 +374,7 @@ def _report(args, config) -> int:
     return 0
 
 
-def _export(args, config) -> int:
+def _export(args: argparse.Namespace, config: Config) -> int:
     from csr.export import Provenance, export, format_of, saved_scenario, warm_up_in_background
     from csr.store import StoreError
 
@@ -378,6 +383,8 @@ def _export(args, config) -> int:
     provenance: dict = {}
     _, figures = _figures(args, config, provenance)
     year = args.year if args.year is not None else figures.latest_complete_year(config)
+    if year is None:  # data without a year of the home municipality: _figures has said so
+        raise _Stop
     scenario, outdated = None, False
     if args.scenario:
         try:
@@ -404,7 +411,7 @@ def _export(args, config) -> int:
     return 0
 
 
-def _template(args, config) -> int:
+def _template(args: argparse.Namespace, config: Config) -> int:
     from csr.template import write_template
 
     try:
@@ -419,7 +426,7 @@ def _template(args, config) -> int:
 # ---- import profiles ------------------------------------------------------------------------------
 
 
-def _profiles_for(args, config) -> list:
+def _profiles_for(args: argparse.Namespace, config: Config) -> list:
     """The profile named by --profile, or without it every stored profile (none when there is no store yet:
     reading files never creates one)."""
     from csr.importers.mapping import problems, profiles_from_dicts
@@ -457,7 +464,7 @@ def _profiles_for(args, config) -> list:
     return good
 
 
-def _profile_use(args, result, uploads) -> None:
+def _profile_use(args: argparse.Namespace, result: ImportResult, uploads: Sequence[tuple[str, bytes]]) -> None:
     """Which sheets a profile read; with --profile, a file it read nothing of stops the command."""
     from csr.importers.mapping import profile_of_shape
 
@@ -482,7 +489,7 @@ def _profile_use(args, result, uploads) -> None:
         raise _Stop
 
 
-def _profiles(args, config) -> int:
+def _profiles(args: argparse.Namespace, config: Config) -> int:
     from csr.importers.mapping import Profile, ProfileError
     from csr.store import StoreError, danish_time
 
