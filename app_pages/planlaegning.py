@@ -8,6 +8,7 @@ and the frame around the page stay as they are.
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Literal
 
 import streamlit as st
 
@@ -94,7 +95,7 @@ def _save() -> None:
 
 
 def _load() -> None:
-    name = st.session_state.get("plan_saved")
+    name = str(st.session_state.get("plan_saved") or "")
     try:
         saved = Store.default().load_scenario(name)
         scenario = Scenario.from_dict(saved.payload)
@@ -124,7 +125,7 @@ def _load() -> None:
 
 
 def _delete() -> None:
-    name = st.session_state.get("plan_saved")
+    name = str(st.session_state.get("plan_saved") or "")
     try:
         Store.default().delete_scenario(name)
     except StoreError as exc:
@@ -154,7 +155,7 @@ def sliders(baseline: Baseline) -> None:
     columns = {left: 0, right: 0}
     for cid, category in config.categories.items():
         schemes = [s for s in config.schemes if s.category == cid]
-        column = min(columns, key=columns.get)
+        column = min(columns, key=columns.__getitem__)
         columns[column] += len(schemes) + 1
         with column:
             st.markdown(f"**{category}**")
@@ -182,7 +183,7 @@ def sliders(baseline: Baseline) -> None:
                     help=f"{baseline.year}: {text.count(now) if now is not None else 'ingen data'} personer i "
                     f"årsgennemsnit. {payroll}",
                 )
-    with min(columns, key=columns.get):
+    with min(columns, key=columns.__getitem__):
         st.markdown("**Andre ansatte**")
         st.session_state.setdefault(plan.HEADCOUNT_KEY, 0)
         st.slider(
@@ -257,7 +258,7 @@ def seek_assumptions() -> dict[str, bool]:
     return paid
 
 
-def arrow(change: float) -> str:
+def arrow(change: float) -> Literal["off", "up", "down"]:
     return "off" if change == 0 else ("up" if change > 0 else "down")
 
 
@@ -421,7 +422,7 @@ def scenarios() -> None:
     outdated = dict(zip(saved["name"], saved["outdated"], strict=True))
     label = {n: f"{n} (ældre data)" if outdated[n] else n for n in saved["name"]}
     with st.container(horizontal=True, vertical_alignment="bottom", key="plan_load_row"):
-        st.selectbox("Scenarie", list(saved["name"]), key="plan_saved", format_func=label.get, width=320)
+        st.selectbox("Scenarie", list(saved["name"]), key="plan_saved", format_func=label.__getitem__, width=320)
         st.button("Indlæs", key="plan_load", on_click=_load, icon=":material/upload:")
         if not meeting:
             st.button("Slet", key="plan_delete", on_click=_delete, icon=":material/delete:")
@@ -430,7 +431,7 @@ def scenarios() -> None:
         list(saved["name"]),
         max_selections=2,
         key="plan_compare",
-        format_func=label.get,
+        format_func=label.__getitem__,
         placeholder="Vælg to scenarier",
     )
     if len(pair) == 2:
