@@ -154,7 +154,7 @@ class Config:
         s = str(text).strip()
         if s.endswith(".0"):
             s = s[:-2]
-        if s.isdigit():
+        if s.isdecimal():
             code = int(s)
             return code if code in self._codes else None
         return self._municipality_keys.get(normalize_municipality(s))
@@ -167,7 +167,7 @@ class Config:
         """Areas such as "Hele landet", "RAR Sydjylland", "Region Syddanmark", also with a code in front
         ("000 Hele landet", "084 Region Syddanmark") or as a bare code (411 Christiansø): skipped, not errors."""
         raw = str(text).strip().removesuffix(".0")
-        if raw.isdigit():
+        if raw.isdecimal():
             return int(raw) in self.aggregate_codes
         if (m := _CODE_PREFIX.match(raw)) and m.group(2):
             if int(m.group(1)) in self.aggregate_codes:

@@ -128,3 +128,13 @@ def test_payroll_choice_is_studerende_only_and_must_be_true_or_false():
     doc["schemes"][10].pop("payroll_choice")
     with pytest.raises(ConfigError, match=r"'schemes\[10\] \(studerende\).on_payroll' i konfigurationen skal være"):
         parse_config(doc)
+
+
+def test_digits_that_are_not_decimal_are_names_not_codes(config) -> None:
+    # "²¹" is str.isdigit() but not a number int() reads: the fuzz tests found it raising ValueError.
+    from csr.importers.long import _month_number
+
+    assert config.match_municipality("²¹") is None
+    assert config.is_aggregate("²¹") is False
+    assert _month_number("²") is None
+    assert config.match_municipality("580") == 580 and config.match_municipality("580.0") == 580

@@ -120,7 +120,7 @@ def _month_number(cell: object) -> int | None:
         return int(cell) if 1 <= cell <= 12 else None
     if isinstance(cell, str):
         s = cell.strip().casefold().rstrip(".")
-        if s.isdigit():
+        if s.isdecimal():
             return int(s) if 1 <= int(s) <= 12 else None
         return MONTH_NAMES.get(s)
     return None
