@@ -1,9 +1,32 @@
-"""Danish number formatting and the sentences the app, the command line and reports share."""
+"""The sentences the app, the command line and reports share, built on the formatting primitives of
+`csr.fmt` (re-exported here, so `text.pct` and `fmt.pct` are the same function)."""
 
 from __future__ import annotations
 
 import math
 from typing import TYPE_CHECKING
+
+from csr.fmt import (  # noqa: F401 (re-exported)
+    STATUS_MARKS,
+    _unknown,
+    count,
+    decimals_for,
+    gap_words,
+    number,
+    pct,
+    persons,
+    places,
+    pp,
+    reference_pct,
+    short_scheme_name,
+    signed_count,
+    status_icon,
+    status_mark,
+    status_word,
+    target_pct,
+    year_label,
+)
+from csr.fmt import join as _join
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -12,76 +35,11 @@ if TYPE_CHECKING:
     from csr.shares import Figures
 
 
-def number(value: float | None, decimals: int = 0) -> str:
-    """1234.5 -> "1.234,5" (thousands dot, decimal comma); None -> "–"."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def decimals_for(value: float, threshold: float | None, strict: bool = False) -> int:
-    """One decimal, or two where one would hide a status (4,96 % shown as "5,0 %" yet below 5 %)."""
-    if threshold is None:
-        return 1
-    met = value > threshold if strict else value >= threshold
-    shown = round(value, 1)
-    shown_met = shown > threshold if strict else shown >= threshold
-    return 1 if met == shown_met else 2
-
-
-def pct(value: float | None, threshold: float | None = None, strict: bool = False) -> str:
-    """A share in percent with a decimal comma: "10,2 %"; two decimals where one would mislead."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{number(value, decimals_for(value, threshold, strict))} %"
-
-
-def pp(value: float | None, threshold: float | None = None) -> str:
-    """A signed gap in percentage points: "+4,2 pp", "−0,1 pp"."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    decimals = 1 if threshold is None else decimals_for(value + threshold, threshold)
-    rounded = round(value, decimals)
-    sign = "+" if rounded > 0 else ("−" if rounded < 0 else "±")
-    return f"{sign}{number(abs(value), decimals)} pp"
-
-
-def persons(value: float | None) -> str:
-    if value is None:
-        return "–"
-    n = int(value)
-    return "1 person" if n == 1 else f"{number(n)} personer"
-
-
-def status_word(met: bool | None) -> str:
-    if met is None:
-        return "Ingen data"
-    return "Opfyldt" if met else "Ikke opfyldt"
-
-
-def status_icon(met: bool | None) -> str:
-    if met is None:
-        return "–"
-    return "✅" if met else "❌"
-
-
 # ---- sentences the app's cards and charts share with a later printed report -----------------------
 
 CSR_MARK = "csr_maerke"  # the target whose status is the CSR-mærke (strategy.toml)
 METHOD_NAMES = {"pooled": "samlede gennemsnit", "mean": "simple gennemsnit"}
 METHOD_SHORT = {"pooled": "samlet", "mean": "simpelt"}
-
-
-def target_pct(value: float | None) -> str:
-    """A threshold as the strategy writes it: "15 %", "6 %"; a computed one with a decimal: "7,0 %"."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{number(value)} %" if float(value).is_integer() else pct(value)
-
-
-def year_label(year: int, provisional: bool) -> str:
-    return f"{year} (foreløbig)" if provisional else str(year)
 
 
 def method_name(method: str | None) -> str:
@@ -100,14 +58,6 @@ def method_sentence(method: str, neighbours: int) -> str:
         f"Omegnskommunernes gennemsnit er her det samlede gennemsnit: alle {neighbours} kommuners personer i "
         "ordningerne delt med alle deres ansatte, så store kommuner vejer mest."
     )
-
-
-def _join(items: list[str]) -> str:
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + " og " + items[-1]
 
 
 def _home(frame: pd.DataFrame, config: Config, year: int | None = None) -> pd.DataFrame:
@@ -201,7 +151,10 @@ def target_threshold_text(t: pd.Series) -> str:
     if t["kind"] == "min_share":
         return f"Mål i {year}: mindst {target_pct(t['threshold'])}"
     if t["kind"] == "above_neighbours":
-        return "Omegnskommunerne: " + (pct(t["threshold"]) if t["threshold"] is not None else "ingen data")
+        average = t["threshold"]
+        return "Omegnskommunerne: " + (
+            reference_pct(average, t["value"], True) if average is not None else "ingen data"
+        )
     return "Mål: alle aftalte pladser besat"
 
 
@@ -216,15 +169,16 @@ def target_gap_text(t: pd.Series) -> str:
     if t["met"] is None or t["gap_pp"] is None or math.isnan(t["gap_pp"]):
         return t["note"] or "Ingen data."
     against = {"above_neighbours": "gennemsnittet", "obligations_met": "det aftalte"}.get(t["kind"], "målet")
-    gap = pp(t["gap_pp"], t["threshold"])
+    threshold = None if _unknown(t["threshold"]) else t["threshold"]
+    gap = gap_words(t["gap_pp"], threshold, t["kind"] == "above_neighbours", against)
     if t["met"]:
-        return f"{gap} over {against}"
+        return gap
     need = int(t["gap_persons"] or 0)
     if t["kind"] == "obligations_met":
-        more = "1 plads mangler" if need == 1 else f"{number(need)} pladser mangler"
+        more = f"{places(need)} mangler"
     else:
         more = f"{persons(need)} mere i årsgennemsnit"
-    return f"{gap} under {against}: {more}"
+    return f"{gap}: {more}"
 
 
 def change_text(value: float | None, previous: float | None, previous_year: int | None) -> str | None:
@@ -288,7 +242,7 @@ def neighbour_caption(
         return f"I {year} var {pct(n['home'])} af {config.organisation}s ansatte i ordningerne under {name}{place}."
     return (
         f"I {year} var {pct(n['home'], n['average'], strict=True)} af {config.organisation}s ansatte i "
-        f"ordningerne under {name} mod {pct(n['average'])} som omegnskommunernes "
+        f"ordningerne under {name} mod {reference_pct(n['average'], n['home'], True)} som omegnskommunernes "
         f"{method_name(n['method'])}{place}."
     )
 
@@ -393,23 +347,6 @@ def target_cards(targets: pd.DataFrame, year: int) -> list[dict]:
 # ---- what-if planning (the Planlægning page) ------------------------------------------------------
 
 
-def count(value: float | None) -> str:
-    """A count of persons on annual average: whole numbers without decimals, fractions with up to two
-    ("4.670", "4.662,5", "4.660,25"), so a quarter of a person is not rounded away."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if float(value).is_integer():
-        return number(value)
-    return number(value, 2).rstrip("0").rstrip(",")
-
-
-def signed_count(value: float) -> str:
-    """ "+10", "−2,5", "±0": a change in persons."""
-    if value == 0:
-        return "±0"
-    return ("+" if value > 0 else "−") + count(abs(value))
-
-
 def scenario_caption(before: object, after: object, config: Config) -> str:
     """The scenario's Figure 1 in one sentence (`before` and `after`: `csr.planning.Outcome`)."""
     parts = [f"{name} {pct(after.categories.get(cid, 0.0))}" for cid, name in config.categories.items()]
@@ -444,24 +381,6 @@ def outdated_scenario_sentence(name: str, saved: str) -> str:
 
 
 # ---- sentences of the printed report (HR-regnskabet, `csr.export`) ----------------------------------
-
-STATUS_MARKS = {True: "✓", False: "✗", None: "–"}  # the printed report's marks (its font has no emoji)
-
-
-def status_mark(met: bool | None) -> str:
-    """ "✓", "✗" or "–": the status mark of the printed report, always next to `status_word`."""
-    return STATUS_MARKS[None if _unknown(met) else bool(met)]
-
-
-def _unknown(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def short_scheme_name(name: str) -> str:
-    """ "Særligt tilrettelagt ungdomsuddannelse (STU)" -> "STU"; names without an abbreviation as they are."""
-    if name.endswith(")") and "(" in name:
-        return name[name.rindex("(") + 1 : -1]
-    return name
 
 
 def scope_phrase(config: Config, schemes: tuple[str, ...]) -> str:
@@ -570,12 +489,10 @@ def _above_neighbours_sentence(
     method = method_name(figures.method)
     sentence = (
         f"{what} er {_state(bool(t['met']), provisional)}: {pct(t['value'], t['threshold'], strict=True)} "
-        f"mod omegnskommunernes {method} på {pct(t['threshold'])}."
+        f"mod omegnskommunernes {method} på {reference_pct(t['threshold'], t['value'], True)}."
     )
     if previous is not None and not _unknown(previous["threshold"]):
-        sentence += (
-            f" Året før: {pct(previous['value'], previous['threshold'], strict=True)} mod {pct(previous['threshold'])}."
-        )
+        sentence += f" Året før: {pct(previous['value'], previous['threshold'], strict=True)} mod {reference_pct(previous['threshold'], previous['value'], True)}."
     if not t["met"]:
         sentence += f" Der mangler {persons(t['gap_persons'])} i årsgennemsnit for at komme over gennemsnittet."
     if t["note"]:
