@@ -41,6 +41,7 @@ class Scheme:
     in_neighbour_comparison: bool
     averaging: str
     aliases: tuple[str, ...] = ()
+    neighbour_note: str = ""  # why a scheme left out of the neighbour comparison is left out ("fordi …")
 
 
 @dataclass(frozen=True)
@@ -254,6 +255,7 @@ def parse_config(raw: dict, source: str = "") -> Config:
                 in_neighbour_comparison=_require(s, "in_neighbour_comparison", bool, where),
                 averaging=averaging,
                 aliases=tuple(s.get("aliases", ())),
+                neighbour_note=str(s.get("neighbour_note", "")),
             )
         )
     ids = [s.id for s in schemes]

@@ -451,8 +451,8 @@ class Baseline:
                 which = f" ({join([DANISH_MONTHS[m - 1] for m in self.months])})"
             parts.append(f"{present} af {expected} {basis}{which} for {join(names)}")
         return (
-            f"{self.year} er et foreløbigt år: tallene er fremskrevet til hele året fra de måneder, "
-            f"der er data for: {'; '.join(parts)}."
+            f"{self.year} er et foreløbigt år: tallene er gennemsnittet af de måneder, der er data for, "
+            f"ikke af hele året: {'; '.join(parts)}."
         )
 
 

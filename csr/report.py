@@ -109,7 +109,7 @@ def format_report(report: dict, config: Config) -> str:
             else:
                 lines.append(f"  {names[sid]:<54} {text.number(v['persons'], 1):>9} {text.pct(v['share']):>9}")
         nb = y["neighbours"]
-        method = "samlet (puljet)" if nb["method"] == "pooled" else "simpelt gennemsnit"
+        method = "samlet gennemsnit (vægtet efter antal ansatte)" if nb["method"] == "pooled" else "simpelt gennemsnit"
         lines.append("")
         lines.append(f"Omegnskommunerne, {method}:")
         for group in comparison_groups(config):

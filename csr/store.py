@@ -307,9 +307,9 @@ class UndoPreview:
             return f"{head}, ændres ingen tal: alle importens tal er allerede erstattet af nyere importer."
         parts = []
         if self.reverted:
-            parts.append(f"{_count(self.reverted, 'tal', 'tal')} går tilbage til værdien fra en tidligere import")
+            parts.append(f"går {_count(self.reverted, 'tal', 'tal')} tilbage til værdien fra en tidligere import")
         if self.removed:
-            parts.append(f"{_count(self.removed, 'tal', 'tal')} forsvinder, fordi ingen tidligere import har dem")
+            parts.append(f"forsvinder {_count(self.removed, 'tal', 'tal')}, fordi ingen tidligere import har dem")
         text = f"{head}, {' og '.join(parts)}."
         if self.unchanged:
             text += (

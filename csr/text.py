@@ -12,6 +12,7 @@ from csr.fmt import (  # noqa: F401 (re-exported)
     count,
     decimals_for,
     gap_words,
+    in_running_text,
     number,
     pct,
     persons,
@@ -31,7 +32,7 @@ from csr.fmt import join as _join
 if TYPE_CHECKING:
     import pandas as pd
 
-    from csr.config import Config
+    from csr.config import Config, Scheme
     from csr.shares import Figures
 
 
@@ -66,14 +67,13 @@ def _home(frame: pd.DataFrame, config: Config, year: int | None = None) -> pd.Da
 
 
 def figure1_caption(years: pd.DataFrame, config: Config, year: int) -> str:
-    """ "I 2019 var 22,0 % af de ansatte i ordningerne: Beskæftigelse 10,2 %, … ; de øvrige 78,0 % …" """
+    """ "I 2019 var 22,0 % af de ansatte i ordningerne: beskæftigelse 10,2 %, … ; øvrige ansatte 78,0 %." """
     row = _home(years, config, year).iloc[0]
-    parts = [f"{name} {pct(row[cid])}" for cid, name in config.categories.items()]
+    parts = [f"{in_running_text(name)} {pct(row[cid])}" for cid, name in config.categories.items()]
     prov = " (foreløbige tal)" if row["provisional"] else ""
     return (
         f"I {year}{prov} var {pct(row['total_share'])} af de ansatte i {config.organisation} i en af "
-        f"ordningerne: {_join(parts)}; de øvrige {pct(100.0 - row['total_share'])} var ansat på "
-        "ordinære vilkår."
+        f"ordningerne: {_join(parts)}; øvrige ansatte {pct(100.0 - row['total_share'])}."
     )
 
 
@@ -231,12 +231,12 @@ def scheme_trend_caption(shares: pd.DataFrame, config: Config, measure: str, yea
 def neighbour_caption(
     neighbours: pd.DataFrame, config: Config, year: int, group: str, rank: int | None, count: int
 ) -> str:
-    """ "I 2019 var 10,2 % af Aabenraa Kommunes ansatte i ordningerne under Beskæftigelse mod 7,0 % …" """
+    """ "I 2019 var 10,2 % af Aabenraa Kommunes ansatte i ordningerne under beskæftigelse mod 7,0 % …" """
     rows = neighbours[(neighbours["year"] == year) & (neighbours["group"] == group)]
     if rows.empty:
         return f"Ingen tal at sammenligne for {year}."
     n = rows.iloc[0]
-    name = config.categories[group]
+    name = in_running_text(config.categories[group])
     place = f"; {config.home_name} er nr. {rank} af {count} kommuner" if rank else ""
     if n["average"] is None or (isinstance(n["average"], float) and math.isnan(n["average"])):
         return f"I {year} var {pct(n['home'])} af {config.organisation}s ansatte i ordningerne under {name}{place}."
@@ -261,7 +261,7 @@ def neighbour_trend_caption(neighbours: pd.DataFrame, config: Config) -> str:
     for group, rows in neighbours.groupby("group", sort=False):
         rows = rows.dropna(subset=["average", "home"])
         above = int((rows["home"] > rows["average"]).sum())
-        parts.append(f"i {above} af {len(rows)} år under {config.categories[group]}")
+        parts.append(f"i {above} af {len(rows)} år under {in_running_text(config.categories[group])}")
     if not parts:
         return "Ingen år at sammenligne."
     method = method_name(neighbours["method"].iloc[0])
@@ -296,13 +296,26 @@ def placement_years_caption(frame: pd.DataFrame) -> str:
 
 
 def left_out_sentence(config: Config) -> str:
-    """Which schemes the neighbour comparison leaves out, and why."""
-    left = [s.name for s in config.schemes if not s.in_neighbour_comparison]
+    """Which schemes the neighbour comparison leaves out, each with its reason (the scheme's
+    `neighbour_note` in the configuration): "Sammenligningen … omfatter ikke 2 ordninger …: særligt
+    tilrettelagt ungdomsuddannelse (STU), fordi …, og medarbejdere, der frivilligt indgår i Beredskabet, fordi …"
+    (one "indgår": the one in the scheme's name)."""
+    left = [s for s in config.schemes if not s.in_neighbour_comparison]
     if not left:
         return "Alle ordninger indgår i sammenligningen med omegnskommunerne."
+    whom = f"hverken for {config.organisation} eller for de andre"
+
+    def reason(s: Scheme) -> str:
+        return f"fordi {s.neighbour_note or 'der ikke findes sammenlignelige tal for den'}"
+
+    if len(left) == 1:
+        name = in_running_text(left[0].name) + ("," if "," in left[0].name else "")
+        return f"Sammenligningen med omegnskommunerne omfatter ikke {name} {whom}, {reason(left[0])}."
+    reasons = [f"{in_running_text(s.name)}, {reason(s)}" for s in left]
     return (
-        f"{_join(left)} indgår ikke i sammenligningen med omegnskommunerne, hverken for "
-        f"{config.organisation} eller for de andre, fordi der ikke findes sammenlignelige tal for dem."
+        f"Sammenligningen med omegnskommunerne omfatter ikke {len(left)} ordninger, {whom}: "
+        + ", ".join(reasons[:-1])
+        + f", og {reasons[-1]}."
     )
 
 
@@ -349,7 +362,9 @@ def target_cards(targets: pd.DataFrame, year: int) -> list[dict]:
 
 def scenario_caption(before: object, after: object, config: Config) -> str:
     """The scenario's Figure 1 in one sentence (`before` and `after`: `csr.planning.Outcome`)."""
-    parts = [f"{name} {pct(after.categories.get(cid, 0.0))}" for cid, name in config.categories.items()]
+    parts = [
+        f"{in_running_text(name)} {pct(after.categories.get(cid, 0.0))}" for cid, name in config.categories.items()
+    ]
     prov = " (foreløbige tal)" if after.provisional else ""
     return (
         f"Med planen er {pct(after.total_share)} af de ansatte i {config.organisation} i {after.year}{prov} i en "
@@ -385,14 +400,14 @@ def outdated_scenario_sentence(name: str, saved: str) -> str:
 
 def scope_phrase(config: Config, schemes: tuple[str, ...]) -> str:
     """Where a target counts, as a sentence says it: "i en eller flere af ordningerne", "i ordningerne
-    under Beskæftigelse", "i ordningerne under Uddannelse (uden STU)"."""
+    under beskæftigelse", "i ordningerne under uddannelse (uden STU)"."""
     if set(schemes) == set(config.scheme_ids):
         return "i en eller flere af ordningerne"
     categories = {config.scheme(s).category for s in schemes}
     if len(categories) == 1:
         category = categories.pop()
         left_out = [short_scheme_name(config.scheme(s).name) for s in config.schemes_in(category) if s not in schemes]
-        name = config.categories[category]
+        name = in_running_text(config.categories[category])
         return f"i ordningerne under {name}" + (f" (uden {_join(left_out)})" if left_out else "")
     return "i " + _join([config.scheme(s).name for s in schemes])
 
@@ -428,7 +443,7 @@ def target_sentence(figures: Figures, config: Config, year: int, target_id: str)
     """One target's result in `year` as the HR account states it: the value against the year before,
     the threshold, the neighbours' average where the target has one, and what is missing.
 
-    "Målet om mindst 6 % af de ansatte i ordningerne under Beskæftigelse er opfyldt: 10,2 % mod 10,4 %
+    "Målet om mindst 6 % af de ansatte i ordningerne under beskæftigelse er opfyldt: 10,2 % mod 10,4 %
     året før. Omegnskommunernes samlede gennemsnit var 7,0 %."
     """
     t = _target_row(figures.targets, year, target_id)
@@ -557,9 +572,13 @@ def measurement_sentence(config: Config) -> str:
     months = _join([DANISH_MONTHS[m - 1] for m in config.measurement_months])
     whole_year = [f"{s.name} fra {s.source}" for s in config.schemes if s.averaging == "all_periods"]
     sentence = (
-        f"Årstallene er gennemsnittet af målemånederne {months}"
-        + (f"; for {_join(whole_year)} gennemsnittet af årets måneder (eller et årstal)" if whole_year else "")
-        + f". En ordnings andel er dens årstal delt med antallet af {config.headcount_name.lower()} i "
+        f"Årsgennemsnittene er gennemsnittet af målemånederne {months}"
+        + (
+            f"; for {_join(whole_year)} gennemsnittet af årets måneder (eller et tal for hele året)"
+            if whole_year
+            else ""
+        )
+        + f". En ordnings andel er dens årsgennemsnit delt med antallet af {config.headcount_name.lower()} i "
         "årsgennemsnit; en gruppes andel er summen af dens ordningers andele."
     )
     return sentence
