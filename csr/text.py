@@ -13,6 +13,7 @@ from csr.fmt import (  # noqa: F401 (re-exported)
     decimals_for,
     gap_words,
     in_running_text,
+    month_list,
     number,
     pct,
     persons,
@@ -567,9 +568,7 @@ def provisional_years_sentence(years: pd.DataFrame, config: Config) -> str:
 
 def measurement_sentence(config: Config) -> str:
     """How an annual figure is made: the measurement months, and all months for whole-year schemes."""
-    from csr.importers.cells import DANISH_MONTHS
-
-    months = _join([DANISH_MONTHS[m - 1] for m in config.measurement_months])
+    months = month_list(config.measurement_months)
     whole_year = [f"{s.name} fra {s.source}" for s in config.schemes if s.averaging == "all_periods"]
     sentence = (
         f"Årsgennemsnittene er gennemsnittet af målemånederne {months}"

@@ -39,9 +39,10 @@ def test_a_default_argument_is_part_of_the_key():
 
 def test_the_same_builder_and_values_are_built_once():
     calls: list[int] = []
+    record = calls.append  # a callable: code, not a value of the key
 
     def build(n: int) -> int:
-        calls.append(n)
+        record(n)
         return n
 
     def page(n: int) -> int:
@@ -54,3 +55,17 @@ def test_the_same_builder_and_values_are_built_once():
 def test_the_data_key_still_separates_datasets():
     assert widgets.memo("data", "data-1", (), lambda: 1) == 1
     assert widgets.memo("data", "data-2", (), lambda: 2) == 2
+
+
+def test_a_page_variable_read_by_a_page_function_the_builder_calls_is_part_of_the_key():
+    page = compile(
+        "def texts():\n    return f'år {year}'\nvalue = widgets.memo('helper', 'data-1', (), lambda: texts())",
+        "page.py",
+        "exec",
+    )
+    namespace: dict = {"widgets": widgets, "year": 2019}
+    exec(page, namespace)
+    assert namespace["value"] == "år 2019"
+    namespace["year"] = 2020
+    exec(page, namespace)
+    assert namespace["value"] == "år 2020"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dis
 import hashlib
 from collections.abc import Callable, Mapping
-from types import CodeType, ModuleType
+from types import CellType, CodeType, FunctionType, ModuleType
 from typing import Any
 
 import pandas as pd
@@ -62,19 +62,38 @@ def _global_names(code: CodeType) -> set[str]:
 
 
 def _is_keyed_elsewhere(value: object) -> bool:
-    """Values the key need not hold: code (modules, functions, classes) and the dataset's own figures
-    and configuration, which `data_key` names."""
+    """Values the key need not hold: code (modules, functions, classes), the dataset and its figures,
+    which `data_key` names, and the configuration, which is one per process."""
     return isinstance(value, (ModuleType, type, Dataset, Figures, Config)) or callable(value)
 
 
-def _captured(build: Callable[..., Any]) -> tuple[tuple[str, object], ...]:
+def _filled(cell: CellType) -> bool:
+    """A closure variable that has a value (one assigned later in the enclosing function has none yet)."""
+    try:
+        cell.cell_contents  # noqa: B018
+    except ValueError:
+        return False
+    return True
+
+
+def _captured(build: Callable[..., Any], seen: set[int] | None = None) -> tuple[tuple[str, object], ...]:
     """Everything a builder reads besides its code and the dataset: its default arguments, the variables
-    of its closure and the page's module-level variables it uses (such as the selected `year`)."""
+    of its closure and the page's module-level variables it uses (such as the selected `year`), also
+    through the page's own functions it calls."""
+    seen = set() if seen is None else seen
+    seen.add(id(build))
     values: list[tuple[str, object]] = [(f"default {i}", v) for i, v in enumerate(build.__defaults__ or ())]
-    values += list(zip(build.__code__.co_freevars, (c.cell_contents for c in build.__closure__ or ()), strict=True))
+    cells = zip(build.__code__.co_freevars, build.__closure__ or (), strict=True)
+    values += [(n, c.cell_contents) for n, c in cells if _filled(c)]
     module = getattr(build, "__globals__", {})
     values += [(n, module[n]) for n in sorted(_global_names(build.__code__)) if n in module]
-    return tuple((n, v) for n, v in values if not _is_keyed_elsewhere(v))
+    out: list[tuple[str, object]] = []
+    for name, value in values:
+        if isinstance(value, FunctionType) and value.__globals__ is module and id(value) not in seen:
+            out += [(f"{name}.{n}", v) for n, v in _captured(value, seen)]  # a helper of the same page
+        elif not _is_keyed_elsewhere(value):
+            out.append((name, value))
+    return tuple(out)
 
 
 def _fingerprint(build: Callable[..., Any]) -> tuple[str, tuple[tuple[str, object], ...]]:
@@ -92,8 +111,8 @@ def memo(name: str, data_key: str, params: tuple, build: Callable[[], Any]) -> A
     """Anything a page derives from the figures, cached per dataset (`data_key`) and parameters.
 
     The key is complete whatever `params` says: it holds the builder's code and the values it captures
-    (closure, defaults and the page's variables; `_captured`); the dataset, its figures and the
-    configuration are named by `data_key`."""
+    (closure, defaults and the page's variables; `_captured`); the dataset and its figures are named by
+    `data_key`, and the configuration is one per process."""
     return _memo(name, data_key, params, _fingerprint(build), _build=build)
 
 

@@ -38,7 +38,8 @@ import numpy as np
 import pandas as pd
 
 from csr.config import HEADCOUNT, Config, PersonLists
-from csr.importers.cells import DANISH_MONTHS, column_letter, is_blank, is_footnote
+from csr.fmt import month_year
+from csr.importers.cells import column_letter, is_blank, is_footnote
 from csr.importers.header import _scheme_in_text as title_scheme
 from csr.model import ERROR, NOTE, WARNING
 from csr.names import normalize
@@ -227,8 +228,7 @@ def _show_date(day: int) -> str:
     return dt.date.fromordinal(int(day)).strftime("%d-%m-%Y")
 
 
-def _month_name(year: int, month: int) -> str:
-    return f"{DANISH_MONTHS[month - 1]} {year}"
+_month_name = month_year  # (2025, 8) -> "august 2025" (`csr.fmt`)
 
 
 def _span_end_in_titles(rows: list[list]) -> int | None:
