@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from csr.config import HEADCOUNT, Config, PersonLists
-from csr.fmt import month_year
+from csr.fmt import join, month_year
 from csr.importers.cells import column_letter, is_blank, is_footnote
 from csr.importers.header import _scheme_in_text as title_scheme
 from csr.model import ERROR, NOTE, WARNING
@@ -660,7 +660,7 @@ def _summary_notes(
 ) -> None:
     settings = config.person_lists
     names = [config.scheme(s).name for s in schemes]
-    what = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+    what = join(names)
     lo, hi = int(rows.min()), int(rows.max())
     where = f"række {lo}" if lo == hi else f"rækkerne {lo}–{hi}"
     n_persons = len(pd.unique(persons))
