@@ -271,3 +271,11 @@ def test_the_printed_targets_table_orders_like_the_truth():
     assert cell_text("pp", Gap(6.98 - 6.96, 6.96, True)) == "+0,02 pp"
     assert cell_text("pp", Gap(4.999 - 5.0, 5.0)) == "under 0,01 pp"
     assert Gap(0.3, 6.0).decimals() == 1
+
+
+def test_the_workbook_writes_a_gap_as_a_number_with_the_decimals_of_the_pdf():
+    from csr.export.content import Gap
+    from csr.export.xlsx import pp_format
+
+    assert pp_format(Gap(6.98 - 6.96, 6.96, True).decimals()) == '+0.00" pp";-0.00" pp";0.00" pp"'
+    assert pp_format(Gap(0.3, 6.0).decimals()) == '+0.0" pp";-0.0" pp";0.0" pp"'
