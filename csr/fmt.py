@@ -60,7 +60,7 @@ def _shown_values(value: float, reference: float) -> tuple[float, float, int]:
     for decimals in (1, 2):
         if _order(round(value, decimals), round(reference, decimals)) == truth:
             return round(value, decimals), round(reference, decimals), decimals
-    # Both round to the same two-decimal number, yet differ: round each towards the other's far side.
+    # Both round to the same two-decimal number, yet differ: round each away from the other.
     above = truth > 0
     return _directed(value, 2, up=above), _directed(reference, 2, up=not above), 2
 
@@ -122,8 +122,9 @@ def pp(value: float | None, threshold: float | None = None, strict: bool = False
     """A signed gap in percentage points: "+4,2 pp", "−0,1 pp".
 
     With the `threshold` the gap is measured from, the decimals are those of the share beside it
-    (`decimals_for`, honouring `strict`), at least enough to show a gap that is not zero; a gap under
-    0,005 pp is "under 0,01 pp" (the sentence says over or under what), never "±0,00 pp"."""
+    (`decimals_for`, which orders strict and non-strict comparisons alike), at least enough to show a gap
+    that is not zero; a gap under 0,005 pp is "under 0,01 pp" (the sentence says over or under what),
+    never "±0,00 pp"."""
     if _unknown(value):
         return "–"
     if threshold is None or _unknown(threshold):
