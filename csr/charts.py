@@ -16,6 +16,7 @@ import pandas as pd
 
 from csr import text
 from csr.config import Config
+from csr.fmt import short_scheme_name
 from csr.shares import comparison_groups, neighbour_table, placement_status, scope_share
 
 # ---- look ------------------------------------------------------------------------------------
@@ -170,14 +171,7 @@ def _panel_title(config: Config, schemes: tuple[str, ...]) -> str:
     name = config.categories[cat]
     if not left_out:
         return name
-    return f"{name} (uden {', '.join(_short_name(config.scheme(s).name) for s in left_out)})"
-
-
-def _short_name(name: str) -> str:
-    """ "Særligt tilrettelagt ungdomsuddannelse (STU)" -> "STU"; names without an abbreviation as they are."""
-    if name.endswith(")") and "(" in name:
-        return name[name.rindex("(") + 1 : -1]
-    return name
+    return f"{name} (uden {', '.join(short_scheme_name(config.scheme(s).name) for s in left_out)})"
 
 
 def _provisional_segments(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

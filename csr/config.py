@@ -46,6 +46,7 @@ class Scheme:
     averaging: str
     aliases: tuple[str, ...] = ()
     payroll_choice: bool = False
+    neighbour_note: str = ""  # why a scheme left out of the neighbour comparison is left out ("fordi …")
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,7 @@ def parse_config(raw: dict, source: str = "") -> Config:
                 averaging=averaging,
                 aliases=tuple(s.get("aliases", ())),
                 payroll_choice=payroll_choice,
+                neighbour_note=str(s.get("neighbour_note", "")),
             )
         )
     ids = [s.id for s in schemes]

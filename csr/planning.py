@@ -65,13 +65,14 @@ unmet target still needs. Decisions, in the order a reader meets them:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from csr import text
 from csr.config import HEADCOUNT, Config
+from csr.fmt import join, month_year, signed_number
 from csr.importers.cells import DANISH_MONTHS, parse_number, parse_period
 from csr.model import ERROR, Finding, InputError
 from csr.report import format_report, year_report
@@ -128,16 +129,7 @@ def format_month(month: Month) -> str:
 
 def month_name(month: Month) -> str:
     """(2025, 8) -> "august 2025"."""
-    return f"{DANISH_MONTHS[month[1] - 1]} {month[0]}"
-
-
-def _and(words: Sequence[str], word: str = "og") -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {word} " + words[-1]
-
-
-def _num(value: float, decimals: int = 1) -> str:
-    """A Danish number with a proper minus sign: −37,0."""
-    return text.number(value, decimals).replace("-", "−")
+    return month_year(*month)
 
 
 def _shown(value: object) -> str:
@@ -341,7 +333,7 @@ def _number(value: object, what: str) -> float:
 
 def _scheme_problem(config: Config, scheme: str, where: str) -> str:
     hint = config.nearest_schemes(scheme)
-    guess = f" Mente du {_and(hint, 'eller')}?" if hint else ""
+    guess = f" Mente du {join(hint, 'eller')}?" if hint else ""
     return f"{where} nævner ordningen {_shown(scheme)}, som ikke findes i strategien.{guess}"
 
 
@@ -370,7 +362,7 @@ def validate_scenario(scenario: Scenario, config: Config) -> None:
             persons = _number(p.persons, f"{where}: antallet af personer")
             if persons < 0:
                 problems.append(
-                    f"{where} har {_num(persons)} personer; skriv 0 eller flere "
+                    f"{where} har {signed_number(persons)} personer; skriv 0 eller flere "
                     "(færre personer planlægges med skyderen for ordningen)."
                 )
         except PlanError as exc:
@@ -466,16 +458,16 @@ def _planned(
         value = before + added
         if value < -_EPS:
             problems.append(
-                f"{config.scheme(scheme).name} ender på {_num(value)} personer i {scenario.year}: "
-                f"der er {_num(before)} i data, og planen ændrer med {_num(added)}."
+                f"{config.scheme(scheme).name} ender på {signed_number(value)} personer i {scenario.year}: "
+                f"der er {signed_number(before)} i data, og planen ændrer med {signed_number(added)}."
             )
         out[scheme] = max(value, 0.0)
     added_head = headcount_addition(scenario, config)
     new_headcount = headcount + added_head
     if new_headcount <= 0:
         problems.append(
-            f"Antallet af ansatte ender på {_num(new_headcount)} i {scenario.year}: der er "
-            f"{_num(headcount)} i data, og planen ændrer med {_num(added_head)}."
+            f"Antallet af ansatte ender på {signed_number(new_headcount)} i {scenario.year}: der er "
+            f"{signed_number(headcount)} i data, og planen ændrer med {signed_number(added_head)}."
         )
     if problems:
         raise PlanError([Finding(ERROR, p) for p in problems])
@@ -523,7 +515,7 @@ class Baseline:
         for t in self.targets:
             if t.id == target_id:
                 return t
-        raise PlanError(f"Målet {_shown(target_id)} findes ikke. Målene er {_and([t.id for t in self.targets])}.")
+        raise PlanError(f"Målet {_shown(target_id)} findes ikke. Målene er {join([t.id for t in self.targets])}.")
 
     def provisional_note(self, config: Config) -> str:
         """A Danish sentence saying the year is provisional and on which months it rests ("" if not)."""
@@ -541,11 +533,11 @@ class Baseline:
                 names = (["antal ansatte"] if HEADCOUNT in keys else []) + [f"{schemes} ordninger"]
             which = ""
             if HEADCOUNT in keys and self.months and basis == "målemåneder":
-                which = f" ({_and([DANISH_MONTHS[m - 1] for m in self.months])})"
-            parts.append(f"{present} af {expected} {basis}{which} for {_and(names)}")
+                which = f" ({join([DANISH_MONTHS[m - 1] for m in self.months])})"
+            parts.append(f"{present} af {expected} {basis}{which} for {join(names)}")
         return (
-            f"{self.year} er et foreløbigt år: tallene er fremskrevet til hele året fra de måneder, "
-            f"der er data for: {'; '.join(parts)}."
+            f"{self.year} er et foreløbigt år: tallene er gennemsnittet af de måneder, der er data for, "
+            f"ikke af hele året: {'; '.join(parts)}."
         )
 
 

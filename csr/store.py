@@ -77,6 +77,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from csr.fmt import danish_datetime
 from csr.model import CANONICAL_COLUMNS, PLACEMENT_COLUMNS, ImportResult, empty_canonical, empty_placements
 from csr.text import number
 
@@ -121,21 +122,6 @@ HISTORY_LABELS = {
     "undone": "Fortrudt",
     "undone_by": "Fortrudt af",
 }
-
-_MONTHS = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value)",
@@ -321,9 +307,9 @@ class UndoPreview:
             return f"{head}, ændres ingen tal: alle importens tal er allerede erstattet af nyere importer."
         parts = []
         if self.reverted:
-            parts.append(f"{_count(self.reverted, 'tal', 'tal')} går tilbage til værdien fra en tidligere import")
+            parts.append(f"går {_count(self.reverted, 'tal', 'tal')} tilbage til værdien fra en tidligere import")
         if self.removed:
-            parts.append(f"{_count(self.removed, 'tal', 'tal')} forsvinder, fordi ingen tidligere import har dem")
+            parts.append(f"forsvinder {_count(self.removed, 'tal', 'tal')}, fordi ingen tidligere import har dem")
         text = f"{head}, {' og '.join(parts)}."
         if self.unchanged:
             text += (
@@ -1162,8 +1148,7 @@ def _local(when: datetime) -> datetime:
 
 def danish_time(when: datetime) -> str:
     """ "3. februar 2025 kl. 14.05", in Danish time."""
-    t = _local(when)
-    return f"{t.day}. {_MONTHS[t.month - 1]} {t.year} kl. {t.hour:02d}.{t.minute:02d}"
+    return danish_datetime(_local(when))
 
 
 # ---- import profiles --------------------------------------------------------------------------

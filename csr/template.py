@@ -27,7 +27,7 @@ def _instructions(config: Config) -> list[str]:
         f"• Ordning: et af navnene nedenfor, eller '{config.headcount_name}' / 'Ansatte i alt' for antallet "
         "af månedslønnede ansatte.",
         "• Antal: antal personer (virksomhedspraktik: fuldtidspersoner). Decimalkomma er tilladt.",
-        f"Årstal beregnes som gennemsnittet af målemånederne ({months}); mangler en måned, er året foreløbigt.",
+        f"Årsgennemsnittet beregnes af målemånederne ({months}); mangler en måned, er året foreløbigt.",
         "Lad en celle stå tom, hvis tallet ikke kendes – skriv aldrig 0 for et ukendt tal.",
         "",
         "Arket 'Praktikpladser': én række pr. år og uddannelse med aftalt (dimensioneret) og realiseret "

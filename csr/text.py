@@ -1,69 +1,40 @@
-"""Danish number formatting and the sentences the app, the command line and reports share."""
+"""The sentences the app, the command line and reports share, built on the formatting primitives of
+`csr.fmt` (re-exported here, so `text.pct` and `fmt.pct` are the same function)."""
 
 from __future__ import annotations
 
 import math
 from typing import TYPE_CHECKING
 
+from csr.fmt import (  # noqa: F401 (re-exported)
+    STATUS_MARKS,
+    _unknown,
+    count,
+    decimals_for,
+    gap_words,
+    in_running_text,
+    month_list,
+    number,
+    pct,
+    persons,
+    places,
+    pp,
+    reference_pct,
+    short_scheme_name,
+    signed_count,
+    status_icon,
+    status_mark,
+    status_word,
+    target_pct,
+    year_label,
+)
+from csr.fmt import join as _join
+
 if TYPE_CHECKING:
     import pandas as pd
 
-    from csr.config import Config
+    from csr.config import Config, Scheme
     from csr.shares import Figures
-
-
-def number(value: float | None, decimals: int = 0) -> str:
-    """1234.5 -> "1.234,5" (thousands dot, decimal comma); None -> "–"."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def decimals_for(value: float, threshold: float | None, strict: bool = False) -> int:
-    """One decimal, or two where one would hide a status (4,96 % shown as "5,0 %" yet below 5 %)."""
-    if threshold is None:
-        return 1
-    met = value > threshold if strict else value >= threshold
-    shown = round(value, 1)
-    shown_met = shown > threshold if strict else shown >= threshold
-    return 1 if met == shown_met else 2
-
-
-def pct(value: float | None, threshold: float | None = None, strict: bool = False) -> str:
-    """A share in percent with a decimal comma: "10,2 %"; two decimals where one would mislead."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{number(value, decimals_for(value, threshold, strict))} %"
-
-
-def pp(value: float | None, threshold: float | None = None) -> str:
-    """A signed gap in percentage points: "+4,2 pp", "−0,1 pp"."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    decimals = 1 if threshold is None else decimals_for(value + threshold, threshold)
-    rounded = round(value, decimals)
-    sign = "+" if rounded > 0 else ("−" if rounded < 0 else "±")
-    return f"{sign}{number(abs(value), decimals)} pp"
-
-
-def persons(value: float | None) -> str:
-    if value is None:
-        return "–"
-    n = int(value)
-    return "1 person" if n == 1 else f"{number(n)} personer"
-
-
-def status_word(met: bool | None) -> str:
-    if met is None:
-        return "Ingen data"
-    return "Opfyldt" if met else "Ikke opfyldt"
-
-
-def status_icon(met: bool | None) -> str:
-    if met is None:
-        return "–"
-    return "✅" if met else "❌"
 
 
 # ---- sentences the app's cards and charts share with a later printed report -----------------------
@@ -71,17 +42,6 @@ def status_icon(met: bool | None) -> str:
 CSR_MARK = "csr_maerke"  # the target whose status is the CSR-mærke (strategy.toml)
 METHOD_NAMES = {"pooled": "samlede gennemsnit", "mean": "simple gennemsnit"}
 METHOD_SHORT = {"pooled": "samlet", "mean": "simpelt"}
-
-
-def target_pct(value: float | None) -> str:
-    """A threshold as the strategy writes it: "15 %", "6 %"; a computed one with a decimal: "7,0 %"."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{number(value)} %" if float(value).is_integer() else pct(value)
-
-
-def year_label(year: int, provisional: bool) -> str:
-    return f"{year} (foreløbig)" if provisional else str(year)
 
 
 def method_name(method: str | None) -> str:
@@ -102,28 +62,19 @@ def method_sentence(method: str, neighbours: int) -> str:
     )
 
 
-def _join(items: list[str]) -> str:
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + " og " + items[-1]
-
-
 def _home(frame: pd.DataFrame, config: Config, year: int | None = None) -> pd.DataFrame:
     rows = frame[frame["code"] == config.home]
     return rows if year is None else rows[rows["year"] == year]
 
 
 def figure1_caption(years: pd.DataFrame, config: Config, year: int) -> str:
-    """ "I 2019 var 22,0 % af de ansatte i ordningerne: Beskæftigelse 10,2 %, … ; de øvrige 78,0 % …" """
+    """ "I 2019 var 22,0 % af de ansatte i ordningerne: beskæftigelse 10,2 %, … ; øvrige ansatte 78,0 %." """
     row = _home(years, config, year).iloc[0]
-    parts = [f"{name} {pct(row[cid])}" for cid, name in config.categories.items()]
+    parts = [f"{in_running_text(name)} {pct(row[cid])}" for cid, name in config.categories.items()]
     prov = " (foreløbige tal)" if row["provisional"] else ""
     return (
         f"I {year}{prov} var {pct(row['total_share'])} af de ansatte i {config.organisation} i en af "
-        f"ordningerne: {_join(parts)}; de øvrige {pct(100.0 - row['total_share'])} var ansat på "
-        "ordinære vilkår."
+        f"ordningerne: {_join(parts)}; øvrige ansatte {pct(100.0 - row['total_share'])}."
     )
 
 
@@ -201,7 +152,10 @@ def target_threshold_text(t: pd.Series) -> str:
     if t["kind"] == "min_share":
         return f"Mål i {year}: mindst {target_pct(t['threshold'])}"
     if t["kind"] == "above_neighbours":
-        return "Omegnskommunerne: " + (pct(t["threshold"]) if t["threshold"] is not None else "ingen data")
+        average = t["threshold"]
+        return "Omegnskommunerne: " + (
+            reference_pct(average, t["value"], True) if average is not None else "ingen data"
+        )
     return "Mål: alle aftalte pladser besat"
 
 
@@ -216,15 +170,16 @@ def target_gap_text(t: pd.Series) -> str:
     if t["met"] is None or t["gap_pp"] is None or math.isnan(t["gap_pp"]):
         return t["note"] or "Ingen data."
     against = {"above_neighbours": "gennemsnittet", "obligations_met": "det aftalte"}.get(t["kind"], "målet")
-    gap = pp(t["gap_pp"], t["threshold"])
+    threshold = None if _unknown(t["threshold"]) else t["threshold"]
+    gap = gap_words(t["gap_pp"], threshold, t["kind"] == "above_neighbours", against)
     if t["met"]:
-        return f"{gap} over {against}"
+        return gap
     need = int(t["gap_persons"] or 0)
     if t["kind"] == "obligations_met":
-        more = "1 plads mangler" if need == 1 else f"{number(need)} pladser mangler"
+        more = f"{places(need)} mangler"
     else:
         more = f"{persons(need)} mere i årsgennemsnit"
-    return f"{gap} under {against}: {more}"
+    return f"{gap}: {more}"
 
 
 def change_text(value: float | None, previous: float | None, previous_year: int | None) -> str | None:
@@ -277,18 +232,18 @@ def scheme_trend_caption(shares: pd.DataFrame, config: Config, measure: str, yea
 def neighbour_caption(
     neighbours: pd.DataFrame, config: Config, year: int, group: str, rank: int | None, count: int
 ) -> str:
-    """ "I 2019 var 10,2 % af Aabenraa Kommunes ansatte i ordningerne under Beskæftigelse mod 7,0 % …" """
+    """ "I 2019 var 10,2 % af Aabenraa Kommunes ansatte i ordningerne under beskæftigelse mod 7,0 % …" """
     rows = neighbours[(neighbours["year"] == year) & (neighbours["group"] == group)]
     if rows.empty:
         return f"Ingen tal at sammenligne for {year}."
     n = rows.iloc[0]
-    name = config.categories[group]
+    name = in_running_text(config.categories[group])
     place = f"; {config.home_name} er nr. {rank} af {count} kommuner" if rank else ""
     if n["average"] is None or (isinstance(n["average"], float) and math.isnan(n["average"])):
         return f"I {year} var {pct(n['home'])} af {config.organisation}s ansatte i ordningerne under {name}{place}."
     return (
         f"I {year} var {pct(n['home'], n['average'], strict=True)} af {config.organisation}s ansatte i "
-        f"ordningerne under {name} mod {pct(n['average'])} som omegnskommunernes "
+        f"ordningerne under {name} mod {reference_pct(n['average'], n['home'], True)} som omegnskommunernes "
         f"{method_name(n['method'])}{place}."
     )
 
@@ -307,7 +262,7 @@ def neighbour_trend_caption(neighbours: pd.DataFrame, config: Config) -> str:
     for group, rows in neighbours.groupby("group", sort=False):
         rows = rows.dropna(subset=["average", "home"])
         above = int((rows["home"] > rows["average"]).sum())
-        parts.append(f"i {above} af {len(rows)} år under {config.categories[group]}")
+        parts.append(f"i {above} af {len(rows)} år under {in_running_text(config.categories[group])}")
     if not parts:
         return "Ingen år at sammenligne."
     method = method_name(neighbours["method"].iloc[0])
@@ -342,13 +297,26 @@ def placement_years_caption(frame: pd.DataFrame) -> str:
 
 
 def left_out_sentence(config: Config) -> str:
-    """Which schemes the neighbour comparison leaves out, and why."""
-    left = [s.name for s in config.schemes if not s.in_neighbour_comparison]
+    """Which schemes the neighbour comparison leaves out, each with its reason (the scheme's
+    `neighbour_note` in the configuration): "Sammenligningen … omfatter ikke 2 ordninger …: særligt
+    tilrettelagt ungdomsuddannelse (STU), fordi …, og medarbejdere, der frivilligt indgår i Beredskabet, fordi …"
+    (one "indgår": the one in the scheme's name)."""
+    left = [s for s in config.schemes if not s.in_neighbour_comparison]
     if not left:
         return "Alle ordninger indgår i sammenligningen med omegnskommunerne."
+    whom = f"hverken for {config.organisation} eller for de andre"
+
+    def reason(s: Scheme) -> str:
+        return f"fordi {s.neighbour_note or 'der ikke findes sammenlignelige tal for den'}"
+
+    if len(left) == 1:
+        name = in_running_text(left[0].name) + ("," if "," in left[0].name else "")
+        return f"Sammenligningen med omegnskommunerne omfatter ikke {name} {whom}, {reason(left[0])}."
+    reasons = [f"{in_running_text(s.name)}, {reason(s)}" for s in left]
     return (
-        f"{_join(left)} indgår ikke i sammenligningen med omegnskommunerne, hverken for "
-        f"{config.organisation} eller for de andre, fordi der ikke findes sammenlignelige tal for dem."
+        f"Sammenligningen med omegnskommunerne omfatter ikke {len(left)} ordninger, {whom}: "
+        + ", ".join(reasons[:-1])
+        + f", og {reasons[-1]}."
     )
 
 
@@ -393,26 +361,11 @@ def target_cards(targets: pd.DataFrame, year: int) -> list[dict]:
 # ---- what-if planning (the Planlægning page) ------------------------------------------------------
 
 
-def count(value: float | None) -> str:
-    """A count of persons on annual average: whole numbers without decimals, fractions with up to two
-    ("4.670", "4.662,5", "4.660,25"), so a quarter of a person is not rounded away."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if float(value).is_integer():
-        return number(value)
-    return number(value, 2).rstrip("0").rstrip(",")
-
-
-def signed_count(value: float) -> str:
-    """ "+10", "−2,5", "±0": a change in persons."""
-    if value == 0:
-        return "±0"
-    return ("+" if value > 0 else "−") + count(abs(value))
-
-
 def scenario_caption(before: object, after: object, config: Config) -> str:
     """The scenario's Figure 1 in one sentence (`before` and `after`: `csr.planning.Outcome`)."""
-    parts = [f"{name} {pct(after.categories.get(cid, 0.0))}" for cid, name in config.categories.items()]
+    parts = [
+        f"{in_running_text(name)} {pct(after.categories.get(cid, 0.0))}" for cid, name in config.categories.items()
+    ]
     prov = " (foreløbige tal)" if after.provisional else ""
     return (
         f"Med planen er {pct(after.total_share)} af de ansatte i {config.organisation} i {after.year}{prov} i en "
@@ -445,35 +398,17 @@ def outdated_scenario_sentence(name: str, saved: str) -> str:
 
 # ---- sentences of the printed report (HR-regnskabet, `csr.export`) ----------------------------------
 
-STATUS_MARKS = {True: "✓", False: "✗", None: "–"}  # the printed report's marks (its font has no emoji)
-
-
-def status_mark(met: bool | None) -> str:
-    """ "✓", "✗" or "–": the status mark of the printed report, always next to `status_word`."""
-    return STATUS_MARKS[None if _unknown(met) else bool(met)]
-
-
-def _unknown(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def short_scheme_name(name: str) -> str:
-    """ "Særligt tilrettelagt ungdomsuddannelse (STU)" -> "STU"; names without an abbreviation as they are."""
-    if name.endswith(")") and "(" in name:
-        return name[name.rindex("(") + 1 : -1]
-    return name
-
 
 def scope_phrase(config: Config, schemes: tuple[str, ...]) -> str:
     """Where a target counts, as a sentence says it: "i en eller flere af ordningerne", "i ordningerne
-    under Beskæftigelse", "i ordningerne under Uddannelse (uden STU)"."""
+    under beskæftigelse", "i ordningerne under uddannelse (uden STU)"."""
     if set(schemes) == set(config.scheme_ids):
         return "i en eller flere af ordningerne"
     categories = {config.scheme(s).category for s in schemes}
     if len(categories) == 1:
         category = categories.pop()
         left_out = [short_scheme_name(config.scheme(s).name) for s in config.schemes_in(category) if s not in schemes]
-        name = config.categories[category]
+        name = in_running_text(config.categories[category])
         return f"i ordningerne under {name}" + (f" (uden {_join(left_out)})" if left_out else "")
     return "i " + _join([config.scheme(s).name for s in schemes])
 
@@ -509,7 +444,7 @@ def target_sentence(figures: Figures, config: Config, year: int, target_id: str)
     """One target's result in `year` as the HR account states it: the value against the year before,
     the threshold, the neighbours' average where the target has one, and what is missing.
 
-    "Målet om mindst 6 % af de ansatte i ordningerne under Beskæftigelse er opfyldt: 10,2 % mod 10,4 %
+    "Målet om mindst 6 % af de ansatte i ordningerne under beskæftigelse er opfyldt: 10,2 % mod 10,4 %
     året før. Omegnskommunernes samlede gennemsnit var 7,0 %."
     """
     t = _target_row(figures.targets, year, target_id)
@@ -570,12 +505,10 @@ def _above_neighbours_sentence(
     method = method_name(figures.method)
     sentence = (
         f"{what} er {_state(bool(t['met']), provisional)}: {pct(t['value'], t['threshold'], strict=True)} "
-        f"mod omegnskommunernes {method} på {pct(t['threshold'])}."
+        f"mod omegnskommunernes {method} på {reference_pct(t['threshold'], t['value'], True)}."
     )
     if previous is not None and not _unknown(previous["threshold"]):
-        sentence += (
-            f" Året før: {pct(previous['value'], previous['threshold'], strict=True)} mod {pct(previous['threshold'])}."
-        )
+        sentence += f" Året før: {pct(previous['value'], previous['threshold'], strict=True)} mod {reference_pct(previous['threshold'], previous['value'], True)}."
     if not t["met"]:
         sentence += f" Der mangler {persons(t['gap_persons'])} i årsgennemsnit for at komme over gennemsnittet."
     if t["note"]:
@@ -635,14 +568,16 @@ def provisional_years_sentence(years: pd.DataFrame, config: Config) -> str:
 
 def measurement_sentence(config: Config) -> str:
     """How an annual figure is made: the measurement months, and all months for whole-year schemes."""
-    from csr.importers.cells import DANISH_MONTHS
-
-    months = _join([DANISH_MONTHS[m - 1] for m in config.measurement_months])
+    months = month_list(config.measurement_months)
     whole_year = [f"{s.name} fra {s.source}" for s in config.schemes if s.averaging == "all_periods"]
     sentence = (
-        f"Årstallene er gennemsnittet af målemånederne {months}"
-        + (f"; for {_join(whole_year)} gennemsnittet af årets måneder (eller et årstal)" if whole_year else "")
-        + f". En ordnings andel er dens årstal delt med antallet af {config.headcount_name.lower()} i "
+        f"Årsgennemsnittene er gennemsnittet af målemånederne {months}"
+        + (
+            f"; for {_join(whole_year)} gennemsnittet af årets måneder (eller et tal for hele året)"
+            if whole_year
+            else ""
+        )
+        + f". En ordnings andel er dens årsgennemsnit delt med antallet af {config.headcount_name.lower()} i "
         "årsgennemsnit; en gruppes andel er summen af dens ordningers andele."
     )
     return sentence

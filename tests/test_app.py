@@ -105,8 +105,8 @@ def test_overblik_2019_cards_show_the_strategy_status():
     donut = specs(at)[0]
     assert donut["title"]["text"] == "Andel af ansatte indenfor de enkelte ordninger i CSR-mærket i 2019"
     assert (
-        "I 2019 var 22,0 % af de ansatte i Aabenraa Kommune i en af ordningerne: Beskæftigelse 10,2 %, "
-        "Uddannelse 4,9 % og Beredskabet 6,9 %"
+        "I 2019 var 22,0 % af de ansatte i Aabenraa Kommune i en af ordningerne: beskæftigelse 10,2 %, "
+        "uddannelse 4,9 % og beredskabet 6,9 %; øvrige ansatte 78,0 %."
     ) in shown
     assert "Alle 12 ordninger har data for 2019." in shown
 
@@ -150,7 +150,12 @@ def test_omegnskommuner_method_switch_changes_the_average_and_says_so():
     assert "mod 4,1 % som omegnskommunernes samlede gennemsnit" in shown
     assert "det samlede gennemsnit: alle 6 kommuners personer" in shown
     assert "Alle 6 omegnskommuner har data for 2019." in shown
-    assert "Medarbejdere, der frivilligt indgår i Beredskabet indgår ikke i sammenligningen" in shown
+    assert (
+        "Sammenligningen med omegnskommunerne omfatter ikke 2 ordninger, hverken for Aabenraa Kommune eller for "
+        "de andre: særligt tilrettelagt ungdomsuddannelse (STU), fordi der ikke findes tal for omegnskommunerne "
+        "om ordningen, og medarbejdere, der frivilligt indgår i Beredskabet, fordi strategien holder dem uden for "
+        "sammenligningen."
+    ) in shown
     assert "(STU)" in shown
     pooled_table = at.dataframe[0].value
     assert pooled_table.iloc[-1]["Aabenraa"] == "10,2 %"

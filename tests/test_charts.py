@@ -379,8 +379,8 @@ def test_builders_do_not_change_their_input(sample_figures, config):
 
 def test_figure1_caption_says_the_strategy_status_in_words(sample_figures, config):
     assert text.figure1_caption(sample_figures.years, config, 2019) == (
-        "I 2019 var 22,0 % af de ansatte i Aabenraa Kommune i en af ordningerne: Beskæftigelse 10,2 %, "
-        "Uddannelse 4,9 % og Beredskabet 6,9 %; de øvrige 78,0 % var ansat på ordinære vilkår."
+        "I 2019 var 22,0 % af de ansatte i Aabenraa Kommune i en af ordningerne: beskæftigelse 10,2 %, "
+        "uddannelse 4,9 % og beredskabet 6,9 %; øvrige ansatte 78,0 %."
     )
     assert text.missing_schemes_sentence(sample_figures.years, config, 2019) == "Alle 12 ordninger har data for 2019."
 
@@ -398,7 +398,7 @@ def test_missing_schemes_are_named(config):
 def test_neighbour_captions_name_the_method(sample_figures, sample_import, config):
     pooled = text.neighbour_caption(sample_figures.neighbours, config, 2019, "beskaeftigelse", 1, 7)
     assert pooled == (
-        "I 2019 var 10,2 % af Aabenraa Kommunes ansatte i ordningerne under Beskæftigelse mod 7,0 % "
+        "I 2019 var 10,2 % af Aabenraa Kommunes ansatte i ordningerne under beskæftigelse mod 7,0 % "
         "som omegnskommunernes samlede gennemsnit; Aabenraa er nr. 1 af 7 kommuner."
     )
     mean = compute(sample_import.data, sample_import.placements, config, "mean")

@@ -240,7 +240,7 @@ def test_import_persists_across_processes_and_undo_restores(tmp_path):
     history = run("history", "--data-dir", store)
     assert "Import nr. 2" in history.stdout and "rettelse.csv" in history.stdout and "HR" in history.stdout
     undo = run("undo", "2", "--data-dir", store)
-    assert undo.returncode == 0 and "går tilbage" in undo.stdout
+    assert undo.returncode == 0 and "går 1 tal tilbage" in undo.stdout
     restored = json.loads(run("report", "--data-dir", store, "--year", "2019", "--json").stdout)["years"][0]
     assert restored["schemes"]["beredskab"] == year["schemes"]["beredskab"]
 

@@ -289,7 +289,7 @@ def test_history_and_undo_with_its_preview_and_confirmation(store_dir):
     assert_no_exception(at)
     summary = store.undo_preview(2).summary()
     assert summary in [seen(w.value) for w in at.warning]
-    assert "4 tal går tilbage til værdien fra en tidligere import" in summary
+    assert "går 4 tal tilbage til værdien fra en tidligere import" in summary
     changes = at.dataframe[0].value
     assert list(changes.columns) == ["Kommune", "Periode", "Ordning", "Nu", "Efter fortrydelsen", "Fra import nr."]
     assert changes["Periode"].tolist() == ["februar 2019", "maj 2019", "august 2019", "november 2019"]
@@ -311,7 +311,7 @@ def test_cancelling_an_undo_changes_nothing_and_undoing_everything_brings_back_t
     store = store_samples(store_dir)
     at = open_data_page()
     at.button(key="undo_1").click().run()
-    assert "2.925 tal forsvinder, fordi ingen tidligere import har dem" in seen(at.warning[0].value)
+    assert "forsvinder 2.925 tal, fordi ingen tidligere import har dem" in seen(at.warning[0].value)
     at.button(key="undo_cancel_1").click().run()
     assert not [b for b in at.button if b.key == "undo_confirm_1"]
     assert not store.is_empty()

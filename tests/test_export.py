@@ -70,16 +70,16 @@ def test_target_sentences_say_value_year_before_threshold_neighbours_and_what_is
     sentences = text.target_sentences(sample_figures, config, 2019)
     assert list(sentences) == [t.id for t in config.targets]
     assert sentences["beskaeftigelse_min"] == (
-        "Målet om mindst 6 % af de ansatte i ordningerne under Beskæftigelse er opfyldt: 10,2 % mod 10,4 % året "
+        "Målet om mindst 6 % af de ansatte i ordningerne under beskæftigelse er opfyldt: 10,2 % mod 10,4 % året "
         "før. Omegnskommunernes samlede gennemsnit var 7,0 %. Målet gjaldt først fra 2021."
     )
     assert sentences["uddannelse_min"] == (
-        "Målet om mindst 5 % af de ansatte i ordningerne under Uddannelse (uden STU) er ikke opfyldt: 4,9 % mod "
+        "Målet om mindst 5 % af de ansatte i ordningerne under uddannelse (uden STU) er ikke opfyldt: 4,9 % mod "
         "4,8 % året før. Der mangler 7 personer i årsgennemsnit for at nå målet. Omegnskommunernes samlede "
         "gennemsnit var 4,1 %. Målet gjaldt først fra 2021."
     )
     assert sentences["uddannelse_naboer"].startswith(
-        "Målet om at ligge over omegnskommunernes gennemsnit i ordningerne under Uddannelse (uden STU) er opfyldt: "
+        "Målet om at ligge over omegnskommunernes gennemsnit i ordningerne under uddannelse (uden STU) er opfyldt: "
         "4,9 % mod omegnskommunernes samlede gennemsnit på 4,1 %."
     )
     assert "22,0 %" in sentences["csr_maerke"] and "CSR-mærket" in sentences["csr_maerke"]

@@ -558,7 +558,7 @@ def test_default_baseline_is_the_latest_year_and_says_it_is_provisional(sample):
     baseline = build_baseline(figures, CONFIG, data=result.data)
     assert baseline.year == 2025 and baseline.provisional and baseline.months == (2, 5, 8)
     assert baseline.provisional_note(CONFIG) == (
-        "2025 er et foreløbigt år: tallene er fremskrevet til hele året fra de måneder, der er data for: "
+        "2025 er et foreløbigt år: tallene er gennemsnittet af de måneder, der er data for, ikke af hele året: "
         "3 af 4 målemåneder (februar, maj og august) for antal ansatte og 11 ordninger; "
         "8 af 12 måneder for Virksomhedspraktik."
     )

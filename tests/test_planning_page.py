@@ -115,7 +115,7 @@ def test_the_latest_year_is_the_default_and_a_provisional_year_says_it_is_projec
     assert year.format_func(2025) == "2025 (foreløbig)" and year.format_func(2024) == "2024"
     notes = [i.value for i in at.info]
     assert baselines[2025].provisional_note(config) in notes
-    assert notes[0].startswith("2025 er et foreløbigt år: tallene er fremskrevet til hele året")
+    assert notes[0].startswith("2025 er et foreløbigt år: tallene er gennemsnittet af de måneder")
     assert "Resultat for 2025 (foreløbig)" in [s.value for s in at.subheader]
     # before any change the scenario is the baseline, target by target
     table = targets_table(at)

@@ -45,7 +45,7 @@ def test_a_target_left_unjudged_by_an_implausible_average_says_why(implausible):
     sentence = text.target_sentence(figures, config, 2019, "beskaeftigelse_naboer")
     assert sentence.startswith(
         "Målet om at ligge over omegnskommunernes gennemsnit i ordningerne under "
-        "Beskæftigelse kan ikke vurderes for 2019: omegnskommunernes gennemsnit er "
+        "beskæftigelse kan ikke vurderes for 2019: omegnskommunernes gennemsnit er "
     )
     assert "over 100 % af de ansatte. Tjek tallene for personer og ansatte." in sentence
     assert "ingen tal for omegnskommunerne" not in sentence

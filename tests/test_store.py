@@ -276,7 +276,7 @@ def test_undo_a_middle_batch(store):
     assert preview.changes["from_batch"].tolist() == [a.id]
     assert (preview.reverted, preview.removed, preview.unchanged) == (1, 0, 1)
     assert re.fullmatch(
-        rf"Fortryder du import nr\. 2 \(b\.xlsx, indlæst {DANISH_TIME}\), 1 tal går tilbage til værdien fra en "
+        rf"Fortryder du import nr\. 2 \(b\.xlsx, indlæst {DANISH_TIME}\), går 1 tal tilbage til værdien fra en "
         r"tidligere import\. 1 tal fra importen er allerede erstattet af nyere importer og ændres ikke\.",
         preview.summary(),
     )

@@ -11,19 +11,18 @@ the sample data both use it).
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from csr import text
 from csr.config import default_config
+from csr.fmt import files_digest, period_keys
 from csr.importers import import_uploads
 from csr.importers.cells import format_period
 from csr.importers.safety import QUEUED_MESSAGE, limit_malloc_arenas, on_queue, release_memory
@@ -36,7 +35,6 @@ SPREADSHEETS = (".xlsx", ".xls", ".csv")
 
 Uploads = Sequence[tuple[str, bytes]]
 _SESSION_DATASETS = "_datasets"
-_PERIOD_ORDER = {"Y": 0, "Q": 1, "M": 2}
 
 limit_malloc_arenas()  # the server's memory returns near its baseline after a large upload (see csr.importers.safety)
 
@@ -63,11 +61,7 @@ def sample_uploads() -> tuple[tuple[str, bytes], ...]:
     return tuple((p.name, p.read_bytes()) for p in paths)
 
 
-def digest(uploads: Uploads) -> str:
-    h = hashlib.sha256()
-    for name, data in uploads:
-        h.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
-    return h.hexdigest()
+digest = files_digest  # the data version of a set of files (`csr.fmt.files_digest`, as the report's)
 
 
 def store() -> Store:
@@ -169,11 +163,7 @@ def stored_sheets(
     batches = batches or {}
     out: dict[tuple[str, str], SheetSummary] = {}
     if len(data):
-        key = (
-            data["year"].to_numpy(np.int64) * 64
-            + data["index"].to_numpy(np.int64) * 4
-            + data["period"].map(_PERIOD_ORDER).to_numpy(np.int64)
-        )
+        key = period_keys(data["year"].to_numpy(), data["period"].to_numpy(), data["index"].to_numpy())
         frame = data[["file", "sheet", "municipality", "scheme", "year", "period", "index"]].assign(_key=key)
         for (file, sheet), group in frame.groupby(["file", "sheet"], sort=False):
             first = group.iloc[int(group["_key"].to_numpy().argmin())]

@@ -130,7 +130,7 @@ def data_basis(dataset: Dataset, config: Config) -> None:
         whole_year = [f"{s.name} ({s.source})" for s in config.schemes if s.averaging == "all_periods"]
         as_of = f"**{dataset.as_of}.** " if dataset.as_of else ""
         st.markdown(
-            f"{as_of}Tallene er beregnet af {source}. Årstallene er gennemsnittet af målemånederne ({months})"
+            f"{as_of}Tallene er beregnet af {source}. Årsgennemsnittene er gennemsnittet af målemånederne ({months})"
             + (f"; for {', '.join(whole_year)} af årets måneder" if whole_year else "")
             + ". Et år med færre målemåneder er foreløbigt."
         )

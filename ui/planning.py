@@ -17,6 +17,7 @@ import streamlit as st
 
 from csr import charts, text
 from csr.config import Config
+from csr.fmt import join, places
 from csr.importers.cells import DANISH_MONTHS
 from csr.model import ERROR, Finding
 from csr.planning import (
@@ -136,11 +137,6 @@ def editor_frame(placements: tuple[Placement, ...], year: int, config: Config) -
     frame = pd.concat([empty_editor_frame(), pd.DataFrame(rows, columns=list(EDITOR_COLUMNS))], ignore_index=True)
     frame[PAID] = frame[PAID].astype(object).where(frame[PAID].notna(), None)  # an empty cell is None, not NaN
     return frame.astype({PERSONS: "float64"}), notes
-
-
-def join(words: list[str]) -> str:
-    """ "a", "a og b", "a, b og c"."""
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1]
 
 
 def _missing(value: object) -> bool:
@@ -276,13 +272,11 @@ def gap_text(
     """ "+0,3 pp" when met, "−0,3 pp: 17 personer mangler" when not (places for placement obligations)."""
     if met is None or gap_pp is None or pd.isna(gap_pp):
         return "–"
-    gap = text.pp(gap_pp, threshold)
+    gap = text.pp(gap_pp, threshold, kind == "above_neighbours")
     if met:
         return gap
     need = int(gap_persons or 0)
-    if kind == "obligations_met":
-        return f"{gap}: {'1 plads' if need == 1 else text.number(need) + ' pladser'} mangler"
-    return f"{gap}: {text.persons(need)} mangler"
+    return f"{gap}: {places(need) if kind == 'obligations_met' else text.persons(need)} mangler"
 
 
 def _status(value: float | None, met: bool | None, threshold: float | None, strict: bool) -> str:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from csr import text
 from csr.config import HEADCOUNT, Config
+from csr.fmt import scheme_label
 from csr.importers.cells import format_period
 from csr.importers.safety import LIMITS, MB
 from csr.model import Finding, ImportResult, SheetSummary
@@ -70,12 +71,8 @@ def uploads_from(files: Iterable) -> tuple[tuple[str, bytes], ...]:
 
 
 def scheme_name(config: Config, scheme: str) -> str:
-    if scheme == HEADCOUNT:
-        return config.headcount_name
-    try:
-        return config.scheme(scheme).name
-    except KeyError:
-        return scheme
+    """A scheme as a table cell names it (`csr.fmt.scheme_label`)."""
+    return scheme_label(scheme, config)
 
 
 def _names(items: Sequence[str], most: int = 7) -> str:

@@ -3,9 +3,10 @@ downloads, and a table with its download."""
 
 from __future__ import annotations
 
+import dis
 import hashlib
 from collections.abc import Callable, Mapping
-from types import CodeType
+from types import CellType, CodeType, FunctionType, ModuleType
 from typing import Any
 
 import pandas as pd
@@ -40,26 +41,83 @@ def year_select(dataset: Dataset, config: Config, label: str = "År") -> int:
     )
 
 
-def _fingerprint(code: CodeType) -> str:
+def _code_fingerprint(code: CodeType) -> str:
     """What a builder's code does (not where it lives in memory), so an edited page never gets a
     value that the old code cached."""
     parts = [code.co_code, code.co_names]
-    parts += [_fingerprint(c) if isinstance(c, CodeType) else repr(c) for c in code.co_consts]
+    parts += [_code_fingerprint(c) if isinstance(c, CodeType) else repr(c) for c in code.co_consts]
     return hashlib.sha1(repr(parts).encode()).hexdigest()
 
 
+_GLOBAL_LOADS = {"LOAD_GLOBAL", "LOAD_NAME"}
+
+
+def _global_names(code: CodeType) -> set[str]:
+    """The module-level names a builder (and the comprehensions and functions inside it) reads."""
+    names = {i.argval for i in dis.get_instructions(code) if i.opname in _GLOBAL_LOADS}
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            names |= _global_names(const)
+    return names
+
+
+def _is_keyed_elsewhere(value: object) -> bool:
+    """Values the key need not hold: code (modules, functions, classes), the dataset and its figures,
+    which `data_key` names, and the configuration, which is one per process."""
+    return isinstance(value, (ModuleType, type, Dataset, Figures, Config)) or callable(value)
+
+
+def _filled(cell: CellType) -> bool:
+    """A closure variable that has a value (one assigned later in the enclosing function has none yet)."""
+    try:
+        cell.cell_contents  # noqa: B018
+    except ValueError:
+        return False
+    return True
+
+
+def _captured(build: Callable[..., Any], seen: set[int] | None = None) -> tuple[tuple[str, object], ...]:
+    """Everything a builder reads besides its code and the dataset: its default arguments, the variables
+    of its closure and the page's module-level variables it uses (such as the selected `year`), also
+    through the page's own functions it calls."""
+    seen = set() if seen is None else seen
+    seen.add(id(build))
+    values: list[tuple[str, object]] = [(f"default {i}", v) for i, v in enumerate(build.__defaults__ or ())]
+    cells = zip(build.__code__.co_freevars, build.__closure__ or (), strict=True)
+    values += [(n, c.cell_contents) for n, c in cells if _filled(c)]
+    module = getattr(build, "__globals__", {})
+    values += [(n, module[n]) for n in sorted(_global_names(build.__code__)) if n in module]
+    out: list[tuple[str, object]] = []
+    for name, value in values:
+        if isinstance(value, FunctionType) and value.__globals__ is module and id(value) not in seen:
+            out += [(f"{name}.{n}", v) for n, v in _captured(value, seen)]  # a helper of the same page
+        elif not _is_keyed_elsewhere(value):
+            out.append((name, value))
+    return tuple(out)
+
+
+def _fingerprint(build: Callable[..., Any]) -> tuple[str, tuple[tuple[str, object], ...]]:
+    """The builder's part of a cache key: its code and every value it captures (`_captured`), so that
+    a variable left out of `params` cannot give a value cached for another."""
+    return _code_fingerprint(build.__code__), _captured(build)
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
-def _memo(name: str, data_key: str, params: tuple, code: str, _build: Callable[[], Any]) -> Any:
+def _memo(name: str, data_key: str, params: tuple, code: tuple, _build: Callable[[], Any]) -> Any:
     return _build()
 
 
 def memo(name: str, data_key: str, params: tuple, build: Callable[[], Any]) -> Any:
-    """Anything a page derives from the figures, cached per dataset (`data_key`) and parameters."""
-    return _memo(name, data_key, params, _fingerprint(build.__code__), _build=build)
+    """Anything a page derives from the figures, cached per dataset (`data_key`) and parameters.
+
+    The key is complete whatever `params` says: it holds the builder's code and the values it captures
+    (closure, defaults and the page's variables; `_captured`); the dataset and its figures are named by
+    `data_key`, and the configuration is one per process."""
+    return _memo(name, data_key, params, _fingerprint(build), _build=build)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def _spec(name: str, data_key: str, params: tuple, code: str, _build: Callable[[], charts.Chart]) -> dict:
+def _spec(name: str, data_key: str, params: tuple, code: tuple, _build: Callable[[], charts.Chart]) -> dict:
     """The chart's Vega-Lite spec with its data already as Arrow bytes (what Streamlit sends), so a
     rerun neither validates the chart again nor converts its data."""
     spec = _build().to_dict()
@@ -75,7 +133,7 @@ def chart(
 ) -> None:
     """One chart, the sentence under it saying what it shows (plain text, which may name what the files
     hold, such as educations: escaped), and its PNG and SVG downloads."""
-    spec = _spec(name, dataset.key, params, _fingerprint(build.__code__), _build=build)
+    spec = _spec(name, dataset.key, params, _fingerprint(build), _build=build)
     with st.container(key=f"chart_{name}"):
         st.vega_lite_chart(spec, width="content", theme=None, alt=caption)  # as in the PNG
         st.caption(md_escape(caption))

@@ -8,7 +8,6 @@ workbook (`csr.export.xlsx`) only lay it out, so both say the same. Every senten
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ import pandas as pd
 
 from csr import charts, text
 from csr.config import HEADCOUNT, Config
+from csr.fmt import files_digest, period_key, reference_pct, scheme_label
 from csr.model import SheetSummary
 from csr.shares import Figures, comparison_groups, placement_status
 
@@ -50,12 +50,7 @@ class Provenance:
         return f"{what} (fingeraftryk {self.version[:16]})"
 
 
-def files_version(uploads: Sequence[tuple[str, bytes]]) -> str:
-    """A digest of the files' names and contents: the data version of figures computed from files."""
-    h = hashlib.sha256()
-    for name, data in uploads:
-        h.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
-    return h.hexdigest()
+files_version = files_digest  # the data version of figures computed from files (`csr.fmt.files_digest`)
 
 
 def stored_files(store) -> tuple[SheetSummary, ...]:
@@ -69,14 +64,14 @@ def stored_files(store) -> tuple[SheetSummary, ...]:
     return tuple(out)
 
 
-def _period_key(period: str) -> tuple[int, int, int]:
+def _period_key(period: str) -> int:
     from csr.importers.cells import parse_period
 
     parsed = parse_period(period)
     if parsed is None:
-        return (0, 0, 0)
+        return 0
     year, kind, index = parsed
-    return (year, {"Y": 0, "Q": 1, "M": 2}.get(kind, 0), index)
+    return period_key(year, kind, index)
 
 
 def source_lines(sheets: Sequence[SheetSummary], config: Config) -> list[str]:
@@ -107,11 +102,7 @@ def source_lines(sheets: Sequence[SheetSummary], config: Config) -> list[str]:
         if municipalities:
             parts.append(f"{len(municipalities)} kommuner")
         schemes = dict.fromkeys(s for sh in group for s in sh.schemes)
-        names = [
-            config.headcount_name if s == HEADCOUNT else text.short_scheme_name(config.scheme(s).name)
-            for s in schemes
-            if s == HEADCOUNT or s in config.scheme_ids
-        ]
+        names = [scheme_label(s, config, short=True) for s in schemes if s == HEADCOUNT or s in config.scheme_ids]
         if names:
             parts.append(", ".join(names))
         lines.append(f"{where}: {'; '.join(p for p in parts if p)}")
@@ -124,12 +115,14 @@ def source_lines(sheets: Sequence[SheetSummary], config: Config) -> list[str]:
 @dataclass(frozen=True)
 class Share:
     """A share in percent (unrounded) with the threshold that decides its decimals (see `text.pct`);
-    `exact` shows a threshold as the strategy writes it ("6 %")."""
+    `exact` shows a threshold as the strategy writes it ("6 %"); `beside` is the share a threshold or an
+    average is shown beside, whose decimals it takes (`csr.fmt.shown_pair`)."""
 
     value: float | None
     threshold: float | None = None
     strict: bool = False
     exact: bool = False
+    beside: float | None = None
 
     @property
     def missing(self) -> bool:
@@ -140,6 +133,8 @@ class Share:
             return "–"
         if self.exact:
             return text.target_pct(self.value)
+        if self.beside is not None:
+            return reference_pct(self.value, self.beside, self.strict)
         return text.pct(self.value, self.threshold, self.strict)
 
     def decimals(self) -> int:
@@ -147,7 +142,27 @@ class Share:
             return 1
         if self.exact and float(self.value).is_integer():
             return 0
+        if self.beside is not None and not pd.isna(self.beside):
+            return text.decimals_for(float(self.beside), float(self.value), self.strict)
         return text.decimals_for(float(self.value), self.threshold, self.strict)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A gap in percentage points (unrounded) with the threshold or average it is measured from, so it is
+    printed with the decimals of the share beside it and never as a signed zero (`csr.fmt.pp`)."""
+
+    value: float
+    reference: float | None = None
+    strict: bool = False
+
+    def text(self) -> str:
+        return text.pp(self.value, self.reference, self.strict)
+
+    def decimals(self) -> int:
+        if self.reference is None or pd.isna(self.reference):
+            return 1
+        return text.decimals_for(self.reference + self.value, self.reference, self.strict)
 
 
 TEXT, STATUS, PERSONS, COUNT, PCT, PP, YEAR = "text", "status", "persons", "count", "pct", "pp", "year"
@@ -183,7 +198,7 @@ class Table:
 
 def cell_text(kind: str, value: object) -> str:
     """A cell as the PDF prints it: Danish numbers, "–" for no data."""
-    if isinstance(value, Share):
+    if isinstance(value, (Share, Gap)):
         return value.text()
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "–"
@@ -314,11 +329,11 @@ def targets_table(figures: Figures, config: Config, year: int) -> Table:
         rows.append(
             (
                 t["name"],
-                Share(threshold, exact=exact),
+                Share(threshold, strict=strict, exact=exact, beside=None if exact else t["value"]),
                 Share(t["value"], threshold, strict),
                 previous,
                 f"{text.status_mark(met)} {text.status_word(met)}",
-                None if met is None else float(t["gap_pp"]),
+                None if met is None else Gap(float(t["gap_pp"]), threshold, strict),
                 None if met is None or met else int(t["gap_persons"]),
             )
         )

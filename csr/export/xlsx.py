@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from csr.export.content import COUNT, PCT, PERSONS, PP, TEXTUAL, YEAR, Pack, Share, Table
+from csr.export.content import COUNT, PCT, PERSONS, PP, TEXTUAL, YEAR, Gap, Pack, Share, Table
 from csr.export.images import Png
 from csr.plain import row_cells, set_cell
 from csr.store import danish_time
@@ -34,6 +34,12 @@ ROW_PX = 20  # Excel's default row height in pixels
 def percent_format(decimals: int) -> str:
     """ "0.0 %": a fraction shown in percent, with a space before the sign as Danish writes it."""
     return ("0." + "0" * decimals if decimals else "0") + " %"
+
+
+def pp_format(decimals: int) -> str:
+    """ "+0.0 pp": a signed gap in percentage points."""
+    digits = "0." + "0" * decimals if decimals else "0"
+    return f'+{digits}" pp";-{digits}" pp";{digits}" pp"'
 
 
 def _header(ws: Worksheet, headers: list[str], widths: list[float]) -> None:
@@ -59,6 +65,9 @@ def _table_sheet(wb: Workbook, table: Table) -> Worksheet:
                 if not value.missing:
                     cell.value = float(value.value) / 100.0
                     cell.number_format = percent_format(value.decimals())
+            elif isinstance(value, Gap):
+                cell.value = value.value
+                cell.number_format = pp_format(value.decimals())
             elif value is not None:
                 set_cell(cell, value)
                 if column.kind in FORMATS:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from csr.config import HEADCOUNT, Config, default_config
+from csr.fmt import join, period_keys
 from csr.importers.cells import DANISH_MONTHS, clean_name, clean_rows, csv_text_is_clean, format_period
 from csr.importers.mapping import Profile, read_with_profile
 from csr.importers.mapping import scheme_name as _scheme_label
@@ -230,8 +231,7 @@ def _canonical(frame: pd.DataFrame) -> pd.DataFrame:
 def _summary(file: str, sheet: str, shape: str, frame: pd.DataFrame, placements: int) -> SheetSummary:
     if frame.empty:
         return SheetSummary(file, sheet, shape, placements)
-    kinds = pd.factorize(frame["period"])
-    key = frame["year"].to_numpy(np.int64) * 64 + frame["index"].to_numpy(np.int64) * 4 + kinds[0]
+    key = period_keys(frame["year"].to_numpy(), frame["period"].to_numpy(), frame["index"].to_numpy())
     first, last = key.argmin(), key.argmax()
     first, last = frame.iloc[first], frame.iloc[last]
     return SheetSummary(
@@ -500,7 +500,7 @@ def missing_month_warnings(data: pd.DataFrame, config: Config) -> list[Finding]:
             out.append(Finding(WARNING, f"Målemåneder mangler også for {len(by_year) - n} andre kommune-år."))
             break
         for missing, schemes in groups.items():
-            month_text = _and_list([DANISH_MONTHS[m - 1] for m in missing])
+            month_text = join([DANISH_MONTHS[m - 1] for m in missing])
             out.append(
                 Finding(
                     WARNING,
@@ -512,10 +512,6 @@ def missing_month_warnings(data: pd.DataFrame, config: Config) -> list[Finding]:
     return out
 
 
-def _and_list(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1]
-
-
 def _describe_schemes(schemes: list[str], config: Config) -> str:
     """ "ansatte og Fleksjob", or "ansatte og 5 ordninger" when there are many."""
     names = [_scheme_label(s, config) for s in config.scheme_ids if s in schemes]
@@ -524,7 +520,7 @@ def _describe_schemes(schemes: list[str], config: Config) -> str:
         parts += names
     else:
         parts.append(f"{len(names)} ordninger")
-    return _and_list(parts)
+    return join(parts)
 
 
 __all__ = [

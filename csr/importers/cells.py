@@ -9,6 +9,7 @@ from itertools import chain
 
 import numpy as np
 
+from csr.fmt import MONTHS, format_period, join  # noqa: F401 (format_period re-exported for the readers)
 from csr.model import ERROR, WARNING, Finding
 from csr.names import normalize
 
@@ -45,20 +46,7 @@ MONTH_NAMES = {
     "december": 12,
     "dec": 12,
 }
-DANISH_MONTHS = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+DANISH_MONTHS = MONTHS  # "januar" … "december" (`csr.fmt`, the one home of month names)
 
 HIDDEN = ".."  # jobindsats.dk: value hidden (discretion) -> missing, with a warning
 MISSING = {"", "-", "–", "—", "x", "n/a", "na", "nan", "none"}
@@ -143,15 +131,6 @@ def parse_period(cell: object) -> tuple[int, str, int] | None:
     if m and m.group(2) in MONTH_NAMES:
         return (int(m.group(1)), "M", MONTH_NAMES[m.group(2)])
     return None
-
-
-def format_period(year: int, kind: str, index: int) -> str:
-    """Danish display of a period: "februar 2019", "1. kvartal 2019", "2019"."""
-    if kind == "M":
-        return f"{DANISH_MONTHS[index - 1]} {year}"
-    if kind == "Q":
-        return f"{index}. kvartal {year}"
-    return str(year)
 
 
 _THOUSANDS_DOT = re.compile(r"^\d{1,3}(\.\d{3})+$")
@@ -351,7 +330,7 @@ def clean_name(name: str, what: str) -> tuple[str, list[Finding]]:
     findings = []
     if removed:
         findings.append(
-            Finding(WARNING, f"{what} '{cleaned}' havde tegn uden betydning, som er fjernet ({_and(removed)}).")
+            Finding(WARNING, f"{what} '{cleaned}' havde tegn uden betydning, som er fjernet ({join(removed)}).")
         )
     if len(cleaned) > MAX_LABEL:
         cleaned = cleaned[:MAX_LABEL] + "…"
@@ -410,7 +389,7 @@ def clean_rows(rows: list[list], file: str, sheet: str, row_offset: int = 0, col
                     warnings.append(
                         Finding(
                             WARNING,
-                            f"Tegn uden betydning fjernet fra cellen: {_and(removed)}. Cellen læses som '{cleaned}'.",
+                            f"Tegn uden betydning fjernet fra cellen: {join(removed)}. Cellen læses som '{cleaned}'.",
                             value=cleaned[:MAX_LABEL],
                             file=file,
                             sheet=sheet,
@@ -471,7 +450,3 @@ def csv_text_is_clean(text: str, delimiter: str) -> bool:
     else:
         lines = (line for line in text.splitlines() if len(line) > MAX_LABEL)
     return all(len(cell) <= MAX_LABEL for line in lines for cell in line.split(delimiter))
-
-
-def _and(words: tuple[str, ...]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " og " + words[-1]

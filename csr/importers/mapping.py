@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from csr.config import HEADCOUNT, Config
+from csr.fmt import scheme_label
 from csr.importers.cells import is_blank
 from csr.importers.header import HEADER_SCAN_ROWS, Context, Header
 from csr.importers.long import _parse_long
@@ -227,12 +228,8 @@ def _role_phrase(role: str) -> str:
 
 
 def scheme_name(scheme: str, config: Config) -> str:
-    if scheme == HEADCOUNT:
-        return config.headcount_name.lower()
-    try:
-        return config.scheme(scheme).name
-    except KeyError:
-        return scheme
+    """A scheme as a finding's sentence names it (`csr.fmt.scheme_label`, the headcount in lower case)."""
+    return scheme_label(scheme, config, in_sentence=True)
 
 
 def _municipality_name(code: int, config: Config) -> str:

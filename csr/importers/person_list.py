@@ -39,7 +39,8 @@ import numpy as np
 import pandas as pd
 
 from csr.config import HEADCOUNT, Config, PersonLists
-from csr.importers.cells import DANISH_MONTHS, column_letter, is_blank, is_footnote
+from csr.fmt import join, month_year
+from csr.importers.cells import column_letter, is_blank, is_footnote
 from csr.importers.header import _scheme_in_text as title_scheme
 from csr.model import ERROR, NOTE, WARNING
 from csr.names import normalize
@@ -228,8 +229,7 @@ def _show_date(day: SupportsInt) -> str:
     return dt.date.fromordinal(int(day)).strftime("%d-%m-%Y")
 
 
-def _month_name(year: int, month: int) -> str:
-    return f"{DANISH_MONTHS[month - 1]} {year}"
+_month_name = month_year  # (2025, 8) -> "august 2025" (`csr.fmt`)
 
 
 def _span_end_in_titles(rows: list[list]) -> int | None:
@@ -663,7 +663,7 @@ def _summary_notes(
 ) -> None:
     settings = config.person_lists
     names = [config.scheme(s).name for s in schemes]
-    what = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+    what = join(names)
     lo, hi = int(rows.min()), int(rows.max())
     where = f"række {lo}" if lo == hi else f"rækkerne {lo}–{hi}"
     n_persons = len(pd.unique(persons))
