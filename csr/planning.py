@@ -397,7 +397,7 @@ def _paid_problem(config: Config, scheme: str, paid: object, where: str) -> str:
         return ""
     status = "altid på lønningslisten" if s.on_payroll else "aldrig på lønningslisten"
     choice = [config.scheme(c).name.lower() for c in choice_schemes(config)]
-    only = f"; det vælges kun for {_and(choice)}" if choice else ""
+    only = f"; det vælges kun for {join(choice)}" if choice else ""
     return f"{where}: {s.name} er {status}, så lønnet eller ulønnet kan ikke vælges{only}."
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from csr import text
 from csr.config import Config, Target
+from csr.fmt import join
 from csr.importers.plausibility import figure_warnings
 from csr.shares import Figures, comparison_groups
 
@@ -124,9 +125,9 @@ def format_report(report: dict, config: Config) -> str:
         for group in comparison_groups(config):
             lines.append(f"  {config.categories[group]:<28} {text.pct(nb.get(group)):>9}")
         if nb["missing"]:
-            lines.append(f"  Mangler data fra: {text._join(list(nb['missing']))}")
+            lines.append(f"  Mangler data fra: {join(list(nb['missing']))}")
         for municipality, schemes in (nb.get("missing_schemes") or {}).items():
-            lines.append(f"  {municipality} mangler {text._join([_scheme_in_text(s, config) for s in schemes])}")
+            lines.append(f"  {municipality} mangler {join([_scheme_in_text(s, config) for s in schemes])}")
         lines.append("")
         lines.append(f"  {'Mål':<52} {'Værdi':>9} {'Mål':>9}  {'Status':<26} Mangler")
         for t in y["targets"]:
@@ -203,7 +204,7 @@ def merge_municipalities(messages: Iterable[str], config: Config) -> list[str]:
             order.append((key, key))
         if name not in groups[key]:
             groups[key].append(name)
-    return [message if key is None else key.replace("\x00", text._join(groups[key])) for message, key in order]
+    return [message if key is None else key.replace("\x00", join(groups[key])) for message, key in order]
 
 
 def _municipality_pattern(config: Config) -> re.Pattern[str]:
