@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from csr.names import nearest, normalize, normalize_municipality
 
@@ -209,7 +210,7 @@ class Config:
         return year > self.last_year
 
 
-def _require(table: dict, key: str, kind: type | tuple[type, ...], where: str):
+def _require(table: dict, key: str, kind: type | tuple[type, ...], where: str) -> Any:  # a TOML value of `kind`
     if key not in table:
         raise ConfigError(f"Konfigurationen mangler nøglen '{where}{key}'.")
     value = table[key]

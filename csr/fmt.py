@@ -18,12 +18,15 @@ import numpy as np
 from csr.config import HEADCOUNT
 
 if TYPE_CHECKING:
+    from typing_extensions import TypeIs
+
     from csr.config import Config
 
 MINUS = "−"  # the typographic minus sign of printed numbers
 
 
-def _unknown(value: object) -> bool:
+def _unknown(value: object) -> TypeIs[None]:
+    """None or NaN: a figure that is not there ("–"). (For the checker: a known value is not None.)"""
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
