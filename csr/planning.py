@@ -501,14 +501,7 @@ def build_baseline(
             schemes = tuple(s for s in t.schemes if config.scheme(s).in_neighbour_comparison)
         fixed = None
         if t.kind not in SEEKABLE:  # placements: value and threshold in places, the gap in places short
-            gap = r.gap_places if r.places else r.gap_persons
-            fixed = {
-                "threshold": r.threshold,
-                "value": r.value,
-                "met": r.met,
-                "gap_pp": r.gap_pp,
-                "gap_persons": None if gap is None else float(gap),
-            }
+            fixed = {k: getattr(r, k) for k in ("threshold", "value", "met", "gap_pp", "gap_persons")}
         targets.append(
             TargetBasis(
                 id=t.id,
@@ -564,6 +557,8 @@ class TargetOutcome:
         """The target in the report's JSON shape."""
         return {
             "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
             "threshold": self.threshold,
             "value": self.value,
             "met": self.met,

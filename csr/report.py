@@ -21,8 +21,7 @@ def _clean(value: float | None) -> float | None:
 def target_report(t: TargetStatus) -> dict:
     """One target in the report's JSON shape (docs/regler.md, "Mål"): the name in force that year and
     the kind. For placements (kind obligations_met) value and threshold count places (realised and
-    agreed), gap_pp is None, gap_places and gap_persons count places short, and `shortfalls` lists
-    the educations below their agreed number."""
+    agreed in total), gap_pp is None and gap_persons counts the places short (summed over the educations)."""
     entry: dict = {
         "id": t.id,
         "name": t.name,
@@ -33,17 +32,6 @@ def target_report(t: TargetStatus) -> dict:
         "gap_pp": _clean(t.gap_pp),
         "gap_persons": t.gap_persons,
     }
-    if t.places:
-        entry["unit"] = "places"
-        entry["gap_persons"] = t.gap_places
-        entry["gap_places"] = t.gap_places
-        entry["shortfalls"] = [
-            {"education": s.education, "agreed": s.agreed, "realised": s.realised, "short": s.short}
-            for s in t.shortfalls
-            if s.short
-        ]
-    else:
-        entry["unit"] = "percent"
     return entry
 
 

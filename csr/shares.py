@@ -473,8 +473,8 @@ class TargetStatus:
     in percentage points, gap_persons the fewest extra persons (annual average) that meet it.
     above_neighbours: the threshold is the neighbours' figure, met only when the value exceeds it
     (`strict`). obligations_met (placements): value and threshold count places (realised and agreed in
-    total), met when every education reaches its agreed number; no percentage points (gap_pp None),
-    gap_places the places short summed over the educations, `shortfalls` per education.
+    total), met when every education reaches its agreed number; no percentage points (gap_pp None);
+    gap_persons (and gap_places) the places short summed over the educations, `shortfalls` per education.
     `name` and `description` are those in force in `year`.
     """
 
@@ -645,6 +645,7 @@ def _placements(placements: pd.DataFrame, year: int, common: dict) -> TargetStat
         threshold=float(sum(r.agreed for r in rows)),
         value=float(sum(r.realised for r in rows)),
         met=all(r.met for r in rows),
+        gap_persons=sum(r.short for r in rows),
         shortfalls=rows,
         **common,
     )
