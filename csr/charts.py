@@ -564,7 +564,8 @@ def neighbour_scheme_table(
     table = pd.concat([per_scheme, total.to_frame().T], ignore_index=True)
     table.columns = names
     table.insert(0, "Ordning", [*(config.scheme(s).name for s in schemes), f"{config.categories[group]} i alt"])
-    table.insert(2, average_title, pd.array(averages, dtype="Float64"))
+    # float like the municipalities' columns beside it (NaN: no figure), so the table formats one way
+    table.insert(2, average_title, [float("nan") if a is None else a for a in averages])
     return table
 
 

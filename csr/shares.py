@@ -1,7 +1,7 @@
-"""Annual figures, shares, neighbour averages, target status and gaps (DOMAIN.md, "Annual figures").
+"""Annual figures, shares, neighbour figures, target status and gaps (the rules: docs/regler.md).
 
-Everything here is a pure function of the canonical table and the configuration; frames come in
-and new frames go out, the input is never changed.
+Everything here is a pure function of the canonical table and the configuration; frames come in,
+new frames and frozen results (`TargetStatus`, `NeighbourFigure`, `HomeYear`) go out, the input is never changed.
 """
 
 from __future__ import annotations
@@ -787,7 +787,7 @@ class Figures:
 
 
 def compute(data: pd.DataFrame, placements: pd.DataFrame, config: Config, method: str | None = None) -> Figures:
-    """Every figure of DOMAIN.md from the canonical tables."""
+    """Every figure of the rules (docs/regler.md) from the canonical tables."""
     method = method or config.neighbour_method
     annual = annual_figures(data, config)
     shares = annual_shares(annual, config)

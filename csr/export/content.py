@@ -9,11 +9,10 @@ workbook (`csr.export.xlsx`) only lay it out, so both say the same. Every senten
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-
-import pandas as pd
 
 from csr import charts, text
 from csr.config import HEADCOUNT, Config
@@ -418,7 +417,7 @@ def neighbour_tables(figures: Figures, config: Config, year: int) -> dict[str, T
             ),
         )
         rows = tuple(
-            (r[0], *(Share(None if pd.isna(v) else float(v)) for v in r[1:]))
+            (r[0], *(Share(float(v) if math.isfinite(v) else None) for v in r[1:]))
             for r in frame.itertuples(index=False, name=None)
         )
         name = config.categories[group]
