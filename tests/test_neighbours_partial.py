@@ -105,3 +105,34 @@ def test_the_scheme_table_average_column_follows_the_rule(partial, config):
     assert float(table[column].iloc[-1]) == pytest.approx(figure.average)
     assert float(table[column].iloc[0]) == pytest.approx(figure.schemes["virksomhedspraktik"])
     assert sum(float(v) for v in table[column].iloc[:-1]) == pytest.approx(figure.average)
+
+
+def test_the_omegnskommuner_page_names_the_missing_scheme(tmp_path, monkeypatch, config):
+    import dataclasses
+    from pathlib import Path
+
+    from markdown_support import seen
+    from streamlit.testing.v1 import AppTest
+
+    from csr.importers import import_files
+    from csr.store import Store
+
+    root = Path(__file__).resolve().parents[1]
+    files = sorted(p for p in (root / "sample_data").iterdir() if p.suffix in (".xlsx", ".csv"))
+    result = import_files(files, config, isolate=False)
+    data = result.data
+    drop = (data["code"] == TONDER) & (data["year"] == 2019) & (data["scheme"] == "virksomhedspraktik")
+    result = dataclasses.replace(result, data=data[~drop].reset_index(drop=True))
+    directory = tmp_path / "lager"
+    Store(directory).add_batch([(p.name, p.read_bytes()) for p in files], result, who="Test")
+    monkeypatch.setenv("CSR_DATA_DIR", str(directory))
+    at = AppTest.from_file(str(root / "app.py"), default_timeout=180)
+    at.run()
+    at.switch_page("app_pages/omegnskommuner.py").run()
+    at.selectbox(key="year").select(2019).run()
+    assert not at.exception
+    shown = " ".join(seen(m.value) for m in at.markdown) + " ".join(seen(c.value) for c in at.caption)
+    assert "Alle 6 omegnskommuner har data" not in shown
+    assert "Mangler tal for 2019 fra Tønder for virksomhedspraktik" in shown
+    assert "Tønder mangler tal for virksomhedspraktik" in shown
+    assert "mod 7,0 % som omegnskommunernes samlede gennemsnit" in shown
