@@ -559,6 +559,9 @@ def outlook(figures: Figures, config: Config, scenario, name: str, outdated: boo
     rows = []
     for b, a in zip(before.targets, after.targets, strict=True):
         strict = a.kind == "above_neighbours"
+        requirement: Share | str
+        value_before: Share | str | None
+        value_after: Share | str | None
         if a.kind == "obligations_met":
             requirement = "alle aftalte pladser" if a.threshold is None else f"{text.places(a.threshold)} aftalt"
             value_before = None if b.value is None else f"{text.count(b.value)} besat"
