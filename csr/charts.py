@@ -782,7 +782,7 @@ def target_bullets(compare: pd.DataFrame, year: int) -> Chart:
     tooltip = [
         alt.Tooltip("series:N", title="Hvad"),
         alt.Tooltip("label:N", title="Værdi"),
-        alt.Tooltip("threshold:Q", title="Krav (%)", format=",.1f"),
+        alt.Tooltip("threshold:Q", title="Krav (% eller pladser)", format=",.1~f"),
     ]
     bar = (
         alt.Chart()
