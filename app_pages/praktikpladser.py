@@ -12,8 +12,8 @@ from ui.safe import md_escape
 HEADERS = {
     "education": "Uddannelse",
     "agreed": "Aftalt",
-    "realised": "Realiseret",
-    "fulfilment": "Opfyldelse (%)",
+    "realised": "Besat",
+    "short": "Mangler",
     "met": "Status",
 }
 
@@ -28,15 +28,16 @@ year = widgets.year_select(dataset, config)
 
 def _texts() -> dict:
     status = placement_status(figures.placements, year)
-    target = figures.targets[(figures.targets["year"] == year) & (figures.targets["kind"] == "obligations_met")]
-    home = figures.years[figures.years["code"] == config.home]
+    target = next((t for t in figures.targets_in(year) if t.places), None)
     return {
-        "target": None if target.empty else (target.iloc[0]["met"], target.iloc[0]["name"]),
+        "target": None if target is None else (target.met, target.name),
         "caption": text.placement_caption(status, year),
         "table": None
         if status.empty
-        else status.assign(met=[text.status_word(bool(m)) for m in status["met"]]).rename(columns=HEADERS),
-        "provisional": tuple(int(y) for y in home.loc[home["provisional"], "year"]),
+        else status.drop(columns=["fulfilment"])
+        .assign(met=[text.status_word(bool(m)) for m in status["met"]])
+        .rename(columns=HEADERS),
+        "provisional": figures.provisional_years(config),
         "years": text.placement_years_caption(charts.placement_years_frame(figures.placements)),
     }
 
@@ -61,9 +62,9 @@ else:
         f"praktikpladser_{year}",
         dataset,
         texts["table"],
-        {"Aftalt": text.number, "Realiseret": text.number, "Opfyldelse (%)": text.pct},
+        {"Aftalt": text.count, "Besat": text.count, "Mangler": text.count},
         meeting,
-        {"Opfyldelse (%)": "0.0"},
+        {"Mangler": "0"},
     )
 
 if not figures.placements.empty:

@@ -9,7 +9,6 @@ says so from its next run on; it is tried again on the next click.
 
 import dataclasses
 
-import pandas as pd
 import streamlit as st
 
 from csr import export, text
@@ -37,8 +36,7 @@ st.markdown(
 )
 
 years = figures.home_years(config)
-home = figures.years[figures.years["code"] == config.home]
-provisional = {int(y) for y in home.loc[home["provisional"], "year"]}
+provisional = set(figures.provisional_years(config))
 if st.session_state.get(YEAR_KEY) not in years:
     st.session_state[YEAR_KEY] = figures.latest_complete_year(config)
 year = st.selectbox("År", years, key=YEAR_KEY, format_func=lambda y: text.year_label(y, y in provisional), width=220)
@@ -158,12 +156,7 @@ texts = widgets.memo(
             text.targets_met_sentence(figures.targets, year, year in provisional),
         ],
         "targets": [
-            (
-                str(t["name"]),
-                None if pd.isna(t["met"]) else bool(t["met"]),
-                text.target_sentence(figures, config, year, str(t["id"])),
-            )
-            for _, t in figures.targets[figures.targets["year"] == year].iterrows()
+            (t.name, t.met, text.target_sentence(figures, config, year, t.id)) for t in figures.targets_in(year)
         ],
     },
 )

@@ -21,7 +21,7 @@ texts = widgets.memo(
     dataset.key,
     (),
     lambda: {
-        "trend": text.trend_caption(figures.targets, config, figures.years),
+        "trend": text.trend_caption(figures.targets, config, figures.provisional_years(config)),
         "missing": text.missing_schemes_sentence(figures.years, config, latest),
         **{m: text.scheme_trend_caption(figures.shares, config, m, latest) for m in MEASURES},
     },

@@ -10,6 +10,7 @@ sentences in `csr.text` say it in words.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 
 import altair as alt
 import pandas as pd
@@ -17,7 +18,14 @@ import pandas as pd
 from csr import text
 from csr.config import Config
 from csr.fmt import short_scheme_name
-from csr.shares import comparison_groups, neighbour_table, placement_status, scope_share
+from csr.shares import (
+    NeighbourFigure,
+    TargetStatus,
+    comparison_groups,
+    neighbour_figures,
+    placement_status,
+    scope_share,
+)
 
 # ---- look ------------------------------------------------------------------------------------
 
@@ -194,7 +202,7 @@ def _panel_order(config: Config, schemes: tuple[str, ...]) -> int:
     return 0 if len(cats) > 1 else 1 + list(config.categories).index(cats.pop())
 
 
-def trend_frame(targets: pd.DataFrame, config: Config) -> pd.DataFrame:
+def trend_frame(targets: Sequence[TargetStatus], config: Config) -> pd.DataFrame:
     """Per panel (the schemes of one or more min-share targets) and year: the share and each threshold.
 
     Columns: panel, order, category (colour), year, value, kind ("share" or "target"), series (the
@@ -209,26 +217,26 @@ def trend_frame(targets: pd.DataFrame, config: Config) -> pd.DataFrame:
         panel, order = _panel_title(config, schemes), _panel_order(config, schemes)
         category = _target_category(config, schemes)
         for i, target in enumerate(members):
-            t = targets[targets["id"] == target.id].sort_values("year")
             series = "Mål" if i == 0 else target.name
-            for year, value, threshold in zip(t["year"], t["value"], t["threshold"], strict=True):
+            for t in sorted((t for t in targets if t.id == target.id), key=lambda t: t.year):
+                if t.value is None or t.threshold is None:
+                    continue  # no headcount that year: nothing to draw
                 if i == 0:
-                    rows.append(
-                        (panel, order, category, int(year), float(value), "share", "Andel", text.pct(value, threshold))
-                    )
-                rows.append(
-                    (panel, order, category, int(year), float(threshold), "target", series, text.target_pct(threshold))
-                )
+                    label = text.pct(t.value, t.threshold)
+                    rows.append((panel, order, category, t.year, t.value, "share", "Andel", label))
+                label = text.target_pct(t.threshold)
+                rows.append((panel, order, category, t.year, t.threshold, "target", series, label))
     columns = ["panel", "order", "category", "year", "value", "kind", "series", "label"]
     return pd.DataFrame(rows, columns=columns).sort_values(["order", "kind", "series", "year"], ignore_index=True)
 
 
 def _with_provisional(frame: pd.DataFrame, years: pd.DataFrame, config: Config) -> pd.DataFrame:
     """`frame` with a boolean column "provisional" from the home municipality's years."""
-    home = years[years["code"] == config.home][["year", "provisional"]]
-    out = frame.drop(columns=["provisional"], errors="ignore").merge(home, on="year", how="left")
-    provisional = out["provisional"].fillna(False).astype(bool)
-    return out.assign(provisional=provisional, basis=[BASIS[p] for p in provisional])
+    home = years[years["code"] == config.home]
+    marked = {int(y) for y in home.loc[home["provisional"].astype(bool), "year"]}
+    provisional = [int(y) in marked for y in frame["year"]]
+    out = frame.drop(columns=["provisional"], errors="ignore")
+    return out.assign(provisional=pd.array(provisional, dtype=bool), basis=[BASIS[p] for p in provisional])
 
 
 def _provisional_layers(x: alt.X, y: alt.Y, colour, tooltip: list, size: int = 70) -> list:
@@ -252,7 +260,7 @@ def _provisional_layers(x: alt.X, y: alt.Y, colour, tooltip: list, size: int = 7
 GOAL_DASHES = [[7, 4], [2, 3], [8, 2, 2, 2], [1, 0]]
 
 
-def trend_chart(targets: pd.DataFrame, years: pd.DataFrame, config: Config) -> Chart:
+def trend_chart(targets: Sequence[TargetStatus], years: pd.DataFrame, config: Config) -> Chart:
     """The total share and each category year by year, with the targets as they were each year
     (a step where a threshold changes); provisional years dashed, hollow and labelled "foreløbig"."""
     frame = _with_provisional(trend_frame(targets, config), years, config)
@@ -395,14 +403,14 @@ RANKING_WIDTH = 440
 
 
 def neighbour_ranking_chart(
-    shares: pd.DataFrame, neighbours: pd.DataFrame, config: Config, year: int, group: str
+    shares: pd.DataFrame, neighbours: Sequence[NeighbourFigure], config: Config, year: int, group: str
 ) -> Chart:
     """Every municipality's share in one comparison group, ranked, the home municipality highlighted
     (colour and bold name) and the neighbours' average as a rule."""
     frame = neighbour_ranking_frame(shares, config, year, group)
-    avg = neighbours[(neighbours["year"] == year) & (neighbours["group"] == group)]
-    average = float(avg.iloc[0]["average"]) if len(avg) and pd.notna(avg.iloc[0]["average"]) else None
-    method = avg.iloc[0]["method"] if len(avg) else config.neighbour_method
+    avg = next((f for f in neighbours if f.year == year and f.group == group), None)
+    average = None if avg is None else avg.average
+    method = config.neighbour_method if avg is None else avg.method
     category = config.categories[group]
     order = list(frame["municipality"])
     y = alt.Y(
@@ -479,32 +487,23 @@ def neighbour_ranking_chart(
 AVERAGE = "Omegnskommunerne"
 
 
-def neighbour_trend_frame(neighbours: pd.DataFrame, years: pd.DataFrame, config: Config) -> pd.DataFrame:
+def neighbour_trend_frame(neighbours: Sequence[NeighbourFigure], years: pd.DataFrame, config: Config) -> pd.DataFrame:
     """Home share and neighbour average per comparison group and year, long; `colour` is the category
     name for the home municipality and "Omegnskommunerne" for the average."""
     rows = []
-    for year, group, method, home, average in zip(
-        neighbours["year"],
-        neighbours["group"],
-        neighbours["method"],
-        neighbours["home"],
-        neighbours["average"],
-        strict=True,
-    ):
-        category = config.categories[group]
-        for series, colour, value in ((config.home_name, category, home), (AVERAGE, AVERAGE, average)):
-            if value is not None and pd.notna(value):
-                rows.append(
-                    (category, int(year), series, colour, float(value), text.pct(value), text.method_name(method))
-                )
+    for f in neighbours:
+        category = config.categories[f.group]
+        for series, colour, value in ((config.home_name, category, f.home), (AVERAGE, AVERAGE, f.average)):
+            if value is not None:
+                rows.append((category, f.year, series, colour, value, text.pct(value), text.method_name(f.method)))
     frame = pd.DataFrame(rows, columns=["category", "year", "series", "colour", "value", "label", "method"])
     return _with_provisional(frame, years, config)
 
 
-def neighbour_trend_chart(neighbours: pd.DataFrame, years: pd.DataFrame, config: Config) -> Chart:
+def neighbour_trend_chart(neighbours: Sequence[NeighbourFigure], years: pd.DataFrame, config: Config) -> Chart:
     """The home municipality against the neighbours' average over the years, one panel per group."""
     frame = neighbour_trend_frame(neighbours, years, config)
-    method = text.method_name(neighbours["method"].iloc[0] if len(neighbours) else config.neighbour_method)
+    method = text.method_name(neighbours[0].method if neighbours else config.neighbour_method)
     colour = alt.Color("colour:N", scale=colour_scale(config, {AVERAGE: NEUTRAL}), legend=None)
     series = alt.StrokeDash(
         "series:N", title=None, scale=alt.Scale(domain=[config.home_name, AVERAGE], range=[[1, 0], [6, 4]])
@@ -552,12 +551,15 @@ def neighbour_scheme_table(
     per_scheme = per_scheme.reindex(index=list(schemes), columns=list(codes))
     total = year_shares.groupby("code")["share"].sum().reindex(list(codes))
     average_title = f"Omegnsgennemsnit ({text.METHOD_SHORT[method]})"
-    averages = [neighbour_table(year_shares, config, (s,), group, method)["average"] for s in schemes]
-    averages.append(neighbour_table(year_shares, config, schemes, group, method)["average"])
+    figure = neighbour_figures(year_shares, config, schemes, group, method)
+    f = figure[0] if figure else None
+    averages = [None if f is None else f.schemes.get(s) for s in schemes]
+    averages.append(None if f is None else f.average)
     table = pd.concat([per_scheme, total.to_frame().T], ignore_index=True)
     table.columns = names
     table.insert(0, "Ordning", [*(config.scheme(s).name for s in schemes), f"{config.categories[group]} i alt"])
-    table.insert(2, average_title, [float(a.iloc[0]) if len(a) and pd.notna(a.iloc[0]) else None for a in averages])
+    # float like the municipalities' columns beside it (NaN: no figure), so the table formats one way
+    table.insert(2, average_title, [float("nan") if a is None else a for a in averages])
     return table
 
 
@@ -574,8 +576,8 @@ def placement_frame(placements: pd.DataFrame, year: int) -> pd.DataFrame:
     status["met"] = status["met"].astype(bool)
     status["status"] = [text.status_word(bool(m)) for m in status["met"]]
     status["label"] = [
-        f"{text.number(r)} af {text.number(a)}" + ("" if m else f" – mangler {text.number(a - r)}")
-        for a, r, m in zip(status["agreed"], status["realised"], status["met"], strict=True)
+        f"{text.count(r)} besatte mod {text.count(a)} aftalte" + ("" if m else f" – {text.places(short)} mangler")
+        for a, r, m, short in zip(status["agreed"], status["realised"], status["met"], status["short"], strict=True)
     ]
     status["fulfilment_text"] = [text.pct(f) for f in status["fulfilment"]]
     return status.sort_values("agreed", ascending=False, ignore_index=True)
@@ -636,11 +638,20 @@ def placement_years_frame(placements: pd.DataFrame) -> pd.DataFrame:
     for year in sorted(int(y) for y in placements["year"].unique()):
         total = placement_status(placements, year).iloc[-1]
         rows.append(
-            (year, float(total["agreed"]), float(total["realised"]), float(total["fulfilment"]), bool(total["met"]))
+            (
+                year,
+                float(total["agreed"]),
+                float(total["realised"]),
+                int(total["short"]),
+                float(total["fulfilment"]),
+                bool(total["met"]),
+            )
         )
-    frame = pd.DataFrame(rows, columns=["year", "agreed", "realised", "fulfilment", "met"])
+    frame = pd.DataFrame(rows, columns=["year", "agreed", "realised", "short", "fulfilment", "met"])
     return frame.assign(
-        status=[text.status_word(m) for m in frame["met"]], label=[text.pct(f) for f in frame["fulfilment"]]
+        status=[text.status_word(m) for m in frame["met"]],
+        label=[f"{text.count(r)} mod {text.count(a)}" for r, a in zip(frame["realised"], frame["agreed"], strict=True)],
+        short_text=[text.places(int(n)) if n else "ingen" for n in frame["short"]],
     )
 
 
@@ -678,7 +689,7 @@ def placement_years_chart(placements: pd.DataFrame, provisional_years: tuple[int
                 alt.Tooltip("year:O", title="År"),
                 alt.Tooltip("agreed:Q", title="Aftalt", format=",.0f"),
                 alt.Tooltip("realised:Q", title="Realiseret", format=",.0f"),
-                alt.Tooltip("label:N", title="Opfyldelse"),
+                alt.Tooltip("short_text:N", title="Pladser, der mangler"),
                 alt.Tooltip("status:N", title="Status"),
             ],
         )
@@ -718,7 +729,7 @@ def target_requirement(kind: str, threshold: float | None) -> str:
     if kind == "above_neighbours":
         return f"over omegnskommunerne ({text.pct(threshold)})" if threshold is not None else "ingen omegnstal"
     if kind == "obligations_met":
-        return "alle aftalte pladser besat"
+        return "alle uddannelser når det aftalte antal" + (f" ({text.places(threshold)})" if threshold else "")
     return f"mindst {text.target_pct(threshold)}"
 
 
@@ -737,6 +748,10 @@ def target_bullets_frame(compare: pd.DataFrame) -> pd.DataFrame:
             value = _number_or_none(value)
             met = None if met is None or pd.isna(met) else bool(met)
             status = text.status_word(met)
+            if t["kind"] == "obligations_met":
+                shown = "–" if value is None or threshold is None else text.places_total_text(value, threshold)
+            else:
+                shown = text.pct(value, threshold, strict)
             rows.append(
                 (
                     t["id"],
@@ -746,7 +761,7 @@ def target_bullets_frame(compare: pd.DataFrame) -> pd.DataFrame:
                     value,
                     threshold,
                     status,
-                    f"{text.pct(value, threshold, strict)} · {status}",
+                    f"{shown} · {status}",
                 )
             )
     return pd.DataFrame(rows, columns=["id", "header", "order", "series", "value", "threshold", "status", "label"])
@@ -761,7 +776,7 @@ def target_bullets(compare: pd.DataFrame, year: int) -> Chart:
     tooltip = [
         alt.Tooltip("series:N", title="Hvad"),
         alt.Tooltip("label:N", title="Værdi"),
-        alt.Tooltip("threshold:Q", title="Krav (%)", format=",.1f"),
+        alt.Tooltip("threshold:Q", title="Krav (% eller pladser)", format=",.1~f"),
     ]
     bar = (
         alt.Chart()
@@ -790,8 +805,7 @@ def target_bullets(compare: pd.DataFrame, year: int) -> Chart:
         .properties(
             title=alt.Title(
                 f"Målene i {year}: grundlaget og scenariet",
-                subtitle="Søjler: andel af ansatte i procent (praktikpladser: procent af det aftalte). "
-                "Sort streg: kravet.",
+                subtitle="Søjler: andel af ansatte i procent (praktikpladser: besatte pladser). Sort streg: kravet.",
             )
         )
     )

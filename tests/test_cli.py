@@ -68,9 +68,8 @@ def test_json_report_has_exactly_the_issues_shape(report_2019):
         "uddannelse_naboer",
         "praktikpladser",
     ]
-    shape = {"id", "threshold", "value", "met", "gap_pp", "gap_persons"}
-    for t in year["targets"]:  # with or without the kind and the name in force that year (issue 11)
-        assert set(t) in (shape, shape | {"kind", "name"})
+    for t in year["targets"]:
+        assert set(t) == {"id", "name", "kind", "threshold", "value", "met", "gap_pp", "gap_persons"}
     by_id = {t["id"]: t for t in year["targets"]}
     assert by_id["samlet_min"]["threshold"] == 10.0  # 2019 is before 2021: the 2020 criterion applies
     assert by_id["samlet_min"]["met"] is True and by_id["samlet_min"]["gap_persons"] == 0

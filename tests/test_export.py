@@ -83,7 +83,8 @@ def test_target_sentences_say_value_year_before_threshold_neighbours_and_what_is
         "4,9 % mod omegnskommunernes samlede gennemsnit på 4,1 %."
     )
     assert "22,0 %" in sentences["csr_maerke"] and "CSR-mærket" in sentences["csr_maerke"]
-    assert "187 af 184" in sentences["praktikpladser"]
+    assert "187 besatte mod 184 aftalte pladser" in sentences["praktikpladser"]
+    assert "%" not in sentences["praktikpladser"]
     # a year missing a target: how many persons are missing, in the words of the app's cards
     assert "Der mangler 9 personer i årsgennemsnit" in text.target_sentence(
         sample_figures, config, 2023, "beredskab_min"
@@ -230,7 +231,7 @@ def test_xlsx_has_a_sheet_per_table_with_danish_headers_frozen_rows_and_percent_
         "Grundlag",
     ]
     assert headers["Mål"][:3] == ["Mål", "Krav", "Resultat 2019"]
-    assert headers["Praktikpladser"] == ["Uddannelse", "Aftalt", "Realiseret", "Opfyldelse", "Status"]
+    assert headers["Praktikpladser"] == ["Uddannelse", "Aftalt", "Realiseret", "Mangler (pladser)", "Status"]
     for name in wb.sheetnames:
         assert wb[name].freeze_panes == "A2"
         assert wb[name]["A1"].font.bold
@@ -250,10 +251,13 @@ def test_xlsx_cells_hold_the_computed_values(packs, sample_figures, config):
         assert row[4].number_format in ("0.0 %", "0.00 %")
         assert row[3].number_format == "#,##0.0"
     assert rows["I alt i ordningerne"][4].value == pytest.approx(0.220138, abs=1e-6)
-    targets = sample_figures.targets[sample_figures.targets["year"] == 2019].set_index("name")
+    targets = {t.name: t for t in sample_figures.targets_in(2019)}
     for row in wb["Mål"].iter_rows(min_row=2):
-        if row[0].value in targets.index:
-            assert row[2].value == pytest.approx(targets.at[row[0].value, "value"] / 100)
+        t = targets.get(row[0].value)
+        if t is not None and not t.places:
+            assert row[2].value == pytest.approx(t.value / 100)
+        elif t is not None:  # placements count places, never a percentage
+            assert (row[1].value, row[2].value) == ("184 pladser aftalt", "187 besat")
     overview = {r[0].value: r[1].value for r in wb["Oversigt"].iter_rows(min_row=2)}
     assert overview["År"] == "2019"
 

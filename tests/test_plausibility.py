@@ -68,16 +68,14 @@ def test_a_neighbour_with_more_fleksjob_than_staff_is_computed_and_named():
     # Before: persons_needed raised ValueError ("Et mål på 100 % ...") and every figures page failed.
     data = canonical(*stored_year(HOME, 2022, 4700, fleksjob=100), *stored_year(ESBJERG, 2022, 100, fleksjob=500))
     figures = compute(data, empty_placements(), CONFIG)
-    nb = figures.neighbours.set_index("group").loc["beskaeftigelse"]
-    assert nb["average"] == pytest.approx(500.0)  # the number is shown as it is
-    target = figures.targets.set_index("id").loc["beskaeftigelse_naboer"]
-    assert target["met"] is None and pd.isna(target["gap_persons"]) and pd.isna(target["threshold"])
-    assert target["note"] == (
+    assert figures.neighbour(2022, "beskaeftigelse").average == pytest.approx(500.0)  # shown as it is
+    target = figures.target(2022, "beskaeftigelse_naboer")
+    assert target.met is None and target.gap_persons is None and target.threshold is None
+    assert target.note == (
         "Kan ikke vurderes: omegnskommunernes gennemsnit er 500,0 %, over 100 % af de ansatte. "
         "Tjek tallene for personer og ansatte."
     )
-    own = figures.targets.set_index("id").loc["beskaeftigelse_min"]
-    assert own["value"] == pytest.approx(100 / 4700 * 100)
+    assert figures.target(2022, "beskaeftigelse_min").value == pytest.approx(100 / 4700 * 100)
 
 
 def test_the_report_of_such_data_has_the_numbers_and_a_warning():
@@ -96,7 +94,7 @@ def test_a_zero_headcount_gives_no_share_and_no_infinity():
     data = canonical(*stored_year(HOME, 2022, 0, fleksjob=10), *stored_year(ESBJERG, 2022, 0, fleksjob=5))
     figures = compute(data, empty_placements(), CONFIG)
     assert figures.shares["share"].isna().all()
-    assert set(figures.targets.loc[figures.targets["kind"] != "obligations_met", "met"]) == {None}
+    assert {t.met for t in figures.targets if t.kind != "obligations_met"} == {None}
     report = build_report(figures, CONFIG)
     json.dumps(report, allow_nan=False)  # strict JSON: no NaN, no Infinity
     assert report["years"][0]["schemes"]["fleksjob"] == {"persons": 10.0, "share": None}

@@ -80,7 +80,7 @@ def test_every_figures_page_shows_the_numbers_and_the_warning(tmp_path, monkeypa
         if page == "overblik":
             at.selectbox(key="year").select(2019).run()
             cards = {m.label: m.value for m in at.metric}
-            assert cards["Mindst 15 % i en eller flere ordninger"] == "22,0 %"
+            assert cards["Mindst 10 % i en eller flere ordninger"] == "22,0 %"
             assert cards["Mindst 6 % i beskæftigelsesordninger"] == "10,2 %"
         if page == "omegnskommuner":  # Esbjerg's share as it is, beside the warning
             at.selectbox(key="year").select(2019).run()

@@ -72,14 +72,13 @@ def test_sample_reproduces_the_strategys_2019_status(sample):
     assert round(year["beredskab"], 1) == 6.9
     assert 4650 <= year["headcount"] <= 4750
     assert not year["provisional"]
-    nb = figures.neighbours[figures.neighbours["year"] == 2019].set_index("group")
-    assert nb.at["beskaeftigelse", "method"] == "pooled"
-    assert round(nb.at["beskaeftigelse", "average"], 1) == 7.0
-    assert round(nb.at["uddannelse", "average"], 1) == 4.1
-    assert nb.at["beskaeftigelse", "missing"] == ()
-    targets = figures.targets[figures.targets["year"] == 2019].set_index("id")
-    assert round(targets.at["uddannelse_min", "value"], 1) == 4.9
-    assert targets.at["uddannelse_min", "met"] is False or not targets.at["uddannelse_min", "met"]
+    employment, education = figures.neighbour(2019, "beskaeftigelse"), figures.neighbour(2019, "uddannelse")
+    assert employment.method == "pooled"
+    assert round(employment.average, 1) == 7.0
+    assert round(education.average, 1) == 4.1
+    assert employment.missing == () and employment.missing_schemes == {}
+    assert round(figures.target(2019, "uddannelse_min").value, 1) == 4.9
+    assert figures.target(2019, "uddannelse_min").met is False
     stu = figures.shares.set_index(["code", "year", "scheme"])["persons"]
     assert stu[(580, 2019, "stu")] == 3.0
     assert stu[(580, 2018, "stu")] == 4.0
@@ -87,7 +86,7 @@ def test_sample_reproduces_the_strategys_2019_status(sample):
 
 def test_sample_tells_a_story_of_targets_missed_and_recovered(sample):
     _, figures = sample
-    met = figures.targets.set_index(["year", "id"])["met"]
+    met = {(t.year, t.id): t.met for t in figures.targets}
     assert not met[(2021, "uddannelse_min")] and met[(2022, "uddannelse_min")]
     assert not met[(2023, "beredskab_min")] and met[(2024, "beredskab_min")]
     assert not met[(2022, "praktikpladser")] and met[(2021, "praktikpladser")]
@@ -99,10 +98,11 @@ def test_2025_is_provisional_and_after_the_strategy_period(sample):
     years = figures.years.set_index(["code", "year"])
     assert years.at[(580, 2025), "provisional"]
     assert not years.at[(580, 2024), "provisional"]
-    t = figures.targets.set_index(["year", "id"])
-    assert t.at[(2025, "samlet_min"), "after_strategy"]
-    assert t.at[(2025, "samlet_min"), "threshold"] == 15.0
+    t = figures.target(2025, "samlet_min")
+    assert t.after_strategy
+    assert t.threshold == 15.0
     assert figures.latest_complete_year(CONFIG) == 2024
+    assert figures.provisional_years(CONFIG) == (2025,)
 
 
 def test_compute_does_not_change_its_input(sample):
@@ -211,13 +211,13 @@ def test_neighbour_average_pooled_and_mean_name_the_missing():
 
 def test_above_neighbours_target_uses_the_neighbour_average_as_threshold():
     figures = compute(neighbour_data(), empty_placements(), CONFIG)
-    t = figures.targets.set_index("id")
-    assert t.at["beskaeftigelse_naboer", "threshold"] == pytest.approx(5.75)
-    assert t.at["beskaeftigelse_naboer", "value"] == pytest.approx(7.5)
-    assert t.at["beskaeftigelse_naboer", "met"]
-    assert "Haderslev" in t.at["beskaeftigelse_naboer", "note"]
-    assert t.at["uddannelse_naboer", "met"] is None  # no education data anywhere
-    assert t.at["praktikpladser", "met"] is None
+    t = {s.id: s for s in figures.targets_in(2022)}
+    assert t["beskaeftigelse_naboer"].threshold == pytest.approx(5.75)
+    assert t["beskaeftigelse_naboer"].value == pytest.approx(7.5)
+    assert t["beskaeftigelse_naboer"].met is True
+    assert "Haderslev" in t["beskaeftigelse_naboer"].note
+    assert t["uddannelse_naboer"].met is None  # no education data anywhere
+    assert t["praktikpladser"].met is None
 
 
 # ---- targets and gaps ------------------------------------------------------------------------------
@@ -269,15 +269,15 @@ def test_gap_in_points_and_persons_in_the_target_table():
         *measured(580, 2022, "stu", [10] * 4),
         *measured(580, 2022, "beredskab", [220] * 4),
     )
-    t = compute(data, empty_placements(), CONFIG).targets.set_index("id")
-    assert t.at["uddannelse_min", "value"] == pytest.approx(220 / 4700 * 100)  # STU does not count
-    assert t.at["uddannelse_min", "gap_pp"] == pytest.approx(220 / 4700 * 100 - 5)
-    assert t.at["uddannelse_min", "gap_persons"] == 16
-    assert t.at["beredskab_min", "gap_persons"] == 15
+    t = {s.id: s for s in compute(data, empty_placements(), CONFIG).targets}
+    assert t["uddannelse_min"].value == pytest.approx(220 / 4700 * 100)  # STU does not count
+    assert t["uddannelse_min"].gap_pp == pytest.approx(220 / 4700 * 100 - 5)
+    assert t["uddannelse_min"].gap_persons == 16
+    assert t["beredskab_min"].gap_persons == 15
     # the overall target mixes payroll and non-payroll schemes: the payroll formula applies
     total = 450 / 4700
-    assert t.at["samlet_min", "value"] == pytest.approx(total * 100)
-    assert t.at["samlet_min", "gap_persons"] == persons_needed(15.0, 4700, 450, True)
+    assert t["samlet_min"].value == pytest.approx(total * 100)
+    assert t["samlet_min"].gap_persons == persons_needed(15.0, 4700, 450, True)
 
 
 def test_placement_status_is_met_only_when_every_education_is():
@@ -296,6 +296,7 @@ def test_placement_status_is_met_only_when_every_education_is():
     assert not status.at["SOSU-assistent", "met"] and status.at["Kontor", "met"]
     assert status.at["I alt", "agreed"] == 66 and status.at["I alt", "realised"] == 61
     assert status.at["I alt", "fulfilment"] == pytest.approx(61 / 66 * 100)
+    assert status.at["SOSU-assistent", "short"] == 7 and status.at["I alt", "short"] == 7  # no cover from Kontor
     assert not status.at["I alt", "met"]
     assert placement_status(placements, 2023).set_index("education").at["I alt", "met"]
     assert placement_status(placements, 2030).empty

@@ -17,7 +17,7 @@ import streamlit as st
 
 from csr import charts, text
 from csr.config import Config
-from csr.fmt import join, places
+from csr.fmt import join
 from csr.importers.cells import DANISH_MONTHS
 from csr.model import ERROR, Finding
 from csr.planning import (
@@ -93,8 +93,7 @@ def slider_spans(figures: Figures, config: Config) -> tuple[int, int]:
 
 def year_options(figures: Figures, config: Config) -> tuple[list[int], set[int]]:
     """The home municipality's years and which of them are provisional."""
-    home = figures.years[figures.years["code"] == config.home]
-    return figures.home_years(config), {int(y) for y in home.loc[home["provisional"], "year"]}
+    return figures.home_years(config), set(figures.provisional_years(config))
 
 
 # ---- the placement editor --------------------------------------------------------------------
@@ -270,18 +269,25 @@ def gap_text(
     kind: str, met: bool | None, gap_pp: float | None, gap_persons: float | None, threshold: float | None
 ) -> str:
     """ "+0,3 pp" when met, "−0,3 pp: 17 personer mangler" when not (places for placement obligations)."""
+    if kind == "obligations_met":  # counted in places, never in percentage points
+        if met is None:
+            return "–"
+        return "alle uddannelser nået" if met else f"{text.places(int(gap_persons or 0))} mangler"
     if met is None or gap_pp is None or pd.isna(gap_pp):
         return "–"
     gap = text.pp(gap_pp, threshold, kind == "above_neighbours")
     if met:
         return gap
-    need = int(gap_persons or 0)
-    return f"{gap}: {places(need) if kind == 'obligations_met' else text.persons(need)} mangler"
+    return f"{gap}: {text.persons(int(gap_persons or 0))} mangler"
 
 
-def _status(value: float | None, met: bool | None, threshold: float | None, strict: bool) -> str:
-    """ "4,7 % · ❌ Ikke opfyldt" in Markdown (st.table renders it; icon and word, never colour alone)."""
+def _status(value: float | None, met: bool | None, threshold: float | None, strict: bool, kind: str = "") -> str:
+    """ "4,7 % · ❌ Ikke opfyldt" in Markdown (st.table renders it; icon and word, never colour alone);
+    placements in places ("187 besatte mod 184 aftalte pladser")."""
     met = None if met is None or pd.isna(met) else bool(met)
+    if kind == "obligations_met":
+        shown = "–" if value is None or threshold is None else text.places_total_text(value, threshold)
+        return f"{shown} · {widgets.status_markdown(met)}"
     return f"{text.pct(value, threshold, strict)} · {widgets.status_markdown(met)}"
 
 
@@ -294,7 +300,7 @@ def comparison_frame(compare: pd.DataFrame) -> pd.DataFrame:
         strict = t["kind"] == "above_neighbours"
         row = {"Mål": t["name"], "Krav": charts.target_requirement(t["kind"], threshold)}
         for label, suffix in (("Grundlag", "before"), ("Scenarie", "after")):
-            row[label] = _status(t[f"value_{suffix}"], t[f"met_{suffix}"], threshold, strict)
+            row[label] = _status(t[f"value_{suffix}"], t[f"met_{suffix}"], threshold, strict, t["kind"])
             row[f"Afstand, {label.lower()}"] = gap_text(
                 t["kind"], t[f"met_{suffix}"], t[f"gap_pp_{suffix}"], t[f"gap_persons_{suffix}"], threshold
             )
@@ -440,6 +446,6 @@ def compare_saved(outcomes: dict[str, Outcome]) -> pd.DataFrame:
         row = {"": target.name}
         for n, o in outcomes.items():
             t = o.targets[i]
-            row[n] = _status(t.value, t.met, t.threshold, t.kind == "above_neighbours")
+            row[n] = _status(t.value, t.met, t.threshold, t.kind == "above_neighbours", t.kind)
         rows.append(row)
     return pd.DataFrame(rows)

@@ -24,9 +24,7 @@ YEAR_KEY = "year"
 
 
 def _year_options(figures: Figures, config: Config) -> tuple[list[int], set[int], int | None]:
-    home = figures.years[figures.years["code"] == config.home]
-    provisional = {int(y) for y in home.loc[home["provisional"], "year"]}
-    return figures.home_years(config), provisional, figures.latest_complete_year(config)
+    return figures.home_years(config), set(figures.provisional_years(config)), figures.latest_complete_year(config)
 
 
 def year_select(dataset: Dataset, config: Config, label: str = "År") -> int:

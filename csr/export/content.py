@@ -8,17 +8,16 @@ workbook (`csr.export.xlsx`) only lay it out, so both say the same. Every senten
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-
-import pandas as pd
 
 from csr import charts, text
 from csr.config import HEADCOUNT, Config
 from csr.fmt import files_digest, period_key, reference_pct, scheme_label
 from csr.model import SheetSummary
-from csr.shares import Figures, comparison_groups, placement_status
+from csr.shares import Figures, HomeYear, TargetStatus, comparison_groups, neighbour_note, placement_status
 
 STORE = "store"
 FILES = "files"
@@ -126,7 +125,7 @@ class Share:
 
     @property
     def missing(self) -> bool:
-        return self.value is None or pd.isna(self.value)
+        return self.value is None
 
     def text(self) -> str:
         if self.missing:
@@ -142,7 +141,7 @@ class Share:
             return 1
         if self.exact and float(self.value).is_integer():
             return 0
-        if self.beside is not None and not pd.isna(self.beside):
+        if self.beside is not None and not math.isnan(self.beside):
             return text.decimals_for(float(self.beside), float(self.value), self.strict)
         return text.decimals_for(float(self.value), self.threshold, self.strict)
 
@@ -160,7 +159,7 @@ class Gap:
         return text.pp(self.value, self.reference, self.strict)
 
     def decimals(self) -> int:
-        if self.reference is None or pd.isna(self.reference):
+        if self.reference is None or math.isnan(self.reference):
             return 1
         return text.decimals_for(self.reference + self.value, self.reference, self.strict)
 
@@ -200,8 +199,10 @@ def cell_text(kind: str, value: object) -> str:
     """A cell as the PDF prints it: Danish numbers, "–" for no data."""
     if isinstance(value, (Share, Gap)):
         return value.text()
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if value is None:
         return "–"
+    if isinstance(value, str):
+        return value
     if kind == PERSONS:
         return text.number(float(value), 1)
     if kind == COUNT:
@@ -280,61 +281,62 @@ class Pack:
         return next((c for c in self.charts if c.name == name), None)
 
 
-def _home_row(figures: Figures, config: Config, year: int) -> pd.Series:
-    years = figures.years
-    rows = years[(years["code"] == config.home) & (years["year"] == year)]
-    if rows.empty:
+def _home_row(figures: Figures, config: Config, year: int) -> HomeYear:
+    row = figures.home_row(year, config)
+    if row is None:
         known = ", ".join(str(y) for y in figures.home_years(config))
         raise KeyError(f"Der er ingen tal for {config.home_name} i {year}. Årene i data er {known}.")
-    return rows.iloc[0]
+    return row
 
 
 def _until(figures: Figures, year: int) -> Figures:
     """The figures of the years up to `year` (a report shows no later years)."""
-    keep = {
-        name: frame[frame["year"] <= year]
-        for name, frame in (
-            ("annual", figures.annual),
-            ("shares", figures.shares),
-            ("years", figures.years),
-            ("neighbours", figures.neighbours),
-            ("targets", figures.targets),
-        )
-    }
     placements = figures.placements
     if placements is not None and len(placements):
         placements = placements[placements["year"] <= year]
-    return Figures(
-        keep["annual"], keep["shares"], keep["years"], keep["neighbours"], keep["targets"], placements, figures.method
+    return replace(
+        figures,
+        annual=figures.annual[figures.annual["year"] <= year],
+        shares=figures.shares[figures.shares["year"] <= year],
+        years=figures.years[figures.years["year"] <= year],
+        neighbours=tuple(f for f in figures.neighbours if f.year <= year),
+        targets=tuple(t for t in figures.targets if t.year <= year),
+        placements=placements,
     )
 
 
-def _is_true(value: object) -> bool | None:
-    return None if value is None or (isinstance(value, float) and pd.isna(value)) else bool(value)
+def _target_cells(t: TargetStatus | None) -> tuple[Share | str | None, Share | str | None]:
+    """A target's requirement and result cells: shares in percent, or for placements places in words."""
+    if t is None:
+        return None, None
+    if t.places:
+        if t.value is None or t.threshold is None:
+            return "alle aftalte pladser", None
+        return f"{text.places(t.threshold)} aftalt", f"{text.count(t.value)} besat"
+    exact = not t.strict  # a threshold as the strategy writes it; the neighbours' average with decimals
+    return (
+        Share(t.threshold, strict=t.strict, exact=exact, beside=None if exact else t.value),
+        Share(t.value, t.threshold, t.strict),
+    )
 
 
 def targets_table(figures: Figures, config: Config, year: int) -> Table:
-    now = figures.targets[figures.targets["year"] == year]
-    before = figures.targets[figures.targets["year"] == year - 1].set_index("id")
+    """The year's targets: the name in force that year, the requirement, the result against the year
+    before, the status, the gap in percentage points and what is missing (persons, or places)."""
     rows = []
-    for _, t in now.iterrows():
-        strict = t["kind"] == "above_neighbours"
-        exact = not strict  # a threshold as the strategy writes it; the neighbours' average with decimals
-        threshold = None if pd.isna(t["threshold"]) else float(t["threshold"])
-        met = _is_true(t["met"])
-        previous = None
-        if t["id"] in before.index:
-            p = before.loc[t["id"]]
-            previous = Share(p["value"], None if pd.isna(p["threshold"]) else float(p["threshold"]), strict)
+    for t in figures.targets_in(year):
+        requirement, result = _target_cells(t)
+        _, previous = _target_cells(figures.target(year - 1, t.id))
+        short = t.gap_places if t.places else t.gap_persons
         rows.append(
             (
-                t["name"],
-                Share(threshold, strict=strict, exact=exact, beside=None if exact else t["value"]),
-                Share(t["value"], threshold, strict),
+                t.name,
+                requirement,
+                result,
                 previous,
-                f"{text.status_mark(met)} {text.status_word(met)}",
-                None if met is None else Gap(float(t["gap_pp"]), threshold, strict),
-                None if met is None or met else int(t["gap_persons"]),
+                f"{text.status_mark(t.met)} {text.status_word(t.met)}",
+                None if t.met is None or t.gap_pp is None else Gap(t.gap_pp, t.threshold, t.strict),
+                None if t.met is None or t.met else short,
             )
         )
     return Table(
@@ -351,7 +353,8 @@ def targets_table(figures: Figures, config: Config, year: int) -> Table:
         ),
         tuple(rows),
         note="Krav: målets tærskel det år; for målene om omegnskommunerne deres gennemsnit, for praktikpladserne "
-        "100 % af de aftalte pladser. Mangler: personer i årsgennemsnit (for praktikpladserne: pladser).",
+        "de aftalte pladser (målet er nået, når hver uddannelse når sit aftalte antal). Mangler: personer i "
+        "årsgennemsnit (for praktikpladserne: pladser under det aftalte, lagt sammen over uddannelserne).",
     )
 
 
@@ -374,12 +377,12 @@ def schemes_table(figures: Figures, config: Config, year: int) -> Table:
             else:
                 rows.append((category_name, scheme.name, scheme.source, None, None, "ingen data"))
         bold.append(len(rows))
-        rows.append(("", f"{category_name} i alt", "", persons_sum, Share(row[category]), ""))
+        rows.append(("", f"{category_name} i alt", "", persons_sum, Share(row.categories[category]), ""))
     bold.append(len(rows))
     total_persons = float(home["persons"].sum()) if len(home) else 0.0
-    rows.append(("", "I alt i ordningerne", "", total_persons, Share(row["total_share"]), ""))
+    rows.append(("", "I alt i ordningerne", "", total_persons, Share(row.total_share), ""))
     bold.append(len(rows))
-    rows.append(("", f"{config.headcount_name} (årsgennemsnit)", "", float(row["headcount"]), None, ""))
+    rows.append(("", f"{config.headcount_name} (årsgennemsnit)", "", row.headcount, None, ""))
     return Table(
         "Ordninger",
         f"Ordningerne i {year}",
@@ -431,13 +434,18 @@ def neighbour_tables(figures: Figures, config: Config, year: int) -> dict[str, T
                 for c in frame.columns[1:]
             ),
         )
-        rows = tuple((r.iloc[0], *(Share(v) for v in r.iloc[1:])) for _, r in frame.iterrows())
+        rows = tuple(
+            (r[0], *(Share(float(v) if math.isfinite(v) else None) for v in r[1:]))
+            for r in frame.itertuples(index=False, name=None)
+        )
         name = config.categories[group]
+        nb = figures.neighbour(year, group)
         out[f"omegn_{group}"] = Table(
             f"Omegn – {name}"[:31],
             f"{name} {year}: andel af ansatte pr. ordning og kommune",
             columns,
             rows,
+            note="" if nb is None else neighbour_note(nb, config),
             bold_rows=(len(rows) - 1,),
         )
     return out
@@ -452,7 +460,7 @@ def placements_table(figures: Figures, year: int) -> Table | None:
             r["education"],
             float(r["agreed"]),
             float(r["realised"]),
-            Share(r["fulfilment"], 100.0),
+            int(r["short"]),
             f"{text.status_mark(bool(r['met']))} {text.status_word(bool(r['met']))}",
         )
         for _, r in status.iterrows()
@@ -464,10 +472,12 @@ def placements_table(figures: Figures, year: int) -> Table | None:
             Column("Uddannelse", TEXT, 3.0),
             Column("Aftalt", COUNT, 1.0),
             Column("Realiseret", COUNT, 1.0),
-            Column("Opfyldelse", PCT, 1.0),
+            Column("Mangler (pladser)", COUNT, 1.0),
             Column("Status", STATUS),
         ),
         rows,
+        note="Målet er nået, når hver uddannelse når sit aftalte antal; flere pladser på én uddannelse dækker "
+        "ikke mangler på en anden. I alt: pladser under det aftalte, lagt sammen over uddannelserne.",
         bold_rows=(len(rows) - 1,),
     )
 
@@ -486,7 +496,7 @@ def _charts(figures: Figures, config: Config, year: int) -> tuple[tuple[ChartIte
         ChartItem(
             "udvikling",
             "Udviklingen",
-            text.trend_caption(upto.targets, config, upto.years),
+            text.trend_caption(upto.targets, config, upto.provisional_years(config)),
             lambda: charts.trend_chart(upto.targets, upto.years, config),
         ),
     ]
@@ -565,19 +575,27 @@ def outlook(figures: Figures, config: Config, scenario, name: str, outdated: boo
         note="Årsgennemsnit: et forløb tæller kun i de målemåneder, det dækker.",
     )
     rows = []
-    for _, r in comparison.iterrows():
-        strict = r["kind"] == "above_neighbours"
-        threshold = None if r["threshold"] is None or pd.isna(r["threshold"]) else float(r["threshold"])
-        met_before, met_after = _is_true(r["met_before"]), _is_true(r["met_after"])
+    for b, a in zip(before.targets, after.targets, strict=True):
+        strict = a.kind == "above_neighbours"
+        requirement: Share | str
+        value_before: Share | str | None
+        value_after: Share | str | None
+        if a.kind == "obligations_met":
+            requirement = "alle aftalte pladser" if a.threshold is None else f"{text.places(a.threshold)} aftalt"
+            value_before = None if b.value is None else f"{text.count(b.value)} besat"
+            value_after = None if a.value is None else f"{text.count(a.value)} besat"
+        else:
+            requirement = Share(a.threshold, exact=not strict)
+            value_before, value_after = Share(b.value, a.threshold, strict), Share(a.value, a.threshold, strict)
         rows.append(
             (
-                r["name"],
-                Share(threshold, exact=not strict),
-                Share(r["value_before"], threshold, strict),
-                f"{text.status_mark(met_before)} {text.status_word(met_before)}",
-                Share(r["value_after"], threshold, strict),
-                f"{text.status_mark(met_after)} {text.status_word(met_after)}",
-                None if met_after is None or met_after else int(r["gap_persons_after"]),
+                a.name,
+                requirement,
+                value_before,
+                f"{text.status_mark(b.met)} {text.status_word(b.met)}",
+                value_after,
+                f"{text.status_mark(a.met)} {text.status_word(a.met)}",
+                None if a.met is None or a.met else a.gap_persons,
             )
         )
     targets = Table(
@@ -590,7 +608,7 @@ def outlook(figures: Figures, config: Config, scenario, name: str, outdated: boo
             Column("Status uden", STATUS),
             Column("Med planen", PCT),
             Column("Status med", STATUS),
-            Column("Mangler med planen (personer)", COUNT),
+            Column("Mangler med planen (personer; praktikpladser: pladser)", COUNT),
         ),
         tuple(rows),
     )
@@ -618,7 +636,7 @@ def build_pack(
     `scenario` is a `csr.planning.Scenario` to append as an outlook (a `PlanError` says why it cannot be).
     """
     row = _home_row(figures, config, year)
-    provisional = bool(row["provisional"])
+    provisional = row.provisional
     notes = tuple(
         n for n in (text.period_sentence(config, year), text.provisional_sentence(figures.annual, config, year)) if n
     )
@@ -628,11 +646,7 @@ def build_pack(
         text.figure1_caption(figures.years, config, year),
     )
     sentences = text.target_sentences(figures, config, year)
-    now = figures.targets[figures.targets["year"] == year]
-    targets = tuple(
-        TargetResult(str(t["id"]), str(t["name"]), _is_true(t["met"]), sentences[str(t["id"])])
-        for _, t in now.iterrows()
-    )
+    targets = tuple(TargetResult(t.id, t.name, t.met, sentences[t.id]) for t in figures.targets_in(year))
     tables = {
         "maal": targets_table(figures, config, year),
         "ordninger": schemes_table(figures, config, year),
@@ -648,7 +662,7 @@ def build_pack(
         text.measurement_sentence(config),
         text.method_sentence(figures.method, neighbour_count),
         text.left_out_sentence(config),
-        text.provisional_years_sentence(figures.years, config),
+        text.provisional_years_sentence(figures.provisional_years(config)),
         "Andelene regnes uden afrunding og vises med én decimal; med to, hvor én decimal ville skjule, om et "
         "mål er nået (fx 4,96 %, der ellers ville stå som 5,0 %).",
         *(n for n in (text.period_sentence(config, year),) if n),

@@ -72,7 +72,7 @@ def _table_sheet(wb: Workbook, table: Table) -> Worksheet:
                 set_cell(cell, value)
                 if column.kind in FORMATS:
                     cell.number_format = FORMATS[column.kind]
-                elif column.kind == PCT:  # a plain number in a percent column
+                elif column.kind == PCT and not isinstance(value, str):  # a plain number in a percent column
                     cell.value = float(value) / 100.0
                     cell.number_format = percent_format(1)
             if column.kind in TEXTUAL:
