@@ -55,12 +55,16 @@ st.markdown(texts["method"])
 st.info(texts["left_out"], icon=":material/info:")
 
 for group in groups:
+
+    def _ranking(g: str = group) -> charts.Chart:
+        return charts.neighbour_ranking_chart(figures.shares, figures.neighbours, config, year, g)
+
     st.subheader(config.categories[group])
     widgets.chart(
         f"omegn_{group}",
         dataset,
         (year,),
-        lambda g=group: charts.neighbour_ranking_chart(figures.shares, figures.neighbours, config, year, g),
+        _ranking,
         texts["ranking"][group],
         meeting,
     )

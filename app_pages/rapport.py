@@ -8,6 +8,7 @@ says so from its next run on; it is tried again on the next click.
 """
 
 import dataclasses
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -79,7 +80,7 @@ files = st.session_state.setdefault(_FILES, {})
 _failed_key = ("failed", dataset.key, year)  # the sentences of the charts the last file was made without
 
 
-def _maker(fmt: str):
+def _maker(fmt: str) -> Callable[[], bytes]:
     """The file's bytes, made on click; runs outside the script, so it touches only what it is given."""
     plan = "" if scenario is None else f"{name}:{sorted(scenario.to_dict().items())!r}"
     key = (dataset.key, year, plan, fmt)

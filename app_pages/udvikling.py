@@ -16,14 +16,18 @@ figures = dataset.figures
 
 st.title("Udvikling")
 latest = figures.latest_complete_year(config)
+if latest is None:  # a store without any year of the home municipality
+    st.info(f"Der er ingen år med tal for {config.organisation} endnu.")
+    st.stop()
+shown: int = latest  # the latest complete year, which the captions describe
 texts = widgets.memo(
     "udvikling",
     dataset.key,
     (),
     lambda: {
         "trend": text.trend_caption(figures.targets, config, figures.provisional_years(config)),
-        "missing": text.missing_schemes_sentence(figures.years, config, latest),
-        **{m: text.scheme_trend_caption(figures.shares, config, m, latest) for m in MEASURES},
+        "missing": text.missing_schemes_sentence(figures.years, config, shown),
+        **{m: text.scheme_trend_caption(figures.shares, config, m, shown) for m in MEASURES},
     },
 )
 widgets.chart(

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from typing import Any, Literal
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from csr import text
@@ -98,7 +100,7 @@ def _wrap(label: str, width: int = 28) -> str:
     return "|".join(textwrap.wrap(label, width)) or label
 
 
-def _header(**kwargs) -> alt.Header:
+def _header(**kwargs: Any) -> alt.Header:
     return alt.Header(labelExpr="split(datum.value, '|')", labelAnchor="start", labelAlign="left", **kwargs)
 
 
@@ -239,7 +241,9 @@ def _with_provisional(frame: pd.DataFrame, years: pd.DataFrame, config: Config) 
     return out.assign(provisional=pd.array(provisional, dtype=bool), basis=[BASIS[p] for p in provisional])
 
 
-def _provisional_layers(x: alt.X, y: alt.Y, colour, tooltip: list, size: int = 70) -> list:
+def _provisional_layers(
+    x: alt.X, y: alt.Y, colour: Any, tooltip: list, size: int = 70
+) -> list:  # colour: a channel or alt.value
     """Points (hollow where provisional) and the word "foreløbig" above provisional points."""
     points = (
         alt.Chart()
@@ -399,6 +403,7 @@ def neighbour_ranking_frame(shares: pd.DataFrame, config: Config, year: int, gro
     )[["municipality", "code", "share", "persons", "headcount", "home", "rank", "role", "label"]]
 
 
+_WEIGHTS: tuple[tuple[Literal["bold", "normal"], Any], ...] = (("bold", alt.datum.home), ("normal", ~alt.datum.home))
 RANKING_WIDTH = 440
 
 
@@ -448,7 +453,7 @@ def neighbour_ranking_chart(
         .mark_text(align="left", fontSize=13, fontWeight=weight)
         .encode(x=alt.value(RANKING_WIDTH + 10), y=y, text="label:N")
         .transform_filter(test)
-        for weight, test in (("bold", alt.datum.home), ("normal", ~alt.datum.home))
+        for weight, test in _WEIGHTS
     ]
     layers = [bars, *values]
     if average is not None:
@@ -721,7 +726,10 @@ BULLET_WIDTH = 380
 
 
 def _number_or_none(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
+    """A number from a frame cell; None for None, NaN and <NA>."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not pd.isna(value):
+        return float(value)
+    return None
 
 
 def target_requirement(kind: str, threshold: float | None) -> str:

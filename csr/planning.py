@@ -67,6 +67,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TypedDict
 
 import pandas as pd
 
@@ -188,7 +189,8 @@ class Placement:
         if not isinstance(data, Mapping):
             raise PlanError(f"{where} kan ikke læses: den skal have ordning, personer, første og sidste måned.")
         problems: list[str] = []
-        values = {}
+        persons: float = 0.0
+        months: dict[str, Month] = {}
         for key, label in (
             ("scheme", "ordning"),
             ("persons", "personer"),
@@ -207,14 +209,15 @@ class Placement:
             if key not in data:
                 continue
             try:
-                values[key] = (
-                    _number(data[key], f"{where}: antallet af personer") if key == "persons" else parse_month(data[key])
-                )
+                if key == "persons":
+                    persons = _number(data[key], f"{where}: antallet af personer")
+                else:
+                    months[key] = parse_month(data[key])
             except PlanError as exc:
                 problems.append(str(exc) if key == "persons" else f"{where}: {exc}")
         if problems:
             raise PlanError(" ".join(problems))
-        return cls(scheme, values["persons"], values["first"], values["last"], paid)
+        return cls(str(scheme), persons, months["first"], months["last"], paid)
 
 
 def scheme_months(config: Config, scheme: str) -> tuple[int, ...]:
@@ -310,7 +313,7 @@ class Scenario:
         name = data.get("name", "")
         if problems:
             raise PlanError([Finding(ERROR, p) for p in problems])
-        return cls(int(year), changes, headcount_change, tuple(placements), str(name or ""))
+        return cls(int(str(year)), changes, headcount_change, tuple(placements), str(name or ""))
 
     def with_change(self, scheme: str, persons: float) -> Scenario:
         """The scenario with `persons` more on annual average in `scheme`."""
@@ -742,9 +745,21 @@ class Outcome:
         return pd.DataFrame([t.__dict__ for t in self.targets], columns=list(TARGET_COLUMNS))
 
 
+class _Common(TypedDict):
+    """What every `TargetOutcome` of a target carries besides its figures."""
+
+    year: int
+    id: str
+    name: str
+    kind: str
+    before_strategy: bool
+    after_strategy: bool
+    note: str
+
+
 def _judge(basis: TargetBasis, year: int, persons: Mapping[str, float], headcount: float) -> TargetOutcome:
     """A target's status for the persons and headcount of a plan (the rules of `target_status`)."""
-    common = {
+    common: _Common = {
         "year": year,
         "id": basis.id,
         "name": basis.name,
@@ -914,9 +929,10 @@ def _seek(
 ) -> int | None:
     """The fewest whole persons n for which `plan(n)` meets the target, verified in the fast path;
     `on_payroll` says whether the added persons join the headcount (for the estimate)."""
-    if weight <= 0:
+    if weight <= 0 or basis.threshold is None:
         return None
-    t = basis.threshold / 100.0
+    threshold = basis.threshold
+    t = threshold / 100.0
     if on_payroll and t >= 1.0:
         return None
 
@@ -926,7 +942,7 @@ def _seek(
 
     persons, headcount = _planned(baseline.persons, baseline.headcount, scenario, config)
     in_scope = sum(persons.get(s, 0.0) for s in basis.schemes)
-    annual = persons_needed(basis.threshold, headcount, in_scope, on_payroll, strict=basis.strict)
+    annual = persons_needed(threshold, headcount, in_scope, on_payroll, strict=basis.strict)
     return _fewest(reached, math.ceil(annual / weight))
 
 

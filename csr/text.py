@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from csr.config import Config, Scheme
+    from csr.planning import Outcome
     from csr.shares import Figures, NeighbourFigure, Shortfall, TargetStatus
 
 
@@ -409,7 +410,7 @@ def target_cards(targets: Sequence[TargetStatus], year: int) -> list[dict]:
 # ---- what-if planning (the Planlægning page) ------------------------------------------------------
 
 
-def scenario_caption(before: object, after: object, config: Config) -> str:
+def scenario_caption(before: Outcome, after: Outcome, config: Config) -> str:
     """The scenario's Figure 1 in one sentence (`before` and `after`: `csr.planning.Outcome`)."""
     parts = [
         f"{in_running_text(name)} {pct(after.categories.get(cid, 0.0))}" for cid, name in config.categories.items()

@@ -180,15 +180,15 @@ def placements_from_editor(frame: pd.DataFrame, year: int, config: Config) -> tu
             problems.append(f"Placering {i} mangler {join(empty)}.")
             continue
         scheme = ids.get(row[SCHEME], row[SCHEME])
-        months = [DANISH_MONTHS.index(row[c]) + 1 if row[c] in DANISH_MONTHS else None for c in (FIRST, LAST)]
-        if None in months:
+        first, last = (DANISH_MONTHS.index(row[c]) + 1 if row[c] in DANISH_MONTHS else None for c in (FIRST, LAST))
+        if first is None or last is None:
             problems.append(f"Placering {i}: vælg månederne på listen (januar til december).")
             continue
         paid, problem = _paid_cell(row.get(PAID), scheme, config, i)
         if problem:
             problems.append(problem)
             continue
-        placements.append(Placement(scheme, float(row[PERSONS]), (year, months[0]), (year, months[1]), paid))
+        placements.append(Placement(scheme, float(row[PERSONS]), (year, first), (year, last), paid))
     if problems:
         raise PlanError([Finding(ERROR, p) for p in problems])
     return tuple(placements)

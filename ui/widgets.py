@@ -7,7 +7,7 @@ import dis
 import hashlib
 from collections.abc import Callable, Mapping
 from types import CellType, CodeType, FunctionType, ModuleType
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -141,7 +141,7 @@ def chart(
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def _shown(
-    name: str, data_key: str, _frame: pd.DataFrame, _formats: Mapping[str, Callable[[object], str]]
+    name: str, data_key: str, _frame: pd.DataFrame, _formats: Mapping[str, Callable[[Any], str]]
 ) -> pd.DataFrame:
     shown = _frame.copy()
     for column, fmt in _formats.items():
@@ -153,7 +153,7 @@ def table(
     name: str,
     dataset: Dataset,
     frame: pd.DataFrame,
-    formats: Mapping[str, Callable[[object], str]],
+    formats: Mapping[str, Callable[[Any], str]],
     meeting: bool,
     number_formats: dict[str, str] | None = None,
 ) -> None:
@@ -175,7 +175,7 @@ STATUS_MARKDOWN = {
     False: ":red[:material/cancel: **{word}**]",
     None: ":gray[:material/remove: **{word}**]",
 }
-DELTA_COLOURS = {"up": "green", "down": "red", "off": "gray"}
+DELTA_COLOURS: dict[str, Literal["green", "red", "gray"]] = {"up": "green", "down": "red", "off": "gray"}
 
 
 def status_markdown(met: bool | None) -> str:

@@ -12,12 +12,20 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from csr import charts, text
 from csr.config import HEADCOUNT, Config
 from csr.fmt import files_digest, period_key, reference_pct, scheme_label
 from csr.model import SheetSummary
 from csr.shares import Figures, HomeYear, TargetStatus, comparison_groups, neighbour_note, placement_status
+
+if TYPE_CHECKING:
+    from csr.planning import Scenario
+    from csr.store import Store
 
 STORE = "store"
 FILES = "files"
@@ -52,7 +60,7 @@ class Provenance:
 files_version = files_digest  # the data version of figures computed from files (`csr.fmt.files_digest`)
 
 
-def stored_files(store) -> tuple[SheetSummary, ...]:
+def stored_files(store: Store) -> tuple[SheetSummary, ...]:
     """The files of the store's active imports, oldest first (a `csr.store.Store`; it keeps no sheets)."""
     from csr.store import ACTIVE
 
@@ -137,13 +145,14 @@ class Share:
         return text.pct(self.value, self.threshold, self.strict)
 
     def decimals(self) -> int:
-        if self.missing:
+        value = self.value
+        if value is None:
             return 1
-        if self.exact and float(self.value).is_integer():
+        if self.exact and float(value).is_integer():
             return 0
         if self.beside is not None and not math.isnan(self.beside):
-            return text.decimals_for(float(self.beside), float(self.value), self.strict)
-        return text.decimals_for(float(self.value), self.threshold, self.strict)
+            return text.decimals_for(float(self.beside), float(value), self.strict)
+        return text.decimals_for(float(value), self.threshold, self.strict)
 
 
 @dataclass(frozen=True)
@@ -201,8 +210,8 @@ def cell_text(kind: str, value: object) -> str:
         return value.text()
     if value is None:
         return "–"
-    if isinstance(value, str):
-        return value
+    if isinstance(value, str) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return str(value)
     if kind == PERSONS:
         return text.number(float(value), 1)
     if kind == COUNT:
@@ -362,7 +371,8 @@ def schemes_table(figures: Figures, config: Config, year: int) -> Table:
     shares = figures.shares
     home = shares[(shares["code"] == config.home) & (shares["year"] == year)].set_index("scheme")
     row = _home_row(figures, config, year)
-    rows, bold = [], []
+    rows: list[tuple[str, str, str, float | None, Share | None, str]] = []
+    bold: list[int] = []
     for category, category_name in config.categories.items():
         persons_sum = 0.0
         for sid in config.schemes_in(category):
@@ -508,7 +518,7 @@ def _charts(figures: Figures, config: Config, year: int) -> tuple[tuple[ChartIte
                 f"omegn_{group}",
                 f"Omegnskommunerne: {config.categories[group]}",
                 text.neighbour_caption(figures.neighbours, config, year, group, rank, len(ranking)),
-                lambda g=group: charts.neighbour_ranking_chart(figures.shares, figures.neighbours, config, year, g),
+                partial(charts.neighbour_ranking_chart, figures.shares, figures.neighbours, config, year, group),
                 140.0,
             )
         )  # both groups on one page
@@ -536,14 +546,14 @@ def _charts(figures: Figures, config: Config, year: int) -> tuple[tuple[ChartIte
     return tuple(items), notes
 
 
-def outlook(figures: Figures, config: Config, scenario, name: str, outdated: bool = False) -> Outlook:
+def outlook(figures: Figures, config: Config, scenario: Scenario, name: str, outdated: bool = False) -> Outlook:
     """A saved scenario as the report's outlook; `PlanError` (Danish) when it cannot be computed on these data."""
     from csr.planning import build_baseline, compare_targets, evaluate, placement_table
 
     baseline = build_baseline(figures, config, scenario.year)
     before, after = evaluate(baseline, config), evaluate(baseline, config, scenario)
     comparison = compare_targets(before, after)
-    plan_rows = [
+    plan_rows: list[tuple[str, str, float, str, str, float | None]] = [
         ("Ændring", config.scheme(s).name if s in config.scheme_ids else s, float(n), "", "", float(n))
         for s, n in scenario.changes.items()
     ]
@@ -626,7 +636,7 @@ def build_pack(
     year: int,
     provenance: Provenance,
     *,
-    scenario=None,
+    scenario: Scenario | None = None,
     scenario_name: str = "",
     scenario_outdated: bool = False,
     generated: datetime | None = None,

@@ -216,7 +216,7 @@ class _Document(FPDF):
         """A chart (with a heading if given) and the sentence under it, kept together on one page."""
         self.set_font(FONT, "", 9.5)
         lines = self.multi_cell(WIDTH, 4.75, keep_together(caption), dry_run=True, output="LINES")
-        caption_height = len(lines) * 4.75 + (12 if heading else 6)
+        caption_height = (len(lines) if isinstance(lines, list) else 1) * 4.75 + (12 if heading else 6)
         usable = self.page_break_trigger - self.t_margin - 12 - caption_height
         width, height = png.fit(max_width, usable)
         if self.space_left() < height + caption_height:

@@ -62,7 +62,7 @@ def _table_sheet(wb: Workbook, table: Table) -> Worksheet:
         for c, (column, value) in enumerate(zip(table.columns, row, strict=True), start=1):
             cell = ws.cell(row=r, column=c)
             if isinstance(value, Share):
-                if not value.missing:
+                if value.value is not None:
                     cell.value = float(value.value) / 100.0
                     cell.number_format = percent_format(value.decimals())
             elif isinstance(value, Gap):
@@ -111,7 +111,7 @@ def _figures_sheet(wb: Workbook, pack: Pack, images: Mapping[str, Png]) -> None:
         image = Image(io.BytesIO(png.data))
         width_mm, height_mm = png.natural_mm
         scale = min(1.0, IMAGE_WIDTH_PX / (width_mm / 25.4 * 96))
-        image.width, image.height = width_mm / 25.4 * 96 * scale, height_mm / 25.4 * 96 * scale
+        image.width, image.height = round(width_mm / 25.4 * 96 * scale), round(height_mm / 25.4 * 96 * scale)
         ws.add_image(image, f"A{row + 2}")
         row += 3 + int(image.height // ROW_PX) + 2
 
@@ -119,7 +119,8 @@ def _figures_sheet(wb: Workbook, pack: Pack, images: Mapping[str, Png]) -> None:
 def xlsx_bytes(pack: Pack, images: Mapping[str, Png]) -> bytes:
     """The pack as an .xlsx workbook: Oversigt, the tables, Metode and Figurer."""
     wb = Workbook()
-    wb.remove(wb.active)
+    for sheet in list(wb.worksheets):  # the empty default sheet
+        wb.remove(sheet)
     overview = [
         ("Kommune", pack.organisation),
         ("Strategi", pack.strategy),
