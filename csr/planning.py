@@ -1,4 +1,4 @@
-"""What-if planning and goal seeking on top of one year's figures (DOMAIN.md, "Gaps").
+"""What-if planning and goal seeking on top of one year's figures (docs/regler.md §7, persons needed as in §4).
 
 A planner takes a year from the data (the *baseline*), moves sliders and plans placements (a
 *scenario*), and sees every target before and after, the Figure 1 shares, and how many persons each

@@ -402,7 +402,7 @@ def test_goal_seek_is_exact_on_generated_baselines(base2021, headcount, quarters
             assert n is not None and n >= 1
             assert evaluate(base, CONFIG, Scenario(2021, {scheme: n})).target(target).met
             assert not evaluate(base, CONFIG, Scenario(2021, {scheme: n - 1})).target(target).met
-            # the closed form of DOMAIN.md, with the scheme's own payroll flag, agrees to one person
+            # the closed form of docs/regler.md §4.6, with the scheme's own payroll flag, agrees to one person
             t, p = base.target(target).threshold / 100, sum(persons.get(s, 0) for s in base.target(target).schemes)
             payroll = CONFIG.scheme(scheme).on_payroll
             estimate = (t * headcount - p) / (1 - t) if payroll else t * headcount - p

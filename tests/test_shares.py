@@ -1,4 +1,4 @@
-"""The computation of DOMAIN.md: annual figures, shares, neighbours, targets, gaps, placements."""
+"""The computation of docs/regler.md §2-§6: annual figures, shares, neighbours, targets, gaps, placements."""
 
 from __future__ import annotations
 
