@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from csr import fmt, text
+from csr.shares import TargetStatus
 
 # ---- numbers, plurals, lists ------------------------------------------------------------------------
 
@@ -229,17 +230,18 @@ def test_pp_honours_strictness():
     assert text.pp(-0.04) == "±0,0 pp"  # a change since the year before: no threshold, no status, one decimal
 
 
-def _target(kind: str, value: float, threshold: float, met: bool, gap_persons: float = 0.0) -> pd.Series:
-    return pd.Series(
-        {
-            "kind": kind,
-            "value": value,
-            "threshold": threshold,
-            "met": met,
-            "gap_pp": value - threshold,
-            "gap_persons": gap_persons,
-            "note": None,
-        }
+def _target(kind: str, value: float, threshold: float, met: bool, gap_persons: int = 0) -> TargetStatus:
+    return TargetStatus(
+        year=2019,
+        id="t",
+        name="Mål",
+        description="",
+        kind=kind,
+        threshold=threshold,
+        value=value,
+        met=met,
+        gap_pp=value - threshold,
+        gap_persons=gap_persons,
     )
 
 
@@ -249,7 +251,7 @@ def test_a_card_never_shows_a_signed_zero_beside_its_status():
     assert text.target_gap_text(below) == "under 0,01 pp under målet: 1 person mere i årsgennemsnit"
     above = _target("above_neighbours", 6.98, 6.96, True)
     assert text.target_value_text(above) == "6,98 %"
-    assert text.target_threshold_text(pd.Series({**above, "year": 2019})) == "Omegnskommunerne: 6,96 %"
+    assert text.target_threshold_text(above) == "Omegnskommunerne: 6,96 %"
     assert text.target_gap_text(above) == "+0,02 pp over gennemsnittet"
     on = _target("above_neighbours", 6.96, 6.96, False, 1)
     assert text.target_gap_text(on) == "lige på gennemsnittet: 1 person mere i årsgennemsnit"
@@ -260,7 +262,8 @@ def test_the_planner_gap_honours_strictness():
 
     assert plan.gap_text("above_neighbours", True, 6.98 - 6.96, 0, 6.96) == "+0,02 pp"
     assert plan.gap_text("min_share", False, 4.999 - 5.0, 1, 5.0) == "under 0,01 pp: 1 person mangler"
-    assert plan.gap_text("obligations_met", False, -1.0, 1, 100.0) == "−1,0 pp: 1 plads mangler"
+    # placements are counted in places, never in percentage points (docs/regler.md §6)
+    assert plan.gap_text("obligations_met", False, None, 1, 184.0) == "1 plads mangler"
 
 
 def test_the_printed_targets_table_orders_like_the_truth():
