@@ -69,11 +69,12 @@ else:
 
 if not figures.placements.empty:
     st.subheader("År for år")
+    provisional = texts["provisional"]  # the builder's key holds what it reads: a tuple, not all the texts
     widgets.chart(
         "praktikpladser_aar",
         dataset,
         (),
-        lambda: charts.placement_years_chart(figures.placements, texts["provisional"]),
+        lambda: charts.placement_years_chart(figures.placements, provisional),
         texts["years"],
         meeting,
     )
