@@ -50,11 +50,28 @@ def _is_slow(item: pytest.Item) -> bool:
         return True
     if _SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
         return True
+    return _starts_something(item.function, item.module)
+
+
+def _starts_something(function: object, module: object, depth: int = 2) -> bool:
+    """The function's own code, or a helper of its module that it calls (two levels down), starts a page,
+    a process, threads or generated examples."""
     try:
-        code = inspect.getsource(item.function)
-    except (OSError, TypeError, AttributeError):
+        code = inspect.getsource(function)  # type: ignore[arg-type]
+    except (OSError, TypeError):
         return False
-    return bool(_SLOW_CODE.search(code))
+    if _SLOW_CODE.search(code):
+        return True
+    if depth == 0:
+        return False
+    names = getattr(getattr(function, "__code__", None), "co_names", ())
+    helpers = (getattr(module, n, None) for n in names)
+    return any(
+        inspect.isfunction(h)
+        and h.__module__ == getattr(module, "__name__", None)
+        and _starts_something(h, module, depth - 1)
+        for h in helpers
+    )
 
 
 def pytest_collection_modifyitems(config, items):
