@@ -71,14 +71,16 @@ def shared_year(years: list[int], default: int | None) -> int | None:
     return current
 
 
-def year_select(dataset: Dataset, config: Config, label: str = "År", **kwargs: Any) -> int:
+def year_select(dataset: Dataset, config: Config, label: str = "År") -> int:
     """The year selector shared by the pages (key `year`, in the address as `?år=`); default the latest
     complete year, provisional years selectable and marked "foreløbig"."""
     years, provisional, latest = memo("years", dataset.key, (), lambda: _year_options(dataset.figures, config))
     # Re-assigning the value carries the choice over to the selector on another page.
-    st.session_state[YEAR_KEY] = shared_year(years, latest if latest is not None else years[-1])
+    # Only when every year is provisional is the default one of them (there is nothing else to show).
+    default = latest if latest is not None else (years[-1] if years else None)
+    st.session_state[YEAR_KEY] = shared_year(years, default)
     return st.selectbox(
-        label, years, key=YEAR_KEY, format_func=lambda y: text.year_label(y, y in provisional), width=220, **kwargs
+        label, years, key=YEAR_KEY, format_func=lambda y: text.year_label(y, y in provisional), width=220
     )
 
 
