@@ -466,16 +466,8 @@ st.markdown(
     "Hvad nu hvis? Vælg et år som grundlag, flyt skyderne, og planlæg placeringer: siden viser hvert mål "
     "før og efter, og hvor mange personer der mangler, for at målene nås."
 )
-if st.session_state.get(plan.YEAR_KEY) not in years:
-    st.session_state[plan.YEAR_KEY] = years[-1]
-year = st.selectbox(
-    "Grundlag",
-    years,
-    key=plan.YEAR_KEY,
-    persist_state="session",
-    width=220,
-    format_func=lambda y: text.year_label(y, y in provisional),
-)
+# The app's one year (`?år=`): a provisional year is planned only when chosen, never by default.
+year = widgets.year_select(dataset, config, label="Grundlag")
 baseline, before, templates = baseline_for(year)
 for note in (baseline.provisional_note(config), text.period_sentence(config, year)):
     if note:

@@ -20,7 +20,6 @@ from ui import widgets
 from ui.data import load_figures
 from ui.safe import md_escape
 
-YEAR_KEY = "report_year"
 SCENARIO_KEY = "report_scenario"
 NO_SCENARIO = ""
 _FILES = "_report_files"  # session: rendered charts and files, keyed by data version, year (and scenario)
@@ -36,11 +35,8 @@ st.markdown(
     "sætningerne, figurerne, tabellerne og metoden, og en Excel-fil med de samme tabeller og figurer."
 )
 
-years = figures.home_years(config)
 provisional = set(figures.provisional_years(config))
-if st.session_state.get(YEAR_KEY) not in years:
-    st.session_state[YEAR_KEY] = figures.latest_complete_year(config)
-year = st.selectbox("År", years, key=YEAR_KEY, format_func=lambda y: text.year_label(y, y in provisional), width=220)
+year = widgets.year_select(dataset, config)  # the app's one year (`?år=`), shared with the other pages
 
 try:
     saved = list(Store.default().scenarios()["name"])

@@ -104,7 +104,7 @@ def page(reruns: int) -> dict[str, float]:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
         at.run()
         at.switch_page("app_pages/planlaegning.py").run()
-        at.selectbox(key="plan_year").select(2021).run()
+        at.selectbox(key="year").select(2021).run()
         samples = []
         for i in range(reruns + 2):
             at.slider(key="plan_elever").set_value(i + 1)

@@ -127,6 +127,7 @@ def test_year_choice_carries_over_to_other_pages():
     at.switch_page(PAGES["omegnskommuner"]).run()
     assert at.selectbox(key="year").value == 2019
     assert "I 2019 var 10,2 %" in texts(at)
+    assert at.query_params["år"] in ("2019", ["2019"])  # the year is in the address (tests/test_year_address.py)
 
 
 def test_udvikling_switches_between_share_and_persons():

@@ -406,7 +406,7 @@ def open_report(monkeypatch, data_dir: Path):
 def test_report_page_offers_year_scenario_and_both_downloads(monkeypatch, tmp_path, sample_figures, config):
     at = open_report(monkeypatch, tmp_path / "lager")
     assert at.title[0].value == "Rapport til HR-regnskabet"
-    year = at.selectbox(key="report_year")
+    year = at.selectbox(key="year")
     assert year.value == 2024 and year.format_func(2025) == "2025 (foreløbig)"
     assert at.selectbox(key="report_scenario").options == ["Intet scenarie"]
     assert at.download_button(key="report_pdf").label == "PDF til HR-regnskabet"

@@ -151,7 +151,7 @@ def test_the_report_page_shows_names_from_files_escaped(store_dir):
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
     at.switch_page(REPORT_PAGE).run()
-    at.selectbox(key="report_year").select(2024).run()
+    at.selectbox(key="year").select(2024).run()
     assert_no_markup(at)
 
 

@@ -39,7 +39,7 @@ from csr.shares import Figures
 from ui import widgets
 
 # widget keys (stable: tests and saved sessions use them)
-YEAR_KEY = "plan_year"
+YEAR_KEY = widgets.YEAR_KEY  # the app's one year, shared with every page (`?år=`)
 HEADCOUNT_KEY = "plan_headcount"
 PLACEMENTS_KEY = "plan_placements"
 START_KEY = "plan_start"

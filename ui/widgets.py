@@ -21,19 +21,64 @@ from ui.data import Dataset
 from ui.safe import md_escape
 
 YEAR_KEY = "year"
+YEAR_PARAM = "år"  # the year in the address: ?år=2021 (sent as %C3%A5r)
+YEAR_PARAM_ALIASES = (YEAR_PARAM, "aar")  # "aar" for links typed without å
+_YEAR_URL_SEEN = "_year_in_address"  # the address's year as last read or written
 
 
 def _year_options(figures: Figures, config: Config) -> tuple[list[int], set[int], int | None]:
     return figures.home_years(config), set(figures.provisional_years(config)), figures.latest_complete_year(config)
 
 
+def address_year() -> str | None:
+    """The year as the address gives it (`?år=`, or `?aar=`), unchecked."""
+    for param in YEAR_PARAM_ALIASES:
+        value = st.query_params.get(param)
+        if value is not None:
+            return value
+    return None
+
+
+def parse_year(value: str | None, years: list[int]) -> int | None:
+    """`value` as one of `years`, or None if it is none of them."""
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        return None
+    return year if year in years else None
+
+
+def shared_year(years: list[int], default: int | None) -> int | None:
+    """The one year of every page, kept in session state (key `year`) and in the address (`?år=`).
+
+    A year the address brings (an opened link, the back button) wins over the one chosen before; otherwise
+    the chosen year stays, also on pages without the selector. A year not in `years` falls back to
+    `default`, and the address is corrected to the year shown, so a copied link opens the same view.
+    """
+    raw = address_year()
+    from_address = parse_year(raw, years)
+    current = st.session_state.get(YEAR_KEY)
+    if raw != st.session_state.get(_YEAR_URL_SEEN) and from_address is not None:
+        current = from_address
+    elif current not in years:  # the selector's state is gone after a page without it
+        current = from_address if from_address is not None else default
+    aliases = [p for p in YEAR_PARAM_ALIASES[1:] if p in st.query_params]
+    if current is not None and (aliases or st.query_params.get(YEAR_PARAM) != str(current)):
+        for param in aliases:  # the address names the year one way: ?år=
+            del st.query_params[param]
+        st.query_params[YEAR_PARAM] = str(current)
+    st.session_state[_YEAR_URL_SEEN] = address_year()
+    return current
+
+
 def year_select(dataset: Dataset, config: Config, label: str = "År") -> int:
-    """The year selector shared by the pages (key `year`); default the latest complete year,
-    provisional years selectable and marked "foreløbig"."""
+    """The year selector shared by the pages (key `year`, in the address as `?år=`); default the latest
+    complete year, provisional years selectable and marked "foreløbig"."""
     years, provisional, latest = memo("years", dataset.key, (), lambda: _year_options(dataset.figures, config))
     # Re-assigning the value carries the choice over to the selector on another page.
-    current = st.session_state.get(YEAR_KEY)
-    st.session_state[YEAR_KEY] = current if current in years else latest
+    # Only when every year is provisional is the default one of them (there is nothing else to show).
+    default = latest if latest is not None else (years[-1] if years else None)
+    st.session_state[YEAR_KEY] = shared_year(years, default)
     return st.selectbox(
         label, years, key=YEAR_KEY, format_func=lambda y: text.year_label(y, y in provisional), width=220
     )

@@ -1,0 +1,84 @@
+"""The year in the address in a real browser: a link with ?år=2021 opens 2021, following a page link keeps
+it, and the back button returns to the year before.
+
+Drives Debian's Chromium (/usr/bin/chromium) with Playwright against `streamlit run app.py` started here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from browser_support import BROWSER_MARKS, assert_no_error, chromium, new_page, serve, wait_for_charts
+
+pytestmark = BROWSER_MARKS
+pytest.importorskip("playwright.sync_api")
+
+YEAR = ".st-key-year"  # the year selector, on every page that has one
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with serve("streamlit-year.log") as (url, _):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(browser):
+    with new_page(browser, 2000) as page:
+        yield page
+
+
+def address_year(url: str) -> list[str]:
+    return parse_qs(urlparse(url).query).get("år", [])
+
+
+def shown_year(page) -> str:
+    return page.locator(f"{YEAR} input[role='combobox']").input_value()
+
+
+def wait_for_year(page, year: str) -> None:
+    page.wait_for_function(
+        """(year) => {
+            const box = document.querySelector('.st-key-year input[role="combobox"]');
+            return box && box.value === year
+                && new URL(location.href).searchParams.get('år') === year;
+        }""",
+        arg=year,
+        timeout=90_000,
+    )
+
+
+def test_a_linked_year_survives_a_page_link_and_the_back_button_returns_to_it(server, page):
+    page.goto(f"{server}/omegnskommuner?%C3%A5r=2021")
+    wait_for_charts(page, 3)
+    wait_for_year(page, "2021")
+    assert shown_year(page) == "2021"
+    assert address_year(page.url) == ["2021"]
+    assert_no_error(page)
+
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Overblik").click()
+    page.wait_for_function("() => document.querySelector('h1')?.innerText.includes('Overblik')", timeout=90_000)
+    wait_for_charts(page, 1)
+    wait_for_year(page, "2021")
+    assert urlparse(page.url).path in ("", "/")
+    assert address_year(page.url) == ["2021"]
+    assert shown_year(page) == "2021"
+    assert_no_error(page)
+
+    # choosing a year writes it to the address; the back button brings the year before back
+    page.locator(f"{YEAR} button[aria-haspopup='listbox']").click()
+    page.locator('[role="option"]', has_text="2019").click()
+    wait_for_year(page, "2019")
+    assert address_year(page.url) == ["2019"]
+    page.go_back()
+    wait_for_year(page, "2021")
+    assert shown_year(page) == "2021"
+    assert address_year(page.url) == ["2021"]
