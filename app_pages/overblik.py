@@ -10,9 +10,11 @@ from ui.data import load_figures
 from ui.safe import md_escape
 
 PAGE_CSS = "<style>.st-key-headline h2 { font-size: 1.75rem; line-height: 1.3; padding-top: 0.25rem; }</style>"
-WIDE_CSS = (
-    '<style>[data-testid="stMainBlockContainer"] { max-width: 100%; padding-left: 2rem; padding-right: 2rem; }</style>'
-)
+# Normal mode: the page as wide as the window (less the sidebar) and less space above the title, so the
+# cards and Figure 1 fit side by side in the first screen of a laptop.
+WIDE_CSS = '<style>[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 3rem 2rem 6rem 2rem; }</style>'
+# Meeting mode: Figure 1 grows less than the other charts, so the donut stays in the first screen beside the cards.
+MEETING_CSS = '<style>.st-key-chart_figur1 [data-testid="stVegaLiteChart"] { zoom: 1.2; }</style>'
 
 config = default_config()
 meeting = frame.meeting_mode()
@@ -42,7 +44,7 @@ texts = widgets.memo(
 )
 # The answer first, then the targets (unmet first) beside Figure 1: the page is as wide as the window,
 # so both columns fit side by side on a laptop; on a phone the columns stack.
-st.html(PAGE_CSS if meeting else PAGE_CSS + WIDE_CSS)
+st.html(PAGE_CSS + (MEETING_CSS if meeting else WIDE_CSS))
 with st.container(key="headline"):
     st.header(md_escape(texts["headline"]), anchor=False)
 for note in texts["notes"]:
