@@ -53,7 +53,7 @@ for note in texts["notes"]:
 cards_column, figure_column = st.columns([9, 11], gap="medium")
 with cards_column:
     st.subheader(f"Målene i {year}")
-    widgets.target_cards(texts["cards"], meeting, per_row=2)
+    widgets.target_cards(texts["cards"])
 with figure_column:
     st.subheader("Figur 1")
     widgets.chart(

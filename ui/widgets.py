@@ -196,14 +196,13 @@ def unmet_card_css(cards: list[dict]) -> str:
     return f"<style>{', '.join(keys)} {{ border: 3px solid {UNMET_COLOUR}; }}</style>"
 
 
-def target_cards(cards: list[dict], meeting: bool, per_row: int | None = None) -> None:
+def target_cards(cards: list[dict], per_row: int = 2) -> None:
     """One bordered card per target (texts and order from `csr.text.target_cards`: unmet first). Each card
     starts with its status as icon and word; an unmet target's card also has a thick border in the
     "not met" colour. The change since the year before is gray."""
     css = unmet_card_css(cards)
     if css:
         st.html(css)
-    per_row = per_row or (4 if meeting else 2)
     for start in range(0, len(cards), per_row):
         for column, card in zip(st.columns(per_row), cards[start : start + per_row], strict=False):
             with column, st.container(border=True, key=f"card_{card['id']}"):
