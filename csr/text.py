@@ -364,8 +364,66 @@ def left_out_sentence(config: Config) -> str:
     )
 
 
+def target_short_name(t: TargetStatus, config: Config) -> str:
+    """A target's subject in a few words, as a headline names it: "uddannelse", "beskæftigelse",
+    "den samlede andel", "CSR-mærket", "praktik- og elevpladser" (the target's name when its schemes
+    span several categories)."""
+    if t.id == CSR_MARK:
+        return "CSR-mærket"
+    if t.places:
+        return "praktik- og elevpladser"
+    try:
+        schemes = config.target(t.id).schemes
+    except KeyError:
+        return t.name
+    if set(schemes) == set(config.scheme_ids):
+        return "den samlede andel"
+    categories = {config.scheme(s).category for s in schemes}
+    if len(categories) == 1:
+        return in_running_text(config.categories[categories.pop()])
+    return t.name
+
+
+def _lacks(t: TargetStatus, config: Config) -> str:
+    """What one unmet target lacks: persons (min share), persons over the neighbours, or places."""
+    name = target_short_name(t, config)
+    if t.places:
+        return f"{name} mangler {places(t.gap_places)}"
+    if t.kind == "above_neighbours":
+        if t.gap_persons:
+            return f"{name} mangler {persons(t.gap_persons)} for at komme over omegnskommunerne"
+        return f"{name} ligger ikke over omegnskommunerne"
+    if t.gap_persons:
+        return f"{name} mangler {persons(t.gap_persons)}"
+    return f"{name} når ikke målet"
+
+
+def headline_sentence(targets: Sequence[TargetStatus], config: Config, year: int, provisional: bool = False) -> str:
+    """The answer to "are we on target?" for `year`, first on Overblik (`targets`: `Figures.targets_in`):
+    "I 2021 er 7 af 8 mål nået – uddannelse mangler 17 personer", "I 2024 er alle 8 mål nået";
+    "foreløbigt" in a provisional year; targets without data are named as "kan ikke vurderes"."""
+    rows = [t for t in targets if t.year == year]
+    if not rows:
+        return f"Der er ingen tal til at vurdere målene i {year}"
+    unmet = [t for t in rows if t.met is False]
+    unknown = [t for t in rows if t.met is None]
+    met = len(rows) - len(unmet) - len(unknown)
+    reached = "foreløbigt nået" if provisional else "nået"
+    if len(unknown) == len(rows):
+        return f"I {year} kan ingen af de {len(rows)} mål vurderes, fordi der mangler tal"
+    if met == len(rows):
+        return f"I {year} er alle {len(rows)} mål {reached}"
+    parts = []
+    if unmet:
+        parts.append(_join([_lacks(t, config) for t in unmet]))
+    if unknown:
+        parts.append(_join([target_short_name(t, config) for t in unknown]) + " kan ikke vurderes")
+    return f"I {year} er {met} af {len(rows)} mål {reached} – " + "; ".join(parts)
+
+
 def target_cards(targets: Sequence[TargetStatus], year: int) -> list[dict]:
-    """The cards of the Overblik page for `year`: every target's texts, one dict per target.
+    """The cards of the Overblik page for `year`: every target's texts, one dict per target, the unmet
+    targets first and then the others, each group in the configured order.
 
     Keys: id, name (the name in force that year), value, met (True, False or None), status
     ("✅ Opfyldt"), threshold, gap, change (or None), direction ("up", "down" or "off": the arrow for
@@ -373,7 +431,8 @@ def target_cards(targets: Sequence[TargetStatus], year: int) -> list[dict]:
     """
     before = {t.id: t for t in targets if t.year == year - 1}
     cards = []
-    for t in (t for t in targets if t.year == year):
+    shown = sorted((t for t in targets if t.year == year), key=lambda t: t.met is not False)
+    for t in shown:
         previous = before.get(t.id)
         prev_value = None if previous is None else previous.value
         if t.places:

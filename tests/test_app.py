@@ -45,7 +45,20 @@ def texts(at: AppTest) -> str:
     """Everything a person reads on the page, as one string (escaped text as it is shown, `ui.safe`)."""
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
     parts += [w.value for w in at.warning] + [t.value for t in at.title] + [s.value for s in at.subheader]
+    parts += [h.value for h in at.header]
     return seen("\n".join(parts))
+
+
+def in_order(node) -> list:
+    """An element and everything inside it, in the order the page shows them (depth first)."""
+    return [node] + [n for child in getattr(node, "children", {}).values() for n in in_order(child)]
+
+
+def keys_in(node) -> list[str]:
+    return [n.key for n in in_order(node) if getattr(n, "key", None)]
+
+
+TEXT_TYPES = ("title", "header", "subheader", "markdown", "caption", "info", "warning")
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -111,6 +124,49 @@ def test_overblik_2019_cards_show_the_strategy_status():
         "uddannelse 4,9 % og beredskabet 6,9 %; øvrige ansatte 78,0 %."
     ) in shown
     assert "Alle 12 ordninger har data for 2019." in shown
+
+
+def test_overblik_answers_first_with_the_unmet_targets_first():
+    at = open_page("overblik", year=2021)
+    shown = in_order(at.main)
+    types = [n.type for n in shown]
+    assert types.index("title") < types.index("selectbox")
+    after_year = [n for n in shown[types.index("selectbox") + 1 :] if n.type in TEXT_TYPES]
+    assert after_year[0].type == "header"
+    assert seen(after_year[0].value) == "I 2021 er 7 af 8 mål nået – uddannelse mangler 17 personer"
+    # the unmet target first, then the others in the configured order
+    cards = [k for k in keys_in(at.main) if k.startswith("card_")]
+    assert cards == [
+        "card_uddannelse_min",
+        "card_samlet_min",
+        "card_csr_maerke",
+        "card_beskaeftigelse_min",
+        "card_beskaeftigelse_naboer",
+        "card_beredskab_min",
+        "card_uddannelse_naboer",
+        "card_praktikpladser",
+    ]
+    first = seen("\n".join(m.value for m in at.main.get_by_key("card_uddannelse_min").markdown))
+    assert first.startswith(":red[:material/cancel: **Ikke opfyldt**] · **Mindst 5 % elever, IGU, FGU og studerende**")
+    style = "\n".join(h.proto.body for h in at.get("html"))
+    assert ".st-key-card_uddannelse_min { border: 3px solid #c62828; }" in style
+    assert ".st-key-card_samlet_min" not in style
+    # the change since the year before is gray on every card (2021 is lower than 2020 on most)
+    field = at.metric[0].proto.DESCRIPTOR.fields_by_name["color"].enum_type
+    assert {field.values_by_number[m.proto.color].name for m in at.metric} == {"GRAY"}
+    assert "−0,2 pp siden 2020" in [m.proto.delta for m in at.metric]
+    # Figure 1 beside the cards: the cards in the first column, the chart in the one beside it
+    rows = [n for n in shown if n.type == "column" and "chart_figur1" in keys_in(n)]
+    row = next(n for n in shown if rows[0] in getattr(n, "children", {}).values())
+    left, right = (keys_in(c) for c in row.children.values())
+    assert [k for k in left if k.startswith("card_")] == cards and "chart_figur1" not in left
+    assert "chart_figur1" in right and not [k for k in right if k.startswith("card_")]
+
+
+def test_overblik_2024_says_every_target_is_met():
+    at = open_page("overblik")
+    assert seen(at.header[0].value) == "I 2024 er alle 8 mål nået"
+    assert "border: 3px" not in "\n".join(h.proto.body for h in at.get("html"))
 
 
 def test_overblik_after_the_strategy_period_and_in_a_provisional_year():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dis
 import hashlib
+import re
 from collections.abc import Callable, Mapping
 from types import CellType, CodeType, FunctionType, ModuleType
 from typing import Any, Literal
@@ -220,7 +221,11 @@ STATUS_MARKDOWN = {
     False: ":red[:material/cancel: **{word}**]",
     None: ":gray[:material/remove: **{word}**]",
 }
-DELTA_COLOURS: dict[str, Literal["green", "red", "gray"]] = {"up": "green", "down": "red", "off": "gray"}
+# The change since the year before is neutral (gray, with its arrow): red and green mean only "not met"
+# and "met", on the cards as everywhere else.
+DELTA_COLOURS: dict[str, Literal["green", "red", "gray"]] = {"up": "gray", "down": "gray", "off": "gray"}
+_CSS_NAME = re.compile(r"[A-Za-z0-9_-]+\Z")  # a target id that is a class name as it stands (the strategy's ids are)
+UNMET_COLOUR = "#c62828"  # the border of an unmet target's card (3:1 or more against white and the page)
 
 
 def status_markdown(met: bool | None) -> str:
@@ -228,13 +233,25 @@ def status_markdown(met: bool | None) -> str:
     return STATUS_MARKDOWN[None if met is None else bool(met)].format(word=text.status_word(met))
 
 
-def target_cards(cards: list[dict], meeting: bool) -> None:
-    """One bordered card per target (texts from `csr.text.target_cards`)."""
-    per_row = 4 if meeting else 2
+def unmet_card_css(cards: list[dict]) -> str:
+    """The style of the unmet targets' cards: a thick border in the "not met" colour ("" when all are met)."""
+    keys = [f".st-key-card_{card['id']}" for card in cards if card["met"] is False and _CSS_NAME.match(card["id"])]
+    if not keys:
+        return ""
+    return f"<style>{', '.join(keys)} {{ border: 3px solid {UNMET_COLOUR}; }}</style>"
+
+
+def target_cards(cards: list[dict], per_row: int = 2) -> None:
+    """One bordered card per target (texts and order from `csr.text.target_cards`: unmet first). Each card
+    starts with its status as icon and word; an unmet target's card also has a thick border in the
+    "not met" colour. The change since the year before is gray."""
+    css = unmet_card_css(cards)
+    if css:
+        st.html(css)
     for start in range(0, len(cards), per_row):
         for column, card in zip(st.columns(per_row), cards[start : start + per_row], strict=False):
             with column, st.container(border=True, key=f"card_{card['id']}"):
-                st.markdown(f"**{card['name']}**")
+                st.markdown(f"{status_markdown(card['met'])} · **{md_escape(card['name'])}**")
                 st.metric(
                     card["name"],
                     card["value"],
@@ -243,5 +260,5 @@ def target_cards(cards: list[dict], meeting: bool) -> None:
                     delta_color=DELTA_COLOURS[card["direction"]],
                     delta_arrow=card["direction"],
                 )
-                st.markdown(f"{status_markdown(card['met'])} · {card['threshold']}")
+                st.markdown(md_escape(card["threshold"]))
                 st.caption(md_escape(" ".join(filter(None, (card["gap"], card["notes"])))))
