@@ -288,6 +288,7 @@ class UndoPreview:
     changes: pd.DataFrame  # canonical key columns, value (now), value_after (NaN: disappears), from_batch
     placement_changes: pd.DataFrame  # year, education, agreed, realised, *_after, from_batch
     unchanged: int  # the batch's rows already superseded by newer imports
+    same: int = 0  # numbers an older import has with the same value: in force again, but no number changes
 
     @property
     def reverted(self) -> int:
@@ -304,13 +305,22 @@ class UndoPreview:
         b = self.batch
         head = f"Fortryder du import nr. {b.id} ({b.file_names}, indlæst {danish_time(b.created)})"
         if not self.reverted and not self.removed:
-            return f"{head}, ændres ingen tal: alle importens tal er allerede erstattet af nyere importer."
+            why = (
+                "alle importens tal er allerede erstattet af nyere importer"
+                if not self.same
+                else "en tidligere import har de samme tal"
+                if not self.unchanged
+                else "en tidligere import har de samme tal, og resten er allerede erstattet af nyere importer"
+            )
+            return f"{head}, ændres ingen tal: {why}."
         parts = []
         if self.reverted:
             parts.append(f"går {_count(self.reverted, 'tal', 'tal')} tilbage til værdien fra en tidligere import")
         if self.removed:
             parts.append(f"forsvinder {_count(self.removed, 'tal', 'tal')}, fordi ingen tidligere import har dem")
         text = f"{head}, {' og '.join(parts)}."
+        if self.same:
+            text += f" {_count(self.same, 'tal', 'tal')} har samme værdi i en tidligere import og ændres ikke."
         if self.unchanged:
             text += (
                 f" {_count(self.unchanged, 'tal', 'tal')} fra importen er allerede erstattet af nyere "
@@ -549,7 +559,19 @@ class Store:
             }
         )
         unchanged = info.rows - live + info.placements - live_p
-        return UndoPreview(info, changes, placement_changes, unchanged)
+        # A number an older import has with the same value is in force again but does not change: not a change.
+        same_data = (changes["value_after"] == changes["value"]).to_numpy(dtype=bool)
+        same_places = (
+            (placement_changes["agreed_after"] == placement_changes["agreed"])
+            & (placement_changes["realised_after"] == placement_changes["realised"])
+        ).to_numpy(dtype=bool)
+        return UndoPreview(
+            info,
+            changes[~same_data].reset_index(drop=True),
+            placement_changes[~same_places].reset_index(drop=True),
+            unchanged,
+            int(same_data.sum() + same_places.sum()),
+        )
 
     def undo(self, batch_id: int, who: str = "") -> BatchInfo:
         """Undo a batch: what it superseded is in force again. It stays in the history as undone."""

@@ -298,6 +298,21 @@ def test_undo_a_middle_batch(store):
     assert store.is_empty() and store.current()[0].empty
 
 
+def test_undo_preview_does_not_count_a_number_an_older_import_has_with_the_same_value(store):
+    # Found by the state machine below: undoing a re-import of the same value was previewed as a change.
+    store.add_batch([("a.xlsx", b"a")], result({K1: 5, K2: 2}, "a.xlsx"))
+    b = store.add_batch([("b.xlsx", b"b")], result({K1: 5, K2: 20}, "b.xlsx"))
+    preview = store.undo_preview(b.id)
+    assert preview.changes[[*KEY, "value", "value_after"]].values.tolist() == [[*K2, 20.0, 2.0]]
+    assert (preview.reverted, preview.removed, preview.same) == (1, 0, 1)
+    assert preview.summary().endswith(
+        "går 1 tal tilbage til værdien fra en tidligere import. 1 tal har samme værdi i en tidligere import og "
+        "ændres ikke."
+    )
+    c = store.add_batch([("c.xlsx", b"c")], result({K2: 20}, "c.xlsx"))
+    assert store.undo_preview(c.id).summary().endswith("ændres ingen tal: en tidligere import har de samme tal.")
+
+
 def test_undo_preview_when_everything_is_already_superseded(store):
     a = store.add_batch([("a.xlsx", b"a")], result({K1: 1}, "a.xlsx"))
     store.add_batch([("b.xlsx", b"b")], result({K1: 2}, "b.xlsx"))
