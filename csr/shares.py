@@ -142,19 +142,18 @@ def municipality_years(annual: pd.DataFrame, config: Config, shares: pd.DataFram
     shares = annual_shares(annual, config) if shares is None else shares
     head = annual[annual["scheme"] == HEADCOUNT][["code", "municipality", "year", "value", "provisional"]]
     head = head.rename(columns={"value": "headcount"})
+    columns = [
+        "code",
+        "municipality",
+        "year",
+        "headcount",
+        "provisional",
+        "total_share",
+        *config.categories,
+        "missing_schemes",
+    ]
     if head.empty:
-        return pd.DataFrame(
-            columns=[
-                "code",
-                "municipality",
-                "year",
-                "headcount",
-                "provisional",
-                "total_share",
-                *config.categories,
-                "missing_schemes",
-            ]
-        )
+        return pd.DataFrame(columns=columns)
     cat = shares.pivot_table(index=["code", "year"], columns="category", values="share", aggfunc="sum", observed=True)
     cat = cat.reindex(columns=list(config.categories), fill_value=0.0).fillna(0.0)
     scheme_prov = shares.groupby(["code", "year"])["provisional"].any()
@@ -173,18 +172,7 @@ def municipality_years(annual: pd.DataFrame, config: Config, shares: pd.DataFram
     flags = present.reindex(out.index, fill_value=False).to_numpy(dtype=bool)
     out["missing_schemes"] = [tuple(s for s, got in zip(all_ids, row) if not got) for row in flags]
     out = out.reset_index()
-    return out[
-        [
-            "code",
-            "municipality",
-            "year",
-            "headcount",
-            "provisional",
-            "total_share",
-            *config.categories,
-            "missing_schemes",
-        ]
-    ].sort_values(["code", "year"], ignore_index=True)
+    return out[columns].sort_values(["code", "year"], ignore_index=True)
 
 
 def scope_share(shares: pd.DataFrame, schemes: tuple[str, ...]) -> pd.DataFrame:
