@@ -41,7 +41,13 @@ OTHERS = "Øvrige ansatte"
 OTHERS_COLOUR = "#D9D9D9"
 NEUTRAL = "#B0B0B0"  # the municipalities that are not the home municipality
 TARGET_COLOUR = "#444444"
-SHORT_COLOUR = "#D55E00"  # a placement short of its agreed number (always with words as well)
+# The one status language of the app: "met" and "not met" in these two colours, always with an icon or a
+# word as well, on the cards (the theme's green and red in .streamlit/config.toml), tables and charts.
+# Both are 4.5:1 or more against white and against Streamlit's gray background.
+MET_COLOUR = "#1E7B34"
+UNMET_COLOUR = "#C62828"
+STATUS_COLOURS = {"Opfyldt": MET_COLOUR, "Ikke opfyldt": UNMET_COLOUR}
+SHORT_COLOUR = UNMET_COLOUR  # a placement short of its agreed number (always with words as well)
 
 SHARE_TITLE = "Andel af ansatte (%)"
 PERSONS_TITLE = "Personer (årsgennemsnit)"
@@ -610,7 +616,7 @@ def placement_bullets(placements: pd.DataFrame, year: int) -> Chart:
             color=alt.Color(
                 "status:N",
                 title="Realiserede pladser",
-                scale=alt.Scale(domain=["Opfyldt", "Ikke opfyldt"], range=["#0072B2", SHORT_COLOUR]),
+                scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
             ),
             tooltip=tooltip,
         )
@@ -688,7 +694,7 @@ def placement_years_chart(placements: pd.DataFrame, provisional_years: tuple[int
             color=alt.Color(
                 "status:N",
                 title="Målet",
-                scale=alt.Scale(domain=["Opfyldt", "Ikke opfyldt"], range=["#0072B2", SHORT_COLOUR]),
+                scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
             ),
             tooltip=[
                 alt.Tooltip("year:O", title="År"),
@@ -721,7 +727,7 @@ def placement_years_chart(placements: pd.DataFrame, provisional_years: tuple[int
 
 BASELINE_SERIES = "Grundlag"
 SCENARIO_SERIES = "Scenarie"
-STATUS_SCALE = alt.Scale(domain=["Opfyldt", "Ikke opfyldt", "Ingen data"], range=["#0072B2", SHORT_COLOUR, NEUTRAL])
+STATUS_SCALE = alt.Scale(domain=[*STATUS_COLOURS, "Ingen data"], range=[*STATUS_COLOURS.values(), NEUTRAL])
 BULLET_WIDTH = 380
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import struct
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -444,3 +445,22 @@ def test_period_sentences(config):
     assert "før strategiperioden 2021-2024" in text.period_sentence(config, 2019)
     assert text.period_sentence(config, 2022) is None
     assert "Strategiperioden 2021-2024 er udløbet" in text.period_sentence(config, 2025)
+
+
+def test_one_status_language_cards_and_charts():
+    """The cards' :green[]/:red[] come from the theme; the charts' status scales from STATUS_COLOURS: the
+    same two colours, each readable (4.5:1) against white."""
+    import tomllib
+
+    theme = tomllib.loads((Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text())["theme"]
+    assert theme["greenColor"] == theme["greenTextColor"] == charts.MET_COLOUR
+    assert theme["redColor"] == theme["redTextColor"] == charts.UNMET_COLOUR
+    assert charts.STATUS_SCALE.to_dict()["range"][:2] == [charts.MET_COLOUR, charts.UNMET_COLOUR]
+
+    def luminance(colour: str) -> float:
+        rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    for colour in (charts.MET_COLOUR, charts.UNMET_COLOUR):
+        assert (1.05 / (luminance(colour) + 0.05)) >= 4.5

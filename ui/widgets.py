@@ -225,7 +225,7 @@ STATUS_MARKDOWN = {
 # and "met", on the cards as everywhere else.
 DELTA_COLOURS: dict[str, Literal["green", "red", "gray"]] = {"up": "gray", "down": "gray", "off": "gray"}
 _CSS_NAME = re.compile(r"[A-Za-z0-9_-]+\Z")  # a target id that is a class name as it stands (the strategy's ids are)
-UNMET_COLOUR = "#c62828"  # the border of an unmet target's card (3:1 or more against white and the page)
+UNMET_COLOUR = charts.UNMET_COLOUR  # the border of an unmet target's card
 
 
 def status_markdown(met: bool | None) -> str:
