@@ -85,7 +85,7 @@ def test_the_change_is_neutral_and_only_unmet_cards_get_the_border(sample_figure
     assert set(widgets.DELTA_COLOURS.values()) == {"gray"}
     cards = text.target_cards(sample_figures.targets, 2021)
     assert {c["direction"] for c in cards} >= {"down"}  # 2021 is lower than 2020 on most cards
-    assert widgets.unmet_card_css(cards) == "<style>.st-key-card_uddannelse_min { border: 3px solid #c62828; }</style>"
+    assert widgets.unmet_card_css(cards) == "<style>.st-key-card_uddannelse_min { border: 3px solid #C62828; }</style>"
     assert widgets.unmet_card_css(text.target_cards(sample_figures.targets, 2024)) == ""
     hostile = [dict(cards[0], id="x{}</style><script>")]
     assert widgets.unmet_card_css(hostile) == ""
