@@ -1,0 +1,171 @@
+"""The app's pages against a bare Streamlit page with one Altair chart (benchmarks/bare_page.py), in one run.
+
+    python benchmarks/bench_against_bare.py [--runs 20] [--loads 5] [--no-browser]
+
+Two measures, each as a ratio to the bare page measured in the same run (the machine is shared and
+noisy: read the ratios, not the milliseconds):
+  rerun        the server-side time of a rerun after the first load (each script's own timer, from its
+               first line to its last; AppTest), median of --runs;
+  first chart  in Debian's Chromium, from the start of loading the address to the first chart drawn
+               (an svg or canvas in a chart element), a new browser context each time (nothing cached),
+               the server already warm; median of --loads, pages and the bare page alternated.
+Targets: a rerun within 1.5x of the bare page, the first chart within 1.3x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+BARE = str(ROOT / "benchmarks" / "bare_page.py")
+PAGES = {
+    "Overblik": ("app_pages/overblik.py", ""),
+    "Udvikling": ("app_pages/udvikling.py", "udvikling"),
+    "Omegnskommuner": ("app_pages/omegnskommuner.py", "omegnskommuner"),
+    "Praktikpladser": ("app_pages/praktikpladser.py", "praktikpladser"),
+    "Planlægning": ("app_pages/planlaegning.py", "planlaegning"),
+}
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+RERUN_TARGET = 1.5
+FIRST_CHART_TARGET = 1.3
+
+
+def rerun_ms(script: str, runs: int, page: str | None = None) -> float:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(script, default_timeout=300)
+    at.run()
+    if page and page != PAGES["Overblik"][0]:
+        at.switch_page(page).run()
+    samples = []
+    for i in range(runs + 2):
+        at.run()
+        if at.exception:
+            raise RuntimeError(at.exception[0].value)
+        if i >= 2:  # two warm-up reruns fill the caches
+            samples.append(at.session_state["_rerun_seconds"] * 1000)
+    return statistics.median(samples)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(script: str) -> Iterator[str]:
+    url = f"http://127.0.0.1:{_free_port()}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true"]
+        + ["--server.address", "127.0.0.1", "--server.port", url.rsplit(":", 1)[1]]
+        + ["--browser.gatherUsageStats", "false"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit run {script} did not start")
+            time.sleep(0.25)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+FIRST_CHART = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+    .some(c => c.querySelector('svg, canvas'))"""
+
+
+def first_chart_ms(browser, url: str) -> float:
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="da-DK")
+    page = context.new_page()
+    try:
+        started = time.perf_counter()
+        page.goto(url)
+        page.wait_for_function(FIRST_CHART, timeout=120_000, polling=10)
+        return (time.perf_counter() - started) * 1000
+    finally:
+        context.close()
+
+
+def browser_ratios(loads: int) -> dict[str, tuple[float, float]]:
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, tuple[float, float]] = {}
+    with serve(BARE) as bare_url, serve(APP) as app_url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            first_chart_ms(browser, bare_url)  # the servers' first run (imports, the sample data)
+            for _name, (_path, url_path) in PAGES.items():
+                first_chart_ms(browser, f"{app_url}/{url_path}")
+            for name, (_path, url_path) in PAGES.items():
+                bare, page = [], []
+                for _ in range(loads):  # alternated, so both see the same load on the machine
+                    bare.append(first_chart_ms(browser, bare_url))
+                    page.append(first_chart_ms(browser, f"{app_url}/{url_path}"))
+                out[name] = (statistics.median(page), statistics.median(bare))
+        finally:
+            browser.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--loads", type=int, default=5)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    # An empty temporary store (the sample data), never ./data.
+    os.environ.setdefault("CSR_DATA_DIR", tempfile.mkdtemp(prefix="csr-bench-"))
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+
+    print(f"Rerun (server side, median of {args.runs}) against the bare page, target {RERUN_TARGET}x")
+    for name, (path, _url) in PAGES.items():
+        bare = rerun_ms(BARE, args.runs)
+        page = rerun_ms(APP, args.runs, path)
+        flag = "" if page / bare <= RERUN_TARGET else "  OVER TARGET"
+        print(f"  {name:<16} {page:7.1f} ms  bare {bare:6.1f} ms  {page / bare:5.2f}x{flag}")
+    if args.no_browser:
+        return
+    print(
+        f"First chart in the browser (median of {args.loads} loads) against the bare page, target {FIRST_CHART_TARGET}x"
+    )
+    for name, (page, bare) in browser_ratios(args.loads).items():
+        flag = "" if page / bare <= FIRST_CHART_TARGET else "  OVER TARGET"
+        print(f"  {name:<16} {page:7.0f} ms  bare {bare:6.0f} ms  {page / bare:5.2f}x{flag}")
+
+
+# The importer's worker processes re-run the main script under another name: they must not benchmark.
+if __name__ == "__main__":
+    main()
