@@ -138,3 +138,28 @@ def assert_no_error(page) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
     assert "Page not found" not in page.content()
+
+
+# ---- axe-core ---------------------------------------------------------------------------------------
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # installed by scripts/test.sh (npm ci, package.json)
+AXE_IMPACTS = ("serious", "critical")
+
+
+def axe_violations(page, impacts: tuple[str, ...] = AXE_IMPACTS) -> list[dict]:
+    """axe-core's violations of the page as it stands (WCAG 2.0/2.1 A and AA and best practice), those of
+    `impacts`: one dict per element, with the rule id, its impact, the element's CSS target and axe's summary."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is not installed at {AXE}: run `npm ci` (scripts/test.sh does)")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async (impacts) => {
+            const result = await axe.run(document, {resultTypes: ['violations']});
+            return result.violations.filter(v => impacts.includes(v.impact)).flatMap(v => v.nodes.map(n => ({
+                rule: v.id, impact: v.impact, target: n.target.join(' '),
+                summary: (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 300),
+            })));
+        }""",
+        list(impacts),
+    )
