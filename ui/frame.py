@@ -115,9 +115,10 @@ _PAGE_SCRIPT = r"""
       const da = danish(el.getAttribute("aria-label"));
       if (da !== null) el.setAttribute("aria-label", da);
     }
-    const here = location.pathname.replace(/\/+$/, "");
+    // the links are relative to the app's root ("udvikling?år=2021", "?år=2021" for Overblik)
+    const here = location.pathname.replace(/\/+$/, "").split("/").pop();
     for (const a of doc.querySelectorAll('.st-key-pagelinks a, .st-key-pagetabs a')) {
-      const current = new URL(a.href, location.href).pathname.replace(/\/+$/, "") === here;
+      const current = (a.getAttribute("href") || "").split("?")[0].split("/").pop() === here;
       if (current && a.getAttribute("aria-current") !== "page") a.setAttribute("aria-current", "page");
       if (!current && a.hasAttribute("aria-current")) a.removeAttribute("aria-current");
     }
