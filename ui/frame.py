@@ -109,6 +109,11 @@ _PAGE_SCRIPT = r"""
     for (const [en, da] of Object.entries(prefixes)) if (text.startsWith(en)) return da + text.slice(en.length);
     return null;
   };
+  // the text node's value, not a new node: React keeps the node it wrote and may write it again
+  const setText = (el, text) => {
+    const node = el.firstChild;
+    if (node && node.nodeType === Node.TEXT_NODE && el.childNodes.length === 1) node.nodeValue = text;
+  };
   const relabel = () => {
     doc.documentElement.lang = "da";
     for (const el of doc.querySelectorAll("[aria-label]")) {
@@ -123,13 +128,13 @@ _PAGE_SCRIPT = r"""
       if (!current && a.hasAttribute("aria-current")) a.removeAttribute("aria-current");
     }
     const skip = doc.querySelector('[data-testid="stSkipToContent"]');
-    if (skip && skip.textContent in labels) skip.textContent = labels[skip.textContent];
+    if (skip && skip.textContent in labels) setText(skip, labels[skip.textContent]);
     for (const zone of doc.querySelectorAll('[data-testid="stFileUploaderDropzone"]')) {
       if (zone.getAttribute("role") === "presentation") zone.setAttribute("role", "group");  // it has a name
-      for (const p of zone.querySelectorAll("button p")) if (p.textContent in labels) p.textContent = labels[p.textContent];
+      for (const p of zone.querySelectorAll("button p")) if (p.textContent in labels) setText(p, labels[p.textContent]);
       for (const span of zone.querySelectorAll('[data-testid="stFileUploaderDropzoneInstructions"] span')) {
         const m = /^(\d+)\s*MB per file( • (.*))?$/.exec(span.textContent);
-        if (m) span.textContent = "Højst " + m[1] + " MB pr. fil" + (m[3] ? " · " + m[3] : "");
+        if (m) setText(span, "Højst " + m[1] + " MB pr. fil" + (m[3] ? " · " + m[3] : ""));
       }
     }
   };
