@@ -109,10 +109,11 @@ _PAGE_SCRIPT = r"""
     for (const [en, da] of Object.entries(prefixes)) if (text.startsWith(en)) return da + text.slice(en.length);
     return null;
   };
-  // the text node's value, not a new node: React keeps the node it wrote and may write it again
+  // the text nodes React wrote keep their place (set, not replaced), so React may write them again
   const setText = (el, text) => {
-    const node = el.firstChild;
-    if (node && node.nodeType === Node.TEXT_NODE && el.childNodes.length === 1) node.nodeValue = text;
+    const nodes = [...el.childNodes];
+    if (!nodes.length || nodes.some(n => n.nodeType !== Node.TEXT_NODE)) return;
+    nodes.forEach((n, i) => { n.nodeValue = i === 0 ? text : ""; });
   };
   const relabel = () => {
     doc.documentElement.lang = "da";
