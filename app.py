@@ -11,7 +11,7 @@ import streamlit as st
 from csr.config import ConfigError, default_config
 from csr.model import InputError
 from csr.store import StoreError
-from ui import frame
+from ui import frame, widgets
 from ui.data import load_figures
 
 # The tab's icon is the app's own file: a ":material/...:" page icon makes the browser fetch it from
@@ -38,11 +38,13 @@ def main() -> None:
         initial_sidebar_state="collapsed" if meeting else "auto",
     )
     frame.style(meeting)
-    # url_path is explicit: people bookmark these addresses.
-    page = st.navigation(
-        [st.Page(path, title=title, icon=icon, url_path=url, default=url == "") for path, title, icon, url in PAGES],
-        position="top" if meeting else "sidebar",
-    )
+    # url_path is explicit: people bookmark these addresses. The frame draws the links itself (after the year
+    # selector, so both are among the first Tab stops), and they keep the year and meeting mode.
+    pages = [st.Page(path, title=title, icon=icon, url_path=url, default=url == "") for path, title, icon, url in PAGES]
+    page = st.navigation(pages, position="hidden")
+    slots = frame.navigation(meeting)
+    widgets.year_slot(slots.year)
+    config = None
     try:
         config = default_config()
         if not meeting:
@@ -61,9 +63,12 @@ def main() -> None:
     except Exception as exc:  # a bug: logged with its traceback, shown in Danish without it
         logging.getLogger("csr.app").exception("Uventet fejl på siden %s", page.title)
         frame.show_unexpected(exc)
+    frame.page_links(slots.links, pages, widgets.link_year(), meeting)
     if meeting:
         st.divider()
         frame.meeting_toggle()
+        if config is not None:
+            frame.accessibility_link(config)
     st.session_state["_rerun_seconds"] = time.perf_counter() - started
 
 

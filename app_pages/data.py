@@ -51,7 +51,7 @@ def _changed(sentence: str) -> None:
 
 
 def _upload_section(store: Store) -> None:
-    st.subheader("Indlæs filer")
+    st.header("Indlæs filer")
     st.markdown(
         "Vælg en eller flere filer på én gang: KRL-udtræk, jobindsats.dk-udtræk eller skabelonen udfyldt. "
         "Intet gemmes, før du har set, hvad der er genkendt, og trykket **Gem i databasen**."
@@ -171,7 +171,7 @@ def _ask_undo(batch: int | None) -> None:
 
 
 def _history_section(store: Store, history: pd.DataFrame) -> None:
-    st.subheader("Importhistorik")
+    st.header("Importhistorik")
     if history.empty:
         st.markdown("Ingen importer endnu.")
         return
@@ -240,7 +240,7 @@ def _dataset_bytes(store: Store) -> bytes:
 
 
 def _downloads_section(store: Store, history: pd.DataFrame, empty: bool) -> None:
-    st.subheader("Hent data")
+    st.header("Hent data")
     with st.container(horizontal=True, key="data_downloads"):
         st.download_button(
             "Eksempeldata (.xlsx)" if empty else "Alle gældende tal (.xlsx)",

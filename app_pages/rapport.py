@@ -16,7 +16,7 @@ from csr import export, text
 from csr.config import default_config
 from csr.model import InputError
 from csr.store import Store, StoreError
-from ui import widgets
+from ui import frame, widgets
 from ui.data import load_figures
 from ui.safe import md_escape
 
@@ -26,6 +26,7 @@ _FILES = "_report_files"  # session: rendered charts and files, keyed by data ve
 
 export.warm_up_in_background()  # the chart engine starts now, not when the button is clicked
 config = default_config()
+meeting = frame.meeting_mode()
 dataset = load_figures()
 figures = dataset.figures
 
@@ -104,28 +105,36 @@ def _maker(fmt: str) -> Callable[[], bytes]:
 
 
 stem = f"csr-hr-regnskab-{year}" + ("-foreløbig" if year in provisional else "")
-with st.container(horizontal=True, key="report_downloads"):
-    st.download_button(
-        "PDF til HR-regnskabet",
-        data=_maker("pdf"),
-        file_name=f"{stem}.pdf",
-        mime=export.MIME["pdf"],
-        key="report_pdf",
-        on_click="ignore",
-        type="primary",
-        icon=":material/picture_as_pdf:",
-        help="A4 på dansk med figurer, tabeller og metode",
-    )
-    st.download_button(
-        "Excel med tabellerne",
-        data=_maker("xlsx"),
-        file_name=f"{stem}.xlsx",
-        mime=export.MIME["xlsx"],
-        key="report_xlsx",
-        on_click="ignore",
-        icon=":material/table_view:",
-        help="Et ark pr. tabel, tallene som tal, figurerne som billeder",
-    )
+
+
+def _download_buttons() -> None:
+    """The PDF and the Excel file (not in meeting mode, which has no buttons)."""
+    with st.container(horizontal=True, key="report_downloads"):
+        st.download_button(
+            "PDF til HR-regnskabet",
+            data=_maker("pdf"),
+            file_name=f"{stem}.pdf",
+            mime=export.MIME["pdf"],
+            key="report_pdf",
+            on_click="ignore",
+            type="primary",
+            icon=":material/picture_as_pdf:",
+            help="A4 på dansk med figurer, tabeller og metode",
+        )
+        st.download_button(
+            "Excel med tabellerne",
+            data=_maker("xlsx"),
+            file_name=f"{stem}.xlsx",
+            mime=export.MIME["xlsx"],
+            key="report_xlsx",
+            on_click="ignore",
+            icon=":material/table_view:",
+            help="Et ark pr. tabel, tallene som tal, figurerne som billeder",
+        )
+
+
+if not meeting:
+    _download_buttons()
 if files.get(_failed_key):  # csr.drawing's own sentences, naming the report's charts: no text from a file
     st.warning(
         " ".join(files[_failed_key])
@@ -157,7 +166,7 @@ texts = widgets.memo(
         ],
     },
 )
-st.subheader(f"Det skriver rapporten om {text.year_label(year, year in provisional)}")
+st.header(f"Det skriver rapporten om {text.year_label(year, year in provisional)}")
 for note in texts["notes"]:
     st.info(note, icon=":material/info:")
 st.markdown(" ".join(texts["summary"]))

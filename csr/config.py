@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from csr.names import nearest, normalize, normalize_municipality
 
@@ -134,6 +135,7 @@ class Config:
     skip_schemes: tuple[str, ...] = ()
     total_rows: tuple[str, ...] = ()
     person_lists: PersonLists = field(default_factory=lambda: PersonLists())
+    accessibility_statement: str = ""  # the organisation's "Tilgængelighedserklæring" (https), shown on every page
     _scheme_keys: dict[str, str] = field(default_factory=dict, repr=False)
     _municipality_keys: dict[str, int] = field(default_factory=dict, repr=False)
 
@@ -273,6 +275,20 @@ def _require(table: dict, key: str, kind: type | tuple[type, ...], where: str) -
         names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
         raise ConfigError(f"Nøglen '{where}{key}' i konfigurationen skal være af typen {names}, men er {value!r}.")
     return value
+
+
+def parse_accessibility_statement(value: object) -> str:
+    """The address of the accessibility statement: an https address with a host ("" when not configured)."""
+    if value == "":
+        return ""
+    text = value if isinstance(value, str) else ""
+    parts = urlsplit(text)
+    if parts.scheme != "https" or not parts.hostname or any(c.isspace() or c in "<>()\"'\\" for c in text):
+        raise ConfigError(
+            "Nøglen 'strategy.accessibility_statement' skal være adressen på tilgængelighedserklæringen, "
+            f"og den skal begynde med https:// (fx https://www.was.digst.dk/aabenraa-dk), men er {value!r}."
+        )
+    return text
 
 
 def parse_config(raw: dict, source: str = "") -> Config:
@@ -485,6 +501,7 @@ def parse_config(raw: dict, source: str = "") -> Config:
         skip_schemes=skip_lists["schemes"],
         total_rows=skip_lists["totals"],
         person_lists=parse_person_lists(raw.get("person_lists", {})),
+        accessibility_statement=parse_accessibility_statement(st.get("accessibility_statement", "")),
         _scheme_keys=scheme_keys,
         _municipality_keys=municipality_keys,
     )

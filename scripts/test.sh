@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Install what the tests need (Python packages and Debian's Chromium for the browser tests),
-# then lint, check the format and the types, and run the whole suite. pytest exits non-zero when a test
-# fails or when no test ran.
+# Install what the tests need (Python packages, Debian's Chromium for the browser tests and the axe-core
+# they inject, pinned in package-lock.json), then lint, check the format and the types, and run the whole
+# suite. pytest exits non-zero when a test fails or when no test ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +10,12 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftoppm ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium poppler-utils >/dev/null
 fi
+if ! command -v npm >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
+fi
+npm ci --no-audit --no-fund --loglevel=error   # axe-core, exactly as package-lock.json pins it (node_modules/)
 python -m pip install -q -r requirements-dev.txt
 python -m ruff check --quiet .            # lint (rules in pyproject.toml) before the tests
 python -m ruff format --check --quiet .   # the whole tree stays as `ruff format` writes it

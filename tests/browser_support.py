@@ -138,3 +138,66 @@ def assert_no_error(page) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
     assert "Page not found" not in page.content()
+
+
+# ---- axe-core ---------------------------------------------------------------------------------------
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # installed by scripts/test.sh (npm ci, package.json)
+AXE_IMPACTS = ("serious", "critical")
+
+
+def axe_violations(page, impacts: tuple[str, ...] = AXE_IMPACTS) -> list[dict]:
+    """axe-core's violations of the page as it stands (WCAG 2.0/2.1 A and AA and best practice), those of
+    `impacts`: one dict per element, with the rule id, its impact, the element's CSS target and axe's summary."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is not installed at {AXE}: run `npm ci` (scripts/test.sh does)")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async (impacts) => {
+            const result = await axe.run(document, {resultTypes: ['violations']});
+            return result.violations.filter(v => impacts.includes(v.impact)).flatMap(v => v.nodes.map(n => ({
+                rule: v.id, impact: v.impact, target: n.target.join(' '),
+                summary: (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 300),
+            })));
+        }""",
+        list(impacts),
+    )
+
+
+PAGE_LINKS = '.st-key-pagelinks [data-testid="stPageLink"] a, .st-key-pagetabs [data-testid="stPageLink"] a'
+
+
+def wait_for_page(page, links: int = 7) -> None:
+    """The page's run finished (the frame draws the page links after the page) and every chart drawn."""
+    page.wait_for_function(
+        """([selector, n]) => document.querySelectorAll(selector).length === n
+            && [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].every(c => c.querySelector('svg, canvas'))
+            && !document.querySelector('[data-testid="stSkeleton"]')""",
+        arg=[PAGE_LINKS, links],
+        timeout=120_000,
+    )
+    page.wait_for_timeout(500)  # the frame's script relabels on the next animation frame
+
+
+def tab_stops(page, count: int = 5) -> list[str]:
+    """What the first `count` presses of Tab reach from the top of the page: "link:<text>" for a page link,
+    "year" for the year selector, else the element's test id or tag."""
+    page.evaluate("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }")
+    page.locator("body").focus()
+    stops = []
+    for _ in range(count):
+        page.keyboard.press("Tab")
+        stops.append(
+            page.evaluate(
+                """(links) => {
+                    const e = document.activeElement;
+                    if (!e) return 'none';
+                    if (e.matches(links)) return 'link:' + e.innerText.trim().split(/\\s+/).pop();
+                    if (e.closest('.st-key-year')) return 'year';
+                    return e.closest('[data-testid]')?.dataset.testid || e.tagName.toLowerCase();
+                }""",
+                PAGE_LINKS,
+            )
+        )
+    return stops

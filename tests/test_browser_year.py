@@ -64,7 +64,7 @@ def test_a_linked_year_survives_a_page_link_and_the_back_button_returns_to_it(se
     assert address_year(page.url) == ["2021"]
     assert_no_error(page)
 
-    page.locator('[data-testid="stSidebarNav"] a', has_text="Overblik").click()
+    page.locator(".st-key-pagelinks a", has_text="Overblik").click()
     page.wait_for_function("() => document.querySelector('h1')?.innerText.includes('Overblik')", timeout=90_000)
     wait_for_charts(page, 1)
     wait_for_year(page, "2021")

@@ -1,9 +1,15 @@
-"""The frame around every page: meeting mode, the sample-data banner, implausible figures, "Datagrundlag"
-and errors."""
+"""The frame around every page: meeting mode, the page links and the year first in the tab order, Danish
+for Streamlit's own texts, the sample-data banner, implausible figures, "Datagrundlag" and errors."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from csr import text
 from csr.config import HEADCOUNT, Config
@@ -26,16 +32,159 @@ html { font-size: 21px; }
 [data-testid="stCaptionContainer"] { font-size: 1rem !important; opacity: 1 !important; }
 /* the charts grow as a whole (type, marks and spacing alike), so their labels keep their places */
 [data-testid="stVegaLiteChart"] { zoom: 1.45; }
-/* no download, search or menu buttons on tables, charts and the page */
+/* no download, search or menu buttons on tables, charts and the page (the page tabs are the app's own) */
 [data-testid="stElementToolbar"], [data-testid="stToolbar"] { display: none !important; }
 h1 { font-size: 2.4rem; }
+/* the page tabs: large, for a projector and a presenter remote; the current page filled */
+.st-key-pagetabs { gap: 0.5rem; align-items: flex-end; flex-wrap: wrap; }
+.st-key-pagetabs [data-testid="stPageLink"] a {
+  font-size: 1.15rem; padding: 0.55rem 1.1rem; border: 2px solid #0072B2; border-radius: 0.5rem;
+  background: #ffffff;
+}
+.st-key-pagetabs [data-testid="stPageLink"] a[aria-current="page"] { background: #0072B2; }
+.st-key-pagetabs [data-testid="stPageLink"] a[aria-current="page"] * { color: #ffffff !important; }
+.st-key-pagetabs [data-testid="stPageLink"] a:focus-visible { outline: 4px solid #F0A800; outline-offset: 2px; }
 </style>
 """
 
-BASE_CSS = """
+# Body text, captions and the sidebar's caption at 4.5:1 or more (WCAG 2.1 AA, 1.4.3): Streamlit's captions
+# are a faded gray (#828180 on white is 3.88:1); this gray is 7.0:1 on white and 6.6:1 on the sidebar.
+CAPTION_COLOUR = "#555453"
+BASE_CSS = f"""
 <style>
-[data-testid="stMetricValue"] { font-variant-numeric: tabular-nums; }
+[data-testid="stMetricValue"] {{ font-variant-numeric: tabular-nums; }}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: {CAPTION_COLOUR}; opacity: 1; }}
+/* the current page in the page links: bold and underlined as well as shaded (not by colour alone) */
+[data-testid="stPageLink"] a[aria-current="page"] span {{ font-weight: 700; text-decoration: underline; }}
 </style>
+"""
+
+# Streamlit's own English texts and labels in Danish (`<html lang="da">`) and the current page's link marked
+# (aria-current="page"), re-applied when Streamlit redraws (_PAGE_SCRIPT).
+# Texts it writes into tooltips and menus it opens itself are not reached (README lists them).
+DANISH_LABELS = {
+    "Skip to main content": "Gå til indholdet",
+    "Sidebar": "Sidepanel",
+    "Collapse sidebar": "Skjul sidepanelet",
+    "Expand sidebar": "Vis sidepanelet",
+    "App pages": "Sider",
+    "Main menu": "Menu",
+    "Link to heading": "Link til overskriften",
+    "Close": "Luk",
+    "Open": "Åbn",
+    "Clear value": "Ryd valget",
+    "Clear all": "Ryd alle",
+    "Selected values": "Valgte",
+    "Previous page": "Forrige side",
+    "Next page": "Næste side",
+    "Pagination": "Sider",
+    "file upload": "Vælg filer",
+    "Add files": "Tilføj filer",
+    "Increment": "Mere",
+    "Decrement": "Mindre",
+    "Running...": "Arbejder …",
+    "Stop script": "Stop",
+    "Notifications": "Beskeder",
+    "Fullscreen": "Fuld skærm",
+    "Close fullscreen": "Luk fuld skærm",
+    "Download as CSV": "Hent som CSV",
+    "Search": "Søg",
+    "Close Search": "Luk søgning",
+    "Show data": "Vis data",
+    "Dataframe column menu": "Kolonnens menu",
+    "Copy column name": "Kopiér kolonnens navn",
+    "Upload": "Vælg filer",
+}
+# Labels that name something after a fixed English start ("Help for Mødevisning").
+DANISH_PREFIXES = {"Help for ": "Hjælp til ", "Remove ": "Fjern ", "Upload ": "Indlæs ", "Page ": "Side "}
+
+_PAGE_SCRIPT = r"""
+<script>
+(() => {
+  const doc = document;
+  doc.documentElement.lang = "da";
+  const labels = LABELS, prefixes = PREFIXES;
+  const danish = (text) => {
+    if (text in labels) return labels[text];
+    for (const [en, da] of Object.entries(prefixes)) if (text.startsWith(en)) return da + text.slice(en.length);
+    return null;
+  };
+  // the text nodes React wrote keep their place (set, not replaced), so React may write them again
+  const setText = (el, text) => {
+    const nodes = [...el.childNodes];
+    if (!nodes.length || nodes.some(n => n.nodeType !== Node.TEXT_NODE)) return;
+    nodes.forEach((n, i) => { n.nodeValue = i === 0 ? text : ""; });
+  };
+  const relabel = () => {
+    doc.documentElement.lang = "da";
+    for (const el of doc.querySelectorAll("[aria-label]")) {
+      const da = danish(el.getAttribute("aria-label"));
+      if (da !== null) el.setAttribute("aria-label", da);
+    }
+    // the links are relative to the app's root ("udvikling?år=2021", "?år=2021" for Overblik)
+    const here = location.pathname.replace(/\/+$/, "").split("/").pop();
+    for (const a of doc.querySelectorAll('.st-key-pagelinks a, .st-key-pagetabs a')) {
+      const current = (a.getAttribute("href") || "").split("?")[0].split("/").pop() === here;
+      if (current && a.getAttribute("aria-current") !== "page") a.setAttribute("aria-current", "page");
+      if (!current && a.hasAttribute("aria-current")) a.removeAttribute("aria-current");
+    }
+    const skip = doc.querySelector('[data-testid="stSkipToContent"]');
+    if (skip && skip.textContent in labels) setText(skip, labels[skip.textContent]);
+    for (const zone of doc.querySelectorAll('[data-testid="stFileUploaderDropzone"]')) {
+      if (zone.getAttribute("role") === "presentation") zone.setAttribute("role", "group");  // it has a name
+      for (const p of zone.querySelectorAll("button p")) if (p.textContent in labels) setText(p, labels[p.textContent]);
+      for (const span of zone.querySelectorAll('[data-testid="stFileUploaderDropzoneInstructions"] span')) {
+        const m = /^(\d+)\s*MB per file( • (.*))?$/.exec(span.textContent);
+        if (m) setText(span, "Højst " + m[1] + " MB pr. fil" + (m[3] ? " · " + m[3] : ""));
+      }
+    }
+  };
+  relabel();
+  if (window.__csrDanish) return;
+  window.__csrDanish = true;
+  let queued = false;
+  new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; relabel(); });
+  }).observe(doc.body, {subtree: true, childList: true, characterData: true, attributes: true,
+                        attributeFilter: ["aria-label", "href"]});
+})();
+</script>
+""".replace("LABELS", json.dumps(DANISH_LABELS, ensure_ascii=False)).replace(
+    "PREFIXES", json.dumps(DANISH_PREFIXES, ensure_ascii=False)
+)
+
+# A presenter remote sends PageDown/PageUp (or the arrow keys): at the end of the page PageDown goes to the next
+# page tab, at its top PageUp to the one before; the arrow keys go at once. Never while a form control has focus.
+_REMOTE_SCRIPT = """
+<script>
+(() => {
+  if (window.__csrRemote) return;
+  window.__csrRemote = true;
+  const scroller = () => [document.querySelector('[data-testid="stMain"]'), document.scrollingElement]
+    .find(el => el && el.scrollHeight > el.clientHeight + 2) || document.scrollingElement;
+  const formControl = (el) => el && el.closest(
+    'input, textarea, select, [contenteditable="true"], [role="combobox"], [role="listbox"], [role="slider"], ' +
+    '[role="spinbutton"], [role="menu"], [role="dialog"]');
+  document.addEventListener("keydown", (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey || formControl(event.target)) return;
+    const tabs = [...document.querySelectorAll('.st-key-pagetabs [data-testid="stPageLink"] a')];
+    if (!tabs.length) return;  // meeting mode is off
+    const here = tabs.findIndex(a => a.getAttribute("aria-current") === "page");
+    const el = scroller();
+    let step = 0;
+    if (event.key === "ArrowRight") step = 1;
+    else if (event.key === "ArrowLeft") step = -1;
+    else if (event.key === "PageDown" && el.scrollTop + el.clientHeight >= el.scrollHeight - 2) step = 1;
+    else if (event.key === "PageUp" && el.scrollTop <= 0) step = -1;
+    const next = tabs[here + step];
+    if (!step || here < 0 || !next) return;
+    event.preventDefault();
+    next.click();
+  }, true);
+})();
+</script>
 """
 
 
@@ -75,14 +224,63 @@ def meeting_toggle() -> None:
 
 
 def style(meeting: bool) -> None:
+    """The app's CSS, `lang="da"` with Danish for Streamlit's own labels, and in meeting mode the remote's keys."""
     st.html(BASE_CSS + (MEETING_CSS if meeting else ""))
+    st.html(_PAGE_SCRIPT + (_REMOTE_SCRIPT if meeting else ""), unsafe_allow_javascript=True)
+
+
+@dataclass(frozen=True)
+class Slots:
+    """Where the frame draws what a page decides during its run: the year selector (`widgets.year_select`)
+    and the page links (which carry the year the page settled on)."""
+
+    year: DeltaGenerator
+    links: DeltaGenerator
+
+
+def navigation(meeting: bool) -> Slots:
+    """The year selector first, then the page links: in the sidebar, or as large tabs at the top of the page in
+    meeting mode (where there is no sidebar). Both are within the first Tab stops of every page."""
+    if meeting:
+        with st.container(horizontal=True, key="topnav", vertical_alignment="bottom", gap="medium"):
+            year = st.container(width="content", key="year_slot")
+            links = st.container(horizontal=True, width="stretch", key="pagetabs")
+        return Slots(year, links)
+    with st.sidebar:
+        year = st.container(key="year_slot")
+        links = st.container(key="pagelinks")
+    return Slots(year, links)
+
+
+def link_params(year: int | None, meeting: bool) -> dict[str, str]:
+    """What every page link keeps of the address: the year and meeting mode."""
+    params = {} if year is None else {"år": str(year)}
+    if meeting:
+        params[MEETING_PARAM] = MEETING_VALUE
+    return params
+
+
+def page_links(slot: DeltaGenerator, pages: Sequence[Any], year: int | None, meeting: bool) -> None:
+    """One link per page (`st.Page`), keeping the year and meeting mode; the current one has aria-current."""
+    params = link_params(year, meeting)
+    with slot:
+        for page in pages:
+            st.page_link(page, query_params=params, width="content" if meeting else "stretch")
 
 
 def sidebar(config: Config) -> None:
-    """The shared sidebar (not shown in meeting mode)."""
+    """The shared sidebar (not shown in meeting mode), below the year and the page links."""
     with st.sidebar:
         meeting_toggle()
         st.caption(f"{config.name} · {config.organisation}")
+        accessibility_link(config)
+
+
+def accessibility_link(config: Config) -> None:
+    """The link to the organisation's accessibility statement, on every page (none when not configured)."""
+    if config.accessibility_statement:
+        with st.container(key="tilgaengelighed"):
+            st.markdown(f"[Tilgængelighedserklæring]({config.accessibility_statement})")
 
 
 def sample_banner(dataset: Dataset) -> None:

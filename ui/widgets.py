@@ -3,6 +3,7 @@ downloads, and a table with its download."""
 
 from __future__ import annotations
 
+import contextlib
 import dis
 import hashlib
 import re
@@ -13,6 +14,7 @@ from typing import Any, Literal
 import pandas as pd
 import streamlit as st
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+from streamlit.delta_generator import DeltaGenerator
 
 from csr import charts, text
 from csr.config import Config
@@ -25,6 +27,7 @@ YEAR_KEY = "year"
 YEAR_PARAM = "år"  # the year in the address: ?år=2021 (sent as %C3%A5r)
 YEAR_PARAM_ALIASES = (YEAR_PARAM, "aar")  # "aar" for links typed without å
 _YEAR_URL_SEEN = "_year_in_address"  # the address's year as last read or written
+_YEAR_SLOT = "_year_slot"  # where the frame wants the selector drawn this run (first in the tab order)
 
 
 def _year_options(figures: Figures, config: Config) -> tuple[list[int], set[int], int | None]:
@@ -72,17 +75,34 @@ def shared_year(years: list[int], default: int | None) -> int | None:
     return current
 
 
+def year_slot(slot: DeltaGenerator | None) -> None:
+    """Where `year_select` draws the selector during this run (the frame's place for it; None: in the page)."""
+    st.session_state[_YEAR_SLOT] = slot
+
+
+def link_year() -> int | None:
+    """The year the page links carry: the one shown, or on a page without the selector the one kept."""
+    current = st.session_state.get(YEAR_KEY)
+    if isinstance(current, int):
+        return current
+    raw = address_year()
+    return int(raw) if raw is not None and raw.isdigit() and len(raw) == 4 else None
+
+
 def year_select(dataset: Dataset, config: Config, label: str = "År") -> int:
     """The year selector shared by the pages (key `year`, in the address as `?år=`); default the latest
-    complete year, provisional years selectable and marked "foreløbig"."""
+    complete year, provisional years selectable and marked "foreløbig". Drawn where the frame put its place
+    (`year_slot`), so it comes before the page's own content in the tab order."""
     years, provisional, latest = memo("years", dataset.key, (), lambda: _year_options(dataset.figures, config))
     # Re-assigning the value carries the choice over to the selector on another page.
     # Only when every year is provisional is the default one of them (there is nothing else to show).
     default = latest if latest is not None else (years[-1] if years else None)
     st.session_state[YEAR_KEY] = shared_year(years, default)
-    return st.selectbox(
-        label, years, key=YEAR_KEY, format_func=lambda y: text.year_label(y, y in provisional), width=220
-    )
+    slot = st.session_state.get(_YEAR_SLOT)
+    with slot if isinstance(slot, DeltaGenerator) else contextlib.nullcontext():
+        return st.selectbox(
+            label, years, key=YEAR_KEY, format_func=lambda y: text.year_label(y, y in provisional), width=220
+        )
 
 
 def _code_fingerprint(code: CodeType) -> str:
