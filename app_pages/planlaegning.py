@@ -43,13 +43,14 @@ years, provisional = widgets.memo("plan_years", dataset.key, (), lambda: plan.ye
 WIDE_CSS = '<style>[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 3rem 2rem 6rem 2rem; }</style>'
 PAGE_CSS = """<style>
 @media (min-width: 640px) {
-  [data-testid="stColumn"]:has(> [data-testid="stVerticalBlock"] > .st-key-plan_result) {
+  [data-testid="stColumn"]:has(.st-key-plan_result) {
     position: sticky; top: 3.75rem; align-self: flex-start; z-index: 2;
   }
 }
 .st-key-plan_result [data-testid="stTable"] td, .st-key-plan_result [data-testid="stTable"] th {
   padding: 0.2rem 0.4rem;
 }
+.st-key-plan_result [data-testid="stTable"] td:is(:nth-child(2), :nth-child(3), :nth-child(5)) { white-space: nowrap; }
 </style>"""
 
 
@@ -215,7 +216,9 @@ def sliders(baseline: Baseline, ranges: plan.Ranges) -> None:
 
     def slider(label: str, key: str, help: str) -> None:
         low, high = ranges[key]
-        state[key] = max(low, min(high, int(state.get(key, 0))))
+        value = state.get(key)
+        if value is None or not low <= value <= high:  # set only when needed: a set value overrides the browser's
+            state[key] = 0 if value is None else max(low, min(high, int(value)))
         st.slider(label, low, high, step=1, key=key, persist_state="session", help=help)
 
     for cid, category in config.categories.items():

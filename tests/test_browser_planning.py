@@ -1,5 +1,6 @@
 """The Planlægning page in a real browser: a slider moved with the keyboard changes the result, which
-only the fragment reruns; the page with its charts is saved as test-artifacts/planlaegning.png.
+only the fragment reruns; on a 1400×900 laptop the last slider and the whole before/after table are on one
+screen while it moves; the page with its charts is saved as test-artifacts/planlaegning.png.
 
 Uses the server and Chromium of tests/browser_support.py, with the store in a temporary directory.
 """
@@ -14,7 +15,8 @@ from browser_support import ARTIFACTS, BROWSER_MARKS, assert_no_error, chromium,
 pytestmark = BROWSER_MARKS
 pytest.importorskip("playwright.sync_api")
 
-METRIC = '.st-key-plan_result [data-testid="stMetricValue"]'
+TABLE = '.st-key-plan_result [data-testid="stTable"]'
+HEADCOUNT_AFTER = f"{TABLE} tbody tr:first-child td:nth-child(3)"  # "Antal ansatte", column "Efter"
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +42,7 @@ def test_a_slider_moves_the_result(server, page):
     wait_for_charts(page, 2)
     assert_no_error(page)
     assert page.locator("h1").first.inner_text() == "Planlægning"
-    assert page.locator(METRIC).first.inner_text() == "4.660"
+    assert page.locator(HEADCOUNT_AFTER).inner_text().strip() == "4.660"
     title = page.locator(".st-key-chart_plan_figur1 svg text").all_text_contents()
     assert any(t.startswith("Scenariet for 2025") for t in title), title
 
@@ -49,8 +51,7 @@ def test_a_slider_moves_the_result(server, page):
     for _ in range(30):
         thumb.press("ArrowLeft")
     page.wait_for_function(
-        """() => document.querySelector('.st-key-plan_result [data-testid="stMetricValue"]')
-                 ?.innerText === '4.630'""",
+        f"""() => document.querySelector('{HEADCOUNT_AFTER}')?.innerText?.trim() === '4.630'""",
         timeout=60_000,
     )
     assert thumb.input_value() == "-30"
@@ -79,3 +80,32 @@ def test_meeting_mode_shows_the_planner_large_without_the_controls(server, page)
     assert slider.count() == 1
     assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 20
     page.locator('[data-testid="stMainBlockContainer"]').screenshot(path=ARTIFACTS / "planlaegning-moede.png")
+
+
+def test_the_last_slider_and_the_whole_target_table_share_one_laptop_screen(server, browser):
+    with new_page(browser, 900) as page:
+        page.set_viewport_size({"width": 1400, "height": 900})
+        page.goto(f"{server}/planlaegning?%C3%A5r=2021")
+        wait_for_charts(page, 2)
+        assert_no_error(page)
+        after = page.locator(HEADCOUNT_AFTER)
+        assert after.inner_text().strip() == "4.770"
+        thumb = page.locator('.st-key-plan_headcount input[type="range"]')  # the last slider
+        thumb.scroll_into_view_if_needed()
+        thumb.focus()
+        thumb.press("ArrowRight")
+        page.wait_for_function(
+            f"""() => document.querySelector('{HEADCOUNT_AFTER}')?.innerText?.trim() === '4.771'""",
+            timeout=60_000,
+        )
+        assert_no_error(page)
+        assert page.evaluate("window.scrollY + document.querySelector('[data-testid=\"stMain\"]').scrollTop") > 300
+        slider = page.locator(".st-key-plan_headcount").bounding_box()
+        table = page.locator(TABLE).bounding_box()
+        assert slider and table
+        assert slider["y"] >= 0 and slider["y"] + slider["height"] <= 900, slider
+        assert table["y"] >= 0 and table["y"] + table["height"] <= 900, table  # every target, before and after
+        assert table["x"] > slider["x"] + slider["width"]  # beside the sliders
+        rows = page.locator(f"{TABLE} tbody tr").count()
+        assert rows == 10  # the headcount, the share and the eight targets
+        page.screenshot(path=str(ARTIFACTS / "planlaegning-laptop.png"))
