@@ -50,7 +50,9 @@ PAGE_CSS = """<style>
 .st-key-plan_result [data-testid="stTable"] td, .st-key-plan_result [data-testid="stTable"] th {
   padding: 0.2rem 0.4rem;
 }
-.st-key-plan_result [data-testid="stTable"] td:is(:nth-child(2), :nth-child(3), :nth-child(5)) { white-space: nowrap; }
+.st-key-plan_result [data-testid="stTable"] td:is(:nth-child(2), :nth-child(3), :nth-child(5)) p {
+  white-space: nowrap;
+}
 </style>"""
 
 
@@ -394,7 +396,7 @@ def plan_section(baseline: Baseline, before: Outcome, templates: dict[str, dict]
             st.caption(f"Planen bygger på scenariet «{md_escape(name)}», gemt den {saved}.")
 
     st.header("Planen og målene")
-    controls, outcome = st.columns([3, 2], gap="large")
+    controls, outcome = st.columns([1, 1], gap="medium")
     with outcome:
         result = st.container(key="plan_result")
     with controls:

@@ -106,6 +106,29 @@ def test_the_last_slider_and_the_whole_target_table_share_one_laptop_screen(serv
         assert slider["y"] >= 0 and slider["y"] + slider["height"] <= 900, slider
         assert table["y"] >= 0 and table["y"] + table["height"] <= 900, table  # every target, before and after
         assert table["x"] > slider["x"] + slider["width"]  # beside the sliders
+        change = page.locator(f"{TABLE} thead th").last.bounding_box()  # the last column, "Ændring", not cut off
+        assert change and change["x"] + change["width"] <= min(table["x"] + table["width"], 1400) + 1, (change, table)
+        assert page.evaluate(
+            f"(() => {{ const t = document.querySelector('{TABLE}'); return t.scrollWidth <= t.clientWidth + 1; }})()"
+        )
         rows = page.locator(f"{TABLE} tbody tr").count()
         assert rows == 10  # the headcount, the share and the eight targets
         page.screenshot(path=str(ARTIFACTS / "planlaegning-laptop.png"))
+
+
+def test_on_a_phone_the_sliders_and_the_table_stack(server, browser):
+    with new_page(browser, 844) as page:
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"{server}/planlaegning?%C3%A5r=2021")
+        wait_for_charts(page, 2)
+        assert_no_error(page)
+        slider = page.locator(".st-key-plan_headcount").bounding_box()
+        table = page.locator(TABLE).bounding_box()
+        assert slider and table
+        assert table["y"] > slider["y"] + slider["height"]  # below the sliders, not beside them
+        assert abs(table["x"] - slider["x"]) < 2 and table["width"] <= 390
+        position = page.evaluate(
+            """() => getComputedStyle(document.querySelector('.st-key-plan_result').closest('[data-testid="stColumn"]'))
+                     .position"""
+        )
+        assert position == "static"  # nothing sticks over the sliders on a small screen
