@@ -19,6 +19,7 @@ from csr.planning import (
     SEEKABLE,
     Baseline,
     Outcome,
+    Placement,
     PlanError,
     Scenario,
     build_baseline,
@@ -158,7 +159,7 @@ def _reset() -> None:
     st.session_state.pop(plan.LOADED, None)
 
 
-def _placements() -> tuple:
+def _placements() -> tuple[Placement, ...]:
     return tuple(st.session_state.get(plan.PLACEMENTS, ()))
 
 
@@ -265,7 +266,7 @@ def month_select(label: str, key: str, help: str) -> None:
     )
 
 
-def placement_form(year: int) -> tuple:
+def placement_form(year: int) -> tuple[Placement, ...]:
     """The placement form (scheme, persons, months, paid or unpaid where the scheme has the choice,
     "Tilføj") and the placements added, each removable; returns them in `year`."""
     with st.container(key="plan_form", border=True):

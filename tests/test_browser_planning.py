@@ -42,6 +42,13 @@ def test_a_slider_moves_the_result(server, page):
     wait_for_charts(page, 2)
     assert_no_error(page)
     assert page.locator("h1").first.inner_text() == "Planlægning"
+    # h1, then h2 sections, an h3 only under an h2 (axe-core "heading-order")
+    levels = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stMain"] :is(h1, h2, h3, h4)')]
+                 .map(h => Number(h.tagName[1]))"""
+    )
+    assert levels[0] == 1 and levels.count(1) == 1, levels
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
     assert page.locator(HEADCOUNT_AFTER).inner_text().strip() == "4.660"
     title = page.locator(".st-key-chart_plan_figur1 svg text").all_text_contents()
     assert any(t.startswith("Scenariet for 2025") for t in title), title
