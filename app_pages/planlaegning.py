@@ -197,14 +197,24 @@ def _remove(index: int) -> None:
         )
 
 
-def _use(suggestion: plan.Suggestion, year: int) -> None:
-    """ "Brug forslaget": the goal seek's answer put into the scenario (a slider or a placement)."""
-    key = plan.slider_key(suggestion.scheme)
+def _use(key: str, offers: list[plan.Suggestion], year: int) -> None:
+    """ "Brug forslaget": the chosen goal-seek answer put into the scenario (a slider or a placement)."""
+    chosen = st.session_state.get(key)
+    st.session_state[key] = None  # a button, not a choice that stays
+    suggestion = next((o for o in offers if o.label() == chosen), None)
+    if suggestion is None:
+        return
+    slider_key = plan.slider_key(suggestion.scheme)
     ranges = baseline_for(year)[3]
     slider, placements, sentence = plan.apply_suggestion(
-        suggestion, int(st.session_state.get(key, 0)), ranges[key], plan.in_year(_placements(), year), year, config
+        suggestion,
+        int(st.session_state.get(slider_key, 0)),
+        ranges[slider_key],
+        plan.in_year(_placements(), year),
+        year,
+        config,
     )
-    st.session_state[key] = slider
+    st.session_state[slider_key] = slider
     st.session_state[plan.PLACEMENTS] = placements
     st.session_state[plan.FORM_MESSAGE] = ("success", md_escape(sentence))
 
@@ -216,11 +226,15 @@ def sliders(baseline: Baseline, ranges: plan.Ranges) -> None:
     """One slider per scheme, grouped by category, then the headcount; each within its range
     (`plan.slider_ranges`): a value kept from another year is moved into this year's range."""
     state = st.session_state
+    # A new range makes a new widget, which would start at its lowest value: it gets the value kept from
+    # before. Otherwise the value is set only when missing, since a value set here overrides the browser's.
+    moved = state.get(plan.RANGES_SHOWN) != ranges
+    state[plan.RANGES_SHOWN] = ranges
 
     def slider(label: str, key: str, help: str) -> None:
         low, high = ranges[key]
         value = state.get(key)
-        if value is None or not low <= value <= high:  # set only when needed: a set value overrides the browser's
+        if moved or value is None or not low <= value <= high:
             state[key] = 0 if value is None else max(low, min(high, int(value)))
         st.slider(label, low, high, step=1, key=key, persist_state="session", help=help)
 
@@ -477,19 +491,19 @@ def plan_section(baseline: Baseline, before: Outcome, templates: dict[str, dict]
                 "placeret fra måneden til og med december:"
             )
             for scheme, line in zip(goal.annual, goal.lines, strict=True):
-                with st.container(key=f"plan_goal_{goal.id}_{scheme}"):
-                    st.markdown(f"- {line}")
-                    with st.container(horizontal=True):
-                        for suggestion in plan.suggestions(goal, scheme):
-                            st.button(
-                                suggestion.label(),
-                                key=f"plan_use_{goal.id}_{scheme}_{suggestion.start or 0}",
-                                on_click=_use,
-                                args=(suggestion, year),
-                                type="secondary",
-                                icon=":material/add_task:",
-                                help=md_escape(plan.suggestion_help(suggestion, config)),
-                            )
+                st.markdown(f"- {line}")
+                offers = plan.suggestions(goal, scheme)
+                if offers:  # one button per suggestion, in one widget (a slider move draws them all again)
+                    key = f"plan_use_{goal.id}_{scheme}"
+                    st.pills(
+                        f"Brug forslaget for {md_escape(config.scheme(scheme).name)}",
+                        [o.label() for o in offers],
+                        key=key,
+                        on_change=_use,
+                        args=(key, offers, year),
+                        label_visibility="collapsed",
+                        help=md_escape(" ".join(plan.suggestion_help(o, config) for o in offers)),
+                    )
         for t in (t for t in view.after.targets if t.met is False and t.kind not in SEEKABLE):
             st.markdown(
                 f"**{t.name}** flyttes ikke af planen"

@@ -121,6 +121,18 @@ def test_the_last_slider_and_the_whole_target_table_share_one_laptop_screen(serv
         rows = page.locator(f"{TABLE} tbody tr").count()
         assert rows == 10  # the headcount, the share and the eight targets
         page.screenshot(path=str(ARTIFACTS / "planlaegning-laptop.png"))
+        # "Brug forslaget" puts 33 apprentices from August into the plan, and the table says the target is met
+        use = page.locator(".st-key-plan_goals button", has_text="Brug forslaget: fra august").first  # elever
+        use.scroll_into_view_if_needed()
+        use.click()
+        page.wait_for_function(
+            "() => document.querySelector('.st-key-plan_goals')?.innerText?.includes('Scenariet når alle målene')",
+            timeout=60_000,
+        )
+        assert_no_error(page)
+        education = page.locator(f"{TABLE} tbody tr").nth(7).inner_text()
+        assert education.startswith("Mindst 5 % elever") and "Opfyldt" in education and "før: ikke opfyldt" in education
+        assert page.locator('[data-testid="stTable"]', has_text="august – december").count() == 1  # the placement
 
 
 def test_on_a_phone_the_sliders_and_the_table_stack(server, browser):

@@ -132,6 +132,7 @@ def test_the_latest_complete_year_is_the_default_and_a_provisional_year_says_it_
     store_dir, config, baselines
 ):
     at = open_page(year=None)
+    assert at.session_state[plan.CURRENT].changes == {}
     year = at.selectbox(key="year")
     assert year.value == 2024  # never the provisional 2025 unless it is chosen
     assert "Resultat for 2024" in [s.value for s in at.subheader]
@@ -289,6 +290,12 @@ def test_slider_ranges_follow_each_schemes_size(store_dir, config, baselines):
     for per_scheme in goal_seek(baseline, config).values():
         for scheme, n in per_scheme.items():
             assert at.slider(key=f"plan_{scheme}").max >= n
+    # another year keeps the values (a new range must not start its slider at the lowest value)
+    at.slider(key="plan_elever").set_value(12).run()
+    at.selectbox(key="year").select(2020).run()
+    assert at.session_state[plan.CURRENT].changes == {"elever": 12.0}
+    assert at.slider(key="plan_elever").value == 12 and at.slider(key="plan_stu").value == 0
+    at.slider(key="plan_elever").set_value(0).run()
     # a value from another year that this year's range cannot show is moved into the range
     at.slider(key="plan_stu").set_value(-3).run()
     at.selectbox(key="year").select(2019).run()
@@ -327,10 +334,15 @@ def test_brug_forslaget_puts_a_placement_or_a_slider_value_into_the_scenario(sto
     at = open_page(year=2021)
     baseline = baselines[2021]
     options = placement_options(baseline, config, UDDANNELSE, "elever")
-    button = at.button(key="plan_use_uddannelse_min_elever_8")
-    assert button.label == "Brug forslaget: fra august"
-    button.click().run()
+    use = at.pills(key="plan_use_uddannelse_min_elever")
+    assert use.options == [
+        "Brug forslaget: fra august",
+        "Brug forslaget: fra februar",
+        "Brug forslaget: i årsgennemsnit",
+    ]
+    use.set_value("Brug forslaget: fra august").run()
     assert_clean(at)
+    assert at.session_state["plan_use_uddannelse_min_elever"] is None  # a button: nothing stays chosen
     assert weights_table(at).iloc[0][["Ordning", "Personer", "Periode"]].tolist() == [
         "Elever under erhvervsuddannelse",
         str(options[8]),
@@ -347,7 +359,9 @@ def test_brug_forslaget_puts_a_placement_or_a_slider_value_into_the_scenario(sto
 
     at.button(key="plan_reset").click().run()
     annual = goal_seek(baseline, config)[UDDANNELSE]["fgu"]
-    at.button(key="plan_use_uddannelse_min_fgu_0").click().run()  # on annual average: the slider
+    at.pills(key="plan_use_uddannelse_min_fgu").set_value(
+        "Brug forslaget: i årsgennemsnit"
+    ).run()  # on annual average: the slider
     assert_clean(at)
     assert at.slider(key="plan_fgu").value == annual == 17
     assert "Forslaget er brugt: skyderen for Erhvervsgrunduddannelse (FGU) er flyttet +17 til +17." in [

@@ -52,6 +52,7 @@ FORM_SCHEME, FORM_PERSONS, FORM_FIRST, FORM_LAST, FORM_PAID = (
     "plan_new_paid",
 )
 FORM_MESSAGE = "_plan_form_message"  # (kind, text) after "Tilføj", "Fjern" or "Brug forslaget"
+RANGES_SHOWN = "_plan_ranges"  # the sliders' ranges of the last run (a new range is a new widget)
 CURRENT = "_plan_scenario"  # the scenario on screen, for the save button
 LOADED = "_plan_loaded"  # (name, outdated, saved) of the scenario last loaded
 MESSAGE = "_plan_message"  # (kind, text) after a save, load or delete
