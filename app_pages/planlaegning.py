@@ -304,7 +304,7 @@ def placement_form(year: int) -> tuple[Placement, ...]:
         if scheme is not None and config.scheme(scheme).payroll_choice:
             s = config.scheme(scheme)
             st.radio(
-                "Løn",
+                plan.PAID,
                 (True, False),
                 index=0 if s.on_payroll else 1,
                 key=plan.FORM_PAID,

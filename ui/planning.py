@@ -62,7 +62,7 @@ MESSAGE = "_plan_message"  # (kind, text) after a save, load or delete
 SCHEME_REACH = 0.01
 HEADCOUNT_REACH = 0.10
 
-PAID = "Løn"
+PAID = "Løn"  # the form's paid-or-unpaid choice
 PAID_LABELS = {True: PAID_WORDS[True], False: f"{PAID_WORDS[False]} (fx SU)"}  # the form's choices
 
 
