@@ -1,14 +1,14 @@
 """Planlægning: what-if sliders and planned placements on one year's figures, every target before and
 after, what it takes to meet the ones still missed, and named scenarios kept in the store.
 
-A slider move or a table edit reruns only the planner (`st.fragment`); the year, the saved scenarios
-and the frame around the page stay as they are.
+A slider move or a form entry reruns only the planner (`st.fragment`); the year, the saved scenarios
+and the frame around the page stay as they are. The sliders and the placement form sit beside a sticky
+table of every target before and after, so cause and effect are on one screen; on a phone they stack.
 """
 
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Literal
 
 import streamlit as st
 
@@ -38,23 +38,40 @@ meeting = frame.meeting_mode()
 dataset = load_figures()
 figures = dataset.figures
 years, provisional = widgets.memo("plan_years", dataset.key, (), lambda: plan.year_options(figures, config))
-spans = widgets.memo("plan_spans", dataset.key, (), lambda: plan.slider_spans(figures, config))
+
+# Wide like Overblik; the result beside the sliders stays in view while they scroll (not on a phone,
+# where the columns stack).
+WIDE_CSS = '<style>[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 3rem 2rem 6rem 2rem; }</style>'
+PAGE_CSS = """<style>
+@media (min-width: 640px) {
+  [data-testid="stColumn"]:has(.st-key-plan_result) {
+    position: sticky; top: 3.75rem; align-self: flex-start; z-index: 2;
+  }
+}
+.st-key-plan_result [data-testid="stTable"] td, .st-key-plan_result [data-testid="stTable"] th {
+  padding: 0.2rem 0.4rem;
+}
+.st-key-plan_result [data-testid="stTable"] td:is(:nth-child(2), :nth-child(3), :nth-child(5)) p {
+  white-space: nowrap;
+}
+</style>"""
 
 
 def show_plan_error(exc: PlanError, lead: str) -> None:
     st.error(f"{lead}\n\n{md_list(exc.findings)}", icon="⚠️")
 
 
-def baseline_for(year: int) -> tuple[Baseline, Outcome, dict[str, dict]]:
-    """The year's baseline, its figures without a plan and the planner's chart templates, cached per
-    data and year."""
+def baseline_for(year: int) -> tuple[Baseline, Outcome, dict[str, dict], plan.Ranges]:
+    """The year's baseline, its figures without a plan, the planner's chart templates and the sliders'
+    ranges, cached per data and year."""
 
     # Without the canonical data the baseline does not know which months a provisional year has;
     # its note then says how many (ui.data's Dataset does not carry the canonical data).
-    def build() -> tuple[Baseline, Outcome, dict[str, dict]]:
+    def build() -> tuple[Baseline, Outcome, dict[str, dict], plan.Ranges]:
         baseline = build_baseline(figures, config, year)
         before = evaluate(baseline, config)
-        return baseline, before, plan.chart_templates(baseline, config, before)
+        ranges = plan.slider_ranges(baseline, config, plan.baseline_needs(baseline, config))
+        return baseline, before, plan.chart_templates(baseline, config, before), ranges
 
     return widgets.memo("plan_baseline", dataset.key, (year,), build)
 
@@ -113,13 +130,11 @@ def _load() -> None:
             f"{', '.join(str(y) for y in years)}.",
         )
         return
-    values, notes = plan.widget_values(scenario, config, spans)
-    table, more = plan.editor_frame(scenario.placements, scenario.year, config)
+    values, notes = plan.widget_values(scenario, config, baseline_for(scenario.year)[3])
+    placements, more = plan.placements_in_year(scenario.placements, scenario.year)
     st.session_state.update(values)
     st.session_state[plan.YEAR_KEY] = scenario.year
-    st.session_state[plan.PLACEMENTS_BASE] = table
-    st.session_state[plan.PLACEMENTS_EDITED] = table
-    st.session_state.pop(plan.PLACEMENTS_KEY, None)  # the edits made to the table before
+    st.session_state[plan.PLACEMENTS] = placements
     st.session_state[plan.LOADED] = (saved.name, saved.outdated, danish_time(saved.saved))
     _message("success", " ".join([f"Scenariet «{saved.name}» er indlæst.", *notes, *more]))
 
@@ -140,85 +155,195 @@ def _reset() -> None:
     for s in config.schemes:
         st.session_state[plan.slider_key(s.id)] = 0
     st.session_state[plan.HEADCOUNT_KEY] = 0
-    st.session_state[plan.PLACEMENTS_BASE] = plan.empty_editor_frame()
-    st.session_state[plan.PLACEMENTS_EDITED] = plan.empty_editor_frame()
-    st.session_state.pop(plan.PLACEMENTS_KEY, None)
+    st.session_state[plan.PLACEMENTS] = ()
     st.session_state.pop(plan.LOADED, None)
+
+
+def _placements() -> tuple[Placement, ...]:
+    return tuple(st.session_state.get(plan.PLACEMENTS, ()))
+
+
+def _add(year: int) -> None:
+    """ "Tilføj": the form's entry as a placement, or the reasons it cannot be one."""
+    state = st.session_state
+    try:
+        placement = plan.new_placement(
+            state.get(plan.FORM_SCHEME),
+            state.get(plan.FORM_PERSONS),
+            state.get(plan.FORM_FIRST),
+            state.get(plan.FORM_LAST),
+            state.get(plan.FORM_PAID),
+            year,
+            config,
+        )
+    except PlanError as exc:
+        state[plan.FORM_MESSAGE] = ("error", "Placeringen er ikke tilføjet:\n\n" + md_list(exc.findings))
+        return
+    state[plan.PLACEMENTS] = (*_placements(), placement)
+    state[plan.FORM_MESSAGE] = (
+        "success",
+        md_escape(f"Placeringen er tilføjet: {plan.placement_sentence(placement, config)}."),
+    )
+
+
+def _remove(index: int) -> None:
+    placements = _placements()
+    if 0 <= index < len(placements):
+        gone = placements[index]
+        st.session_state[plan.PLACEMENTS] = placements[:index] + placements[index + 1 :]
+        st.session_state[plan.FORM_MESSAGE] = (
+            "success",
+            md_escape(f"Placering {index + 1} er fjernet: {plan.placement_sentence(gone, config)}."),
+        )
+
+
+def _use(key: str, offers: list[plan.Suggestion], year: int) -> None:
+    """ "Brug forslaget": the chosen goal-seek answer put into the scenario (a slider or a placement)."""
+    chosen = st.session_state.get(key)
+    st.session_state[key] = None  # a button, not a choice that stays
+    suggestion = next((o for o in offers if o.label() == chosen), None)
+    if suggestion is None:
+        return
+    slider_key = plan.slider_key(suggestion.scheme)
+    ranges = baseline_for(year)[3]
+    slider, placements, sentence = plan.apply_suggestion(
+        suggestion,
+        int(st.session_state.get(slider_key, 0)),
+        ranges[slider_key],
+        plan.in_year(_placements(), year),
+        year,
+        config,
+    )
+    st.session_state[slider_key] = slider
+    st.session_state[plan.PLACEMENTS] = placements
+    st.session_state[plan.FORM_MESSAGE] = ("success", md_escape(sentence))
 
 
 # ---- the planner -----------------------------------------------------------------------------
 
 
-def sliders(baseline: Baseline) -> None:
-    scheme_span, head_span = spans
-    left, right = st.columns(2, gap="large")
-    columns = {left: 0, right: 0}
+def sliders(baseline: Baseline, ranges: plan.Ranges) -> None:
+    """One slider per scheme, grouped by category, then the headcount; each within its range
+    (`plan.slider_ranges`): a value kept from another year is moved into this year's range."""
+    state = st.session_state
+    # A new range makes a new widget, which would start at its lowest value: it gets the value kept from
+    # before. Otherwise the value is set only when missing, since a value set here overrides the browser's.
+    moved = state.get(plan.RANGES_SHOWN) != ranges
+    state[plan.RANGES_SHOWN] = ranges
+
+    def slider(label: str, key: str, help: str) -> None:
+        low, high = ranges[key]
+        value = state.get(key)
+        if moved or value is None or not low <= value <= high:
+            state[key] = 0 if value is None else max(low, min(high, int(value)))
+        st.slider(label, low, high, step=1, key=key, persist_state="session", help=help)
+
     for cid, category in config.categories.items():
-        schemes = [s for s in config.schemes if s.category == cid]
-        column = min(columns, key=columns.__getitem__)
-        columns[column] += len(schemes) + 1
-        with column:
-            st.markdown(f"**{category}**")
-            for s in schemes:
-                now = baseline.persons.get(s.id)
+        st.markdown(f"**{category}**")
+        for s in (s for s in config.schemes if s.category == cid):
+            now = baseline.persons.get(s.id)
+            payroll = (
+                "På lønningslisten: tæller også med i antal ansatte."
+                if s.on_payroll
+                else "Ikke på lønningslisten: ændrer ikke antal ansatte."
+            )
+            if s.payroll_choice:
                 payroll = (
-                    "På lønningslisten: tæller også med i antal ansatte."
-                    if s.on_payroll
-                    else "Ikke på lønningslisten: ændrer ikke antal ansatte."
+                    f"Skyderen regner med {'lønnede' if s.on_payroll else 'ulønnede'} praktikker "
+                    f"({'tæller også med i' if s.on_payroll else 'ændrer ikke'} antal ansatte); "
+                    "vælg lønnet eller ulønnet for hver planlagt placering."
                 )
-                if s.payroll_choice:
-                    payroll = (
-                        f"Skyderen regner med {'lønnede' if s.on_payroll else 'ulønnede'} praktikker "
-                        f"({'tæller også med i' if s.on_payroll else 'ændrer ikke'} antal ansatte); "
-                        f"vælg lønnet eller ulønnet for hver placering i kolonnen '{plan.PAID}'."
-                    )
-                st.session_state.setdefault(plan.slider_key(s.id), 0)
-                st.slider(
-                    s.name,
-                    -scheme_span,
-                    scheme_span,
-                    step=1,
-                    key=plan.slider_key(s.id),
-                    persist_state="session",
-                    help=f"{baseline.year}: {text.count(now) if now is not None else 'ingen data'} personer i "
-                    f"årsgennemsnit. {payroll}",
-                )
-    with min(columns, key=columns.__getitem__):
-        st.markdown("**Andre ansatte**")
-        st.session_state.setdefault(plan.HEADCOUNT_KEY, 0)
-        st.slider(
-            "Ændring i antal ansatte",
-            -head_span,
-            head_span,
-            step=1,
-            key=plan.HEADCOUNT_KEY,
-            persist_state="session",
-            help=f"{baseline.year}: {text.count(baseline.headcount)} ansatte i årsgennemsnit. Ansatte uden for "
-            "ordningerne, fx nye stillinger eller færre; ændrer kun antal ansatte.",
-        )
-
-
-def placement_editor(year: int) -> tuple[Placement, ...] | None:
-    """The placements of the editable table, or None (with the reasons on screen) when a row is wrong."""
-    if plan.PLACEMENTS_KEY not in st.session_state:  # first visit, or back from another page
-        st.session_state[plan.PLACEMENTS_BASE] = st.session_state.get(plan.PLACEMENTS_EDITED, plan.empty_editor_frame())
-    edited = st.data_editor(
-        st.session_state[plan.PLACEMENTS_BASE],
-        key=plan.PLACEMENTS_KEY,
-        num_rows="dynamic",
-        hide_index=True,
-        width="stretch",
-        column_config=plan.placement_column_config(config),
-        column_order=plan.editor_columns(config),
+            slider(
+                s.name,
+                plan.slider_key(s.id),
+                f"{baseline.year}: {text.count(now) if now is not None else 'ingen data'} personer i "
+                f"årsgennemsnit. {payroll}",
+            )
+    st.markdown("**Andre ansatte**")
+    slider(
+        "Ændring i antal ansatte",
+        plan.HEADCOUNT_KEY,
+        f"{baseline.year}: {text.count(baseline.headcount)} ansatte i årsgennemsnit. Ansatte uden for "
+        "ordningerne, fx nye stillinger eller færre; ændrer kun antal ansatte.",
     )
-    st.session_state[plan.PLACEMENTS_EDITED] = edited
+
+
+def month_select(label: str, key: str, help: str) -> None:
+    st.selectbox(
+        label,
+        range(1, 13),
+        index=None,
+        key=key,
+        format_func=lambda m: DANISH_MONTHS[m - 1],
+        placeholder="Vælg måned",
+        help=help,
+    )
+
+
+def placement_form(year: int) -> tuple[Placement, ...]:
+    """The placement form (scheme, persons, months, paid or unpaid where the scheme has the choice,
+    "Tilføj") and the placements added, each removable; returns them in `year`."""
+    with st.container(key="plan_form", border=True):
+        top = st.columns([3, 1])
+        with top[0]:
+            scheme = st.selectbox(
+                "Ordning",
+                config.scheme_ids,
+                index=None,
+                key=plan.FORM_SCHEME,
+                format_func=lambda sid: config.scheme(sid).name,
+                placeholder="Vælg en ordning",
+            )
+        with top[1]:
+            st.number_input("Personer", min_value=0, step=1, value=None, key=plan.FORM_PERSONS, placeholder="Antal")
+        months = st.columns(2)
+        with months[0]:
+            month_select("Fra måned", plan.FORM_FIRST, "Første måned med personerne (fra den 1.)")
+        with months[1]:
+            month_select("Til måned", plan.FORM_LAST, "Sidste måned med personerne (til og med)")
+        if scheme is not None and config.scheme(scheme).payroll_choice:
+            s = config.scheme(scheme)
+            st.radio(
+                plan.PAID,
+                (True, False),
+                index=0 if s.on_payroll else 1,
+                key=plan.FORM_PAID,
+                format_func=plan.PAID_LABELS.__getitem__,
+                horizontal=True,
+                help="En lønnet praktik tæller med i antal ansatte, en ulønnet (fx på SU) gør ikke.",
+            )
+        st.button("Tilføj", key="plan_add", on_click=_add, args=(year,), icon=":material/add:")
+    message = st.session_state.pop(plan.FORM_MESSAGE, None)
+    if message:
+        kind, body = message
+        if kind == "error":
+            st.error(body, icon="⚠️")
+        else:
+            st.success(body, icon=":material/info:")
+    placements = plan.in_year(_placements(), year)
     try:
-        placements = plan.placements_from_editor(edited, year, config)
         validate_scenario(Scenario(year, placements=placements), config)
-        return placements
-    except PlanError as exc:
-        show_plan_error(exc, "Placeringerne tæller ikke med, før rækkerne er rettet:")
-        return None
+    except PlanError as exc:  # only a scheme removed from the configuration since
+        show_plan_error(exc, "Placeringerne tæller ikke med, før de er rettet:")
+        return ()
+    if placements:
+        st.markdown("**Sådan tæller placeringerne**")
+        st.table(
+            plan.placements_frame(placement_table(Scenario(year, placements=placements), config)),
+            hide_index=True,
+            border="horizontal",
+        )
+        with st.container(horizontal=True, key="plan_remove_row"):
+            for i in range(len(placements)):
+                st.button(
+                    f"Fjern nr. {i + 1}",
+                    key=f"plan_remove_{i}",
+                    on_click=_remove,
+                    args=(i,),
+                    type="tertiary",
+                    icon=":material/delete:",
+                )
+    return placements
 
 
 def payroll_caption() -> str:
@@ -234,7 +359,7 @@ def payroll_caption() -> str:
             words += (
                 f" For {s.name.lower()} kan en praktik være lønnet eller ulønnet (fx på SU): skyderen regner med "
                 f"{'lønnede' if s.on_payroll else 'ulønnede'} praktikker; for en planlagt placering vælges det "
-                f"i kolonnen '{plan.PAID}'."
+                "i formularen."
             )
     return words
 
@@ -258,10 +383,6 @@ def seek_assumptions() -> dict[str, bool]:
     return paid
 
 
-def arrow(change: float) -> Literal["off", "up", "down"]:
-    return "off" if change == 0 else ("up" if change > 0 else "down")
-
-
 def chart(name: str, spec: dict, build: Callable[[], charts.Chart], caption: str) -> None:
     with st.container(key=f"chart_{name}"):
         st.vega_lite_chart(spec, width="content", theme=None, alt=caption)
@@ -271,15 +392,15 @@ def chart(name: str, spec: dict, build: Callable[[], charts.Chart], caption: str
 
 
 @st.fragment
-def planner(baseline: Baseline, before: Outcome, templates: dict[str, dict]) -> None:
+def planner(baseline: Baseline, before: Outcome, templates: dict[str, dict], ranges: plan.Ranges) -> None:
     started = time.perf_counter()
     try:
-        plan_section(baseline, before, templates)
+        plan_section(baseline, before, templates, ranges)
     finally:  # what a slider move costs on the server (benchmarks/bench_planning_page.py reads it)
         st.session_state["_plan_fragment_seconds"] = time.perf_counter() - started
 
 
-def plan_section(baseline: Baseline, before: Outcome, templates: dict[str, dict]) -> None:
+def plan_section(baseline: Baseline, before: Outcome, templates: dict[str, dict], ranges: plan.Ranges) -> None:
     year = baseline.year
     loaded = st.session_state.get(plan.LOADED)
     if loaded:
@@ -289,34 +410,29 @@ def plan_section(baseline: Baseline, before: Outcome, templates: dict[str, dict]
         else:
             st.caption(f"Planen bygger på scenariet «{md_escape(name)}», gemt den {saved}.")
 
-    st.subheader("Flere eller færre personer")
-    st.caption(md_escape(payroll_caption()))  # scheme names from the configuration file
-    sliders(baseline)
-
-    st.subheader("Planlagte placeringer")
-    months = ", ".join(DANISH_MONTHS[m - 1] for m in config.measurement_months)
-    st.caption(
-        f"Personer, der starter og slutter inden for {year}. En placering tæller i de målemåneder, den "
-        f"dækker ({months}): fra 1. september til 31. december tæller den kun i november, dvs. som en "
-        "fjerdedel person i årsgennemsnittet. Tilføj en række nederst i tabellen."
-    )
-    placements = placement_editor(year)
-    if placements:
-        st.markdown("**Sådan tæller placeringerne**")
-        st.table(
-            plan.placements_frame(placement_table(Scenario(year, placements=placements), config)),
-            hide_index=True,
-            border="horizontal",
+    st.header("Planen og målene")
+    controls, outcome = st.columns([1, 1], gap="medium")
+    with outcome:
+        result = st.container(key="plan_result")
+    with controls:
+        st.subheader("Flere eller færre personer")
+        st.caption(md_escape(payroll_caption()))  # scheme names from the configuration file
+        sliders(baseline, ranges)
+        st.subheader("Planlagte placeringer")
+        counted = ", ".join(DANISH_MONTHS[m - 1] for m in config.measurement_months)
+        st.caption(
+            f"Personer, der starter og slutter inden for {year}. En placering tæller i de målemåneder, den "
+            f"dækker ({counted}): fra 1. september til 31. december tæller den kun i november, dvs. som en "
+            "fjerdedel person i årsgennemsnittet."
         )
-    scenario = plan.scenario_from_widgets(year, config, placements or ())
-    if not meeting:
-        st.button("Nulstil planen", key="plan_reset", on_click=_reset, icon=":material/restart_alt:")
+        placements = placement_form(year)
+        if not meeting:
+            st.button("Nulstil planen", key="plan_reset", on_click=_reset, icon=":material/restart_alt:")
+    scenario = plan.scenario_from_widgets(year, config, placements)
 
-    st.subheader(f"Resultat for {text.year_label(year, baseline.provisional)}")
-    result = st.container(key="plan_result")
-    st.subheader("Hvad skal der til?")
+    st.header("Hvad skal der til?")
     goals = st.container(key="plan_goals")
-    st.subheader("Målene og figur 1 med planen")
+    st.header("Målene og figur 1 med planen")
     figures_box = st.container(key="plan_charts")
     with goals:
         start = st.selectbox(
@@ -337,30 +453,15 @@ def plan_section(baseline: Baseline, before: Outcome, templates: dict[str, dict]
         with result:
             show_plan_error(exc, "Planen kan ikke regnes ud:")
         return
-    st.session_state[plan.CURRENT] = scenario if placements is not None else None
+    st.session_state[plan.CURRENT] = scenario
 
     with result:
-        head, total = st.columns(2)
-        head_change = view.after.headcount - view.before.headcount
-        head.metric(
-            "Antal ansatte (årsgennemsnit)",
-            text.count(view.after.headcount),
-            delta=f"{text.signed_count(head_change)} mod grundlaget",
-            delta_color="off",
-            delta_arrow=arrow(head_change),
-        )
-        share_change = view.after.total_share - view.before.total_share
-        total.metric(
-            "Andel i ordningerne",
-            text.pct(view.after.total_share),
-            delta=f"{text.pp(share_change)} mod grundlaget",
-            delta_color="off",
-            delta_arrow=arrow(round(share_change, 1)),
-        )
-        st.table(view.table, hide_index=True, border="horizontal")
+        st.subheader(f"Resultat for {text.year_label(year, baseline.provisional)}")
+        st.table(view.summary, hide_index=True, border="horizontal")
 
-    with figures_box:  # side by side on the wide meeting screen
-        left, right = st.columns(2) if meeting else (st.container(), st.container())
+    with figures_box:
+        st.table(view.table, hide_index=True, border="horizontal")
+        left, right = st.columns(2) if meeting else (st.container(), st.container())  # side by side when wide
         with left:
             chart(
                 "plan_maal",
@@ -377,18 +478,33 @@ def plan_section(baseline: Baseline, before: Outcome, templates: dict[str, dict]
             )
 
     with goals:
-        fixed = [t for t in view.after.targets if t.met is False and t.kind not in SEEKABLE]
-        if not view.goals:
-            st.success(
-                "Scenariet når alle de mål, som flere personer i ordningerne kan flytte.",
-                icon=":material/check_circle:",
-            )
+        summary = plan.seek_summary(view.after, view.goals)
+        if summary is not None:
+            kind, sentence = summary
+            if kind == "success":
+                st.success(md_escape(sentence), icon=":material/check_circle:")
+            else:
+                st.info(md_escape(sentence), icon=":material/info:")
         for goal in view.goals:
             st.markdown(
                 f"**{goal.name}** ({goal.gap}). Det mindste antal ekstra personer, én ordning ad gangen, "
-                "placeret fra måneden til og med december:\n\n" + "\n".join(f"- {line}" for line in goal.lines)
+                "placeret fra måneden til og med december:"
             )
-        for t in fixed:
+            for scheme, line in zip(goal.annual, goal.lines, strict=True):
+                st.markdown(f"- {line}")
+                offers = plan.suggestions(goal, scheme)
+                if offers:  # one button per suggestion, in one widget (a slider move draws them all again)
+                    key = f"plan_use_{goal.id}_{scheme}"
+                    st.pills(
+                        f"Brug forslaget for {md_escape(config.scheme(scheme).name)}",
+                        [o.label() for o in offers],
+                        key=key,
+                        on_change=_use,
+                        args=(key, offers, year),
+                        label_visibility="collapsed",
+                        help=md_escape(" ".join(plan.suggestion_help(o, config) for o in offers)),
+                    )
+        for t in (t for t in view.after.targets if t.met is False and t.kind not in SEEKABLE):
             st.markdown(
                 f"**{t.name}** flyttes ikke af planen"
                 + (
@@ -400,7 +516,7 @@ def plan_section(baseline: Baseline, before: Outcome, templates: dict[str, dict]
 
 
 def scenarios() -> None:
-    st.subheader("Gemte scenarier")
+    st.header("Gemte scenarier")
     message = st.session_state.pop(plan.MESSAGE, None)
     if message:
         kind, body = message
@@ -446,7 +562,7 @@ def compare(store: Store, names: list[str]) -> None:
             scenario = Scenario.from_dict(saved.payload)
             if scenario.year not in years:
                 raise PlanError(f"Scenariet gælder {scenario.year}, som der ikke er tal for.")
-            baseline, _, _ = baseline_for(scenario.year)
+            baseline = baseline_for(scenario.year)[0]
             outcomes[name] = evaluate(baseline, config, scenario)
         except (StoreError, PlanError) as exc:
             st.error(md_escape(f"Scenariet «{name}» kan ikke vises: {exc}"), icon="⚠️")
@@ -462,17 +578,18 @@ def compare(store: Store, names: list[str]) -> None:
 # ---- the page --------------------------------------------------------------------------------
 
 st.title("Planlægning")
+st.html(PAGE_CSS + ("" if meeting else WIDE_CSS))
 st.markdown(
     "Hvad nu hvis? Vælg et år som grundlag, flyt skyderne, og planlæg placeringer: siden viser hvert mål "
     "før og efter, og hvor mange personer der mangler, for at målene nås."
 )
 # The app's one year (`?år=`): a provisional year is planned only when chosen, never by default.
 year = widgets.year_select(dataset, config, label="Grundlag")
-baseline, before, templates = baseline_for(year)
+baseline, before, templates, ranges = baseline_for(year)
 for note in (baseline.provisional_note(config), text.period_sentence(config, year)):
     if note:
         st.info(note, icon=":material/info:")
 
-planner(baseline, before, templates)
+planner(baseline, before, templates, ranges)
 st.divider()
 scenarios()

@@ -6,7 +6,7 @@ Computation (no Streamlit; the median of --runs runs): what the planner fragment
 slider move, with a plan of three slider changes, a headcount change and two placements:
   engine       csr.planning only: evaluate, compare_targets, goal_seek and placements_needed for the
                chosen start month and February, per scheme of every unmet target;
-  fragment     everything the fragment computes: the placement rows read from the editor, their
+  fragment     everything the fragment computes: the form's placements moved into the year, their
                weights table, the engine, the Danish tables and sentences and both Vega-Lite specs
                (ui.planning.plan_view; the charts' specs are built once per year and get the
                scenario's table, as on the page). The issue's budget is 30 ms.
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 from bench_planning import BUDGET_MS, median_ms  # noqa: E402  (benchmarks/ is the script's folder)
 
 
-def measure_year(year: int, figures, config, editor, runs: int) -> list[tuple[int, str, float]]:
+def measure_year(year: int, figures, config, planned, runs: int) -> list[tuple[int, str, float]]:
     from csr.planning import (
         Scenario,
         build_baseline,
@@ -50,7 +50,7 @@ def measure_year(year: int, figures, config, editor, runs: int) -> list[tuple[in
     templates = plan.chart_templates(baseline, config, before)  # likewise
 
     def scenario() -> Scenario:
-        placements = plan.placements_from_editor(editor, year, config)
+        placements = plan.in_year(planned, year)
         return Scenario(year, {"fleksjob": 10, "beredskab": 5, "elever": 3}, -15, placements)
 
     fixed = scenario()
@@ -72,8 +72,6 @@ def measure_year(year: int, figures, config, editor, runs: int) -> list[tuple[in
 
 
 def computation(runs: int) -> list[tuple[int, str, float]]:
-    import pandas as pd
-
     from csr.config import default_config
     from csr.importers import import_files
     from csr.shares import compute
@@ -82,18 +80,11 @@ def computation(runs: int) -> list[tuple[int, str, float]]:
     config = default_config()
     result = import_files(sorted((ROOT / "sample_data").glob("*.*")), config)
     figures = compute(result.data, result.placements, config)
-    editor = pd.DataFrame(
-        [
-            {
-                plan.SCHEME: "Elever under erhvervsuddannelse",
-                plan.PERSONS: 8.0,
-                plan.FIRST: "august",
-                plan.LAST: "december",
-            },
-            {plan.SCHEME: "Erhvervsgrunduddannelse (FGU)", plan.PERSONS: 2.0, plan.FIRST: "januar", plan.LAST: "marts"},
-        ]
+    planned = (
+        plan.new_placement("elever", 8, 8, 12, None, 2021, config),
+        plan.new_placement("fgu", 2, 1, 3, None, 2021, config),
     )
-    return [row for year in (2021, 2025) for row in measure_year(year, figures, config, editor, runs)]
+    return [row for year in (2021, 2025) for row in measure_year(year, figures, config, planned, runs)]
 
 
 def page(reruns: int) -> dict[str, float]:

@@ -12,7 +12,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from csr.config import default_config
@@ -254,41 +253,16 @@ def test_plan_on_the_command_line_with_an_unpaid_placement():
 # ---- the page's helpers ---------------------------------------------------------------------------
 
 
-def test_the_editor_reads_and_writes_paid_or_unpaid():
-    rows = [
-        {plan.SCHEME: "Studerende i praktik", plan.PERSONS: 10.0, plan.FIRST: "september", plan.LAST: "december"},
-        {plan.SCHEME: "Studerende i praktik", plan.PERSONS: 4.0, plan.FIRST: "januar", plan.LAST: "december"},
-        {plan.SCHEME: "Fleksjob", plan.PERSONS: 1.0, plan.FIRST: "januar", plan.LAST: "marts"},
-    ]
-    frame = pd.DataFrame(rows).assign(**{plan.PAID: ["ulønnet (fx SU)", None, "lønnet"]})
-    placements = plan.placements_from_editor(frame, 2021, CONFIG)
+def test_the_form_keeps_paid_or_unpaid_only_where_the_scheme_has_the_choice():
+    placements = (
+        plan.new_placement("studerende", 10, 9, 12, False, 2021, CONFIG),
+        plan.new_placement("studerende", 4, 1, 12, None, 2021, CONFIG),
+        plan.new_placement("fleksjob", 1, 1, 3, True, 2021, CONFIG),
+    )
     assert [p.paid for p in placements] == [False, None, None]  # Fleksjob is always paid: kept as None
     shown = plan.placements_frame(placement_table(Scenario(2021, placements=placements), CONFIG))
     assert shown["Antal ansatte"].tolist() == ["tæller ikke med (ulønnet)", "tæller med", "tæller med"]
-    back, notes = plan.editor_frame(placements, 2021, CONFIG)
-    assert back[plan.PAID].tolist() == ["ulønnet (fx SU)", None, None] and notes == []
-    assert plan.placements_from_editor(back, 2021, CONFIG) == placements
-    assert plan.editor_columns(CONFIG) == (plan.SCHEME, plan.PERSONS, plan.FIRST, plan.LAST, plan.PAID)
-    assert plan.paid_help(CONFIG) == (
-        "Kun for studerende i praktik: en lønnet praktik tæller med i antal ansatte, en ulønnet (fx på SU) gør "
-        "ikke. Tomt felt: som i konfigurationen (studerende i praktik: lønnet)."
+    assert shown["Periode"].tolist() == ["september – december", "hele året", "januar – marts"]
+    assert plan.placement_sentence(placements[0], CONFIG) == (
+        "10 personer i Studerende i praktik (ulønnet), september – december 2021"
     )
-
-
-def test_the_editor_refuses_unpaid_for_a_scheme_on_the_payroll():
-    frame = pd.DataFrame(
-        [
-            {
-                plan.SCHEME: "Fleksjob",
-                plan.PERSONS: 1.0,
-                plan.FIRST: "januar",
-                plan.LAST: "marts",
-                plan.PAID: "ulønnet (fx SU)",
-            }
-        ]
-    )
-    with pytest.raises(PlanError) as err:
-        plan.placements_from_editor(frame, 2021, CONFIG)
-    assert [str(f) for f in err.value.findings] == [
-        "Placering 1: Fleksjob er altid på lønningslisten; lad feltet 'Løn' stå tomt."
-    ]

@@ -1,5 +1,5 @@
-"""The Planlægning page's helpers: the placement table in and out of the data editor, the scenario
-read from the widgets, and everything the planner shows computed in one function (`plan_view`),
+"""The Planlægning page's helpers: the slider ranges, the placement form's entries, the scenario read
+from the widgets, the goal seek's suggestions put into it, and everything the planner shows computed in one function (`plan_view`),
 which is what a slider move costs and what the benchmark times.
 
 Nothing here decides a number: `csr.planning` does. This module turns widget values into a
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 import streamlit as st
@@ -28,12 +28,13 @@ from csr.planning import (
     Placement,
     PlanError,
     Scenario,
-    choice_schemes,
     compare_targets,
     evaluate,
     goal_seek,
+    parse_month,
     payroll_assumption,
     placements_needed,
+    scheme_months,
 )
 from csr.shares import Figures
 from ui import widgets
@@ -41,27 +42,28 @@ from ui import widgets
 # widget keys (stable: tests and saved sessions use them)
 YEAR_KEY = widgets.YEAR_KEY  # the app's one year, shared with every page (`?år=`)
 HEADCOUNT_KEY = "plan_headcount"
-PLACEMENTS_KEY = "plan_placements"
 START_KEY = "plan_start"
-PLACEMENTS_BASE = "_plan_placements_base"  # the editor's starting table (edits live in PLACEMENTS_KEY)
-PLACEMENTS_EDITED = "_plan_placements_edited"  # the table as edited, to start from after a visit elsewhere
+PLACEMENTS = "_plan_placements"  # the form's placements (months of the planned year), kept across pages
+FORM_SCHEME, FORM_PERSONS, FORM_FIRST, FORM_LAST, FORM_PAID = (
+    "plan_new_scheme",
+    "plan_new_persons",
+    "plan_new_first",
+    "plan_new_last",
+    "plan_new_paid",
+)
+FORM_MESSAGE = "_plan_form_message"  # (kind, text) after "Tilføj", "Fjern" or "Brug forslaget"
+RANGES_SHOWN = "_plan_ranges"  # the sliders' ranges of the last run (a new range is a new widget)
 CURRENT = "_plan_scenario"  # the scenario on screen, for the save button
 LOADED = "_plan_loaded"  # (name, outdated, saved) of the scenario last loaded
 MESSAGE = "_plan_message"  # (kind, text) after a save, load or delete
 
-# slider ranges: a share of the largest headcount in the data, rounded up to a round number
-SCHEME_SPAN = 0.05
-HEADCOUNT_SPAN = 0.10
+# slider ranges (`slider_ranges`): a scheme may at most double, and reach at least this share of the
+# headcount; the headcount moves this share either way
+SCHEME_REACH = 0.01
+HEADCOUNT_REACH = 0.10
 
-# the placement editor's columns; PAID only for schemes with `payroll_choice` (empty: the configuration's default)
-SCHEME, PERSONS, FIRST, LAST, PAID = "Ordning", "Personer", "Første måned", "Sidste måned", "Løn"
-EDITOR_COLUMNS = (SCHEME, PERSONS, FIRST, LAST, PAID)
-PAID_LABELS = {True: PAID_WORDS[True], False: f"{PAID_WORDS[False]} (fx SU)"}  # the PAID column's choices
-
-
-def editor_columns(config: Config) -> tuple[str, ...]:
-    """The editor's columns: PAID only when a scheme's payroll status is chosen per placement."""
-    return EDITOR_COLUMNS if choice_schemes(config) else EDITOR_COLUMNS[:-1]
+PAID = "Løn"  # the form's paid-or-unpaid choice
+PAID_LABELS = {True: PAID_WORDS[True], False: f"{PAID_WORDS[False]} (fx SU)"}  # the form's choices
 
 
 def slider_key(scheme: str) -> str:
@@ -74,21 +76,44 @@ def seek_paid_key(scheme: str) -> str:
 
 
 def _round_up(value: float) -> int:
-    """Up to 1, 2, 2.5 or 5 times a power of ten, at least 10: 238 -> 250, 477 -> 500."""
+    """Up to 1, 1,5, 2, 2,5, 3, 4, 5, 6 or 8 times a power of ten, at least 10: 238 -> 250, 445 -> 500."""
     value = max(value, 10.0)
     power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * power:
+    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if value <= step * power + 1e-9:
             return int(step * power)
     return int(10 * power)
 
 
-def slider_spans(figures: Figures, config: Config) -> tuple[int, int]:
-    """(persons per scheme, headcount): the sliders' reach either way, from the largest headcount of the
-    home municipality in the data, so they keep their range (and their values) when the year changes."""
-    home = figures.years[figures.years["code"] == config.home]
-    largest = float(home["headcount"].max()) if len(home) else 0.0
-    return _round_up(largest * SCHEME_SPAN), _round_up(largest * HEADCOUNT_SPAN)
+Ranges = dict[str, tuple[int, int]]  # slider key -> (lowest, highest)
+
+
+def slider_ranges(baseline: Baseline, config: Config, needs: Mapping[str, int] | None = None) -> Ranges:
+    """Each slider's range for the baseline year, in whole persons on annual average.
+
+    A scheme goes down to all its persons (never below zero: −3 for a scheme of 3,5) and up to the
+    largest of its own size (doubling it), `SCHEME_REACH` of the headcount (so a small scheme can grow:
+    47 of 4.660) and `needs` (the goal seek's answer for the scheme without a plan, so the answer fits),
+    rounded up to a round number (`_round_up`). The headcount moves `HEADCOUNT_REACH` either way."""
+    needs = {} if needs is None else needs
+    ranges = {}
+    for s in config.schemes:
+        persons = baseline.persons.get(s.id, 0.0)
+        top = max(persons, SCHEME_REACH * baseline.headcount, float(needs.get(s.id, 0)))
+        ranges[slider_key(s.id)] = (-math.floor(persons + 1e-9), _round_up(top))
+    head = _round_up(HEADCOUNT_REACH * baseline.headcount)
+    ranges[HEADCOUNT_KEY] = (-min(head, math.floor(baseline.headcount - 1)), head)
+    return ranges
+
+
+def baseline_needs(baseline: Baseline, config: Config) -> dict[str, int]:
+    """Per scheme: the most persons on annual average any unmet target needs of it without a plan."""
+    needs: dict[str, int] = {}
+    for per_scheme in goal_seek(baseline, config).values():
+        for scheme, n in per_scheme.items():
+            if n is not None:
+                needs[scheme] = max(needs.get(scheme, 0), n)
+    return needs
 
 
 def year_options(figures: Figures, config: Config) -> tuple[list[int], set[int]]:
@@ -96,27 +121,20 @@ def year_options(figures: Figures, config: Config) -> tuple[list[int], set[int]]
     return figures.home_years(config), set(figures.provisional_years(config))
 
 
-# ---- the placement editor --------------------------------------------------------------------
+# ---- the placement form -----------------------------------------------------------------------
 
 
-def empty_editor_frame() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            SCHEME: pd.Series([], dtype="object"),
-            PERSONS: pd.Series([], dtype="float64"),
-            FIRST: pd.Series([], dtype="object"),
-            LAST: pd.Series([], dtype="object"),
-            PAID: pd.Series([], dtype="object"),
-        }
-    )
+def in_year(placements: tuple[Placement, ...], year: int) -> tuple[Placement, ...]:
+    """The placements with their months moved into `year` (the form's months are months of the
+    planned year, so the plan follows when another year is chosen)."""
+    return tuple(replace(p, first=(year, p.first[1]), last=(year, p.last[1])) for p in placements)
 
 
-def editor_frame(placements: tuple[Placement, ...], year: int, config: Config) -> tuple[pd.DataFrame, list[str]]:
-    """The scenario's placements as editor rows (months of `year` by name) and notes on what changed:
-    a placement reaching into another year is cut to `year` (its weight stays the same), one lying
-    wholly outside `year` weighs nothing and is left out."""
-    names = {s.id: s.name for s in config.schemes}
-    rows, notes = [], []
+def placements_in_year(placements: tuple[Placement, ...], year: int) -> tuple[tuple[Placement, ...], list[str]]:
+    """A saved scenario's placements as the form's list, and notes on what changed: a placement reaching
+    into another year is cut to `year` (its weight stays the same), one lying wholly outside `year`
+    weighs nothing and is left out."""
+    kept, notes = [], []
     for i, p in enumerate(placements, start=1):
         first, last = max(p.first, (year, 1)), min(p.last, (year, 12))
         if first > last:
@@ -124,117 +142,75 @@ def editor_frame(placements: tuple[Placement, ...], year: int, config: Config) -
             continue
         if (first, last) != (p.first, p.last):
             notes.append(f"Placering {i} er skåret til månederne i {year}; den tæller det samme.")
-        rows.append(
-            {
-                SCHEME: names.get(p.scheme, p.scheme),
-                PERSONS: float(p.persons),
-                FIRST: DANISH_MONTHS[first[1] - 1],
-                LAST: DANISH_MONTHS[last[1] - 1],
-                PAID: None if p.paid is None else PAID_LABELS[bool(p.paid)],
-            }
+        kept.append(replace(p, first=first, last=last))
+    return tuple(kept), notes
+
+
+def new_placement(
+    scheme: str | None,
+    persons: float | None,
+    first: int | None,
+    last: int | None,
+    paid: bool | None,
+    year: int,
+    config: Config,
+) -> Placement:
+    """The form's entry as a placement in `year`, or a `PlanError` saying in Danish everything that is
+    missing or impossible: no scheme, no or zero persons, a month outside the year, the last month before
+    the first, or a period without any month the scheme is measured in (it would count for nothing).
+    `paid` counts only for a scheme with `payroll_choice` (None: the configuration's default)."""
+    problems = []
+    if scheme is None or scheme not in config.scheme_ids:
+        problems.append("Vælg en ordning.")
+    if persons is None or (isinstance(persons, float) and math.isnan(persons)):
+        problems.append("Skriv antal personer.")
+    elif persons <= 0:
+        problems.append(
+            f"Placeringen har {text.count(persons)} personer; skriv mindst 1 (færre personer planlægges med "
+            "skyderen for ordningen)."
         )
-    frame = pd.concat([empty_editor_frame(), pd.DataFrame(rows, columns=list(EDITOR_COLUMNS))], ignore_index=True)
-    frame[PAID] = frame[PAID].astype(object).where(frame[PAID].notna(), None)  # an empty cell is None, not NaN
-    return frame.astype({PERSONS: "float64"}), notes
-
-
-def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value == ""
-
-
-def _paid_cell(value: object, scheme: str, config: Config, row: int) -> tuple[bool | None, str]:
-    """The PAID cell of a row: (paid, "") or (None, a Danish problem). Empty is the configuration's
-    default; a scheme without the choice takes only its own status (kept as None)."""
-    if _missing(value):
-        return None, ""
-    paid = {label: flag for flag, label in PAID_LABELS.items()}.get(str(value))
-    if paid is None:
-        return None, f"Placering {row}: vælg lønnet eller ulønnet på listen, eller lad feltet stå tomt."
-    if scheme not in config.scheme_ids or config.scheme(scheme).payroll_choice:
-        return paid, ""
-    s = config.scheme(scheme)
-    if paid == s.on_payroll:
-        return None, ""
-    status = "altid på lønningslisten" if s.on_payroll else "aldrig på lønningslisten"
-    return None, f"Placering {row}: {s.name} er {status}; lad feltet '{PAID}' stå tomt."
-
-
-def placements_from_editor(frame: pd.DataFrame, year: int, config: Config) -> tuple[Placement, ...]:
-    """The editor's rows as placements in `year`; a row with an empty or unknown cell is a `PlanError`
-    naming the row ("Placering 2 mangler første måned."). The PAID cell ("lønnet"/"ulønnet (fx SU)",
-    empty: the configuration's default) is the placement's `paid`."""
-    ids = {s.name: s.id for s in config.schemes}
-    placements, problems = [], []
-    for i, row in enumerate(frame.to_dict("records"), start=1):
-        empty = [
-            label
-            for column, label in (
-                (SCHEME, "en ordning"),
-                (PERSONS, "antal personer"),
-                (FIRST, "første måned"),
-                (LAST, "sidste måned"),
+    for month, what in ((first, "første"), (last, "sidste")):
+        if month is None:
+            problems.append(f"Vælg {what} måned.")
+        elif not 1 <= month <= 12:
+            problems.append(f"Den {what} måned skal ligge i {year} (januar til december).")
+    months_ok = first is not None and last is not None and 1 <= first <= 12 and 1 <= last <= 12
+    if months_ok and last < first:  # type: ignore[operator]
+        problems.append(
+            f"Sidste måned ({DANISH_MONTHS[last - 1]}) ligger før første måned ({DANISH_MONTHS[first - 1]}); "  # type: ignore[operator]
+            f"en placering går fra første til sidste måned i {year}."
+        )
+    elif months_ok and not problems:
+        assert scheme is not None and first is not None and last is not None
+        probe = Placement(scheme, 1, (year, first), (year, last))
+        if probe.weight(year, config) == 0:
+            counted = join([DANISH_MONTHS[m - 1] for m in scheme_months(config, scheme)])
+            problems.append(
+                f"Placeringen tæller ikke med: {config.scheme(scheme).name} måles i {counted}, og ingen af "
+                f"månederne ligger fra {DANISH_MONTHS[first - 1]} til {DANISH_MONTHS[last - 1]}."
             )
-            if _missing(row.get(column))
-        ]
-        if empty:
-            problems.append(f"Placering {i} mangler {join(empty)}.")
-            continue
-        scheme = ids.get(row[SCHEME], row[SCHEME])
-        first, last = (DANISH_MONTHS.index(row[c]) + 1 if row[c] in DANISH_MONTHS else None for c in (FIRST, LAST))
-        if first is None or last is None:
-            problems.append(f"Placering {i}: vælg månederne på listen (januar til december).")
-            continue
-        paid, problem = _paid_cell(row.get(PAID), scheme, config, i)
-        if problem:
-            problems.append(problem)
-            continue
-        placements.append(Placement(scheme, float(row[PERSONS]), (year, first), (year, last), paid))
     if problems:
         raise PlanError([Finding(ERROR, p) for p in problems])
-    return tuple(placements)
+    assert scheme is not None and persons is not None and first is not None and last is not None
+    choice = config.scheme(scheme).payroll_choice
+    return Placement(scheme, float(persons), (year, first), (year, last), paid if choice else None)
 
 
-def placement_column_config(config: Config) -> dict:
-    """The editor's columns: the scheme and months chosen from lists, persons as a whole number ≥ 0."""
-    return {
-        SCHEME: st.column_config.SelectboxColumn(
-            SCHEME,
-            options=[s.name for s in config.schemes],
-            required=True,
-            width="medium",
-            help="Ordningen, personerne placeres i",
-        ),
-        PERSONS: st.column_config.NumberColumn(
-            PERSONS, min_value=0, step=1, format="%d", default=1, required=True, help="Antal personer i hele perioden"
-        ),
-        FIRST: st.column_config.SelectboxColumn(
-            FIRST,
-            options=list(DANISH_MONTHS),
-            default=DANISH_MONTHS[0],
-            required=True,
-            help="Første måned med personerne (fra den 1.)",
-        ),
-        LAST: st.column_config.SelectboxColumn(
-            LAST,
-            options=list(DANISH_MONTHS),
-            default=DANISH_MONTHS[-1],
-            required=True,
-            help="Sidste måned med personerne (til og med)",
-        ),
-        PAID: st.column_config.SelectboxColumn(PAID, options=list(PAID_LABELS.values()), help=paid_help(config)),
-    }
+def period_text(placement: Placement) -> str:
+    """ "september – december", "hele året", "august": a placement's months by name."""
+    first, last = placement.first[1], placement.last[1]
+    if (first, last) == (1, 12):
+        return "hele året"
+    if first == last:
+        return DANISH_MONTHS[first - 1]
+    return f"{DANISH_MONTHS[first - 1]} – {DANISH_MONTHS[last - 1]}"
 
 
-def paid_help(config: Config) -> str:
-    """The PAID column's help: which schemes it is for, what it changes and the default."""
-    choice = [config.scheme(s) for s in choice_schemes(config)]
-    if not choice:
-        return ""
-    defaults = join([f"{s.name.lower()}: {PAID_WORDS[s.on_payroll]}" for s in choice])
-    return (
-        f"Kun for {join([s.name.lower() for s in choice])}: en lønnet praktik tæller med i antal ansatte, "
-        f"en ulønnet (fx på SU) gør ikke. Tomt felt: som i konfigurationen ({defaults})."
-    )
+def placement_sentence(placement: Placement, config: Config) -> str:
+    """ "8 personer i Elever under erhvervsuddannelse, september – december": what the form added."""
+    name = config.scheme(placement.scheme).name if placement.scheme in config.scheme_ids else placement.scheme
+    paid = "" if placement.paid is None else f" ({PAID_WORDS[bool(placement.paid)]})"
+    return f"{text.count(placement.persons)} personer i {name}{paid}, {period_text(placement)} {placement.first[0]}"
 
 
 # ---- the scenario on screen -------------------------------------------------------------------
@@ -247,15 +223,15 @@ def scenario_from_widgets(year: int, config: Config, placements: tuple[Placement
     return Scenario(year, {s: v for s, v in changes.items() if v}, float(state.get(HEADCOUNT_KEY, 0)), placements)
 
 
-def widget_values(scenario: Scenario, config: Config, spans: tuple[int, int]) -> tuple[dict, list[str]]:
+def widget_values(scenario: Scenario, config: Config, ranges: Ranges) -> tuple[dict, list[str]]:
     """Session-state values that show `scenario` on the sliders, and notes on what had to be rounded
-    or cut to fit them (the sliders move in whole persons within their range)."""
-    scheme_span, head_span = spans
+    or cut to fit them (the sliders move in whole persons within their range, `slider_ranges`)."""
     values, notes = {}, []
-    wanted = [(slider_key(s.id), s.name, scenario.changes.get(s.id, 0), scheme_span) for s in config.schemes]
-    wanted.append((HEADCOUNT_KEY, "antal ansatte", scenario.headcount_change, head_span))
-    for key, name, value, span in wanted:
-        shown = max(-span, min(span, round(value)))
+    wanted = [(slider_key(s.id), s.name, scenario.changes.get(s.id, 0)) for s in config.schemes]
+    wanted.append((HEADCOUNT_KEY, "antal ansatte", scenario.headcount_change))
+    for key, name, value in wanted:
+        low, high = ranges[key]
+        shown = max(low, min(high, round(value)))
         if shown != value:
             notes.append(f"Ændringen for {name} ({text.signed_count(value)}) vises som {text.signed_count(shown)}.")
         values[key] = int(shown)
@@ -316,16 +292,21 @@ def placements_frame(table: pd.DataFrame) -> pd.DataFrame:
             "Nr.": [str(i) for i in range(1, len(table) + 1)],
             "Ordning": table["name"],
             "Personer": [text.count(p) for p in table["persons"]],
-            "Periode": [f"{a} – {b}" for a, b in zip(table["first"], table["last"], strict=True)],
+            "Periode": [_period(a, b) for a, b in zip(table["first"], table["last"], strict=True)],
             "Tæller i": [m or "ingen målemåned" for m in table["months"]],
             "Vægt": [text.number(w, 2) for w in table["weight"]],
             "I årsgennemsnittet": [text.number(p, 2) for p in table["annual_persons"]],
             "Antal ansatte": [
-                ("tæller med" if p else "tæller ikke med") + ("" if _missing(paid) else f" ({PAID_WORDS[bool(paid)]})")
+                ("tæller med" if p else "tæller ikke med") + ("" if paid is None else f" ({PAID_WORDS[bool(paid)]})")
                 for p, paid in zip(table["on_payroll"], table["paid"], strict=True)
             ],
         }
     )
+
+
+def _period(first: str, last: str) -> str:
+    """ "2025-09", "2025-12" (as `placement_table` writes them) -> "september – december"."""
+    return period_text(Placement("", 0, parse_month(first), parse_month(last)))
 
 
 @dataclass(frozen=True)
@@ -337,6 +318,8 @@ class GoalSeek:
     gap: str
     lines: tuple[str, ...]
     needed: dict[str, dict[int, int | None]] = field(default_factory=dict)  # scheme -> start month -> persons
+    annual: dict[str, int | None] = field(default_factory=dict)  # scheme -> persons on annual average
+    paid: dict[str, bool | None] = field(default_factory=dict)  # scheme -> the payroll status assumed (choice only)
 
 
 def seek(
@@ -357,8 +340,9 @@ def seek(
     out = []
     for target_id, per_scheme in goal_seek(baseline, config, scenario, paid).items():
         status = after.target(target_id)
-        lines, needed = [], {}
+        lines, needed, assumed_paid = [], {}, {}
         for scheme, annual in per_scheme.items():
+            assumed_paid[scheme] = paid.get(scheme) if config.scheme(scheme).payroll_choice else None
             needed[scheme] = {
                 m: placements_needed(baseline, config, target_id, scheme, m, scenario=scenario, paid=paid.get(scheme))
                 for m in months
@@ -368,8 +352,136 @@ def seek(
             assumed = payroll_assumption(config, scheme, paid.get(scheme))
             lines.append(text.goal_seek_line(f"{name}, {assumed}" if assumed else name, starts, annual, CANNOT_REACH))
         gap = gap_text(status.kind, status.met, status.gap_pp, status.gap_persons, status.threshold)
-        out.append(GoalSeek(target_id, status.name, gap, tuple(lines), needed))
+        out.append(GoalSeek(target_id, status.name, gap, tuple(lines), needed, dict(per_scheme), assumed_paid))
     return out
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One goal-seek answer to put into the scenario: `persons` more in `scheme`, as a placement from
+    `start` to December, or (`start` None) on annual average; `paid` the payroll status it assumed."""
+
+    scheme: str
+    persons: int
+    start: int | None = None
+    paid: bool | None = None
+
+    def label(self) -> str:
+        """The button: "Brug forslaget: fra august" / "Brug forslaget: i årsgennemsnit"."""
+        return "Brug forslaget: " + (
+            "i årsgennemsnit" if self.start is None else f"fra {DANISH_MONTHS[self.start - 1]}"
+        )
+
+
+def suggestion_help(suggestion: Suggestion, config: Config) -> str:
+    """What the button does: "Tilføjer 33 personer i Elever under erhvervsuddannelse fra august til december"."""
+    s = config.scheme(suggestion.scheme)
+    if suggestion.start is None:
+        return f"Lægger {text.persons(suggestion.persons)} i årsgennemsnit til {s.name}."
+    month = DANISH_MONTHS[suggestion.start - 1]
+    return f"Tilføjer {text.persons(suggestion.persons)} i {s.name} fra {month} til december som en placering."
+
+
+def suggestions(goal: GoalSeek, scheme: str) -> list[Suggestion]:
+    """The suggestions of one scheme's line that can be used (a number, and more than none)."""
+    paid = goal.paid.get(scheme)
+    out = [Suggestion(scheme, n, m, paid) for m, n in goal.needed.get(scheme, {}).items() if n]
+    annual = goal.annual.get(scheme)
+    if annual:
+        out.append(Suggestion(scheme, annual, None, paid))
+    return out
+
+
+def apply_suggestion(
+    suggestion: Suggestion,
+    slider: int,
+    limits: tuple[int, int],
+    placements: tuple[Placement, ...],
+    year: int,
+    config: Config,
+) -> tuple[int, tuple[Placement, ...], str]:
+    """The slider value and placements with `suggestion` in them, and a Danish sentence saying what
+    changed. A start month is a placement from that month to December; annual persons move the scheme's
+    slider, or become a placement for the whole year (weight 1, the same in the annual figure) when the
+    slider cannot reach that far or the assumed payroll status is not the slider's."""
+    s = config.scheme(suggestion.scheme)
+    n = suggestion.persons
+    paid = suggestion.paid if s.payroll_choice else None
+    if suggestion.start is None:
+        slider_fits = slider + n <= limits[1] and (paid is None or paid == s.on_payroll)
+        if slider_fits:
+            return (
+                slider + n,
+                placements,
+                (
+                    f"Forslaget er brugt: skyderen for {s.name} er flyttet {text.signed_count(n)} til "
+                    f"{text.signed_count(slider + n)}."
+                ),
+            )
+        placement = Placement(s.id, float(n), (year, 1), (year, 12), paid)
+    else:
+        placement = Placement(s.id, float(n), (year, suggestion.start), (year, 12), paid)
+    return (
+        slider,
+        (*placements, placement),
+        (f"Forslaget er brugt: placeringen {placement_sentence(placement, config)} er tilføjet."),
+    )
+
+
+def summary_frame(view: PlanView) -> pd.DataFrame:
+    """The compact table beside the sliders (Markdown cells for `st.table`): the headcount, the share in
+    the schemes and every target before and after the plan, the status after it as icon and word, and
+    the change."""
+    before, after = view.before, view.after
+    rows = [
+        {
+            "Mål": "Antal ansatte (årsgennemsnit)",
+            "Før": text.count(before.headcount),
+            "Efter": text.count(after.headcount),
+            "Status": "",
+            "Ændring": text.signed_count(after.headcount - before.headcount),
+        },
+        {
+            "Mål": "Andel i ordningerne",
+            "Før": text.pct(before.total_share),
+            "Efter": text.pct(after.total_share),
+            "Status": "",
+            "Ændring": text.pp(after.total_share - before.total_share),
+        },
+    ]
+    for b, a in zip(before.targets, after.targets, strict=True):
+        if a.kind == "obligations_met":  # counted in places; a plan does not move it
+            shown = (
+                "–"
+                if a.value is None or a.threshold is None
+                else f"{text.count(a.value)} mod {text.count(a.threshold)}"
+            )
+            first, last, change = shown, shown, "±0"
+        else:
+            strict = a.kind == "above_neighbours"
+            first, last = text.pct(b.value, b.threshold, strict), text.pct(a.value, a.threshold, strict)
+            change = "–" if a.value is None or b.value is None else text.pp(a.value - b.value)
+        status = widgets.status_markdown(a.met)
+        if (None if b.met is None else bool(b.met)) != (None if a.met is None else bool(a.met)):
+            status += f" (før: {text.status_word(b.met).lower()})"
+        rows.append({"Mål": a.name, "Før": first, "Efter": last, "Status": status, "Ændring": change})
+    return pd.DataFrame(rows)
+
+
+def seek_summary(after: Outcome, goals: list[GoalSeek]) -> tuple[str, str] | None:
+    """What the goal seek section says before its answers: ("success", ...) only when every target is
+    met; ("info", ...) when more persons in the schemes cannot move the targets still missed (placement
+    obligations) or unknown; None when there are answers to show."""
+    if goals:
+        return None
+    unmet = [t.name for t in after.targets if t.met is False]
+    unknown = [t.name for t in after.targets if t.met is None]
+    if not unmet and not unknown:
+        return "success", "Scenariet når alle målene."
+    missed = ([f"{join(unmet)} er ikke nået"] if unmet else []) + (
+        [f"{join(unknown)} kan ikke vurderes"] if unknown else []
+    )
+    return "info", f"De mål, som flere personer i ordningerne kan flytte, er nået; {' og '.join(missed)}."
 
 
 def chart_templates(baseline: Baseline, config: Config, before: Outcome | None = None) -> dict[str, dict]:
@@ -398,6 +510,7 @@ class PlanView:
     after: Outcome
     compare: pd.DataFrame  # csr.planning.compare_targets
     table: pd.DataFrame  # the Danish side-by-side table
+    summary: pd.DataFrame  # the compact table beside the sliders (`summary_frame`)
     goals: list[GoalSeek]
     caption: str  # the donut's sentence
     bullets: dict  # Vega-Lite specs for st.vega_lite_chart
@@ -421,17 +534,19 @@ def plan_view(
     after = evaluate(baseline, config, scenario)
     compare = compare_targets(before, after)
     year = baseline.year
-    return PlanView(
+    view = PlanView(
         scenario=scenario,
         before=before,
         after=after,
         compare=compare,
         table=comparison_frame(compare),
+        summary=pd.DataFrame(),
         goals=seek(baseline, config, scenario, after, start, paid),
         caption=text.scenario_caption(before, after, config),
         bullets=live_spec(templates["bullets"], charts.target_bullets_frame(compare)),
         donut=live_spec(templates["donut"], charts.scenario_donut_frame(after.years_frame(), config, year)),
     )
+    return replace(view, summary=summary_frame(view))
 
 
 def compare_saved(outcomes: dict[str, Outcome]) -> pd.DataFrame:
