@@ -25,17 +25,27 @@ HIDDEN_IN_PRINT = (
     "hr",
 )
 
+_GROUPS = (".st-key-cards_unmet", ".st-key-cards_met")  # ui.widgets.target_cards
+_CARDS_COLUMN = ".st-key-overview > div > div > [data-testid='stColumn']:first-child > [data-testid='stVerticalBlock']"
+
 PRINT_CSS = (
     "<style>@media print {\n"
     "@page { size: A4 portrait; margin: 12mm; }\n" + ", ".join(HIDDEN_IN_PRINT) + " { display: none !important; }\n"
     # The scrolling frame of the app would print only its first screen: let the page flow instead.
     "html, body, .stApp, [data-testid='stAppViewContainer'], [data-testid='stMain'] "
     "{ height: auto !important; min-height: 0 !important; overflow: visible !important; position: static !important; }\n"
-    "[data-testid='stMainBlockContainer'] { max-width: 100% !important; padding: 0 !important; zoom: 0.72; }\n"
-    # The cards over the whole width (two per row are wider, so shorter), Figure 1 under them.
-    ".st-key-overview > [data-testid='stLayoutWrapper'] > [data-testid='stHorizontalBlock'], "
-    ".st-key-overview > [data-testid='stHorizontalBlock'] { flex-direction: column !important; }\n"
-    ".st-key-overview [data-testid='stColumn'] { width: 100% !important; flex: 1 1 100% !important; }\n"
+    "[data-testid='stMainBlockContainer'] { max-width: 100% !important; padding: 0 !important; zoom: 0.62; width: calc(100% / 0.62) !important; }\n"
+    # The cards over the whole width, four to a row in one grid (their groups, rows and columns give way),
+    # and Figure 1 under them.
+    ".st-key-overview > div > [data-testid='stHorizontalBlock'] { flex-direction: column !important; }\n"
+    ".st-key-overview > div > div > [data-testid='stColumn'] { width: 100% !important; flex: 1 1 100% !important; }\n"
+    f"{_CARDS_COLUMN} {{ display: grid !important; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 0.5rem; }}\n"
+    f"{_CARDS_COLUMN} > [data-testid='stElementContainer'] {{ grid-column: 1 / -1; }}\n"
+    + ", ".join(
+        [f"{_CARDS_COLUMN} > :has(> {g}), {g}" for g in _GROUPS]
+        + [f"{g} > {' > '.join(['div'] * n)}" for g in _GROUPS for n in range(1, 5)]
+    )
+    + " { display: contents !important; }\n"
     "[class*='st-key-card_'], .st-key-chart_figur1, .st-key-headline { break-inside: avoid; }\n"
     "[data-testid='stVegaLiteChart'] { zoom: 1 !important; }\n"
     "* { -webkit-print-color-adjust: exact; print-color-adjust: exact; }\n"
