@@ -137,18 +137,26 @@ def figure1_frame(years: pd.DataFrame, config: Config, year: int) -> pd.DataFram
     )
 
 
+FIGURE1_SIZE = (440, 370)  # Overblik's Figure 1: beside the cards in the first screen (laptop and projector)
+DONUT_SIZE = (520, 460)  # the planner's scenario donut
+
+
 def figure1_donut(years: pd.DataFrame, config: Config, year: int) -> Chart:
     """Figure 1 of the strategy: the shares of Beskæftigelse, Uddannelse, Beredskabet and the rest."""
     row = _home_year(years, config, year)
     title = alt.Title(
         f"Andel af ansatte indenfor de enkelte ordninger i CSR-mærket i {year}",
         subtitle=[f"{config.organisation}{', foreløbige tal' if row['provisional'] else ''}"],
+        fontSize=13,
+        subtitleFontSize=12,
     )
-    return _donut(scenario_donut_frame(years, config, year), config, title)
+    return _donut(scenario_donut_frame(years, config, year), config, title, FIGURE1_SIZE)
 
 
-def _donut(frame: pd.DataFrame, config: Config, title: alt.Title) -> Chart:
-    """The Figure 1 donut drawn from one table: slices, labels, and the total (on every row) in the centre."""
+def _donut(frame: pd.DataFrame, config: Config, title: alt.Title, size: tuple[int, int] = DONUT_SIZE) -> Chart:
+    """The Figure 1 donut drawn from one table: slices, labels, and the total (on every row) in the centre.
+
+    The rings and labels are measured from `size` (width, height), so the donut stays whole in it."""
     base = alt.Chart(frame).encode(
         theta=alt.Theta("share:Q", stack=True),
         order=alt.Order("order:Q", sort="ascending"),
@@ -158,14 +166,16 @@ def _donut(frame: pd.DataFrame, config: Config, title: alt.Title) -> Chart:
             alt.Tooltip("share:Q", title="Andel af ansatte (%)", format=",.1f"),
         ],
     )
-    arcs = base.mark_arc(innerRadius=95, outerRadius=160, stroke="white", strokeWidth=2)
-    labels = base.mark_text(radius=200, fontSize=14, lineBreak="\n", color="#222222").encode(
+    width, height = size
+    outer = round(min(width, height) * 0.35)
+    arcs = base.mark_arc(innerRadius=round(outer * 0.6), outerRadius=outer, stroke="white", strokeWidth=2)
+    labels = base.mark_text(radius=outer + 40, fontSize=14, lineBreak="\n", color="#222222").encode(
         text=alt.Text("label:N"), color=alt.value("#222222")
     )
     centre = alt.Chart(frame).transform_filter(alt.datum.order == 0)
-    total = centre.mark_text(fontSize=32, fontWeight="bold", dy=-8).encode(text=alt.Text("total:N"))
+    total = centre.mark_text(fontSize=30, fontWeight="bold", dy=-8).encode(text=alt.Text("total:N"))
     what = centre.mark_text(fontSize=14, dy=20).encode(text=alt.value("i ordningerne"))
-    return with_locale(alt.layer(arcs, labels, total, what).properties(title=title, width=520, height=460))
+    return with_locale(alt.layer(arcs, labels, total, what).properties(title=title, width=width, height=height))
 
 
 # ---- Udvikling -------------------------------------------------------------------------------

@@ -427,7 +427,8 @@ def target_cards(targets: Sequence[TargetStatus], year: int) -> list[dict]:
 
     Keys: id, name (the name in force that year), value, met (True, False or None), status
     ("✅ Opfyldt"), threshold, gap, change (or None), direction ("up", "down" or "off": the arrow for
-    the change), notes. Placements count places, so they have no change in percentage points.
+    the change), notes, details_label (the drill-down's label: "Ordningerne bag målet", for placements
+    "Uddannelserne bag målet"). Placements count places, so they have no change in percentage points.
     """
     before = {t.id: t for t in targets if t.year == year - 1}
     cards = []
@@ -461,9 +462,116 @@ def target_cards(targets: Sequence[TargetStatus], year: int) -> list[dict]:
                 "change": change,
                 "direction": direction,
                 "notes": " ".join(notes),
+                "details_label": "Uddannelserne bag målet" if t.places else "Ordningerne bag målet",
             }
         )
     return cards
+
+
+def _scheme_line(name: str, share: pd.DataFrame, before: pd.DataFrame, previous_year: int) -> str:
+    """ "Elever under erhvervsuddannelse: 118,0 personer · 2,5 % (+0,1 pp siden 2020)"."""
+    if share.empty:
+        return f"{name}: ingen data (tæller som 0)"
+    persons_now, share_now = float(share["persons"].sum()), float(share["share"].sum())
+    line = f"{name}: {number(persons_now, 1)} personer · {pct(share_now)}"
+    if not before.empty:
+        line += f" ({pp(share_now - float(before['share'].sum()))} siden {previous_year})"
+    return line
+
+
+def target_scheme_lines(
+    shares: pd.DataFrame, targets: Sequence[TargetStatus], config: Config, year: int, target_id: str
+) -> list[str]:
+    """What lies behind one target's card in `year` ("Ordningerne bag målet"; `shares`: `Figures.shares`,
+    `targets`: `Figures.targets`): one line per scheme, largest share first, with its persons in annual
+    average, its share and the change since the year before in percentage points, then the total; for
+    the placements target one line per education (realised against agreed, and the change in realised).
+
+    "Elever under erhvervsuddannelse: 118,0 personer · 2,5 % (+0,1 pp siden 2020)", …,
+    "I alt: 223,2 personer · 4,7 % (−0,2 pp siden 2020)". [] for a target without a status that year."""
+    t = _find(targets, year, target_id)
+    if t is None:
+        return []
+    if t.places:
+        before = _find(targets, year - 1, target_id)
+        realised_before = {s.education: s.realised for s in before.shortfalls} if before is not None else {}
+        lines = []
+        for s in t.shortfalls:
+            line = f"{s.education}: {places_total_text(s.realised, s.agreed)}"
+            if s.education in realised_before:
+                line += f" ({signed_count(s.realised - realised_before[s.education])} besatte siden {year - 1})"
+            lines.append(line)
+        return lines
+    schemes = config.target(target_id).schemes
+    if t.kind == "above_neighbours":
+        schemes = _compared(config, schemes)
+    home = shares[(shares["code"] == config.home) & shares["scheme"].isin(schemes)]
+    now, before_rows = home[home["year"] == year], home[home["year"] == year - 1]
+    order = sorted(schemes, key=lambda s: -float(now.loc[now["scheme"] == s, "share"].sum()))
+    lines = [
+        _scheme_line(config.scheme(s).name, now[now["scheme"] == s], before_rows[before_rows["scheme"] == s], year - 1)
+        for s in order
+    ]
+    if len(schemes) > 1:
+        lines.append(_scheme_line("I alt", now, before_rows, year - 1))
+    return lines
+
+
+def figure1_scope_sentence(years: pd.DataFrame, targets: Sequence[TargetStatus], config: Config, year: int) -> str:
+    """Why Figure 1 and a target's card show different shares for one category: Figure 1 counts every
+    scheme of the category, a target may leave some out (for Aabenraa: Uddannelse with and without STU).
+
+    "Figur 1 viser uddannelse med STU: 4,8 %. Målet om mindst 5 % regnes uden STU, fordi der ikke findes
+    tal for omegnskommunerne om ordningen: 4,7 %." ("" when every target counts whole categories)."""
+    row = _home(years, config, year)
+    if row.empty:
+        return ""
+    sentences = []
+    for target in config.targets:
+        t = _find(targets, year, target.id)
+        if t is None or t.kind != "min_share" or not target.schemes:
+            continue
+        categories = {config.scheme(s).category for s in target.schemes}
+        if len(categories) != 1:
+            continue
+        category = categories.pop()
+        left_out = [config.scheme(s) for s in config.schemes_in(category) if s not in target.schemes]
+        if not left_out:
+            continue
+        names = _join([short_scheme_name(s.name) for s in left_out])
+        notes = {s.neighbour_note for s in left_out}
+        why = f", fordi {notes.pop()}" if len(notes) == 1 and "" not in notes else ""
+        sentences.append(
+            f"Figur 1 viser {in_running_text(config.categories[category])} med {names}: "
+            f"{pct(row.iloc[0][category])}. Målet om mindst {target_pct(t.threshold)} regnes uden {names}{why}: "
+            f"{pct(t.value, t.threshold)}."
+        )
+    return " ".join(sentences)
+
+
+def terms_explained(config: Config, neighbours: int) -> list[tuple[str, str]]:
+    """The words of the cards and Figure 1 in plain Danish ("Hvad betyder tallene?"): (term, explanation)."""
+    months = month_list(config.measurement_months)
+    return [
+        (
+            "pp (procentpoint)",
+            "Forskellen mellem to procenttal. Fra 4,7 % til 5,0 % er +0,3 pp (ikke 0,3 %).",
+        ),
+        (
+            "Årsgennemsnit",
+            f"Et års tal er gennemsnittet af målemånederne {months}. «17 personer mere i årsgennemsnit» er 17 "
+            "personer mere i hver målemåned; en person, der kun er med i en del af året, tæller for en del.",
+        ),
+        (
+            "Samlet gennemsnit" if config.neighbour_method == "pooled" else "Simpelt gennemsnit",
+            method_sentence(config.neighbour_method, neighbours),
+        ),
+        (
+            "Foreløbig",
+            "Et år er foreløbigt, når det bygger på færre måneder end et helt år. Tallene kan ændre sig, "
+            "når resten af året kommer med.",
+        ),
+    ]
 
 
 # ---- what-if planning (the Planlægning page) ------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import dis
 import hashlib
+import html
 import re
 from collections.abc import Callable, Mapping
 from types import CellType, CodeType, FunctionType, ModuleType
@@ -21,7 +22,7 @@ from csr.config import Config
 from csr.shares import Figures
 from ui import downloads
 from ui.data import Dataset
-from ui.safe import md_escape
+from ui.safe import md_escape, md_list
 
 YEAR_KEY = "year"
 YEAR_PARAM = "år"  # the year in the address: ?år=2021 (sent as %C3%A5r)
@@ -253,6 +254,31 @@ def status_markdown(met: bool | None) -> str:
     return STATUS_MARKDOWN[None if met is None else bool(met)].format(word=text.status_word(met))
 
 
+STATUS_ICONS = {True: "check_circle", False: "cancel", None: "remove"}  # Material Symbols, Streamlit's icon font
+STATUS_HTML_COLOURS = {True: charts.MET_COLOUR, False: charts.UNMET_COLOUR, None: "#555555"}
+
+
+def status_html(met: bool | None, name: str) -> str:
+    """A card's first line as HTML: the status icon (hidden from screen readers: the word beside it says it),
+    the status word in its colour, and the target's name (escaped)."""
+    key = None if met is None else bool(met)
+    return (
+        f'<p class="csr-status"><span style="color: {STATUS_HTML_COLOURS[key]}">'
+        f'<span class="csr-status-icon" aria-hidden="true">{STATUS_ICONS[key]}</span> '
+        f"<strong>{html.escape(text.status_word(met))}</strong></span> · <strong>{html.escape(name)}</strong></p>"
+    )
+
+
+# The cards are compact (less space between their lines), so the unmet ones and Figure 1 share the first screen.
+CARD_CSS = """<style>
+[class*="st-key-card_"] { gap: 0.35rem; padding: 0.75rem 1rem; break-inside: avoid; }
+[class*="st-key-card_"] [data-testid="stMetricValue"] { font-size: 2rem; line-height: 1.2; }
+.csr-status { margin: 0; line-height: 1.4; }
+.csr-status-icon { font-family: "Material Symbols Rounded"; font-weight: 400; vertical-align: bottom;
+  display: inline-block; white-space: nowrap; user-select: none; font-size: 1.25em; line-height: 1; }
+</style>"""
+
+
 def unmet_card_css(cards: list[dict]) -> str:
     """The style of the unmet targets' cards: a thick border in the "not met" colour ("" when all are met)."""
     keys = [f".st-key-card_{card['id']}" for card in cards if card["met"] is False and _CSS_NAME.match(card["id"])]
@@ -261,24 +287,41 @@ def unmet_card_css(cards: list[dict]) -> str:
     return f"<style>{', '.join(keys)} {{ border: 3px solid {UNMET_COLOUR}; }}</style>"
 
 
-def target_cards(cards: list[dict], per_row: int = 2) -> None:
+def _card(card: dict, details: Mapping[str, list[str]]) -> None:
+    with st.container(border=True, key=f"card_{card['id']}"):
+        st.html(status_html(card["met"], card["name"]))
+        st.metric(
+            card["name"],
+            card["value"],
+            delta=card["change"] or "første år i data",
+            label_visibility="collapsed",
+            delta_color=DELTA_COLOURS[card["direction"]],
+            delta_arrow=card["direction"],
+        )
+        st.markdown(md_escape(card["threshold"]))
+        st.caption(md_escape(" ".join(filter(None, (card["gap"], card["notes"])))))
+        lines = details.get(card["id"])
+        if lines:
+            with st.expander(md_escape(card["details_label"])):
+                st.markdown(md_list(lines))
+
+
+def target_cards(cards: list[dict], per_row: int = 2, details: Mapping[str, list[str]] | None = None) -> None:
     """One bordered card per target (texts and order from `csr.text.target_cards`: unmet first). Each card
     starts with its status as icon and word; an unmet target's card also has a thick border in the
-    "not met" colour. The change since the year before is gray."""
-    css = unmet_card_css(cards)
-    if css:
-        st.html(css)
-    for start in range(0, len(cards), per_row):
-        for column, card in zip(st.columns(per_row), cards[start : start + per_row], strict=False):
-            with column, st.container(border=True, key=f"card_{card['id']}"):
-                st.markdown(f"{status_markdown(card['met'])} · **{md_escape(card['name'])}**")
-                st.metric(
-                    card["name"],
-                    card["value"],
-                    delta=card["change"] or "første år i data",
-                    label_visibility="collapsed",
-                    delta_color=DELTA_COLOURS[card["direction"]],
-                    delta_arrow=card["direction"],
-                )
-                st.markdown(md_escape(card["threshold"]))
-                st.caption(md_escape(" ".join(filter(None, (card["gap"], card["notes"])))))
+    "not met" colour. The change since the year before is gray. The unmet cards are a group of their own
+    (key `cards_unmet`, then `cards_met`), so a narrow page can put Figure 1 between them. `details`
+    (target id -> lines, from `csr.text.target_scheme_lines`) fill each card's drill-down expander."""
+    st.html(CARD_CSS + unmet_card_css(cards))
+    groups = {
+        "cards_unmet": [c for c in cards if c["met"] is False],
+        "cards_met": [c for c in cards if c["met"] is not False],
+    }
+    for key, group in groups.items():
+        if not group:
+            continue
+        with st.container(key=key):
+            for start in range(0, len(group), per_row):
+                for column, card in zip(st.columns(per_row), group[start : start + per_row], strict=False):
+                    with column:
+                        _card(card, details or {})
