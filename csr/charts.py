@@ -9,8 +9,10 @@ sentences in `csr.text` say it in words.
 
 from __future__ import annotations
 
+import json
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import altair as alt
@@ -863,3 +865,240 @@ def to_svg(spec: dict) -> str:
     from csr import drawing
 
     return drawing.svg(spec)
+
+
+# ---- on screen -------------------------------------------------------------------------------------
+#
+# The builders draw at a fixed size, which the PNG/SVG downloads and the PDF report need. `screen` turns
+# such a spec into what a page shows: charts as wide as their container at every width, from a phone to
+# the meeting-room projector, with titles wrapped to that width and, in meeting mode, larger type.
+
+MEETING_SCALE = 1.45  # meeting mode: type, marks and heights this much larger (the width is the container's)
+TABLE_KEY = "csr_table"  # usermeta: the chart's data as a Danish table (`with_table`), not sent to the browser
+_CHAR_EM = 0.56  # the width of an average character in em, for wrapping titles (sans-serif, Danish text)
+_WRAP_CHARS = (16, 22, 30, 40, 52, 68, 90, 120)  # the line lengths a title may be wrapped to
+_FONT_KEYS = {"fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize", "dx", "dy", "labelPadding"}
+_LENGTH_KEYS = {"height", "step", "strokeWidth", "thickness", "radius", "innerRadius", "outerRadius", "titlePadding"}
+
+
+@dataclass(frozen=True)
+class ScreenChart:
+    """A chart as a page shows it: one spec, or (a faceted chart) one spec per panel with the chart's
+    title above them, its Danish description, and its data as a table (None: the chart has none)."""
+
+    panels: tuple[dict, ...]
+    columns: int
+    title: str | None  # a faceted chart's title, shown above its panels; None: the spec has its own
+    subtitle: str | None
+    description: str
+    table: pd.DataFrame | None
+
+
+def with_table(chart: Chart, description: str, table: pd.DataFrame) -> Chart:
+    """`chart` with its Danish description (what a screen reader says for it) and its data as a table,
+    already in Danish (column names and numbers as text with decimal commas), for the page to show under
+    the chart. Both travel in the spec: `description` is Vega-Lite's, the table rides in `usermeta`."""
+    rows = [[_cell(v) for v in row] for row in table.itertuples(index=False, name=None)]
+    meta = {TABLE_KEY: {"columns": [str(c) for c in table.columns], "rows": rows}}
+    return chart.properties(description=description, usermeta=meta)
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "–"
+    return str(value)
+
+
+def _wrap_lines(value: str, chars: int) -> list[str]:
+    return textwrap.wrap(value, chars, break_long_words=False) or [value]
+
+
+def wrapped_text(value: str | list[str], font_size: float, margin: float = 0) -> dict | str | list[str]:
+    """A title or subtitle that wraps to the chart's container: a Vega expression choosing, by
+    `containerSize()`, the longest line length that fits (`margin` px are not for the text)."""
+    lines = [value] if isinstance(value, str) else list(value)
+    whole = " ".join(lines)
+    if not whole:
+        return value
+    px = font_size * _CHAR_EM
+    choices: list[tuple[int, list[str]]] = []
+    for chars in _WRAP_CHARS:
+        wrapped = [w for line in lines for w in _wrap_lines(line, chars)]
+        choices.append((chars, wrapped))
+        if all(len(line) <= chars for line in lines):
+            break
+    expr = json.dumps(choices[0][1], ensure_ascii=False)  # the shortest lines, for the narrowest container
+    for chars, wrapped in choices[1:]:  # the longest lines that fit win (the outermost test)
+        lines_ = json.dumps(wrapped, ensure_ascii=False)
+        expr = f"containerSize()[0] - {margin:g} >= {chars * px:.0f} ? {lines_} : ({expr})"
+    return {"expr": expr} if len(choices) > 1 else choices[-1][1]
+
+
+def _scaled(node: Any, factor: float, key: str | None = None) -> Any:
+    """`node` with type, mark and height sizes times `factor` (a point's size is an area: factor²)."""
+    if isinstance(node, dict):
+        if key in ("datasets", "data", "usermeta", "scale", "locale"):
+            return node
+        out = {k: _scaled(v, factor, k) for k, v in node.items()}
+        if out.get("type") in ("point", "circle", "square") and isinstance(out.get("size"), (int, float)):
+            out["size"] = out["size"] * factor**2
+        elif out.get("type") in ("bar", "tick") and isinstance(out.get("size"), (int, float)):
+            out["size"] = out["size"] * factor
+        if isinstance(out.get("symbolSize"), (int, float)):
+            out["symbolSize"] = out["symbolSize"] * factor**2
+        return out
+    if isinstance(node, list):
+        return [_scaled(v, factor, key) for v in node]
+    if isinstance(node, (int, float)) and not isinstance(node, bool) and key in _FONT_KEYS | _LENGTH_KEYS:
+        return round(node * factor, 1)
+    return node
+
+
+def _fit(spec: dict, meeting: bool) -> dict:
+    """A single-view spec as wide as its container: Streamlit sets its width (width="stretch"), Vega fits
+    axes and legends inside; the title wraps to the width; no English ARIA texts (`aria: false` hides
+    marks and guides from screen readers, the `description` speaks for the chart)."""
+    spec = _scaled(spec, MEETING_SCALE) if meeting else dict(spec)
+    spec.pop("width", None)
+    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    config = dict(spec.get("config", {}))
+    config["aria"] = False
+    spec["config"] = config
+    title = spec.get("title")
+    if title is not None:
+        title = dict(title) if isinstance(title, dict) else {"text": title}
+        size = config.get("title", {}).get("fontSize", 13)
+        sub_size = config.get("title", {}).get("subtitleFontSize", 12)
+        title["text"] = wrapped_text(title["text"], size, 10)
+        if "subtitle" in title:
+            title["subtitle"] = wrapped_text(title["subtitle"], sub_size, 10)
+        spec["title"] = title
+    meta = {k: v for k, v in spec.get("usermeta", {}).items() if k != TABLE_KEY}
+    if meta:
+        spec["usermeta"] = meta
+    else:
+        spec.pop("usermeta", None)
+    return spec
+
+
+def _title_text(title: Any) -> tuple[str | None, str | None]:
+    if title is None:
+        return None, None
+    if not isinstance(title, dict):
+        title = {"text": title}
+
+    def joined(value: Any) -> str | None:
+        if value is None:
+            return None
+        return " ".join(value) if isinstance(value, list) else str(value)
+
+    return joined(title.get("text")), joined(title.get("subtitle"))
+
+
+def _panels(spec: dict) -> tuple[list[dict], int]:
+    """A faceted spec as one single-view spec per panel, in the facet's order, with the panel's header
+    as its title and only its rows as data; a shared y scale stays shared (a fixed domain)."""
+    facet = spec["facet"]
+    field = facet["field"]
+    inner = spec["spec"]
+    data_name = (inner.get("data") or spec.get("data") or {}).get("name")
+    rows = spec["datasets"][data_name]
+    values = list(dict.fromkeys(r[field] for r in rows))
+    order = facet.get("sort")
+    if isinstance(order, list):
+        values = [v for v in order if v in values] + [v for v in values if v not in order]
+    independent = spec.get("resolve", {}).get("scale", {}).get("y") == "independent"
+    domain = None if independent else _shared_domain(inner, rows)
+    panels = []
+    for n, value in enumerate(values):
+        panel = {k: v for k, v in inner.items() if k != "data"}
+        panel_rows = [r for r in rows if r[field] == value]
+        name = f"{data_name}-{n}"
+        panel["data"] = {"name": name}
+        panel["datasets"] = {name: panel_rows}
+        panel["title"] = {"text": str(value).split("|"), "anchor": "start"}
+        if domain is not None:
+            panel = _with_y_domain(panel, domain)
+        if n < len(values) - 1:
+            panel = _without_legends(panel)
+        for key in ("config", "$schema", "autosize", "usermeta"):
+            if key in spec:
+                panel[key] = spec[key]
+        header = facet.get("header", {})
+        if isinstance(header, dict) and "labelFontSize" in header:
+            config = dict(panel.get("config", {}))
+            config["title"] = {**config.get("title", {}), "fontSize": header["labelFontSize"]}
+            panel["config"] = config
+        panels.append(panel)
+    return panels, int(spec.get("columns") or 1)
+
+
+def _y_fields(unit: dict) -> list[str]:
+    fields = []
+    for sub in [unit, *unit.get("layer", [])]:
+        y = sub.get("encoding", {}).get("y", {})
+        if isinstance(y, dict) and y.get("type") == "quantitative" and "field" in y:
+            fields.append(y["field"])
+    return fields
+
+
+def _shared_domain(inner: dict, rows: list[dict]) -> list[float] | None:
+    values = [r[f] for f in _y_fields(inner) for r in rows if isinstance(r.get(f), (int, float))]
+    if not values:
+        return None
+    low, high = min(0.0, min(values)), max(values)
+    step = 10 ** np.floor(np.log10(high - low)) / 2 if high > low else 1.0
+    return [float(low), float(np.ceil(high / step) * step)]
+
+
+def _with_y_domain(panel: dict, domain: list[float]) -> dict:
+    def unit(sub: dict) -> dict:
+        y = sub.get("encoding", {}).get("y")
+        if not (isinstance(y, dict) and y.get("type") == "quantitative"):
+            return sub
+        scale = {**y.get("scale", {}), "domain": domain, "nice": False}
+        return {**sub, "encoding": {**sub["encoding"], "y": {**y, "scale": scale}}}
+
+    return {**unit(panel), "layer": [unit(s) for s in panel["layer"]]} if "layer" in panel else unit(panel)
+
+
+def _without_legends(node: Any) -> Any:
+    """`node` with every legend turned off (the last panel of a faceted chart keeps them, once)."""
+    if isinstance(node, list):
+        return [_without_legends(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: (v if k == "datasets" else _without_legends(v)) for k, v in node.items()}
+    encoding = out.get("encoding")
+    if isinstance(encoding, dict):
+        out["encoding"] = {
+            c: {**e, "legend": None} if c in _LEGEND_CHANNELS and isinstance(e, dict) and "field" in e else e
+            for c, e in encoding.items()
+        }
+    return out
+
+
+_LEGEND_CHANNELS = ("color", "fill", "stroke", "strokeDash", "shape", "size", "opacity")
+
+
+def screen(spec: dict, meeting: bool = False) -> ScreenChart:
+    """What a page shows for a builder's spec (the fixed-size one the downloads use).
+
+    The contract: every spec shown is a single view (unit or layer) drawn as wide as its container
+    (Streamlit's width="stretch"; the spec's own width is dropped, autosize "fit-x"), so a mark that
+    should follow the width must be an expression of Vega's `width` signal (or `containerSize()`),
+    never a fixed number of pixels. A faceted spec becomes one spec per panel (Vega-Lite cannot size a
+    facet to its container), which a page lays out in `columns` columns that stack on a phone. Titles
+    wrap to the container's width; in meeting mode type, marks and heights are `MEETING_SCALE` larger.
+    """
+    table_meta = spec.get("usermeta", {}).get(TABLE_KEY)
+    table = None if table_meta is None else pd.DataFrame(table_meta["rows"], columns=table_meta["columns"])
+    description = str(spec.get("description", ""))
+    if "facet" in spec:
+        panels, columns = _panels(spec)
+        title, subtitle = _title_text(spec.get("title"))
+        fitted = tuple(
+            _fit({**p, "description": f"{' '.join(p['title']['text'])}: {description}"}, meeting) for p in panels
+        )
+        return ScreenChart(fitted, columns, title, subtitle, description, table)
+    return ScreenChart((_fit(spec, meeting),), 1, None, None, description, table)
