@@ -21,7 +21,7 @@ import pandas as pd
 
 from csr import text
 from csr.config import Config
-from csr.fmt import short_scheme_name
+from csr.fmt import STATUS_MARKS, join, short_scheme_name
 from csr.shares import (
     NeighbourFigure,
     TargetStatus,
@@ -117,6 +117,11 @@ def _home_year(years: pd.DataFrame, config: Config, year: int) -> pd.Series:
     if rows.empty:
         raise KeyError(f"Der er ingen tal for {config.home_name} i {year}.")
     return rows.iloc[0]
+
+
+def _width_ticks(fmt: str, **kwargs: Any) -> alt.Axis:
+    """A quantitative axis with about one tick per 70 px of plot, so a phone's narrow chart is not crowded."""
+    return alt.Axis(format=fmt, tickCount=alt.ExprRef("max(2, floor(width / 70))"), **kwargs)
 
 
 def _year_axis() -> alt.Axis:
@@ -323,6 +328,7 @@ def trend_chart(targets: Sequence[TargetStatus], years: pd.DataFrame, config: Co
         .transform_filter(alt.datum.kind == "target")
     )
     layered = alt.layer(goal, line, dashed, points, word, data=data).properties(width=280, height=190)
+    table = _trend_table(targets, frame, config)
     chart = layered.facet(
         facet=alt.Facet("panel:N", title=None, sort=panel_order, header=_header()),
         columns=2,
@@ -332,7 +338,37 @@ def trend_chart(targets: Sequence[TargetStatus], years: pd.DataFrame, config: Co
             subtitle="Grå linjer: målene, som de gjaldt hvert år. Hule punkter og stiplet linje: foreløbige tal.",
         )
     )
-    return with_locale(chart)
+    years_shown = sorted({int(y) for y in frame["year"]})
+    span = f" {years_shown[0]}–{years_shown[-1]}" if years_shown else ""
+    description = (
+        f"Linjediagrammer: andel af ansatte i ordningerne år for år{span} for {join(panel_order)}, "
+        "hver med målet, som det gjaldt hvert år."
+    )
+    return with_locale(with_table(chart, description, table))
+
+
+def _trend_table(targets: Sequence[TargetStatus], frame: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """The trend chart's numbers: per panel and year the share, the first target's threshold and status."""
+    first: dict[str, str] = {}  # panel -> the id of its first min-share target
+    for target in config.targets:
+        if target.kind == "min_share":
+            first.setdefault(_panel_title(config, tuple(sorted(target.schemes))), target.id)
+    met = {(t.id, t.year): t.met for t in targets}
+    shares = frame[frame["kind"] == "share"]
+    goals = frame[(frame["kind"] == "target") & (frame["series"] == "Mål")].set_index(["panel", "year"])["label"]
+    rows = []
+    for r in shares.itertuples(index=False):
+        status = met.get((first.get(r.panel, ""), r.year))
+        rows.append(
+            (
+                r.panel,
+                text.year_label(int(r.year), bool(r.provisional)),
+                r.label,
+                goals.get((r.panel, r.year), "–"),
+                f"{STATUS_MARKS[status]} {text.status_word(status)}",
+            )
+        )
+    return pd.DataFrame(rows, columns=["Gruppe", "År", "Andel af ansatte", "Mål", "Status"])
 
 
 def scheme_trend_frame(shares: pd.DataFrame, config: Config, measure: str = "share") -> pd.DataFrame:
@@ -389,7 +425,21 @@ def scheme_trend_chart(shares: pd.DataFrame, config: Config, measure: str = "sha
             )
         )
     )
-    return with_locale(chart)
+    years_shown = sorted({int(y) for y in frame["year"]})
+    provisional = {int(y) for y in frame.loc[frame["provisional"].astype(bool), "year"]}
+    table = frame.assign(column=[text.year_label(int(y), int(y) in provisional) for y in frame["year"]]).pivot_table(
+        index="name", columns="column", values="label", aggfunc="first", sort=False
+    )
+    table = table.reindex(index=list(dict.fromkeys(frame["name"])))
+    table = table[[text.year_label(y, y in provisional) for y in years_shown]].fillna("–")
+    table = table.reset_index().rename(columns={"name": "Ordning"})
+    table.columns.name = None
+    span = f" {years_shown[0]}–{years_shown[-1]}" if years_shown else ""
+    description = (
+        f"Linjediagrammer, ét pr. ordning: {MEASURES[measure].lower()} år for år{span} for {len(headers)} "
+        "ordninger, hver med sin egen skala."
+    )
+    return with_locale(with_table(chart, description, table))
 
 
 # ---- Omegnskommuner -----------------------------------------------------------------------------
@@ -438,7 +488,7 @@ def neighbour_ranking_chart(
         alt.Chart(frame)
         .mark_bar(height=22)
         .encode(
-            x=alt.X("share:Q", title=SHARE_TITLE, axis=alt.Axis(format=",.1~f"), scale=alt.Scale(zero=True, nice=True)),
+            x=alt.X("share:Q", title=SHARE_TITLE, axis=_width_ticks(",.1~f"), scale=alt.Scale(zero=True, nice=True)),
             y=y,
             color=alt.Color(
                 "role:N",
@@ -458,8 +508,8 @@ def neighbour_ranking_chart(
     # the values as a column right of the plot, where neither bars nor the average line reach
     values = [
         alt.Chart(frame)
-        .mark_text(align="left", fontSize=13, fontWeight=weight)
-        .encode(x=alt.value(RANKING_WIDTH + 10), y=y, text="label:N")
+        .mark_text(align="left", dx=10, fontSize=13, fontWeight=weight)
+        .encode(x=alt.value("width"), y=y, text="label:N")
         .transform_filter(test)
         for weight, test in _WEIGHTS
     ]
@@ -494,7 +544,27 @@ def neighbour_ranking_chart(
             subtitle=f"Stiplet linje: omegnskommunernes {text.method_name(method)}.",
         ),
     )
-    return with_locale(chart)
+    table = pd.DataFrame(
+        {
+            "Kommune": list(frame["municipality"]),
+            "Placering": [f"{r}." for r in frame["rank"]],
+            SHARE_TITLE: list(frame["label"]),
+            PERSONS_TITLE: [text.number(v, 1) for v in frame["persons"]],
+            "Ansatte (årsgennemsnit)": [text.count(v) for v in frame["headcount"]],
+        }
+    )
+    if average is not None:
+        average_row = [f"Omegnsgennemsnit ({text.METHOD_SHORT[method]})", "", text.pct(average), "", ""]
+        table = pd.concat([table, pd.DataFrame([average_row], columns=table.columns)], ignore_index=True)
+    home = frame[frame["home"]]
+    place = f"{config.home_name} er nr. {int(home['rank'].iloc[0])} af {len(frame)} kommuner" if len(home) else ""
+    description = (
+        f"Søjlediagram: andel af ansatte i ordningerne under {category.lower()} pr. kommune i {year}, højeste "
+        f"først; {place}"
+        + (f", omegnskommunernes {text.method_name(method)} er {text.pct(average)}" if average is not None else "")
+        + "."
+    )
+    return with_locale(with_table(chart, description, table))
 
 
 AVERAGE = "Omegnskommunerne"
@@ -547,7 +617,21 @@ def neighbour_trend_chart(neighbours: Sequence[NeighbourFigure], years: pd.DataF
             )
         )
     )
-    return with_locale(chart)
+    rows = []
+    for (category, year), group in frame.groupby(["category", "year"], sort=False):
+        by = dict(zip(group["series"], group["label"], strict=True))
+        provisional = bool(group["provisional"].iloc[0])
+        rows.append(
+            (category, text.year_label(int(year), provisional), by.get(config.home_name, "–"), by.get(AVERAGE, "–"))
+        )
+    order = {c: i for i, c in enumerate(config.categories.values())}
+    table = pd.DataFrame(rows, columns=["Gruppe", "År", config.home_name, f"Omegnskommunernes {method}"])
+    table = table.sort_values(["Gruppe", "År"], key=lambda c: c.map(order) if c.name == "Gruppe" else c)
+    description = (
+        f"Linjediagrammer: {config.home_name}s andel af ansatte mod omegnskommunernes {method} år for år, "
+        f"én figur pr. gruppe ({join(list(dict.fromkeys(table['Gruppe'])))})."
+    )
+    return with_locale(with_table(chart, description, table.reset_index(drop=True)))
 
 
 def neighbour_scheme_table(
@@ -592,15 +676,22 @@ def placement_frame(placements: pd.DataFrame, year: int) -> pd.DataFrame:
         f"{text.count(r)} besatte mod {text.count(a)} aftalte" + ("" if m else f" – {text.places(short)} mangler")
         for a, r, m, short in zip(status["agreed"], status["realised"], status["met"], status["short"], strict=True)
     ]
+    # what the chart writes above each bar: the education, then its numbers with the status as mark and word
+    status["lines"] = [
+        [str(e), f"{STATUS_MARKS[bool(m)]} {text.status_word(bool(m))}: {label}"]
+        for e, m, label in zip(status["education"], status["met"], status["label"], strict=True)
+    ]
     status["fulfilment_text"] = [text.pct(f) for f in status["fulfilment"]]
     return status.sort_values("agreed", ascending=False, ignore_index=True)
 
 
 def placement_bullets(placements: pd.DataFrame, year: int) -> Chart:
-    """Bullet charts (Stephen Few): a bar for the realised places, a tick for the agreed number."""
+    """Bullet charts (Stephen Few): a bar for the realised places, a tick for the agreed number, and above
+    each bar the education and its numbers with the status as mark and word (so a phone's narrow chart
+    keeps the whole plot width for the bars)."""
     frame = placement_frame(placements, year)
     order = list(frame["education"])
-    y = alt.Y("education:N", sort=order, title=None, axis=alt.Axis(labelFontSize=13))
+    y = alt.Y("education:N", sort=order, title=None, axis=None)
     tooltip = [
         alt.Tooltip("education:N", title="Uddannelse"),
         alt.Tooltip("agreed:Q", title="Aftalt", format=",.0f"),
@@ -611,9 +702,9 @@ def placement_bullets(placements: pd.DataFrame, year: int) -> Chart:
     scale = alt.Scale(zero=True, nice=True)
     bar = (
         alt.Chart(frame)
-        .mark_bar(height=14)
+        .mark_bar(height=14, yOffset=14)
         .encode(
-            x=alt.X("realised:Q", title="Pladser", scale=scale, axis=alt.Axis(format=",.0f")),
+            x=alt.X("realised:Q", title="Pladser", scale=scale, axis=_width_ticks(",.0f")),
             y=y,
             color=alt.Color(
                 "status:N",
@@ -625,24 +716,34 @@ def placement_bullets(placements: pd.DataFrame, year: int) -> Chart:
     )
     tick = (
         alt.Chart(frame)
-        .mark_tick(thickness=3, size=26, color="#000000")
+        .mark_tick(thickness=3, size=24, color="#000000", yOffset=14)
         .encode(x=alt.X("agreed:Q", scale=scale), y=y, tooltip=tooltip)
     )
     label = (
         alt.Chart(frame)
-        .transform_calculate(end="max(datum.agreed, datum.realised)")
-        .mark_text(align="left", dx=8, fontSize=12)
-        .encode(x="end:Q", y=y, text="label:N")
+        .mark_text(align="left", baseline="bottom", dy=2, fontSize=12, lineHeight=15, limit=alt.ExprRef("width"))
+        .encode(x=alt.value(0), y=y, text="lines:N")
     )
     chart = alt.layer(bar, tick, label).properties(
         width=480,
-        height=alt.Step(34),
+        height=alt.Step(62),
         title=alt.Title(
             f"Praktik- og elevpladser {year}: realiseret mod aftalt",
             subtitle="Søjle: realiserede pladser. Sort streg: det aftalte antal.",
         ),
     )
-    return with_locale(chart)
+    table = frame.assign(
+        shown_agreed=[text.count(v) for v in frame["agreed"]],
+        shown_realised=[text.count(v) for v in frame["realised"]],
+        shown_short=[text.count(v) for v in frame["short"]],
+    )[["education", "shown_agreed", "shown_realised", "shown_short", "fulfilment_text", "status"]]
+    table.columns = ["Uddannelse", "Aftalt", "Besat", "Mangler", "Opfyldelse", "Status"]
+    met = int(frame["met"].sum())
+    description = (
+        f"Søjlediagram: besatte praktik- og elevpladser mod det aftalte antal i {year} for {len(frame)} "
+        f"uddannelser; {met} af dem når det aftalte antal."
+    )
+    return with_locale(with_table(chart, description, table))
 
 
 def placement_years_frame(placements: pd.DataFrame) -> pd.DataFrame:
@@ -673,18 +774,21 @@ def placement_years_chart(placements: pd.DataFrame, provisional_years: tuple[int
     years still in progress (`provisional_years`) are labelled "foreløbig"."""
     frame = placement_years_frame(placements)
     marked = ", ".join(str(int(y)) for y in provisional_years)
+    missed = ", ".join(str(int(y)) for y in frame.loc[~frame["met"], "year"])
+    mark = f"indexof([{missed}], datum.value) >= 0 ? '{STATUS_MARKS[False]}' : '{STATUS_MARKS[True]}'"
     x = alt.X(
         "year:O",
         axis=alt.Axis(
             title=None,
             labelAngle=0,
             format="d",
-            labelExpr=f"indexof([{marked}], datum.value) >= 0 ? [datum.label, '({PROVISIONAL})'] : datum.label",
+            labelExpr=f"indexof([{marked}], datum.value) >= 0 ? [datum.label, {mark}, '({PROVISIONAL})'] "
+            f": [datum.label, {mark}]",
         ),
     )
     bars = (
         alt.Chart(frame)
-        .mark_bar(size=60)
+        .mark_bar(width=alt.RelativeBandSize(0.75))
         .encode(
             x=x,
             y=alt.Y(
@@ -709,7 +813,15 @@ def placement_years_chart(placements: pd.DataFrame, provisional_years: tuple[int
     )
     labels = (
         alt.Chart(frame)
-        .mark_text(baseline="top", dy=6, fontSize=12, fontWeight="bold", color="white")
+        # in the bar when it is wide enough for "189 mod 188" (the table under the chart has the numbers)
+        .mark_text(
+            baseline="top",
+            dy=6,
+            fontSize=12,
+            fontWeight="bold",
+            color="white",
+            opacity=alt.ExprRef("bandwidth('x') >= 80 ? 1 : 0"),
+        )
         .encode(x=x, y="fulfilment:Q", text="label:N")
     )
     rule = alt.Chart(pd.DataFrame({"y": [100.0]})).mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4]).encode(y="y:Q")
@@ -718,11 +830,27 @@ def placement_years_chart(placements: pd.DataFrame, provisional_years: tuple[int
         height=240,
         title=alt.Title(
             "Opfyldelse af de aftalte pladser i alt, år for år",
-            subtitle="Stiplet linje: 100 % af de aftalte pladser. Målet er opfyldt, når hver "
+            subtitle="Stiplet linje: 100 % af de aftalte pladser. Målet er opfyldt (✓), når hver "
             "uddannelse når sit aftalte antal.",
         ),
     )
-    return with_locale(chart)
+    table = pd.DataFrame(
+        {
+            "År": [text.year_label(int(y), int(y) in provisional_years) for y in frame["year"]],
+            "Aftalt": [text.count(v) for v in frame["agreed"]],
+            "Besat": [text.count(v) for v in frame["realised"]],
+            "Opfyldelse": [text.pct(v) for v in frame["fulfilment"]],
+            "Pladser, der mangler": list(frame["short_text"]),
+            "Status": list(frame["status"]),
+        }
+    )
+    years = [int(y) for y in frame["year"]]
+    span = f"{years[0]}–{years[-1]}" if years else ""
+    description = (
+        f"Søjlediagram: de besatte pladser i procent af de aftalte i alt, år for år {span}; målet er opfyldt i "
+        f"{int(frame['met'].sum())} af {len(frame)} år."
+    )
+    return with_locale(with_table(chart, description, table))
 
 
 # ---- Planlægning ---------------------------------------------------------------------------------
@@ -807,8 +935,8 @@ def target_bullets(compare: pd.DataFrame, year: int) -> Chart:
     rule = alt.Chart().mark_rule(color="#000000", strokeWidth=3).encode(x="threshold:Q", tooltip=tooltip)
     label = (
         alt.Chart()
-        .mark_text(align="left", fontSize=12, color="#222222")
-        .encode(x=alt.value(BULLET_WIDTH + 10), y=y, text="label:N")
+        .mark_text(align="left", dx=10, fontSize=12, color="#222222")
+        .encode(x=alt.value("width"), y=y, text="label:N")
     )
     chart = (
         alt.layer(bar, rule, label, data=frame)
@@ -875,6 +1003,7 @@ def to_svg(spec: dict) -> str:
 
 MEETING_SCALE = 1.45  # meeting mode: type, marks and heights this much larger (the width is the container's)
 TABLE_KEY = "csr_table"  # usermeta: the chart's data as a Danish table (`with_table`), not sent to the browser
+TITLE_KEY = "csr_title"  # usermeta of a spec on screen: its title and subtitle as written, before wrapping
 _CHAR_EM = 0.56  # the width of an average character in em, for wrapping titles (sans-serif, Danish text)
 _WRAP_CHARS = (16, 22, 30, 40, 52, 68, 90, 120)  # the line lengths a title may be wrapped to
 _FONT_KEYS = {"fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize", "dx", "dy", "labelPadding"}
@@ -964,16 +1093,17 @@ def _fit(spec: dict, meeting: bool) -> dict:
     config = dict(spec.get("config", {}))
     config["aria"] = False
     spec["config"] = config
+    meta = {k: v for k, v in spec.get("usermeta", {}).items() if k != TABLE_KEY}
     title = spec.get("title")
     if title is not None:
         title = dict(title) if isinstance(title, dict) else {"text": title}
+        meta[TITLE_KEY] = {k: title[k] for k in ("text", "subtitle") if k in title}
         size = config.get("title", {}).get("fontSize", 13)
         sub_size = config.get("title", {}).get("subtitleFontSize", 12)
         title["text"] = wrapped_text(title["text"], size, 10)
         if "subtitle" in title:
             title["subtitle"] = wrapped_text(title["subtitle"], sub_size, 10)
         spec["title"] = title
-    meta = {k: v for k, v in spec.get("usermeta", {}).items() if k != TABLE_KEY}
     if meta:
         spec["usermeta"] = meta
     else:
