@@ -121,7 +121,7 @@ def _home_year(years: pd.DataFrame, config: Config, year: int) -> pd.Series:
 
 def _width_ticks(fmt: str, **kwargs: Any) -> alt.Axis:
     """A quantitative axis with about one tick per 70 px of plot, so a phone's narrow chart is not crowded."""
-    return alt.Axis(format=fmt, tickCount=alt.ExprRef("max(2, floor(width / 70))"), **kwargs)
+    return alt.Axis(format=fmt, tickCount=alt.ExprRef("max(2, floor(width / 90))"), **kwargs)
 
 
 def _year_axis() -> alt.Axis:
@@ -532,7 +532,8 @@ def neighbour_ranking_chart(
         )
         rule_text = (
             alt.Chart(rule_frame)
-            .mark_text(align="left", dx=4, dy=-8, fontSize=12, color=TARGET_COLOUR)
+            # left of the line, so it stays inside a narrow chart however high the average is
+            .mark_text(align="right", dx=-4, dy=-8, fontSize=12, color=TARGET_COLOUR)
             .encode(x="average:Q", y=alt.value(0), text="label:N")
         )
         layers += [rule, rule_text]
@@ -660,6 +661,20 @@ def neighbour_scheme_table(
     return table
 
 
+def neighbour_scheme_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """`neighbour_scheme_table` turned for a page: one row per municipality (the home municipality, the
+    neighbours' average, then each neighbour), one column per scheme under its short name ("IGU",
+    "Skånejob"), so a laptop's page shows it whole, without cut names or sideways scrolling."""
+    turned = table.set_index("Ordning").T
+    turned.columns = [_capitalised(short_scheme_name(str(c))) for c in turned.columns]
+    turned.columns.name = None
+    return turned.rename_axis("Kommune").reset_index()
+
+
+def _capitalised(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
 # ---- Praktikpladser --------------------------------------------------------------------------
 
 
@@ -678,7 +693,7 @@ def placement_frame(placements: pd.DataFrame, year: int) -> pd.DataFrame:
     ]
     # what the chart writes above each bar: the education, then its numbers with the status as mark and word
     status["lines"] = [
-        [str(e), f"{STATUS_MARKS[bool(m)]} {text.status_word(bool(m))}: {label}"]
+        f"{e}\n{STATUS_MARKS[bool(m)]} {text.status_word(bool(m))}: {label}"
         for e, m, label in zip(status["education"], status["met"], status["label"], strict=True)
     ]
     status["fulfilment_text"] = [text.pct(f) for f in status["fulfilment"]]
@@ -721,7 +736,15 @@ def placement_bullets(placements: pd.DataFrame, year: int) -> Chart:
     )
     label = (
         alt.Chart(frame)
-        .mark_text(align="left", baseline="bottom", dy=2, fontSize=12, lineHeight=15, limit=alt.ExprRef("width"))
+        .mark_text(
+            align="left",
+            baseline="bottom",
+            dy=-12,
+            fontSize=12,
+            lineHeight=15,
+            lineBreak="\n",
+            limit=alt.ExprRef("width"),
+        )
         .encode(x=alt.value(0), y=y, text="lines:N")
     )
     chart = alt.layer(bar, tick, label).properties(

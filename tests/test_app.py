@@ -239,10 +239,19 @@ def test_omegnskommuner_method_switch_changes_the_average_and_says_so():
         "sammenligningen."
     ) in shown
     assert "(STU)" in shown
-    pooled_table = at.dataframe[0].value
-    assert pooled_table.iloc[-1]["Aabenraa"] == "10,2 %"
-    assert pooled_table.columns[2] == "Omegnsgennemsnit (samlet)"
-    assert pooled_table.iloc[-1].iloc[2] == "7,0 %"
+    # one row per municipality, one column per scheme (short names), so the table is shown whole
+    pooled_table = at.table[-2].value  # after the charts' own tables, the Beskæftigelse table
+    assert list(pooled_table.index[:2]) == ["Aabenraa", "Omegnsgennemsnit (samlet)"]
+    assert list(pooled_table.columns) == [
+        "Virksomhedspraktik",
+        "Løntilskud",
+        "Fleksjob",
+        "Skånejob",
+        "Ledige i jobrotation",
+        "Beskæftigelse i alt",
+    ]
+    assert pooled_table.loc["Aabenraa", "Beskæftigelse i alt"] == "10,2\u00a0%"
+    assert pooled_table.loc["Omegnsgennemsnit (samlet)", "Beskæftigelse i alt"] == "7,0\u00a0%"
     ranking = specs(at)[0]
     assert "samlede gennemsnit" in ranking["title"]["subtitle"]
 
@@ -252,9 +261,8 @@ def test_omegnskommuner_method_switch_changes_the_average_and_says_so():
     assert "mod 7,1 % som omegnskommunernes simple gennemsnit" in shown
     assert "mod 4,0 % som omegnskommunernes simple gennemsnit" in shown
     assert "det simple gennemsnit af de 6 kommuners andele" in shown
-    mean_table = at.dataframe[0].value
-    assert mean_table.columns[2] == "Omegnsgennemsnit (simpelt)"
-    assert mean_table.iloc[-1].iloc[2] == "7,1 %"
+    mean_table = at.table[-2].value
+    assert mean_table.loc["Omegnsgennemsnit (simpelt)", "Beskæftigelse i alt"] == "7,1\u00a0%"
     assert "simple gennemsnit" in specs(at)[0]["title"]["subtitle"]
 
 

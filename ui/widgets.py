@@ -237,11 +237,18 @@ def table(
     formats: Mapping[str, Callable[[Any], str]],
     meeting: bool,
     number_formats: dict[str, str] | None = None,
+    wrap: bool = False,
 ) -> None:
     """A table shown with Danish numbers (the .xlsx keeps them as numbers), and its download.
-    `name` must identify the table within the dataset (include the year)."""
+    `name` must identify the table within the dataset (include the year). `wrap`: a plain table whose
+    headers and names wrap, as wide as the page and never scrolling sideways (for a few columns)."""
     shown = _shown(name, dataset.key, frame, formats)
     with st.container(key=f"table_{name}"):
+        if wrap:
+            st.table(shown.set_index(shown.columns[0]))
+            if not meeting:
+                downloads.table_button(name, frame, number_formats)
+            return
         columns = {c: st.column_config.Column(alignment="right") for c in formats}
         first = frame.columns[0]
         if first not in formats:  # the row labels stay in view when the table scrolls sideways
