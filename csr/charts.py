@@ -1083,7 +1083,8 @@ def wrapped_text(value: str | list[str], font_size: float, margin: float = 0) ->
     for chars, wrapped in choices[1:]:  # the longest lines that fit win (the outermost test)
         lines_ = json.dumps(wrapped, ensure_ascii=False)
         expr = f"containerSize()[0] - {margin:g} >= {chars * px:.0f} ? {lines_} : ({expr})"
-    return {"expr": expr} if len(choices) > 1 else choices[-1][1]
+    # always an expression: Vega leaves its English ARIA role on a title with static text (aria false or not)
+    return {"expr": expr}
 
 
 def _scaled(node: Any, factor: float, key: str | None = None) -> Any:
@@ -1115,6 +1116,8 @@ def _fit(spec: dict, meeting: bool) -> dict:
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     config = dict(spec.get("config", {}))
     config["aria"] = False
+    for part in ("mark", "title", "axis", "legend", "header"):
+        config[part] = {**config.get(part, {}), "aria": False}
     spec["config"] = config
     meta = {k: v for k, v in spec.get("usermeta", {}).items() if k != TABLE_KEY}
     title = spec.get("title")
@@ -1123,6 +1126,7 @@ def _fit(spec: dict, meeting: bool) -> dict:
         meta[TITLE_KEY] = {k: title[k] for k in ("text", "subtitle") if k in title}
         size = config.get("title", {}).get("fontSize", 13)
         sub_size = config.get("title", {}).get("subtitleFontSize", 12)
+        title["aria"] = False
         title["text"] = wrapped_text(title["text"], size, 10)
         if "subtitle" in title:
             title["subtitle"] = wrapped_text(title["subtitle"], sub_size, 10)

@@ -215,8 +215,8 @@ def chart(
         st.caption(md_escape(caption))
         if not meeting:
             if shown.table is not None:
-                with st.expander(TABLE_LABEL, key=f"table_{name}_data"):
-                    st.table(shown.table.set_index(shown.table.columns[0]))
+                with st.expander(TABLE_LABEL, key=f"data_{name}"):
+                    st.table(shown.table, hide_index=True)
             downloads.chart_buttons(f"{name}{''.join(f'_{p}' for p in params)}", build)
 
 
@@ -245,7 +245,7 @@ def table(
     shown = _shown(name, dataset.key, frame, formats)
     with st.container(key=f"table_{name}"):
         if wrap:
-            st.table(shown.set_index(shown.columns[0]))
+            st.table(shown, hide_index=True)
             if not meeting:
                 downloads.table_button(name, frame, number_formats)
             return
