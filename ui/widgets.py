@@ -170,15 +170,30 @@ def _arrow(spec: dict) -> dict:
     }
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+def markdown_table(frame: pd.DataFrame) -> str:
+    """`frame` as a Markdown table, every cell escaped (names come from the files): a plain HTML table on
+    the page, much cheaper on a rerun than st.table."""
+
+    def row(cells: list[object]) -> str:
+        return "| " + " | ".join(md_escape(c) for c in cells) + " |"
+
+    lines = [row(list(frame.columns)), "|" + "|".join(" --- " for _ in frame.columns) + "|"]
+    lines += [row(list(r)) for r in frame.itertuples(index=False, name=None)]
+    return "\n".join(lines)
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
 def _spec(
     name: str, data_key: str, params: tuple, meeting: bool, code: tuple, _build: Callable[[], charts.Chart]
-) -> charts.ScreenChart:
+) -> tuple[charts.ScreenChart, str | None]:
     """The chart as the page shows it (`charts.screen`: container width, one spec per panel of a faceted
     chart, meeting mode's larger type), each spec's data already as Arrow bytes, so a rerun neither
-    validates the chart again nor converts its data."""
+    validates the chart again nor converts its data; and its data as a Markdown table (None: none).
+    Shared, not copied, between reruns and sessions (nothing changes it: st.vega_lite_chart copies
+    the spec it is given), so a rerun does not unpickle a dozen panels."""
     shown = charts.screen(_build().to_dict(), meeting)
-    return dataclasses.replace(shown, panels=tuple(_arrow(p) for p in shown.panels))
+    table = None if shown.table is None else markdown_table(shown.table)
+    return dataclasses.replace(shown, panels=tuple(_arrow(p) for p in shown.panels), table=None), table
 
 
 TABLE_LABEL = "Tallene bag figuren"
@@ -197,8 +212,8 @@ def chart(
     should follow the width is an expression of Vega's `width` signal. A faceted chart is shown as one
     chart per panel in columns (which stack on a phone), its title above them. The container has the key
     `chart_{name}`; the spec's `description` (Danish) is what a screen reader says for each chart."""
-    shown = _spec(name, dataset.key, params, meeting, _fingerprint(build), _build=build)
-    alt = shown.description or caption
+    shown, table = _spec(name, dataset.key, params, meeting, _fingerprint(build), _build=build)
+    alt = None if shown.description else caption  # the spec's own description names it (Streamlit: alt overrides)
     with st.container(key=f"chart_{name}"):
         if shown.title:
             st.markdown(f"**{md_escape(shown.title)}**")
@@ -211,12 +226,12 @@ def chart(
             for start in range(0, len(shown.panels), per_row):
                 for column, panel in zip(st.columns(per_row), shown.panels[start : start + per_row], strict=False):
                     with column:
-                        st.vega_lite_chart(panel, width="stretch", theme=None, alt=panel.get("description", alt))
+                        st.vega_lite_chart(panel, width="stretch", theme=None, alt=alt)
         st.caption(md_escape(caption))
         if not meeting:
-            if shown.table is not None:
+            if table is not None:
                 with st.expander(TABLE_LABEL, key=f"data_{name}"):
-                    st.table(shown.table, hide_index=True)
+                    st.markdown(table)
             downloads.chart_buttons(f"{name}{''.join(f'_{p}' for p in params)}", build)
 
 
