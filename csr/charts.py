@@ -1029,8 +1029,27 @@ TABLE_KEY = "csr_table"  # usermeta: the chart's data as a Danish table (`with_t
 TITLE_KEY = "csr_title"  # usermeta of a spec on screen: its title and subtitle as written, before wrapping
 _CHAR_EM = 0.56  # the width of an average character in em, for wrapping titles (sans-serif, Danish text)
 _WRAP_CHARS = (16, 22, 30, 40, 52, 68, 90, 120)  # the line lengths a title may be wrapped to
-_FONT_KEYS = {"fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize", "dx", "dy", "labelPadding"}
-_LENGTH_KEYS = {"height", "step", "strokeWidth", "thickness", "radius", "innerRadius", "outerRadius", "titlePadding"}
+_FONT_KEYS = {
+    "fontSize",
+    "labelFontSize",
+    "titleFontSize",
+    "subtitleFontSize",
+    "lineHeight",
+    "dx",
+    "dy",
+    "labelPadding",
+}
+_LENGTH_KEYS = {
+    "height",
+    "step",
+    "strokeWidth",
+    "thickness",
+    "radius",
+    "innerRadius",
+    "outerRadius",
+    "titlePadding",
+    "yOffset",
+}
 
 
 @dataclass(frozen=True)
