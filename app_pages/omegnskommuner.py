@@ -46,8 +46,16 @@ def _texts() -> dict:
             for g, r in ranks.items()
         },
         "trend": text.neighbour_trend_caption(figures.neighbours, config),
-        "tables": {g: charts.neighbour_scheme_table(figures.shares, config, year, g, method) for g in groups},
+        "tables": {
+            g: charts.neighbour_scheme_columns(charts.neighbour_scheme_table(figures.shares, config, year, g, method))
+            for g in groups
+        },
     }
+
+
+def _pct(value: float | None) -> str:
+    """A share as the table shows it: "10,2 %" that never breaks before its "%"."""
+    return text.pct(value).replace(" ", "\u00a0")
 
 
 texts = widgets.memo("omegnskommuner", dataset.key, (year,), _texts)
@@ -59,7 +67,7 @@ for group in groups:
     def _ranking(g: str = group) -> charts.Chart:
         return charts.neighbour_ranking_chart(figures.shares, figures.neighbours, config, year, g)
 
-    st.subheader(config.categories[group])
+    st.header(config.categories[group])
     widgets.chart(
         f"omegn_{group}",
         dataset,
@@ -69,7 +77,7 @@ for group in groups:
         meeting,
     )
 
-st.subheader("År for år")
+st.header("År for år")
 widgets.chart(
     "omegn_udvikling",
     dataset,
@@ -79,14 +87,15 @@ widgets.chart(
     meeting,
 )
 
-st.subheader(f"Ordning for ordning {year}")
+st.header(f"Ordning for ordning {year}")
 for group, table in texts["tables"].items():
     st.markdown(f"**{config.categories[group]}**: andel af ansatte i procent")
     widgets.table(
         f"omegn_{group}_{year}",
         dataset,
         table,
-        {c: text.pct for c in table.columns[1:]},
+        {c: _pct for c in table.columns[1:]},
         meeting,
         {c: "0.00" for c in table.columns[1:]},
+        wrap=True,
     )

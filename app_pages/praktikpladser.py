@@ -45,7 +45,7 @@ def _texts() -> dict:
 texts = widgets.memo("praktikpladser", dataset.key, (year,), _texts)
 if texts["target"]:
     met, name = texts["target"]
-    st.markdown(f"#### {widgets.status_markdown(met)} · {name}")
+    st.header(f"{widgets.status_markdown(met)} · {md_escape(name)}")
 
 if texts["table"] is None:
     st.info(md_escape(texts["caption"]), icon=":material/info:")  # educations are named as in the files
@@ -68,7 +68,7 @@ else:
     )
 
 if not figures.placements.empty:
-    st.subheader("År for år")
+    st.header("År for år")
     provisional = texts["provisional"]  # the builder's key holds what it reads: a tuple, not all the texts
     widgets.chart(
         "praktikpladser_aar",

@@ -39,7 +39,7 @@ widgets.chart(
     meeting,
 )
 
-st.subheader("Ordningerne hver for sig")
+st.header("Ordningerne hver for sig")
 measure = st.radio(
     "Vis", list(MEASURES), format_func=MEASURES.get, key="trend_measure", horizontal=True, persist_state="session"
 )

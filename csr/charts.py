@@ -9,8 +9,10 @@ sentences in `csr.text` say it in words.
 
 from __future__ import annotations
 
+import json
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import altair as alt
@@ -19,7 +21,7 @@ import pandas as pd
 
 from csr import text
 from csr.config import Config
-from csr.fmt import short_scheme_name
+from csr.fmt import STATUS_MARKS, join, short_scheme_name
 from csr.shares import (
     NeighbourFigure,
     TargetStatus,
@@ -115,6 +117,11 @@ def _home_year(years: pd.DataFrame, config: Config, year: int) -> pd.Series:
     if rows.empty:
         raise KeyError(f"Der er ingen tal for {config.home_name} i {year}.")
     return rows.iloc[0]
+
+
+def _width_ticks(fmt: str, **kwargs: Any) -> alt.Axis:
+    """A quantitative axis with about one tick per 70 px of plot, so a phone's narrow chart is not crowded."""
+    return alt.Axis(format=fmt, tickCount=alt.ExprRef("max(2, floor(width / 90))"), **kwargs)
 
 
 def _year_axis() -> alt.Axis:
@@ -331,6 +338,7 @@ def trend_chart(targets: Sequence[TargetStatus], years: pd.DataFrame, config: Co
         .transform_filter(alt.datum.kind == "target")
     )
     layered = alt.layer(goal, line, dashed, points, word, data=data).properties(width=280, height=190)
+    table = _trend_table(targets, frame, config)
     chart = layered.facet(
         facet=alt.Facet("panel:N", title=None, sort=panel_order, header=_header()),
         columns=2,
@@ -340,7 +348,37 @@ def trend_chart(targets: Sequence[TargetStatus], years: pd.DataFrame, config: Co
             subtitle="Grå linjer: målene, som de gjaldt hvert år. Hule punkter og stiplet linje: foreløbige tal.",
         )
     )
-    return with_locale(chart)
+    years_shown = sorted({int(y) for y in frame["year"]})
+    span = f" {years_shown[0]}–{years_shown[-1]}" if years_shown else ""
+    description = (
+        f"Linjediagrammer: andel af ansatte i ordningerne år for år{span} for {join(panel_order)}, "
+        "hver med målet, som det gjaldt hvert år."
+    )
+    return with_locale(with_table(chart, description, table))
+
+
+def _trend_table(targets: Sequence[TargetStatus], frame: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """The trend chart's numbers: per panel and year the share, the first target's threshold and status."""
+    first: dict[str, str] = {}  # panel -> the id of its first min-share target
+    for target in config.targets:
+        if target.kind == "min_share":
+            first.setdefault(_panel_title(config, tuple(sorted(target.schemes))), target.id)
+    met = {(t.id, t.year): t.met for t in targets}
+    shares = frame[frame["kind"] == "share"]
+    goals = frame[(frame["kind"] == "target") & (frame["series"] == "Mål")].set_index(["panel", "year"])["label"]
+    rows = []
+    for r in shares.itertuples(index=False):
+        status = met.get((first.get(r.panel, ""), r.year))
+        rows.append(
+            (
+                r.panel,
+                text.year_label(int(r.year), bool(r.provisional)),
+                r.label,
+                goals.get((r.panel, r.year), "–"),
+                f"{STATUS_MARKS[status]} {text.status_word(status)}",
+            )
+        )
+    return pd.DataFrame(rows, columns=["Gruppe", "År", "Andel af ansatte", "Mål", "Status"])
 
 
 def scheme_trend_frame(shares: pd.DataFrame, config: Config, measure: str = "share") -> pd.DataFrame:
@@ -397,7 +435,21 @@ def scheme_trend_chart(shares: pd.DataFrame, config: Config, measure: str = "sha
             )
         )
     )
-    return with_locale(chart)
+    years_shown = sorted({int(y) for y in frame["year"]})
+    provisional = {int(y) for y in frame.loc[frame["provisional"].astype(bool), "year"]}
+    table = frame.assign(column=[text.year_label(int(y), int(y) in provisional) for y in frame["year"]]).pivot_table(
+        index="name", columns="column", values="label", aggfunc="first", sort=False
+    )
+    table = table.reindex(index=list(dict.fromkeys(frame["name"])))
+    table = table[[text.year_label(y, y in provisional) for y in years_shown]].fillna("–")
+    table = table.reset_index().rename(columns={"name": "Ordning"})
+    table.columns.name = None
+    span = f" {years_shown[0]}–{years_shown[-1]}" if years_shown else ""
+    description = (
+        f"Linjediagrammer, ét pr. ordning: {MEASURES[measure].lower()} år for år{span} for {len(headers)} "
+        "ordninger, hver med sin egen skala."
+    )
+    return with_locale(with_table(chart, description, table))
 
 
 # ---- Omegnskommuner -----------------------------------------------------------------------------
@@ -446,7 +498,7 @@ def neighbour_ranking_chart(
         alt.Chart(frame)
         .mark_bar(height=22)
         .encode(
-            x=alt.X("share:Q", title=SHARE_TITLE, axis=alt.Axis(format=",.1~f"), scale=alt.Scale(zero=True, nice=True)),
+            x=alt.X("share:Q", title=SHARE_TITLE, axis=_width_ticks(",.1~f"), scale=alt.Scale(zero=True, nice=True)),
             y=y,
             color=alt.Color(
                 "role:N",
@@ -466,8 +518,8 @@ def neighbour_ranking_chart(
     # the values as a column right of the plot, where neither bars nor the average line reach
     values = [
         alt.Chart(frame)
-        .mark_text(align="left", fontSize=13, fontWeight=weight)
-        .encode(x=alt.value(RANKING_WIDTH + 10), y=y, text="label:N")
+        .mark_text(align="left", dx=10, fontSize=13, fontWeight=weight)
+        .encode(x=alt.value("width"), y=y, text="label:N")
         .transform_filter(test)
         for weight, test in _WEIGHTS
     ]
@@ -490,7 +542,8 @@ def neighbour_ranking_chart(
         )
         rule_text = (
             alt.Chart(rule_frame)
-            .mark_text(align="left", dx=4, dy=-8, fontSize=12, color=TARGET_COLOUR)
+            # left of the line, so it stays inside a narrow chart however high the average is
+            .mark_text(align="right", dx=-4, dy=-8, fontSize=12, color=TARGET_COLOUR)
             .encode(x="average:Q", y=alt.value(0), text="label:N")
         )
         layers += [rule, rule_text]
@@ -502,7 +555,27 @@ def neighbour_ranking_chart(
             subtitle=f"Stiplet linje: omegnskommunernes {text.method_name(method)}.",
         ),
     )
-    return with_locale(chart)
+    table = pd.DataFrame(
+        {
+            "Kommune": list(frame["municipality"]),
+            "Placering": [f"{r}." for r in frame["rank"]],
+            SHARE_TITLE: list(frame["label"]),
+            PERSONS_TITLE: [text.number(v, 1) for v in frame["persons"]],
+            "Ansatte (årsgennemsnit)": [text.count(v) for v in frame["headcount"]],
+        }
+    )
+    if average is not None:
+        average_row = [f"Omegnsgennemsnit ({text.METHOD_SHORT[method]})", "", text.pct(average), "", ""]
+        table = pd.concat([table, pd.DataFrame([average_row], columns=table.columns)], ignore_index=True)
+    home = frame[frame["home"]]
+    place = f"{config.home_name} er nr. {int(home['rank'].iloc[0])} af {len(frame)} kommuner" if len(home) else ""
+    description = (
+        f"Søjlediagram: andel af ansatte i ordningerne under {category.lower()} pr. kommune i {year}, højeste "
+        f"først; {place}"
+        + (f", omegnskommunernes {text.method_name(method)} er {text.pct(average)}" if average is not None else "")
+        + "."
+    )
+    return with_locale(with_table(chart, description, table))
 
 
 AVERAGE = "Omegnskommunerne"
@@ -555,7 +628,21 @@ def neighbour_trend_chart(neighbours: Sequence[NeighbourFigure], years: pd.DataF
             )
         )
     )
-    return with_locale(chart)
+    rows = []
+    for (category, year), group in frame.groupby(["category", "year"], sort=False):
+        by = dict(zip(group["series"], group["label"], strict=True))
+        provisional = bool(group["provisional"].iloc[0])
+        rows.append(
+            (category, text.year_label(int(year), provisional), by.get(config.home_name, "–"), by.get(AVERAGE, "–"))
+        )
+    order = {c: i for i, c in enumerate(config.categories.values())}
+    table = pd.DataFrame(rows, columns=["Gruppe", "År", config.home_name, f"Omegnskommunernes {method}"])
+    table = table.sort_values(["Gruppe", "År"], key=lambda c: c.map(order) if c.name == "Gruppe" else c)
+    description = (
+        f"Linjediagrammer: {config.home_name}s andel af ansatte mod omegnskommunernes {method} år for år, "
+        f"én figur pr. gruppe ({join(list(dict.fromkeys(table['Gruppe'])))})."
+    )
+    return with_locale(with_table(chart, description, table.reset_index(drop=True)))
 
 
 def neighbour_scheme_table(
@@ -584,6 +671,20 @@ def neighbour_scheme_table(
     return table
 
 
+def neighbour_scheme_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """`neighbour_scheme_table` turned for a page: one row per municipality (the home municipality, the
+    neighbours' average, then each neighbour), one column per scheme under its short name ("IGU",
+    "Skånejob"), so a laptop's page shows it whole, without cut names or sideways scrolling."""
+    turned = table.set_index("Ordning").T
+    turned.columns = [_capitalised(short_scheme_name(str(c))) for c in turned.columns]
+    turned.columns.name = None
+    return turned.rename_axis("Kommune").reset_index()
+
+
+def _capitalised(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
 # ---- Praktikpladser --------------------------------------------------------------------------
 
 
@@ -600,15 +701,22 @@ def placement_frame(placements: pd.DataFrame, year: int) -> pd.DataFrame:
         f"{text.count(r)} besatte mod {text.count(a)} aftalte" + ("" if m else f" – {text.places(short)} mangler")
         for a, r, m, short in zip(status["agreed"], status["realised"], status["met"], status["short"], strict=True)
     ]
+    # what the chart writes above each bar: the education, then its numbers with the status as mark and word
+    status["lines"] = [
+        f"{e}\n{STATUS_MARKS[bool(m)]} {text.status_word(bool(m))}: {label}"
+        for e, m, label in zip(status["education"], status["met"], status["label"], strict=True)
+    ]
     status["fulfilment_text"] = [text.pct(f) for f in status["fulfilment"]]
     return status.sort_values("agreed", ascending=False, ignore_index=True)
 
 
 def placement_bullets(placements: pd.DataFrame, year: int) -> Chart:
-    """Bullet charts (Stephen Few): a bar for the realised places, a tick for the agreed number."""
+    """Bullet charts (Stephen Few): a bar for the realised places, a tick for the agreed number, and above
+    each bar the education and its numbers with the status as mark and word (so a phone's narrow chart
+    keeps the whole plot width for the bars)."""
     frame = placement_frame(placements, year)
     order = list(frame["education"])
-    y = alt.Y("education:N", sort=order, title=None, axis=alt.Axis(labelFontSize=13))
+    y = alt.Y("education:N", sort=order, title=None, axis=None)
     tooltip = [
         alt.Tooltip("education:N", title="Uddannelse"),
         alt.Tooltip("agreed:Q", title="Aftalt", format=",.0f"),
@@ -619,9 +727,9 @@ def placement_bullets(placements: pd.DataFrame, year: int) -> Chart:
     scale = alt.Scale(zero=True, nice=True)
     bar = (
         alt.Chart(frame)
-        .mark_bar(height=14)
+        .mark_bar(height=14, yOffset=14)
         .encode(
-            x=alt.X("realised:Q", title="Pladser", scale=scale, axis=alt.Axis(format=",.0f")),
+            x=alt.X("realised:Q", title="Pladser", scale=scale, axis=_width_ticks(",.0f")),
             y=y,
             color=alt.Color(
                 "status:N",
@@ -633,24 +741,42 @@ def placement_bullets(placements: pd.DataFrame, year: int) -> Chart:
     )
     tick = (
         alt.Chart(frame)
-        .mark_tick(thickness=3, size=26, color="#000000")
+        .mark_tick(thickness=3, size=24, color="#000000", yOffset=14)
         .encode(x=alt.X("agreed:Q", scale=scale), y=y, tooltip=tooltip)
     )
     label = (
         alt.Chart(frame)
-        .transform_calculate(end="max(datum.agreed, datum.realised)")
-        .mark_text(align="left", dx=8, fontSize=12)
-        .encode(x="end:Q", y=y, text="label:N")
+        .mark_text(
+            align="left",
+            baseline="bottom",
+            dy=-12,
+            fontSize=12,
+            lineHeight=15,
+            lineBreak="\n",
+            limit=alt.ExprRef("width"),
+        )
+        .encode(x=alt.value(0), y=y, text="lines:N")
     )
     chart = alt.layer(bar, tick, label).properties(
         width=480,
-        height=alt.Step(34),
+        height=alt.Step(62),
         title=alt.Title(
             f"Praktik- og elevpladser {year}: realiseret mod aftalt",
             subtitle="Søjle: realiserede pladser. Sort streg: det aftalte antal.",
         ),
     )
-    return with_locale(chart)
+    table = frame.assign(
+        shown_agreed=[text.count(v) for v in frame["agreed"]],
+        shown_realised=[text.count(v) for v in frame["realised"]],
+        shown_short=[text.count(v) for v in frame["short"]],
+    )[["education", "shown_agreed", "shown_realised", "shown_short", "fulfilment_text", "status"]]
+    table.columns = ["Uddannelse", "Aftalt", "Besat", "Mangler", "Opfyldelse", "Status"]
+    met = int(frame["met"].sum())
+    description = (
+        f"Søjlediagram: besatte praktik- og elevpladser mod det aftalte antal i {year} for {len(frame)} "
+        f"uddannelser; {met} af dem når det aftalte antal."
+    )
+    return with_locale(with_table(chart, description, table))
 
 
 def placement_years_frame(placements: pd.DataFrame) -> pd.DataFrame:
@@ -681,18 +807,21 @@ def placement_years_chart(placements: pd.DataFrame, provisional_years: tuple[int
     years still in progress (`provisional_years`) are labelled "foreløbig"."""
     frame = placement_years_frame(placements)
     marked = ", ".join(str(int(y)) for y in provisional_years)
+    missed = ", ".join(str(int(y)) for y in frame.loc[~frame["met"], "year"])
+    mark = f"indexof([{missed}], datum.value) >= 0 ? '{STATUS_MARKS[False]}' : '{STATUS_MARKS[True]}'"
     x = alt.X(
         "year:O",
         axis=alt.Axis(
             title=None,
             labelAngle=0,
             format="d",
-            labelExpr=f"indexof([{marked}], datum.value) >= 0 ? [datum.label, '({PROVISIONAL})'] : datum.label",
+            labelExpr=f"indexof([{marked}], datum.value) >= 0 ? [datum.label, {mark}, '({PROVISIONAL})'] "
+            f": [datum.label, {mark}]",
         ),
     )
     bars = (
         alt.Chart(frame)
-        .mark_bar(size=60)
+        .mark_bar(width=alt.RelativeBandSize(0.75))
         .encode(
             x=x,
             y=alt.Y(
@@ -717,7 +846,15 @@ def placement_years_chart(placements: pd.DataFrame, provisional_years: tuple[int
     )
     labels = (
         alt.Chart(frame)
-        .mark_text(baseline="top", dy=6, fontSize=12, fontWeight="bold", color="white")
+        # in the bar when it is wide enough for "189 mod 188" (the table under the chart has the numbers)
+        .mark_text(
+            baseline="top",
+            dy=6,
+            fontSize=12,
+            fontWeight="bold",
+            color="white",
+            opacity=alt.ExprRef("bandwidth('x') >= 80 ? 1 : 0"),
+        )
         .encode(x=x, y="fulfilment:Q", text="label:N")
     )
     rule = alt.Chart(pd.DataFrame({"y": [100.0]})).mark_rule(color=TARGET_COLOUR, strokeDash=[6, 4]).encode(y="y:Q")
@@ -726,11 +863,27 @@ def placement_years_chart(placements: pd.DataFrame, provisional_years: tuple[int
         height=240,
         title=alt.Title(
             "Opfyldelse af de aftalte pladser i alt, år for år",
-            subtitle="Stiplet linje: 100 % af de aftalte pladser. Målet er opfyldt, når hver "
+            subtitle="Stiplet linje: 100 % af de aftalte pladser. Målet er opfyldt (✓), når hver "
             "uddannelse når sit aftalte antal.",
         ),
     )
-    return with_locale(chart)
+    table = pd.DataFrame(
+        {
+            "År": [text.year_label(int(y), int(y) in provisional_years) for y in frame["year"]],
+            "Aftalt": [text.count(v) for v in frame["agreed"]],
+            "Besat": [text.count(v) for v in frame["realised"]],
+            "Opfyldelse": [text.pct(v) for v in frame["fulfilment"]],
+            "Pladser, der mangler": list(frame["short_text"]),
+            "Status": list(frame["status"]),
+        }
+    )
+    years = [int(y) for y in frame["year"]]
+    span = f"{years[0]}–{years[-1]}" if years else ""
+    description = (
+        f"Søjlediagram: de besatte pladser i procent af de aftalte i alt, år for år {span}; målet er opfyldt i "
+        f"{int(frame['met'].sum())} af {len(frame)} år."
+    )
+    return with_locale(with_table(chart, description, table))
 
 
 # ---- Planlægning ---------------------------------------------------------------------------------
@@ -815,8 +968,8 @@ def target_bullets(compare: pd.DataFrame, year: int) -> Chart:
     rule = alt.Chart().mark_rule(color="#000000", strokeWidth=3).encode(x="threshold:Q", tooltip=tooltip)
     label = (
         alt.Chart()
-        .mark_text(align="left", fontSize=12, color="#222222")
-        .encode(x=alt.value(BULLET_WIDTH + 10), y=y, text="label:N")
+        .mark_text(align="left", dx=10, fontSize=12, color="#222222")
+        .encode(x=alt.value("width"), y=y, text="label:N")
     )
     chart = (
         alt.layer(bar, rule, label, data=frame)
@@ -873,3 +1026,265 @@ def to_svg(spec: dict) -> str:
     from csr import drawing
 
     return drawing.svg(spec)
+
+
+# ---- on screen -------------------------------------------------------------------------------------
+#
+# The builders draw at a fixed size, which the PNG/SVG downloads and the PDF report need. `screen` turns
+# such a spec into what a page shows: charts as wide as their container at every width, from a phone to
+# the meeting-room projector, with titles wrapped to that width and, in meeting mode, larger type.
+
+MEETING_SCALE = 1.45  # meeting mode: type, marks and heights this much larger (the width is the container's)
+TABLE_KEY = "csr_table"  # usermeta: the chart's data as a Danish table (`with_table`), not sent to the browser
+TITLE_KEY = "csr_title"  # usermeta of a spec on screen: its title and subtitle as written, before wrapping
+_CHAR_EM = 0.56  # the width of an average character in em, for wrapping titles (sans-serif, Danish text)
+_WRAP_CHARS = (16, 22, 30, 40, 52, 68, 90, 120)  # the line lengths a title may be wrapped to
+_FONT_KEYS = {
+    "fontSize",
+    "labelFontSize",
+    "titleFontSize",
+    "subtitleFontSize",
+    "lineHeight",
+    "dx",
+    "dy",
+    "labelPadding",
+}
+_LENGTH_KEYS = {
+    "height",
+    "step",
+    "strokeWidth",
+    "thickness",
+    "radius",
+    "innerRadius",
+    "outerRadius",
+    "titlePadding",
+    "yOffset",
+}
+
+
+@dataclass(frozen=True)
+class ScreenChart:
+    """A chart as a page shows it: one spec, or (a faceted chart) one spec per panel with the chart's
+    title above them, its Danish description, and its data as a table (None: the chart has none)."""
+
+    panels: tuple[dict, ...]
+    columns: int
+    title: str | None  # a faceted chart's title, shown above its panels; None: the spec has its own
+    subtitle: str | None
+    description: str
+    table: pd.DataFrame | None
+
+
+def with_table(chart: Chart, description: str, table: pd.DataFrame) -> Chart:
+    """`chart` with its Danish description (what a screen reader says for it) and its data as a table,
+    already in Danish (column names and numbers as text with decimal commas), for the page to show under
+    the chart. Both travel in the spec: `description` is Vega-Lite's, the table rides in `usermeta`."""
+    rows = [[_cell(v) for v in row] for row in table.itertuples(index=False, name=None)]
+    meta = {TABLE_KEY: {"columns": [str(c) for c in table.columns], "rows": rows}}
+    return chart.properties(description=description, usermeta=meta)
+
+
+def _cell(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "–"
+    return str(value)
+
+
+def _wrap_lines(value: str, chars: int) -> list[str]:
+    return textwrap.wrap(value, chars, break_long_words=False) or [value]
+
+
+def wrapped_text(value: str | list[str], font_size: float, margin: float = 0) -> dict | str | list[str]:
+    """A title or subtitle that wraps to the chart's container: a Vega expression choosing, by
+    `containerSize()`, the longest line length that fits (`margin` px are not for the text)."""
+    lines = [value] if isinstance(value, str) else list(value)
+    whole = " ".join(lines)
+    if not whole:
+        return value
+    px = font_size * _CHAR_EM
+    choices: list[tuple[int, list[str]]] = []
+    for chars in _WRAP_CHARS:
+        wrapped = [w for line in lines for w in _wrap_lines(line, chars)]
+        choices.append((chars, wrapped))
+        if all(len(line) <= chars for line in lines):
+            break
+    expr = json.dumps(choices[0][1], ensure_ascii=False)  # the shortest lines, for the narrowest container
+    for chars, wrapped in choices[1:]:  # the longest lines that fit win (the outermost test)
+        lines_ = json.dumps(wrapped, ensure_ascii=False)
+        expr = f"containerSize()[0] - {margin:g} >= {chars * px:.0f} ? {lines_} : ({expr})"
+    # always an expression: Vega leaves its English ARIA role on a title with static text (aria false or not)
+    return {"expr": expr}
+
+
+def _scaled(node: Any, factor: float, key: str | None = None) -> Any:
+    """`node` with type, mark and height sizes times `factor` (a point's size is an area: factor²)."""
+    if isinstance(node, dict):
+        if key in ("datasets", "data", "usermeta", "scale", "locale"):
+            return node
+        out = {k: _scaled(v, factor, k) for k, v in node.items()}
+        if out.get("type") in ("point", "circle", "square") and isinstance(out.get("size"), (int, float)):
+            out["size"] = out["size"] * factor**2
+        elif out.get("type") in ("bar", "tick") and isinstance(out.get("size"), (int, float)):
+            out["size"] = out["size"] * factor
+        if isinstance(out.get("symbolSize"), (int, float)):
+            out["symbolSize"] = out["symbolSize"] * factor**2
+        return out
+    if isinstance(node, list):
+        return [_scaled(v, factor, key) for v in node]
+    if isinstance(node, (int, float)) and not isinstance(node, bool) and key in _FONT_KEYS | _LENGTH_KEYS:
+        return round(node * factor, 1)
+    return node
+
+
+def _fit(spec: dict, meeting: bool) -> dict:
+    """A single-view spec as wide as its container: Streamlit sets its width (width="stretch"), Vega fits
+    axes and legends inside; the title wraps to the width; no English ARIA texts (`aria: false` hides
+    marks and guides from screen readers, the `description` speaks for the chart)."""
+    spec = _scaled(spec, MEETING_SCALE) if meeting else dict(spec)
+    spec.pop("width", None)
+    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    config = dict(spec.get("config", {}))
+    config["aria"] = False
+    for part in ("mark", "title", "axis", "legend", "header"):
+        config[part] = {**config.get(part, {}), "aria": False}
+    spec["config"] = config
+    meta = {k: v for k, v in spec.get("usermeta", {}).items() if k != TABLE_KEY}
+    title = spec.get("title")
+    if title is not None:
+        title = dict(title) if isinstance(title, dict) else {"text": title}
+        meta[TITLE_KEY] = {k: title[k] for k in ("text", "subtitle") if k in title}
+        size = config.get("title", {}).get("fontSize", 13)
+        sub_size = config.get("title", {}).get("subtitleFontSize", 12)
+        title["aria"] = False
+        title["text"] = wrapped_text(title["text"], size, 10)
+        if "subtitle" in title:
+            title["subtitle"] = wrapped_text(title["subtitle"], sub_size, 10)
+        spec["title"] = title
+    if meta:
+        spec["usermeta"] = meta
+    else:
+        spec.pop("usermeta", None)
+    return spec
+
+
+def _title_text(title: Any) -> tuple[str | None, str | None]:
+    if title is None:
+        return None, None
+    if not isinstance(title, dict):
+        title = {"text": title}
+
+    def joined(value: Any) -> str | None:
+        if value is None:
+            return None
+        return " ".join(value) if isinstance(value, list) else str(value)
+
+    return joined(title.get("text")), joined(title.get("subtitle"))
+
+
+def _panels(spec: dict) -> tuple[list[dict], int]:
+    """A faceted spec as one single-view spec per panel, in the facet's order, with the panel's header
+    as its title and only its rows as data; a shared y scale stays shared (a fixed domain)."""
+    facet = spec["facet"]
+    field = facet["field"]
+    inner = spec["spec"]
+    data_name = (inner.get("data") or spec.get("data") or {}).get("name")
+    rows = spec["datasets"][data_name]
+    values = list(dict.fromkeys(r[field] for r in rows))
+    order = facet.get("sort")
+    if isinstance(order, list):
+        values = [v for v in order if v in values] + [v for v in values if v not in order]
+    independent = spec.get("resolve", {}).get("scale", {}).get("y") == "independent"
+    domain = None if independent else _shared_domain(inner, rows)
+    panels = []
+    for n, value in enumerate(values):
+        panel = {k: v for k, v in inner.items() if k != "data"}
+        panel_rows = [r for r in rows if r[field] == value]
+        name = f"{data_name}-{n}"
+        panel["data"] = {"name": name}
+        panel["datasets"] = {name: panel_rows}
+        panel["title"] = {"text": str(value).split("|"), "anchor": "start"}
+        if domain is not None:
+            panel = _with_y_domain(panel, domain)
+        if n < len(values) - 1:
+            panel = _without_legends(panel)
+        for key in ("config", "$schema", "autosize", "usermeta"):
+            if key in spec:
+                panel[key] = spec[key]
+        header = facet.get("header", {})
+        if isinstance(header, dict) and "labelFontSize" in header:
+            config = dict(panel.get("config", {}))
+            config["title"] = {**config.get("title", {}), "fontSize": header["labelFontSize"]}
+            panel["config"] = config
+        panels.append(panel)
+    return panels, int(spec.get("columns") or 1)
+
+
+def _y_fields(unit: dict) -> list[str]:
+    fields = []
+    for sub in [unit, *unit.get("layer", [])]:
+        y = sub.get("encoding", {}).get("y", {})
+        if isinstance(y, dict) and y.get("type") == "quantitative" and "field" in y:
+            fields.append(y["field"])
+    return fields
+
+
+def _shared_domain(inner: dict, rows: list[dict]) -> list[float] | None:
+    values = [r[f] for f in _y_fields(inner) for r in rows if isinstance(r.get(f), (int, float))]
+    if not values:
+        return None
+    low, high = min(0.0, min(values)), max(values)
+    step = 10 ** np.floor(np.log10(high - low)) / 2 if high > low else 1.0
+    return [float(low), float(np.ceil(high / step) * step)]
+
+
+def _with_y_domain(panel: dict, domain: list[float]) -> dict:
+    def unit(sub: dict) -> dict:
+        y = sub.get("encoding", {}).get("y")
+        if not (isinstance(y, dict) and y.get("type") == "quantitative"):
+            return sub
+        scale = {**y.get("scale", {}), "domain": domain, "nice": False}
+        return {**sub, "encoding": {**sub["encoding"], "y": {**y, "scale": scale}}}
+
+    return {**unit(panel), "layer": [unit(s) for s in panel["layer"]]} if "layer" in panel else unit(panel)
+
+
+def _without_legends(node: Any) -> Any:
+    """`node` with every legend turned off (the last panel of a faceted chart keeps them, once)."""
+    if isinstance(node, list):
+        return [_without_legends(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: (v if k == "datasets" else _without_legends(v)) for k, v in node.items()}
+    encoding = out.get("encoding")
+    if isinstance(encoding, dict):
+        out["encoding"] = {
+            c: {**e, "legend": None} if c in _LEGEND_CHANNELS and isinstance(e, dict) and "field" in e else e
+            for c, e in encoding.items()
+        }
+    return out
+
+
+_LEGEND_CHANNELS = ("color", "fill", "stroke", "strokeDash", "shape", "size", "opacity")
+
+
+def screen(spec: dict, meeting: bool = False) -> ScreenChart:
+    """What a page shows for a builder's spec (the fixed-size one the downloads use).
+
+    The contract: every spec shown is a single view (unit or layer) drawn as wide as its container
+    (Streamlit's width="stretch"; the spec's own width is dropped, autosize "fit-x"), so a mark that
+    should follow the width must be an expression of Vega's `width` signal (or `containerSize()`),
+    never a fixed number of pixels. A faceted spec becomes one spec per panel (Vega-Lite cannot size a
+    facet to its container), which a page lays out in `columns` columns that stack on a phone. Titles
+    wrap to the container's width; in meeting mode type, marks and heights are `MEETING_SCALE` larger.
+    """
+    table_meta = spec.get("usermeta", {}).get(TABLE_KEY)
+    table = None if table_meta is None else pd.DataFrame(table_meta["rows"], columns=table_meta["columns"])
+    description = str(spec.get("description", ""))
+    if "facet" in spec:
+        panels, columns = _panels(spec)
+        title, subtitle = _title_text(spec.get("title"))
+        fitted = tuple(
+            _fit({**p, "description": f"{' '.join(p['title']['text'])}: {description}"}, meeting) for p in panels
+        )
+        return ScreenChart(fitted, columns, title, subtitle, description, table)
+    return ScreenChart((_fit(spec, meeting),), 1, None, None, description, table)

@@ -122,11 +122,13 @@ def new_page(browser, height: int, **options) -> Iterator:
 
 
 def wait_for_charts(page, count: int) -> None:
-    """Every chart of the page drawn (an svg or canvas inside each chart element)."""
+    """Every chart of the page drawn (an svg or canvas inside each chart element); `count` charts, where a
+    faceted chart shown as one chart per panel (`ui.widgets.chart`, in its `chart_…` container) counts once."""
     page.wait_for_function(
         """(n) => {
-            const charts = document.querySelectorAll('[data-testid="stVegaLiteChart"]');
-            return charts.length === n && [...charts].every(c => c.querySelector('svg, canvas'));
+            const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+            const shown = new Set(charts.map(c => c.closest('[class*="st-key-chart_"]') || c));
+            return shown.size === n && charts.every(c => c.querySelector('svg, canvas'));
         }""",
         arg=count,
         timeout=90_000,

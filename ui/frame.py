@@ -30,8 +30,6 @@ html { font-size: 21px; }
 [data-testid="stMetricValue"] { font-size: 2.6rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.05rem; font-weight: 600; }
 [data-testid="stCaptionContainer"] { font-size: 1rem !important; opacity: 1 !important; }
-/* the charts grow as a whole (type, marks and spacing alike), so their labels keep their places */
-[data-testid="stVegaLiteChart"] { zoom: 1.45; }
 /* no download, search or menu buttons on tables, charts and the page (the page tabs are the app's own) */
 [data-testid="stElementToolbar"], [data-testid="stToolbar"] { display: none !important; }
 h1 { font-size: 2.4rem; }

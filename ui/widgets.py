@@ -4,6 +4,7 @@ downloads, and a table with its download."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import dis
 import hashlib
 import html
@@ -181,28 +182,77 @@ def memo(name: str, data_key: str, params: tuple, build: Callable[[], Any]) -> A
     return _memo(name, data_key, params, _fingerprint(build), _build=build)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def _spec(name: str, data_key: str, params: tuple, code: tuple, _build: Callable[[], charts.Chart]) -> dict:
-    """The chart's Vega-Lite spec with its data already as Arrow bytes (what Streamlit sends), so a
-    rerun neither validates the chart again nor converts its data."""
-    spec = _build().to_dict()
+def _arrow(spec: dict) -> dict:
+    """`spec` with its data already as Arrow bytes (what Streamlit sends)."""
     datasets = spec.get("datasets", {})
-    spec["datasets"] = {
-        data_name: convert_anything_to_arrow_bytes(pd.DataFrame(values)) for data_name, values in datasets.items()
+    return {
+        **spec,
+        "datasets": {name: convert_anything_to_arrow_bytes(pd.DataFrame(rows)) for name, rows in datasets.items()},
     }
-    return spec
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    """`frame` as a Markdown table, every cell escaped (names come from the files): a plain HTML table on
+    the page, much cheaper on a rerun than st.table."""
+
+    def row(cells: list[object]) -> str:
+        return "| " + " | ".join(md_escape(c) for c in cells) + " |"
+
+    lines = [row(list(frame.columns)), "|" + "|".join(" --- " for _ in frame.columns) + "|"]
+    lines += [row(list(r)) for r in frame.itertuples(index=False, name=None)]
+    return "\n".join(lines)
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _spec(
+    name: str, data_key: str, params: tuple, meeting: bool, code: tuple, _build: Callable[[], charts.Chart]
+) -> tuple[charts.ScreenChart, str | None]:
+    """The chart as the page shows it (`charts.screen`: container width, one spec per panel of a faceted
+    chart, meeting mode's larger type), each spec's data already as Arrow bytes, so a rerun neither
+    validates the chart again nor converts its data; and its data as a Markdown table (None: none).
+    Shared, not copied, between reruns and sessions (nothing changes it: st.vega_lite_chart copies
+    the spec it is given), so a rerun does not unpickle a dozen panels."""
+    shown = charts.screen(_build().to_dict(), meeting)
+    table = None if shown.table is None else markdown_table(shown.table)
+    return dataclasses.replace(shown, panels=tuple(_arrow(p) for p in shown.panels), table=None), table
+
+
+TABLE_LABEL = "Tallene bag figuren"
 
 
 def chart(
     name: str, dataset: Dataset, params: tuple, build: Callable[[], charts.Chart], caption: str, meeting: bool
 ) -> None:
-    """One chart, the sentence under it saying what it shows (plain text, which may name what the files
-    hold, such as educations: escaped), and its PNG and SVG downloads."""
-    spec = _spec(name, dataset.key, params, _fingerprint(build), _build=build)
+    """One chart as wide as its container, the sentence under it saying what it shows (plain text, which
+    may name what the files hold, such as educations: escaped), its data as a table in an expander
+    ("Tallene bag figuren", when the builder gives one with `charts.with_table`; not in meeting mode) and
+    its PNG and SVG downloads (not in meeting mode).
+
+    The contract for builders (`charts.screen`): the builder draws at the fixed size of the downloads and
+    the PDF; on the page every spec is shown with width="stretch", its own width dropped, so anything that
+    should follow the width is an expression of Vega's `width` signal. A faceted chart is shown as one
+    chart per panel in columns (which stack on a phone), its title above them. The container has the key
+    `chart_{name}`; the spec's `description` (Danish) is what a screen reader says for each chart."""
+    shown, table = _spec(name, dataset.key, params, meeting, _fingerprint(build), _build=build)
+    alt = None if shown.description else caption  # the spec's own description names it (Streamlit: alt overrides)
     with st.container(key=f"chart_{name}"):
-        st.vega_lite_chart(spec, width="content", theme=None, alt=caption)  # as in the PNG
+        if shown.title:
+            st.markdown(f"**{md_escape(shown.title)}**")
+        if shown.subtitle:
+            st.caption(md_escape(shown.subtitle))
+        if len(shown.panels) == 1:
+            st.vega_lite_chart(shown.panels[0], width="stretch", theme=None, alt=alt)
+        else:
+            per_row = max(1, shown.columns)
+            for start in range(0, len(shown.panels), per_row):
+                for column, panel in zip(st.columns(per_row), shown.panels[start : start + per_row], strict=False):
+                    with column:
+                        st.vega_lite_chart(panel, width="stretch", theme=None, alt=alt)
         st.caption(md_escape(caption))
         if not meeting:
+            if table is not None:
+                with st.expander(TABLE_LABEL, key=f"data_{name}"):
+                    st.markdown(table)
             downloads.chart_buttons(f"{name}{''.join(f'_{p}' for p in params)}", build)
 
 
@@ -223,11 +273,18 @@ def table(
     formats: Mapping[str, Callable[[Any], str]],
     meeting: bool,
     number_formats: dict[str, str] | None = None,
+    wrap: bool = False,
 ) -> None:
     """A table shown with Danish numbers (the .xlsx keeps them as numbers), and its download.
-    `name` must identify the table within the dataset (include the year)."""
+    `name` must identify the table within the dataset (include the year). `wrap`: a plain table whose
+    headers and names wrap, as wide as the page and never scrolling sideways (for a few columns)."""
     shown = _shown(name, dataset.key, frame, formats)
     with st.container(key=f"table_{name}"):
+        if wrap:
+            st.table(shown, hide_index=True)
+            if not meeting:
+                downloads.table_button(name, frame, number_formats)
+            return
         columns = {c: st.column_config.Column(alignment="right") for c in formats}
         first = frame.columns[0]
         if first not in formats:  # the row labels stay in view when the table scrolls sideways
