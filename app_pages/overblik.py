@@ -18,9 +18,10 @@ PAGE_CSS = """<style>
 .st-key-overview h3 { padding: 0.25rem 0 0 0; }
 @media (max-width: 640px) {
   /* A phone: the answer, Figure 1 and the unmet cards first; the section titles stay for screen readers. */
-  [data-testid="stMainBlockContainer"] { padding-top: 2.75rem; }
+  [data-testid="stMainBlockContainer"] { padding-top: 2rem !important; }
   .st-key-eksempeldata [data-testid="stAlert"] p { font-size: 0.85rem; line-height: 1.35; }
-  .st-key-title_row h1 { font-size: 2rem; }
+  .st-key-title_row h1 { font-size: 1.5rem; }
+  .st-key-chart_figur1 [data-testid="stMarkdownContainer"] p { font-size: 0.9rem; line-height: 1.35; }
   .st-key-headline h2 { font-size: 1.2rem; }
   .st-key-title_row .st-key-year [data-testid="stWidgetLabel"] {
     position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
@@ -33,21 +34,18 @@ PAGE_CSS = """<style>
   .st-key-overview > div > div > div > div > :has(> .st-key-cards_unmet) { order: 1; }
   .st-key-overview > div > div > div > div > :has(> .st-key-chart_figur1) { order: 2; }
   .st-key-overview > div > div > div > div > :has(> .st-key-cards_met) { order: 3; }
-  .st-key-chart_figur1 [data-testid="stVegaLiteChart"] { zoom: 0.6; }
 }
 </style>"""
 # Normal mode: the page as wide as the window (less the sidebar) and less space above the title, so the
 # cards and Figure 1 fit side by side in the first screen of a laptop.
 WIDE_CSS = '<style>[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 2.5rem 2rem 6rem 2rem; }</style>'
-# Meeting mode: Figure 1 grows less than the other charts, so the donut stays in the first screen beside the cards.
-MEETING_CSS = '<style>.st-key-chart_figur1 [data-testid="stVegaLiteChart"] { zoom: 1.35; }</style>'
 
 config = default_config()
 meeting = frame.meeting_mode()
 dataset = load_figures()
 figures = dataset.figures
 
-st.html(PAGE_CSS + (MEETING_CSS if meeting else WIDE_CSS) + PRINT_CSS)
+st.html(PAGE_CSS + ("" if meeting else WIDE_CSS) + PRINT_CSS)
 with st.container(horizontal=True, key="title_row"):
     st.title("Overblik", anchor=False, width="content")
     year = widgets.year_select(dataset, config)
@@ -90,8 +88,7 @@ with st.container(key="overview"):
         widgets.target_cards(texts["cards"], details=texts["details"])
         with st.expander("Hvad betyder tallene?", key="terms"):
             st.markdown("\n".join(f"- **{md_escape(term)}**: {md_escape(words)}" for term, words in texts["terms"]))
-    with figure_column:
-        st.subheader("Figur 1", anchor=False)
+    with figure_column:  # the chart's title (the strategy's caption of Figure 1) heads the column
         widgets.chart(
             "figur1",
             dataset,
@@ -99,6 +96,7 @@ with st.container(key="overview"):
             lambda: charts.figure1_donut(figures.years, config, year),
             texts["figure1"],
             meeting,
+            label="Figur 1",
         )
         st.markdown(" ".join(md_escape(s) for s in (texts["scope"], texts["missing"]) if s))
 

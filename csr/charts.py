@@ -144,8 +144,9 @@ def figure1_frame(years: pd.DataFrame, config: Config, year: int) -> pd.DataFram
     )
 
 
-FIGURE1_SIZE = (440, 370)  # Overblik's Figure 1: beside the cards in the first screen (laptop and projector)
+FIGURE1_SIZE = (440, 350)  # Overblik's Figure 1: beside the cards in the first screen (laptop and projector)
 DONUT_SIZE = (520, 460)  # the planner's scenario donut
+FIGURE1_SCREEN_HEIGHTS = (360, 250)  # on screen, title above: laptop (meeting mode 1.45 times), phone
 
 
 def figure1_donut(years: pd.DataFrame, config: Config, year: int) -> Chart:
@@ -157,7 +158,24 @@ def figure1_donut(years: pd.DataFrame, config: Config, year: int) -> Chart:
         fontSize=13,
         subtitleFontSize=12,
     )
-    return _donut(scenario_donut_frame(years, config, year), config, title, FIGURE1_SIZE)
+    frame = scenario_donut_frame(years, config, year)
+    slices = frame[frame["category"] != OTHERS]
+    description = (
+        f"Kransediagram: andelen af ansatte i ordningerne i CSR-mærket i {year}, {config.organisation}: i alt "
+        f"{text.pct(float(row['total_share']))}; "
+        + "; ".join(f"{c} {t}" for c, t in zip(slices["category"], slices["share_text"], strict=True))
+        + f"; {OTHERS.lower()} {frame.loc[frame['category'] == OTHERS, 'share_text'].iloc[0]}."
+    )
+    table = pd.DataFrame({"Gruppe": list(frame["category"]), "Andel af ansatte": list(frame["share_text"])})
+    chart = _donut(frame, config, title, FIGURE1_SIZE)
+    return screen_heights(with_table(chart, description, table), *FIGURE1_SCREEN_HEIGHTS)
+
+
+# The outer ring's radius: as large as leaves room for the labels around the ring (each sits
+# DONUT_LABEL_GAP px outside it and reaches about 48 px to either side and 20 px up or down).
+DONUT_LABEL_GAP = 40
+DONUT_LABEL_ROOM = DONUT_LABEL_GAP + 48
+DONUT_LABEL_ROOM_Y = DONUT_LABEL_GAP + 20
 
 
 def _donut(frame: pd.DataFrame, config: Config, title: alt.Title, size: tuple[int, int] = DONUT_SIZE) -> Chart:
@@ -174,13 +192,19 @@ def _donut(frame: pd.DataFrame, config: Config, title: alt.Title, size: tuple[in
         ],
     )
     width, height = size
-    outer = round(min(width, height) * 0.35)
-    arcs = base.mark_arc(innerRadius=round(outer * 0.6), outerRadius=outer, stroke="white", strokeWidth=2)
-    labels = base.mark_text(radius=outer + 40, fontSize=14, lineBreak="\n", color="#222222").encode(
-        text=alt.Text("label:N"), color=alt.value("#222222")
+    # Vega's width and height signals: the download's fixed size, or on screen the container's width
+    # (charts.screen), so the rings and their labels stay whole from a phone to a projector.
+    outer = f"min(width / 2 - {DONUT_LABEL_ROOM}, height / 2 - {DONUT_LABEL_ROOM_Y})"
+    arcs = base.mark_arc(
+        innerRadius=alt.ExprRef(f"{outer} * 0.6"), outerRadius=alt.ExprRef(outer), stroke="white", strokeWidth=2
     )
+    labels = base.mark_text(
+        radius=alt.ExprRef(f"{outer} + {DONUT_LABEL_GAP}"), fontSize=14, lineBreak="\n", color="#222222"
+    ).encode(text=alt.Text("label:N"), color=alt.value("#222222"))
     centre = alt.Chart(frame).transform_filter(alt.datum.order == 0)
-    total = centre.mark_text(fontSize=30, fontWeight="bold", dy=-8).encode(text=alt.Text("total:N"))
+    total = centre.mark_text(fontSize=alt.ExprRef(f"min(30, {outer} * 0.36)"), fontWeight="bold", dy=-8).encode(
+        text=alt.Text("total:N")
+    )
     what = centre.mark_text(fontSize=14, dy=20).encode(text=alt.value("i ordningerne"))
     return with_locale(alt.layer(arcs, labels, total, what).properties(title=title, width=width, height=height))
 
@@ -1037,6 +1061,10 @@ def to_svg(spec: dict) -> str:
 MEETING_SCALE = 1.45  # meeting mode: type, marks and heights this much larger (the width is the container's)
 TABLE_KEY = "csr_table"  # usermeta: the chart's data as a Danish table (`with_table`), not sent to the browser
 TITLE_KEY = "csr_title"  # usermeta of a spec on screen: its title and subtitle as written, before wrapping
+HEIGHTS_KEY = (
+    "csr_screen_heights"  # usermeta: the chart's height on screen by the width of the screen (`screen_heights`)
+)
+PHONE_WIDTH = 640  # px: a screen at most this wide is a phone (Streamlit stacks its columns there too)
 _CHAR_EM = 0.56  # the width of an average character in em, for wrapping titles (sans-serif, Danish text)
 _WRAP_CHARS = (16, 22, 30, 40, 52, 68, 90, 120)  # the line lengths a title may be wrapped to
 _FONT_KEYS = {
@@ -1073,6 +1101,18 @@ class ScreenChart:
     subtitle: str | None
     description: str
     table: pd.DataFrame | None
+    heights: tuple[int, int] | None = None  # on screen (normal, phone) px, meeting mode's included; None: its own
+
+    def css(self, selector: str) -> str:
+        """The style that gives the chart under `selector` its heights on screen ("" when it has its own)."""
+        if self.heights is None:
+            return ""
+        normal, phone = self.heights
+        target = f"{selector} [data-testid='stVegaLiteChart'], {selector} .vega-embed"
+        return (
+            f"<style>{target} {{ height: {normal}px !important; }} "
+            f"@media (max-width: {PHONE_WIDTH}px) {{ {target} {{ height: {phone}px !important; }} }}</style>"
+        )
 
 
 def with_table(chart: Chart, description: str, table: pd.DataFrame) -> Chart:
@@ -1082,6 +1122,16 @@ def with_table(chart: Chart, description: str, table: pd.DataFrame) -> Chart:
     rows = [[_cell(v) for v in row] for row in table.itertuples(index=False, name=None)]
     meta = {TABLE_KEY: {"columns": [str(c) for c in table.columns], "rows": rows}}
     return chart.properties(description=description, usermeta=meta)
+
+
+def screen_heights(chart: Chart, normal: int, phone: int) -> Chart:
+    """`chart` drawn on screen `normal` px high, or `phone` px on a screen at most PHONE_WIDTH px wide (in
+    meeting mode `normal` times MEETING_SCALE), title included, instead of its fixed height: the page sets
+    the height of the chart's element (`ScreenChart.css`) and Vega fits the chart into it, so a mark
+    drawn from Vega's `width` and `height` signals (a donut's radii) follows both. Downloads keep the
+    fixed size."""
+    meta = {**(chart.usermeta if isinstance(chart.usermeta, dict) else {}), HEIGHTS_KEY: [normal, phone]}
+    return chart.properties(usermeta=meta)
 
 
 def _cell(value: object) -> str:
@@ -1142,13 +1192,17 @@ def _fit(spec: dict, meeting: bool) -> dict:
     marks and guides from screen readers, the `description` speaks for the chart)."""
     spec = _scaled(spec, MEETING_SCALE) if meeting else dict(spec)
     spec.pop("width", None)
-    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    if HEIGHTS_KEY in spec.get("usermeta", {}):  # the page sets the element's height (ScreenChart.css)
+        spec["height"] = "container"
+        spec["autosize"] = {"type": "fit", "contains": "padding"}
+    else:
+        spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     config = dict(spec.get("config", {}))
     config["aria"] = False
     for part in ("mark", "title", "axis", "legend", "header"):
         config[part] = {**config.get(part, {}), "aria": False}
     spec["config"] = config
-    meta = {k: v for k, v in spec.get("usermeta", {}).items() if k != TABLE_KEY}
+    meta = {k: v for k, v in spec.get("usermeta", {}).items() if k not in (TABLE_KEY, HEIGHTS_KEY)}
     title = spec.get("title")
     if title is not None:
         title = dict(title) if isinstance(title, dict) else {"text": title}
@@ -1287,4 +1341,13 @@ def screen(spec: dict, meeting: bool = False) -> ScreenChart:
             _fit({**p, "description": f"{' '.join(p['title']['text'])}: {description}"}, meeting) for p in panels
         )
         return ScreenChart(fitted, columns, title, subtitle, description, table)
-    return ScreenChart((_fit(spec, meeting),), 1, None, None, description, table)
+    heights = spec.get("usermeta", {}).get(HEIGHTS_KEY)
+    if heights is None:
+        return ScreenChart((_fit(spec, meeting),), 1, None, None, description, table)
+    # A chart that takes its height from the screen: its title goes above it as the page's text (it wraps
+    # there, and the whole height is the chart's).
+    normal, phone = heights
+    title, subtitle = _title_text(spec.get("title"))
+    untitled = {k: v for k, v in spec.items() if k != "title"}
+    heights = (round(normal * MEETING_SCALE) if meeting else normal, phone)
+    return ScreenChart((_fit(untitled, meeting),), 1, title, subtitle, description, table, heights)

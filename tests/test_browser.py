@@ -24,6 +24,8 @@ from browser_support import (
     wait_for_charts,
 )
 
+from csr import charts
+
 PAGES = {
     "": ("Overblik", 1),
     "udvikling": ("Udvikling", 2),
@@ -138,7 +140,7 @@ def test_png_download_arrives_at_print_quality(server, page):
     (ARTIFACTS / download.suggested_filename).write_bytes(png)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", png[16:24])
-    assert width >= 520 * 200 / 72 and height > 1000  # the 520 px wide donut at 200 ppi
+    assert width >= charts.FIGURE1_SIZE[0] * 200 / 72 and height > 1000  # Figure 1's download size at 200 ppi
     phys = png.index(b"pHYs")
     ppm_x, _, unit = struct.unpack(">IIB", png[phys + 4 : phys + 13])
     assert unit == 1 and ppm_x * 0.0254 >= 199.5

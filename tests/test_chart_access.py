@@ -152,3 +152,28 @@ def test_one_status_language_on_the_placement_charts(built):
     assert lines["Pædagogisk assistent"].split("\n")[1].startswith("✓ Opfyldt: ")
     axis = built["placement_years"].to_dict()["layer"][0]["encoding"]["x"]["axis"]["labelExpr"]
     assert "'✗'" in axis and "'✓'" in axis
+
+
+def test_figure1_takes_its_height_from_the_screen(sample_figures, config):
+    """Figure 1 on screen is as high as the page makes its element (360 px, 522 in meeting mode, 250 on a
+    phone), its title above it as text, and Vega fits the donut into it; the download keeps its size."""
+    built = charts.figure1_donut(sample_figures.years, config, 2021).to_dict()
+    assert (built["width"], built["height"]) == charts.FIGURE1_SIZE
+    normal, meeting = charts.screen(built), charts.screen(built, meeting=True)
+    assert normal.heights == (360, 250) and meeting.heights == (522, 250)
+    assert normal.title == "Andel af ansatte indenfor de enkelte ordninger i CSR-mærket i 2021"
+    assert normal.subtitle == "Aabenraa Kommune" and "title" not in normal.panels[0]
+    [spec] = normal.panels
+    assert spec["height"] == "container" and spec["autosize"] == {"type": "fit", "contains": "padding"}
+    assert charts.HEIGHTS_KEY not in spec.get("usermeta", {})
+    css = normal.css(".st-key-chart_figur1")
+    assert (
+        ".st-key-chart_figur1 [data-testid='stVegaLiteChart'], .st-key-chart_figur1 .vega-embed { height: 360px" in css
+    )
+    assert "@media (max-width: 640px) { .st-key-chart_figur1 [data-testid='stVegaLiteChart']" in css
+    assert "height: 250px" in css
+    assert spec["description"].startswith("Kransediagram: andelen af ansatte i ordningerne i CSR-mærket i 2021")
+    assert "i alt 19,9 %" in spec["description"] and "øvrige ansatte 80,1 %" in spec["description"]
+    # a chart without screen heights keeps its own height and no style
+    other = charts.screen(charts.placement_years_chart(sample_figures.placements).to_dict())
+    assert other.heights is None and other.css(".x") == "" and other.panels[0]["autosize"]["type"] == "fit-x"

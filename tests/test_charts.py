@@ -99,7 +99,7 @@ def test_figure1_donut_reproduces_the_strategy_2019(sample_figures, config):
     assert arc["encoding"]["theta"] == {"field": "share", "type": "quantitative", "stack": True}
     assert arc["encoding"]["color"]["field"] == "category"
     assert arc["encoding"]["color"]["type"] == "nominal"
-    assert arc["mark"]["innerRadius"] > 0  # a donut, not a pie
+    assert arc["mark"]["innerRadius"] == {"expr": f"{arc['mark']['outerRadius']['expr']} * 0.6"}  # a donut, not a pie
     assert [t["title"] for t in arc["encoding"]["tooltip"]] == ["Gruppe", "Andel af ansatte (%)"]
 
     slices = rows(spec, arc).set_index("category")["share"]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from csr import charts, text
 from ui import print_css, widgets
 
@@ -92,6 +94,19 @@ def test_print_stylesheet_hides_the_app_and_keeps_cards_whole():
 
 def test_figure1_is_smaller_than_the_scenario_donut(sample_figures, config):
     figure1 = charts.figure1_donut(sample_figures.years, config, 2021).to_dict()
-    assert (figure1["width"], figure1["height"]) == charts.FIGURE1_SIZE == (440, 370)
+    assert (figure1["width"], figure1["height"]) == charts.FIGURE1_SIZE == (440, 350)
     arc = next(layer for layer in figure1["layer"] if layer["mark"]["type"] == "arc")["mark"]
-    assert (arc["innerRadius"], arc["outerRadius"]) == (78, 130)  # inside 370 px with its labels
+    label = next(layer for layer in figure1["layer"] if layer["mark"]["type"] == "text")["mark"]
+
+    def radius(expr: dict, width: float, height: float) -> float:  # Vega's min() and arithmetic, evaluated
+        return eval(expr["expr"], {"min": min, "width": width, "height": height})  # noqa: S307
+
+    # the download's size (440 x 350): room above and below for the labels decides, 350 / 2 - 60
+    assert radius(arc["outerRadius"], 440, 350) == pytest.approx(115)
+    assert radius(arc["innerRadius"], 440, 350) == pytest.approx(115 * 0.6)
+    # a phone's 326 x 250 px: room above and below decides, and the labels (about 48 px either side of their
+    # anchor) stay inside the width
+    assert radius(arc["outerRadius"], 326, 250) == pytest.approx(65)
+    assert radius(label["radius"], 326, 250) + 48 <= 326 / 2
+    # a projector's wide column: the height decides, with 20 px for a label's half height
+    assert radius(label["radius"], 900, 522) + 20 <= 522 / 2

@@ -54,6 +54,13 @@ BASE_CSS = f"""
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: {CAPTION_COLOUR}; opacity: 1; }}
 /* the current page in the page links: bold and underlined as well as shaded (not by colour alone) */
 [data-testid="stPageLink"] a[aria-current="page"] span {{ font-weight: 700; text-decoration: underline; }}
+/* the sample-data banner: in full, or on a phone in one short line (the first screen is for the answer) */
+.st-key-eksempeldata_kort {{ display: none; }}
+@media (max-width: 640px) {{
+  .st-key-eksempeldata_lang {{ display: none; }}
+  .st-key-eksempeldata_kort {{ display: block; }}
+  .st-key-eksempeldata_kort [data-testid="stAlert"] > div {{ padding: 0.4rem 0.75rem; }}
+}}
 </style>
 """
 
@@ -284,11 +291,14 @@ def accessibility_link(config: Config) -> None:
 def sample_banner(dataset: Dataset) -> None:
     if dataset.sample:
         with st.container(key="eksempeldata"):
-            st.warning(
-                "**Eksempeldata.** Siden viser de medfølgende eksempelfiler, ikke HR's egne tal. Tallene for "
-                "2019 svarer til strategiens status; de øvrige år er opdigtede.",
-                icon="ℹ️",
-            )
+            with st.container(key="eksempeldata_lang"):
+                st.warning(
+                    "**Eksempeldata.** Siden viser de medfølgende eksempelfiler, ikke HR's egne tal. Tallene for "
+                    "2019 svarer til strategiens status; de øvrige år er opdigtede.",
+                    icon="ℹ️",
+                )
+            with st.container(key="eksempeldata_kort"):  # a phone's (BASE_CSS shows one of the two)
+                st.warning("**Eksempeldata**, ikke HR's egne tal.", icon="ℹ️")
 
 
 def plausibility_warning(dataset: Dataset, config: Config) -> None:

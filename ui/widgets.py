@@ -221,12 +221,19 @@ TABLE_LABEL = "Tallene bag figuren"
 
 
 def chart(
-    name: str, dataset: Dataset, params: tuple, build: Callable[[], charts.Chart], caption: str, meeting: bool
+    name: str,
+    dataset: Dataset,
+    params: tuple,
+    build: Callable[[], charts.Chart],
+    caption: str,
+    meeting: bool,
+    label: str = "",
 ) -> None:
     """One chart as wide as its container, the sentence under it saying what it shows (plain text, which
     may name what the files hold, such as educations: escaped), its data as a table in an expander
     ("Tallene bag figuren", when the builder gives one with `charts.with_table`; not in meeting mode) and
-    its PNG and SVG downloads (not in meeting mode).
+    its PNG and SVG downloads (not in meeting mode). `label` names the figure before a title shown above
+    the chart ("Figur 1").
 
     The contract for builders (`charts.screen`): the builder draws at the fixed size of the downloads and
     the PDF; on the page every spec is shown with width="stretch", its own width dropped, so anything that
@@ -236,10 +243,12 @@ def chart(
     shown, table = _spec(name, dataset.key, params, meeting, _fingerprint(build), _build=build)
     alt = None if shown.description else caption  # the spec's own description names it (Streamlit: alt overrides)
     with st.container(key=f"chart_{name}"):
-        if shown.title:
-            st.markdown(f"**{md_escape(shown.title)}**")
-        if shown.subtitle:
-            st.caption(md_escape(shown.subtitle))
+        if shown.heights:
+            st.html(shown.css(f".st-key-chart_{name}"))
+        if shown.title or shown.subtitle:  # one element: the chart starts right under its title
+            title = ": ".join(md_escape(t) for t in (label, shown.title) if t)  # "Figur 1: …"
+            lines = [f"**{title}**" if title else "", md_escape(shown.subtitle or "")]
+            st.markdown("  \n".join(line for line in lines if line))
         if len(shown.panels) == 1:
             st.vega_lite_chart(shown.panels[0], width="stretch", theme=None, alt=alt)
         else:
