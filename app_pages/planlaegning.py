@@ -71,7 +71,7 @@ def baseline_for(year: int) -> tuple[Baseline, Outcome, dict[str, dict], plan.Ra
         baseline = build_baseline(figures, config, year)
         before = evaluate(baseline, config)
         ranges = plan.slider_ranges(baseline, config, plan.baseline_needs(baseline, config))
-        return baseline, before, plan.chart_templates(baseline, config, before), ranges
+        return baseline, before, plan.chart_templates(baseline, config, before, meeting), ranges
 
     return widgets.memo("plan_baseline", dataset.key, (year,), build)
 
@@ -384,8 +384,11 @@ def seek_assumptions() -> dict[str, bool]:
 
 
 def chart(name: str, spec: dict, build: Callable[[], charts.Chart], caption: str) -> None:
+    """A planner chart (the donut as wide as its column, the bullets at their own size: `chart_templates`);
+    its sentence (the scenario's, not the baseline's) is also what a screen reader says for it."""
     with st.container(key=f"chart_{name}"):
-        st.vega_lite_chart(spec, width="content", theme=None, alt=caption)
+        width = "stretch" if spec.get("autosize", {}).get("type") == "fit-x" else "content"
+        st.vega_lite_chart({**spec, "description": caption}, width=width, theme=None)
         st.caption(caption)
         if not meeting:
             downloads.chart_buttons(name, build)

@@ -271,7 +271,7 @@ def test_omegnskommuner_method_switch_changes_the_average_and_says_so():
 def test_praktikpladser_2022_shows_the_shortfall():
     at = open_page("praktikpladser", year=2022)
     shown = texts(at)
-    assert ":material/cancel: **Ikke opfyldt**" in shown
+    assert ":red[**✗ Ikke opfyldt**]" in shown
     assert "I 2022: 188 besatte mod 196 aftalte praktik- og elevpladser; under det aftalte: " in shown
     table = at.dataframe[0].value.set_index("Uddannelse")
     assert list(table.columns) == ["Aftalt", "Besat", "Mangler", "Status"]

@@ -156,7 +156,13 @@ def test_the_latest_complete_year_is_the_default_and_a_provisional_year_says_it_
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     assert len(specs) == 2
     assert all(s["config"]["locale"]["number"]["decimal"] == "," for s in specs)
-    assert specs[1]["title"]["text"] == "Scenariet for 2025: andel af ansatte i CSR-mærkets ordninger"
+    # the donut as wide as its column (charts.screen): its title as written rides in usermeta, wrapped by
+    # width on screen; the bullets at their own size
+    assert specs[1]["autosize"]["type"] == "fit-x" and "width" not in specs[1]
+    assert specs[0]["spec"]["width"] == charts.BULLET_WIDTH
+    assert (
+        specs[1]["usermeta"][charts.TITLE_KEY]["text"] == "Scenariet for 2025: andel af ansatte i CSR-mærkets ordninger"
+    )
 
 
 def test_a_slider_move_shows_what_evaluate_computes(store_dir, config, baselines):
@@ -169,7 +175,7 @@ def test_a_slider_move_shows_what_evaluate_computes(store_dir, config, baselines
     row = targets_table(at).loc[target_name(config, UDDANNELSE)]
     assert row["Scenarie"] == shown_value(after, UDDANNELSE)
     assert row["Grundlag"] == shown_value(before, UDDANNELSE)
-    assert row["Scenarie"] == "4,7 % · :red[:material/cancel: **Ikke opfyldt**]"  # 5,3 % -> short of 5 %
+    assert row["Scenarie"] == "4,7 % · :red[**✗ Ikke opfyldt**]"  # 5,3 % -> short of 5 %
     t = after.target(UDDANNELSE)
     assert row["Afstand, scenarie"] == f"{text.pp(t.gap_pp, t.threshold)}: {text.persons(t.gap_persons)} mangler"
     assert metrics(at)["Antal ansatte (årsgennemsnit)"] == ("4.630", "−30")
@@ -565,9 +571,9 @@ def test_a_template_with_the_scenarios_table_is_the_scenarios_chart(config, base
     templates = plan.chart_templates(baseline, config, before)
     scenario = Scenario(2021, {"elever": 20, "beredskab": -30}, 12)
     view = plan.plan_view(baseline, config, scenario, 8, before, templates)
-    built = {
+    built = {  # as the page shows them (charts.screen for the donut)
         "bullets": charts.target_bullets(view.compare, 2021).to_dict(),
-        "donut": charts.scenario_donut(view.after.years_frame(), config, 2021).to_dict(),
+        "donut": charts.screen(charts.scenario_donut(view.after.years_frame(), config, 2021).to_dict()).panels[0],
     }
     for name, spec in built.items():
         live = getattr(view, name)

@@ -110,3 +110,12 @@ def test_figure1_is_smaller_than_the_scenario_donut(sample_figures, config):
     assert radius(label["radius"], 326, 250) + 48 <= 326 / 2
     # a projector's wide column: the height decides, with 20 px for a label's half height
     assert radius(label["radius"], 900, 522) + 20 <= 522 / 2
+
+
+def test_status_in_markdown_is_sign_and_word_without_icon_names():
+    """Tables and headings outside the cards (Planlægning, Praktikpladser, Rapport) write the status in
+    Markdown: a text sign and the word, never an icon-font name a screen reader would read out."""
+    assert widgets.status_markdown(True) == ":green[**✓ Opfyldt**]"
+    assert widgets.status_markdown(False) == ":red[**✗ Ikke opfyldt**]"
+    assert widgets.status_markdown(None) == ":gray[**– Ingen data**]"
+    assert not any("material" in v for v in widgets.STATUS_MARKDOWN.values())

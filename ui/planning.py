@@ -258,7 +258,7 @@ def gap_text(
 
 
 def _status(value: float | None, met: bool | None, threshold: float | None, strict: bool, kind: str = "") -> str:
-    """ "4,7 % · ❌ Ikke opfyldt" in Markdown (st.table renders it; icon and word, never colour alone);
+    """ "4,7 % · ✗ Ikke opfyldt" in Markdown (st.table renders it; icon and word, never colour alone);
     placements in places ("187 besatte mod 184 aftalte pladser")."""
     met = None if met is None or pd.isna(met) else bool(met)
     if kind == "obligations_met":
@@ -484,14 +484,21 @@ def seek_summary(after: Outcome, goals: list[GoalSeek]) -> tuple[str, str] | Non
     return "info", f"De mål, som flere personer i ordningerne kan flytte, er nået; {' og '.join(missed)}."
 
 
-def chart_templates(baseline: Baseline, config: Config, before: Outcome | None = None) -> dict[str, dict]:
+def chart_templates(
+    baseline: Baseline, config: Config, before: Outcome | None = None, meeting: bool = False
+) -> dict[str, dict]:
     """The bullets and the donut built once for the baseline year (validated Vega-Lite specs). Their
     structure depends on the year only; a scenario changes their one table (`live_spec`). Building an
-    Altair chart costs ~100 ms, swapping the table ~1 ms."""
+    Altair chart costs ~100 ms, swapping the table ~1 ms.
+
+    The donut is as the page shows it (`charts.screen`: as wide as its column, meeting mode's larger type).
+    The bullets keep their fixed size: they are faceted by group, which `charts.screen` would split into
+    one chart per group, each with its part of the one table a scenario swaps."""
     before = evaluate(baseline, config) if before is None else before
+    donut = charts.scenario_donut(before.years_frame(), config, baseline.year).to_dict()
     return {
         "bullets": charts.target_bullets(compare_targets(before, before), baseline.year).to_dict(),
-        "donut": charts.scenario_donut(before.years_frame(), config, baseline.year).to_dict(),
+        "donut": charts.screen(donut, meeting).panels[0],
     }
 
 

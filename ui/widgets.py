@@ -303,10 +303,10 @@ def table(
             downloads.table_button(name, frame, number_formats)
 
 
-STATUS_MARKDOWN = {
-    True: ":green[:material/check_circle: **{word}**]",
-    False: ":red[:material/cancel: **{word}**]",
-    None: ":gray[:material/remove: **{word}**]",
+STATUS_MARKDOWN = {  # text signs, not icon-font ligatures: a screen reader names them in its own language
+    True: ":green[**✓ {word}**]",
+    False: ":red[**✗ {word}**]",
+    None: ":gray[**– {word}**]",
 }
 # The change since the year before is neutral (gray, with its arrow): red and green mean only "not met"
 # and "met", on the cards as everywhere else.
@@ -316,7 +316,7 @@ UNMET_COLOUR = charts.UNMET_COLOUR  # the border of an unmet target's card
 
 
 def status_markdown(met: bool | None) -> str:
-    """Status as icon and word (and colour, never colour alone); the icon font ships with Streamlit."""
+    """Status as sign and word (and colour, never colour alone): ✓ Opfyldt, ✗ Ikke opfyldt, – Ingen data."""
     return STATUS_MARKDOWN[None if met is None else bool(met)].format(word=text.status_word(met))
 
 
