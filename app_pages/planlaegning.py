@@ -387,8 +387,8 @@ def chart(name: str, spec: dict, build: Callable[[], charts.Chart], caption: str
     """A planner chart (the donut as wide as its column, the bullets at their own size: `chart_templates`);
     its sentence (the scenario's, not the baseline's) is also what a screen reader says for it."""
     with st.container(key=f"chart_{name}"):
-        width = "stretch" if spec.get("autosize", {}).get("type") == "fit-x" else "content"
-        st.vega_lite_chart({**spec, "description": caption}, width=width, theme=None)
+        fitted = spec.get("autosize", {}).get("type") == "fit-x"
+        st.vega_lite_chart({**spec, "description": caption}, width="stretch" if fitted else "content", theme=None)
         st.caption(caption)
         if not meeting:
             downloads.chart_buttons(name, build)
