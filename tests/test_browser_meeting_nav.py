@@ -32,8 +32,16 @@ def query(url: str) -> dict[str, list[str]]:
 
 
 def wait_for_title(page, title: str) -> None:
+    """The page `title` drawn, with its tab marked current and the address again holding meeting mode (the
+    rerun puts it back while meeting mode is on)."""
     page.wait_for_function("(t) => document.querySelector('h1')?.innerText.trim() === t", arg=title, timeout=120_000)
     wait_for_page(page)
+    page.wait_for_function(
+        """([t, m]) => location.search.includes(m)
+            && document.querySelector('.st-key-pagetabs a[aria-current="page"]')?.innerText.trim().endsWith(t)""",
+        arg=[title, MEETING],
+        timeout=60_000,
+    )
 
 
 def current_tab(page) -> str:

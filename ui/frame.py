@@ -19,7 +19,8 @@ from ui.safe import md_escape, md_list
 
 MEETING_PARAM = "visning"
 MEETING_VALUE = "møde"
-MEETING_KEY = "meeting_mode"
+MEETING_KEY = "meeting_mode"  # the toggle's key
+_MEETING_ON = "_meeting_on"  # whether meeting mode is on (`meeting_mode`)
 _URL_SEEN = "_meeting_mode_url"
 _PLAUSIBILITY = "_figure_warnings"  # dataset key -> the sentences of `figure_warnings`
 
@@ -148,11 +149,18 @@ _PAGE_SCRIPT = r"""
   if (window.__csrDanish) return;
   window.__csrDanish = true;
   let queued = false;
-  new MutationObserver(() => {
+  const schedule = () => {
     if (queued) return;
     queued = true;
     requestAnimationFrame(() => { queued = false; relabel(); });
-  }).observe(doc.body, {subtree: true, childList: true, characterData: true, attributes: true,
+  };
+  // a page change may only change the address (the links stay as they are): mark the current page again
+  for (const name of ["pushState", "replaceState"]) {
+    const original = history[name].bind(history);
+    history[name] = (...args) => { const out = original(...args); schedule(); return out; };
+  }
+  window.addEventListener("popstate", schedule);
+  new MutationObserver(schedule).observe(doc.body, {subtree: true, childList: true, characterData: true, attributes: true,
                         attributeFilter: ["aria-label", "href"]});
 })();
 </script>
@@ -194,7 +202,9 @@ _REMOTE_SCRIPT = """
 
 
 def meeting_mode() -> bool:
-    """Whether meeting mode is on: the toggle's state, switched on by ?visning=møde in the URL.
+    """Whether meeting mode is on: switched on by ?visning=møde in the URL or the toggle, kept in session
+    state under a key of its own (`_MEETING_ON`, not the toggle's: the toggle is drawn after the page, and
+    a run cut short by the next click never draws it, which would lose a widget's value).
 
     While it is on, the parameter is kept in the URL so a reload or a bookmark stays in meeting mode.
     """
@@ -202,8 +212,8 @@ def meeting_mode() -> bool:
     if url_on != st.session_state.get(_URL_SEEN):
         st.session_state[_URL_SEEN] = url_on
         if url_on:
-            st.session_state[MEETING_KEY] = True
-    on = bool(st.session_state.get(MEETING_KEY, False))
+            st.session_state[_MEETING_ON] = True
+    on = bool(st.session_state.get(_MEETING_ON, False))
     if on and not url_on:
         st.query_params[MEETING_PARAM] = MEETING_VALUE
         st.session_state[_URL_SEEN] = True
@@ -212,6 +222,7 @@ def meeting_mode() -> bool:
 
 def _meeting_changed() -> None:
     on = bool(st.session_state.get(MEETING_KEY))
+    st.session_state[_MEETING_ON] = on
     if on:
         st.query_params[MEETING_PARAM] = MEETING_VALUE
     elif MEETING_PARAM in st.query_params:
@@ -220,6 +231,7 @@ def _meeting_changed() -> None:
 
 
 def meeting_toggle() -> None:
+    st.session_state[MEETING_KEY] = bool(st.session_state.get(_MEETING_ON, False))  # it shows the mode in force
     st.toggle(
         "Mødevisning",
         key=MEETING_KEY,
