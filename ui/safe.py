@@ -9,6 +9,7 @@ string; a table (st.dataframe) or st.text shows it plainly without it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -31,7 +32,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u200b-\u200f\u202a
 def md_escape(value: object) -> str:
     """`value` as text that Streamlit's Markdown shows literally, on one line: `**fed**.csv` becomes
     `\\*\\*fed\\*\\*\\.csv`, which a page shows as **fed**.csv, not in bold."""
-    text = _CONTROL.sub("", _BREAKS.sub(" ", str(value)))
+    return _escaped(str(value))
+
+
+@functools.lru_cache(maxsize=4096)  # a page escapes the same few hundred texts on every rerun
+def _escaped(value: str) -> str:
+    text = _CONTROL.sub("", _BREAKS.sub(" ", value))
     text = _AUTOLINK.sub(lambda m: m.group(1) + _JOINER, text)
     return _SPECIAL.sub(r"\\\1", text)
 

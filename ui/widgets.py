@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import dis
+import functools
 import hashlib
 import html
 import re
@@ -107,6 +108,7 @@ def year_select(dataset: Dataset, config: Config, label: str = "År") -> int:
         )
 
 
+@functools.lru_cache(maxsize=1024)  # a page's code objects are the same on every rerun (Streamlit compiles once)
 def _code_fingerprint(code: CodeType) -> str:
     """What a builder's code does (not where it lives in memory), so an edited page never gets a
     value that the old code cached."""
@@ -118,13 +120,14 @@ def _code_fingerprint(code: CodeType) -> str:
 _GLOBAL_LOADS = {"LOAD_GLOBAL", "LOAD_NAME"}
 
 
-def _global_names(code: CodeType) -> set[str]:
+@functools.lru_cache(maxsize=1024)
+def _global_names(code: CodeType) -> frozenset[str]:
     """The module-level names a builder (and the comprehensions and functions inside it) reads."""
     names = {i.argval for i in dis.get_instructions(code) if i.opname in _GLOBAL_LOADS}
     for const in code.co_consts:
         if isinstance(const, CodeType):
             names |= _global_names(const)
-    return names
+    return frozenset(names)
 
 
 def _is_keyed_elsewhere(value: object) -> bool:
