@@ -217,7 +217,8 @@ def sidebar(access: Access) -> None:
         if not access.login:
             st.caption(LOCAL_MODE)
             return
-        st.markdown(f"**{md_escape(access.name)}**  \n{md_escape(access.role_text.capitalize())}")
+        label = "Rolle" if len(access.roles) == 1 else "Roller"
+        st.markdown(f"**{md_escape(access.name)}**  \n{label}: {access.role_text}")
         logout_button()
 
 
@@ -242,12 +243,13 @@ def client_address() -> str:
 def audit(event: str, detail: str = "") -> None:
     """Record the event with who, from where and in which role, in the store's audit log when it has one.
     A failing log is written to the server's log; it never stops the page."""
+    if getattr(Store, "record_event", None) is None:  # a store without an audit log: nothing to open
+        return
     try:
-        store = Store.default()
+        record = getattr(Store.default(), "record_event", None)
     except StoreError as exc:
         log.error("Hændelsen %s kunne ikke logges: %s", event, exc)
         return
-    record = getattr(store, "record_event", None)
     if record is None:
         return
     try:
