@@ -1,0 +1,211 @@
+"""The national ranking: the home municipality among every municipality with data (docs/regler.md).
+
+When the data hold municipalities beyond the home and its neighbours (a national upload: all 98
+municipalities), the home municipality is ranked in each comparison category with the rules of the
+neighbour comparison:
+
+- only the schemes in the neighbour comparison count (STU and Beredskab are left out, on every side);
+- a municipality's share in a category is the sum of its shares in the category's schemes it has data
+  for; a municipality with no headcount (or a headcount of 0) or no data for any of the category's
+  schemes in a year is not ranked in that category that year;
+- rank 1 is the highest share; ties share the best rank ("competition" ranking: 1, 2, 2, 4), so
+  "nr. 12 af 98" means eleven municipalities have a higher share. Shares equal to 9 decimals tie;
+- the national figures, like the neighbours', are per scheme over the municipalities that have the
+  scheme, summed over the category's schemes: `average` pooled (their persons over their headcounts),
+  `mean` the unweighted mean of their shares (with complete data the same as pooling, or averaging,
+  the whole category);
+- the quartiles are those of the ranked municipalities' category shares, linearly interpolated between
+  the sorted shares (pandas' and numpy's default, "linear": position (n − 1)·q).
+
+Everything is a pure function of the shares (`csr.shares.annual_shares`) and the configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from csr.config import Config
+from csr.shares import comparison_groups
+
+TIE_DECIMALS = 9  # shares equal to this many decimals (of a percent) share a rank
+QUARTILES = (0.25, 0.5, 0.75)
+HOME, NEIGHBOUR, OTHER = "Hjemkommune", "Omegnskommune", "Øvrige kommuner"
+ROLES = (HOME, NEIGHBOUR, OTHER)
+DISTRIBUTION_COLUMNS = ("year", "group", "code", "municipality", "share", "persons", "headcount", "rank", "role")
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one municipality stands in a category in a year: its share (percent) and rank (1 = highest)."""
+
+    code: int
+    municipality: str
+    share: float
+    rank: int
+
+
+@dataclass(frozen=True)
+class NationalFigure:
+    """One comparison category in one year, over every municipality with data for it.
+
+    `municipalities` is how many are ranked; `home` is None in a year the home municipality has no data
+    for the category; `neighbours` holds the standing of each neighbour with data (in the configured order)
+    and `missing_neighbours` names the others. `average` (pooled) and `mean` (unweighted) follow the
+    neighbour comparison's rules (module docstring); `quartiles` are the lower quartile, the median and the
+    upper quartile of the municipalities' shares.
+    """
+
+    year: int
+    group: str
+    municipalities: int
+    home: Standing | None
+    average: float | None
+    mean: float | None
+    quartiles: tuple[float, float, float]
+    neighbours: tuple[Standing, ...] = ()
+    missing_neighbours: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RankPoint:
+    """The home municipality's rank in a category in one year, out of `of` municipalities."""
+
+    year: int
+    group: str
+    rank: int
+    of: int
+    share: float
+
+
+@dataclass(frozen=True)
+class National:
+    """The national ranking for every year and comparison category (empty without national data).
+
+    `distribution` has one row per year, category and ranked municipality (DISTRIBUTION_COLUMNS), highest
+    share first; `role` says whether it is the home municipality, a neighbour or another municipality.
+    `counts` maps each year to the municipalities with data in at least one category that year.
+    """
+
+    figures: tuple[NationalFigure, ...]
+    distribution: pd.DataFrame
+    counts: dict[int, int]
+
+    @property
+    def available(self) -> bool:
+        return bool(self.figures)
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(sorted(self.counts))
+
+    def figure(self, year: int, group: str) -> NationalFigure | None:
+        return next((f for f in self.figures if f.year == year and f.group == group), None)
+
+    def in_year(self, year: int) -> tuple[NationalFigure, ...]:
+        return tuple(f for f in self.figures if f.year == year)
+
+    def trend(self, group: str | None = None) -> tuple[RankPoint, ...]:
+        """The home municipality's rank year by year (per category, or in `group` only), oldest first."""
+        return tuple(
+            RankPoint(f.year, f.group, f.home.rank, f.municipalities, f.home.share)
+            for f in sorted(self.figures, key=lambda f: (f.group, f.year))
+            if f.home is not None and (group is None or f.group == group)
+        )
+
+    def ranked(self, year: int, group: str) -> pd.DataFrame:
+        """The year's municipalities in one category, highest share first (a slice of `distribution`)."""
+        d = self.distribution
+        return d[(d["year"] == year) & (d["group"] == group)].reset_index(drop=True)
+
+
+def has_national_data(shares: pd.DataFrame, config: Config) -> bool:
+    """Whether the shares hold municipalities beyond the home municipality and its neighbours."""
+    compared = {config.home, *config.neighbours}
+    return bool((~shares["code"].isin(compared)).any()) if len(shares) else False
+
+
+def competition_rank(shares: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Rank 1 for the highest share; equal shares (to TIE_DECIMALS) share the best rank: 1, 2, 2, 4."""
+    values = np.round(np.asarray(shares, dtype=float), TIE_DECIMALS)
+    return pd.Series(values).rank(method="min", ascending=False).to_numpy(dtype=int)
+
+
+def quartiles(shares: Sequence[float] | np.ndarray) -> tuple[float, float, float]:
+    """Lower quartile, median and upper quartile, linearly interpolated (numpy's and pandas' default)."""
+    q = np.quantile(np.asarray(shares, dtype=float), QUARTILES, method="linear")
+    return float(q[0]), float(q[1]), float(q[2])
+
+
+def _empty() -> National:
+    return National((), pd.DataFrame({c: [] for c in DISTRIBUTION_COLUMNS}), {})
+
+
+def national_ranking(shares: pd.DataFrame, config: Config) -> National:
+    """The home municipality ranked among every municipality with data, per year and comparison category
+    (the rules: module docstring). Empty (`available` False) when the data hold only the home municipality
+    and its neighbours."""
+    if not has_national_data(shares, config):
+        return _empty()
+    groups = comparison_groups(config)
+    headcount = shares["headcount"].to_numpy(dtype=float)
+    valid = shares[(headcount > 0) & np.isfinite(shares["share"].to_numpy(dtype=float))]
+    names = {m.code: m.name for m in config.municipalities}
+    neighbours = set(config.neighbours)
+    parts: list[pd.DataFrame] = []
+    figures: list[NationalFigure] = []
+    for group, schemes in groups.items():
+        sub = valid[valid["scheme"].isin(schemes)]
+        if sub.empty:
+            continue
+        per = (
+            sub.groupby(["year", "code"], sort=True)
+            .agg(share=("share", "sum"), persons=("persons", "sum"), headcount=("headcount", "first"))
+            .reset_index()
+        )
+        # per scheme over the municipalities that have it, then summed over the schemes (the neighbours' rule)
+        by_scheme = sub.groupby(["year", "scheme"], sort=True).agg(
+            persons=("persons", "sum"), headcount=("headcount", "sum"), mean=("share", "mean")
+        )
+        pooled = (by_scheme["persons"] * 100.0 / by_scheme["headcount"]).groupby(level="year").sum()
+        mean = by_scheme["mean"].groupby(level="year").sum()
+        per = per.sort_values(["year", "share", "code"], ascending=[True, False, True], ignore_index=True)
+        per["rank"] = per.groupby("year", sort=False)["share"].transform(
+            lambda s: pd.Series(competition_rank(s.to_numpy()), index=s.index)
+        )
+        codes = per["code"].to_numpy(dtype=int)
+        per["group"] = group
+        per["municipality"] = [names.get(int(c), str(c)) for c in codes]
+        per["role"] = [HOME if c == config.home else NEIGHBOUR if c in neighbours else OTHER for c in codes]
+        parts.append(per)
+        for year, rows in per.groupby("year", sort=True):
+            standing = {
+                int(c): Standing(int(c), str(n), float(s), int(r))
+                for c, n, s, r in zip(rows["code"], rows["municipality"], rows["share"], rows["rank"], strict=True)
+                if c == config.home or c in neighbours
+            }
+            figures.append(
+                NationalFigure(
+                    year=int(year),
+                    group=group,
+                    municipalities=len(rows),
+                    home=standing.get(config.home),
+                    average=float(pooled.loc[year]),
+                    mean=float(mean.loc[year]),
+                    quartiles=quartiles(rows["share"].to_numpy()),
+                    neighbours=tuple(standing[c] for c in config.neighbours if c in standing),
+                    missing_neighbours=tuple(names[c] for c in config.neighbours if c not in standing),
+                )
+            )
+    if not parts:
+        return _empty()
+    distribution = pd.concat(parts, ignore_index=True)
+    distribution["rank"] = distribution["rank"].astype(int)
+    distribution = distribution[list(DISTRIBUTION_COLUMNS)]
+    counts = {int(y): int(n) for y, n in distribution.groupby("year")["code"].nunique().items()}
+    order = {g: i for i, g in enumerate(groups)}
+    figures.sort(key=lambda f: (f.year, order[f.group]))
+    return National(tuple(figures), distribution, counts)
