@@ -9,7 +9,8 @@ neighbour comparison:
   for; a municipality with no headcount (or a headcount of 0) or no data for any of the category's
   schemes in a year is not ranked in that category that year;
 - rank 1 is the highest share; ties share the best rank ("competition" ranking: 1, 2, 2, 4), so
-  "nr. 12 af 98" means eleven municipalities have a higher share. Shares equal to 9 decimals tie;
+  "nr. 12 af 98" means eleven municipalities have a higher share. Shares equal to 9 decimals tie, and
+  tied municipalities are listed in name order;
 - the national figures, like the neighbours', are per scheme over the municipalities that have the
   scheme, summed over the category's schemes: `average` pooled (their persons over their headcounts),
   `mean` the unweighted mean of their shares (with complete data the same as pooling, or averaging,
@@ -172,13 +173,14 @@ def national_ranking(shares: pd.DataFrame, config: Config) -> National:
         )
         pooled = (by_scheme["persons"] * 100.0 / by_scheme["headcount"]).groupby(level="year").sum()
         mean = by_scheme["mean"].groupby(level="year").sum()
-        per = per.sort_values(["year", "share", "code"], ascending=[True, False, True], ignore_index=True)
+        per["municipality"] = [names.get(int(c), str(c)) for c in per["code"]]
+        per["tied"] = per["share"].round(TIE_DECIMALS)  # highest first, a tie in name order
+        per = per.sort_values(["year", "tied", "municipality"], ascending=[True, False, True], ignore_index=True)
         per["rank"] = per.groupby("year", sort=False)["share"].transform(
             lambda s: pd.Series(competition_rank(s.to_numpy()), index=s.index)
         )
         codes = per["code"].to_numpy(dtype=int)
         per["group"] = group
-        per["municipality"] = [names.get(int(c), str(c)) for c in codes]
         per["role"] = [HOME if c == config.home else NEIGHBOUR if c in neighbours else OTHER for c in codes]
         parts.append(per)
         for year, rows in per.groupby("year", sort=True):
