@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
+from collections import defaultdict
 
 from importers_support import CONFIG, big_xlsx, load
 
@@ -39,3 +41,47 @@ def national_import() -> ImportResult:
     result = load(("landsdata.xlsx", national_workbook()), isolate=False)
     assert result.ok, result.errors[:3]
     return result
+
+
+def independent_national() -> dict[tuple[int, str], dict]:
+    """Per (year, category): every municipality's share, the home rank, pooled and mean figures and the
+    quartiles, in plain Python from `figure()`: annual figures as the rules say (measurement months; all
+    twelve months for virksomhedspraktik), no pandas, no csr.shares."""
+    months = CONFIG.measurement_months
+    index = {sid: k for k, (sid, _) in enumerate(SCHEMES)}
+    groups: dict[str, list[str]] = defaultdict(list)
+    for s in CONFIG.schemes:
+        if s.in_neighbour_comparison:
+            groups[s.category].append(s.id)
+    out = {}
+    for year in YEARS:
+        for group, ids in groups.items():
+            shares: dict[int, float] = {}
+            per_scheme: dict[str, list[tuple[float, float]]] = defaultdict(list)
+            for m in CONFIG.municipalities:
+                head = sum(figure(m.code, year, mo, 0) for mo in months) / len(months)
+                total = 0.0
+                for sid in ids:
+                    span = range(1, 13) if CONFIG.scheme(sid).averaging == "all_periods" else months
+                    persons = sum(figure(m.code, year, mo, index[sid]) for mo in span) / len(span)
+                    total += persons / head * 100
+                    per_scheme[sid].append((persons, head))
+                shares[m.code] = total
+            home = shares[CONFIG.home]
+            higher = sum(1 for v in shares.values() if round(v, 9) > round(home, 9))
+            ordered = sorted(shares.values())
+
+            def quantile(q: float, ordered: list[float] = ordered) -> float:
+                pos = (len(ordered) - 1) * q
+                lo = math.floor(pos)
+                hi = min(lo + 1, len(ordered) - 1)
+                return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+            out[(year, group)] = {
+                "shares": shares,
+                "rank": higher + 1,
+                "average": sum(sum(p for p, _ in c) / sum(h for _, h in c) * 100 for c in per_scheme.values()),
+                "mean": sum(sum(p / h * 100 for p, h in c) / len(c) for c in per_scheme.values()),
+                "quartiles": (quantile(0.25), quantile(0.5), quantile(0.75)),
+            }
+    return out
