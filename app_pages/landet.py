@@ -29,7 +29,7 @@ if year not in national.counts:
 
 
 def _texts() -> dict:
-    out = {}
+    out: dict = {}
     for g in groups:
         f = national.figure(year, g)
         if f is None:

@@ -131,8 +131,8 @@ def has_national_data(shares: pd.DataFrame, config: Config) -> bool:
 
 def competition_rank(shares: Sequence[float] | np.ndarray) -> np.ndarray:
     """Rank 1 for the highest share; equal shares (to TIE_DECIMALS) share the best rank: 1, 2, 2, 4."""
-    values = np.round(np.asarray(shares, dtype=float), TIE_DECIMALS)
-    return pd.Series(values).rank(method="min", ascending=False).to_numpy(dtype=int)
+    negated = -np.round(np.asarray(shares, dtype=float), TIE_DECIMALS)
+    return np.searchsorted(np.sort(negated), negated, side="left") + 1  # 1 + how many are higher
 
 
 def quartiles(shares: Sequence[float] | np.ndarray) -> tuple[float, float, float]:
@@ -153,61 +153,88 @@ def national_ranking(shares: pd.DataFrame, config: Config) -> National:
         return _empty()
     groups = comparison_groups(config)
     headcount = shares["headcount"].to_numpy(dtype=float)
-    valid = shares[(headcount > 0) & np.isfinite(shares["share"].to_numpy(dtype=float))]
+    share = shares["share"].to_numpy(dtype=float)
+    keep = (headcount > 0) & np.isfinite(share)
+    # integer positions of year, municipality and scheme: sums by np.bincount, not by pandas' groupby
+    year_pos, year_values = pd.factorize(shares["year"].to_numpy()[keep], sort=True)
+    code_pos, code_values = pd.factorize(shares["code"].to_numpy()[keep], sort=True)
+    scheme_pos, scheme_values = pd.factorize(shares["scheme"].to_numpy()[keep])
+    share, headcount = share[keep], headcount[keep]
+    persons = shares["persons"].to_numpy(dtype=float)[keep]
+    n_years, n_codes, n_schemes = len(year_values), len(code_values), len(scheme_values)
     names = {m.code: m.name for m in config.municipalities}
+    code_names = np.array([names.get(int(c), str(c)) for c in code_values], dtype=object)
     neighbours = set(config.neighbours)
-    parts: list[pd.DataFrame] = []
+    role_of = np.array(
+        [HOME if c == config.home else NEIGHBOUR if c in neighbours else OTHER for c in code_values], dtype=object
+    )
+    columns: dict[str, list[np.ndarray]] = {c: [] for c in DISTRIBUTION_COLUMNS}
     figures: list[NationalFigure] = []
     for group, schemes in groups.items():
-        sub = valid[valid["scheme"].isin(schemes)]
-        if sub.empty:
+        wanted = np.isin(np.asarray(scheme_values, dtype=object), schemes)
+        rows = wanted[scheme_pos] if n_schemes else np.zeros(0, dtype=bool)
+        if not rows.any():
             continue
-        per = (
-            sub.groupby(["year", "code"], sort=True)
-            .agg(share=("share", "sum"), persons=("persons", "sum"), headcount=("headcount", "first"))
-            .reset_index()
-        )
+        cell = year_pos[rows] * n_codes + code_pos[rows]
+        size = n_years * n_codes
+        has = np.bincount(cell, minlength=size) > 0
+        total = np.bincount(cell, weights=share[rows], minlength=size)
+        total_persons = np.bincount(cell, weights=persons[rows], minlength=size)
+        staff = np.zeros(size)
+        staff[cell] = headcount[rows]  # one headcount per municipality and year
         # per scheme over the municipalities that have it, then summed over the schemes (the neighbours' rule)
-        by_scheme = sub.groupby(["year", "scheme"], sort=True).agg(
-            persons=("persons", "sum"), headcount=("headcount", "sum"), mean=("share", "mean")
-        )
-        pooled = (by_scheme["persons"] * 100.0 / by_scheme["headcount"]).groupby(level="year").sum()
-        mean = by_scheme["mean"].groupby(level="year").sum()
-        per["municipality"] = [names.get(int(c), str(c)) for c in per["code"]]
-        per["tied"] = per["share"].round(TIE_DECIMALS)  # highest first, a tie in name order
-        per = per.sort_values(["year", "tied", "municipality"], ascending=[True, False, True], ignore_index=True)
-        per["rank"] = per.groupby("year", sort=False)["share"].transform(
-            lambda s: pd.Series(competition_rank(s.to_numpy()), index=s.index)
-        )
-        codes = per["code"].to_numpy(dtype=int)
-        per["group"] = group
-        per["role"] = [HOME if c == config.home else NEIGHBOUR if c in neighbours else OTHER for c in codes]
-        parts.append(per)
-        for year, rows in per.groupby("year", sort=True):
+        by = year_pos[rows] * n_schemes + scheme_pos[rows]
+        sizes = n_years * n_schemes
+        count = np.bincount(by, minlength=sizes).reshape(n_years, n_schemes)
+        p_sum = np.bincount(by, weights=persons[rows], minlength=sizes).reshape(n_years, n_schemes)
+        h_sum = np.bincount(by, weights=headcount[rows], minlength=sizes).reshape(n_years, n_schemes)
+        s_sum = np.bincount(by, weights=share[rows], minlength=sizes).reshape(n_years, n_schemes)
+        present = count > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pooled = np.where(present, p_sum * 100.0 / h_sum, 0.0).sum(axis=1)
+            mean = np.where(present, s_sum / count, 0.0).sum(axis=1)
+        for y in range(n_years):
+            at = np.flatnonzero(has[y * n_codes : (y + 1) * n_codes])
+            if not len(at):
+                continue
+            values = total[y * n_codes + at]
+            tied = np.round(values, TIE_DECIMALS)
+            order = np.lexsort((code_names[at], -tied))  # highest first, a tie in name order
+            at, values = at[order], values[order]
+            rank = competition_rank(values)
+            year = int(year_values[y])
+            columns["year"].append(np.full(len(at), year))
+            columns["group"].append(np.full(len(at), group, dtype=object))
+            columns["code"].append(code_values[at].astype(int))
+            columns["municipality"].append(code_names[at])
+            columns["share"].append(values)
+            columns["persons"].append(total_persons[y * n_codes + at])
+            columns["headcount"].append(staff[y * n_codes + at])
+            columns["rank"].append(rank)
+            columns["role"].append(role_of[at])
             standing = {
-                int(c): Standing(int(c), str(n), float(s), int(r))
-                for c, n, s, r in zip(rows["code"], rows["municipality"], rows["share"], rows["rank"], strict=True)
-                if c == config.home or c in neighbours
+                int(code_values[c]): Standing(int(code_values[c]), str(code_names[c]), float(v), int(r))
+                for c, v, r in zip(at, values, rank, strict=True)
+                if role_of[c] != OTHER
             }
             figures.append(
                 NationalFigure(
-                    year=int(year),
+                    year=year,
                     group=group,
-                    municipalities=len(rows),
+                    municipalities=len(at),
                     home=standing.get(config.home),
-                    average=float(pooled.loc[year]),
-                    mean=float(mean.loc[year]),
-                    quartiles=quartiles(rows["share"].to_numpy()),
+                    average=float(pooled[y]),
+                    mean=float(mean[y]),
+                    quartiles=quartiles(values),
                     neighbours=tuple(standing[c] for c in config.neighbours if c in standing),
                     missing_neighbours=tuple(names[c] for c in config.neighbours if c not in standing),
                 )
             )
-    if not parts:
+    if not figures:
         return _empty()
-    distribution = pd.concat(parts, ignore_index=True)
-    distribution["rank"] = distribution["rank"].astype(int)
-    distribution = distribution[list(DISTRIBUTION_COLUMNS)]
+    distribution = pd.DataFrame({c: np.concatenate(v) for c, v in columns.items()})
+    distribution = distribution.astype({"year": int, "code": int, "rank": int, "share": float})
     counts = {int(y): int(n) for y, n in distribution.groupby("year")["code"].nunique().items()}
-    order = {g: i for i, g in enumerate(groups)}
-    figures.sort(key=lambda f: (f.year, order[f.group]))
+    place = {g: i for i, g in enumerate(groups)}
+    figures.sort(key=lambda f: (f.year, place[f.group]))
     return National(tuple(figures), distribution, counts)

@@ -155,7 +155,7 @@ def build_report(figures: Figures, config: Config, year: int | None = None) -> d
         if year not in years:
             raise KeyError(year)
         years = [year]
-    report = {"municipality": config.home_name, "years": [year_report(figures, config, y) for y in years]}
+    report: dict = {"municipality": config.home_name, "years": [year_report(figures, config, y) for y in years]}
     national = national_ranking(figures.shares, config)
     for entry in report["years"]:
         part = national_report(national, config, int(entry["year"]))

@@ -29,7 +29,9 @@ def rank_sentence(f: NationalFigure, config: Config, tied: int = 0) -> str:
     )
     shared = ""
     if tied:
-        shared = f" Pladsen deles med {number(tied)} {'anden kommune' if tied == 1 else 'andre kommuner'} med samme andel."
+        shared = (
+            f" Pladsen deles med {number(tied)} {'anden kommune' if tied == 1 else 'andre kommuner'} med samme andel."
+        )
     return (
         f"{config.home_name} er nr. {number(f.home.rank)} af {number(f.municipalities)} kommuner i {category} "
         f"i {f.year} med {pct(f.home.share)} af de ansatte: {above}.{shared}"

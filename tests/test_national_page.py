@@ -80,7 +80,11 @@ def test_the_distribution_chart_has_every_municipality_the_home_and_the_neighbou
     assert [r["municipality"] for r in rows][f.home.rank - 1] == "Aabenraa"
     assert sorted(r["role"] for r in rows).count("Omegnskommune") == 6
     assert spec["layer"][0]["mark"]["type"] == "bar"
-    assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["Hjemkommune", "Omegnskommune", "Øvrige kommuner"]
+    assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == [
+        "Hjemkommune",
+        "Omegnskommune",
+        "Øvrige kommuner",
+    ]
     table = spec["usermeta"]["csr_table"]
     assert table["columns"] == ["Placering", "Kommune", "Andel af ansatte (%)", "Hvem"]
     assert len(table["rows"]) == 98 + 2  # every municipality, then the two national averages
