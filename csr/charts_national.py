@@ -162,7 +162,7 @@ def rank_trend_chart(national: National, years: pd.DataFrame, config: Config) ->
         "rank:Q",
         title="Placering (nr. 1 = højeste andel)",
         scale=alt.Scale(domain=[1, most], reverse=True, nice=False),
-        axis=alt.Axis(format="d", values=sorted({1, *range(10, most + 1, 10), most})),
+        axis=alt.Axis(format="d", values=sorted({1, *(v for v in range(10, most, 10) if most - v >= 5), most})),
     )
     tooltip = [
         alt.Tooltip("category:N", title="Gruppe"),
