@@ -7,12 +7,12 @@ adds the page to app.py's PAGES when app.py does not list it yet, and points eve
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from browser_support import (
@@ -40,7 +40,6 @@ pytest.importorskip("playwright.sync_api")
 LANDET = ("app_pages/landet.py", "Landet", ":material/public:", "landet")
 ENTRY = """
 import sys
-from pathlib import Path
 
 ROOT = Path({root!r})
 sys.path.insert(0, str(ROOT))
@@ -61,7 +60,7 @@ def server(tmp_path_factory) -> Iterator[str]:
     entry.write_text(textwrap.dedent(ENTRY.format(root=str(ROOT), landet=LANDET)))
     ARTIFACTS.mkdir(exist_ok=True)
     url = f"http://127.0.0.1:{free_port()}"
-    env = {**__import__("os").environ, "CSR_DATA_DIR": str(data_dir)}
+    env = {**os.environ, "CSR_DATA_DIR": str(data_dir)}
     command = [sys.executable, "-m", "streamlit", "run", str(entry), "--server.headless", "true"]
     command += ["--server.address", "127.0.0.1", "--server.port", url.rsplit(":", 1)[1]]
     command += ["--browser.gatherUsageStats", "false"]
