@@ -7,10 +7,13 @@ years against a plain-Python computation straight from the formula that wrote th
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 from national_support import YEARS, independent_national, national_import
 
+from csr import text_national
 from csr.config import HEADCOUNT, default_config
 from csr.model import CANONICAL_COLUMNS
 from csr.national import OTHER, competition_rank, has_national_data, national_ranking, quartiles
@@ -160,3 +163,47 @@ def test_the_national_workbook_ranking_matches_an_independent_computation(workbo
     trend = national.trend("beskaeftigelse")
     assert len({p.rank for p in trend}) > 3
     assert all(len(f.neighbours) == 6 for f in national.figures)
+
+
+def test_the_sentences_say_rank_tie_averages_and_neighbours_in_danish(hand):
+    f = hand.figure(2021, "beskaeftigelse")
+    assert f is not None
+    assert text_national.rank_sentence(f, CONFIG, tied=1) == (
+        "Aabenraa er nr. 3 af 5 kommuner i beskæftigelse i 2021 med 7,0 % af de ansatte: 2 kommuner har en "
+        "højere andel. Pladsen deles med 1 anden kommune med samme andel."
+    )
+    assert text_national.neighbours_sentence(f) == (
+        "Omegnskommunerne: Haderslev nr. 2 (9,0 %) og Esbjerg nr. 3 (7,0 %). "
+        "Mangler tal fra Kolding, Sønderborg, Tønder og Vejen."
+    )
+    average = f"{470 / 8500 * 100 + 85 / 4500 * 100:.1f}".replace(".", ",")  # 7,4
+    assert text_national.averages_sentence(f) == (
+        f"Landsgennemsnittet er {average} % samlet (alle kommunernes personer i ordningerne over alle deres "
+        "ansatte) og 8,0 % simpelt (gennemsnittet af kommunernes andele). Kvartilerne er 7,0 %, 7,0 % "
+        "(medianen) og 9,0 %: den midterste halvdel af kommunerne ligger mellem 7,0 % og 9,0 %."
+    )
+    missing = hand.figure(2022, "beskaeftigelse")
+    assert missing is not None
+    assert text_national.rank_sentence(missing, CONFIG) == (
+        "Aabenraa har ingen tal for beskæftigelse i 2022; 3 kommuner har tal det år."
+    )
+    assert text_national.trend_sentence(hand, CONFIG) == (
+        "Aabenraas placering år for år. Beskæftigelse: nr. 3 af 5 i 2021. Uddannelse: nr. 3 af 5 i 2021."
+    )
+    assert "Importér tal for alle landets kommuner på siden Data" in text_national.no_national_data_sentence(CONFIG)
+
+
+def test_the_first_place_and_the_trend_in_words(workbook):
+    _, national = workbook
+    points = national.trend("beskaeftigelse")
+    best = min(points, key=lambda p: (p.rank, p.year))
+    sentence = text_national.trend_sentence(national, CONFIG)
+    assert (
+        f"Beskæftigelse: fra nr. {points[0].rank} af 98 i 2018 til nr. {points[-1].rank} af 98 i 2025; "
+        f"bedst nr. {best.rank} i {best.year}."
+    ) in sentence
+    f = national.figure(2021, "beskaeftigelse")
+    assert f is not None and f.home is not None
+    first = dataclasses.replace(f, home=dataclasses.replace(f.home, rank=1))
+    assert "1 af 98 kommuner i beskæftigelse i 2021 med" in text_national.rank_sentence(first, CONFIG)
+    assert text_national.rank_sentence(first, CONFIG).endswith("ingen kommune har en højere andel.")
