@@ -40,6 +40,7 @@ pytest.importorskip("playwright.sync_api")
 LANDET = ("app_pages/landet.py", "Landet", ":material/public:", "landet")
 ENTRY = """
 import sys
+from pathlib import Path
 
 ROOT = Path({root!r})
 sys.path.insert(0, str(ROOT))
