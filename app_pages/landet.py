@@ -50,6 +50,7 @@ st.markdown(
     md_escape(
         f"{config.home_name} blandt landets {national.counts[year]} kommuner med tal i {year}, i de samme ordninger "
         "som sammenligningen med omegnskommunerne (uden STU og Beredskab). Nr. 1 har den højeste andel af ansatte."
+        + (f" {config.home_name}s tal for {year} er foreløbige." if year in figures.provisional_years(config) else "")
     )
 )
 
