@@ -81,3 +81,31 @@ def test_the_command_line_report_has_the_national_part(tmp_path):
     assert year["national"]["municipalities"] == 98
     assert year["national"]["beskaeftigelse"]["rank"] == want["rank"]
     assert year["national"]["beskaeftigelse"]["average"] == pytest.approx(want["average"])
+
+
+def test_a_category_over_fewer_municipalities_and_a_year_without_home_data():
+    import pandas as pd
+    from test_national import HAND, canonical
+
+    from csr.national import national_ranking
+    from csr.report import national_lines, national_report
+
+    national = national_ranking(compute(canonical(HAND), pd.DataFrame(), CONFIG).shares, CONFIG)
+    part = national_report(national, CONFIG, 2022)
+    assert part is not None and part["municipalities"] == 3
+    assert part["beskaeftigelse"]["rank"] is None and "municipalities" not in part["beskaeftigelse"]
+    assert part["uddannelse"] == {
+        "rank": None,
+        "average": 1.0,
+        "mean": 1.0,
+        "quartiles": [1.0, 1.0, 1.0],
+        "municipalities": 1,
+    }  # only København has an education scheme in 2022
+    assert national_report(national, CONFIG, 2019) is None
+    lines = national_lines(part, CONFIG)
+    assert lines[0] == "Landets kommuner (3 med data):"
+    assert lines[1].split()[:3] == ["Beskæftigelse", "ingen", "egne"]
+    assert "landsgennemsnit 1,0 % (samlet), 1,0 % (simpelt); kvartiler 1,0 %, 1,0 % (median), 1,0 %" in lines[2]
+    ranked = national_report(national, CONFIG, 2021)
+    assert ranked is not None
+    assert "nr. 3 af 5" in national_lines(ranked, CONFIG)[1]
