@@ -280,3 +280,37 @@ def routes_to_each(nginx_url: str, upstream_ports: list[int], tries: int = 64) -
         if len(found) == len(upstream_ports):
             return found
     raise AssertionError(f"{tries} new route ids reached only the ports {sorted(found)} of {upstream_ports}")
+
+
+@dataclass
+class Cluster:
+    """nginx in front of app processes that share one data folder."""
+
+    nginx: Nginx
+    app_urls: list[str]
+    processes: list[subprocess.Popen]
+
+    @property
+    def ports(self) -> list[int]:
+        return [int(u.rsplit(":", 1)[1]) for u in self.app_urls]
+
+    def port_of(self, route: str) -> int:
+        """The one app port that served every request of a route id (AssertionError if none or several)."""
+        upstreams = self.nginx.upstreams_of(route)
+        assert len(upstreams) == 1, f"route {route} was served by {sorted(upstreams) or 'nobody'}"
+        return int(upstreams.pop().rsplit(":", 1)[1])
+
+
+@contextlib.contextmanager
+def cluster(data_dir: Path, processes: int = 2, log_name: str = "nginx") -> Iterator[Cluster]:
+    """`processes` times `streamlit run app.py` (as tests/browser_support.py starts it, each on its own free
+    port, all with `data_dir` as their store) behind nginx; everything stopped by its PID when the block ends."""
+    from browser_support import ARTIFACTS, serve
+
+    with contextlib.ExitStack() as stack:
+        apps = [
+            stack.enter_context(serve(f"streamlit-{log_name}-{i + 1}.log", data_dir=data_dir)) for i in range(processes)
+        ]
+        urls = [url for url, _ in apps]
+        nginx = stack.enter_context(run_nginx([int(u.rsplit(":", 1)[1]) for u in urls], log_copy=ARTIFACTS / log_name))
+        yield Cluster(nginx, urls, [proc for _, proc in apps])
