@@ -13,9 +13,14 @@ its chart is drawn. Two set-ups, measured in the same run, one after the other (
 
 Reported per set-up: the 95th percentile (and median) of the time from starting to load the address to the
 first chart, the same for a year switch, the errors (a session that timed out, an error element on the page,
-an HTTP answer of 400 or more, a failed request, a page error: there must be none), and the server's memory
-per session: the resident memory (VmRSS in /proc) of the app processes with every session open, less the
-same after four warm-up sessions per process, one after the other, divided by the number of sessions. The ratio nginx/direct is the result.
+an HTTP answer of 400 or more, a failed request, a page error: there must be none; an aborted handshake
+request that Streamlit's frontend tries again is a "retry", reported apart), the CPU time the app processes
+used while the sessions ran, and the server's memory per session: the resident memory (VmRSS in /proc) of
+the app processes with every session open, less the same after four warm-up sessions per process, one after
+the other, divided by the number of sessions. The ratios nginx/direct are the result.
+
+All of it runs on one machine: the 30 browser sessions share its cores with the servers, so on a small
+machine the browsers' own rendering dominates the times; the server CPU time is the server's share.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import statistics
 import sys
 import tempfile
@@ -46,7 +52,7 @@ YEAR_SHOWN = """(year) => [...document.querySelectorAll('h3')].some(h => h.inner
     && [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].every(c => c.querySelector('svg, canvas'))
     && !document.querySelector('[data-testid="stSkeleton"]')"""
 ERROR_ELEMENTS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
-TIMEOUT_MS = 240_000
+TIMEOUT_MS = 600_000
 
 
 @dataclass
@@ -54,7 +60,9 @@ class Result:
     first_chart_s: list[float] = field(default_factory=list)
     switch_s: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    retries: list[str] = field(default_factory=list)
     wall_s: float = 0.0
+    cpu_s: float = 0.0
     idle_rss_mb: float = 0.0
     loaded_rss_mb: float = 0.0
 
@@ -68,8 +76,31 @@ def rss_mb(pids: list[int]) -> float:
     return total_kb / 1024
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used (fields 14 and 15 of /proc/<pid>/stat)."""
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
+
+
+HANDSHAKE = ("/_stcore/health", "/_stcore/host-config")
+
+
+def failed(request, index: int, origin: str, result: Result) -> None:
+    """A request of the app that did not complete. Streamlit's frontend aborts its connection handshake
+    (health, host-config) when the answer is slow and tries again: that is counted as a retry, reported, and
+    not as an error; every other failed request is an error."""
+    if not request.url.startswith(origin):
+        return
+    text = f"session {index}: {request.method} {request.url.removeprefix(origin)} failed: {request.failure}"
+    handshake = request.url.removeprefix(origin).startswith(HANDSHAKE) and "ERR_ABORTED" in (request.failure or "")
+    (result.retries if handshake else result.errors).append(text)
 
 
 async def session(browser, url: str, index: int, switches: int, result: Result, opened: list) -> None:
@@ -79,14 +110,7 @@ async def session(browser, url: str, index: int, switches: int, result: Result, 
     page.set_default_timeout(TIMEOUT_MS)
     origin = url.split("/", 3)[:3]
     page.on("pageerror", lambda e: result.errors.append(f"session {index}: page error {e}"))
-    page.on(
-        "requestfailed",
-        lambda r: (
-            result.errors.append(f"session {index}: {r.method} {r.url} failed: {r.failure}")
-            if r.url.startswith("/".join(origin))
-            else None
-        ),
-    )
+    page.on("requestfailed", lambda r: failed(r, index, "/".join(origin), result))
     page.on(
         "response",
         lambda r: result.errors.append(f"session {index}: {r.status} for {r.url}") if r.status >= 400 else None,
@@ -129,10 +153,12 @@ async def drive(url: str, pids: list[int], sessions: int, switches: int) -> Resu
                 raise RuntimeError(f"the warm-up failed: {warm.errors[:3]}")
             await asyncio.sleep(2)
             result.idle_rss_mb = rss_mb(pids)
+            cpu_before = cpu_seconds(pids)
             opened = []
             started = time.perf_counter()
             await asyncio.gather(*(session(browser, url, i, switches, result, opened) for i in range(sessions)))
             result.wall_s = time.perf_counter() - started
+            result.cpu_s = cpu_seconds(pids) - cpu_before
             await asyncio.sleep(2)
             result.loaded_rss_mb = rss_mb(pids)  # every session still open
             for context in opened:
@@ -161,12 +187,16 @@ def report(name: str, r: Result, sessions: int) -> None:
     print(
         f"  {name:<7} first chart p95 {p95(r.first_chart_s):5.1f} s (median {statistics.median(r.first_chart_s):4.1f} s), "
         f"year switch p95 {p95(r.switch_s):5.1f} s (median {statistics.median(r.switch_s):4.1f} s), "
-        f"{len(r.errors)} errors, all sessions done in {r.wall_s:5.1f} s; "
+        f"{len(r.errors)} errors, {len(r.retries)} handshake retries, all sessions done in {r.wall_s:5.1f} s; "
+        f"server CPU {r.cpu_s:.1f} s ({r.cpu_s / sessions:.2f} s per session); "
         f"memory {r.idle_rss_mb:.0f} MB idle, {r.loaded_rss_mb:.0f} MB with {sessions} sessions: "
         f"{per_session:.1f} MB per session"
     )
     for error in r.errors[:10]:
-        print(f"      {error}")
+        print(f"      error: {error}")
+    for retry in r.retries[:5]:
+        print(f"      retry: {retry}")
+    sys.stdout.flush()
 
 
 def main() -> None:
@@ -190,19 +220,32 @@ def main() -> None:
                 r = asyncio.run(drive(url, pids, args.sessions, args.switches))
             results[name].append(r)
             report(name, r, args.sessions)
-    nginx = Result(
-        *(sum((getattr(r, f) for r in results["nginx"]), []) for f in ("first_chart_s", "switch_s", "errors"))
-    )
-    base = Result(
-        *(sum((getattr(r, f) for r in results["direct"]), []) for f in ("first_chart_s", "switch_s", "errors"))
-    )
+    pooled = {name: pool(rs) for name, rs in results.items()}
+    nginx, base = pooled["nginx"], pooled["direct"]
     print(
-        f"{args.sessions} sessions, nginx over two processes against one process direct: first chart p95 "
+        f"{args.sessions} sessions, nginx over two processes against one process direct (ratios): first chart p95 "
         f"{p95(nginx.first_chart_s) / p95(base.first_chart_s):.2f}x, year switch p95 "
-        f"{p95(nginx.switch_s) / p95(base.switch_s):.2f}x; errors {len(nginx.errors)} and {len(base.errors)}"
+        f"{p95(nginx.switch_s) / p95(base.switch_s):.2f}x, server CPU {nginx.cpu_s / base.cpu_s:.2f}x, "
+        f"memory per session {mb_per_session(results['nginx'], args.sessions):.1f} MB against "
+        f"{mb_per_session(results['direct'], args.sessions):.1f} MB; errors {len(nginx.errors)} and {len(base.errors)}"
     )
     if nginx.errors or base.errors:
         sys.exit(1)
+
+
+def pool(results: list[Result]) -> Result:
+    """The rounds of one set-up together: all their samples, errors and retries, CPU summed."""
+    return Result(
+        first_chart_s=[x for r in results for x in r.first_chart_s],
+        switch_s=[x for r in results for x in r.switch_s],
+        errors=[x for r in results for x in r.errors],
+        retries=[x for r in results for x in r.retries],
+        cpu_s=sum(r.cpu_s for r in results),
+    )
+
+
+def mb_per_session(results: list[Result], sessions: int) -> float:
+    return statistics.mean((r.loaded_rss_mb - r.idle_rss_mb) / sessions for r in results)
 
 
 if __name__ == "__main__":

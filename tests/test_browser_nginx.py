@@ -75,7 +75,8 @@ def test_overblik_through_nginx_draws_figure_1_over_the_proxied_websocket(deploy
     assert sockets == [f"{deployment.nginx.url.replace('http', 'ws')}/_stcore/stream"]
     route = route_of(context, deployment.nginx.url)
     context.close()
-    assert len(streams_logged(deployment, route, 1)) == 1
+    streams = streams_logged(deployment, route, 1)
+    assert len(streams) == 1 and streams[0].startswith("101 ")  # switched to the WebSocket protocol by the app
     assert deployment.port_of(route) == served_by  # the page, its files and its WebSocket: one process
 
 
