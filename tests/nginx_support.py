@@ -18,6 +18,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import tomllib
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -34,6 +35,7 @@ SYSTEMD_UNIT = DEPLOY / "systemd" / "csr-dashboard@.service"
 NGINX = Path("/usr/sbin/nginx")
 ROUTE_COOKIE = "csr_route"
 UPSTREAM = "csr_dashboard"
+MIB = 1024 * 1024
 
 NGINX_MARKS = [
     pytest.mark.skipif(
@@ -106,6 +108,12 @@ def directive_values(text: str, name: str) -> list[str]:
         m.group(1).strip()
         for m in re.finditer(rf"(?:^|[;{{}}\s]){re.escape(name)}\s+([^;{{}}]*);", strip_comments(text))
     ]
+
+
+def app_upload_limit_bytes() -> int:
+    """`server.maxUploadSize` of the app's `.streamlit/config.toml`, in bytes (Streamlit's MB are MiB)."""
+    with open(ROOT / ".streamlit" / "config.toml", "rb") as f:
+        return tomllib.load(f)["server"]["maxUploadSize"] * MIB
 
 
 def size_in_bytes(value: str) -> int:
