@@ -184,3 +184,24 @@ def test_uploads_up_to_the_apps_limit_pass_and_larger_are_refused(proxy):
     seen = echoed(body)
     assert seen["method"] == "PUT" and seen["received"] == limit
     assert seen["headers"]["content-length"] == str(limit)
+
+
+def test_when_a_process_stops_its_browsers_go_to_the_other():
+    """nginx's failover: a route whose process no longer answers is served by the remaining one, at once."""
+    servers = [http.server.ThreadingHTTPServer(("127.0.0.1", 0), Echo) for _ in range(2)]
+    for s in servers:
+        threading.Thread(target=s.serve_forever, daemon=True).start()
+    ports = [s.server_address[1] for s in servers]
+    try:
+        with run_nginx(ports) as nginx:
+            routes = routes_to_each(nginx.url, ports)
+            servers[0].shutdown()
+            servers[0].server_close()  # the first process is gone: its port refuses connections
+            for _ in range(3):
+                status, _, body = get(f"{nginx.url}/", cookie=f"{ROUTE_COOKIE}={routes[ports[0]]}")
+                assert status == 200 and echoed(body)["port"] == ports[1]
+            _, _, body = get(f"{nginx.url}/", cookie=f"{ROUTE_COOKIE}={routes[ports[1]]}")
+            assert echoed(body)["port"] == ports[1]
+    finally:
+        servers[1].shutdown()
+        servers[1].server_close()
