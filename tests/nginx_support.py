@@ -16,12 +16,13 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import tomllib
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -204,8 +205,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def run_nginx(upstream_ports: list[int], log_copy: Path | None = None) -> Iterator[Nginx]:
-    """Debian's nginx on a free loopback port in front of `upstream_ports`, until the block ends."""
+def run_nginx(upstream_ports: list[int], log_copy: Path | None = None, port: int | None = None) -> Iterator[Nginx]:
+    """Debian's nginx on a loopback port (`port`, else a free one) in front of `upstream_ports`, until the block
+    ends."""
     prefix = Path(tempfile.mkdtemp(prefix="csr-nginx-"))
     try:
         prefix.chmod(0o755)  # the worker (nobody, when the tests run as root) writes its temp files here
@@ -214,7 +216,7 @@ def run_nginx(upstream_ports: list[int], log_copy: Path | None = None) -> Iterat
             if os.geteuid() == 0:
                 nobody = pwd.getpwnam("nobody")
                 os.chown(prefix / "tmp" / name, nobody.pw_uid, nobody.pw_gid)
-        port = free_port()
+        port = port or free_port()
         conf = prefix / "nginx.conf"
         conf.write_text(config_for_test(prefix, port, upstream_ports))
         check = subprocess.run([str(NGINX), "-t", "-p", str(prefix), "-c", str(conf)], capture_output=True, text=True)
@@ -322,3 +324,48 @@ def cluster(data_dir: Path, processes: int = 2, log_name: str = "nginx") -> Iter
         urls = [url for url, _ in apps]
         nginx = stack.enter_context(run_nginx([int(u.rsplit(":", 1)[1]) for u in urls], log_copy=ARTIFACTS / log_name))
         yield Cluster(nginx, urls, [proc for _, proc in apps])
+
+
+@contextlib.contextmanager
+def cluster_with_login(
+    data_dir: Path, write_secrets: Callable[[Path, str], Path], processes: int = 2, log_name: str = "nginx-login"
+) -> Iterator[Cluster]:
+    """As `cluster`, with login: `write_secrets(path, nginx_url)` writes the secrets file every process reads
+    (`--secrets.files`; its redirect_uri is nginx's address, so nginx's port is chosen first)."""
+    from browser_support import ARTIFACTS, healthy
+
+    nginx_port = free_port()
+    secrets = write_secrets(data_dir.parent / "secrets.toml", f"http://127.0.0.1:{nginx_port}")
+    env = {**os.environ, "CSR_DATA_DIR": str(data_dir)}
+    env.pop("CSR_ALLOW_ANONYMOUS", None)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with contextlib.ExitStack() as stack:
+        urls, procs = [], []
+        for i in range(processes):
+            port = free_port()
+            log = stack.enter_context(open(ARTIFACTS / f"streamlit-{log_name}-{i + 1}.log", "w"))
+            command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+                       "--server.address", "127.0.0.1", "--server.port", str(port),
+                       "--browser.gatherUsageStats", "false", "--secrets.files", str(secrets)]  # fmt: skip
+            proc = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+            stack.callback(_stop, proc)
+            urls.append(f"http://127.0.0.1:{port}")
+            procs.append(proc)
+        deadline = time.monotonic() + 90
+        for url, proc in zip(urls, procs):
+            while not healthy(url):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"streamlit did not start; see {ARTIFACTS}/streamlit-{log_name}-*.log")
+                time.sleep(0.25)
+        ports = [int(u.rsplit(":", 1)[1]) for u in urls]
+        nginx = stack.enter_context(run_nginx(ports, log_copy=ARTIFACTS / log_name, port=nginx_port))
+        yield Cluster(nginx, urls, procs)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)

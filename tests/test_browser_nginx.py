@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 from browser_support import BROWSER_MARKS, ROOT, assert_no_error, chromium, wait_for_charts
-from nginx_support import NGINX_MARKS, ROUTE_COOKIE, Cluster, cluster, routes_to_each
+from nginx_support import NGINX_MARKS, ROUTE_COOKIE, Cluster, cluster, cluster_with_login, routes_to_each
 
 pytestmark = [*BROWSER_MARKS, *NGINX_MARKS]
 pytest.importorskip("playwright.sync_api")
@@ -157,3 +157,62 @@ def test_an_upload_through_nginx_reaches_the_data_page_and_is_stored(deployment,
     assert all(line.startswith("204 ") and f"route={route}" in line for line in puts), puts
     streams_logged(deployment, route, 1)
     assert deployment.port_of(route) in deployment.ports  # the uploads went to the session's own process
+
+
+LOGIN_USERS = [
+    {"sub": "hanne", "name": "Hanne Hansen", "groups": ["csr-hr"]},
+    {"sub": "lars", "name": "Lars Læser", "groups": ["csr-laeser"]},
+]
+UPLOADER = '[data-testid="stFileUploader"]'
+
+
+def test_hr_imports_on_one_process_and_a_laeser_on_the_other_sees_it_and_cannot_import(browser, tmp_path):
+    """With login (a local OIDC provider, tests/oidc_support.py): hr logs in through nginx and imports on one
+    process; a læser in another browser, served by the other process, logs in, sees the imported figures and
+    gets no uploader. The route ids are chosen so that the two browsers land on different processes."""
+    oidc = pytest.importorskip("oidc_support", reason="the login helpers (tests/oidc_support.py) come with login")
+    with (
+        oidc.provider(LOGIN_USERS, log_name="oidc_provider_nginx.log") as provider_url,
+        cluster_with_login(
+            tmp_path / "lager", lambda path, url: oidc.write_secrets(path, provider_url, url)
+        ) as deployment,
+    ):
+        url = deployment.nginx.url
+        routes = routes_to_each(url, deployment.ports)
+        hr_port, reader_port = deployment.ports
+        contexts = []
+        for port in (hr_port, reader_port):
+            context = browser.new_context(viewport={"width": 1400, "height": 1600}, locale="da-DK")
+            context.set_default_timeout(90_000)
+            context.add_cookies([{"name": ROUTE_COOKIE, "value": routes[port], "url": url}])
+            contexts.append(context)
+        try:
+            page = contexts[0].new_page()
+            oidc.log_in(page, url, "hanne")  # the login's callback comes back to the same process
+            page.goto(f"{url}/data")
+            page.wait_for_selector(".st-key-upload input[type=file]", state="attached")
+            page.set_input_files(".st-key-upload input[type=file]", [str(p) for p in SAMPLE_FILES])
+            page.get_by_text("3 filer (74 kB) læst").wait_for()
+            page.locator(".st-key-accept_warnings label").click()
+            page.wait_for_function(
+                "(b => b !== null && !b.disabled)(document.querySelector('.st-key-import_confirm button'))"
+            )
+            page.locator(".st-key-import_confirm button").first.click()
+            page.get_by_text("Import nr. 1 er gemt: 2.876 tal og 49 praktikpladser").wait_for()
+            assert "af Hanne Hansen" in page.locator(".st-key-batch_1").inner_text()
+
+            reader = contexts[1].new_page()
+            oidc.log_in(reader, url, "lars")
+            reader.goto(f"{url}/?år=2019")
+            wait_for_charts(reader, 1)
+            assert_no_error(reader)
+            assert reader.locator(".st-key-eksempeldata").count() == 0  # the stored figures, not the sample
+            assert "22,0 %" in reader.locator('[data-testid="stMetricValue"]').all_inner_texts()
+            reader.goto(f"{url}/data")  # typed by hand: there is no Data page for a læser
+            reader.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
+            assert reader.locator(UPLOADER).count() == 0
+        finally:
+            for context in contexts:
+                context.close()
+        assert deployment.port_of(routes[hr_port]) == hr_port
+        assert deployment.port_of(routes[reader_port]) == reader_port
