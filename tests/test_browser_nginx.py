@@ -1,5 +1,6 @@
 """The deployment in a real browser: Debian's nginx, configured from deploy/nginx/ (tests/nginx_support.py), in
-front of two `streamlit run app.py` processes that share one data folder, driven by Debian's Chromium.
+front of two `streamlit run app.py` processes that share one data folder, driven by Debian's Chromium; the
+last test adds login through a local OIDC provider (tests/oidc_support.py).
 
 Which process served a request is read from nginx's own access log (the test configuration logs
 `$upstream_addr` and the route id of every request, the WebSocket's when it closes) and from the test-only
