@@ -40,7 +40,7 @@ MIB = 1024 * 1024
 
 NGINX_MARKS = [
     pytest.mark.skipif(
-        not NGINX.exists(),
+        not NGINX.exists() and not os.environ.get("CI"),  # under CI a missing nginx fails the tests
         reason="Debian's nginx is not installed at /usr/sbin/nginx (apt-get install nginx); CI installs it",
     ),
 ]
