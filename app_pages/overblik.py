@@ -85,7 +85,7 @@ with st.container(key="overview"):
     cards_column, figure_column = st.columns([9, 11], gap="medium")
     with cards_column:
         st.subheader(f"Målene i {year}", anchor=False)
-        widgets.target_cards(texts["cards"], details=texts["details"])
+        widgets.target_cards(texts["cards"], details=texts["details"], meeting=meeting)
         with st.expander("Hvad betyder tallene?", key="terms"):
             st.markdown("\n".join(f"- **{md_escape(term)}**: {md_escape(words)}" for term, words in texts["terms"]))
     with figure_column:  # the chart's title (the strategy's caption of Figure 1) heads the column

@@ -16,7 +16,7 @@ pytestmark = BROWSER_MARKS
 pytest.importorskip("playwright.sync_api")
 
 HEADLINE = "I 2021 er 7 af 8 mål nået – uddannelse mangler 17 personer"
-UNMET = ".st-key-cards_unmet [class*='st-key-card_']"
+UNMET = ".st-key-cards_unmet .csr-card"
 FIGURE1 = f".st-key-chart_figur1 {CHART}"
 
 
@@ -78,7 +78,7 @@ def test_headline_unmet_cards_and_figure1_whole_in_the_first_screen(server, brow
         headline = page.locator(".st-key-headline").bounding_box()
         unmet = [c.bounding_box() for c in page.locator(UNMET).all()]
         figure = figure1_box(page)
-        met = page.locator(".st-key-card_samlet_min").bounding_box()
+        met = page.locator(".csr-card[data-target=samlet_min]").bounding_box()
         assert len(unmet) == 1 and "Ikke opfyldt" in page.locator(UNMET).first.inner_text()
         assert headline and figure and met and all(unmet)
         for box in [headline, *unmet, figure]:
@@ -100,18 +100,18 @@ def test_status_icons_drill_down_words_and_print(server, browser):
     context, page = open_2021(browser, server, 1400, 900)
     try:
         # The status icon is hidden from screen readers (the word beside it says it); no English icon names.
-        icons = page.locator("[class*='st-key-card_'] .csr-status-icon")
+        icons = page.locator(".csr-card .csr-status-icon")
         assert icons.count() == 8
         assert {icons.nth(i).get_attribute("aria-hidden") for i in range(8)} == {"true"}
-        assert page.locator("[class*='st-key-card_'] [role='img'][aria-label$='icon']").count() == 0
-        card = page.locator(".st-key-card_uddannelse_min")
+        assert page.locator(".csr-card [role='img'][aria-label$='icon']").count() == 0
+        card = page.locator(".csr-card[data-target=uddannelse_min]")
         tree = card.aria_snapshot()
         assert "cancel" not in tree and "icon" not in tree and "Ikke opfyldt" in tree
         # Drill-down: the schemes behind the unmet target, Danish numbers, by keyboard.
         card.locator("summary").focus()
         page.keyboard.press("Enter")
         page.wait_for_function(
-            "() => document.querySelector('.st-key-card_uddannelse_min').innerText.includes('I alt: 223,2')"
+            "() => document.querySelector('.csr-card[data-target=uddannelse_min]').innerText.includes('I alt: 223,2')"
         )
         shown = card.inner_text()
         assert "Elever under erhvervsuddannelse: 118,0 personer · 2,5 % (−0,2 pp siden 2020)" in shown
@@ -139,7 +139,7 @@ def test_status_icons_drill_down_words_and_print(server, browser):
             "button",
         ):
             assert not any(e.is_visible() for e in page.locator(hidden).all()), hidden
-        assert page.locator(".st-key-card_uddannelse_min").is_visible()
+        assert page.locator(".csr-card[data-target=uddannelse_min]").is_visible()
         assert page.locator(FIGURE1).is_visible()
         pdf = ARTIFACTS / "overblik_2021.pdf"
         page.pdf(path=str(pdf), format="A4", print_background=True)
