@@ -15,17 +15,12 @@ Targets: a rerun within 1.5x of the bare page, the first chart within 1.3x.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,15 +33,6 @@ PAGES = {
     "Praktikpladser": ("app_pages/praktikpladser.py", "praktikpladser"),
     "Planlægning": ("app_pages/planlaegning.py", "planlaegning"),
 }
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 RERUN_TARGET = 1.5
 FIRST_CHART_TARGET = 1.3
 
@@ -68,41 +54,6 @@ def rerun_ms(script: str, runs: int, page: str | None = None) -> float:
     return statistics.median(samples)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serve(script: str) -> Iterator[str]:
-    url = f"http://127.0.0.1:{_free_port()}"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true"]
-        + ["--server.address", "127.0.0.1", "--server.port", url.rsplit(":", 1)[1]]
-        + ["--browser.gatherUsageStats", "false"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit run {script} did not start")
-            time.sleep(0.25)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
 FIRST_CHART = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
     .some(c => c.querySelector('svg, canvas'))"""
 
@@ -120,23 +71,25 @@ def first_chart_ms(browser, url: str) -> float:
 
 
 def browser_ratios(loads: int) -> dict[str, tuple[float, float]]:
-    from playwright.sync_api import sync_playwright
+    # The servers and Chromium of the browser tests (test-artifacts/ holds the servers' logs).
+    sys.path.insert(0, str(ROOT / "tests"))
+    from browser_support import chromium, serve
 
     out: dict[str, tuple[float, float]] = {}
-    with serve(BARE) as bare_url, serve(APP) as app_url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            first_chart_ms(browser, bare_url)  # the servers' first run (imports, the sample data)
-            for _name, (_path, url_path) in PAGES.items():
-                first_chart_ms(browser, f"{app_url}/{url_path}")
-            for name, (_path, url_path) in PAGES.items():
-                bare, page = [], []
-                for _ in range(loads):  # alternated, so both see the same load on the machine
-                    bare.append(first_chart_ms(browser, bare_url))
-                    page.append(first_chart_ms(browser, f"{app_url}/{url_path}"))
-                out[name] = (statistics.median(page), statistics.median(bare))
-        finally:
-            browser.close()
+    with (
+        serve("bench-bare.log", script=BARE) as (bare_url, _),
+        serve("bench-app.log") as (app_url, _),
+        chromium() as browser,
+    ):
+        first_chart_ms(browser, bare_url)  # the servers' first run (imports, the sample data)
+        for _name, (_path, url_path) in PAGES.items():
+            first_chart_ms(browser, f"{app_url}/{url_path}")
+        for name, (_path, url_path) in PAGES.items():
+            bare, page = [], []
+            for _ in range(loads):  # alternated, so both see the same load on the machine
+                bare.append(first_chart_ms(browser, bare_url))
+                page.append(first_chart_ms(browser, f"{app_url}/{url_path}"))
+            out[name] = (statistics.median(page), statistics.median(bare))
     return out
 
 

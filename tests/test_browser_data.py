@@ -13,9 +13,8 @@ from browser_support import (
     BROWSER_MARKS,
     ROOT,
     assert_no_error,
-    chromium,
     healthy,
-    new_page,
+    open_page,
     serve,
     wait_for_charts,
 )
@@ -28,15 +27,9 @@ PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
-
-
 @pytest.fixture
 def page(browser):
-    with new_page(browser, 2400) as page:
+    with open_page(browser, height=2400) as page:
         yield page
 
 

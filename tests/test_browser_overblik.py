@@ -5,12 +5,13 @@ words reachable by keyboard; and the page printed as one A4 page without the app
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 from collections.abc import Iterator
 
 import pytest
-from browser_support import ARTIFACTS, BROWSER_MARKS, CHART, assert_no_error, chromium, serve, wait_for_charts
+from browser_support import ARTIFACTS, BROWSER_MARKS, CHART, assert_no_error, open_page, wait_for_charts
 
 pytestmark = BROWSER_MARKS
 pytest.importorskip("playwright.sync_api")
@@ -20,31 +21,18 @@ UNMET = ".st-key-cards_unmet .csr-card"
 FIGURE1 = f".st-key-chart_figur1 {CHART}"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with serve("streamlit_overblik.log") as (url, _):
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    with chromium() as b:
-        yield b
-
-
-def open_2021(browser, server: str, width: int, height: int, query: str = ""):
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="da-DK")
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    page.goto(f"{server}/?%C3%A5r=2021{query}")
-    page.wait_for_function(
-        "(h) => { const e = document.querySelector('.st-key-headline'); return !!e && e.innerText.includes(h); }",
-        arg=HEADLINE,
-        timeout=90_000,
-    )
-    wait_for_charts(page, 1)
-    assert_no_error(page)
-    return context, page
+@contextlib.contextmanager
+def open_2021(browser, server: str, width: int, height: int, query: str = "") -> Iterator:
+    """Overblik for 2021 at `width`×`height`, its headline and Figure 1 drawn."""
+    with open_page(browser, f"{server}/?%C3%A5r=2021{query}", width, height) as page:
+        page.wait_for_function(
+            "(h) => { const e = document.querySelector('.st-key-headline'); return !!e && e.innerText.includes(h); }",
+            arg=HEADLINE,
+            timeout=90_000,
+        )
+        wait_for_charts(page, 1)
+        assert_no_error(page)
+        yield page
 
 
 def figure1_box(page) -> dict | None:
@@ -72,8 +60,7 @@ def inside(box: dict | None, width: int, height: int) -> bool:
     [("laptop", 1400, 900, ""), ("meeting", 1920, 1080, "&visning=m%C3%B8de"), ("phone", 390, 844, "")],
 )
 def test_headline_unmet_cards_and_figure1_whole_in_the_first_screen(server, browser, name, width, height, query):
-    context, page = open_2021(browser, server, width, height, query)
-    try:
+    with open_2021(browser, server, width, height, query) as page:
         page.screenshot(path=str(ARTIFACTS / f"overblik_first_screen_{name}.png"))
         headline = page.locator(".st-key-headline").bounding_box()
         unmet = [c.bounding_box() for c in page.locator(UNMET).all()]
@@ -92,13 +79,10 @@ def test_headline_unmet_cards_and_figure1_whole_in_the_first_screen(server, brow
         else:  # Figure 1 beside the cards, the unmet one on top
             assert figure["x"] >= first["x"] + first["width"]
             assert first["y"] + first["height"] <= met["y"] and abs(figure["y"] - first["y"]) < 60
-    finally:
-        context.close()
 
 
 def test_status_icons_drill_down_words_and_print(server, browser):
-    context, page = open_2021(browser, server, 1400, 900)
-    try:
+    with open_2021(browser, server, 1400, 900) as page:
         # The status icon is hidden from screen readers (the word beside it says it); no English icon names.
         icons = page.locator(".csr-card .csr-status-icon")
         assert icons.count() == 8
@@ -143,8 +127,6 @@ def test_status_icons_drill_down_words_and_print(server, browser):
         assert page.locator(FIGURE1).is_visible()
         pdf = ARTIFACTS / "overblik_2021.pdf"
         page.pdf(path=str(pdf), format="A4", print_background=True)
-    finally:
-        context.close()
     if shutil.which("pdfinfo") is None:
         pytest.skip("pdfinfo (poppler-utils) is not installed")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout

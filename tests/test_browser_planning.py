@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import ARTIFACTS, BROWSER_MARKS, assert_no_error, chromium, new_page, serve, wait_for_charts
+from browser_support import ARTIFACTS, BROWSER_MARKS, assert_no_error, open_page, wait_for_charts
 
 pytestmark = BROWSER_MARKS
 pytest.importorskip("playwright.sync_api")
@@ -19,21 +19,9 @@ TABLE = '.st-key-plan_result [data-testid="stTable"]'
 HEADCOUNT_AFTER = f"{TABLE} tbody tr:first-child td:nth-child(3)"  # "Antal ansatte", column "Efter"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with serve("streamlit-planlaegning.log", data_dir=tmp_path_factory.mktemp("store")) as (url, _):
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
-
-
 @pytest.fixture
 def page(browser):  # tall enough for the whole page in one screenshot
-    with new_page(browser, 7000) as page:
+    with open_page(browser, height=7000) as page:
         yield page
 
 
@@ -90,8 +78,7 @@ def test_meeting_mode_shows_the_planner_large_without_the_controls(server, page)
 
 
 def test_the_last_slider_and_the_whole_target_table_share_one_laptop_screen(server, browser):
-    with new_page(browser, 900) as page:
-        page.set_viewport_size({"width": 1400, "height": 900})
+    with open_page(browser, width=1400, height=900) as page:
         page.goto(f"{server}/planlaegning?%C3%A5r=2021")
         wait_for_charts(page, 2)
         assert_no_error(page)
@@ -136,8 +123,7 @@ def test_the_last_slider_and_the_whole_target_table_share_one_laptop_screen(serv
 
 
 def test_on_a_phone_the_sliders_and_the_table_stack(server, browser):
-    with new_page(browser, 844) as page:
-        page.set_viewport_size({"width": 390, "height": 844})
+    with open_page(browser, width=390, height=844) as page:
         page.goto(f"{server}/planlaegning?%C3%A5r=2021")
         wait_for_charts(page, 2)
         assert_no_error(page)

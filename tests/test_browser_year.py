@@ -6,11 +6,10 @@ Drives Debian's Chromium (/usr/bin/chromium) with Playwright against `streamlit 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser_support import BROWSER_MARKS, assert_no_error, chromium, new_page, serve, wait_for_charts
+from browser_support import BROWSER_MARKS, assert_no_error, open_page, wait_for_charts
 
 pytestmark = BROWSER_MARKS
 pytest.importorskip("playwright.sync_api")
@@ -18,21 +17,9 @@ pytest.importorskip("playwright.sync_api")
 YEAR = ".st-key-year"  # the year selector, on every page that has one
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with serve("streamlit-year.log") as (url, _):
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
-
-
 @pytest.fixture
 def page(browser):
-    with new_page(browser, 2000) as page:
+    with open_page(browser, height=2000) as page:
         yield page
 
 

@@ -242,8 +242,11 @@ def meeting_toggle() -> None:
 
 def style(meeting: bool) -> None:
     """The app's CSS, `lang="da"` with Danish for Streamlit's own labels, and in meeting mode the remote's keys."""
-    st.html(BASE_CSS + (MEETING_CSS if meeting else ""))
-    st.html(_PAGE_SCRIPT + (_REMOTE_SCRIPT if meeting else ""), unsafe_allow_javascript=True)
+    # One element: the style rides with the scripts (a style-only st.html would be an element of its own).
+    st.html(
+        BASE_CSS + (MEETING_CSS if meeting else "") + _PAGE_SCRIPT + (_REMOTE_SCRIPT if meeting else ""),
+        unsafe_allow_javascript=True,
+    )
 
 
 @dataclass(frozen=True)
