@@ -23,9 +23,9 @@ PAGE_CSS = """<style>
   .st-key-title_row h1 { font-size: 1.5rem; }
   .st-key-chart_figur1 [data-testid="stMarkdownContainer"] p { font-size: 0.9rem; line-height: 1.35; }
   .st-key-headline h2 { font-size: 1.2rem; }
-  .st-key-title_row .st-key-year [data-testid="stWidgetLabel"] {
+  .st-key-title_row .st-key-year_here [data-testid="stWidgetLabel"] {
     position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
-  .st-key-title_row .st-key-year { flex: 0 0 9.5rem !important; width: 9.5rem !important; }
+  .st-key-title_row .st-key-year_here { width: 9.5rem !important; }
   /* the two columns give their parts to one list: the unmet cards, Figure 1, the other cards, the rest */
   .st-key-overview > div > [data-testid="stHorizontalBlock"] { flex-direction: column; flex-wrap: nowrap; gap: 0.75rem; }
   .st-key-overview > div > div > [data-testid="stColumn"],

@@ -23,7 +23,7 @@ from csr.config import Config
 from csr.shares import Figures
 from ui import downloads
 from ui.data import Dataset
-from ui.frame import CAPTION_COLOUR
+from ui.frame import CAPTION_COLOUR, meeting_mode
 from ui.safe import md_escape
 
 YEAR_KEY = "year"
@@ -31,6 +31,9 @@ YEAR_PARAM = "år"  # the year in the address: ?år=2021 (sent as %C3%A5r)
 YEAR_PARAM_ALIASES = (YEAR_PARAM, "aar")  # "aar" for links typed without å
 _YEAR_URL_SEEN = "_year_in_address"  # the address's year as last read or written
 _YEAR_SLOT = "_year_slot"  # where the frame wants the selector drawn this run (first in the tab order)
+# On a phone the sidebar, with the frame's selector, is behind a button: the page shows the year itself there,
+# a selector that writes the one year (`year`, `?år=`) and is hidden on wider screens (ui.frame.BASE_CSS).
+PHONE_YEAR_KEY = "year_here"
 
 
 def _year_options(figures: Figures, config: Config) -> tuple[list[int], set[int], int | None]:
@@ -102,10 +105,21 @@ def year_select(dataset: Dataset, config: Config, label: str = "År") -> int:
     default = latest if latest is not None else (years[-1] if years else None)
     st.session_state[YEAR_KEY] = shared_year(years, default)
     slot = st.session_state.get(_YEAR_SLOT)
+
+    def shown(y: int) -> str:
+        return text.year_label(y, y in provisional)
+
     with slot if isinstance(slot, DeltaGenerator) else contextlib.nullcontext():
-        return st.selectbox(
-            label, years, key=YEAR_KEY, format_func=lambda y: text.year_label(y, y in provisional), width=220
-        )
+        year = st.selectbox(label, years, key=YEAR_KEY, format_func=shown, width=220)
+    if isinstance(slot, DeltaGenerator) and not meeting_mode():  # the frame's selector is in the sidebar
+        st.session_state[PHONE_YEAR_KEY] = year  # it shows the one year, and a choice here is that year
+        with st.container(key="year_here_box", width="content"):
+            st.selectbox(label, years, key=PHONE_YEAR_KEY, format_func=shown, width=220, on_change=_chosen_here)
+    return year
+
+
+def _chosen_here() -> None:
+    st.session_state[YEAR_KEY] = st.session_state[PHONE_YEAR_KEY]
 
 
 @functools.lru_cache(maxsize=1024)  # a page's code objects are the same on every rerun (Streamlit compiles once)
@@ -358,6 +372,14 @@ CARD_CSS = f"""<style>
 .csr-card summary {{ cursor: pointer; padding: 0.25rem 0; font-size: 0.875rem; }}
 .csr-card summary:focus-visible {{ outline: 2px solid #0072B2; outline-offset: 2px; }}
 .csr-card details ul {{ margin: 0.25rem 0 0.25rem 1.25rem; padding: 0; }}
+/* a phone: the answer and Figure 1 share the first screen, so the gap's sentence goes into the drill-down
+   (the headline says what is missing), and a long value ("188 besatte mod 196 aftalte pladser") is smaller */
+.csr-card .csr-note-more {{ display: none; }}
+@media (max-width: {charts.PHONE_WIDTH}px) {{
+  .csr-card .csr-value {{ font-size: 1.5rem; }}
+  .csr-card:has(details) > .csr-note {{ display: none; }}
+  .csr-card .csr-note-more {{ display: block; margin: 0.25rem 0; }}
+}}
 </style>"""
 MEETING_CARD_CSS = (
     "<style>.csr-card .csr-value { font-size: 2.6rem; } .csr-card .csr-change { font-size: 1rem; }</style>"
@@ -380,12 +402,13 @@ def card_html(card: dict, lines: list[str]) -> str:
         f'<p class="csr-change">{change}</p>',
         f"<p>{esc(card['threshold'])}</p>",
     ]
-    note = " ".join(filter(None, (card["gap"], card["notes"])))
+    note = esc(" ".join(filter(None, (card["gap"], card["notes"]))))
     if note:
-        parts.append(f'<p class="csr-note">{esc(note)}</p>')
-    if lines:
+        parts.append(f'<p class="csr-note">{note}</p>')
+    if lines:  # on a phone the note is in here (CARD_CSS shows one of the two: never read out twice)
         items = "".join(f"<li>{esc(line)}</li>" for line in lines)
-        parts.append(f"<details><summary>{esc(card['details_label'])}</summary><ul>{items}</ul></details>")
+        more = f'<p class="csr-note csr-note-more">{note}</p>' if note else ""
+        parts.append(f"<details><summary>{esc(card['details_label'])}</summary>{more}<ul>{items}</ul></details>")
     parts.append("</div>")
     return "".join(parts)
 
