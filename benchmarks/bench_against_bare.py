@@ -5,7 +5,8 @@
 Two measures, each as a ratio to the bare page measured in the same run (the machine is shared and
 noisy: read the ratios, not the milliseconds):
   rerun        the server-side time of a rerun after the first load (each script's own timer, from its
-               first line to its last; AppTest), median of --runs;
+               first line to its last; AppTest), median of --runs, the page's and the bare page's runs
+               alternated;
   first chart  in Debian's Chromium, from the start of loading the address to the first chart drawn
                (an svg or canvas in a chart element), a new browser context each time (nothing cached),
                the server already warm; median of --loads, pages and the bare page alternated.
@@ -37,21 +38,34 @@ RERUN_TARGET = 1.5
 FIRST_CHART_TARGET = 1.3
 
 
-def rerun_ms(script: str, runs: int, page: str | None = None) -> float:
+def _opened(script: str, page: str | None = None):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(script, default_timeout=300)
     at.run()
     if page and page != PAGES["Overblik"][0]:
         at.switch_page(page).run()
-    samples = []
-    for i in range(runs + 2):
+    for _ in range(2):  # two warm-up reruns fill the caches
         at.run()
-        if at.exception:
-            raise RuntimeError(at.exception[0].value)
-        if i >= 2:  # two warm-up reruns fill the caches
-            samples.append(at.session_state["_rerun_seconds"] * 1000)
-    return statistics.median(samples)
+    return at
+
+
+def _rerun_ms(at) -> float:
+    at.run()
+    if at.exception:
+        raise RuntimeError(at.exception[0].value)
+    return at.session_state["_rerun_seconds"] * 1000
+
+
+def rerun_ms(page: str, runs: int) -> tuple[float, float]:
+    """The median rerun of the app on `page` and of the bare page, their runs alternated so that both see
+    the same load on the (shared) machine."""
+    app, bare = _opened(APP, page), _opened(BARE)
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(runs):
+        samples[0].append(_rerun_ms(app))
+        samples[1].append(_rerun_ms(bare))
+    return statistics.median(samples[0]), statistics.median(samples[1])
 
 
 FIRST_CHART = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
@@ -105,8 +119,7 @@ def main() -> None:
 
     print(f"Rerun (server side, median of {args.runs}) against the bare page, target {RERUN_TARGET}x")
     for name, (path, _url) in PAGES.items():
-        bare = rerun_ms(BARE, args.runs)
-        page = rerun_ms(APP, args.runs, path)
+        page, bare = rerun_ms(path, args.runs)
         flag = "" if page / bare <= RERUN_TARGET else "  OVER TARGET"
         print(f"  {name:<16} {page:7.1f} ms  bare {bare:6.1f} ms  {page / bare:5.2f}x{flag}")
     if args.no_browser:
