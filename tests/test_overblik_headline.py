@@ -104,6 +104,11 @@ def test_the_change_is_neutral_and_only_unmet_cards_get_the_border(sample_figure
     )
     # the drill-down is a native <details> with the lines as a list
     details = widgets.card_html(cards[0], ["a: 1", "I alt: 2"])
-    assert (
-        "<details><summary>Ordningerne bag målet</summary><ul><li>a: 1</li><li>I alt: 2</li></ul></details>" in details
-    )
+    assert "<details><summary>Ordningerne bag målet</summary>" in details
+    assert "<ul><li>a: 1</li><li>I alt: 2</li></ul></details>" in details
+    # the gap's sentence beside the value, and (shown on a phone instead) inside the drill-down
+    note = "−0,3 pp under målet: 17 personer mere i årsgennemsnit"
+    assert f'<p class="csr-note">{note}</p>' in details
+    assert f'<p class="csr-note csr-note-more">{note}</p><ul>' in details
+    assert ".csr-card .csr-note-more { display: none; }" in widgets.CARD_CSS
+    assert ".csr-card:has(details) > .csr-note { display: none; }" in widgets.CARD_CSS  # on a phone
