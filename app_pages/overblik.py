@@ -23,9 +23,9 @@ PAGE_CSS = """<style>
   .st-key-title_row h1 { font-size: 1.5rem; }
   .st-key-chart_figur1 [data-testid="stMarkdownContainer"] p { font-size: 0.9rem; line-height: 1.35; }
   .st-key-headline h2 { font-size: 1.2rem; }
-  .st-key-title_row .st-key-year [data-testid="stWidgetLabel"] {
+  .st-key-title_row .st-key-year_here [data-testid="stWidgetLabel"] {
     position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
-  .st-key-title_row .st-key-year { flex: 0 0 9.5rem !important; width: 9.5rem !important; }
+  .st-key-title_row .st-key-year_here { width: 9.5rem !important; }
   /* the two columns give their parts to one list: the unmet cards, Figure 1, the other cards, the rest */
   .st-key-overview > div > [data-testid="stHorizontalBlock"] { flex-direction: column; flex-wrap: nowrap; gap: 0.75rem; }
   .st-key-overview > div > div > [data-testid="stColumn"],
@@ -85,7 +85,7 @@ with st.container(key="overview"):
     cards_column, figure_column = st.columns([9, 11], gap="medium")
     with cards_column:
         st.subheader(f"Målene i {year}", anchor=False)
-        widgets.target_cards(texts["cards"], details=texts["details"])
+        widgets.target_cards(texts["cards"], details=texts["details"], meeting=meeting)
         with st.expander("Hvad betyder tallene?", key="terms"):
             st.markdown("\n".join(f"- **{md_escape(term)}**: {md_escape(words)}" for term, words in texts["terms"]))
     with figure_column:  # the chart's title (the strategy's caption of Figure 1) heads the column

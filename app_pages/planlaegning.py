@@ -62,13 +62,13 @@ def show_plan_error(exc: PlanError, lead: str) -> None:
     st.error(f"{lead}\n\n{md_list(exc.findings)}", icon="⚠️")
 
 
-def baseline_for(year: int) -> tuple[Baseline, Outcome, dict[str, dict], plan.Ranges]:
+def baseline_for(year: int) -> tuple[Baseline, Outcome, plan.Templates, plan.Ranges]:
     """The year's baseline, its figures without a plan, the planner's chart templates and the sliders'
     ranges, cached per data and year."""
 
     # Without the canonical data the baseline does not know which months a provisional year has;
     # its note then says how many (ui.data's Dataset does not carry the canonical data).
-    def build() -> tuple[Baseline, Outcome, dict[str, dict], plan.Ranges]:
+    def build() -> tuple[Baseline, Outcome, plan.Templates, plan.Ranges]:
         baseline = build_baseline(figures, config, year)
         before = evaluate(baseline, config)
         ranges = plan.slider_ranges(baseline, config, plan.baseline_needs(baseline, config))
@@ -281,9 +281,9 @@ def month_select(label: str, key: str, help: str) -> None:
     )
 
 
-def placement_form(year: int) -> tuple[Placement, ...]:
-    """The placement form (scheme, persons, months, paid or unpaid where the scheme has the choice,
-    "Tilføj") and the placements added, each removable; returns them in `year`."""
+def placement_form(year: int) -> None:
+    """The placement form: scheme, persons, months, paid or unpaid where the scheme has the choice, "Tilføj",
+    and what became of the last entry."""
     with st.container(key="plan_form", border=True):
         top = st.columns([3, 1])
         with top[0]:
@@ -321,6 +321,10 @@ def placement_form(year: int) -> tuple[Placement, ...]:
             st.error(body, icon="⚠️")
         else:
             st.success(body, icon=":material/info:")
+
+
+def placement_list(year: int, editable: bool) -> tuple[Placement, ...]:
+    """The placements of `year` as they count, each removable when `editable`; returns them."""
     placements = plan.in_year(_placements(), year)
     try:
         validate_scenario(Scenario(year, placements=placements), config)
@@ -334,6 +338,8 @@ def placement_form(year: int) -> tuple[Placement, ...]:
             hide_index=True,
             border="horizontal",
         )
+        if not editable:
+            return placements
         with st.container(horizontal=True, key="plan_remove_row"):
             for i in range(len(placements)):
                 st.button(
@@ -384,19 +390,46 @@ def seek_assumptions() -> dict[str, bool]:
     return paid
 
 
-def chart(name: str, spec: dict, build: Callable[[], charts.Chart], caption: str) -> None:
-    """A planner chart (the donut as wide as its column, the bullets at their own size: `chart_templates`);
-    its sentence (the scenario's, not the baseline's) is also what a screen reader says for it."""
+def chart(name: str, shown: charts.ScreenChart | dict, build: Callable[[], charts.Chart], caption: str) -> None:
+    """A planner chart as wide as its column: the donut (one spec, its sentence, the scenario's, is also
+    what a screen reader says for it), or the bullets (`plan.live_bullets`: their title above one chart per
+    target, each with its own words for a screen reader)."""
     with st.container(key=f"chart_{name}"):
-        fitted = spec.get("autosize", {}).get("type") == "fit-x"
-        st.vega_lite_chart({**spec, "description": caption}, width="stretch" if fitted else "content", theme=None)
+        if isinstance(shown, charts.ScreenChart):
+            st.markdown(f"**{md_escape(shown.title or '')}**  \n{md_escape(shown.subtitle or '')}")
+            for panel in shown.panels:
+                st.vega_lite_chart(panel, width="stretch", theme=None)
+        else:
+            st.vega_lite_chart({**shown, "description": caption}, width="stretch", theme=None)
         st.caption(caption)
         if not meeting:
             downloads.chart_buttons(name, build)
 
 
+_LAST_VIEW = "_plan_view"  # (what the view was computed from, the view): a rerun with the same plan reuses it
+
+
+def plan_view(
+    baseline: Baseline,
+    scenario: Scenario,
+    start: int,
+    before: Outcome,
+    templates: plan.Templates,
+    paid: dict[str, bool],
+) -> plan.PlanView:
+    """`plan.plan_view` for the scenario, computed again only when the scenario, the start month, the goal
+    seek's assumption, the data, the year or the mode changed since this session's last run."""
+    inputs = (dataset.key, baseline.year, meeting, scenario, start, sorted(paid.items()))
+    kept = st.session_state.get(_LAST_VIEW)
+    if kept is not None and kept[0] == inputs:
+        return kept[1]
+    view = plan.plan_view(baseline, config, scenario, start, before, templates, paid)
+    st.session_state[_LAST_VIEW] = (inputs, view)
+    return view
+
+
 @st.fragment
-def planner(baseline: Baseline, before: Outcome, templates: dict[str, dict], ranges: plan.Ranges) -> None:
+def planner(baseline: Baseline, before: Outcome, templates: plan.Templates, ranges: plan.Ranges) -> None:
     started = time.perf_counter()
     try:
         plan_section(baseline, before, templates, ranges)
@@ -404,7 +437,7 @@ def planner(baseline: Baseline, before: Outcome, templates: dict[str, dict], ran
         st.session_state["_plan_fragment_seconds"] = time.perf_counter() - started
 
 
-def plan_section(baseline: Baseline, before: Outcome, templates: dict[str, dict], ranges: plan.Ranges) -> None:
+def plan_section(baseline: Baseline, before: Outcome, templates: plan.Templates, ranges: plan.Ranges) -> None:
     year = baseline.year
     loaded = st.session_state.get(plan.LOADED)
     if loaded:
@@ -422,14 +455,18 @@ def plan_section(baseline: Baseline, before: Outcome, templates: dict[str, dict]
         st.subheader("Flere eller færre personer")
         st.caption(md_escape(payroll_caption()))  # scheme names from the configuration file
         sliders(baseline, ranges)
-        st.subheader("Planlagte placeringer")
-        counted = ", ".join(DANISH_MONTHS[m - 1] for m in config.measurement_months)
-        st.caption(
-            f"Personer, der starter og slutter inden for {year}. En placering tæller i de målemåneder, den "
-            f"dækker ({counted}): fra 1. september til 31. december tæller den kun i november, dvs. som en "
-            "fjerdedel person i årsgennemsnittet."
-        )
-        placements = placement_form(year)
+        # Meeting mode shows the plan, it does not edit it: no form, no removing, no suggestions to use.
+        if not meeting or plan.in_year(_placements(), year):
+            st.subheader("Planlagte placeringer")
+        if not meeting:
+            counted = ", ".join(DANISH_MONTHS[m - 1] for m in config.measurement_months)
+            st.caption(
+                f"Personer, der starter og slutter inden for {year}. En placering tæller i de målemåneder, den "
+                f"dækker ({counted}): fra 1. september til 31. december tæller den kun i november, dvs. som en "
+                "fjerdedel person i årsgennemsnittet."
+            )
+            placement_form(year)
+        placements = placement_list(year, editable=not meeting)
         if not meeting:
             st.button("Nulstil planen", key="plan_reset", on_click=_reset, icon=":material/restart_alt:")
     scenario = plan.scenario_from_widgets(year, config, placements)
@@ -451,7 +488,7 @@ def plan_section(baseline: Baseline, before: Outcome, templates: dict[str, dict]
         )
         paid = seek_assumptions()
     try:
-        view = plan.plan_view(baseline, config, scenario, start, before, templates, paid)
+        view = plan_view(baseline, scenario, start, before, templates, paid)
     except PlanError as exc:
         st.session_state[plan.CURRENT] = None
         with result:
@@ -496,7 +533,7 @@ def plan_section(baseline: Baseline, before: Outcome, templates: dict[str, dict]
             )
             for scheme, line in zip(goal.annual, goal.lines, strict=True):
                 st.markdown(f"- {line}")
-                offers = plan.suggestions(goal, scheme)
+                offers = [] if meeting else plan.suggestions(goal, scheme)
                 if offers:  # one button per suggestion, in one widget (a slider move draws them all again)
                     key = f"plan_use_{goal.id}_{scheme}"
                     st.pills(

@@ -15,7 +15,7 @@ dataset = load_figures()
 figures = dataset.figures
 
 st.title("Udvikling")
-latest = figures.latest_complete_year(config)
+latest = widgets.memo("udvikling_latest", dataset.key, (), lambda: figures.latest_complete_year(config))
 if latest is None:  # a store without any year of the home municipality
     st.info(f"Der er ingen år med tal for {config.organisation} endnu.")
     st.stop()

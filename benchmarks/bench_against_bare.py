@@ -5,7 +5,8 @@
 Two measures, each as a ratio to the bare page measured in the same run (the machine is shared and
 noisy: read the ratios, not the milliseconds):
   rerun        the server-side time of a rerun after the first load (each script's own timer, from its
-               first line to its last; AppTest), median of --runs;
+               first line to its last; AppTest), median of --runs, the page's and the bare page's runs
+               alternated;
   first chart  in Debian's Chromium, from the start of loading the address to the first chart drawn
                (an svg or canvas in a chart element), a new browser context each time (nothing cached),
                the server already warm; median of --loads, pages and the bare page alternated.
@@ -15,17 +16,12 @@ Targets: a rerun within 1.5x of the bare page, the first chart within 1.3x.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,69 +34,38 @@ PAGES = {
     "Praktikpladser": ("app_pages/praktikpladser.py", "praktikpladser"),
     "Planlægning": ("app_pages/planlaegning.py", "planlaegning"),
 }
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 RERUN_TARGET = 1.5
 FIRST_CHART_TARGET = 1.3
 
 
-def rerun_ms(script: str, runs: int, page: str | None = None) -> float:
+def _opened(script: str, page: str | None = None):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(script, default_timeout=300)
     at.run()
     if page and page != PAGES["Overblik"][0]:
         at.switch_page(page).run()
-    samples = []
-    for i in range(runs + 2):
+    for _ in range(2):  # two warm-up reruns fill the caches
         at.run()
-        if at.exception:
-            raise RuntimeError(at.exception[0].value)
-        if i >= 2:  # two warm-up reruns fill the caches
-            samples.append(at.session_state["_rerun_seconds"] * 1000)
-    return statistics.median(samples)
+    return at
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _rerun_ms(at) -> float:
+    at.run()
+    if at.exception:
+        raise RuntimeError(at.exception[0].value)
+    return at.session_state["_rerun_seconds"] * 1000
 
 
-@contextlib.contextmanager
-def serve(script: str) -> Iterator[str]:
-    url = f"http://127.0.0.1:{_free_port()}"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true"]
-        + ["--server.address", "127.0.0.1", "--server.port", url.rsplit(":", 1)[1]]
-        + ["--browser.gatherUsageStats", "false"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit run {script} did not start")
-            time.sleep(0.25)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+def rerun_ms(page: str, runs: int) -> tuple[float, float]:
+    """The median rerun of the app on `page` and of the bare page, their runs alternated so that both see
+    the same load on the (shared) machine."""
+    app, bare = _opened(APP, page), _opened(BARE)
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(runs):
+        samples[0].append(_rerun_ms(app))
+        samples[1].append(_rerun_ms(bare))
+    return statistics.median(samples[0]), statistics.median(samples[1])
 
 
 FIRST_CHART = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
@@ -120,23 +85,25 @@ def first_chart_ms(browser, url: str) -> float:
 
 
 def browser_ratios(loads: int) -> dict[str, tuple[float, float]]:
-    from playwright.sync_api import sync_playwright
+    # The servers and Chromium of the browser tests (test-artifacts/ holds the servers' logs).
+    sys.path.insert(0, str(ROOT / "tests"))
+    from browser_support import chromium, serve
 
     out: dict[str, tuple[float, float]] = {}
-    with serve(BARE) as bare_url, serve(APP) as app_url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            first_chart_ms(browser, bare_url)  # the servers' first run (imports, the sample data)
-            for _name, (_path, url_path) in PAGES.items():
-                first_chart_ms(browser, f"{app_url}/{url_path}")
-            for name, (_path, url_path) in PAGES.items():
-                bare, page = [], []
-                for _ in range(loads):  # alternated, so both see the same load on the machine
-                    bare.append(first_chart_ms(browser, bare_url))
-                    page.append(first_chart_ms(browser, f"{app_url}/{url_path}"))
-                out[name] = (statistics.median(page), statistics.median(bare))
-        finally:
-            browser.close()
+    with (
+        serve("bench-bare.log", script=BARE) as (bare_url, _),
+        serve("bench-app.log") as (app_url, _),
+        chromium() as browser,
+    ):
+        first_chart_ms(browser, bare_url)  # the servers' first run (imports, the sample data)
+        for _name, (_path, url_path) in PAGES.items():
+            first_chart_ms(browser, f"{app_url}/{url_path}")
+        for name, (_path, url_path) in PAGES.items():
+            bare, page = [], []
+            for _ in range(loads):  # alternated, so both see the same load on the machine
+                bare.append(first_chart_ms(browser, bare_url))
+                page.append(first_chart_ms(browser, f"{app_url}/{url_path}"))
+            out[name] = (statistics.median(page), statistics.median(bare))
     return out
 
 
@@ -152,8 +119,7 @@ def main() -> None:
 
     print(f"Rerun (server side, median of {args.runs}) against the bare page, target {RERUN_TARGET}x")
     for name, (path, _url) in PAGES.items():
-        bare = rerun_ms(BARE, args.runs)
-        page = rerun_ms(APP, args.runs, path)
+        page, bare = rerun_ms(path, args.runs)
         flag = "" if page / bare <= RERUN_TARGET else "  OVER TARGET"
         print(f"  {name:<16} {page:7.1f} ms  bare {bare:6.1f} ms  {page / bare:5.2f}x{flag}")
     if args.no_browser:

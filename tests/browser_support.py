@@ -1,4 +1,6 @@
-"""What the browser tests share: a `streamlit run app.py` server and Debian's Chromium via Playwright."""
+"""What the browser tests share: a `streamlit run app.py` server and Debian's Chromium via Playwright
+(the fixtures `server` and `browser` are in tests/conftest.py; benchmarks/bench_against_bare.py uses
+`serve` and `chromium` as well)."""
 
 from __future__ import annotations
 
@@ -52,8 +54,11 @@ def healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def serve(log_name: str, data_dir: Path | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`streamlit run app.py` on a free port (its store in `data_dir` when given) until the block ends;
+def serve(
+    log_name: str, data_dir: Path | None = None, script: str = "app.py"
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`streamlit run <script>` (the app, or another page such as benchmarks/bare_page.py) on a free port,
+    its store in `data_dir` when given and its output in test-artifacts/`log_name`, until the block ends;
     stopped by its PID. Yields the URL and the process."""
     ARTIFACTS.mkdir(exist_ok=True)
     url = f"http://127.0.0.1:{free_port()}"
@@ -65,7 +70,7 @@ def serve(log_name: str, data_dir: Path | None = None) -> Iterator[tuple[str, su
                 "-m",
                 "streamlit",
                 "run",
-                "app.py",
+                script,
                 "--server.headless",
                 "true",
                 "--server.address",
@@ -110,12 +115,15 @@ def chromium() -> Iterator:
 
 
 @contextlib.contextmanager
-def new_page(browser, height: int, **options) -> Iterator:
-    """A Danish page of the given height with a patient default timeout."""
-    context = browser.new_context(viewport={"width": 1280, "height": height}, locale="da-DK", **options)
+def open_page(browser, url: str | None = None, width: int = 1280, height: int = 900, **options) -> Iterator:
+    """A Danish page in a context of its own (`width`×`height`, Playwright's context `options`) with a
+    patient default timeout, at `url` when given; the context is closed when the block ends."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="da-DK", **options)
     page = context.new_page()
     page.set_default_timeout(90_000)
     try:
+        if url is not None:
+            page.goto(url)
         yield page
     finally:
         context.close()

@@ -1,4 +1,5 @@
-"""Shared fixtures: the configuration and the figures of the sample data, computed once per session."""
+"""Shared fixtures: the configuration and the figures of the sample data, computed once per session; for the
+browser tests a server and Debian's Chromium per module (tests/browser_support.py)."""
 
 from __future__ import annotations
 
@@ -116,3 +117,23 @@ def _temporary_store(tmp_path_factory):
         os.environ.pop("CSR_DATA_DIR", None)
     else:
         os.environ["CSR_DATA_DIR"] = old
+
+
+@pytest.fixture(scope="module")
+def server(request, tmp_path_factory):
+    """`streamlit run app.py` for one module's browser tests, with a store of its own (empty: the sample
+    data) and its log in test-artifacts/streamlit-<module>.log; stopped when the module is done."""
+    from browser_support import serve
+
+    name = request.module.__name__.rsplit(".", 1)[-1]
+    with serve(f"streamlit-{name}.log", data_dir=tmp_path_factory.mktemp("store")) as (url, _):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright, one per module (`browser_support.chromium`)."""
+    from browser_support import chromium
+
+    with chromium() as launched:
+        yield launched

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from card_support import cards_of
 from markdown_support import seen
 from streamlit.testing.v1 import AppTest
 
@@ -63,7 +64,7 @@ def texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
     parts += [w.value for w in at.warning] + [t.value for t in at.title] + [s.value for s in at.subheader]
     parts += [h.value for h in at.header]
-    return seen("\n".join(parts))
+    return seen("\n".join(parts)) + "\n" + "\n".join(c["text"] for c in cards_of(at).values())
 
 
 def in_order(node) -> list:
@@ -112,7 +113,7 @@ def test_overblik_defaults_to_the_latest_complete_year_and_marks_provisional_yea
 
 def test_overblik_2019_cards_show_the_strategy_status():
     at = open_page("overblik", year=2019)
-    cards = {m.label: m.value for m in at.metric}
+    cards = {c["name"]: c["value"] for c in cards_of(at).values()}
     assert cards["Mindst 10 % i en eller flere ordninger"] == "22,0 %"  # the name in force in 2019
     assert "Mindst 15 % i en eller flere ordninger" not in cards
     assert cards["Mindst 6 % i beskæftigelsesordninger"] == "10,2 %"
@@ -124,15 +125,14 @@ def test_overblik_2019_cards_show_the_strategy_status():
     assert len(cards) == 8
     shown = texts(at)
     # status as icon and word, thresholds of that year, gaps, persons needed
-    status = "\n".join(h.proto.body for h in at.get("html"))  # the cards' status lines (ui.widgets.status_html)
+    status = "\n".join(h.proto.body for h in at.get("html"))  # the cards (ui.widgets.card_html)
     assert status.count("<strong>Ikke opfyldt</strong>") == 1 and status.count("<strong>Opfyldt</strong>") == 7
     assert 'aria-hidden="true">cancel</span>' in status and 'aria-hidden="true">check_circle</span>' in status
     assert "Mål i 2019: mindst 10 %" in shown  # the overall target was 10 % before 2021
     assert "Omegnskommunerne: 7,0 %" in shown and "Omegnskommunerne: 4,1 %" in shown
     assert "−0,1 pp under målet: 7 personer mere i årsgennemsnit" in shown
     assert "+12,0 pp over målet" in shown
-    deltas = [m.proto.delta for m in at.metric]
-    assert "−0,4 pp siden 2018" in deltas
+    assert "−0,4 pp siden 2018" in [c["change"] for c in cards_of(at).values()]
     # the year before the strategy, the CSR-mærke, Figure 1 and its sentence
     assert "2019 ligger før strategiperioden 2021-2024" in shown
     assert "opfylder kravet til CSR-mærket i 2019: 22,0 %" in shown
@@ -156,38 +156,36 @@ def test_overblik_answers_first_with_the_unmet_targets_first():
     assert after_title[0].type == "header"
     assert seen(after_title[0].value) == "I 2021 er 7 af 8 mål nået – uddannelse mangler 17 personer"
     # the unmet target first, then the others in the configured order
-    cards = [k for k in keys_in(at.main) if k.startswith("card_")]
-    assert cards == [
-        "card_uddannelse_min",
-        "card_samlet_min",
-        "card_csr_maerke",
-        "card_beskaeftigelse_min",
-        "card_beskaeftigelse_naboer",
-        "card_beredskab_min",
-        "card_uddannelse_naboer",
-        "card_praktikpladser",
+    cards = cards_of(at)
+    assert list(cards) == [
+        "uddannelse_min",
+        "samlet_min",
+        "csr_maerke",
+        "beskaeftigelse_min",
+        "beskaeftigelse_naboer",
+        "beredskab_min",
+        "uddannelse_naboer",
+        "praktikpladser",
     ]
-    first = at.main.get_by_key("card_uddannelse_min").get("html")[0].proto.body
+    first = at.main.get_by_key("cards_unmet").get("html")[0].proto.body
     assert "<strong>Ikke opfyldt</strong></span> · <strong>Mindst 5 % elever, IGU, FGU og studerende</strong>" in first
-    style = "\n".join(h.proto.body for h in at.get("html"))
-    assert ".st-key-card_uddannelse_min { border: 3px solid #C62828; }" in style
-    assert ".st-key-card_samlet_min" not in style
-    # the change since the year before is gray on every card (2021 is lower than 2020 on most)
-    field = at.metric[0].proto.DESCRIPTOR.fields_by_name["color"].enum_type
-    assert {field.values_by_number[m.proto.color].name for m in at.metric} == {"GRAY"}
-    assert "−0,2 pp siden 2020" in [m.proto.delta for m in at.metric]
+    assert [t for t, c in cards.items() if c["unmet"] == "True"] == ["uddannelse_min"]  # the red border's class
+    assert "uddannelse_min" not in at.main.get_by_key("cards_met").get("html")[0].proto.body
+    # the change since the year before is gray on every card (2021 is lower than 2020 on most), its arrow hidden
+    assert "−0,2 pp siden 2020" in [c["change"] for c in cards.values()]
+    assert 'class="csr-change"><span aria-hidden="true">↓</span> −0,2 pp siden 2020' in first
     # Figure 1 beside the cards: the cards in the first column, the chart in the one beside it
     rows = [n for n in shown if n.type == "column" and "chart_figur1" in keys_in(n)]
     row = next(n for n in shown if rows[0] in getattr(n, "children", {}).values())
     left, right = (keys_in(c) for c in row.children.values())
-    assert [k for k in left if k.startswith("card_")] == cards and "chart_figur1" not in left
-    assert "chart_figur1" in right and not [k for k in right if k.startswith("card_")]
+    assert [k for k in left if k.startswith("cards_")] == ["cards_unmet", "cards_met"] and "chart_figur1" not in left
+    assert "chart_figur1" in right and not [k for k in right if k.startswith("cards_")]
 
 
 def test_overblik_2024_says_every_target_is_met():
     at = open_page("overblik")
     assert seen(at.header[0].value) == "I 2024 er alle 8 mål nået"
-    assert "border: 3px" not in "\n".join(h.proto.body for h in at.get("html"))
+    assert not [c for c in cards_of(at).values() if c["unmet"] == "True"]  # no card with the red border
 
 
 def test_overblik_after_the_strategy_period_and_in_a_provisional_year():

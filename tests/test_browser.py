@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import struct
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -18,8 +17,7 @@ from browser_support import (
     BROWSER_MARKS,
     CHART,
     assert_no_error,
-    chromium,
-    new_page,
+    open_page,
     serve,
     wait_for_charts,
 )
@@ -37,21 +35,9 @@ pytestmark = BROWSER_MARKS
 pytest.importorskip("playwright.sync_api")
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with serve("streamlit.log") as (url, _):
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
-
-
 @pytest.fixture
 def page(browser):
-    with new_page(browser, 4000, accept_downloads=True) as page:
+    with open_page(browser, height=4000, accept_downloads=True) as page:
         yield page
 
 
@@ -60,10 +46,7 @@ def page(browser):
 
 def test_a_bookmarked_deep_link_as_first_request_shows_the_app(browser):
     """The first request after start is /omegnskommuner: the app's own navigation, not "Page not found"."""
-    with serve("streamlit-deeplink.log") as (url, _):
-        context = browser.new_context(viewport={"width": 1280, "height": 2000})
-        page = context.new_page()
-        page.goto(f"{url}/omegnskommuner")
+    with serve("streamlit-deeplink.log") as (url, _), open_page(browser, f"{url}/omegnskommuner", height=2000) as page:
         wait_for_charts(page, PAGES["omegnskommuner"][1])
         assert_no_error(page)
         assert page.locator("h1").first.inner_text() == "Omegnskommuner"
@@ -73,7 +56,6 @@ def test_a_bookmarked_deep_link_as_first_request_shows_the_app(browser):
 
         assert [link.split()[-1] for link in links] == [title.split()[-1] for _, title, _, _ in APP_PAGES]
         assert urlparse(page.url).path.endswith("/omegnskommuner")  # the query names the year (?år=)
-        context.close()
 
 
 @pytest.mark.parametrize("path", list(PAGES))

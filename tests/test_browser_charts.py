@@ -6,10 +6,9 @@ no label is cut, and no English ARIA text of Vega's is left but the two it canno
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from browser_support import ARTIFACTS, BROWSER_MARKS, CHART, assert_no_error, chromium, serve, wait_for_charts
+from browser_support import ARTIFACTS, BROWSER_MARKS, CHART, assert_no_error, open_page, wait_for_charts
 
 from csr import charts
 
@@ -85,89 +84,73 @@ def intended(sample_figures, config) -> dict[str, tuple[int, list[str]]]:
     }
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with serve("streamlit_charts.log") as (url, _):
-        yield url
-
-
 @pytest.mark.parametrize(("name", "width", "height", "query"), VIEWPORTS)
-def test_charts_fill_their_container_with_whole_titles_and_danish_aria(server, intended, name, width, height, query):
-    with chromium() as browser:
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="da-DK")
-        page = context.new_page()
-        page.set_default_timeout(90_000)
-        try:
-            for path, (shown, titles) in intended.items():
-                page.goto(f"{server}/{path}{query}")
-                wait_for_charts(page, shown)
-                page.wait_for_timeout(1000)  # the last panels' fit to their columns
-                assert_no_error(page)
-                facts = page.evaluate(CHART_FACTS)
-                page.locator(CHART).first.screenshot(path=str(ARTIFACTS / f"charts_{path}_{name}.png"))
-                assert [f["title"] for f in facts] == titles
-                for f in facts:
-                    where = f"{path} {name} {f['title']!r}"
-                    box, holder = f["box"], f["holder"]
-                    assert box["width"] >= 0.9 * holder["width"], f"{where}: fills its container"
-                    assert box["x"] >= holder["x"] - 1 and box["right"] <= holder["right"] + 1, where
-                    assert box["right"] <= width, f"{where}: within the viewport"
-                    title = f["titleBox"]
-                    assert title and title["x"] >= box["x"] - 1 and title["right"] <= box["right"] + 1, where
-                    assert not [t for t in f["texts"] if "…" in t], f"{where}: a cut label"
-                    assert set(f["roles"]) <= VEGA_OWN_ROLES, f"{where}: {set(f['roles']) - VEGA_OWN_ROLES}"
-                    assert f["labels"] and not [t for t in f["labels"] if ENGLISH.search(t)], f"{where}: {f['labels']}"
-                    assert all(re.search("(Linje|Søjle)diagram", t) for t in f["labels"]), f["labels"]
-                if name == "phone":  # the columns of a faceted chart stack: each panel has the whole width
-                    assert all(f["box"]["width"] >= width - 60 for f in facts), path
-                if name == "meeting":  # large type of the charts' own, no zoom
-                    size = page.evaluate(
-                        """() => parseFloat(getComputedStyle(document.querySelector(
-                            '[data-testid="stVegaLiteChart"] svg .role-axis-label text')).fontSize)"""
-                    )
-                    assert size >= 12 * 1.4
-                    assert page.evaluate("""() => getComputedStyle(
-                        document.querySelector('[data-testid="stVegaLiteChart"]')).zoom""") in ("1", "normal")
-        finally:
-            context.close()
-
-
-def test_the_data_behind_a_chart_and_omegnskommuners_tables_are_whole_at_1400(server):
-    with chromium() as browser:
-        context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="da-DK")
-        page = context.new_page()
-        page.set_default_timeout(90_000)
-        try:
-            page.goto(f"{server}/omegnskommuner")
-            wait_for_charts(page, 3)
+def test_charts_fill_their_container_with_whole_titles_and_danish_aria(
+    server, browser, intended, name, width, height, query
+):
+    with open_page(browser, width=width, height=height) as page:
+        for path, (shown, titles) in intended.items():
+            page.goto(f"{server}/{path}{query}")
+            wait_for_charts(page, shown)
+            page.wait_for_timeout(1000)  # the last panels' fit to their columns
             assert_no_error(page)
-            tables = page.locator('[class*="st-key-table_omegn_"] table')
-            assert tables.count() == 2
-            for i in range(2):
-                # nothing scrolls sideways, and no cell (scheme name, header, number) is cut
-                cut = tables.nth(i).evaluate(
-                    """t => [t, t.parentElement, ...t.querySelectorAll('th, td')]
-                        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
+            facts = page.evaluate(CHART_FACTS)
+            page.locator(CHART).first.screenshot(path=str(ARTIFACTS / f"charts_{path}_{name}.png"))
+            assert [f["title"] for f in facts] == titles
+            for f in facts:
+                where = f"{path} {name} {f['title']!r}"
+                box, holder = f["box"], f["holder"]
+                assert box["width"] >= 0.9 * holder["width"], f"{where}: fills its container"
+                assert box["x"] >= holder["x"] - 1 and box["right"] <= holder["right"] + 1, where
+                assert box["right"] <= width, f"{where}: within the viewport"
+                title = f["titleBox"]
+                assert title and title["x"] >= box["x"] - 1 and title["right"] <= box["right"] + 1, where
+                assert not [t for t in f["texts"] if "…" in t], f"{where}: a cut label"
+                assert set(f["roles"]) <= VEGA_OWN_ROLES, f"{where}: {set(f['roles']) - VEGA_OWN_ROLES}"
+                assert f["labels"] and not [t for t in f["labels"] if ENGLISH.search(t)], f"{where}: {f['labels']}"
+                assert all(re.search("(Linje|Søjle)diagram", t) for t in f["labels"]), f["labels"]
+            if name == "phone":  # the columns of a faceted chart stack: each panel has the whole width
+                assert all(f["box"]["width"] >= width - 60 for f in facts), path
+            if name == "meeting":  # large type of the charts' own, no zoom
+                size = page.evaluate(
+                    """() => parseFloat(getComputedStyle(document.querySelector(
+                        '[data-testid="stVegaLiteChart"] svg .role-axis-label text')).fontSize)"""
                 )
-                assert cut == []
-                box = tables.nth(i).bounding_box()
-                main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
-                assert box and main and box["x"] + box["width"] <= main["x"] + main["width"]
-            text = tables.first.inner_text()
-            assert "Skånejob" in text and "Omegnsgennemsnit" in text and re.search(r"\d+,\d\s%", text)
-            page.locator('[class*="st-key-table_omegn_"]').first.screenshot(path=str(ARTIFACTS / "omegn_table.png"))
+                assert size >= 12 * 1.4
+                assert page.evaluate("""() => getComputedStyle(
+                    document.querySelector('[data-testid="stVegaLiteChart"]')).zoom""") in ("1", "normal")
 
-            page.goto(f"{server}/praktikpladser")
-            wait_for_charts(page, 2)
-            expander = page.locator(".st-key-data_praktikpladser")
-            expander.get_by_text("Tallene bag figuren").click()
-            table = expander.locator("table")
-            table.wait_for(state="visible")
-            rows = table.evaluate(
-                "t => [...t.querySelectorAll('tr')].map(r => [...r.children].map(c => c.textContent.trim()))"
+
+def test_the_data_behind_a_chart_and_omegnskommuners_tables_are_whole_at_1400(server, browser):
+    with open_page(browser, width=1400, height=900) as page:
+        page.goto(f"{server}/omegnskommuner")
+        wait_for_charts(page, 3)
+        assert_no_error(page)
+        tables = page.locator('[class*="st-key-table_omegn_"] table')
+        assert tables.count() == 2
+        for i in range(2):
+            # nothing scrolls sideways, and no cell (scheme name, header, number) is cut
+            cut = tables.nth(i).evaluate(
+                """t => [t, t.parentElement, ...t.querySelectorAll('th, td')]
+                    .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
             )
-            assert rows[0] == ["Uddannelse", "Aftalt", "Besat", "Mangler", "Opfyldelse", "Status"]
-            by_name = {r[0]: r[1:] for r in rows[1:]}
-            assert by_name["Social- og sundhedsassistent"] == ["56", "56", "0", "100,0 %", "Opfyldt"]
-        finally:
-            context.close()
+            assert cut == []
+            box = tables.nth(i).bounding_box()
+            main = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
+            assert box and main and box["x"] + box["width"] <= main["x"] + main["width"]
+        text = tables.first.inner_text()
+        assert "Skånejob" in text and "Omegnsgennemsnit" in text and re.search(r"\d+,\d\s%", text)
+        page.locator('[class*="st-key-table_omegn_"]').first.screenshot(path=str(ARTIFACTS / "omegn_table.png"))
+
+        page.goto(f"{server}/praktikpladser")
+        wait_for_charts(page, 2)
+        expander = page.locator(".st-key-data_praktikpladser")
+        expander.get_by_text("Tallene bag figuren").click()
+        table = expander.locator("table")
+        table.wait_for(state="visible")
+        rows = table.evaluate(
+            "t => [...t.querySelectorAll('tr')].map(r => [...r.children].map(c => c.textContent.trim()))"
+        )
+        assert rows[0] == ["Uddannelse", "Aftalt", "Besat", "Mangler", "Opfyldelse", "Status"]
+        by_name = {r[0]: r[1:] for r in rows[1:]}
+        assert by_name["Social- og sundhedsassistent"] == ["56", "56", "0", "100,0 %", "Opfyldt"]

@@ -13,9 +13,8 @@ from browser_support import (
     BROWSER_MARKS,
     ROOT,
     assert_no_error,
-    chromium,
     healthy,
-    new_page,
+    open_page,
     serve,
     wait_for_charts,
 )
@@ -28,15 +27,9 @@ PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
-
-
 @pytest.fixture
 def page(browser):
-    with new_page(browser, 2400) as page:
+    with open_page(browser, height=2400) as page:
         yield page
 
 
@@ -87,7 +80,7 @@ def test_uploaded_files_persist_across_a_server_restart(page, tmp_path):
         page.get_by_role("option", name="2019", exact=True).click()
         page.wait_for_function("[...document.querySelectorAll('h3')].some(h => h.innerText.includes('Målene i 2019'))")
         wait_for_charts(page, 1)
-        values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+        values = page.locator(".csr-card .csr-value").all_inner_texts()  # the target cards' values
         assert "22,0 %" in values and "10,2 %" in values and "6,9 %" in values
         page.locator(".st-key-datagrundlag summary").click()
         assert "Tallene er beregnet af de indlæste filer" in page.locator(".st-key-datagrundlag").inner_text()

@@ -16,7 +16,7 @@ import io
 from pathlib import Path
 
 import pytest
-from browser_support import ARTIFACTS, BROWSER_MARKS, assert_no_error, chromium, healthy, new_page, serve
+from browser_support import ARTIFACTS, BROWSER_MARKS, assert_no_error, healthy, open_page, serve
 from test_browser_offline import _own
 
 pytestmark = BROWSER_MARKS
@@ -151,16 +151,10 @@ def check_workbook(name: str, data: bytes) -> list[str]:
     return texts
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
-
-
 def test_a_hostile_file_is_text_everywhere_and_the_server_goes_on(browser, tmp_path):
     with (
         serve("streamlit-hostile.log", data_dir=tmp_path / "lager") as (url, proc),
-        new_page(browser, 3000, accept_downloads=True) as page,
+        open_page(browser, height=3000, accept_downloads=True) as page,
     ):
         requests: list[str] = []
         page.on("request", lambda request: requests.append(request.url))

@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 import pytest
-from browser_support import ARTIFACTS, BROWSER_MARKS, ROOT, assert_no_error, chromium, new_page, serve
+from browser_support import ARTIFACTS, BROWSER_MARKS, ROOT, assert_no_error, chromium, open_page, serve
 from test_mapping import SECOND_XLSX, UNKNOWN_CSV
 
 pytestmark = BROWSER_MARKS
@@ -49,7 +49,7 @@ def test_an_unknown_file_is_mapped_once_and_recognised_the_next_time_also_by_the
 
     with (
         chromium() as browser,
-        new_page(browser, 2400) as page,
+        open_page(browser, height=2400) as page,
         serve("streamlit-mapping.log", data_dir=data_dir) as (url, _),
     ):
         page.goto(f"{url}/data")

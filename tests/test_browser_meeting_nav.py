@@ -7,11 +7,10 @@ Drives Debian's Chromium with Playwright against `streamlit run app.py` started 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser_support import ARTIFACTS, BROWSER_MARKS, assert_no_error, chromium, serve, wait_for_page
+from browser_support import ARTIFACTS, BROWSER_MARKS, assert_no_error, open_page, wait_for_page
 
 pytestmark = BROWSER_MARKS
 pytest.importorskip("playwright.sync_api")
@@ -19,12 +18,6 @@ pytest.importorskip("playwright.sync_api")
 TABS = '.st-key-pagetabs [data-testid="stPageLink"] a'
 TITLES = ["Overblik", "Udvikling", "Omegnskommuner", "Praktikpladser", "Planlægning", "Rapport", "Data"]
 MEETING = "visning=m%C3%B8de"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with serve("streamlit-meeting-nav.log") as (url, _):
-        yield url
 
 
 def query(url: str) -> dict[str, list[str]]:
@@ -48,80 +41,68 @@ def current_tab(page) -> str:
     return page.locator(f'{TABS}[aria-current="page"]').inner_text().split()[-1]
 
 
-def test_page_tabs_are_visible_marked_and_keep_the_year_and_meeting_mode(server):
-    with chromium() as browser:
-        context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="da-DK")
-        page = context.new_page()
-        page.set_default_timeout(90_000)
-        try:
-            page.goto(f"{server}/omegnskommuner?%C3%A5r=2021&{MEETING}")
-            wait_for_title(page, "Omegnskommuner")
-            assert_no_error(page)
-            page.screenshot(path=str(ARTIFACTS / "meeting_tabs.png"))
-            tabs = page.locator(TABS)
-            assert [t.split()[-1] for t in tabs.all_inner_texts()] == TITLES
-            for tab in tabs.all():
-                box = tab.bounding_box()
-                assert box is not None
-                assert box["x"] >= 0 and box["y"] >= 0, box
-                assert box["x"] + box["width"] <= 1920 and box["y"] + box["height"] <= 1080, box
-                assert box["height"] >= 44, box  # large enough for a pointer on a projector (WCAG 2.5.5)
-                params = query(tab.get_attribute("href") or "")
-                assert params == {"år": ["2021"], "visning": ["møde"]}, params
-            assert page.locator(f'{TABS}[aria-current="page"]').count() == 1
-            assert current_tab(page) == "Omegnskommuner"
-            filled = page.locator(f'{TABS}[aria-current="page"]').evaluate("a => getComputedStyle(a).backgroundColor")
-            plain = page.locator(TABS).first.evaluate("a => getComputedStyle(a).backgroundColor")
-            assert filled == "rgb(0, 114, 178)" and plain == "rgb(255, 255, 255)"
+def test_page_tabs_are_visible_marked_and_keep_the_year_and_meeting_mode(server, browser):
+    with open_page(browser, width=1920, height=1080) as page:
+        page.goto(f"{server}/omegnskommuner?%C3%A5r=2021&{MEETING}")
+        wait_for_title(page, "Omegnskommuner")
+        assert_no_error(page)
+        page.screenshot(path=str(ARTIFACTS / "meeting_tabs.png"))
+        tabs = page.locator(TABS)
+        assert [t.split()[-1] for t in tabs.all_inner_texts()] == TITLES
+        for tab in tabs.all():
+            box = tab.bounding_box()
+            assert box is not None
+            assert box["x"] >= 0 and box["y"] >= 0, box
+            assert box["x"] + box["width"] <= 1920 and box["y"] + box["height"] <= 1080, box
+            assert box["height"] >= 44, box  # large enough for a pointer on a projector (WCAG 2.5.5)
+            params = query(tab.get_attribute("href") or "")
+            assert params == {"år": ["2021"], "visning": ["møde"]}, params
+        assert page.locator(f'{TABS}[aria-current="page"]').count() == 1
+        assert current_tab(page) == "Omegnskommuner"
+        filled = page.locator(f'{TABS}[aria-current="page"]').evaluate("a => getComputedStyle(a).backgroundColor")
+        plain = page.locator(TABS).first.evaluate("a => getComputedStyle(a).backgroundColor")
+        assert filled == "rgb(0, 114, 178)" and plain == "rgb(255, 255, 255)"
 
-            # following a tab keeps the year and meeting mode, in the address and on the page
-            page.locator(TABS, has_text="Overblik").click()
-            wait_for_title(page, "Overblik")
-            assert query(page.url) == {"år": ["2021"], "visning": ["møde"]}
-            assert page.locator(".st-key-year input[role='combobox']").input_value() == "2021"
-            assert "I 2021 er 7 af 8 mål nået" in page.locator(".st-key-headline").inner_text()
-            assert current_tab(page) == "Overblik"
-            assert page.locator('[data-testid="stSidebar"]').count() == 0
-            assert_no_error(page)
+        # following a tab keeps the year and meeting mode, in the address and on the page
+        page.locator(TABS, has_text="Overblik").click()
+        wait_for_title(page, "Overblik")
+        assert query(page.url) == {"år": ["2021"], "visning": ["møde"]}
+        assert page.locator(".st-key-year input[role='combobox']").input_value() == "2021"
+        assert "I 2021 er 7 af 8 mål nået" in page.locator(".st-key-headline").inner_text()
+        assert current_tab(page) == "Overblik"
+        assert page.locator('[data-testid="stSidebar"]').count() == 0
+        assert_no_error(page)
 
-            # a presenter remote: the right arrow goes to the next page, the left arrow back
-            page.keyboard.press("ArrowRight")
-            wait_for_title(page, "Udvikling")
-            assert current_tab(page) == "Udvikling"
-            assert query(page.url)["visning"] == ["møde"]
-            page.keyboard.press("ArrowLeft")
-            wait_for_title(page, "Overblik")
-            assert query(page.url)["år"] == ["2021"]
+        # a presenter remote: the right arrow goes to the next page, the left arrow back
+        page.keyboard.press("ArrowRight")
+        wait_for_title(page, "Udvikling")
+        assert current_tab(page) == "Udvikling"
+        assert query(page.url)["visning"] == ["møde"]
+        page.keyboard.press("ArrowLeft")
+        wait_for_title(page, "Overblik")
+        assert query(page.url)["år"] == ["2021"]
 
-            # PageDown scrolls while there is more of the page, and at its end goes to the next page
-            page.locator("body").focus()
-            page.keyboard.press("PageDown")
-            page.wait_for_timeout(1500)
-            assert page.locator("h1").inner_text() == "Overblik"  # it scrolled instead
-            page.evaluate(
-                """() => [document.querySelector('[data-testid="stMain"]'), document.scrollingElement]
-                    .forEach(el => el && (el.scrollTop = el.scrollHeight))"""
-            )
-            page.keyboard.press("PageDown")
-            wait_for_title(page, "Udvikling")
-            assert query(page.url) == {"år": ["2021"], "visning": ["møde"]}
-        finally:
-            context.close()
+        # PageDown scrolls while there is more of the page, and at its end goes to the next page
+        page.locator("body").focus()
+        page.keyboard.press("PageDown")
+        page.wait_for_timeout(1500)
+        assert page.locator("h1").inner_text() == "Overblik"  # it scrolled instead
+        page.evaluate(
+            """() => [document.querySelector('[data-testid="stMain"]'), document.scrollingElement]
+                .forEach(el => el && (el.scrollTop = el.scrollHeight))"""
+        )
+        page.keyboard.press("PageDown")
+        wait_for_title(page, "Udvikling")
+        assert query(page.url) == {"år": ["2021"], "visning": ["møde"]}
 
 
-def test_the_keys_leave_a_form_control_alone(server):
+def test_the_keys_leave_a_form_control_alone(server, browser):
     """With the year selector focused, the arrow keys belong to it, not to the page tabs."""
-    with chromium() as browser:
-        context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="da-DK")
-        page = context.new_page()
-        page.set_default_timeout(90_000)
-        try:
-            page.goto(f"{server}/praktikpladser?%C3%A5r=2021&{MEETING}")
-            wait_for_title(page, "Praktikpladser")
-            page.locator(".st-key-year input[role='combobox']").focus()
-            page.keyboard.press("ArrowRight")
-            page.wait_for_timeout(2000)
-            assert page.locator("h1").inner_text() == "Praktikpladser"
-            assert current_tab(page) == "Praktikpladser"
-        finally:
-            context.close()
+    with open_page(browser, width=1920, height=1080) as page:
+        page.goto(f"{server}/praktikpladser?%C3%A5r=2021&{MEETING}")
+        wait_for_title(page, "Praktikpladser")
+        page.locator(".st-key-year input[role='combobox']").focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(2000)
+        assert page.locator("h1").inner_text() == "Praktikpladser"
+        assert current_tab(page) == "Praktikpladser"

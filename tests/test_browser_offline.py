@@ -7,11 +7,10 @@ uses the app and when. Chromium records every request it makes (`page.on("reques
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from browser_support import BROWSER_MARKS, assert_no_error, chromium, new_page, serve, wait_for_charts
+from browser_support import BROWSER_MARKS, assert_no_error, open_page, wait_for_charts
 
 # Every page with the charts it draws (the last element drawn is waited for, so the page has loaded
 # everything it will load).
@@ -20,18 +19,6 @@ MEETING = "?visning=m%C3%B8de"
 
 pytestmark = BROWSER_MARKS
 pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with serve("streamlit-offline.log") as (url, _):
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 def _own(url: str, server: str) -> bool:
@@ -55,7 +42,7 @@ def _visit(page, server: str, path: str, query: str, charts: int) -> None:
 
 @pytest.mark.parametrize("query", ["", MEETING], ids=["normal", "meeting"])
 def test_no_page_requests_anything_from_another_address(server, browser, query):
-    with new_page(browser, 3000) as page:
+    with open_page(browser, height=3000) as page:
         requests: list[str] = []
         page.on("request", lambda request: requests.append(request.url))
         page.on("websocket", lambda ws: requests.append(ws.url))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import ARTIFACTS, BROWSER_MARKS, assert_no_error, chromium, new_page, serve, wait_for_charts
+from browser_support import ARTIFACTS, BROWSER_MARKS, assert_no_error, open_page, wait_for_charts
 
 pytestmark = BROWSER_MARKS
 pytest.importorskip("playwright.sync_api")
@@ -19,21 +19,9 @@ TABLE = '.st-key-plan_result [data-testid="stTable"]'
 HEADCOUNT_AFTER = f"{TABLE} tbody tr:first-child td:nth-child(3)"  # "Antal ansatte", column "Efter"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with serve("streamlit-planlaegning.log", data_dir=tmp_path_factory.mktemp("store")) as (url, _):
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
-
-
 @pytest.fixture
 def page(browser):  # tall enough for the whole page in one screenshot
-    with new_page(browser, 7000) as page:
+    with open_page(browser, height=7000) as page:
         yield page
 
 
@@ -76,11 +64,17 @@ def test_a_slider_moves_the_result(server, page):
 
 def test_meeting_mode_shows_the_planner_large_without_the_controls(server, page):
     page.set_viewport_size({"width": 1920, "height": 7000})
-    page.goto(f"{server}/planlaegning?visning=m%C3%B8de")
+    page.goto(f"{server}/planlaegning?visning=m%C3%B8de&%C3%A5r=2021")
     wait_for_charts(page, 2)
     assert_no_error(page)
     assert page.locator('[data-testid="stDownloadButton"]').count() == 0
     assert page.locator(".st-key-plan_save").count() == 0
+    # meeting mode shows the plan, it does not edit it: no placement form and no "Brug forslaget"
+    page.locator(".st-key-plan_goals").get_by_text("Det mindste antal ekstra personer").first.wait_for()
+    assert page.locator(".st-key-plan_form").count() == 0 and page.get_by_text("Tilføj", exact=True).count() == 0
+    assert page.locator('.st-key-plan_goals [data-testid="stButtonGroup"]').count() == 0
+    assert page.get_by_text("Brug forslaget").count() == 0
+    assert_fills_its_column(page, ".st-key-chart_plan_maal", 1920)
     # the planner's fragment may still be drawing when the charts are: wait for the slider itself
     slider = page.locator('.st-key-plan_fleksjob input[type="range"]')
     slider.first.wait_for(state="attached", timeout=60_000)
@@ -90,8 +84,7 @@ def test_meeting_mode_shows_the_planner_large_without_the_controls(server, page)
 
 
 def test_the_last_slider_and_the_whole_target_table_share_one_laptop_screen(server, browser):
-    with new_page(browser, 900) as page:
-        page.set_viewport_size({"width": 1400, "height": 900})
+    with open_page(browser, width=1400, height=900) as page:
         page.goto(f"{server}/planlaegning?%C3%A5r=2021")
         wait_for_charts(page, 2)
         assert_no_error(page)
@@ -135,9 +128,36 @@ def test_the_last_slider_and_the_whole_target_table_share_one_laptop_screen(serv
         assert page.locator('[data-testid="stTable"]', has_text="august – december").count() == 1  # the placement
 
 
+def assert_fills_its_column(page, selector: str, width: int) -> None:
+    """Every chart under `selector` (the bullets: one per target) as wide as the column, inside the screen's
+    width, its labels and title inside the chart (nothing cut off)."""
+    column = page.locator(selector).bounding_box()
+    charts = page.locator(f"{selector} [data-testid='stVegaLiteChart'] svg").all()
+    assert column and len(charts) == 8
+    for chart in charts:
+        box = chart.bounding_box()
+        assert box and abs(box["width"] - column["width"]) <= 2 and box["x"] >= 0 and box["x"] + box["width"] <= width
+        for text in chart.locator("text").all():
+            t = text.bounding_box()
+            if t and t["width"] > 0:
+                assert box["x"] - 1 <= t["x"] and t["x"] + t["width"] <= box["x"] + box["width"] + 1, (
+                    text.text_content()
+                )
+
+
+def test_on_a_phone_the_bullets_fill_the_screen_width(server, browser):
+    with open_page(browser, f"{server}/planlaegning?%C3%A5r=2021", width=390, height=844) as page:
+        wait_for_charts(page, 2)
+        assert_no_error(page)
+        page.locator(".st-key-chart_plan_maal").scroll_into_view_if_needed()
+        assert_fills_its_column(page, ".st-key-chart_plan_maal", 390)
+        labels = [t.strip() for t in page.locator(".st-key-chart_plan_maal svg text").all_text_contents()]
+        assert any(re.fullmatch(r"\d+,\d+ % · Ikke opfyldt", t) for t in labels), labels
+        page.screenshot(path=str(ARTIFACTS / "planlaegning-bullets-phone.png"), full_page=True)
+
+
 def test_on_a_phone_the_sliders_and_the_table_stack(server, browser):
-    with new_page(browser, 844) as page:
-        page.set_viewport_size({"width": 390, "height": 844})
+    with open_page(browser, width=390, height=844) as page:
         page.goto(f"{server}/planlaegning?%C3%A5r=2021")
         wait_for_charts(page, 2)
         assert_no_error(page)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from card_support import card_values
 from markdown_support import seen
 from streamlit.testing.v1 import AppTest
 
@@ -78,7 +79,7 @@ def overblik_2019(at: AppTest) -> dict[str, str]:
     at.switch_page("app_pages/overblik.py").run()
     at.selectbox(key="year").select(2019).run()
     assert_no_exception(at)
-    return {m.label: m.value for m in at.metric}
+    return card_values(at)
 
 
 def store_samples(directory: Path) -> Store:

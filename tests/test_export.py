@@ -452,12 +452,12 @@ def test_report_downloads_arrive_from_a_running_app(tmp_path):
     """Streamlit calls the buttons' `data` only on a click, in a worker thread: only a real server shows
     that the files are made there and arrive whole."""
     pytest.importorskip("playwright.sync_api")
-    from browser_support import chromium, new_page, serve
+    from browser_support import chromium, open_page, serve
 
     with (
         serve("streamlit-rapport.log", data_dir=tmp_path / "lager") as (url, _),
         chromium() as browser,
-        new_page(browser, 2400, accept_downloads=True) as page,
+        open_page(browser, height=2400, accept_downloads=True) as page,
     ):
         page.set_default_timeout(120_000)
         page.goto(f"{url}/rapport")

@@ -70,7 +70,7 @@ def bodies(at: AppTest) -> list[str]:
         )
         for e in getattr(at, kind)
     ]
-    out += [e.label for e in at.expander] + [m.label for m in at.metric]
+    out += [e.label for e in at.expander]
     return out
 
 

@@ -82,10 +82,33 @@ def test_cards_put_the_unmet_targets_first_then_the_configured_order(sample_figu
 
 
 def test_the_change_is_neutral_and_only_unmet_cards_get_the_border(sample_figures):
-    assert set(widgets.DELTA_COLOURS.values()) == {"gray"}
     cards = text.target_cards(sample_figures.targets, 2021)
     assert {c["direction"] for c in cards} >= {"down"}  # 2021 is lower than 2020 on most cards
-    assert widgets.unmet_card_css(cards) == "<style>.st-key-card_uddannelse_min { border: 3px solid #C62828; }</style>"
-    assert widgets.unmet_card_css(text.target_cards(sample_figures.targets, 2024)) == ""
-    hostile = [dict(cards[0], id="x{}</style><script>")]
-    assert widgets.unmet_card_css(hostile) == ""
+    shown = [widgets.card_html(c, []) for c in cards]
+    assert [c["id"] for c, h in zip(cards, shown, strict=True) if 'class="csr-card csr-unmet"' in h] == [
+        "uddannelse_min"
+    ]
+    assert f".csr-card.csr-unmet {{ border: 3px solid {widgets.UNMET_COLOUR}; }}" in widgets.CARD_CSS
+    assert f".csr-card .csr-change {{ color: {widgets.CHANGE_COLOUR};" in widgets.CARD_CSS  # gray, not red or green
+    assert widgets.CHANGE_COLOUR == "#555453"
+    assert not [
+        h for h in map(widgets.card_html, text.target_cards(sample_figures.targets, 2024), [[]] * 8) if "csr-unmet" in h
+    ]
+    # every text is escaped: a hostile name or id stays text
+    hostile = widgets.card_html(
+        dict(cards[0], id='x" onclick="alert(1)', name="<script>alert(1)</script>"), ["<b>x</b>"]
+    )
+    assert "<script>" not in hostile and "<b>" not in hostile and 'onclick="' not in hostile
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt;" in hostile and 'data-target="x&quot; onclick=&quot;alert(1)"' in hostile
+    )
+    # the drill-down is a native <details> with the lines as a list
+    details = widgets.card_html(cards[0], ["a: 1", "I alt: 2"])
+    assert "<details><summary>Ordningerne bag målet</summary>" in details
+    assert "<ul><li>a: 1</li><li>I alt: 2</li></ul></details>" in details
+    # the gap's sentence beside the value, and (shown on a phone instead) inside the drill-down
+    note = "−0,3 pp under målet: 17 personer mere i årsgennemsnit"
+    assert f'<p class="csr-note">{note}</p>' in details
+    assert f'<p class="csr-note csr-note-more">{note}</p><ul>' in details
+    assert ".csr-card .csr-note-more { display: none; }" in widgets.CARD_CSS
+    assert ".csr-card:has(details) > .csr-note { display: none; }" in widgets.CARD_CSS  # on a phone

@@ -154,15 +154,20 @@ def test_the_latest_complete_year_is_the_default_and_a_provisional_year_says_it_
     assert at.slider(key="plan_headcount").value == 0
     # the bullets and the scenario's Figure 1, with the Danish locale
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
-    assert len(specs) == 2
+    assert len(specs) == len(config.targets) + 1  # a bullet chart per target, then the donut
     assert all(s["config"]["locale"]["number"]["decimal"] == "," for s in specs)
-    # the donut as wide as its column (charts.screen): its title as written rides in usermeta, wrapped by
-    # width on screen; the bullets at their own size
-    assert specs[1]["autosize"]["type"] == "fit-x" and "width" not in specs[1]
-    assert specs[0]["spec"]["width"] == charts.BULLET_WIDTH
+    # every chart as wide as its column (charts.screen): titles as written ride in usermeta, wrapped by
+    # width on screen; the bullets' own width dropped
+    assert all(s["autosize"]["type"] == "fit-x" and "width" not in s for s in specs)
     assert (
-        specs[1]["usermeta"][charts.TITLE_KEY]["text"] == "Scenariet for 2025: andel af ansatte i CSR-mærkets ordninger"
+        specs[-1]["usermeta"][charts.TITLE_KEY]["text"]
+        == "Scenariet for 2025: andel af ansatte i CSR-mærkets ordninger"
     )
+    assert [s["usermeta"][charts.TITLE_KEY]["text"][0] for s in specs[:-1]] == [t.name for t in config.targets]
+    assert specs[0]["description"].startswith(f"{config.targets[0].name}. Krav: mindst ")
+    assert ". Grundlag: " in specs[0]["description"] and ". Scenarie: " in specs[0]["description"]
+    bullets = seen("\n".join(m.value for m in at.main.get_by_key("chart_plan_maal").markdown))
+    assert bullets.startswith("**Målene i 2025: grundlaget og scenariet**")
 
 
 def test_a_slider_move_shows_what_evaluate_computes(store_dir, config, baselines):
@@ -514,8 +519,23 @@ def test_meeting_mode_keeps_the_planner_and_hides_the_controls(store_dir):
     assert "plan_load" in keys and not keys & {"plan_save", "plan_delete", "plan_reset"}
     at.slider(key="plan_elever").set_value(10).run()
     assert_clean(at)
-    assert len(at.get("vega_lite_chart")) == 2
+    assert len(at.get("vega_lite_chart")) == len(default_config().targets) + 1
     assert metrics(at)["Antal ansatte (årsgennemsnit)"][0] == "4.670"
+    # it shows the plan, it does not edit it: no placement form, no "Brug forslaget", no removing
+    assert not {b.key for b in at.button} & {"plan_add", "plan_reset"}
+    assert len(at.selectbox(key="plan_saved").options) == 1 and not at.pills and not at.number_input
+    assert "Planlagte placeringer" not in [s.value for s in at.subheader]
+
+
+def test_meeting_mode_shows_the_placements_made_before_without_removing_them(store_dir):
+    at = add_placements(open_page(year=2021), ("Elever under erhvervsuddannelse", 4, "august", "december"))
+    assert at.button(key="plan_remove_0")
+    at.toggle(key="meeting_mode").set_value(True).run()
+    assert_clean(at)
+    assert "Planlagte placeringer" in [s.value for s in at.subheader]
+    assert [t for t in at.table if "august – december" in t.value.to_string()]
+    assert not [b for b in at.button if b.key.startswith(("plan_remove_", "plan_add"))] and not at.pills
+    assert any(m.value.startswith("**Mindst 5 % elever") for m in at.markdown)  # the goal seek still answers
 
 
 # ---- ui/planning.py ----------------------------------------------------------------------------
@@ -560,7 +580,7 @@ def test_the_plan_view_is_what_the_engine_says(config, baselines):
     assert goal.needed["elever"] == {
         m: placement_options(baseline, config, UDDANNELSE, "elever", scenario)[m] for m in (8, 2)
     }
-    assert view.bullets["config"]["locale"]["number"]["decimal"] == ","
+    assert all(p["config"]["locale"]["number"]["decimal"] == "," for p in view.bullets.panels)
 
 
 def test_a_template_with_the_scenarios_table_is_the_scenarios_chart(config, baselines):
@@ -571,18 +591,24 @@ def test_a_template_with_the_scenarios_table_is_the_scenarios_chart(config, base
     templates = plan.chart_templates(baseline, config, before)
     scenario = Scenario(2021, {"elever": 20, "beredskab": -30}, 12)
     view = plan.plan_view(baseline, config, scenario, 8, before, templates)
-    built = {  # as the page shows them (charts.screen for the donut)
-        "bullets": charts.target_bullets(view.compare, 2021).to_dict(),
-        "donut": charts.screen(charts.scenario_donut(view.after.years_frame(), config, 2021).to_dict()).panels[0],
-    }
-    for name, spec in built.items():
-        live = getattr(view, name)
+    bullets = charts.screen(charts.target_bullets(view.compare, 2021).to_dict())
+    built = [  # as the page shows them (charts.screen): (live, built for the scenario, template)
+        *zip(view.bullets.panels, bullets.panels, templates.bullets.panels, strict=True),
+        (
+            view.donut,
+            charts.screen(charts.scenario_donut(view.after.years_frame(), config, 2021).to_dict()).panels[0],
+            templates.donut,
+        ),
+    ]
+    assert len(built) == len(config.targets) + 1
+    for live, spec, _template in built:
         [table] = live["datasets"].values()
         [values] = spec["datasets"].values()
         pd.testing.assert_frame_equal(table.reset_index(drop=True), pd.DataFrame(values), check_dtype=False)
-        strip = {"datasets", "data"}
+        strip = {"datasets", "data", "description"}  # the page says the scenario's numbers in the description
         assert {k: v for k, v in live.items() if k not in strip} == {k: v for k, v in spec.items() if k not in strip}
-        assert templates[name]["datasets"] != spec["datasets"]  # the scenario's numbers, not the baseline's
+    changed = [live for live, spec, template in built if template["datasets"] != spec["datasets"]]
+    assert len(changed) >= 3  # the scenario's numbers, not the baseline's (education, total, the donut, …)
 
 
 # ---- csr.charts and csr.text additions ---------------------------------------------------------------

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from card_support import card_values
 from streamlit.testing.v1 import AppTest
 
 import csr.store as store_module
@@ -156,7 +157,7 @@ def overblik_2019(at: AppTest) -> dict[str, str]:
     at.switch_page("app_pages/overblik.py").run()
     at.selectbox(key="year").select(2019).run()
     assert not at.exception, [e.value for e in at.exception]
-    return {m.label: m.value for m in at.metric}
+    return card_values(at)
 
 
 def test_pages_show_the_stored_numbers_and_the_data_page_offers_no_import_or_undo(filled, monkeypatch):

@@ -89,7 +89,8 @@ def test_print_stylesheet_hides_the_app_and_keeps_cards_whole():
     assert css.startswith("<style>@media print {") and "size: A4 portrait" in css
     for hidden in ('[data-testid="stSidebar"]', '[data-testid="stHeader"]', '[data-testid="stExpander"]', "button"):
         assert hidden in print_css.HIDDEN_IN_PRINT
-    assert "[class*='st-key-card_'], .st-key-chart_figur1, .st-key-headline { break-inside: avoid; }" in css
+    assert ".csr-card, .st-key-chart_figur1, .st-key-headline { break-inside: avoid; }" in css
+    assert ".csr-card details { display: none !important; }" in css  # no drill-down on paper
 
 
 def test_figure1_is_smaller_than_the_scenario_donut(sample_figures, config):

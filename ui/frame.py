@@ -57,7 +57,10 @@ BASE_CSS = f"""
 [data-testid="stPageLink"] a[aria-current="page"] span {{ font-weight: 700; text-decoration: underline; }}
 /* the sample-data banner: in full, or on a phone in one short line (the first screen is for the answer) */
 .st-key-eksempeldata_kort {{ display: none; }}
+/* the year on the page itself only on a phone, where the sidebar with the year is behind a button */
+.st-key-year_here_box {{ display: none; }}
 @media (max-width: 640px) {{
+  .st-key-year_here_box {{ display: flex; }}
   .st-key-eksempeldata_lang {{ display: none; }}
   .st-key-eksempeldata_kort {{ display: block; }}
   .st-key-eksempeldata_kort [data-testid="stAlert"] > div {{ padding: 0.4rem 0.75rem; }}
@@ -242,8 +245,11 @@ def meeting_toggle() -> None:
 
 def style(meeting: bool) -> None:
     """The app's CSS, `lang="da"` with Danish for Streamlit's own labels, and in meeting mode the remote's keys."""
-    st.html(BASE_CSS + (MEETING_CSS if meeting else ""))
-    st.html(_PAGE_SCRIPT + (_REMOTE_SCRIPT if meeting else ""), unsafe_allow_javascript=True)
+    # One element: the style rides with the scripts (a style-only st.html would be an element of its own).
+    st.html(
+        BASE_CSS + (MEETING_CSS if meeting else "") + _PAGE_SCRIPT + (_REMOTE_SCRIPT if meeting else ""),
+        unsafe_allow_javascript=True,
+    )
 
 
 @dataclass(frozen=True)

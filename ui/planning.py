@@ -484,28 +484,47 @@ def seek_summary(after: Outcome, goals: list[GoalSeek]) -> tuple[str, str] | Non
     return "info", f"De mål, som flere personer i ordningerne kan flytte, er nået; {' og '.join(missed)}."
 
 
+@dataclass(frozen=True)
+class Templates:
+    """The planner's charts built once for the baseline year (validated Vega-Lite specs, as the page shows
+    them: `charts.screen`). Their structure depends on the year only; a scenario changes their one table
+    (`live_bullets`, `live_spec`)."""
+
+    bullets: charts.ScreenChart  # one panel per target, in the targets' order, each as wide as its column
+    donut: dict
+
+
 def chart_templates(
     baseline: Baseline, config: Config, before: Outcome | None = None, meeting: bool = False
-) -> dict[str, dict]:
-    """The bullets and the donut built once for the baseline year (validated Vega-Lite specs). Their
-    structure depends on the year only; a scenario changes their one table (`live_spec`). Building an
-    Altair chart costs ~100 ms, swapping the table ~1 ms.
-
-    The donut is as the page shows it (`charts.screen`: as wide as its column, meeting mode's larger type).
-    The bullets keep their fixed size: they are faceted by group, which `charts.screen` would split into
-    one chart per group, each with its part of the one table a scenario swaps."""
+) -> Templates:
+    """The bullets and the donut for the baseline year, fitted to their column (`charts.screen`: the width
+    the page gives them, meeting mode's larger type). Building an Altair chart costs ~100 ms, swapping
+    the table ~1 ms. The faceted bullets become one chart per target (Vega-Lite cannot fit a facet to its
+    container); each gets its target's rows of the scenario's table."""
     before = evaluate(baseline, config) if before is None else before
     donut = charts.scenario_donut(before.years_frame(), config, baseline.year).to_dict()
-    return {
-        "bullets": charts.target_bullets(compare_targets(before, before), baseline.year).to_dict(),
-        "donut": charts.screen(donut, meeting).panels[0],
-    }
+    bullets = charts.target_bullets(compare_targets(before, before), baseline.year).to_dict()
+    return Templates(bullets=charts.screen(bullets, meeting), donut=charts.screen(donut, meeting).panels[0])
 
 
 def live_spec(template: dict, frame: pd.DataFrame) -> dict:
     """`template` (a spec drawn from one table) with `frame` as that table, for `st.vega_lite_chart`."""
     [name] = template["datasets"]
     return {**template, "datasets": {name: frame}}
+
+
+def live_bullets(template: charts.ScreenChart, frame: pd.DataFrame) -> charts.ScreenChart:
+    """The bullets' panels (one per target, in the order of `frame["order"]`: `charts.target_bullets_frame`)
+    each with its target's rows of `frame`, and what a screen reader says for it (the target, its
+    requirement and both values in words)."""
+    panels = []
+    for order, panel in enumerate(template.panels):
+        rows = frame[frame["order"] == order].reset_index(drop=True)
+        *name, requirement = str(rows["header"].iloc[0]).split("|") if len(rows) else ("",)
+        said = f"{' '.join(name)}. {requirement}" if name else requirement
+        said += "".join(f". {series}: {label}" for series, label in zip(rows["series"], rows["label"], strict=True))
+        panels.append({**live_spec(panel, rows), "description": said})
+    return replace(template, panels=tuple(panels))
 
 
 @dataclass(frozen=True)
@@ -520,8 +539,8 @@ class PlanView:
     summary: pd.DataFrame  # the compact table beside the sliders (`summary_frame`)
     goals: list[GoalSeek]
     caption: str  # the donut's sentence
-    bullets: dict  # Vega-Lite specs for st.vega_lite_chart
-    donut: dict
+    bullets: charts.ScreenChart  # one Vega-Lite spec per target (`live_bullets`)
+    donut: dict  # a Vega-Lite spec for st.vega_lite_chart
 
 
 def plan_view(
@@ -530,7 +549,7 @@ def plan_view(
     scenario: Scenario,
     start: int,
     before: Outcome | None = None,
-    templates: dict[str, dict] | None = None,
+    templates: Templates | None = None,
     paid: Mapping[str, bool] | None = None,
 ) -> PlanView:
     """The planner's computation for one scenario (raises `PlanError` when it cannot be computed).
@@ -550,8 +569,8 @@ def plan_view(
         summary=pd.DataFrame(),
         goals=seek(baseline, config, scenario, after, start, paid),
         caption=text.scenario_caption(before, after, config),
-        bullets=live_spec(templates["bullets"], charts.target_bullets_frame(compare)),
-        donut=live_spec(templates["donut"], charts.scenario_donut_frame(after.years_frame(), config, year)),
+        bullets=live_bullets(templates.bullets, charts.target_bullets_frame(compare)),
+        donut=live_spec(templates.donut, charts.scenario_donut_frame(after.years_frame(), config, year)),
     )
     return replace(view, summary=summary_frame(view))
 

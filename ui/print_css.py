@@ -41,12 +41,10 @@ PRINT_CSS = (
     ".st-key-overview > div > div > [data-testid='stColumn'] { width: 100% !important; flex: 1 1 100% !important; }\n"
     f"{_CARDS_COLUMN} {{ display: grid !important; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 0.5rem; }}\n"
     f"{_CARDS_COLUMN} > [data-testid='stElementContainer'] {{ grid-column: 1 / -1; }}\n"
-    + ", ".join(
-        [f"{_CARDS_COLUMN} > :has(> {g}), {g}" for g in _GROUPS]
-        + [f"{g} > {' > '.join(['div'] * n)}" for g in _GROUPS for n in range(1, 5)]
-    )
+    + ", ".join([f"{_CARDS_COLUMN} > :has(> {g}), {g}, {g} :has(.csr-card)" for g in _GROUPS])
     + " { display: contents !important; }\n"
-    "[class*='st-key-card_'], .st-key-chart_figur1, .st-key-headline { break-inside: avoid; }\n"
+    ".csr-card details { display: none !important; }\n"
+    ".csr-card, .st-key-chart_figur1, .st-key-headline { break-inside: avoid; }\n"
     "[data-testid='stVegaLiteChart'] { zoom: 1 !important; }\n"
     "* { -webkit-print-color-adjust: exact; print-color-adjust: exact; }\n"
     "}</style>"

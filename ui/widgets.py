@@ -9,10 +9,9 @@ import dis
 import functools
 import hashlib
 import html
-import re
 from collections.abc import Callable, Mapping
 from types import CellType, CodeType, FunctionType, ModuleType
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -24,13 +23,17 @@ from csr.config import Config
 from csr.shares import Figures
 from ui import downloads
 from ui.data import Dataset
-from ui.safe import md_escape, md_list
+from ui.frame import CAPTION_COLOUR, meeting_mode
+from ui.safe import md_escape
 
 YEAR_KEY = "year"
 YEAR_PARAM = "år"  # the year in the address: ?år=2021 (sent as %C3%A5r)
 YEAR_PARAM_ALIASES = (YEAR_PARAM, "aar")  # "aar" for links typed without å
 _YEAR_URL_SEEN = "_year_in_address"  # the address's year as last read or written
 _YEAR_SLOT = "_year_slot"  # where the frame wants the selector drawn this run (first in the tab order)
+# On a phone the sidebar, with the frame's selector, is behind a button: the page shows the year itself there,
+# a selector that writes the one year (`year`, `?år=`) and is hidden on wider screens (ui.frame.BASE_CSS).
+PHONE_YEAR_KEY = "year_here"
 
 
 def _year_options(figures: Figures, config: Config) -> tuple[list[int], set[int], int | None]:
@@ -102,10 +105,21 @@ def year_select(dataset: Dataset, config: Config, label: str = "År") -> int:
     default = latest if latest is not None else (years[-1] if years else None)
     st.session_state[YEAR_KEY] = shared_year(years, default)
     slot = st.session_state.get(_YEAR_SLOT)
+
+    def shown(y: int) -> str:
+        return text.year_label(y, y in provisional)
+
     with slot if isinstance(slot, DeltaGenerator) else contextlib.nullcontext():
-        return st.selectbox(
-            label, years, key=YEAR_KEY, format_func=lambda y: text.year_label(y, y in provisional), width=220
-        )
+        year = st.selectbox(label, years, key=YEAR_KEY, format_func=shown, width=220)
+    if isinstance(slot, DeltaGenerator) and not meeting_mode():  # the frame's selector is in the sidebar
+        st.session_state[PHONE_YEAR_KEY] = year  # it shows the one year, and a choice here is that year
+        with st.container(key="year_here_box", width="content"):
+            st.selectbox(label, years, key=PHONE_YEAR_KEY, format_func=shown, width=220, on_change=_chosen_here)
+    return year
+
+
+def _chosen_here() -> None:
+    st.session_state[YEAR_KEY] = st.session_state[PHONE_YEAR_KEY]
 
 
 @functools.lru_cache(maxsize=1024)  # a page's code objects are the same on every rerun (Streamlit compiles once)
@@ -311,11 +325,11 @@ STATUS_MARKDOWN = {  # text signs, not icon-font ligatures: a screen reader name
     False: ":red[**✗ {word}**]",
     None: ":gray[**– {word}**]",
 }
+UNMET_COLOUR = charts.UNMET_COLOUR  # the border of an unmet target's card
 # The change since the year before is neutral (gray, with its arrow): red and green mean only "not met"
 # and "met", on the cards as everywhere else.
-DELTA_COLOURS: dict[str, Literal["green", "red", "gray"]] = {"up": "gray", "down": "gray", "off": "gray"}
-_CSS_NAME = re.compile(r"[A-Za-z0-9_-]+\Z")  # a target id that is a class name as it stands (the strategy's ids are)
-UNMET_COLOUR = charts.UNMET_COLOUR  # the border of an unmet target's card
+CHANGE_COLOUR = CAPTION_COLOUR
+CHANGE_ARROWS = {"up": "↑", "down": "↓", "off": ""}
 
 
 def status_markdown(met: bool | None) -> str:
@@ -338,59 +352,85 @@ def status_html(met: bool | None, name: str) -> str:
     )
 
 
-# The cards are compact (less space between their lines), so the unmet ones and Figure 1 share the first screen.
-CARD_CSS = """<style>
-[class*="st-key-card_"] { gap: 0.35rem; padding: 0.75rem 1rem; break-inside: avoid; }
-[class*="st-key-card_"] [data-testid="stMetricValue"] { font-size: 2rem; line-height: 1.2; }
-.csr-status { margin: 0; line-height: 1.4; }
-.csr-status-icon { font-family: "Material Symbols Rounded"; font-weight: 400; vertical-align: bottom;
-  display: inline-block; white-space: nowrap; user-select: none; font-size: 1.25em; line-height: 1; }
+# A card: status line, value, the change since the year before (gray), the year's threshold, the gap and
+# notes, and the drill-down as a native <details> (keyboard and screen readers know it). Compact, so the
+# unmet cards and Figure 1 share the first screen; two to a row, one on a phone (as Streamlit's columns).
+CARD_CSS = f"""<style>
+.csr-cards {{ display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 1rem; }}
+@media (max-width: {charts.PHONE_WIDTH}px) {{ .csr-cards {{ grid-template-columns: minmax(0, 1fr); }} }}
+.csr-card {{ border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: 0.75rem 1rem;
+  break-inside: avoid; display: flex; flex-direction: column; gap: 0.35rem; }}
+.csr-card.csr-unmet {{ border: 3px solid {UNMET_COLOUR}; }}
+.csr-card p {{ margin: 0; }}
+.csr-status {{ line-height: 1.4; }}
+.csr-status-icon {{ font-family: "Material Symbols Rounded"; font-weight: 400; vertical-align: bottom;
+  display: inline-block; white-space: nowrap; user-select: none; font-size: 1.25em; line-height: 1; }}
+.csr-card .csr-value {{ font-size: 2rem; line-height: 1.2; font-variant-numeric: tabular-nums; }}
+.csr-card .csr-change {{ color: {CHANGE_COLOUR}; font-size: 0.875rem; }}
+.csr-card .csr-note {{ color: {CAPTION_COLOUR}; font-size: 0.875rem; }}
+.csr-card details {{ border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: 0.25rem 0.75rem; }}
+.csr-card summary {{ cursor: pointer; padding: 0.25rem 0; font-size: 0.875rem; }}
+.csr-card summary:focus-visible {{ outline: 2px solid #0072B2; outline-offset: 2px; }}
+.csr-card details ul {{ margin: 0.25rem 0 0.25rem 1.25rem; padding: 0; }}
+/* a phone: the answer and Figure 1 share the first screen, so the gap's sentence goes into the drill-down
+   (the headline says what is missing), and a long value ("188 besatte mod 196 aftalte pladser") is smaller */
+.csr-card .csr-note-more {{ display: none; }}
+@media (max-width: {charts.PHONE_WIDTH}px) {{
+  .csr-card .csr-value {{ font-size: 1.5rem; }}
+  .csr-card:has(details) > .csr-note {{ display: none; }}
+  .csr-card .csr-note-more {{ display: block; margin: 0.25rem 0; }}
+}}
 </style>"""
+MEETING_CARD_CSS = (
+    "<style>.csr-card .csr-value { font-size: 2.6rem; } .csr-card .csr-change { font-size: 1rem; }</style>"
+)
 
 
-def unmet_card_css(cards: list[dict]) -> str:
-    """The style of the unmet targets' cards: a thick border in the "not met" colour ("" when all are met)."""
-    keys = [f".st-key-card_{card['id']}" for card in cards if card["met"] is False and _CSS_NAME.match(card["id"])]
-    if not keys:
-        return ""
-    return f"<style>{', '.join(keys)} {{ border: 3px solid {UNMET_COLOUR}; }}</style>"
+def card_html(card: dict, lines: list[str]) -> str:
+    """One target's card as HTML (`csr.text.target_cards`' texts, every one escaped: names and notes may
+    come from the configuration and the files); `lines` fill its drill-down ("Ordningerne bag målet")."""
+    esc = html.escape
+    classes = "csr-card csr-unmet" if card["met"] is False else "csr-card"
+    arrow = CHANGE_ARROWS[card["direction"]]
+    change = esc(card["change"] or "første år i data")
+    if arrow:  # the arrow is a picture of the sign the words already carry
+        change = f'<span aria-hidden="true">{arrow}</span> {change}'
+    parts = [
+        f'<div class="{classes}" data-target="{esc(card["id"])}">',
+        status_html(card["met"], card["name"]),
+        f'<p class="csr-value">{esc(card["value"])}</p>',
+        f'<p class="csr-change">{change}</p>',
+        f"<p>{esc(card['threshold'])}</p>",
+    ]
+    note = esc(" ".join(filter(None, (card["gap"], card["notes"]))))
+    if note:
+        parts.append(f'<p class="csr-note">{note}</p>')
+    if lines:  # on a phone the note is in here (CARD_CSS shows one of the two: never read out twice)
+        items = "".join(f"<li>{esc(line)}</li>" for line in lines)
+        more = f'<p class="csr-note csr-note-more">{note}</p>' if note else ""
+        parts.append(f"<details><summary>{esc(card['details_label'])}</summary>{more}<ul>{items}</ul></details>")
+    parts.append("</div>")
+    return "".join(parts)
 
 
-def _card(card: dict, details: Mapping[str, list[str]]) -> None:
-    with st.container(border=True, key=f"card_{card['id']}"):
-        st.html(status_html(card["met"], card["name"]))
-        st.metric(
-            card["name"],
-            card["value"],
-            delta=card["change"] or "første år i data",
-            label_visibility="collapsed",
-            delta_color=DELTA_COLOURS[card["direction"]],
-            delta_arrow=card["direction"],
-        )
-        st.markdown(md_escape(card["threshold"]))
-        st.caption(md_escape(" ".join(filter(None, (card["gap"], card["notes"])))))
-        lines = details.get(card["id"])
-        if lines:
-            with st.expander(md_escape(card["details_label"])):
-                st.markdown(md_list(lines))
-
-
-def target_cards(cards: list[dict], per_row: int = 2, details: Mapping[str, list[str]] | None = None) -> None:
+def target_cards(cards: list[dict], details: Mapping[str, list[str]] | None = None, meeting: bool = False) -> None:
     """One bordered card per target (texts and order from `csr.text.target_cards`: unmet first). Each card
     starts with its status as icon and word; an unmet target's card also has a thick border in the
     "not met" colour. The change since the year before is gray. The unmet cards are a group of their own
     (key `cards_unmet`, then `cards_met`), so a narrow page can put Figure 1 between them. `details`
-    (target id -> lines, from `csr.text.target_scheme_lines`) fill each card's drill-down expander."""
-    st.html(CARD_CSS + unmet_card_css(cards))
+    (target id -> lines, from `csr.text.target_scheme_lines`) fill each card's drill-down.
+
+    Each group is one HTML block (a rerun sends two elements, not seven per card)."""
+    details = details or {}
     groups = {
         "cards_unmet": [c for c in cards if c["met"] is False],
         "cards_met": [c for c in cards if c["met"] is not False],
     }
+    style = CARD_CSS + (MEETING_CARD_CSS if meeting else "")
     for key, group in groups.items():
         if not group:
             continue
         with st.container(key=key):
-            for start in range(0, len(group), per_row):
-                for column, card in zip(st.columns(per_row), group[start : start + per_row], strict=False):
-                    with column:
-                        _card(card, details or {})
+            body = "".join(card_html(card, details.get(card["id"], [])) for card in group)
+            st.html(f'{style}<div class="csr-cards">{body}</div>')
+        style = ""
