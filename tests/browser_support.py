@@ -178,8 +178,20 @@ def axe_violations(page, impacts: tuple[str, ...] = AXE_IMPACTS) -> list[dict]:
 PAGE_LINKS = '.st-key-pagelinks [data-testid="stPageLink"] a, .st-key-pagetabs [data-testid="stPageLink"] a'
 
 
-def wait_for_page(page, links: int = 7) -> None:
-    """The page's run finished (the frame draws the page links after the page) and every chart drawn."""
+def app_pages() -> list[tuple[str, str, str, str]]:
+    """app.py's pages (path, title, icon, address); in local mode the frame links every one."""
+    if str(ROOT) not in sys.path:  # a benchmark script run from benchmarks/ has the checkout's root elsewhere
+        sys.path.insert(0, str(ROOT))
+    from app import PAGES
+
+    return PAGES
+
+
+def wait_for_page(page, links: int | None = None) -> None:
+    """The page's run finished (the frame draws the page links after the page) and every chart drawn.
+    `links`: the page links the frame draws, by default every page of the app (local mode)."""
+    if links is None:
+        links = len(app_pages())
     page.wait_for_function(
         """([selector, n]) => document.querySelectorAll(selector).length === n
             && [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].every(c => c.querySelector('svg, canvas'))

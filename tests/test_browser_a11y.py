@@ -21,7 +21,7 @@ from browser_support import (
 pytestmark = BROWSER_MARKS
 pytest.importorskip("playwright.sync_api")
 
-PAGES = ["", "udvikling", "omegnskommuner", "praktikpladser", "planlaegning", "rapport", "data"]
+PAGES = ["", "udvikling", "omegnskommuner", "landet", "praktikpladser", "planlaegning", "rapport", "data"]
 WITHOUT_YEAR = ("udvikling", "data")
 MODES = {"normal": (1400, 900, ""), "meeting": (1920, 1080, "visning=m%C3%B8de")}
 

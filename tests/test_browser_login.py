@@ -5,7 +5,7 @@ uploader, also at the Data page's address; a user in no group gets the one sente
 from __future__ import annotations
 
 import pytest
-from browser_support import BROWSER_MARKS, CHART, PAGE_LINKS, axe_violations, chromium, new_page
+from browser_support import BROWSER_MARKS, CHART, PAGE_LINKS, axe_violations, chromium, open_page
 from oidc_support import log_in, serve_with_login
 
 pytestmark = BROWSER_MARKS
@@ -35,7 +35,7 @@ def links(page) -> list[str]:
 
 
 def test_before_login_only_the_login_button(app_url, browser):
-    with new_page(browser, 900) as page:
+    with open_page(browser, height=900) as page:
         page.goto(app_url)
         page.get_by_role("button", name="Log ind").wait_for()
         assert page.get_by_text("Log ind med din arbejdskonto for at se kommunens CSR-tal.").is_visible()
@@ -48,7 +48,7 @@ def test_before_login_only_the_login_button(app_url, browser):
 
 
 def test_hr_logs_in_and_sees_the_data_pages_uploader(app_url, browser):
-    with new_page(browser, 900) as page:
+    with open_page(browser, height=900) as page:
         log_in(page, app_url, "hanne")
         sidebar = page.locator('[data-testid="stSidebar"]')
         assert sidebar.get_by_text("Hanne Hansen").is_visible()
@@ -72,7 +72,7 @@ def test_hr_logs_in_and_sees_the_data_pages_uploader(app_url, browser):
 
 
 def test_laeser_in_a_fresh_context_sees_no_data_page_and_no_uploader(app_url, browser):
-    with new_page(browser, 900) as page:
+    with open_page(browser, height=900) as page:
         log_in(page, app_url, "lars")
         page.locator(CHART).first.wait_for()
         page.locator(PAGE_LINKS).nth(4).wait_for()
@@ -86,7 +86,7 @@ def test_laeser_in_a_fresh_context_sees_no_data_page_and_no_uploader(app_url, br
 
 
 def test_a_user_in_no_group_gets_one_sentence_and_no_figures(app_url, browser):
-    with new_page(browser, 900) as page:
+    with open_page(browser, height=900) as page:
         log_in(page, app_url, "niels")
         page.get_by_text("ingen af dine grupper giver adgang til CSR-tallene").wait_for()
         assert page.locator(CHART).count() == 0 and page.locator(UPLOADER).count() == 0

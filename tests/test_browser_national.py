@@ -24,7 +24,7 @@ from browser_support import (
     chromium,
     free_port,
     healthy,
-    new_page,
+    open_page,
     wait_for_charts,
 )
 from national_support import national_import, national_workbook
@@ -88,7 +88,7 @@ def test_the_landet_page_draws_its_charts_and_passes_axe(server):
     figures = compute(result.data, result.placements, default_config())
     f = national_ranking(figures.shares, default_config()).figure(2021, "beskaeftigelse")
     assert f is not None and f.home is not None
-    with chromium() as browser, new_page(browser, 1000) as page:
+    with chromium() as browser, open_page(browser, height=1000) as page:
         page.goto(f"{server}/landet?%C3%A5r=2021")
         wait_for_charts(page, 3)
         assert_no_error(page)

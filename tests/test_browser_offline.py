@@ -14,7 +14,16 @@ from browser_support import BROWSER_MARKS, assert_no_error, open_page, wait_for_
 
 # Every page with the charts it draws (the last element drawn is waited for, so the page has loaded
 # everything it will load).
-PAGES = {"": 1, "udvikling": 2, "omegnskommuner": 3, "praktikpladser": 2, "planlaegning": 2, "rapport": 0, "data": 0}
+PAGES = {
+    "": 1,
+    "udvikling": 2,
+    "omegnskommuner": 3,
+    "landet": 0,
+    "praktikpladser": 2,
+    "planlaegning": 2,
+    "rapport": 0,
+    "data": 0,
+}
 MEETING = "?visning=m%C3%B8de"
 
 pytestmark = BROWSER_MARKS
