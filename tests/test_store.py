@@ -164,7 +164,7 @@ def test_new_store_is_empty_with_canonical_dtypes(tmp_path):
     assert s.history().empty and list(s.history().columns) == list(HISTORY_LABELS)
     con = sqlite3.connect(s.path)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == 1
+    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == 2  # schema 2 (the Alembic revisions); the first release refuses it
 
 
 def test_round_trip_keeps_every_column_dtype_and_order(store):
@@ -599,8 +599,15 @@ def test_a_database_from_a_newer_program_or_another_file_is_refused(tmp_path):
     con.execute("UPDATE meta SET value = 99 WHERE key = 'schema_version'")
     con.commit()
     con.close()
-    with pytest.raises(StoreError, match=r"skemaversion 99, dette program bruger 1"):
+    with pytest.raises(StoreError, match=r"skemaversion 99, dette program bruger 2"):
         Store(tmp_path / "a")
+    s = Store(tmp_path / "c")  # a migration this program does not know: made by a newer one
+    con = sqlite3.connect(s.path)
+    con.execute("UPDATE alembic_version SET version_num = '0999'")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError, match=r"skemaversion 0999, dette program bruger 2"):
+        Store(tmp_path / "c")
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "csr.sqlite").write_bytes(b"PK\x03\x04 not a database at all" * 100)
     with pytest.raises(StoreError, match=r"er ikke en brugbar CSR-database"):
