@@ -87,6 +87,13 @@ def postgres_engine(url: str, timeout: float) -> Engine:
         return _engines.setdefault(key, engine)
 
 
+def dispose(url: str) -> None:
+    """Close this process's pooled connections to the PostgreSQL database at `url` (e.g. before it is dropped)."""
+    with _engines_lock:
+        for key in [k for k in _engines if k[0] == "postgresql" and k[1] == url]:
+            _engines.pop(key).dispose()
+
+
 def _sqlite_transactions(engine: Engine) -> None:
     """pysqlite leaves BEGIN to SQLAlchemy's recipe: the driver in autocommit, BEGIN emitted here, as
     BEGIN IMMEDIATE for a write (the write lock at once, so the duplicate check sees the last commit)."""

@@ -309,9 +309,12 @@ class Store:
         timeout: float = DEFAULT_TIMEOUT,
         read_only: bool | None = None,
         url: str | None = None,
+        migrate: bool = True,
     ):
         """`read_only=None`: read-only when `$CSR_READ_ONLY` is 1 or this process cannot write the store
-        (`writable`). A read-only store shows what is stored and refuses every write with READ_ONLY_MESSAGE."""
+        (`writable`). A read-only store shows what is stored and refuses every write with READ_ONLY_MESSAGE.
+        `migrate=False` leaves an old schema as it is (for `python -m csr db current` and `db upgrade`)."""
+        self.migrate = migrate
         if url is None and location is not None and _is_url(str(location)):
             url = str(location)
         self.url = url
@@ -335,12 +338,12 @@ class Store:
         self._open()
 
     @classmethod
-    def default(cls, *, timeout: float = DEFAULT_TIMEOUT) -> Store:
+    def default(cls, *, timeout: float = DEFAULT_TIMEOUT, migrate: bool = True) -> Store:
         """PostgreSQL when `$CSR_DATABASE_URL` is set; else the SQLite file in `$CSR_DATA_DIR`, or `./data`."""
         url = db.database_url()
         if url is not None:
-            return cls(url=url, timeout=timeout)
-        return cls(os.environ.get(DATA_DIR_ENV) or DEFAULT_DIRECTORY, timeout=timeout)
+            return cls(url=url, timeout=timeout, migrate=migrate)
+        return cls(os.environ.get(DATA_DIR_ENV) or DEFAULT_DIRECTORY, timeout=timeout, migrate=migrate)
 
     def __repr__(self) -> str:
         return f"Store({_safe_url(self.url)!r})" if self.url else f"Store({str(self.directory)!r})"
@@ -396,7 +399,10 @@ class Store:
             batch = int(
                 con.execute(
                     text(
-                        "INSERT INTO batches (created, who, rows, placements) VALUES (:created, :who, :rows, :places) "
+                        # Numbered under the write lock, not by a sequence: PostgreSQL's sequences do not roll back,
+                        # and a refused import must not leave a gap in the import numbers people see.
+                        "INSERT INTO batches (id, created, who, rows, placements) "
+                        "VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM batches), :created, :who, :rows, :places) "
                         "RETURNING id"
                     ),
                     {"created": created.isoformat(), "who": who, "rows": data.n, "places": len(placements)},
@@ -892,6 +898,8 @@ class Store:
         """Upgrade the schema to the newest revision; (revision before, revision after)."""
         if self.read_only:
             raise StoreError(READ_ONLY_MESSAGE)
+        if self.path is not None and self.revision() is None:
+            self._wal()
         with self._write() as con:
             before = db.revision(con)
             if before != db.head():
@@ -909,13 +917,10 @@ class Store:
                 self._open_read_only()
             else:
                 self._engine = db.sqlite_engine(self.path, self.timeout)
-        try:
-            with self._read() as con:
-                current, version = db.revision(con), db.schema_version(con)
-        except StoreError:
-            raise
+        with self._read() as con:
+            current, version = db.revision(con), db.schema_version(con)
         _require_schema(version, current)
-        if current == db.head():
+        if current == db.head() or not self.migrate:
             return
         if self.read_only:
             raise StoreError(OLD_SCHEMA_READ_ONLY)
