@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the figures import pandas; commands that never compute stay
     import pandas as pd
 
     from csr.shares import Figures
+    from csr.store import Store
 
 EXIT_INPUT = 2
 DATA_DIR_HELP = "lagerets mappe (standard: CSR_DATA_DIR eller ./data)"
@@ -232,7 +233,7 @@ class _Stop(Exception):
     """Input the command cannot work on; the messages are printed already."""
 
 
-def _store(args, migrate: bool = True):
+def _store(args: argparse.Namespace, migrate: bool = True) -> Store:
     from csr.store import Store
 
     if args.data_dir:

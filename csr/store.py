@@ -73,7 +73,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -485,7 +485,7 @@ class Store:
                     cursor.executemany(
                         "INSERT INTO data (batch, code, year, period, period_index, scheme, value, origin, row) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        zip(*(part[k].tolist() for k in columns), strict=True),
+                        list(zip(*(part[k].tolist() for k in columns), strict=True)),
                     )
                 if progress is not None:
                     progress(stop, data.n)
@@ -1192,7 +1192,7 @@ def _fetch(con: Connection, sql: str) -> list[tuple]:
     cursor = con.connection.cursor()
     try:
         cursor.execute(sql)
-        return cursor.fetchall()
+        return cast(list[tuple], cursor.fetchall())
     finally:
         cursor.close()
 
