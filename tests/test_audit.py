@@ -14,13 +14,14 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
-from postgres_support import postgres_server, postgres_url  # noqa: F401 - fixtures
 from sqlalchemy import text
 
 import csr.store as store_module
 from csr import db
 from csr.model import ImportResult, empty_canonical
 from csr.store import AUDIT_LABELS, READ_ONLY_MESSAGE, DuplicateImport, Store, StoreError
+
+pytest_plugins = ("postgres_support",)  # the PostgreSQL server and a database per test
 
 ROOT = Path(__file__).resolve().parents[1]
 

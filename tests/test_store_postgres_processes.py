@@ -12,10 +12,11 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-from postgres_support import postgres_server, postgres_url  # noqa: F401 - fixtures
 
 from csr.model import ImportResult, empty_canonical
 from csr.store import BUSY_MESSAGE, Store, StoreError
+
+pytest_plugins = ("postgres_support",)  # the PostgreSQL server and a database per test
 
 SPAWN = mp.get_context("spawn")
 CODES = np.array([580, 561, 510, 621])
