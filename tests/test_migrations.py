@@ -160,11 +160,8 @@ def test_the_migrated_store_has_plain_columns_and_keeps_working(old_store):
 def test_a_failing_migration_changes_nothing(old_store):
     path = old_store / "csr.sqlite"
     con = sqlite3.connect(path)
-    # A row of an import that does not exist: the plain table's foreign key refuses it half way through.
-    con.execute(
-        "INSERT INTO data (batch, key, value, origin, live) VALUES (99, 580 | (2019 << 14), 1, ?, 0)",
-        ((1 << 32) | (1 << 31),),
-    )
+    # A file of an import that does not exist: the new table's foreign key refuses it half way through.
+    con.execute("INSERT INTO batch_files (batch, position, name, sha256, size, rows) VALUES (99, 0, 'x', 'y', 1, 1)")
     con.commit()
     con.close()
     before = hashlib.sha256(path.read_bytes()).hexdigest()
