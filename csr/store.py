@@ -659,7 +659,8 @@ class Store:
                 _fetch(
                     con,
                     f"SELECT {_PACKED_KEY.format(t='data')}, value, {_PACKED_ORIGIN.format(t='data')} "
-                    "FROM data WHERE live = 1 ORDER BY id",
+                    # SQLite's scan of the rowid table is in id order already (an ORDER BY cost ~20 % here)
+                    f"FROM data WHERE live = 1{' ORDER BY id' if self._postgres else ''}",
                 ),
                 3,
             )
