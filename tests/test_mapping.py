@@ -233,11 +233,13 @@ def test_the_store_saves_lists_and_deletes_profiles_with_who_and_when(tmp_path):
 
 
 def test_a_store_made_before_profiles_existed_gets_the_table_on_first_save(tmp_path):
+    import shutil
     import sqlite3
 
-    Store(tmp_path)
+    # A first-release store (schema 1) from before profiles: the migration to schema 2 adds the table.
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "store-schema1.sqlite", tmp_path / "csr.sqlite")
     with sqlite3.connect(tmp_path / "csr.sqlite") as con:
-        con.execute("DROP TABLE IF EXISTS profiles")
+        con.execute("DROP TABLE profiles")
     store = Store(tmp_path)
     assert store.profiles() == []
     store.save_profile("Afdelingstal", afdelingstal().to_dict())
