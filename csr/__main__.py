@@ -1,4 +1,4 @@
-"""The command line: `python -m csr report|plan|export|import|history|undo|template|profiles ...`."""
+"""The command line: `python -m csr report|plan|export|import|history|undo|template|profiles|db|audit ...`."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the figures import pandas; commands that never compute stay
     import pandas as pd
 
     from csr.shares import Figures
+    from csr.store import Store
 
 EXIT_INPUT = 2
 DATA_DIR_HELP = "lagerets mappe (standard: CSR_DATA_DIR eller ./data)"
@@ -193,7 +194,28 @@ def _parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("template", help="skriv upload-skabelonen")
     t.add_argument("out", metavar="UD.xlsx")
+
+    d = sub.add_parser("db", help="databasens skemaversion: vis den, eller opgradér til den nyeste")
+    d.add_argument("action", choices=("current", "upgrade"), help="current (vis) eller upgrade (opgradér)")
+    d.add_argument("--data-dir", metavar="MAPPE", help=DATA_DIR_HELP + "; CSR_DATABASE_URL vælger PostgreSQL")
+
+    a = sub.add_parser("audit", help="loggen over hvem der har gjort hvad (nyeste sidst)")
+    a.add_argument("--since", type=_date, metavar="ÅÅÅÅ-MM-DD", help="kun fra og med denne dag (dansk tid)")
+    a.add_argument("--json", action="store_true", help="JSON i stedet for linjer")
+    a.add_argument("--data-dir", metavar="MAPPE", help=DATA_DIR_HELP)
     return p
+
+
+def _date(value: str) -> Any:
+    """A YYYY-MM-DD argument as the start of that day in Danish time."""
+    from datetime import date, datetime, time
+    from zoneinfo import ZoneInfo
+
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} er ikke en dato som ÅÅÅÅ-MM-DD") from None
+    return datetime.combine(day, time(), tzinfo=ZoneInfo("Europe/Copenhagen"))
 
 
 def _print_findings(findings: Iterable[Finding], stream: TextIO, config: Config, year: int | None = None) -> None:
@@ -211,10 +233,68 @@ class _Stop(Exception):
     """Input the command cannot work on; the messages are printed already."""
 
 
-def _store(args):
+def _store(args: argparse.Namespace, migrate: bool = True) -> Store:
     from csr.store import Store
 
-    return Store(args.data_dir) if args.data_dir else Store.default()
+    if args.data_dir:
+        return Store(args.data_dir, migrate=migrate)
+    return Store.default(migrate=migrate)
+
+
+def _db(args: argparse.Namespace, config: Config) -> int:
+    from csr import db
+
+    store = _store(args, migrate=False)
+    head = db.head()
+    if args.action == "current":
+        revision = store.revision()
+        if revision is None:
+            print(f"Databasen er tom (ingen skemaversion endnu); dette program bruger {head}.")
+        elif revision == head:
+            print(f"Skemaversion: {revision} (den nyeste).")
+        else:
+            first = " (første udgave)" if revision == db.FIRST_RELEASE else ""
+            print(f"Skemaversion: {revision}{first}; dette program bruger {head}.")
+        return 0
+    before, after = store.upgrade()
+    if before == after:
+        print(f"Databasen har allerede den nyeste skemaversion ({after}).")
+    elif before is None:
+        print(f"Databasen er oprettet med skemaversion {after}.")
+    else:
+        print(f"Databasen er opgraderet fra skemaversion {before} til {after}.")
+    return 0
+
+
+def _audit(args: argparse.Namespace, config: Config) -> int:
+    import pandas as pd
+
+    entries = _store(args).audit_entries(since=args.since)
+    if args.json:
+        rows = [
+            {
+                **row,
+                "at": row["at"].isoformat(),
+                "municipality": None if row["municipality"] is None else int(row["municipality"]),
+            }
+            for row in entries.astype(object).where(entries.notna(), None).to_dict(orient="records")
+        ]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    if entries.empty:
+        print("Loggen er tom" + (" i perioden." if args.since is not None else "."))
+        return 0
+    for _, e in entries.iterrows():
+        when = e["at"].tz_convert("Europe/Copenhagen").strftime("%d-%m-%Y %H.%M.%S")
+        who = e["who"] or "(ukendt)"
+        if e["role"]:
+            who += f" ({e['role']})"
+        parts = [when, who, e["event"], *(p for p in (e["detail"], e["address"]) if p)]
+        if not pd.isna(e["municipality"]):
+            parts.append(f"kommune {int(e['municipality'])}")
+        print(" – ".join(parts))
+    return 0
 
 
 def _imported(args: argparse.Namespace, config: Config, uploads: Sequence[tuple[str, bytes]]) -> ImportResult:
@@ -429,12 +509,14 @@ def _template(args: argparse.Namespace, config: Config) -> int:
 def _profiles_for(args: argparse.Namespace, config: Config) -> list:
     """The profile named by --profile, or without it every stored profile (none when there is no store yet:
     reading files never creates one)."""
+    from csr.db import database_url
     from csr.importers.mapping import problems, profiles_from_dicts
     from csr.store import DATA_DIR_ENV, DEFAULT_DIRECTORY, FILENAME, StoreError
 
     name = getattr(args, "profile", None)
     directory = Path(getattr(args, "data_dir", None) or os.environ.get(DATA_DIR_ENV) or DEFAULT_DIRECTORY)
-    if not (directory / FILENAME).exists():
+    on_server = database_url() is not None and not getattr(args, "data_dir", None)
+    if not on_server and not (directory / FILENAME).exists():
         if name:
             print(
                 f"Fejl: profilen '{name}' findes ikke: lageret i {directory} har ingen gemte profiler.", file=sys.stderr
@@ -538,6 +620,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "undo": _undo,
             "template": _template,
             "profiles": _profiles,
+            "db": _db,
+            "audit": _audit,
         }[args.command]
         return command(args, config)
     except _Stop:
@@ -575,7 +659,10 @@ def _is_store_error(exc: Exception) -> bool:
 
 def _is_database_error(exc: Exception) -> bool:
     sqlite3 = sys.modules.get("sqlite3")
-    return sqlite3 is not None and isinstance(exc, sqlite3.Error)
+    if sqlite3 is not None and isinstance(exc, sqlite3.Error):
+        return True
+    sqlalchemy = sys.modules.get("sqlalchemy.exc")
+    return sqlalchemy is not None and isinstance(exc, sqlalchemy.DBAPIError)
 
 
 # ---- the operating system's errors in Danish --------------------------------------------------------

@@ -61,22 +61,26 @@ of the version). Planning: `save_scenario`, `scenarios()`, `load_scenario(name).
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import os
 import sqlite3
 import stat
-import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
-from itertools import chain, repeat
+from datetime import UTC, datetime, timedelta
+from itertools import chain
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import bindparam, text
+from sqlalchemy.engine import Connection
 
+from csr import db
 from csr.fmt import danish_datetime
 from csr.model import CANONICAL_COLUMNS, PLACEMENT_COLUMNS, ImportResult, empty_canonical, empty_placements
 from csr.text import number
@@ -87,7 +91,6 @@ DATA_DIR_ENV = "CSR_DATA_DIR"
 READ_ONLY_ENV = "CSR_READ_ONLY"  # "1": open the store read-only even where it could be written
 DEFAULT_DIRECTORY = "data"
 FILENAME = "csr.sqlite"
-SCHEMA_VERSION = 1
 DEFAULT_TIMEOUT = 30.0  # seconds a write waits for another writer before giving up
 INSERT_CHUNK = 50_000  # rows per executemany call (bounds memory; progress is reported per chunk)
 
@@ -123,76 +126,26 @@ HISTORY_LABELS = {
     "undone_by": "Fortrudt af",
 }
 
-_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value)",
-    """CREATE TABLE IF NOT EXISTS batches (
-        id INTEGER PRIMARY KEY,
-        created TEXT NOT NULL,                 -- ISO 8601, UTC
-        who TEXT NOT NULL DEFAULT '',
-        rows INTEGER NOT NULL,                 -- canonical rows
-        placements INTEGER NOT NULL,           -- placement rows
-        replaced INTEGER NOT NULL DEFAULT 0,   -- rows in force that this batch superseded on import
-        replaced_placements INTEGER NOT NULL DEFAULT 0,
-        undone TEXT,                           -- ISO 8601 time of the undo; NULL while active
-        undone_by TEXT NOT NULL DEFAULT ''
-    )""",
-    """CREATE TABLE IF NOT EXISTS batch_files (
-        batch INTEGER NOT NULL REFERENCES batches(id),
-        position INTEGER NOT NULL,
-        name TEXT NOT NULL,
-        sha256 TEXT NOT NULL,
-        size INTEGER NOT NULL,
-        rows INTEGER NOT NULL,
-        PRIMARY KEY (batch, position)
-    )""",
-    "CREATE INDEX IF NOT EXISTS batch_files_sha256 ON batch_files(sha256)",
-    """CREATE TABLE IF NOT EXISTS schemes (
-        id INTEGER PRIMARY KEY CHECK (id BETWEEN 1 AND 268435455),
-        name TEXT NOT NULL UNIQUE
-    )""",
-    """CREATE TABLE IF NOT EXISTS origins (
-        id INTEGER PRIMARY KEY CHECK (id BETWEEN 1 AND 2147483647),
-        municipality TEXT NOT NULL,
-        file TEXT NOT NULL,
-        sheet TEXT NOT NULL,
-        col TEXT NOT NULL,
-        UNIQUE (file, sheet, col, municipality)
-    )""",
-    """CREATE TABLE IF NOT EXISTS data (
-        batch INTEGER NOT NULL REFERENCES batches(id),
-        key INTEGER NOT NULL,            -- code | year<<14 | period<<26 | index<<28 | scheme id<<35
-        value REAL,
-        origin INTEGER NOT NULL,         -- origins.id<<32 | (row + 2**31)
-        live INTEGER NOT NULL DEFAULT 1  -- 1 = in force
-    )""",
-    "CREATE INDEX IF NOT EXISTS data_key ON data(key, batch)",
-    "CREATE INDEX IF NOT EXISTS data_batch ON data(batch, live)",
-    """CREATE TABLE IF NOT EXISTS placements (
-        batch INTEGER NOT NULL REFERENCES batches(id),
-        year INTEGER NOT NULL,
-        education TEXT NOT NULL,
-        agreed REAL,
-        realised REAL,
-        file TEXT NOT NULL,
-        sheet TEXT NOT NULL,
-        row INTEGER NOT NULL,
-        live INTEGER NOT NULL DEFAULT 1
-    )""",
-    "CREATE INDEX IF NOT EXISTS placements_key ON placements(year, education, batch)",
-    "CREATE INDEX IF NOT EXISTS placements_batch ON placements(batch, live)",
-    """CREATE TABLE IF NOT EXISTS scenarios (
-        name TEXT PRIMARY KEY,
-        payload TEXT NOT NULL,                 -- JSON
-        data_version TEXT NOT NULL,            -- Store.version() the scenario was made on
-        saved TEXT NOT NULL,
-        who TEXT NOT NULL DEFAULT ''
-    )""",
-    """CREATE VIEW IF NOT EXISTS data_rows AS
-        SELECT d.batch, o.municipality, d.key & 16383 AS code, (d.key >> 14) & 4095 AS year,
-               CASE (d.key >> 26) & 3 WHEN 0 THEN 'M' WHEN 1 THEN 'Q' ELSE 'Y' END AS period,
-               (d.key >> 28) & 127 AS "index", s.name AS scheme, d.value, o.file, o.sheet,
-               (d.origin & 4294967295) - 2147483648 AS row, o.col AS "column", d.live
-        FROM data d JOIN schemes s ON s.id = d.key >> 35 JOIN origins o ON o.id = d.origin >> 32""",
+AUDIT_LABELS = {
+    "id": "Nr.",
+    "at": "Tidspunkt",
+    "who": "Bruger",
+    "role": "Rolle",
+    "event": "Hændelse",
+    "detail": "Detaljer",
+    "address": "Adresse",
+    "municipality": "Kommunekode",
+}
+AUDIT_RETENTION_ENV = "CSR_AUDIT_RETENTION_DAYS"
+DEFAULT_AUDIT_RETENTION_DAYS = 400  # a whole year and its audit, with a margin
+# Events the store records itself, in the transaction of the action (the login helper records the others).
+EVENT_IMPORT, EVENT_UNDO = "import", "undo"
+EVENT_SCENARIO_SAVE, EVENT_SCENARIO_DELETE = "scenario_save", "scenario_delete"
+EVENT_PROFILE_SAVE, EVENT_PROFILE_DELETE = "profile_save", "profile_delete"
+
+OLD_SCHEMA_READ_ONLY = (
+    "Databasen er lavet af en ældre version af programmet og skal opgraderes, men den er skrivebeskyttet. "
+    "Kør 'python -m csr db upgrade' med skriveadgang til databasen, eller åbn den med skriveadgang én gang."
 )
 
 
@@ -345,30 +298,64 @@ class Scenario:
 
 
 class Store:
-    """The SQLite store in `directory` (created on first use). Cheap to construct; holds no connection."""
+    """The store at `location`: a folder holding `csr.sqlite` (created on first use), or a PostgreSQL URL
+    (`postgresql+psycopg://user:password@host:5432/csr`). Cheap to construct; holds no connection of its
+    own (engines are shared per location within a process). Opening a writable store upgrades its schema."""
 
-    def __init__(self, directory: str | Path, *, timeout: float = DEFAULT_TIMEOUT, read_only: bool | None = None):
+    def __init__(
+        self,
+        location: str | Path | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        read_only: bool | None = None,
+        url: str | None = None,
+        migrate: bool = True,
+    ):
         """`read_only=None`: read-only when `$CSR_READ_ONLY` is 1 or this process cannot write the store
-        (`writable`). A read-only store shows what is stored and refuses every write with READ_ONLY_MESSAGE."""
-        self.directory = Path(directory)
-        self.path = self.directory / FILENAME
+        (`writable`). A read-only store shows what is stored and refuses every write with READ_ONLY_MESSAGE.
+        `migrate=False` leaves an old schema as it is (for `python -m csr db current` and `db upgrade`)."""
+        self.migrate = migrate
+        if url is None and location is not None and _is_url(str(location)):
+            url = str(location)
+        self.url = url
         self.timeout = timeout
-        _make_directory(self.directory)
-        if read_only is None:
-            read_only = os.environ.get(READ_ONLY_ENV, "").strip().lower() in ("1", "true", "ja") or not writable(
-                self.directory, self.path
-            )
-        self.read_only = read_only
+        forced = os.environ.get(READ_ONLY_ENV, "").strip().lower() in ("1", "true", "ja")
         self._uri: str | None = None  # the read-only connection's URI (None: read-write, or no file yet)
+        if url is not None:
+            self.directory: Path | str = url
+            self.path: Path | None = None
+            self.read_only = bool(read_only) if read_only is not None else forced
+            self._engine = db.postgres_engine(url, timeout)
+        else:
+            if location is None:
+                raise StoreError("Angiv en datamappe eller en databaseadresse.")
+            self.directory = Path(location)
+            self.path = self.directory / FILENAME
+            _make_directory(self.directory)
+            if read_only is None:
+                read_only = forced or not writable(self.directory, self.path)
+            self.read_only = read_only
         self._open()
 
     @classmethod
-    def default(cls, *, timeout: float = DEFAULT_TIMEOUT) -> Store:
-        """The store in `$CSR_DATA_DIR`, or `./data` when it is not set."""
-        return cls(os.environ.get(DATA_DIR_ENV) or DEFAULT_DIRECTORY, timeout=timeout)
+    def default(cls, *, timeout: float = DEFAULT_TIMEOUT, migrate: bool = True) -> Store:
+        """PostgreSQL when `$CSR_DATABASE_URL` is set; else the SQLite file in `$CSR_DATA_DIR`, or `./data`."""
+        url = db.database_url()
+        if url is not None:
+            return cls(url=url, timeout=timeout, migrate=migrate)
+        return cls(os.environ.get(DATA_DIR_ENV) or DEFAULT_DIRECTORY, timeout=timeout, migrate=migrate)
 
     def __repr__(self) -> str:
-        return f"Store({str(self.directory)!r})"
+        return f"Store({_safe_url(self.url)!r})" if self.url else f"Store({str(self.directory)!r})"
+
+    @property
+    def engine_name(self) -> str:
+        """ "postgresql" or "sqlite"."""
+        return "postgresql" if self.url else "sqlite"
+
+    @property
+    def _postgres(self) -> bool:
+        return self.url is not None
 
     # ---- importing ---------------------------------------------------------------------------
 
@@ -409,35 +396,50 @@ class Store:
             earlier = self._active_hashes(con, hashes)
             if all(sha in earlier for sha in hashes):
                 raise DuplicateImport([(name, *earlier[sha]) for (name, _), sha in zip(files, hashes, strict=True)])
-            batch = con.execute(
-                "INSERT INTO batches (created, who, rows, placements) VALUES (?, ?, ?, ?)",
-                (created.isoformat(), who, data.n, len(placements)),
-            ).lastrowid
-            assert batch is not None  # an INSERT sets lastrowid
-            con.executemany(
-                "INSERT INTO batch_files (batch, position, name, sha256, size, rows) VALUES (?, ?, ?, ?, ?, ?)",
-                [(batch, i, f.name, f.sha256, f.size, f.rows) for i, f in enumerate(infos)],
+            batch = int(
+                con.execute(
+                    text(
+                        # Numbered under the write lock, not by a sequence: PostgreSQL's sequences do not roll back,
+                        # and a refused import must not leave a gap in the import numbers people see.
+                        "INSERT INTO batches (id, created, who, rows, placements) "
+                        "VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM batches), :created, :who, :rows, :places) "
+                        "RETURNING id"
+                    ),
+                    {"created": created.isoformat(), "who": who, "rows": data.n, "places": len(placements)},
+                ).scalar_one()
+            )
+            con.execute(
+                text(
+                    "INSERT INTO batch_files (batch, position, name, sha256, size, rows) "
+                    "VALUES (:batch, :position, :name, :sha256, :size, :rows)"
+                ),
+                [
+                    {"batch": batch, "position": i, "name": f.name, "sha256": f.sha256, "size": f.size, "rows": f.rows}
+                    for i, f in enumerate(infos)
+                ],
             )
             others = (
-                con.execute("SELECT 1 FROM batches WHERE id <> ? AND undone IS NULL LIMIT 1", (batch,)).fetchone()
+                con.execute(
+                    text("SELECT 1 FROM batches WHERE id <> :batch AND undone IS NULL LIMIT 1"), {"batch": batch}
+                ).first()
                 is not None
             )
             replaced = self._insert_data(con, batch, data, others, progress)
             replaced_placements = self._insert_placements(con, batch, placements, others)
             con.execute(
-                "UPDATE batches SET replaced = ?, replaced_placements = ? WHERE id = ?",
-                (replaced, replaced_placements, batch),
+                text("UPDATE batches SET replaced = :r, replaced_placements = :rp WHERE id = :batch"),
+                {"r": replaced, "rp": replaced_placements, "batch": batch},
             )
             _bump_generation(con)
+            info = BatchInfo(batch, created, who, infos, data.n, len(placements), replaced, replaced_placements)
+            _audit(con, who, EVENT_IMPORT, _import_detail(info))
         notes = tuple(
             f"Filen {name} var allerede indlæst den {danish_time(earlier[sha][1])} (import nr. "
             f"{earlier[sha][0]}); dens tal er gemt igen sammen med de andre filer."
             for (name, _), sha in zip(files, hashes, strict=True)
             if sha in earlier
         )
-        return BatchInfo(
-            batch, created, who, infos, data.n, len(placements), replaced, replaced_placements, notes=notes
-        )
+        return replace(info, notes=notes)
 
     def already_imported(self, files: Sequence[tuple[str, bytes]]) -> list[str]:
         """A Danish sentence for each file whose content is already in an active import (for the
@@ -453,7 +455,7 @@ class Store:
 
     def _insert_data(
         self,
-        con: sqlite3.Connection,
+        con: Connection,
         batch: int,
         data: _PreparedData,
         others: bool,
@@ -461,56 +463,79 @@ class Store:
     ) -> int:
         scheme_ids = _ids(con, "schemes", ("name",), [(s,) for s in data.schemes])
         origin_ids = _ids(con, "origins", ("municipality", "file", "sheet", "col"), data.origins, "file")
-        keys = data.key_base | (scheme_ids[data.scheme_codes] << _SCHEME_SHIFT)
-        origins = (origin_ids[data.origin_codes] << _ORIGIN_SHIFT) | data.row_biased
-        sql = "INSERT INTO data (batch, key, value, origin) VALUES (?, ?, ?, ?)"
-        for start in range(0, data.n, INSERT_CHUNK):
-            stop = min(start + INSERT_CHUNK, data.n)
-            con.executemany(
-                sql,
-                zip(
-                    repeat(batch),
-                    keys[start:stop].tolist(),
-                    data.values[start:stop].tolist(),
-                    origins[start:stop].tolist(),
-                ),
-            )
-            if progress is not None:
-                progress(stop, data.n)
+        columns = {
+            "batch": np.full(data.n, batch, dtype=np.int64),
+            "code": data.code,
+            "year": data.year,
+            "period": np.asarray(PERIODS, dtype=object)[data.period],
+            "period_index": data.index,
+            "scheme": scheme_ids[data.scheme_codes],
+            "value": data.values,
+            "origin": origin_ids[data.origin_codes],
+            "row": data.row,
+        }
+        cursor = con.connection.cursor()
+        try:
+            for start in range(0, data.n, INSERT_CHUNK):
+                stop = min(start + INSERT_CHUNK, data.n)
+                part = {k: v[start:stop] for k, v in columns.items()}
+                if self._postgres:
+                    _copy_rows(cursor, "data", part)
+                else:
+                    cursor.executemany(
+                        "INSERT INTO data (batch, code, year, period, period_index, scheme, value, origin, row) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        list(zip(*(part[k].tolist() for k in columns), strict=True)),
+                    )
+                if progress is not None:
+                    progress(stop, data.n)
+        finally:
+            cursor.close()
         if not others or not data.n:
             return 0
         return con.execute(
-            """UPDATE data SET live = 0 WHERE rowid IN (
-                   SELECT o.rowid FROM data n JOIN data o ON o.key = n.key AND o.batch < n.batch
-                   WHERE n.batch = ? AND o.live = 1)""",
-            (batch,),
+            text(
+                f"""UPDATE data SET live = 0 WHERE id IN (
+                       SELECT o.id FROM data n JOIN data o ON {_KEY_MATCH.format(a="o", b="n")} AND o.batch < n.batch
+                       WHERE n.batch = :batch AND o.live = 1)"""
+            ),
+            {"batch": batch},
         ).rowcount
 
-    def _insert_placements(self, con: sqlite3.Connection, batch: int, placements: pd.DataFrame, others: bool) -> int:
+    def _insert_placements(self, con: Connection, batch: int, placements: pd.DataFrame, others: bool) -> int:
         if placements.empty:
             return 0
-        con.executemany(
-            "INSERT INTO placements (batch, year, education, agreed, realised, file, sheet, row) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            zip(repeat(batch), *(placements[c].tolist() for c in PLACEMENT_COLUMNS)),
+        con.execute(
+            text(
+                "INSERT INTO placements (batch, year, education, agreed, realised, file, sheet, row) "
+                "VALUES (:batch, :year, :education, :agreed, :realised, :file, :sheet, :row)"
+            ),
+            [
+                {"batch": batch, **dict(zip(PLACEMENT_COLUMNS, values, strict=True))}
+                for values in zip(*(_plain(placements[c]) for c in PLACEMENT_COLUMNS), strict=True)
+            ],
         )
         if not others:
             return 0
         return con.execute(
-            """UPDATE placements SET live = 0 WHERE rowid IN (
-                   SELECT o.rowid FROM placements n JOIN placements o
-                     ON o.year = n.year AND o.education = n.education AND o.batch < n.batch
-                   WHERE n.batch = ? AND o.live = 1)""",
-            (batch,),
+            text(
+                """UPDATE placements SET live = 0 WHERE id IN (
+                       SELECT o.id FROM placements n JOIN placements o
+                         ON o.year = n.year AND o.education = n.education AND o.batch < n.batch
+                       WHERE n.batch = :batch AND o.live = 1)"""
+            ),
+            {"batch": batch},
         ).rowcount
 
     @staticmethod
-    def _active_hashes(con: sqlite3.Connection, hashes: list[str]) -> dict[str, tuple[int, datetime, str]]:
+    def _active_hashes(con: Connection, hashes: list[str]) -> dict[str, tuple[int, datetime, str]]:
         """sha256 -> (batch, created, file name) of the newest active batch with a file of that content."""
         rows = con.execute(
-            """SELECT f.sha256, b.id, b.created, f.name FROM batch_files f JOIN batches b ON b.id = f.batch
-               WHERE b.undone IS NULL AND f.sha256 IN (SELECT value FROM json_each(?)) ORDER BY b.id""",
-            (json.dumps(hashes),),
+            text(
+                """SELECT f.sha256, b.id, b.created, f.name FROM batch_files f JOIN batches b ON b.id = f.batch
+                   WHERE b.undone IS NULL AND f.sha256 IN :hashes ORDER BY b.id, f.position"""
+            ).bindparams(bindparam("hashes", expanding=True)),
+            {"hashes": list(hashes)},
         ).fetchall()
         return {sha: (batch, _time(created), name) for sha, batch, created, name in rows}
 
@@ -521,31 +546,38 @@ class Store:
         with self._read() as con:
             info = self._batch(con, batch_id)
             _require_active(info)
-            rows = con.execute(
-                f"""SELECT d.key, d.value, d.origin, o.value, o.batch FROM data d
-                    LEFT JOIN data o ON o.rowid = ({_NEWEST_OTHER.format(t="data", match="o2.key = d.key")})
-                    WHERE d.batch = ? AND d.live = 1 ORDER BY d.rowid""",
-                (batch_id,),
-            ).fetchall()
+            rows = _fetch(
+                con,
+                f"""SELECT {_PACKED_KEY.format(t="d")}, d.value, {_PACKED_ORIGIN.format(t="d")}, o.value, o.batch
+                    FROM data d
+                    LEFT JOIN data o ON o.id = ({_NEWEST_OTHER.format(t="data", match=_KEY_MATCH.format(a="o2", b="d"))})
+                    WHERE d.batch = {int(batch_id)} AND d.live = 1 ORDER BY d.id""",
+            )
             arr = _columns(rows, 5)
             changes = _decode(con, arr[0].astype(np.int64), arr[1].astype(np.float64), arr[2].astype(np.int64))
             changes = changes[["municipality", "code", "year", "period", "index", "scheme", "value"]].assign(
                 value_after=arr[3].astype(np.float64), from_batch=pd.array(arr[4], dtype="Int64")
             )
+            match = "o2.year = d.year AND o2.education = d.education"
             prows = con.execute(
-                f"""SELECT d.year, d.education, d.agreed, d.realised, o.agreed, o.realised, o.batch
-                    FROM placements d LEFT JOIN placements o ON o.rowid = ({
-                    _NEWEST_OTHER.format(t="placements", match="o2.year = d.year AND o2.education = d.education")
-                })
-                    WHERE d.batch = ? AND d.live = 1 ORDER BY d.rowid""",
-                (batch_id,),
+                text(
+                    f"""SELECT d.year, d.education, d.agreed, d.realised, o.agreed, o.realised, o.batch
+                        FROM placements d LEFT JOIN placements o ON o.id = ({
+                        _NEWEST_OTHER.format(t="placements", match=match)
+                    })
+                        WHERE d.batch = :batch AND d.live = 1 ORDER BY d.id"""
+                ),
+                {"batch": int(batch_id)},
             ).fetchall()
-            live = con.execute("SELECT COUNT(*) FROM data WHERE batch = ? AND live = 1", (batch_id,)).fetchone()[0]
+            live = con.execute(
+                text("SELECT COUNT(*) FROM data WHERE batch = :batch AND live = 1"), {"batch": int(batch_id)}
+            ).scalar_one()
             live_p = con.execute(
-                "SELECT COUNT(*) FROM placements WHERE batch = ? AND live = 1", (batch_id,)
-            ).fetchone()[0]
+                text("SELECT COUNT(*) FROM placements WHERE batch = :batch AND live = 1"), {"batch": int(batch_id)}
+            ).scalar_one()
         placement_changes = pd.DataFrame(
-            prows, columns=["year", "education", "agreed", "realised", "agreed_after", "realised_after", "from_batch"]
+            [tuple(r) for r in prows],
+            columns=["year", "education", "agreed", "realised", "agreed_after", "realised_after", "from_batch"],
         )
         placement_changes = placement_changes.astype(
             {
@@ -558,7 +590,7 @@ class Store:
                 "from_batch": "Int64",
             }
         )
-        unchanged = info.rows - live + info.placements - live_p
+        unchanged = info.rows - int(live) + info.placements - int(live_p)
         # A number an older import has with the same value is in force again but does not change: not a change.
         same_data = (changes["value_after"] == changes["value"]).to_numpy(dtype=bool)
         same_places = (
@@ -579,19 +611,25 @@ class Store:
         with self._write() as con:
             info = self._batch(con, batch_id)
             _require_active(info)
-            con.execute("UPDATE batches SET undone = ?, undone_by = ? WHERE id = ?", (now.isoformat(), who, batch_id))
+            con.execute(
+                text("UPDATE batches SET undone = :now, undone_by = :who WHERE id = :batch"),
+                {"now": now.isoformat(), "who": who, "batch": info.id},
+            )
             for table, match in (
-                ("data", "o2.key = d.key"),
+                ("data", _KEY_MATCH.format(a="o2", b="d")),
                 ("placements", "o2.year = d.year AND o2.education = d.education"),
             ):
                 con.execute(
-                    f"""UPDATE {table} SET live = 1 WHERE rowid IN (
-                            SELECT ({_NEWEST_OTHER.format(t=table, match=match)})
-                            FROM {table} d WHERE d.batch = ? AND d.live = 1)""",
-                    (batch_id,),
+                    text(
+                        f"""UPDATE {table} SET live = 1 WHERE id IN (
+                                SELECT ({_NEWEST_OTHER.format(t=table, match=match)})
+                                FROM {table} d WHERE d.batch = :batch AND d.live = 1)"""
+                    ),
+                    {"batch": info.id},
                 )
-                con.execute(f"UPDATE {table} SET live = 0 WHERE batch = ? AND live = 1", (batch_id,))
+                con.execute(text(f"UPDATE {table} SET live = 0 WHERE batch = :batch AND live = 1"), {"batch": info.id})
             _bump_generation(con)
+            _audit(con, who, EVENT_UNDO, f"Import nr. {info.id} ({info.file_names}) er fortrudt.")
         return replace(info, undone=now, undone_by=who)
 
     # ---- reading -------------------------------------------------------------------------------
@@ -600,14 +638,26 @@ class Store:
         """Data and placements in force, with their version, read in one consistent transaction."""
         with self._read() as con:
             version = _version(con)
-            active = con.execute("SELECT COUNT(*) FROM batches WHERE undone IS NULL").fetchone()[0]
-            arr = _columns(con.execute("SELECT key, value, origin FROM data WHERE live = 1").fetchall(), 3)
+            active = con.execute(text("SELECT COUNT(*) FROM batches WHERE undone IS NULL")).scalar_one()
+            arr = _columns(
+                _fetch(
+                    con,
+                    f"SELECT {_PACKED_KEY.format(t='data')}, value, {_PACKED_ORIGIN.format(t='data')} "
+                    "FROM data WHERE live = 1 ORDER BY id",
+                ),
+                3,
+            )
             data = _decode(con, arr[0].astype(np.int64), arr[1].astype(np.float64), arr[2].astype(np.int64))
             placements = pd.DataFrame(
-                con.execute(f"SELECT {', '.join(PLACEMENT_COLUMNS)} FROM placements WHERE live = 1").fetchall(),
+                [
+                    tuple(r)
+                    for r in con.execute(
+                        text(f"SELECT {', '.join(PLACEMENT_COLUMNS)} FROM placements WHERE live = 1 ORDER BY id")
+                    )
+                ],
                 columns=list(PLACEMENT_COLUMNS),
             )
-        return Snapshot(version, data, placements.astype(empty_placements().dtypes.to_dict()), active)
+        return Snapshot(version, data, placements.astype(empty_placements().dtypes.to_dict()), int(active))
 
     def current(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The canonical data and placements in force (the newest active batch wins per key), in
@@ -618,10 +668,11 @@ class Store:
     def is_empty(self) -> bool:
         """True when no import is active (the app then shows its sample data)."""
         with self._read() as con:
-            return con.execute("SELECT 1 FROM batches WHERE undone IS NULL LIMIT 1").fetchone() is None
+            return con.execute(text("SELECT 1 FROM batches WHERE undone IS NULL LIMIT 1")).first() is None
 
     def version(self) -> str:
-        """Changes whenever what `current()` returns changes; a key for caches and scenarios."""
+        """Changes whenever what `current()` returns changes; a key for caches and scenarios. One row of
+        one table: cheap enough to read on every rerun, also from another process on PostgreSQL."""
         with self._read() as con:
             return _version(con)
 
@@ -638,15 +689,22 @@ class Store:
         Danish column headers: HISTORY_LABELS.
         """
         with self._read() as con:
-            batches = con.execute(
-                """SELECT b.id, b.created, b.who, b.rows, b.placements, b.replaced + b.replaced_placements,
-                          b.undone, b.undone_by,
-                          (SELECT COUNT(*) FROM data d WHERE d.batch = b.id AND d.live = 1),
-                          (SELECT COUNT(*) FROM placements p WHERE p.batch = b.id AND p.live = 1)
-                   FROM batches b ORDER BY b.id DESC"""
-            ).fetchall()
+            batches = [
+                tuple(r)
+                for r in con.execute(
+                    text(
+                        """SELECT b.id, b.created, b.who, b.rows, b.placements, b.replaced + b.replaced_placements,
+                                  b.undone, b.undone_by,
+                                  (SELECT COUNT(*) FROM data d WHERE d.batch = b.id AND d.live = 1),
+                                  (SELECT COUNT(*) FROM placements p WHERE p.batch = b.id AND p.live = 1)
+                           FROM batches b ORDER BY b.id DESC"""
+                    )
+                )
+            ]
             files: dict[int, list[tuple[str, str]]] = {}
-            for batch, name, sha in con.execute("SELECT batch, name, sha256 FROM batch_files ORDER BY batch, position"):
+            for batch, name, sha in con.execute(
+                text("SELECT batch, name, sha256 FROM batch_files ORDER BY batch, position")
+            ):
                 files.setdefault(batch, []).append((name, sha))
         return pd.DataFrame(
             {
@@ -674,7 +732,7 @@ class Store:
         if not name:
             raise StoreError("Giv scenariet et navn.")
         try:
-            text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+            payload_text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
         except (TypeError, ValueError) as exc:
             raise StoreError(
                 f"Scenariet '{name}' kan ikke gemmes: det indeholder noget, der ikke kan gemmes som tekst ({exc})."
@@ -683,19 +741,27 @@ class Store:
         with self._write() as con:
             version = data_version or _version(con)
             con.execute(
-                """INSERT INTO scenarios (name, payload, data_version, saved, who) VALUES (?, ?, ?, ?, ?)
-                   ON CONFLICT (name) DO UPDATE SET payload = excluded.payload,
-                       data_version = excluded.data_version, saved = excluded.saved, who = excluded.who""",
-                (name, text, version, saved.isoformat(), who),
+                text(
+                    """INSERT INTO scenarios (name, payload, data_version, saved, who)
+                       VALUES (:name, :payload, :version, :saved, :who)
+                       ON CONFLICT (name) DO UPDATE SET payload = excluded.payload,
+                           data_version = excluded.data_version, saved = excluded.saved, who = excluded.who"""
+                ),
+                {"name": name, "payload": payload_text, "version": version, "saved": saved.isoformat(), "who": who},
             )
             outdated = version != _version(con)
-        return Scenario(name, json.loads(text), version, saved, who, outdated)
+            _audit(con, who, EVENT_SCENARIO_SAVE, f"Scenariet '{name}' er gemt.")
+        return Scenario(name, json.loads(payload_text), version, saved, who, outdated)
 
     def scenarios(self) -> pd.DataFrame:
         """Saved scenarios by name: when, by whom, on which data version, and whether data changed since."""
         with self._read() as con:
             version = _version(con)
-            rows = con.execute("SELECT name, saved, who, data_version FROM scenarios ORDER BY name").fetchall()
+            rows = [
+                tuple(r)
+                for r in con.execute(text("SELECT name, saved, who, data_version FROM scenarios ORDER BY name"))
+            ]
+        rows.sort(key=lambda r: r[0])  # the same order on both engines, whatever the database's collation
         return pd.DataFrame(
             {
                 "name": pd.array([r[0] for r in rows], dtype="str"),
@@ -710,218 +776,278 @@ class Store:
         with self._read() as con:
             version = _version(con)
             row = con.execute(
-                "SELECT name, payload, data_version, saved, who FROM scenarios WHERE name = ?", (name,)
-            ).fetchone()
+                text("SELECT name, payload, data_version, saved, who FROM scenarios WHERE name = :name"),
+                {"name": name},
+            ).first()
         if row is None:
             raise StoreError(f"Scenariet '{name}' findes ikke.")
         return Scenario(row[0], json.loads(row[1]), row[2], _time(row[3]), row[4], row[2] != version)
 
-    def delete_scenario(self, name: str) -> None:
+    def delete_scenario(self, name: str, who: str = "") -> None:
         with self._write() as con:
-            if con.execute("DELETE FROM scenarios WHERE name = ?", (name,)).rowcount == 0:
+            if con.execute(text("DELETE FROM scenarios WHERE name = :name"), {"name": name}).rowcount == 0:
                 raise StoreError(f"Scenariet '{name}' findes ikke.")
-
-    # ---- connections -----------------------------------------------------------------------------
-
-    def _open(self) -> None:
-        """Create the schema on first use; refuse a database from a newer version of the program."""
-        _require_regular(self.path)
-        if self.read_only:
-            self._open_read_only()
-            return
-        con = self._connect()
-        try:
-            version = _schema_version(con)
-            if version is None:
-                mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                if str(mode).lower() != "wal":
-                    raise StoreError(
-                        "Databasen i datamappen kan ikke køre i WAL-tilstand (er mappen på et netværksdrev?). "
-                        f"Vælg en lokal mappe med {DATA_DIR_ENV}."
-                    )
-                con.execute("BEGIN IMMEDIATE")
-                for statement in _SCHEMA:
-                    con.execute(statement)
-                con.executemany(
-                    "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
-                    [("schema_version", SCHEMA_VERSION), ("store_id", uuid.uuid4().hex[:12]), ("generation", 0)],
-                )
-                con.execute("COMMIT")
-                version = _schema_version(con)
-            _require_schema(version)
-        except sqlite3.Error as exc:
-            raise self._error(exc) from exc
-        finally:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            con.close()
-
-    def _open_read_only(self) -> None:
-        """Open without writing anything, not even a WAL or lock file: `mode=ro`, or `immutable=1` when
-        SQLite cannot read the WAL database that way (its -shm file is missing and the folder is read-only).
-        Without a database file yet, the store is empty (an in-memory schema)."""
-        if not self.path.exists():
-            return
-        last: sqlite3.Error | None = None
-        for flags in ("mode=ro", "mode=ro&immutable=1"):
-            self._uri = f"{self.path.resolve().as_uri()}?{flags}"
-            con = self._connect()
-            try:
-                version = _schema_version(con)
-                if version is None:  # an empty file: an empty store
-                    self._uri = None
-                _require_schema(version, missing_ok=True)
-                return
-            except sqlite3.Error as exc:
-                last = exc
-            finally:
-                con.close()
-        assert last is not None  # every pass of the loop returns or keeps its error
-        raise self._error(last) from last
-
-    def _connect(self) -> sqlite3.Connection:
-        if self.read_only:
-            return self._connect_read_only()
-        try:
-            con = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-            con.execute("PRAGMA foreign_keys = ON")
-            con.execute("PRAGMA synchronous = FULL")
-            con.execute(f"PRAGMA journal_size_limit = {64 * 1024 * 1024}")  # a big import's WAL shrinks again
-        except sqlite3.Error as exc:
-            raise self._error(exc) from exc
-        return con
-
-    def _connect_read_only(self) -> sqlite3.Connection:
-        try:
-            if self._uri is None:  # no database file: an empty store
-                con = sqlite3.connect(":memory:", isolation_level=None)
-                for statement in _SCHEMA:
-                    con.execute(statement)
-                con.executemany(
-                    "INSERT INTO meta (key, value) VALUES (?, ?)",
-                    [("schema_version", SCHEMA_VERSION), ("store_id", "tom"), ("generation", 0)],
-                )
-                return con
-            return sqlite3.connect(self._uri, uri=True, timeout=self.timeout, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise self._error(exc) from exc
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: committed when the block ends, rolled back on any exception."""
-        if self.read_only:
-            raise StoreError(READ_ONLY_MESSAGE)
-        con = self._connect()
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                yield con
-                con.execute("COMMIT")
-            except BaseException:
-                # SQLite may already have rolled back by itself (e.g. disk full)
-                with suppress(sqlite3.Error):
-                    if con.in_transaction:
-                        con.execute("ROLLBACK")
-                raise
-        except sqlite3.Error as exc:
-            raise self._error(exc) from exc
-        finally:
-            con.close()
-
-    @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        """One read transaction: every SELECT in the block sees the same committed state."""
-        con = self._connect()
-        try:
-            con.execute("BEGIN")
-            yield con
-            con.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise self._error(exc) from exc
-        finally:
-            con.close()
-
-    def _error(self, exc: sqlite3.Error) -> StoreError:
-        text = str(exc).lower()
-        if "locked" in text or "busy" in text:
-            return StoreError(BUSY_MESSAGE)
-        if "full" in text:
-            return StoreError("Der er ikke plads på disken til databasen i datamappen; intet er gemt.")
-        if "readonly" in text or "read-only" in text:
-            return StoreError(READ_ONLY_MESSAGE)
-        if "unable to open" in text:
-            return StoreError(
-                "Databasen i datamappen kan ikke åbnes; intet er gemt. Tjek rettighederne til datamappen."
-            )
-        if "not a database" in text or "malformed" in text or "file is not" in text:
-            return StoreError(
-                "Databasen i datamappen er ikke en brugbar CSR-database (den er beskadiget eller "
-                "noget andet). Flyt den væk, og indlæs filerne igen."
-            )
-        log.warning("Store error in %s: %s", self.directory, exc)
-        return StoreError("Databasen i datamappen gav en uventet fejl; intet er ændret.")
-
-    def _batch(self, con: sqlite3.Connection, batch_id: int) -> BatchInfo:
-        row = con.execute(
-            """SELECT id, created, who, rows, placements, replaced, replaced_placements, undone, undone_by
-               FROM batches WHERE id = ?""",
-            (int(batch_id),),
-        ).fetchone()
-        if row is None:
-            raise StoreError(f"Import nr. {batch_id} findes ikke.")
-        files = tuple(
-            FileInfo(*f)
-            for f in con.execute(
-                "SELECT name, sha256, size, rows FROM batch_files WHERE batch = ? ORDER BY position", (row[0],)
-            )
-        )
-        undone = _time(row[7]) if row[7] else None
-        return BatchInfo(row[0], _time(row[1]), row[2], files, row[3], row[4], row[5], row[6], undone, row[8])
+            _audit(con, who, EVENT_SCENARIO_DELETE, f"Scenariet '{name}' er slettet.")
 
     # ---- import profiles -----------------------------------------------------------------------
 
     def save_profile(self, name: str, payload: dict, who: str = "") -> SavedProfile:
         """Save (or overwrite) a named import profile (`csr.importers.mapping.Profile.to_dict()`), with who
-        saved it and when. The table is created on first use, also in a store made before profiles existed."""
+        saved it and when."""
         name = (name or "").strip()
         if not name:
             raise StoreError("Giv profilen et navn.")
         try:
-            text = json.dumps({**payload, "name": name}, ensure_ascii=False, sort_keys=True)
+            payload_text = json.dumps({**payload, "name": name}, ensure_ascii=False, sort_keys=True)
         except (TypeError, ValueError) as exc:
             raise StoreError(
                 f"Profilen '{name}' kan ikke gemmes: den indeholder noget, der ikke kan gemmes som tekst."
             ) from exc
         saved = datetime.now(UTC)
         with self._write() as con:
-            con.execute(_PROFILES_TABLE)
             con.execute(
-                """INSERT INTO profiles (name, payload, saved, who) VALUES (?, ?, ?, ?)
-                   ON CONFLICT (name) DO UPDATE SET payload = excluded.payload, saved = excluded.saved,
-                       who = excluded.who""",
-                (name, text, saved.isoformat(), who),
+                text(
+                    """INSERT INTO profiles (name, payload, saved, who) VALUES (:name, :payload, :saved, :who)
+                       ON CONFLICT (name) DO UPDATE SET payload = excluded.payload, saved = excluded.saved,
+                           who = excluded.who"""
+                ),
+                {"name": name, "payload": payload_text, "saved": saved.isoformat(), "who": who},
             )
-        return SavedProfile(name, json.loads(text), saved, who)
+            _audit(con, who, EVENT_PROFILE_SAVE, f"Importprofilen '{name}' er gemt.")
+        return SavedProfile(name, json.loads(payload_text), saved, who)
 
     def profiles(self) -> list[SavedProfile]:
         """The saved import profiles, the newest first (the order in which they are matched)."""
         with self._read() as con:
-            if con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'profiles'").fetchone() is None:
-                return []
-            rows = con.execute("SELECT name, payload, saved, who FROM profiles ORDER BY saved DESC, name").fetchall()
+            rows = [tuple(r) for r in con.execute(text("SELECT name, payload, saved, who FROM profiles"))]
+        rows.sort(key=lambda r: r[0])
+        rows.sort(key=lambda r: r[2], reverse=True)
         return [SavedProfile(r[0], _profile_payload(r[0], r[1]), _time(r[2]), r[3]) for r in rows]
 
-    def delete_profile(self, name: str) -> None:
+    def delete_profile(self, name: str, who: str = "") -> None:
         with self._write() as con:
-            con.execute(_PROFILES_TABLE)
-            if con.execute("DELETE FROM profiles WHERE name = ?", (name,)).rowcount == 0:
+            if con.execute(text("DELETE FROM profiles WHERE name = :name"), {"name": name}).rowcount == 0:
                 raise StoreError(f"Profilen '{name}' findes ikke.")
+            _audit(con, who, EVENT_PROFILE_DELETE, f"Importprofilen '{name}' er slettet.")
+
+    # ---- the audit log -------------------------------------------------------------------------
+
+    def record_event(
+        self,
+        who: str,
+        event: str,
+        detail: str = "",
+        address: str = "",
+        role: str = "",
+        municipality: int | None = None,
+    ) -> None:
+        """Append one entry to the audit log (a login, a page view, an export, ...): who, what, from where.
+        Entries older than the retention (`$CSR_AUDIT_RETENTION_DAYS`) are deleted in the same transaction."""
+        if not (event or "").strip():
+            raise StoreError("En hændelse i loggen skal have et navn.")
+        with self._write() as con:
+            _audit(con, who, event.strip(), detail, address, role, municipality)
+
+    def audit_entries(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        who: str | None = None,
+        event: str | None = None,
+    ) -> pd.DataFrame:
+        """The audit log, oldest first, from `since` (inclusive) to `until` (exclusive), optionally for one
+        user or one kind of event. Columns: AUDIT_LABELS (Danish headers); `at` in UTC."""
+        where, params = [], {}
+        if since is not None:
+            where.append("at >= :since")
+            params["since"] = _audit_time(since)
+        if until is not None:
+            where.append("at < :until")
+            params["until"] = _audit_time(until)
+        if who is not None:
+            where.append("who = :who")
+            params["who"] = who
+        if event is not None:
+            where.append("event = :event")
+            params["event"] = event
+        sql = "SELECT id, at, who, role, event, detail, address, municipality FROM audit"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        with self._read() as con:
+            rows = [tuple(r) for r in con.execute(text(sql + " ORDER BY id"), params)]
+        return pd.DataFrame(
+            {
+                "id": pd.array([r[0] for r in rows], dtype="int64"),
+                "at": pd.to_datetime([r[1] for r in rows], utc=True),
+                **{
+                    c: pd.array([r[i] for r in rows], dtype="str")
+                    for i, c in ((2, "who"), (3, "role"), (4, "event"), (5, "detail"), (6, "address"))
+                },
+                "municipality": pd.array([r[7] for r in rows], dtype="Int64"),
+            }
+        )
+
+    # ---- schema ----------------------------------------------------------------------------------
+
+    def revision(self) -> str | None:
+        """The schema revision of the database (Alembic's), None for an empty one."""
+        with self._read() as con:
+            return db.revision(con)
+
+    def upgrade(self) -> tuple[str | None, str]:
+        """Upgrade the schema to the newest revision; (revision before, revision after)."""
+        if self.read_only:
+            raise StoreError(READ_ONLY_MESSAGE)
+        if self.path is not None and self.revision() is None:
+            self._wal()
+        with self._write() as con:
+            before = db.revision(con)
+            if before != db.head():
+                db.upgrade(con)
+            return before, db.head()
+
+    # ---- connections -----------------------------------------------------------------------------
+
+    def _open(self) -> None:
+        """Connect, and bring the schema to the newest revision (a writable store) or refuse (a read-only
+        store at an old schema, a database from a newer program, a file that is no store)."""
+        if self.path is not None:
+            _require_regular(self.path)
+            if self.read_only:
+                self._open_read_only()
+            else:
+                self._engine = db.sqlite_engine(self.path, self.timeout)
+        with self._read() as con:
+            current, version = db.revision(con), db.schema_version(con)
+        _require_schema(version, current)
+        if current == db.head() or not self.migrate:
+            return
+        if self.read_only:
+            raise StoreError(OLD_SCHEMA_READ_ONLY)
+        if current is None and self.path is not None:
+            self._wal()
+        with self._write() as con:
+            if db.revision(con) != db.head():
+                db.upgrade(con)
+
+    def _wal(self) -> None:
+        """A new SQLite file: switch it to WAL (readers never wait for the writer)."""
+        raw = self._engine.raw_connection()
+        try:
+            mode = raw.driver_connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]  # type: ignore[union-attr]
+        except sqlite3.Error as exc:
+            raise self._error(exc) from exc
+        finally:
+            raw.close()
+        if str(mode).lower() != "wal":
+            raise StoreError(
+                "Databasen i datamappen kan ikke køre i WAL-tilstand (er mappen på et netværksdrev?). "
+                f"Vælg en lokal mappe med {DATA_DIR_ENV}."
+            )
+
+    def _open_read_only(self) -> None:
+        """Open without writing anything, not even a WAL or lock file: `mode=ro`, or `immutable=1` when
+        SQLite cannot read the WAL database that way (its -shm file is missing and the folder is read-only).
+        Without a database file yet, the store is empty (an in-memory schema)."""
+        assert self.path is not None
+        if not self.path.exists() or self.path.stat().st_size == 0:
+            self._engine = db.sqlite_engine(self.path, self.timeout, empty=True)
+            return
+        last: BaseException | None = None
+        for flags in ("mode=ro", "mode=ro&immutable=1"):
+            self._uri = f"{self.path.resolve().as_uri()}?{flags}"
+            self._engine = db.sqlite_engine(self.path, self.timeout, uri=self._uri)
+            try:
+                with self._engine.connect() as con:
+                    con.exec_driver_sql("SELECT COUNT(*) FROM sqlite_master").fetchone()
+                return
+            except db.database_errors() as exc:
+                last = exc
+        assert last is not None  # every pass of the loop returns or keeps its error
+        raise self._error(last) from last
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction: committed when the block ends, rolled back on any exception."""
+        if self.read_only:
+            raise StoreError(READ_ONLY_MESSAGE)
+        try:
+            with db.write(self._engine, self.timeout) as con:
+                yield con
+        except db.database_errors() as exc:
+            raise self._error(exc) from exc
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        """One read transaction: every SELECT in the block sees the same committed state."""
+        try:
+            with db.read(self._engine) as con:
+                yield con
+        except db.database_errors() as exc:
+            raise self._error(exc) from exc
+
+    def _error(self, exc: BaseException) -> StoreError:
+        kind = db.error_kind(exc)
+        where = "Databasen" if self._postgres else "Databasen i datamappen"
+        if kind == db.BUSY:
+            return StoreError(BUSY_MESSAGE)
+        if kind == db.FULL:
+            return StoreError("Der er ikke plads på disken til databasen; intet er gemt.")
+        if kind == db.READ_ONLY:
+            return StoreError(READ_ONLY_MESSAGE)
+        if kind == db.CANNOT_OPEN:
+            return StoreError(f"{where} kan ikke åbnes; intet er gemt. Tjek rettighederne til datamappen.")
+        if kind == db.NOT_A_DATABASE:
+            return StoreError(
+                f"{where} er ikke en brugbar CSR-database (den er beskadiget eller "
+                "noget andet). Flyt den væk, og indlæs filerne igen."
+            )
+        if kind == db.UNREACHABLE:
+            return StoreError(
+                "Databaseserveren kan ikke nås, eller den afviser forbindelsen; intet er ændret. "
+                f"Tjek adressen i {db.DATABASE_URL_ENV}, og at serveren kører."
+            )
+        log.warning("Store error in %s: %s", self, exc)
+        return StoreError(f"{where} gav en uventet fejl; intet er ændret.")
+
+    def _batch(self, con: Connection, batch_id: int) -> BatchInfo:
+        row = con.execute(
+            text(
+                """SELECT id, created, who, rows, placements, replaced, replaced_placements, undone, undone_by
+                   FROM batches WHERE id = :id"""
+            ),
+            {"id": int(batch_id)},
+        ).first()
+        if row is None:
+            raise StoreError(f"Import nr. {batch_id} findes ikke.")
+        files = tuple(
+            FileInfo(*f)
+            for f in con.execute(
+                text("SELECT name, sha256, size, rows FROM batch_files WHERE batch = :id ORDER BY position"),
+                {"id": row[0]},
+            )
+        )
+        undone = _time(row[7]) if row[7] else None
+        return BatchInfo(row[0], _time(row[1]), row[2], files, row[3], row[4], row[5], row[6], undone, row[8])
 
 
+# Key columns of two aliases of `data` match.
+_KEY_MATCH = (
+    "{a}.code = {b}.code AND {a}.year = {b}.year AND {a}.period = {b}.period "
+    "AND {a}.period_index = {b}.period_index AND {a}.scheme = {b}.scheme"
+)
 # The newest row of another active batch with the same key as `d` (a correlated subquery).
-_NEWEST_OTHER = """SELECT o2.rowid FROM {t} o2 JOIN batches b2 ON b2.id = o2.batch
+_NEWEST_OTHER = """SELECT o2.id FROM {t} o2 JOIN batches b2 ON b2.id = o2.batch
                    WHERE {match} AND o2.batch <> d.batch AND b2.undone IS NULL
                    ORDER BY o2.batch DESC LIMIT 1"""
+# The plain columns packed into two integers in the query, for the hot read: the drivers' cost is per value
+# fetched, so three values a row instead of eight (README, "Performance"). Decoded by `_decode`.
+_PACKED_KEY = (
+    "({t}.code | (CAST({t}.year AS BIGINT) << 14)"
+    " | (CAST(CASE {t}.period WHEN 'M' THEN 0 WHEN 'Q' THEN 1 ELSE 2 END AS BIGINT) << 26)"
+    " | (CAST({t}.period_index AS BIGINT) << 28) | (CAST({t}.scheme AS BIGINT) << 35))"
+)
+_PACKED_ORIGIN = "((CAST({t}.origin AS BIGINT) << 32) | (CAST({t}.row AS BIGINT) + 2147483648))"
 
 
 # ---- preparing rows ---------------------------------------------------------------------------
@@ -949,6 +1075,7 @@ class _PreparedData:
             raise StoreError("Tallene kan ikke gemmes: en række mangler ordning.")
         self.scheme_codes = scheme_codes.astype(np.int64)
         self.schemes = [str(s) for s in schemes]
+        self.code, self.year, self.index, self.row, self.period = code, year, index, row, period
         self.key_base = code | (year << _YEAR_SHIFT) | (period << _PERIOD_SHIFT) | (index << _INDEX_SHIFT)
         dup = pd.Series(self.key_base | (self.scheme_codes << _SCHEME_SHIFT)).duplicated()
         if dup.any():
@@ -958,7 +1085,6 @@ class _PreparedData:
                 f"{r['scheme']}) og er ikke gemt."
             )
         self.values = np.asarray(frame["value"], dtype=np.float64)
-        self.row_biased = row + _ROW_BIAS
         # Provenance: one origin per distinct (municipality, file, sheet, column); missing text is "".
         codes, uniques = [], []
         for col in ("municipality", "file", "sheet", "column"):
@@ -1012,25 +1138,44 @@ def _prepare_placements(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _ids(
-    con: sqlite3.Connection, table: str, columns: tuple[str, ...], values: list[tuple], by: str | None = None
+    con: Connection, table: str, columns: tuple[str, ...], values: list[tuple], by: str | None = None
 ) -> np.ndarray:
     """The ids of `values` in a lookup table (added when new), in the order of `values`. With `by`,
     only the rows sharing that column's values are read back (the table grows with every import)."""
     if not values:
         return np.zeros(0, dtype=np.int64)
     names = ", ".join(columns)
-    con.executemany(f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})", values)
+    con.execute(
+        text(f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + c for c in columns)}) ON CONFLICT DO NOTHING"),
+        [dict(zip(columns, v, strict=True)) for v in values],
+    )
     if by is None:
-        rows = con.execute(f"SELECT id, {names} FROM {table}").fetchall()
+        rows = con.execute(text(f"SELECT id, {names} FROM {table}")).fetchall()
     else:
         at = columns.index(by)
         rows = list(
             chain.from_iterable(
-                con.execute(f"SELECT id, {names} FROM {table} WHERE {by} = ?", (v,)) for v in {v[at] for v in values}
+                con.execute(text(f"SELECT id, {names} FROM {table} WHERE {by} = :v"), {"v": v}).fetchall()
+                for v in {v[at] for v in values}
             )
         )
-    known = {row[1:]: row[0] for row in rows}
+    known = {tuple(row[1:]): row[0] for row in rows}
     return np.array([known[v] for v in values], dtype=np.int64)
+
+
+def _plain(column: pd.Series) -> list:
+    """A column as Python values for the driver, NaN as None (NULL)."""
+    values = column.to_numpy(dtype=object)
+    return [None if isinstance(v, float) and v != v else v for v in values.tolist()]
+
+
+def _copy_rows(cursor: Any, table: str, columns: dict[str, np.ndarray]) -> None:
+    """Rows into a PostgreSQL table with COPY (text format; NaN as NULL): the fast path for an import."""
+    frame = pd.DataFrame(columns)
+    buffer = io.StringIO()
+    frame.to_csv(buffer, sep="\t", header=False, index=False, na_rep="\\N", lineterminator="\n")
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        copy.write(buffer.getvalue())
 
 
 # ---- reading rows -----------------------------------------------------------------------------
@@ -1042,36 +1187,46 @@ def _columns(rows: list[tuple], width: int) -> np.ndarray:
     return flat.reshape(len(rows), width).T
 
 
-def _decode(con: sqlite3.Connection, keys: np.ndarray, values: np.ndarray, origins: np.ndarray) -> pd.DataFrame:
-    """Stored (key, value, origin) triples back into canonical rows with canonical dtypes."""
+def _fetch(con: Connection, sql: str) -> list[tuple]:
+    """All rows of `sql` through the driver's own cursor (no per-row objects of SQLAlchemy's): the hot read."""
+    cursor = con.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cast(list[tuple], cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def _decode(con: Connection, keys: np.ndarray, values: np.ndarray, origins: np.ndarray) -> pd.DataFrame:
+    """Fetched (packed key, value, packed origin) triples back into canonical rows with canonical dtypes."""
     if not len(keys):
         return empty_canonical()
     scheme_pos, scheme_ids = pd.factorize(keys >> _SCHEME_SHIFT)
-    names = dict(con.execute("SELECT id, name FROM schemes"))
+    names = {r[0]: r[1] for r in con.execute(text("SELECT id, name FROM schemes"))}
     schemes = pd.array([names[i] for i in scheme_ids], dtype="str").take(scheme_pos)
     origin_pos, origin_ids = pd.factorize(origins >> _ORIGIN_SHIFT)
-    found = {
-        r[0]: r[1:]
-        for r in con.execute(
-            "SELECT id, municipality, file, sheet, col FROM origins WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(np.asarray(origin_ids).tolist()),),
-        )
-    }
+    wanted = np.asarray(origin_ids).tolist()
+    found: dict[int, tuple] = {}
+    query = text("SELECT id, municipality, file, sheet, col FROM origins WHERE id IN :ids").bindparams(
+        bindparam("ids", expanding=True)
+    )
+    for start in range(0, len(wanted), 10_000):
+        found.update((r[0], tuple(r[1:])) for r in con.execute(query, {"ids": wanted[start : start + 10_000]}))
     texts = list(zip(*(found[i] for i in origin_ids), strict=True))
-    text = [pd.array(list(t), dtype="str").take(origin_pos) for t in texts]
+    columns = [pd.array(list(t), dtype="str").take(origin_pos) for t in texts]
     return pd.DataFrame(
         {
-            "municipality": text[0],
+            "municipality": columns[0],
             "code": (keys & _MAX_CODE).astype(np.int32),
             "year": ((keys >> _YEAR_SHIFT) & _MAX_YEAR).astype(np.int32),
             "period": pd.array(list(PERIODS), dtype="str").take((keys >> _PERIOD_SHIFT) & 3),
             "index": ((keys >> _INDEX_SHIFT) & _MAX_INDEX).astype(np.int8),
             "scheme": schemes,
             "value": values,
-            "file": text[1],
-            "sheet": text[2],
+            "file": columns[1],
+            "sheet": columns[2],
             "row": ((origins & _ROW_MASK) - _ROW_BIAS).astype(np.int32),
-            "column": text[3],
+            "column": columns[3],
         }
     )
 
@@ -1117,33 +1272,25 @@ def _require_regular(path: Path) -> None:
         )
 
 
-def _require_schema(version: int | None, missing_ok: bool = False) -> None:
-    if version is None and missing_ok:
-        return
-    if version != SCHEMA_VERSION:
+def _require_schema(version: int | None, revision: str | None) -> None:
+    """Refuse a database made by a newer program (a schema version or a revision this program does not know)."""
+    if (version is not None and version > db.SCHEMA_VERSION) or (
+        revision is not None and revision not in db.known_revisions()
+    ):
+        shown = version if version is not None and version > db.SCHEMA_VERSION else revision
         raise StoreError(
-            f"Databasen i datamappen er lavet af en anden version af programmet (skemaversion {version}, dette "
-            f"program bruger {SCHEMA_VERSION}). Opdatér programmet, eller vælg en anden mappe med {DATA_DIR_ENV}."
+            f"Databasen i datamappen er lavet af en anden version af programmet (skemaversion {shown}, dette "
+            f"program bruger {db.SCHEMA_VERSION}). Opdatér programmet, eller vælg en anden mappe med {DATA_DIR_ENV}."
         )
 
 
-def _schema_version(con: sqlite3.Connection) -> int | None:
-    try:
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    except sqlite3.OperationalError as exc:
-        if "no such table" in str(exc):
-            return None
-        raise
-    return None if row is None else int(row[0])
+def _version(con: Connection) -> str:
+    row = con.execute(text("SELECT store_id, generation FROM state")).one()
+    return f"{row[0]}:{row[1]}"
 
 
-def _version(con: sqlite3.Connection) -> str:
-    meta = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('store_id', 'generation')"))
-    return f"{meta['store_id']}:{meta['generation']}"
-
-
-def _bump_generation(con: sqlite3.Connection) -> None:
-    con.execute("UPDATE meta SET value = value + 1 WHERE key = 'generation'")
+def _bump_generation(con: Connection) -> None:
+    con.execute(text("UPDATE state SET generation = generation + 1"))
 
 
 def _require_active(info: BatchInfo) -> None:
@@ -1175,13 +1322,6 @@ def danish_time(when: datetime) -> str:
 
 # ---- import profiles --------------------------------------------------------------------------
 
-_PROFILES_TABLE = """CREATE TABLE IF NOT EXISTS profiles (
-    name TEXT PRIMARY KEY,
-    payload TEXT NOT NULL,                 -- JSON: csr.importers.mapping.Profile.to_dict()
-    saved TEXT NOT NULL,                   -- ISO 8601, UTC
-    who TEXT NOT NULL DEFAULT ''
-)"""
-
 
 @dataclass(frozen=True)
 class SavedProfile:
@@ -1202,6 +1342,82 @@ def _profile_payload(name: str, text: str) -> dict:
     return {**payload, "name": name} if isinstance(payload, dict) else {"name": name}
 
 
+# ---- the audit log ----------------------------------------------------------------------------
+
+
+def audit_retention_days() -> int:
+    """`$CSR_AUDIT_RETENTION_DAYS` (at least 1), else DEFAULT_AUDIT_RETENTION_DAYS."""
+    raw = os.environ.get(AUDIT_RETENTION_ENV, "").strip()
+    try:
+        days = int(raw) if raw else DEFAULT_AUDIT_RETENTION_DAYS
+    except ValueError:
+        raise StoreError(f"{AUDIT_RETENTION_ENV} skal være et helt antal dage, ikke {raw!r}.") from None
+    if days < 1:
+        raise StoreError(f"{AUDIT_RETENTION_ENV} skal være mindst 1 dag.")
+    return days
+
+
+def _audit_time(when: datetime) -> str:
+    """UTC with microseconds, always the same width: the text order of the `at` column is time order."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _audit(
+    con: Connection,
+    who: str,
+    event: str,
+    detail: str = "",
+    address: str = "",
+    role: str = "",
+    municipality: int | None = None,
+) -> None:
+    """Append an entry inside the caller's transaction, and delete the entries older than the retention
+    (the only delete the audit table ever sees)."""
+    now = datetime.now(UTC)
+    con.execute(
+        text(
+            "INSERT INTO audit (at, who, role, event, detail, address, municipality) "
+            "VALUES (:at, :who, :role, :event, :detail, :address, :municipality)"
+        ),
+        {
+            "at": _audit_time(now),
+            "who": who or "",
+            "role": role or "",
+            "event": event,
+            "detail": detail or "",
+            "address": address or "",
+            "municipality": municipality,
+        },
+    )
+    cutoff = now - timedelta(days=audit_retention_days())
+    con.execute(text("DELETE FROM audit WHERE at < :cutoff"), {"cutoff": _audit_time(cutoff)})
+
+
+def _import_detail(info: BatchInfo) -> str:
+    what = _count(info.rows, "tal", "tal")
+    if info.placements:
+        what += f" og {_count(info.placements, 'praktikplads', 'praktikpladser')}"
+    return f"Import nr. {info.id}: {what} fra {info.file_names}."
+
+
+def _is_url(location: str) -> bool:
+    return location.startswith(("postgresql:", "postgresql+", "postgres:"))
+
+
+def _safe_url(url: str | None) -> str:
+    """The URL without its password (for logs and repr)."""
+    if not url:
+        return ""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "postgresql://…"
+
+
 __all__ = [
     "Store",
     "StoreError",
@@ -1213,6 +1429,7 @@ __all__ = [
     "Scenario",
     "SavedProfile",
     "HISTORY_LABELS",
+    "AUDIT_LABELS",
     "ACTIVE",
     "UNDONE",
     "BUSY_MESSAGE",

@@ -1,7 +1,9 @@
 """The persistent store: round trips, superseding and undo, duplicates, atomicity, processes.
 
 ImportResults are built directly from small canonical frames, so these tests do not depend on the
-importers. Child processes run short scripts (CHILD below) against the same store directory.
+importers. Child processes run short scripts (CHILD below) against the same store directory. The tests
+on the `store` fixture run on both engines: the SQLite file and a real PostgreSQL server
+(`postgres_support`); those about the file itself (WAL, kill -9, processes on one file) on SQLite.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from postgres_support import dump as engine_dump
+from postgres_support import postgres_server, postgres_url  # noqa: F401 - fixtures
 
 import csr.store as store_module
 from csr.model import ERROR, Finding, ImportResult, empty_canonical, empty_placements
@@ -133,6 +137,8 @@ def fingerprint(df: pd.DataFrame) -> int:
 
 
 def dump(store: Store) -> list[str]:
+    if store.path is None:
+        return engine_dump(store)
     con = sqlite3.connect(store.path)
     try:
         return list(con.iterdump())
@@ -140,9 +146,11 @@ def dump(store: Store) -> list[str]:
         con.close()
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "data")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    if request.param == "sqlite":
+        return Store(tmp_path / "data")
+    return Store(request.getfixturevalue("postgres_url"))
 
 
 K1 = (580, 2019, "M", 2, "headcount")
@@ -164,7 +172,9 @@ def test_new_store_is_empty_with_canonical_dtypes(tmp_path):
     assert s.history().empty and list(s.history().columns) == list(HISTORY_LABELS)
     con = sqlite3.connect(s.path)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == 1
+    assert (
+        con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == 2
+    )  # schema 2 (the Alembic revisions); the first release refuses it
 
 
 def test_round_trip_keeps_every_column_dtype_and_order(store):
@@ -599,8 +609,15 @@ def test_a_database_from_a_newer_program_or_another_file_is_refused(tmp_path):
     con.execute("UPDATE meta SET value = 99 WHERE key = 'schema_version'")
     con.commit()
     con.close()
-    with pytest.raises(StoreError, match=r"skemaversion 99, dette program bruger 1"):
+    with pytest.raises(StoreError, match=r"skemaversion 99, dette program bruger 2"):
         Store(tmp_path / "a")
+    s = Store(tmp_path / "c")  # a migration this program does not know: made by a newer one
+    con = sqlite3.connect(s.path)
+    con.execute("UPDATE alembic_version SET version_num = '0999'")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError, match=r"skemaversion 0999, dette program bruger 2"):
+        Store(tmp_path / "c")
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "csr.sqlite").write_bytes(b"PK\x03\x04 not a database at all" * 100)
     with pytest.raises(StoreError, match=r"er ikke en brugbar CSR-database"):

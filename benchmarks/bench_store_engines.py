@@ -1,0 +1,172 @@
+"""The store on its two engines against the first release's store, on national data, in one run.
+
+    python benchmarks/bench_store_engines.py [--repeat 5] [--no-postgres]
+
+Writes the national workbook (98 municipalities, 2018-2025, every month, every configured scheme and the
+headcount: 122,304 rows; the reads are of the 112,896 scheme rows plus the headcount, all in force), imports
+it with the engine (`import_uploads`, guarded as the Data page runs it), and then, on each of
+- the first release's store (schema 1, packed integer keys), loaded from git as the baseline,
+- the store on SQLite (plain columns),
+- the store on PostgreSQL (a temporary server, as the tests start it; Debian's postgresql 15),
+stores that import (`add_batch`) and reads what is in force (`snapshot()`, median of `--repeat`). It prints
+the times and the ratios the README's performance table quotes: new SQLite / first release, PostgreSQL /
+SQLite, and (import + store) / import per engine. It also times the hot read's fetch alone with the eight
+plain columns against the three values per row the store fetches (the columns packed in the query).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import io
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from types import ModuleType
+
+from openpyxl import Workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from csr.config import default_config  # noqa: E402
+from csr.importers import import_uploads  # noqa: E402
+from csr.store import Store  # noqa: E402
+
+SCHEMA1_COMMIT = "e0de4e1"  # the last commit of the first release's store
+
+
+def first_release_store() -> ModuleType:
+    source = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{SCHEMA1_COMMIT}:csr/store.py"], check=True, capture_output=True, text=True
+    ).stdout
+    path = Path(tempfile.mkdtemp()) / "store_schema1.py"
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("store_schema1", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["store_schema1"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def national_workbook() -> bytes:
+    config = default_config()
+    schemes = [config.headcount_name, *(s.name for s in config.schemes)]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Data")
+    ws.append(["Kommune", "Måned", "Ordning", "Antal"])
+    for year in range(2018, 2026):
+        for month in range(1, 13):
+            when = datetime(year, month, 1)
+            for m in config.municipalities:
+                for k, name in enumerate(schemes):
+                    value = 3000 + m.code + month if k == 0 else (m.code * 7 + year * 3 + month * 11 + k) % 97
+                    ws.append([m.code, when, name, value])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - start, out
+
+
+def median_time(repeat: int, fn: Callable[[], object]) -> float:
+    return statistics.median(timed(fn)[0] for _ in range(repeat))
+
+
+def fetch_time(store: Store, sql: str, repeat: int) -> float:
+    from csr import db
+
+    def run() -> None:
+        with db.read(store._engine) as conn:
+            cursor = conn.connection.cursor()
+            cursor.execute(sql)
+            cursor.fetchall()
+
+    return median_time(repeat, run)
+
+
+PLAIN = "SELECT code, year, period, period_index, scheme, value, origin, row FROM data WHERE live = 1 ORDER BY id"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+
+    workbook = national_workbook()
+    files = [("landsdata.xlsx", workbook)]
+    t_import, result = timed(lambda: import_uploads(files))
+    t_import = min(t_import, median_time(2, lambda: import_uploads(files)))
+    n = len(result.data)  # type: ignore[attr-defined]
+    print(f"National workbook: {n:,} rows, {len(workbook) / 1e6:.1f} MB; engine import {t_import:.3f} s")
+
+    rows: dict[str, tuple[float, float]] = {}
+    old = first_release_store()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = old.Store(tmp)
+        t_add, _ = timed(lambda: store.add_batch(files, result))
+        t_read = median_time(args.repeat, store.snapshot)
+        rows["first release (SQLite, packed keys)"] = (t_add, t_read)
+    with tempfile.TemporaryDirectory() as tmp:
+        new = Store(tmp)
+        t_add, _ = timed(lambda: new.add_batch(files, result))
+        t_read = median_time(args.repeat, new.snapshot)
+        assert len(new.snapshot().data) == n
+        rows["SQLite (plain columns)"] = (t_add, t_read)
+        packed = fetch_time(new, "SELECT 1, 2, 3 FROM data WHERE live = 1", 1)  # warm
+        from csr.store import _PACKED_KEY, _PACKED_ORIGIN
+
+        packed_sql = (
+            f"SELECT {_PACKED_KEY.format(t='data')}, value, {_PACKED_ORIGIN.format(t='data')} "
+            "FROM data WHERE live = 1 ORDER BY id"
+        )
+        fetches = {"sqlite": (fetch_time(new, PLAIN, args.repeat), fetch_time(new, packed_sql, args.repeat))}
+    server = None
+    if not args.no_postgres:
+        from postgres_support import PostgresServer
+
+        server = PostgresServer()
+        try:
+            server.start()
+            server.execute("CREATE DATABASE bench")
+            pg = Store(server.url("bench"))
+            t_add, _ = timed(lambda: pg.add_batch(files, result))
+            t_read = median_time(args.repeat, pg.snapshot)
+            assert len(pg.snapshot().data) == n
+            rows["PostgreSQL 15 (plain columns)"] = (t_add, t_read)
+            fetches["postgresql"] = (fetch_time(pg, PLAIN, args.repeat), fetch_time(pg, packed_sql, args.repeat))
+        finally:
+            server.stop()
+    del packed
+
+    print(f"\n{'store':40s} {'add_batch':>10s} {'snapshot':>10s} {'(import+store)/import':>22s}")
+    for name, (t_add, t_read) in rows.items():
+        print(f"{name:40s} {t_add:9.3f}s {t_read:9.3f}s {(t_import + t_add) / t_import:21.2f}x")
+    base = rows["first release (SQLite, packed keys)"][1]
+    sqlite = rows["SQLite (plain columns)"][1]
+    print(f"\nread in force, SQLite / first release: {sqlite / base:.2f}x (goal <= 1x)")
+    if "PostgreSQL 15 (plain columns)" in rows:
+        print(
+            f"read in force, PostgreSQL / SQLite:     {rows['PostgreSQL 15 (plain columns)'][1] / sqlite:.2f}x (goal <= 2x)"
+        )
+    for engine, (plain, packed_t) in fetches.items():
+        print(
+            f"hot fetch alone on {engine}: 8 plain columns {plain:.3f} s, 3 packed values {packed_t:.3f} s "
+            f"({plain / packed_t:.2f}x)"
+        )
+
+
+if __name__ == "__main__":
+    main()
