@@ -8,10 +8,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from csr.auth import Permission
 from csr.config import ConfigError, default_config
 from csr.model import InputError
 from csr.store import StoreError
-from ui import frame, widgets
+from ui import auth, frame, widgets
 from ui.data import load_figures
 
 # The tab's icon is the app's own file: a ":material/...:" page icon makes the browser fetch it from
@@ -26,6 +27,8 @@ PAGES = [
     ("app_pages/rapport.py", "Rapport", ":material/description:", "rapport"),
     ("app_pages/data.py", "Data", ":material/upload_file:", "data"),
 ]
+# What a role needs to see a page (csr.auth; VIEW for the rest): st.navigation gets only the user's pages.
+PAGE_NEEDS = {"rapport": Permission.EXPORT_REPORT, "data": Permission.IMPORT}
 
 
 def main() -> None:
@@ -38,10 +41,17 @@ def main() -> None:
         initial_sidebar_state="collapsed" if meeting else "auto",
     )
     frame.style(meeting)
+    # Before login (or without a role, or refused in local mode) the gate draws its own page and stops here.
+    access = auth.gate()
     # url_path is explicit: people bookmark these addresses. The frame draws the links itself (after the year
     # selector, so both are among the first Tab stops), and they keep the year and meeting mode.
-    pages = [st.Page(path, title=title, icon=icon, url_path=url, default=url == "") for path, title, icon, url in PAGES]
+    pages = [
+        st.Page(path, title=title, icon=icon, url_path=url, default=url == "")
+        for path, title, icon, url in PAGES
+        if access.may(PAGE_NEEDS.get(url, Permission.VIEW))
+    ]
     page = st.navigation(pages, position="hidden")
+    auth.page_view(page.title)
     slots = frame.navigation(meeting)
     widgets.year_slot(slots.year)
     config = None
@@ -63,6 +73,7 @@ def main() -> None:
     except Exception as exc:  # a bug: logged with its traceback, shown in Danish without it
         logging.getLogger("csr.app").exception("Uventet fejl på siden %s", page.title)
         frame.show_unexpected(exc)
+    auth.sidebar(access)  # below the frame's sidebar: the year and the page links stay the first Tab stops
     frame.page_links(slots.links, pages, widgets.link_year(), meeting)
     if meeting:
         st.divider()

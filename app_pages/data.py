@@ -8,11 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from csr import text
+from csr.auth import Permission
 from csr.config import Config, default_config
 from csr.model import ImportResult
 from csr.store import READ_ONLY_MESSAGE, DuplicateImport, Store, StoreError
 from csr.template import write_template
-from ui import data, downloads, frame, mapping, upload
+from ui import actions, auth, data, downloads, frame, mapping, upload
 from ui.safe import md_escape
 
 MESSAGE = "_data_message"  # the sentence shown once, after the rerun that follows a change
@@ -126,12 +127,14 @@ def _confirm(store: Store, uploads: data.Uploads, files_digest: str, result: Imp
     accepted = True
     if result.warnings:
         accepted = st.checkbox("Jeg har læst advarslerne og vil gemme tallene alligevel", key="accept_warnings")
-    who = st.text_input(
-        "Indlæst af",
-        key="import_who",
-        placeholder="Dit navn eller dine initialer",
-        help="Står i importhistorikken ud for importen",
-    )
+    who = ""
+    if not auth.current().login:  # with login the history names the logged-in user
+        who = st.text_input(
+            "Indlæst af",
+            key="import_who",
+            placeholder="Dit navn eller dine initialer",
+            help="Står i importhistorikken ud for importen",
+        )
     if not st.button(
         "Gem i databasen",
         key="import_confirm",
@@ -143,10 +146,11 @@ def _confirm(store: Store, uploads: data.Uploads, files_digest: str, result: Imp
         return
     bar = st.progress(0.0, text="Gemmer tallene …")
     try:
-        batch = store.add_batch(
+        batch = actions.add_batch(
+            store,
             uploads,
             result,
-            who=who.strip(),
+            who,
             progress=lambda done, total: bar.progress(
                 done / total, text=f"Gemmer tallene: {text.number(done)} af {text.number(total)}"
             ),
@@ -177,12 +181,13 @@ def _history_section(store: Store, history: pd.DataFrame) -> None:
         return
     if meeting:
         st.caption("Fortrydelse er ikke mulig i mødevisning.")
+    may_import = auth.may(Permission.IMPORT)
     for _, batch in history.head(HISTORY_SHOWN).iterrows():
         bid = int(batch["batch"])
         head, line = upload.batch_lines(batch)
         with st.container(border=True, key=f"batch_{bid}"):
             st.markdown(f"{head}  \n{line}")
-            if meeting or store.read_only or batch["status"] != "aktiv":
+            if meeting or store.read_only or batch["status"] != "aktiv" or not may_import:
                 continue
             if st.session_state.get(UNDO) != bid:
                 st.button(
@@ -219,7 +224,7 @@ def _undo(store: Store, bid: int) -> None:
     if not confirmed:
         return
     try:
-        store.undo(bid, who=st.session_state.get("import_who", "").strip())
+        actions.undo(store, bid, st.session_state.get("import_who", ""))
     except StoreError as exc:
         st.error(md_escape(exc), icon="⚠️")
         return
@@ -302,10 +307,10 @@ if store is not None:
             "Indlæsning er ikke mulig i mødevisning. Slå mødevisning fra for at indlæse eller fortryde.",
             icon=":material/info:",
         )
-    else:
+    elif auth.may(Permission.IMPORT):
         _upload_section(store)
     _history_section(store, history)
-    if not meeting:
+    if not meeting and auth.may(Permission.DOWNLOAD_DATA):
         _downloads_section(store, history, active.empty)
 elif not meeting:
     _template_button(config)

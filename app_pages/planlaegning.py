@@ -13,6 +13,7 @@ from dataclasses import replace
 import streamlit as st
 
 from csr import charts, text
+from csr.auth import Permission
 from csr.config import default_config
 from csr.importers.cells import DANISH_MONTHS
 from csr.planning import (
@@ -28,7 +29,7 @@ from csr.planning import (
     validate_scenario,
 )
 from csr.store import Store, StoreError, danish_time
-from ui import downloads, frame, widgets
+from ui import actions, auth, downloads, frame, widgets
 from ui import planning as plan
 from ui.data import load_figures
 from ui.safe import md_escape, md_list
@@ -100,7 +101,7 @@ def _save() -> None:
     try:
         store = Store.default()
         existed = name in set(store.scenarios()["name"])
-        saved = store.save_scenario(name, replace(scenario, name=name).to_dict())
+        saved = actions.save_scenario(store, name, replace(scenario, name=name).to_dict())
     except StoreError as exc:
         _message("error", str(exc))
         return
@@ -142,7 +143,7 @@ def _load() -> None:
 def _delete() -> None:
     name = str(st.session_state.get("plan_saved") or "")
     try:
-        Store.default().delete_scenario(name)
+        actions.delete_scenario(Store.default(), name)
     except StoreError as exc:
         _message("error", str(exc))
         return
@@ -530,7 +531,8 @@ def scenarios() -> None:
     store = _store()
     if store is None:
         return
-    if not meeting:
+    may_save = auth.may(Permission.SAVE_SCENARIO)  # planlægger: the buttons; ui.actions checks again
+    if not meeting and may_save:
         with st.container(horizontal=True, vertical_alignment="bottom", key="plan_save_row"):
             st.text_input("Navn", key="plan_name", placeholder="fx Flere elever fra august", width=320)
             st.button("Gem scenariet", key="plan_save", on_click=_save, icon=":material/save:")
@@ -543,7 +545,7 @@ def scenarios() -> None:
     with st.container(horizontal=True, vertical_alignment="bottom", key="plan_load_row"):
         st.selectbox("Scenarie", list(saved["name"]), key="plan_saved", format_func=label.__getitem__, width=320)
         st.button("Indlæs", key="plan_load", on_click=_load, icon=":material/upload:")
-        if not meeting:
+        if not meeting and may_save:
             st.button("Slet", key="plan_delete", on_click=_delete, icon=":material/delete:")
     pair = st.multiselect(
         "Sammenlign to scenarier",

@@ -13,10 +13,11 @@ from collections.abc import Callable
 import streamlit as st
 
 from csr import export, text
+from csr.auth import Permission
 from csr.config import default_config
 from csr.model import InputError
 from csr.store import Store, StoreError
-from ui import frame, widgets
+from ui import auth, frame, widgets
 from ui.data import load_figures
 from ui.safe import md_escape
 
@@ -133,7 +134,7 @@ def _download_buttons() -> None:
         )
 
 
-if not meeting:
+if not meeting and auth.may(Permission.EXPORT_REPORT):  # the page is hr's already; asked again here
     _download_buttons()
 if files.get(_failed_key):  # csr.drawing's own sentences, naming the report's charts: no text from a file
     st.warning(

@@ -40,7 +40,7 @@ from csr.importers.safety import check_upload, run_isolated
 from csr.model import ImportResult, InputError
 from csr.names import normalize
 from csr.store import Store, StoreError
-from ui import data, upload
+from ui import actions, auth, data, upload
 
 SAVED = "_mapping_saved"  # the profile just saved: said once after the rerun
 PREVIEW_ROWS = 200
@@ -227,7 +227,9 @@ def _mapping_step(
             name = st.text_input(
                 "Profilens navn", key="mapping_name", placeholder="fx Afdelingernes tal", max_chars=80
             ).strip()
-            who = st.text_input("Gemt af", key="mapping_who", placeholder="Dit navn eller dine initialer").strip()
+            who = ""
+            if not auth.current().login:  # with login the profile names the logged-in user
+                who = st.text_input("Gemt af", key="mapping_who", placeholder="Dit navn eller dine initialer")
         profile = _profile(name, kind, header_cells(rows[header_row]), chosen)
         issues = [p for p in problems(profile, config) if p != "Giv profilen et navn."]
         if any(v is None for v in chosen.values()) or issues:
@@ -248,7 +250,7 @@ def _mapping_step(
             help=None if name else "Giv først profilen et navn",
         ):
             try:
-                store.save_profile(name, profile.to_dict(), who=who)
+                actions.save_profile(store, name, profile.to_dict(), who)
             except StoreError as exc:
                 st.error(str(exc), icon="⚠️")
                 return

@@ -1,0 +1,270 @@
+"""Login, roles and the local mode on the Streamlit side (the rules themselves are in `csr.auth`).
+
+With `[auth]` in the secrets the app uses Streamlit's own `st.login` (OIDC): before login it shows only the
+"Log ind" button, a user whose groups give no role gets one sentence, and everyone else gets the pages and
+buttons of their roles. Every action that changes or hands out data checks the role again on the server
+(`require`), so a request for a button that was never drawn does nothing.
+
+Without `[auth]` the app runs as it always has, for everyone, and says "Lokal tilstand uden login"; it then
+refuses to answer on anything but a loopback address unless CSR_ALLOW_ANONYMOUS=1 is set.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import streamlit as st
+
+from csr.auth import (
+    AuthConfigError,
+    Permission,
+    Role,
+    check_auth_section,
+    display_name,
+    listen_allowed,
+    parse_roles,
+    permissions_of,
+    roles_of,
+)
+from csr.fmt import join
+from csr.store import Store, StoreError
+from ui.safe import md_escape
+
+ALLOW_ANONYMOUS_ENV = "CSR_ALLOW_ANONYMOUS"
+LOCAL_MODE = "Lokal tilstand uden login"
+NO_ROLE = (
+    "Du er logget ind, men ingen af dine grupper giver adgang til CSR-tallene; bed kommunens administrator om en rolle."
+)
+_LOGIN_AUDITED = "_auth_login_audited"
+_PAGE_AUDITED = "_auth_page_audited"
+
+log = logging.getLogger("csr.auth")
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who is using this session and what they may do. `login`: the app is set up with login."""
+
+    login: bool
+    logged_in: bool
+    name: str
+    roles: frozenset[Role]
+    permissions: frozenset[Permission]
+
+    def may(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+    @property
+    def role_text(self) -> str:
+        """The roles as the sidebar and the audit log name them ("hr og planlægger"); "" in local mode."""
+        if not self.login:
+            return ""
+        return join([r.label for r in Role if r in self.roles])
+
+
+# Local mode: everyone may do everything, as the app always did on one computer.
+LOCAL = Access(login=False, logged_in=False, name="", roles=frozenset(), permissions=frozenset(Permission))
+
+
+def _section(name: str) -> Mapping[str, object] | None:
+    """A section of the secrets as a plain dict; None when there is no secrets file or no such section."""
+    if not st.secrets.load_if_toml_exists():
+        return None
+    value = st.secrets.get(name)
+    if value is None:
+        return None
+    return value.to_dict() if hasattr(value, "to_dict") else value
+
+
+def login_configured() -> bool:
+    return _section("auth") is not None
+
+
+def current() -> Access:
+    """This session's access, from the secrets and `st.user`; raises AuthConfigError for broken sections."""
+    auth_section = _section("auth")
+    if auth_section is None:
+        return LOCAL
+    check_auth_section(auth_section)
+    roles_config = parse_roles(_section("roles"))
+    claims = st.user.to_dict()
+    if not claims.get("is_logged_in"):
+        return Access(login=True, logged_in=False, name="", roles=frozenset(), permissions=frozenset())
+    roles = roles_of(claims, roles_config)
+    return Access(login=True, logged_in=True, name=display_name(claims), roles=roles, permissions=permissions_of(roles))
+
+
+def may(permission: Permission) -> bool:
+    """Whether this session's user may (the pages draw a button only when this is true)."""
+    try:
+        return current().may(permission)
+    except AuthConfigError:
+        return False
+
+
+def denied(permission: Permission) -> str | None:
+    """None when this session's user may; otherwise the Danish refusal, logged and audited. Every action
+    handler asks this on the server before it changes or hands out anything."""
+    try:
+        access = current()
+    except AuthConfigError as exc:
+        return str(exc)
+    if access.may(permission):
+        return None
+    log.warning("Afvist: %r (roller: %s) uden ret til %s", access.name, access.role_text or "ingen", permission.value)
+    audit("afvist", permission.value)
+    return permission.refusal
+
+
+class AccessDenied(StoreError):
+    """The user's role does not allow the change; raised before the store is touched, so the pages' own
+    handling of a refused change shows the Danish sentence."""
+
+
+def check(permission: Permission) -> None:
+    """Raise AccessDenied unless this session's user may (the guard of `ui.actions`)."""
+    refusal = denied(permission)
+    if refusal is not None:
+        raise AccessDenied(refusal)
+
+
+def author(typed: str = "") -> str:
+    """Who a change is recorded as: the logged-in user's name, or in local mode what the person typed."""
+    access = current()
+    return access.name if access.login else typed.strip()
+
+
+def require(permission: Permission) -> bool:
+    """True when this session's user may; otherwise the refusal is shown and nothing else happens."""
+    refusal = denied(permission)
+    if refusal is None:
+        return True
+    st.error(refusal, icon=":material/lock:")
+    return False
+
+
+# ---- the gate before any page --------------------------------------------------------------------
+
+
+def _anonymous_allowed() -> bool:
+    return os.environ.get(ALLOW_ANONYMOUS_ENV, "").strip() == "1"
+
+
+def refusal_sentence(address: str | None) -> str:
+    """Why an app without login does not answer on this address, and the three ways out."""
+    where = f"adressen «{address}»" if address else "alle netværkskort (Streamlits standard)"
+    return (
+        f"Appen kører uden login (der er ingen [auth] i secrets.toml) og er sat til at lytte på {where}, så alle "
+        "på netværket kunne se og ændre tallene. Uden login svarer den kun på denne computer: start den med "
+        "--server.address 127.0.0.1, sæt login op som beskrevet i README, eller sæt CSR_ALLOW_ANONYMOUS=1, "
+        "hvis adgang uden login fra netværket er meningen."
+    )
+
+
+def gate() -> Access:
+    """Before any page: the access of this session, or a page of its own and st.stop() when there is nothing
+    to show (broken login settings, a refused address, not logged in, no role)."""
+    try:
+        access = current()
+    except AuthConfigError as exc:
+        log.error("Login er sat forkert op: %s", exc)
+        st.title("CSR-tal")
+        st.error(md_escape(exc), icon="⚠️")
+        st.stop()
+    if not access.login:
+        address = st.get_option("server.address")
+        if not listen_allowed(address, _anonymous_allowed()):
+            log.error(
+                "Uden login ([auth]) svarer appen kun på en loopback-adresse; server.address er %r. "
+                "Sæt %s=1 for at tillade det.",
+                address,
+                ALLOW_ANONYMOUS_ENV,
+            )
+            st.title("CSR-tal")
+            st.error(refusal_sentence(address), icon=":material/lock:")
+            st.stop()
+        return access
+    if not access.logged_in:
+        st.title("CSR-tal")
+        st.markdown("Log ind med din arbejdskonto for at se kommunens CSR-tal.")
+        if st.button("Log ind", key="login", type="primary", icon=":material/login:"):
+            st.login()
+        st.stop()
+    if not st.session_state.get(_LOGIN_AUDITED):
+        st.session_state[_LOGIN_AUDITED] = True
+        log.info("Login: %r med rollerne %s", access.name, access.role_text or "ingen")
+        audit("login", access.role_text or "ingen rolle")
+    if not access.roles:
+        st.title("CSR-tal")
+        st.markdown(NO_ROLE)
+        logout_button()
+        st.stop()
+    return access
+
+
+def logout_button() -> None:
+    if st.button("Log ud", key="logout", icon=":material/logout:"):
+        st.logout()
+
+
+def sidebar(access: Access) -> None:
+    """The user's name and roles with "Log ud", or that the app runs without login."""
+    with st.sidebar, st.container(key="auth_user"):
+        if not access.login:
+            st.caption(LOCAL_MODE)
+            return
+        label = "Rolle" if len(access.roles) == 1 else "Roller"
+        st.markdown(f"**{md_escape(access.name)}**  \n{label}: {access.role_text}")
+        logout_button()
+
+
+# ---- the audit hook ------------------------------------------------------------------------------
+
+
+def client_address() -> str:
+    """The browser's address: Streamlit's peer, or behind a proxy on this machine the address the proxy
+    saw (the last entry it added to X-Forwarded-For)."""
+    peer = st.context.ip_address
+    peer = peer if isinstance(peer, str) else ""
+    forwarded = st.context.headers.get("X-Forwarded-For")
+    try:
+        behind_proxy = not peer or ipaddress.ip_address(peer).is_loopback
+    except ValueError:
+        behind_proxy = False
+    if isinstance(forwarded, str) and forwarded.strip() and behind_proxy:
+        return forwarded.split(",")[-1].strip()
+    return peer
+
+
+def audit(event: str, detail: str = "") -> None:
+    """Record the event with who, from where and in which role, in the store's audit log when it has one.
+    A failing log is written to the server's log; it never stops the page."""
+    if getattr(Store, "record_event", None) is None:  # a store without an audit log: nothing to open
+        return
+    try:
+        record = getattr(Store.default(), "record_event", None)
+    except StoreError as exc:
+        log.error("Hændelsen %s kunne ikke logges: %s", event, exc)
+        return
+    if record is None:
+        return
+    try:
+        access = current()
+    except AuthConfigError:
+        access = LOCAL
+    try:
+        record(who=access.name, event=event, detail=detail, address=client_address(), role=access.role_text)
+    except StoreError as exc:
+        log.error("Hændelsen %s kunne ikke logges: %s", event, exc)
+
+
+def page_view(title: str) -> None:
+    """A page view, once each time the user comes to a page (not at every rerun on it)."""
+    if st.session_state.get(_PAGE_AUDITED) == title:
+        return
+    st.session_state[_PAGE_AUDITED] = title
+    audit("sidevisning", title)
