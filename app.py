@@ -73,7 +73,8 @@ def main() -> None:
     except Exception as exc:  # a bug: logged with its traceback, shown in Danish without it
         logging.getLogger("csr.app").exception("Uventet fejl på siden %s", page.title)
         frame.show_unexpected(exc)
-    auth.sidebar(access)  # below the frame's sidebar: the year and the page links stay the first Tab stops
+    if not meeting:  # below the frame's sidebar: the year and the page links stay the first Tab stops
+        auth.sidebar(access)
     frame.page_links(slots.links, pages, widgets.link_year(), meeting)
     if meeting:
         st.divider()

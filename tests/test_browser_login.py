@@ -5,7 +5,7 @@ uploader, also at the Data page's address; a user in no group gets the one sente
 from __future__ import annotations
 
 import pytest
-from browser_support import BROWSER_MARKS, CHART, PAGE_LINKS, chromium, new_page
+from browser_support import BROWSER_MARKS, CHART, PAGE_LINKS, axe_violations, chromium, new_page
 from oidc_support import log_in, serve_with_login
 
 pytestmark = BROWSER_MARKS
@@ -41,6 +41,7 @@ def test_before_login_only_the_login_button(app_url, browser):
         assert page.get_by_text("Log ind med din arbejdskonto for at se kommunens CSR-tal.").is_visible()
         assert page.locator(CHART).count() == 0 and page.locator(UPLOADER).count() == 0
         assert page.locator(PAGE_LINKS).count() == 0
+        assert axe_violations(page) == []
         page.goto(f"{app_url}/data")  # the Data page's address shows the same login page
         page.get_by_role("button", name="Log ind").wait_for()
         assert page.locator(UPLOADER).count() == 0
@@ -52,6 +53,7 @@ def test_hr_logs_in_and_sees_the_data_pages_uploader(app_url, browser):
         sidebar = page.locator('[data-testid="stSidebar"]')
         assert sidebar.get_by_text("Hanne Hansen").is_visible()
         assert sidebar.get_by_text("Rolle: hr").is_visible()
+        assert axe_violations(page) == []  # the name, the role and "Log ud" in the sidebar
         page.locator(CHART).first.wait_for()
         page.locator(PAGE_LINKS).nth(6).wait_for()
         assert links(page) == [
