@@ -8,7 +8,8 @@ it with the engine (`import_uploads`, guarded as the Data page runs it), and the
 - the first release's store (schema 1, packed integer keys), loaded from git as the baseline,
 - the store on SQLite (plain columns),
 - the store on PostgreSQL (a temporary server, as the tests start it; Debian's postgresql 15),
-stores that import (`add_batch`) and reads what is in force (`snapshot()`, median of `--repeat`). It prints
+stores that import (`add_batch`) and reads what is in force (`snapshot()`), in `--repeat` rounds that
+alternate the engines (the machine is shared: a slow moment hits all of them), and prints medians,
 the times and the ratios the README's performance table quotes: new SQLite / first release, PostgreSQL /
 SQLite, and (import + store) / import per engine. It also times the hot read's fetch alone with the eight
 plain columns against the three values per row the store fetches (the columns packed in the query).
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import io
+import itertools
 import statistics
 import subprocess
 import sys
@@ -96,6 +98,12 @@ def fetch_time(store: Store, sql: str, repeat: int) -> float:
     return median_time(repeat, run)
 
 
+OLD, SQLITE, POSTGRES = "old", "sqlite", "postgresql"
+LABELS = {
+    OLD: "first release (SQLite, packed keys)",
+    SQLITE: "SQLite (plain columns)",
+    POSTGRES: "PostgreSQL 15 (plain columns)",
+}
 PLAIN = "SELECT code, year, period, period_index, scheme, value, origin, row FROM data WHERE live = 1 ORDER BY id"
 
 
@@ -107,61 +115,78 @@ def main() -> None:
 
     workbook = national_workbook()
     files = [("landsdata.xlsx", workbook)]
-    t_import, result = timed(lambda: import_uploads(files))
-    t_import = min(t_import, median_time(2, lambda: import_uploads(files)))
-    n = len(result.data)  # type: ignore[attr-defined]
-    print(f"National workbook: {n:,} rows, {len(workbook) / 1e6:.1f} MB; engine import {t_import:.3f} s")
+    result = import_uploads(files)
+    n = len(result.data)
+    print(f"National workbook: {n:,} rows, {len(workbook) / 1e6:.1f} MB")
 
-    rows: dict[str, tuple[float, float]] = {}
+    from csr import db
+    from csr.store import _PACKED_KEY, _PACKED_ORIGIN
+
+    packed_sql = (
+        f"SELECT {_PACKED_KEY.format(t='data')}, value, {_PACKED_ORIGIN.format(t='data')} "
+        "FROM data WHERE live = 1 ORDER BY id"
+    )
     old = first_release_store()
-    with tempfile.TemporaryDirectory() as tmp:
-        store = old.Store(tmp)
-        t_add, _ = timed(lambda: store.add_batch(files, result))
-        t_read = median_time(args.repeat, store.snapshot)
-        rows["first release (SQLite, packed keys)"] = (t_add, t_read)
-    with tempfile.TemporaryDirectory() as tmp:
-        new = Store(tmp)
-        t_add, _ = timed(lambda: new.add_batch(files, result))
-        t_read = median_time(args.repeat, new.snapshot)
-        assert len(new.snapshot().data) == n
-        rows["SQLite (plain columns)"] = (t_add, t_read)
-        packed = fetch_time(new, "SELECT 1, 2, 3 FROM data WHERE live = 1", 1)  # warm
-        from csr.store import _PACKED_KEY, _PACKED_ORIGIN
-
-        packed_sql = (
-            f"SELECT {_PACKED_KEY.format(t='data')}, value, {_PACKED_ORIGIN.format(t='data')} "
-            "FROM data WHERE live = 1 ORDER BY id"
-        )
-        fetches = {"sqlite": (fetch_time(new, PLAIN, args.repeat), fetch_time(new, packed_sql, args.repeat))}
     server = None
     if not args.no_postgres:
         from postgres_support import PostgresServer
 
         server = PostgresServer()
-        try:
-            server.start()
-            server.execute("CREATE DATABASE bench")
-            pg = Store(server.url("bench"))
-            t_add, _ = timed(lambda: pg.add_batch(files, result))
-            t_read = median_time(args.repeat, pg.snapshot)
-            assert len(pg.snapshot().data) == n
-            rows["PostgreSQL 15 (plain columns)"] = (t_add, t_read)
-            fetches["postgresql"] = (fetch_time(pg, PLAIN, args.repeat), fetch_time(pg, packed_sql, args.repeat))
-        finally:
+        server.start()
+    databases = itertools.count()
+
+    def open_store(kind: str) -> object:
+        if kind == OLD:
+            return old.Store(tempfile.mkdtemp())
+        if kind == SQLITE:
+            return Store(tempfile.mkdtemp())
+        name = f"bench{next(databases)}"
+        assert server is not None
+        server.execute(f"CREATE DATABASE {name}")
+        return Store(server.url(name))
+
+    imports: list[float] = []
+    kinds = [OLD, SQLITE] + ([] if args.no_postgres else [POSTGRES])
+    adds: dict[str, list[float]] = {k: [] for k in kinds}
+    reads: dict[str, list[float]] = {k: [] for k in kinds}
+    fetches: dict[str, list[tuple[float, float]]] = {k: [] for k in kinds[1:]}
+    try:
+        # Alternated: each round stores the import on every engine, then reads each once (the machine is
+        # shared, so a slow moment hits every engine about equally).
+        stores: dict[str, object] = {}
+        for _ in range(args.repeat):
+            imports.append(timed(lambda: import_uploads(files))[0])
+            for kind in kinds:
+                store = open_store(kind)
+                adds[kind].append(timed(lambda store=store: store.add_batch(files, result))[0])  # type: ignore[attr-defined]
+                stores[kind] = store
+            for kind in kinds:
+                reads[kind].append(timed(stores[kind].snapshot)[0])  # type: ignore[attr-defined]
+            for kind in kinds[1:]:
+                fetches[kind].append((fetch_time(stores[kind], PLAIN, 1), fetch_time(stores[kind], packed_sql, 1)))  # type: ignore[arg-type]
+        assert all(len(stores[k].snapshot().data) == n for k in kinds)  # type: ignore[attr-defined]
+    finally:
+        if server is not None:
+            for key in [k for k in db._engines if k[0] == "postgresql"]:
+                db._engines.pop(key).dispose()
             server.stop()
-    del packed
+    t_import = statistics.median(imports)
+    print(f"engine import (import_uploads): {t_import:.3f} s")
+    rows = {LABELS[k]: (statistics.median(adds[k]), statistics.median(reads[k])) for k in kinds}
+    fetch = {
+        k: (statistics.median(p for p, _ in fetches[k]), statistics.median(q for _, q in fetches[k])) for k in fetches
+    }
 
     print(f"\n{'store':40s} {'add_batch':>10s} {'snapshot':>10s} {'(import+store)/import':>22s}")
     for name, (t_add, t_read) in rows.items():
         print(f"{name:40s} {t_add:9.3f}s {t_read:9.3f}s {(t_import + t_add) / t_import:21.2f}x")
-    base = rows["first release (SQLite, packed keys)"][1]
-    sqlite = rows["SQLite (plain columns)"][1]
-    print(f"\nread in force, SQLite / first release: {sqlite / base:.2f}x (goal <= 1x)")
-    if "PostgreSQL 15 (plain columns)" in rows:
-        print(
-            f"read in force, PostgreSQL / SQLite:     {rows['PostgreSQL 15 (plain columns)'][1] / sqlite:.2f}x (goal <= 2x)"
-        )
-    for engine, (plain, packed_t) in fetches.items():
+    base = rows[LABELS[OLD]][1]
+    sqlite = rows[LABELS[SQLITE]][1]
+    print(f"\nmedians of {args.repeat} alternated rounds")
+    print(f"read in force, SQLite / first release: {sqlite / base:.2f}x (goal <= 1x)")
+    if POSTGRES in kinds:
+        print(f"read in force, PostgreSQL / SQLite:     {rows[LABELS[POSTGRES]][1] / sqlite:.2f}x (goal <= 2x)")
+    for engine, (plain, packed_t) in fetch.items():
         print(
             f"hot fetch alone on {engine}: 8 plain columns {plain:.3f} s, 3 packed values {packed_t:.3f} s "
             f"({plain / packed_t:.2f}x)"

@@ -177,7 +177,7 @@ def known_revisions() -> set[str]:
 
 def revision(conn: Connection) -> str | None:
     """The database's Alembic revision; FIRST_RELEASE for a schema-1 store; None for an empty database."""
-    names = set(sa.inspect(conn).get_table_names())
+    names = _tables(conn)
     if "alembic_version" in names:
         row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").fetchone()
         if row is not None:
@@ -189,14 +189,23 @@ def revision(conn: Connection) -> str | None:
     return None
 
 
+def _tables(conn: Connection) -> set[str]:
+    """Which of the tables that tell the schema exist (one cheap catalogue query: it runs at every open)."""
+    if conn.dialect.name == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('alembic_version', 'meta')"
+    else:
+        sql = (
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+            "AND tablename IN ('alembic_version', 'meta')"
+        )
+    return {str(r[0]) for r in conn.exec_driver_sql(sql)}
+
+
 def schema_version(conn: Connection) -> int | None:
     """meta.schema_version (1: the first release, 2 from the Alembic revisions on), None without one."""
-    try:
-        row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    except sa.exc.DBAPIError as exc:
-        if "no such table" in str(exc.orig) or "does not exist" in str(exc.orig):
-            return None
-        raise
+    if "meta" not in _tables(conn):
+        return None
+    row = conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     return None if row is None else int(row[0])
 
 
@@ -205,7 +214,7 @@ def upgrade(conn: Connection, to: str = "head") -> None:
     from alembic import command
 
     config = _alembic_config(conn)
-    names = set(sa.inspect(conn).get_table_names())
+    names = _tables(conn)
     if "alembic_version" not in names and revision(conn) == FIRST_RELEASE:
         command.stamp(config, FIRST_RELEASE)
     command.upgrade(config, to)

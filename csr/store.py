@@ -1,50 +1,64 @@
 """The persistent store: imported data that outlives the browser tab.
 
 HR consultants import once; leadership looks days later on another machine. The store keeps the
-canonical long table (see `csr.model`) with its provenance, the import batches it came in, and what
-pages need to remember (saved scenarios), in one embedded SQLite file, `<directory>/csr.sqlite`
-(`Store.default()`: `$CSR_DATA_DIR`, else `./data`; created on first use).
+canonical long table (see `csr.model`) with its provenance, the import batches it came in, what
+pages need to remember (saved scenarios, import profiles) and the audit log, in one of two engines
+behind one implementation over SQLAlchemy 2 Core (`csr.db` holds the engine specifics):
+- embedded SQLite, `<directory>/csr.sqlite` (`Store.default()`: `$CSR_DATA_DIR`, else `./data`;
+  created on first use): the quick start, one server;
+- PostgreSQL through psycopg 3 when `$CSR_DATABASE_URL` is set
+  (`postgresql+psycopg://user:password@host:5432/csr`): several app processes over one database.
 
 Design
 ------
 - One batch per confirmed import. `add_batch` writes the batch, its files (name, sha256, size,
-  rows), its canonical rows and its placement rows in ONE transaction (`BEGIN IMMEDIATE`): all of a
+  rows), its canonical rows, its placement rows and its audit entry in ONE transaction: all of a
   batch or none. Any exception on the way (a database error, a failing `progress` callback, a
-  KeyboardInterrupt) rolls it back; a process killed mid-import leaves only uncommitted WAL frames,
-  which SQLite ignores when the file is next opened.
+  KeyboardInterrupt) rolls it back; a process killed mid-import leaves only uncommitted WAL frames
+  (SQLite) or an aborted transaction (PostgreSQL). Batches are numbered under the write lock
+  (MAX + 1), so a refused import leaves no gap in the numbers people see.
 - Superseding: the newest active batch wins per key, (code, year, period, index, scheme) for the
   canonical rows and (year, education) for placements. Old rows are never rewritten or deleted;
   each row carries a `live` flag (1 = in force) that the writing transaction keeps equal to "this
   row belongs to the highest-numbered active batch holding its key". Adding a batch clears the flag
   on the older rows it supersedes; undoing a batch clears its own flags and sets them on the
   newest remaining active rows for its keys. Reading what is in force is then a plain scan
-  (`WHERE live = 1`) instead of computing "newest per key" on every read. Measured on 1.05M rows
-  in force (2 vCPU, busy): the scan fetches in 1.3 s, a per-key MAX subquery in 3.1 s, a window
-  function in 4.8 s; keeping the flag costs ~0.2 s per 100,000 imported rows that meet older
-  ones. Undo is a flag flip, history is complete, and an undone batch can be re-imported.
-- Compact rows: a canonical row is stored as four numbers, `key` (code | year << 14 | period << 26
-  | index << 28 | scheme id << 35; schemes in table `schemes`), `value`, `origin` (origins.id << 32
-  | row + 2**31; one `origins` row per municipality name, file, sheet and column) and `live`, plus
-  its batch. That keeps a million rows at ~60 MB with indexes, makes the key index one integer, and makes
-  `current()` fetch three values per row instead of eleven (the sqlite3 module's per-value cost
-  dominates reading: 1.3 s against 3.6 s for the same 1.05M rows as eleven columns). The view
-  `data_rows` shows the decoded columns for anyone using SQL directly. Ranges the layout allows
-  (checked on import): code 0-16383, year 0-4095, index 0-127, period M/Q/Y, row within int32.
-- Concurrency: every call opens its own short-lived connection (safe across Streamlit's threads
-  and processes). The file is in WAL mode, so readers never wait for a writer and always see the
-  last committed state; a reader reads data, placements and version in one read transaction, so
-  they belong together. Writers take the write lock with `BEGIN IMMEDIATE` and wait up to
-  `timeout` seconds for another writer; after that they raise `StoreError("En anden import er i
-  gang; prøv igen om lidt.")`. The duplicate check runs inside the write transaction, so two
-  imports of the same file at the same moment give one batch and one `DuplicateImport`.
-- `version()` is "<store id>:<generation>"; the generation goes up in the same transaction as
-  every add and undo, and the random store id differs between databases, so a cache keyed on it
-  never confuses two stores. Scenarios record the version they were made on.
+  (`WHERE live = 1`) instead of computing "newest per key" on every read. Undo is a flag flip,
+  history is complete, and an undone batch can be re-imported.
+- Plain columns (schema 2): `data` has municipality code, year, period (M/Q/Y), period index, scheme
+  id (names in `schemes`), value, batch, origin id (municipality name, file, sheet and column in
+  `origins`) and row, each in a column of its own; the view `data_rows` joins the names in. The
+  first release packed these into two integers; the hot read still fetches them packed, computed in
+  the query (`_PACKED_KEY`, `_PACKED_ORIGIN`), because the drivers' cost is per value fetched: three
+  values a row instead of eight (README, "Performance", has the measurement). Ranges that packing
+  allows (checked on import): code 0-16383, year 0-4095, index 0-127, row within int32.
+- Migrations: Alembic revisions in `csr/migrations`, run programmatically. Opening a writable store
+  upgrades it in one write transaction (all or nothing); a schema-1 file (the first release's, no
+  `alembic_version`) is stamped at 0001 and upgraded from there. A read-only store at an old schema,
+  and a database from a newer program, are refused with a Danish sentence.
+- Concurrency. SQLite: every call opens its own short-lived connection (safe across Streamlit's
+  threads and processes); WAL mode, so readers never wait for the writer; writers take the lock
+  with `BEGIN IMMEDIATE`. PostgreSQL: a connection pool per process; reads run in one REPEATABLE
+  READ snapshot; writes take a transaction-scoped advisory lock (`pg_advisory_xact_lock`), so two
+  processes' imports are serialised as on SQLite and never mixed. Both wait up to `timeout` seconds
+  for another writer and then raise `StoreError(BUSY_MESSAGE)`. A reader reads data, placements and
+  version in one transaction, so they belong together. The duplicate check runs inside the write
+  transaction, so two imports of the same file at the same moment give one batch and one
+  `DuplicateImport`.
+- `version()` is "<store id>:<generation>" from the one-row table `state`; the generation goes up in
+  the same transaction as every add and undo, and the random store id differs between databases, so
+  a cache keyed on it never confuses two stores, and a process sees another's import at its next
+  rerun. Scenarios record the version they were made on.
+- Audit log: `record_event` appends to `audit` (who, role, event, detail, address, municipality, UTC
+  time); the store records its own imports, undos, scenario and profile saves and deletes in the
+  action's transaction. The only delete is the retention (`$CSR_AUDIT_RETENTION_DAYS`, default 400),
+  applied when an entry is written; there is no update path. (A PostgreSQL REVOKE UPDATE, DELETE is
+  not needed for that: the app's role owns the table and would need DELETE for the retention anyway.)
 - Empty store: `is_empty()` (no active batch) tells the app to show the sample data; once a batch is
   active, `current()` holds only imported data. Undoing every batch makes the store empty again.
-- `PRAGMA synchronous = FULL`: a committed import survives a power cut, at one fsync per commit.
-  WAL needs a local disk (readers and writers share memory); `Store()` refuses with a message when
-  SQLite cannot switch the file to WAL. Keep `$CSR_DATA_DIR` off network drives.
+- SQLite `PRAGMA synchronous = FULL`: a committed import survives a power cut, at one fsync per
+  commit. WAL needs a local disk (readers and writers share memory); `Store()` refuses with a message
+  when SQLite cannot switch the file to WAL. Keep `$CSR_DATA_DIR` off network drives.
 
 For the pages
 -------------
@@ -56,6 +70,8 @@ History: `history()` (Danish headers in `HISTORY_LABELS`), `undo_preview(id).sum
 Every page: `snap = store.snapshot()`; the sample data if `snap.empty`, else `snap.data` and
 `snap.placements`; cache on `store.version()` (e.g. `st.cache_data(max_entries=2)` over a function
 of the version). Planning: `save_scenario`, `scenarios()`, `load_scenario(name).outdated`.
+Login (the audit log): `record_event(who, event, detail, address, role)`, `audit_entries(since=...)`
+with Danish headers in `AUDIT_LABELS`.
 """
 
 from __future__ import annotations
@@ -496,7 +512,7 @@ class Store:
         return con.execute(
             text(
                 f"""UPDATE data SET live = 0 WHERE id IN (
-                       SELECT o.id FROM data n JOIN data o ON {_KEY_MATCH.format(a="o", b="n")} AND o.batch < n.batch
+                       SELECT o.id FROM data n JOIN data o ON {_key_match("o", "n")} AND o.batch < n.batch
                        WHERE n.batch = :batch AND o.live = 1)"""
             ),
             {"batch": batch},
@@ -550,7 +566,7 @@ class Store:
                 con,
                 f"""SELECT {_PACKED_KEY.format(t="d")}, d.value, {_PACKED_ORIGIN.format(t="d")}, o.value, o.batch
                     FROM data d
-                    LEFT JOIN data o ON o.id = ({_NEWEST_OTHER.format(t="data", match=_KEY_MATCH.format(a="o2", b="d"))})
+                    LEFT JOIN data o ON o.id = ({_NEWEST_OTHER.format(t="data", match=_key_match("o2", "d"))})
                     WHERE d.batch = {int(batch_id)} AND d.live = 1 ORDER BY d.id""",
             )
             arr = _columns(rows, 5)
@@ -616,7 +632,7 @@ class Store:
                 {"now": now.isoformat(), "who": who, "batch": info.id},
             )
             for table, match in (
-                ("data", _KEY_MATCH.format(a="o2", b="d")),
+                ("data", _key_match("o2", "d")),
                 ("placements", "o2.year = d.year AND o2.education = d.education"),
             ):
                 con.execute(
@@ -1031,11 +1047,6 @@ class Store:
         return BatchInfo(row[0], _time(row[1]), row[2], files, row[3], row[4], row[5], row[6], undone, row[8])
 
 
-# Key columns of two aliases of `data` match.
-_KEY_MATCH = (
-    "{a}.code = {b}.code AND {a}.year = {b}.year AND {a}.period = {b}.period "
-    "AND {a}.period_index = {b}.period_index AND {a}.scheme = {b}.scheme"
-)
 # The newest row of another active batch with the same key as `d` (a correlated subquery).
 _NEWEST_OTHER = """SELECT o2.id FROM {t} o2 JOIN batches b2 ON b2.id = o2.batch
                    WHERE {match} AND o2.batch <> d.batch AND b2.undone IS NULL
@@ -1048,6 +1059,12 @@ _PACKED_KEY = (
     " | (CAST({t}.period_index AS BIGINT) << 28) | (CAST({t}.scheme AS BIGINT) << 35))"
 )
 _PACKED_ORIGIN = "((CAST({t}.origin AS BIGINT) << 32) | (CAST({t}.row AS BIGINT) + 2147483648))"
+
+
+def _key_match(a: str, b: str) -> str:
+    """Two aliases of `data` have the same key: compared packed, the expression the `data_key` index holds
+    (one integer: a six-column index made storing on PostgreSQL much slower)."""
+    return f"{_PACKED_KEY.format(t=a)} = {_PACKED_KEY.format(t=b)}"
 
 
 # ---- preparing rows ---------------------------------------------------------------------------

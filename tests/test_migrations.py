@@ -160,9 +160,9 @@ def test_the_migrated_store_has_plain_columns_and_keeps_working(old_store):
 def test_a_failing_migration_changes_nothing(old_store):
     path = old_store / "csr.sqlite"
     con = sqlite3.connect(path)
-    # A row whose scheme is not in `schemes`: the plain table's foreign key refuses it half way through.
+    # A row of an import that does not exist: the plain table's foreign key refuses it half way through.
     con.execute(
-        "INSERT INTO data (batch, key, value, origin, live) VALUES (1, 580 | (2019 << 14) | (999 << 35), 1, ?, 0)",
+        "INSERT INTO data (batch, key, value, origin, live) VALUES (99, 580 | (2019 << 14), 1, ?, 0)",
         ((1 << 32) | (1 << 31),),
     )
     con.commit()

@@ -27,8 +27,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-from postgres_support import dump as engine_dump
-from postgres_support import postgres_server, postgres_url  # noqa: F401 - fixtures
 
 import csr.store as store_module
 from csr.model import ERROR, Finding, ImportResult, empty_canonical, empty_placements
@@ -40,6 +38,7 @@ from csr.store import (
     StoreError,
 )
 
+pytest_plugins = ("postgres_support",)  # the PostgreSQL server and a database per test
 ROOT = Path(__file__).resolve().parents[1]
 KEY = ["code", "year", "period", "index", "scheme"]
 NAMES = {580: "Aabenraa", 561: "Esbjerg", 510: "Haderslev", 621: "Kolding"}
@@ -138,6 +137,8 @@ def fingerprint(df: pd.DataFrame) -> int:
 
 def dump(store: Store) -> list[str]:
     if store.path is None:
+        from postgres_support import dump as engine_dump
+
         return engine_dump(store)
     con = sqlite3.connect(store.path)
     try:
