@@ -15,15 +15,6 @@ from ui.safe import md_escape
 
 ALL = "Alle"
 DEFAULT_DAYS = 30  # the log opens on the last month
-# What each permission lets a role do, as the roles table says it.
-_MAY = {
-    Permission.VIEW: "se tallene",
-    Permission.IMPORT: "indlæse og fortryde",
-    Permission.DOWNLOAD_DATA: "hente data",
-    Permission.EXPORT_REPORT: "hente HR-regnskabet",
-    Permission.SAVE_SCENARIO: "gemme og slette scenarier",
-    Permission.AUDIT: "se loggen og rollerne",
-}
 
 st.title("Log og roller")
 if auth.require(Permission.AUDIT):  # the page is the administrator's already; asked again on the server
@@ -62,11 +53,11 @@ if auth.require(Permission.AUDIT):  # the page is the administrator's already; a
     st.dataframe(table, hide_index=True, width="stretch")
     st.download_button(
         "Hent loggen (.xlsx)",
-        data=downloads.xlsx_bytes(table, sheet="Log"),
+        data=auth.audited(lambda: downloads.xlsx_bytes(table, sheet="Log"), audit.DATA_DOWNLOAD, f"Loggen {period}"),
         file_name=f"csr_log_{first:%Y%m%d}-{last:%Y%m%d}.xlsx",
         mime=upload.XLSX_MIME,
         key="download_log",
-        on_click=lambda: auth.audit(audit.DATA_DOWNLOAD, f"Loggen {period}"),
+        on_click="ignore",
         icon=":material/download:",
     )
 
@@ -83,7 +74,7 @@ if auth.require(Permission.AUDIT):  # the page is the administrator's already; a
             {
                 "Rolle": [r.label for r in Role],
                 "Grupper": [join(sorted(roles.groups.get(r, ()))) or "–" for r in Role],
-                "Må": [join([_MAY[p] for p in Permission if p in ROLE_PERMISSIONS[r]]) for r in Role],
+                "Må": [join([p.action for p in Permission if p in ROLE_PERMISSIONS[r]]) for r in Role],
             }
         )
     st.subheader("Brugere i loggen")

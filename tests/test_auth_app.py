@@ -316,8 +316,8 @@ def test_login_and_page_views_reach_the_stores_audit_log_when_it_has_one(store_d
     assert_clean(at)
     assert [(e["event"], e["detail"]) for e in events] == [
         ("login", "hr"),
-        ("sidevisning", "Overblik"),
-        ("sidevisning", "Data"),
+        ("page_view", "Overblik"),
+        ("page_view", "Data"),
     ]
     assert {e["who"] for e in events} == {"Hanne Hansen"} and {e["role"] for e in events} == {"hr"}
     assert all(isinstance(e["address"], str) for e in events)
@@ -329,5 +329,5 @@ def test_a_refused_action_is_audited(store_dir, monkeypatch):
     monkeypatch.setattr(Store, "record_event", lambda self, **kw: events.append(kw), raising=False)
     forged(LAESER, "undo", store_dir)
     assert [(e["who"], e["event"], e["detail"], e["role"]) for e in events] == [
-        ("Lars Læser", "afvist", "import", "læser")
+        ("Lars Læser", "denied", "indlæse eller fortryde data", "læser")
     ]
