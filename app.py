@@ -22,6 +22,7 @@ PAGES = [
     ("app_pages/overblik.py", "Overblik", ":material/dashboard:", ""),
     ("app_pages/udvikling.py", "Udvikling", ":material/show_chart:", "udvikling"),
     ("app_pages/omegnskommuner.py", "Omegnskommuner", ":material/compare_arrows:", "omegnskommuner"),
+    ("app_pages/landet.py", "Landet", ":material/public:", "landet"),
     ("app_pages/praktikpladser.py", "Praktikpladser", ":material/school:", "praktikpladser"),
     ("app_pages/planlaegning.py", "Planlægning", ":material/tune:", "planlaegning"),
     ("app_pages/rapport.py", "Rapport", ":material/description:", "rapport"),

@@ -10,6 +10,7 @@ from csr import text
 from csr.config import Config, Target
 from csr.fmt import join
 from csr.importers.plausibility import figure_warnings
+from csr.national import National, national_ranking
 from csr.shares import Figures, TargetStatus, comparison_groups
 
 
@@ -101,6 +102,52 @@ def total_share(figures: Figures, config: Config, year: int) -> float | None:
     return None if row is None else row.total_share
 
 
+def national_report(national: National, config: Config, year: int) -> dict | None:
+    """The year's national section (`csr.national`): how many municipalities have data, and per comparison
+    category the home municipality's rank (None without its data), the pooled national average, the
+    unweighted mean and the quartiles (lower, median, upper), in percent, unrounded. A category ranked
+    over fewer municipalities than the year's count also says how many ("municipalities"). None
+    without national data for the year."""
+    count = national.counts.get(year)
+    if count is None:
+        return None
+    part: dict = {"municipalities": count}
+    for group in comparison_groups(config):
+        f = national.figure(year, group)
+        if f is None:
+            part[group] = None
+            continue
+        entry: dict = {
+            "rank": None if f.home is None else f.home.rank,
+            "average": _clean(f.average),
+            "mean": _clean(f.mean),
+            "quartiles": [_clean(q) for q in f.quartiles],
+        }
+        if f.municipalities != count:
+            entry["municipalities"] = f.municipalities
+        part[group] = entry
+    return part
+
+
+def national_lines(part: dict, config: Config) -> list[str]:
+    """The text report's national section: a heading and one line per comparison category."""
+    lines = [f"Landets kommuner ({text.number(part['municipalities'])} med data):"]
+    for group in comparison_groups(config):
+        entry = part.get(group)
+        name = config.categories[group]
+        if entry is None:
+            lines.append(f"  {name:<28} ingen data")
+            continue
+        of = text.number(entry.get("municipalities", part["municipalities"]))
+        place = "ingen egne data" if entry["rank"] is None else f"nr. {text.number(entry['rank'])} af {of}"
+        q1, median, q3 = (text.pct(q) for q in entry["quartiles"])
+        lines.append(
+            f"  {name:<28} {place:<14} landsgennemsnit {text.pct(entry['average'])} (samlet), "
+            f"{text.pct(entry['mean'])} (simpelt); kvartiler {q1}, {median} (median), {q3}"
+        )
+    return lines
+
+
 def build_report(figures: Figures, config: Config, year: int | None = None) -> dict:
     """The whole report: every year of the home municipality, or only `year`."""
     years = figures.home_years(config)
@@ -108,7 +155,12 @@ def build_report(figures: Figures, config: Config, year: int | None = None) -> d
         if year not in years:
             raise KeyError(year)
         years = [year]
-    report = {"municipality": config.home_name, "years": [year_report(figures, config, y) for y in years]}
+    report: dict = {"municipality": config.home_name, "years": [year_report(figures, config, y) for y in years]}
+    national = national_ranking(figures.shares, config)
+    for entry in report["years"]:
+        part = national_report(national, config, int(entry["year"]))
+        if part is not None:  # only with data beyond the home municipality and its neighbours
+            entry["national"] = part
     warnings = figure_warnings(figures, config)
     if warnings:  # only with implausible figures: the report's usual shape stays as it is
         report["warnings"] = warnings
@@ -155,6 +207,9 @@ def format_report(report: dict, config: Config) -> str:
             lines.append(f"  Mangler data fra: {join(list(nb['missing']))}")
         for municipality, schemes in (nb.get("missing_schemes") or {}).items():
             lines.append(f"  {municipality} mangler {join([_scheme_in_text(s, config) for s in schemes])}")
+        if y.get("national"):
+            lines.append("")
+            lines.extend(national_lines(y["national"], config))
         lines.append("")
         lines.append(f"  {'Mål':<52} {'Værdi':>9} {'Mål':>9}  {'Status':<26} Mangler")
         for t in y["targets"]:

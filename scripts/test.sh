@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Install what the tests need (Python packages; Debian's Chromium for the browser tests and the axe-core
 # they inject, pinned in package-lock.json; Debian's PostgreSQL and nginx, which the store and deployment
-# tests start on free loopback ports), then lint, check the format and the types, and run the whole
+# tests start on free loopback ports; sqlite3, openssl and systemd-analyze, which the deployment guide's
+# checks run), then lint, check the format and the types, and run the whole
 # suite. pytest exits non-zero when a test fails or when no test ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftoppm ] || [ ! -x /usr/lib/postgresql/15/bin/initdb ] \
-  || [ ! -x /usr/sbin/nginx ]; then
+  || [ ! -x /usr/sbin/nginx ] || ! command -v sqlite3 >/dev/null || ! command -v openssl >/dev/null \
+  || ! command -v systemd-analyze >/dev/null; then
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium poppler-utils postgresql nginx >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium poppler-utils postgresql nginx sqlite3 openssl systemd >/dev/null
 fi
 if ! command -v npm >/dev/null; then
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi

@@ -63,10 +63,10 @@ def test_a_municipality_outside_the_comparison_is_kept_with_a_warning():
     result = load(("x.xlsx", one_row("Odense")))
     assert result.ok
     assert values(result) == {month(461, 2019, 2, "fleksjob"): 5.0}
-    warning = one(result, WARNING, "Kommune uden for sammenligningen")
+    warning = one(result, WARNING, "Kommune uden for omegnen")
     assert warning.message == (
-        "Kommune uden for sammenligningen: Odense er hverken Aabenraa eller en "
-        "omegnskommune; tallene gemmes, men indgår ikke i nogen sammenligning."
+        "Kommune uden for omegnen: Odense er hverken Aabenraa eller en "
+        "omegnskommune; tallene gemmes og indgår kun i sammenligningen med hele landet (siden Landet)."
     )
     assert (warning.file, warning.sheet, warning.row, warning.value) == ("x.xlsx", "Data", 2, "Odense")
 
@@ -75,11 +75,11 @@ def test_many_municipalities_outside_the_comparison_give_one_warning():
     rows = [HEADER] + [[m.code, "2019-02", "Fleksjob", 1] for m in CONFIG.municipalities]
     result = load(("national.xlsx", xlsx(("Data", rows))))
     assert len(result.data) == 98
-    warning = one(result, WARNING, "Kommuner uden for sammenligningen")
+    warning = one(result, WARNING, "Kommuner uden for omegnen")
     assert warning.message == (
-        "Kommuner uden for sammenligningen: København, Frederiksberg, Ballerup og 88 andre "
-        "er hverken Aabenraa eller en omegnskommune; tallene gemmes, men indgår ikke i nogen "
-        "sammenligning."
+        "Kommuner uden for omegnen: København, Frederiksberg, Ballerup og 88 andre "
+        "er hverken Aabenraa eller en omegnskommune; tallene gemmes og indgår kun i "
+        "sammenligningen med hele landet (siden Landet)."
     )
 
 

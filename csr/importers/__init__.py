@@ -428,16 +428,16 @@ def outside_comparison_warning(data: pd.DataFrame, config: Config, file: str) ->
     names = list(first["municipality"])
     a = first.iloc[0]
     if len(names) == 1:
-        what = f"Kommune uden for sammenligningen: {names[0]} er"
+        what = f"Kommune uden for omegnen: {names[0]} er"
     elif len(names) <= 4:
-        what = f"Kommuner uden for sammenligningen: {', '.join(names[:-1])} og {names[-1]} er"
+        what = f"Kommuner uden for omegnen: {', '.join(names[:-1])} og {names[-1]} er"
     else:
-        what = f"Kommuner uden for sammenligningen: {', '.join(names[:3])} og {len(names) - 3} andre er"
+        what = f"Kommuner uden for omegnen: {', '.join(names[:3])} og {len(names) - 3} andre er"
     return [
         Finding(
             WARNING,
-            f"{what} hverken {config.home_name} eller en omegnskommune; tallene gemmes, men indgår ikke i "
-            "nogen sammenligning.",
+            f"{what} hverken {config.home_name} eller en omegnskommune; tallene gemmes og indgår kun i "
+            "sammenligningen med hele landet (siden Landet).",
             file,
             a["sheet"],
             int(a["row"]),
