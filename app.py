@@ -27,9 +27,10 @@ PAGES = [
     ("app_pages/planlaegning.py", "Planlægning", ":material/tune:", "planlaegning"),
     ("app_pages/rapport.py", "Rapport", ":material/description:", "rapport"),
     ("app_pages/data.py", "Data", ":material/upload_file:", "data"),
+    ("app_pages/log.py", "Log", ":material/manage_search:", "log"),
 ]
 # What a role needs to see a page (csr.auth; VIEW for the rest): st.navigation gets only the user's pages.
-PAGE_NEEDS = {"rapport": Permission.EXPORT_REPORT, "data": Permission.IMPORT}
+PAGE_NEEDS = {"rapport": Permission.EXPORT_REPORT, "data": Permission.IMPORT, "log": Permission.AUDIT}
 
 
 def main() -> None:
@@ -61,7 +62,7 @@ def main() -> None:
         if not meeting:
             frame.sidebar(config)
         # The Data page needs no figures: it is where a bad import is undone.
-        figures_page = page.url_path != "data"
+        figures_page = page.url_path not in ("data", "log")
         dataset = load_figures() if figures_page else None
         if dataset is not None:
             frame.sample_banner(dataset)

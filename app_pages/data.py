@@ -7,6 +7,7 @@ import logging
 import pandas as pd
 import streamlit as st
 
+from csr import audit as events
 from csr import text
 from csr.auth import Permission
 from csr.config import Config, default_config
@@ -249,7 +250,7 @@ def _downloads_section(store: Store, history: pd.DataFrame, empty: bool) -> None
     with st.container(horizontal=True, key="data_downloads"):
         st.download_button(
             "Eksempeldata (.xlsx)" if empty else "Alle gældende tal (.xlsx)",
-            data=lambda: _dataset_bytes(store),
+            data=auth.audited(lambda: _dataset_bytes(store), events.DATA_DOWNLOAD, "Alle gældende tal"),
             file_name="csr_eksempeldata.xlsx" if empty else "csr_data.xlsx",
             mime=upload.XLSX_MIME,
             key="download_dataset",
@@ -260,7 +261,11 @@ def _downloads_section(store: Store, history: pd.DataFrame, empty: bool) -> None
         )
         st.download_button(
             "Importhistorik (.xlsx)",
-            data=lambda: downloads.xlsx_bytes(upload.history_table(history), "Importhistorik"),
+            data=auth.audited(
+                lambda: downloads.xlsx_bytes(upload.history_table(history), "Importhistorik"),
+                events.DATA_DOWNLOAD,
+                "Importhistorikken",
+            ),
             file_name="csr_importhistorik.xlsx",
             mime=upload.XLSX_MIME,
             key="download_history",

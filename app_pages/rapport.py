@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from csr import audit as events
 from csr import export, text
 from csr.auth import Permission
 from csr.config import default_config
@@ -113,7 +114,7 @@ def _download_buttons() -> None:
     with st.container(horizontal=True, key="report_downloads"):
         st.download_button(
             "PDF til HR-regnskabet",
-            data=_maker("pdf"),
+            data=auth.audited(_maker("pdf"), events.EXPORT, f"{stem}.pdf"),
             file_name=f"{stem}.pdf",
             mime=export.MIME["pdf"],
             key="report_pdf",
@@ -124,7 +125,7 @@ def _download_buttons() -> None:
         )
         st.download_button(
             "Excel med tabellerne",
-            data=_maker("xlsx"),
+            data=auth.audited(_maker("xlsx"), events.EXPORT, f"{stem}.xlsx"),
             file_name=f"{stem}.xlsx",
             mime=export.MIME["xlsx"],
             key="report_xlsx",

@@ -80,8 +80,13 @@ class Permission(StrEnum):
     AUDIT = "audit"  # the audit log and who has which role
 
     @property
+    def action(self) -> str:
+        """What the permission lets a role do, in Danish ("indlæse eller fortryde data")."""
+        return _ACTIONS[self]
+
+    @property
     def refusal(self) -> str:
-        return f"Din rolle giver ikke adgang til at {_ACTIONS[self]}, så intet er ændret."
+        return f"Din rolle giver ikke adgang til at {self.action}, så intet er ændret."
 
 
 _ACTIONS = {

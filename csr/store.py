@@ -76,6 +76,7 @@ with Danish headers in `AUDIT_LABELS`.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import json
@@ -96,6 +97,7 @@ import pandas as pd
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
+from csr import audit as events
 from csr import db
 from csr.fmt import danish_datetime
 from csr.model import CANONICAL_COLUMNS, PLACEMENT_COLUMNS, ImportResult, empty_canonical, empty_placements
@@ -154,10 +156,11 @@ AUDIT_LABELS = {
 }
 AUDIT_RETENTION_ENV = "CSR_AUDIT_RETENTION_DAYS"
 DEFAULT_AUDIT_RETENTION_DAYS = 400  # a whole year and its audit, with a margin
-# Events the store records itself, in the transaction of the action (the login helper records the others).
-EVENT_IMPORT, EVENT_UNDO = "import", "undo"
-EVENT_SCENARIO_SAVE, EVENT_SCENARIO_DELETE = "scenario_save", "scenario_delete"
-EVENT_PROFILE_SAVE, EVENT_PROFILE_DELETE = "profile_save", "profile_delete"
+# Events the store records itself, in the transaction of the action (csr.audit names them all; `ui.auth`
+# records the others: logins, page views, downloads, refusals, role changes).
+EVENT_IMPORT, EVENT_UNDO = events.IMPORT, events.UNDO
+EVENT_SCENARIO_SAVE, EVENT_SCENARIO_DELETE = events.SCENARIO_SAVE, events.SCENARIO_DELETE
+EVENT_PROFILE_SAVE, EVENT_PROFILE_DELETE = events.PROFILE_SAVE, events.PROFILE_DELETE
 
 OLD_SCHEMA_READ_ONLY = (
     "Databasen er lavet af en ældre version af programmet og skal opgraderes, men den er skrivebeskyttet. "
@@ -331,6 +334,7 @@ class Store:
         (`writable`). A read-only store shows what is stored and refuses every write with READ_ONLY_MESSAGE.
         `migrate=False` leaves an old schema as it is (for `python -m csr db current` and `db upgrade`)."""
         self.migrate = migrate
+        self._role, self._address = "", ""  # who acts, for the audit entries the store writes itself (`acting`)
         if url is None and location is not None and _is_url(str(location)):
             url = str(location)
         self.url = url
@@ -360,6 +364,13 @@ class Store:
         if url is not None:
             return cls(url=url, timeout=timeout, migrate=migrate)
         return cls(os.environ.get(DATA_DIR_ENV) or DEFAULT_DIRECTORY, timeout=timeout, migrate=migrate)
+
+    def acting(self, role: str = "", address: str = "") -> Store:
+        """This store, with the audit entries it writes itself (import, undo, scenarios, profiles) carrying the
+        role and the address of the person acting; the `who` of each call names the person."""
+        other = copy.copy(self)
+        other._role, other._address = role, address
+        return other
 
     def __repr__(self) -> str:
         return f"Store({_safe_url(self.url)!r})" if self.url else f"Store({str(self.directory)!r})"
@@ -448,7 +459,7 @@ class Store:
             )
             _bump_generation(con)
             info = BatchInfo(batch, created, who, infos, data.n, len(placements), replaced, replaced_placements)
-            _audit(con, who, EVENT_IMPORT, _import_detail(info))
+            _audit(con, who, EVENT_IMPORT, _import_detail(info), self._address, self._role)
         notes = tuple(
             f"Filen {name} var allerede indlæst den {danish_time(earlier[sha][1])} (import nr. "
             f"{earlier[sha][0]}); dens tal er gemt igen sammen med de andre filer."
@@ -645,7 +656,14 @@ class Store:
                 )
                 con.execute(text(f"UPDATE {table} SET live = 0 WHERE batch = :batch AND live = 1"), {"batch": info.id})
             _bump_generation(con)
-            _audit(con, who, EVENT_UNDO, f"Import nr. {info.id} ({info.file_names}) er fortrudt.")
+            _audit(
+                con,
+                who,
+                EVENT_UNDO,
+                f"Import nr. {info.id} ({info.file_names}) er fortrudt.",
+                self._address,
+                self._role,
+            )
         return replace(info, undone=now, undone_by=who)
 
     # ---- reading -------------------------------------------------------------------------------
@@ -767,7 +785,7 @@ class Store:
                 {"name": name, "payload": payload_text, "version": version, "saved": saved.isoformat(), "who": who},
             )
             outdated = version != _version(con)
-            _audit(con, who, EVENT_SCENARIO_SAVE, f"Scenariet '{name}' er gemt.")
+            _audit(con, who, EVENT_SCENARIO_SAVE, f"Scenariet '{name}' er gemt.", self._address, self._role)
         return Scenario(name, json.loads(payload_text), version, saved, who, outdated)
 
     def scenarios(self) -> pd.DataFrame:
@@ -804,7 +822,7 @@ class Store:
         with self._write() as con:
             if con.execute(text("DELETE FROM scenarios WHERE name = :name"), {"name": name}).rowcount == 0:
                 raise StoreError(f"Scenariet '{name}' findes ikke.")
-            _audit(con, who, EVENT_SCENARIO_DELETE, f"Scenariet '{name}' er slettet.")
+            _audit(con, who, EVENT_SCENARIO_DELETE, f"Scenariet '{name}' er slettet.", self._address, self._role)
 
     # ---- import profiles -----------------------------------------------------------------------
 
@@ -830,7 +848,7 @@ class Store:
                 ),
                 {"name": name, "payload": payload_text, "saved": saved.isoformat(), "who": who},
             )
-            _audit(con, who, EVENT_PROFILE_SAVE, f"Importprofilen '{name}' er gemt.")
+            _audit(con, who, EVENT_PROFILE_SAVE, f"Importprofilen '{name}' er gemt.", self._address, self._role)
         return SavedProfile(name, json.loads(payload_text), saved, who)
 
     def profiles(self) -> list[SavedProfile]:
@@ -845,7 +863,7 @@ class Store:
         with self._write() as con:
             if con.execute(text("DELETE FROM profiles WHERE name = :name"), {"name": name}).rowcount == 0:
                 raise StoreError(f"Profilen '{name}' findes ikke.")
-            _audit(con, who, EVENT_PROFILE_DELETE, f"Importprofilen '{name}' er slettet.")
+            _audit(con, who, EVENT_PROFILE_DELETE, f"Importprofilen '{name}' er slettet.", self._address, self._role)
 
     # ---- the audit log -------------------------------------------------------------------------
 

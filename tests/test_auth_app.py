@@ -37,7 +37,7 @@ LAESER = {"is_logged_in": True, "sub": "ll", "name": "Lars Læser", "groups": ["
 PLANNER = {"is_logged_in": True, "sub": "pp", "name": "Pia Plan", "groups": "csr-planlaegger"}
 NOBODY = {"is_logged_in": True, "sub": "nn", "name": "Niels Nul", "groups": ["alle-ansatte"]}
 CSV = "Kommune;Måned;Ordning;Antal\nAabenraa;2019-02;Fleksjob;12\nAabenraa;2019-05;Fleksjob;13\n".encode()
-FIGURE_PAGES = ["Overblik", "Udvikling", "Omegnskommuner", "Praktikpladser", "Planlægning"]
+FIGURE_PAGES = ["Overblik", "Udvikling", "Omegnskommuner", "Landet", "Praktikpladser", "Planlægning"]
 
 
 @pytest.fixture
@@ -178,7 +178,7 @@ def test_local_mode_runs_as_before_with_the_free_text_name(store_dir):
     assert_clean(at)
     assert "Lokal tilstand uden login" in sidebar_text(at)
     assert not [b for b in at.button if b.label in ("Log ind", "Log ud")]
-    assert page_links(at) == [*FIGURE_PAGES, "Rapport", "Data"]
+    assert page_links(at) == [*FIGURE_PAGES, "Rapport", "Data", "Log"]
     at.switch_page(DATA_PAGE).run()
     assert [t.label for t in at.text_input if t.key == "import_who"] == []  # drawn only once files are chosen
     at.file_uploader(key="upload").set_value([("afdeling.csv", CSV, "text/csv")]).run()
@@ -316,8 +316,8 @@ def test_login_and_page_views_reach_the_stores_audit_log_when_it_has_one(store_d
     assert_clean(at)
     assert [(e["event"], e["detail"]) for e in events] == [
         ("login", "hr"),
-        ("sidevisning", "Overblik"),
-        ("sidevisning", "Data"),
+        ("page_view", "Overblik"),
+        ("page_view", "Data"),
     ]
     assert {e["who"] for e in events} == {"Hanne Hansen"} and {e["role"] for e in events} == {"hr"}
     assert all(isinstance(e["address"], str) for e in events)
@@ -329,5 +329,5 @@ def test_a_refused_action_is_audited(store_dir, monkeypatch):
     monkeypatch.setattr(Store, "record_event", lambda self, **kw: events.append(kw), raising=False)
     forged(LAESER, "undo", store_dir)
     assert [(e["who"], e["event"], e["detail"], e["role"]) for e in events] == [
-        ("Lars Læser", "afvist", "import", "læser")
+        ("Lars Læser", "denied", "indlæse eller fortryde data", "læser")
     ]

@@ -3,7 +3,8 @@
 The pages draw a button only for a role that may use it; these functions check again, so a request for a
 button that was never drawn (or a session whose role changed) changes nothing and gets the Danish refusal
 (`ui.auth.AccessDenied`, a StoreError, so the pages show it as they show the store's own sentences). With
-login the change is recorded under the user's name from the identity provider, never a typed one.
+login the change is recorded under the user's name from the identity provider, never a typed one; the store
+writes its audit entry in the transaction of the change, with the user's roles and address.
 """
 
 from __future__ import annotations
@@ -25,35 +26,28 @@ def add_batch(
 ) -> BatchInfo:
     """Store a confirmed import (hr)."""
     auth.check(Permission.IMPORT)
-    batch = store.add_batch(uploads, result, who=auth.author(typed_who), progress=progress)
-    auth.audit("import", f"nr. {batch.id}")
-    return batch
+    return auth.acting(store).add_batch(uploads, result, who=auth.author(typed_who), progress=progress)
 
 
 def undo(store: Store, batch_id: int, typed_who: str = "") -> BatchInfo:
     """Undo an import (hr)."""
     auth.check(Permission.IMPORT)
-    info = store.undo(batch_id, who=auth.author(typed_who))
-    auth.audit("fortryd", f"nr. {batch_id}")
-    return info
+    return auth.acting(store).undo(batch_id, who=auth.author(typed_who))
 
 
 def save_profile(store: Store, name: str, payload: dict, typed_who: str = "") -> SavedProfile:
     """Save a column profile for files the importer does not know (hr: it decides what an import reads)."""
     auth.check(Permission.IMPORT)
-    return store.save_profile(name, payload, who=auth.author(typed_who))
+    return auth.acting(store).save_profile(name, payload, who=auth.author(typed_who))
 
 
 def save_scenario(store: Store, name: str, payload: dict) -> Scenario:
     """Save (or overwrite) a scenario (planlægger)."""
     auth.check(Permission.SAVE_SCENARIO)
-    saved = store.save_scenario(name, payload, who=auth.author())
-    auth.audit("gem scenarie", saved.name)
-    return saved
+    return auth.acting(store).save_scenario(name, payload, who=auth.author())
 
 
 def delete_scenario(store: Store, name: str) -> None:
     """Delete a scenario (planlægger)."""
     auth.check(Permission.SAVE_SCENARIO)
-    store.delete_scenario(name)
-    auth.audit("slet scenarie", name)
+    auth.acting(store).delete_scenario(name, who=auth.author())

@@ -14,15 +14,18 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import streamlit as st
 
+from csr import audit as events
 from csr.auth import (
     AuthConfigError,
     Permission,
     Role,
+    RolesConfig,
     check_auth_section,
     display_name,
     listen_allowed,
@@ -43,6 +46,7 @@ _LOGIN_AUDITED = "_auth_login_audited"
 _PAGE_AUDITED = "_auth_page_audited"
 
 log = logging.getLogger("csr.auth")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -116,7 +120,7 @@ def denied(permission: Permission) -> str | None:
     if access.may(permission):
         return None
     log.warning("Afvist: %r (roller: %s) uden ret til %s", access.name, access.role_text or "ingen", permission.value)
-    audit("afvist", permission.value)
+    audit(events.DENIED, permission.action)
     return permission.refusal
 
 
@@ -197,7 +201,7 @@ def gate() -> Access:
     if not st.session_state.get(_LOGIN_AUDITED):
         st.session_state[_LOGIN_AUDITED] = True
         log.info("Login: %r med rollerne %s", access.name, access.role_text or "ingen")
-        audit("login", access.role_text or "ingen rolle")
+        _audit_login(access)
     if not access.roles:
         st.title("CSR-tal")
         st.markdown(NO_ROLE)
@@ -240,26 +244,78 @@ def client_address() -> str:
     return peer
 
 
-def audit(event: str, detail: str = "") -> None:
-    """Record the event with who, from where and in which role, in the store's audit log when it has one.
-    A failing log is written to the server's log; it never stops the page."""
-    if getattr(Store, "record_event", None) is None:  # a store without an audit log: nothing to open
-        return
-    try:
-        record = getattr(Store.default(), "record_event", None)
-    except StoreError as exc:
-        log.error("Hændelsen %s kunne ikke logges: %s", event, exc)
-        return
-    if record is None:
-        return
+@dataclass(frozen=True)
+class Actor:
+    """Who does something, as the audit log records it: name, roles in words, the browser's address."""
+
+    who: str
+    role: str
+    address: str
+
+
+def actor() -> Actor:
+    """This session's user for the audit log (in local mode no name and no role: the log says so)."""
     try:
         access = current()
     except AuthConfigError:
         access = LOCAL
+    return Actor(who=access.name, role=access.role_text, address=client_address())
+
+
+def acting(store: Store) -> Store:
+    """The store as this session's user: the entries it writes itself, in the transaction of an import, an
+    undo, a saved scenario or profile, carry the user's roles and address."""
+    person = actor()
+    return store.acting(role=person.role, address=person.address)
+
+
+def _record(person: Actor, event: str, detail: str) -> None:
     try:
-        record(who=access.name, event=event, detail=detail, address=client_address(), role=access.role_text)
-    except StoreError as exc:
+        Store.default().record_event(
+            who=person.who, event=event, detail=detail, address=person.address, role=person.role
+        )
+    except StoreError as exc:  # a log that cannot be written is the server log's business; the page goes on
         log.error("Hændelsen %s kunne ikke logges: %s", event, exc)
+
+
+def _audit_login(access: Access) -> None:
+    """The login, after a role change when the user's roles differ from those of their previous login (the
+    identity provider's groups changed)."""
+    person = actor()
+    try:
+        earlier = Store.default().audit_entries(who=access.name, event=events.LOGIN)
+    except StoreError as exc:
+        log.error("Loggen kunne ikke læses: %s", exc)
+        earlier = None
+    previous = str(earlier["role"].iloc[-1]) if earlier is not None and len(earlier) else None
+    change = events.role_change(previous, access.role_text)
+    if change is not None:
+        _record(person, events.ROLE_CHANGE, change)
+    _record(person, events.LOGIN, access.role_text or "ingen rolle")
+
+
+def roles_config() -> RolesConfig | None:
+    """[roles] as parsed, None without login (local mode)."""
+    return parse_roles(_section("roles")) if login_configured() else None
+
+
+def audit(event: str, detail: str = "") -> None:
+    """Record the event (csr.audit's keys) with who, from where and in which role in the audit log. A
+    failing log is written to the server's log; it never stops the page."""
+    _record(actor(), event, detail)
+
+
+def audited(make: Callable[[], T], event: str, detail: str) -> Callable[[], T]:
+    """`make` for a deferred download that logs the download when the file is made. Streamlit runs it when
+    the browser asks for the file, outside the script, where there is no user to read: who, roles and
+    address are taken now, when the button is drawn for this session."""
+    person = actor()
+
+    def made() -> T:
+        _record(person, event, detail)
+        return make()
+
+    return made
 
 
 def page_view(title: str) -> None:
@@ -267,4 +323,4 @@ def page_view(title: str) -> None:
     if st.session_state.get(_PAGE_AUDITED) == title:
         return
     st.session_state[_PAGE_AUDITED] = title
-    audit("sidevisning", title)
+    audit(events.PAGE_VIEW, title)

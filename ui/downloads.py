@@ -18,9 +18,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from csr import audit as events
 from csr import charts
 from csr.drawing import DrawError
 from csr.plain import plain, row_cells
+from ui import auth
 
 FAILED_CHARTS = "_failed_charts"  # session: chart name -> the sentence of its last failed download
 FONT = Path(charts.__file__).parent / "fonts" / "DejaVuSans.ttf"
@@ -123,7 +125,11 @@ def chart_buttons(name: str, build: Callable[[], charts.Chart]) -> None:
         st.download_button(
             "PNG til tryk",
             file_name=f"{name}.png",
-            data=guarded(lambda: charts.to_png(build().to_dict()), failure_png, failures, name),
+            data=auth.audited(
+                guarded(lambda: charts.to_png(build().to_dict()), failure_png, failures, name),
+                events.DATA_DOWNLOAD,
+                f"{name}.png",
+            ),
             mime="image/png",
             key=f"png_{name}",
             on_click="ignore",
@@ -133,7 +139,11 @@ def chart_buttons(name: str, build: Callable[[], charts.Chart]) -> None:
         st.download_button(
             "SVG",
             file_name=f"{name}.svg",
-            data=guarded(lambda: charts.to_svg(build().to_dict()), failure_svg, failures, name),
+            data=auth.audited(
+                guarded(lambda: charts.to_svg(build().to_dict()), failure_svg, failures, name),
+                events.DATA_DOWNLOAD,
+                f"{name}.svg",
+            ),
             mime="image/svg+xml",
             key=f"svg_{name}",
             on_click="ignore",
@@ -147,7 +157,7 @@ def chart_buttons(name: str, build: Callable[[], charts.Chart]) -> None:
 def table_button(name: str, frame: pd.DataFrame, number_formats: dict[str, str] | None = None) -> None:
     st.download_button(
         "Excel (.xlsx)",
-        data=lambda: xlsx_bytes(frame, name, number_formats),
+        data=auth.audited(lambda: xlsx_bytes(frame, name, number_formats), events.DATA_DOWNLOAD, f"{name}.xlsx"),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{name}",
