@@ -211,7 +211,7 @@ def test_warnings_are_not_errors_and_the_data_is_kept():
     assert result.ok
     assert [f.message[:20] for f in result.warnings] == [
         "Skjult værdi ('..'):",
-        "Kommune uden for sam",
+        "Kommune uden for ome",
         "Målemåned mangler: A",
         "Målemåned mangler: A",
     ]
