@@ -328,16 +328,24 @@ def cluster(data_dir: Path, processes: int = 2, log_name: str = "nginx") -> Iter
 
 @contextlib.contextmanager
 def cluster_with_login(
-    data_dir: Path, write_secrets: Callable[[Path, str], Path], processes: int = 2, log_name: str = "nginx-login"
+    data_dir: Path,
+    write_secrets: Callable[[Path, str], Path],
+    processes: int = 2,
+    log_name: str = "nginx-login",
+    database_url: str | None = None,
 ) -> Iterator[Cluster]:
     """As `cluster`, with login: `write_secrets(path, nginx_url)` writes the secrets file every process reads
-    (`--secrets.files`; its redirect_uri is nginx's address, so nginx's port is chosen first)."""
+    (`--secrets.files`; its redirect_uri is nginx's address, so nginx's port is chosen first). With
+    `database_url` every process uses that PostgreSQL database (`CSR_DATABASE_URL`), as a shared host does."""
     from browser_support import ARTIFACTS, healthy
 
     nginx_port = free_port()
     secrets = write_secrets(data_dir.parent / "secrets.toml", f"http://127.0.0.1:{nginx_port}")
     env = {**os.environ, "CSR_DATA_DIR": str(data_dir)}
     env.pop("CSR_ALLOW_ANONYMOUS", None)
+    env.pop("CSR_DATABASE_URL", None)
+    if database_url is not None:
+        env["CSR_DATABASE_URL"] = database_url
     ARTIFACTS.mkdir(exist_ok=True)
     with contextlib.ExitStack() as stack:
         urls, procs = [], []

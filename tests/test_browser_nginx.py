@@ -1,6 +1,7 @@
 """The deployment in a real browser: Debian's nginx, configured from deploy/nginx/ (tests/nginx_support.py), in
 front of two `streamlit run app.py` processes that share one data folder, driven by Debian's Chromium; the
-last test adds login through a local OIDC provider (tests/oidc_support.py).
+last test is the shared host: login through a local OIDC provider (tests/oidc_support.py) and both
+processes over one PostgreSQL database (tests/postgres_support.py).
 
 Which process served a request is read from nginx's own access log (the test configuration logs
 `$upstream_addr` and the route id of every request, the WebSocket's when it closes) and from the test-only
@@ -12,11 +13,15 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
+import oidc_support as oidc
 import pytest
 from browser_support import BROWSER_MARKS, ROOT, assert_no_error, chromium, wait_for_charts
 from nginx_support import NGINX_MARKS, ROUTE_COOKIE, Cluster, cluster, cluster_with_login, routes_to_each
 
+from csr.store import Store
+
 pytestmark = [*BROWSER_MARKS, *NGINX_MARKS]
+pytest_plugins = ("postgres_support",)  # the PostgreSQL server and a database per test
 pytest.importorskip("playwright.sync_api")
 
 SAMPLE_FILES = sorted(p for p in (ROOT / "sample_data").iterdir() if p.suffix in (".xlsx", ".csv"))
@@ -167,15 +172,15 @@ LOGIN_USERS = [
 UPLOADER = '[data-testid="stFileUploader"]'
 
 
-def test_hr_imports_on_one_process_and_a_laeser_on_the_other_sees_it_and_cannot_import(browser, tmp_path):
-    """With login (a local OIDC provider, tests/oidc_support.py): hr logs in through nginx and imports on one
-    process; a læser in another browser, served by the other process, logs in, sees the imported figures and
-    gets no uploader. The route ids are chosen so that the two browsers land on different processes."""
-    oidc = pytest.importorskip("oidc_support", reason="the login helpers (tests/oidc_support.py) come with login")
+def test_hr_imports_on_one_process_and_a_laeser_on_the_other_sees_it_and_cannot_import(browser, tmp_path, postgres_url):
+    """The shared host: two app processes over one PostgreSQL database behind nginx, with login (a local
+    OIDC provider, tests/oidc_support.py). hr logs in through nginx and imports on one process; a læser in
+    another browser, served by the other process, logs in, sees the imported figures and gets no uploader.
+    The route ids are chosen so that the two browsers land on different processes."""
     with (
         oidc.provider(LOGIN_USERS, log_name="oidc_provider_nginx.log") as provider_url,
         cluster_with_login(
-            tmp_path / "lager", lambda path, url: oidc.write_secrets(path, provider_url, url)
+            tmp_path / "lager", lambda path, url: oidc.write_secrets(path, provider_url, url), database_url=postgres_url
         ) as deployment,
     ):
         url = deployment.nginx.url
@@ -208,7 +213,7 @@ def test_hr_imports_on_one_process_and_a_laeser_on_the_other_sees_it_and_cannot_
             wait_for_charts(reader, 1)
             assert_no_error(reader)
             assert reader.locator(".st-key-eksempeldata").count() == 0  # the stored figures, not the sample
-            assert "22,0 %" in reader.locator('[data-testid="stMetricValue"]').all_inner_texts()
+            assert "22,0 %" in reader.locator(".csr-card .csr-value").all_inner_texts()
             reader.goto(f"{url}/data")  # typed by hand: there is no Data page for a læser
             reader.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
             assert reader.locator(UPLOADER).count() == 0
@@ -217,3 +222,9 @@ def test_hr_imports_on_one_process_and_a_laeser_on_the_other_sees_it_and_cannot_
                 context.close()
         assert deployment.port_of(routes[hr_port]) == hr_port
         assert deployment.port_of(routes[reader_port]) == reader_port
+    # The import is in the shared database, with its audit entry, and nothing went to the data folder.
+    stored = Store(postgres_url)
+    assert stored.history()["who"].tolist() == ["Hanne Hansen"]
+    imports = stored.audit_entries(event="import")
+    assert list(zip(imports["who"], imports["role"], strict=True)) == [("Hanne Hansen", "hr")]
+    assert not (tmp_path / "lager" / "csr.sqlite").exists()
