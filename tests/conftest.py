@@ -106,17 +106,21 @@ def sample_figures(config, sample_import):
 
 @pytest.fixture(scope="session", autouse=True)
 def _temporary_store(tmp_path_factory):
-    """No test reads or writes ./data: the app's store lives in a temporary folder (also for servers the
-    tests start, which inherit the environment)."""
+    """No test reads or writes ./data or a database named in the environment: the app's store lives in a
+    temporary folder (also for servers the tests start, which inherit the environment); the tests that use
+    PostgreSQL give it their own database."""
     import os
 
     old = os.environ.get("CSR_DATA_DIR")
+    old_url = os.environ.pop("CSR_DATABASE_URL", None)
     os.environ["CSR_DATA_DIR"] = str(tmp_path_factory.mktemp("csr_store"))
     yield
     if old is None:
         os.environ.pop("CSR_DATA_DIR", None)
     else:
         os.environ["CSR_DATA_DIR"] = old
+    if old_url is not None:
+        os.environ["CSR_DATABASE_URL"] = old_url
 
 
 @pytest.fixture(scope="module")
