@@ -9,13 +9,14 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
+from browser_support import app_pages
 from streamlit.testing.v1 import AppTest
 
 from csr.config import ConfigError, default_config, parse_accessibility_statement
 from ui import frame
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-TITLES = ["Overblik", "Udvikling", "Omegnskommuner", "Praktikpladser", "Planlægning", "Rapport", "Data"]
+TITLES = [title for _, title, _, _ in app_pages()]  # every page is linked in local mode, in app.py's order
 STATEMENT = "https://www.was.digst.dk/aabenraa-dk"
 
 
