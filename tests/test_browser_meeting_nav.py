@@ -10,13 +10,13 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from browser_support import ARTIFACTS, BROWSER_MARKS, assert_no_error, open_page, wait_for_page
+from browser_support import ARTIFACTS, BROWSER_MARKS, app_pages, assert_no_error, open_page, wait_for_page
 
 pytestmark = BROWSER_MARKS
 pytest.importorskip("playwright.sync_api")
 
 TABS = '.st-key-pagetabs [data-testid="stPageLink"] a'
-TITLES = ["Overblik", "Udvikling", "Omegnskommuner", "Praktikpladser", "Planlægning", "Rapport", "Data"]
+TITLES = [title for _, title, _, _ in app_pages()]  # every page has its tab in local mode, in app.py's order
 MEETING = "visning=m%C3%B8de"
 
 
