@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -55,14 +55,22 @@ def healthy(url: str) -> bool:
 
 @contextlib.contextmanager
 def serve(
-    log_name: str, data_dir: Path | None = None, script: str = "app.py"
+    log_name: str,
+    data_dir: Path | None = None,
+    script: str = "app.py",
+    *,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+    args: Sequence[str] = (),
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`streamlit run <script>` (the app, or another page such as benchmarks/bare_page.py) on a free port,
-    its store in `data_dir` when given and its output in test-artifacts/`log_name`, until the block ends;
-    stopped by its PID. Yields the URL and the process."""
+    """`streamlit run <script>` (the app, or another page such as benchmarks/bare_page.py) on `port` or a
+    free one, its store in `data_dir` when given, `env` as its environment (else this process's) and `args`
+    after Streamlit's own (e.g. `--secrets.files PATH`), its output in test-artifacts/`log_name`, until the
+    block ends; stopped by its PID. Yields the URL and the process."""
     ARTIFACTS.mkdir(exist_ok=True)
-    url = f"http://127.0.0.1:{free_port()}"
-    env = {**os.environ, "CSR_DATA_DIR": str(data_dir)} if data_dir is not None else None
+    url = f"http://127.0.0.1:{port or free_port()}"
+    if data_dir is not None:
+        env = {**(os.environ if env is None else env), "CSR_DATA_DIR": str(data_dir)}
     with open(ARTIFACTS / log_name, "w") as log:
         proc = subprocess.Popen(
             [
@@ -79,6 +87,7 @@ def serve(
                 url.rsplit(":", 1)[1],
                 "--browser.gatherUsageStats",
                 "false",
+                *args,
             ],
             cwd=ROOT,
             stdout=log,
@@ -93,12 +102,17 @@ def serve(
                 time.sleep(0.25)
             yield url, proc
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+            stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server the tests started, by its PID: terminate, and kill it after 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
 
 
 @contextlib.contextmanager

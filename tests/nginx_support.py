@@ -16,7 +16,6 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import tomllib
@@ -337,43 +336,21 @@ def cluster_with_login(
     """As `cluster`, with login: `write_secrets(path, nginx_url)` writes the secrets file every process reads
     (`--secrets.files`; its redirect_uri is nginx's address, so nginx's port is chosen first). With
     `database_url` every process uses that PostgreSQL database (`CSR_DATABASE_URL`), as a shared host does."""
-    from browser_support import ARTIFACTS, healthy
+    from browser_support import ARTIFACTS, serve
 
     nginx_port = free_port()
     secrets = write_secrets(data_dir.parent / "secrets.toml", f"http://127.0.0.1:{nginx_port}")
-    env = {**os.environ, "CSR_DATA_DIR": str(data_dir)}
-    env.pop("CSR_ALLOW_ANONYMOUS", None)
-    env.pop("CSR_DATABASE_URL", None)
+    env = {k: v for k, v in os.environ.items() if k not in ("CSR_ALLOW_ANONYMOUS", "CSR_DATABASE_URL")}
     if database_url is not None:
         env["CSR_DATABASE_URL"] = database_url
-    ARTIFACTS.mkdir(exist_ok=True)
     with contextlib.ExitStack() as stack:
-        urls, procs = [], []
-        for i in range(processes):
-            port = free_port()
-            log = stack.enter_context(open(ARTIFACTS / f"streamlit-{log_name}-{i + 1}.log", "w"))
-            command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-                       "--server.address", "127.0.0.1", "--server.port", str(port),
-                       "--browser.gatherUsageStats", "false", "--secrets.files", str(secrets)]  # fmt: skip
-            proc = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-            stack.callback(_stop, proc)
-            urls.append(f"http://127.0.0.1:{port}")
-            procs.append(proc)
-        deadline = time.monotonic() + 90
-        for url, proc in zip(urls, procs):
-            while not healthy(url):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not start; see {ARTIFACTS}/streamlit-{log_name}-*.log")
-                time.sleep(0.25)
+        apps = [
+            stack.enter_context(
+                serve(f"streamlit-{log_name}-{i + 1}.log", data_dir, env=env, args=["--secrets.files", str(secrets)])
+            )
+            for i in range(processes)
+        ]
+        urls = [url for url, _ in apps]
         ports = [int(u.rsplit(":", 1)[1]) for u in urls]
         nginx = stack.enter_context(run_nginx(ports, log_copy=ARTIFACTS / log_name, port=nginx_port))
-        yield Cluster(nginx, urls, procs)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
+        yield Cluster(nginx, urls, [proc for _, proc in apps])

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from browser_support import ARTIFACTS, ROOT, free_port, healthy
+from browser_support import ARTIFACTS, free_port, serve, stop
 
 ROLES_TOML = """
 [roles]
@@ -25,15 +25,6 @@ hr = ["csr-hr"]
 planlaegger = ["csr-planlaegger"]
 administrator = ["csr-admin"]
 """
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
 
 
 def _provider_up(url: str) -> bool:
@@ -64,7 +55,7 @@ def provider(users: Sequence[dict], log_name: str = "oidc_provider.log") -> Iter
                 time.sleep(0.2)
             yield url
         finally:
-            _stop(proc)
+            stop(proc)
 
 
 def write_secrets(path: Path, provider_url: str, app_url: str) -> Path:
@@ -93,36 +84,9 @@ def serve_with_login(
     data_dir = tmp_path / "lager"
     with provider(users) as provider_url:
         secrets = write_secrets(tmp_path / "secrets.toml", provider_url, app_url)
-        env = {**os.environ, "CSR_DATA_DIR": str(data_dir)}
-        env.pop("CSR_ALLOW_ANONYMOUS", None)
-        command = [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-            "--secrets.files",
-            str(secrets),
-        ]
-        with open(ARTIFACTS / log_name, "w") as log:
-            proc = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-            try:
-                deadline = time.monotonic() + 60
-                while not healthy(app_url):
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        pytest.fail(f"streamlit did not start; see {ARTIFACTS / log_name}")
-                    time.sleep(0.25)
-                yield app_url, data_dir
-            finally:
-                _stop(proc)
+        env = {k: v for k, v in os.environ.items() if k != "CSR_ALLOW_ANONYMOUS"}
+        with serve(log_name, data_dir, port=port, env=env, args=["--secrets.files", str(secrets)]):
+            yield app_url, data_dir
 
 
 def log_in(page, app_url: str, sub: str) -> None:

@@ -55,11 +55,12 @@ def test_hr_logs_in_and_sees_the_data_pages_uploader(app_url, browser):
         assert sidebar.get_by_text("Rolle: hr").is_visible()
         assert axe_violations(page) == []  # the name, the role and "Log ud" in the sidebar
         page.locator(CHART).first.wait_for()
-        page.locator(PAGE_LINKS).nth(6).wait_for()
+        page.locator(PAGE_LINKS).nth(7).wait_for()
         assert links(page) == [
             "Overblik",
             "Udvikling",
             "Omegnskommuner",
+            "Landet",
             "Praktikpladser",
             "Planlægning",
             "Rapport",
@@ -75,8 +76,8 @@ def test_laeser_in_a_fresh_context_sees_no_data_page_and_no_uploader(app_url, br
     with open_page(browser, height=900) as page:
         log_in(page, app_url, "lars")
         page.locator(CHART).first.wait_for()
-        page.locator(PAGE_LINKS).nth(4).wait_for()
-        assert links(page) == ["Overblik", "Udvikling", "Omegnskommuner", "Praktikpladser", "Planlægning"]
+        page.locator(PAGE_LINKS).nth(5).wait_for()
+        assert links(page) == ["Overblik", "Udvikling", "Omegnskommuner", "Landet", "Praktikpladser", "Planlægning"]
         assert page.locator('[data-testid="stSidebar"]').get_by_text("Rolle: læser").is_visible()
         assert page.locator(UPLOADER).count() == 0
         page.goto(f"{app_url}/data")  # typed by hand: the page is not there for a læser

@@ -1,30 +1,19 @@
 """The Landet page in a real browser with the national workbook in the store: its three charts drawn,
-the rank in words, and no serious or critical axe-core violation.
-
-The server runs the app's own frame (app.py's `main`) from a small entry script in a temporary folder that
-adds the page to app.py's PAGES when app.py does not list it yet, and points every page at its file here.
-"""
+the rank in words, and no serious or critical axe-core violation."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import textwrap
-import time
 from collections.abc import Iterator
 
 import pytest
 from browser_support import (
     ARTIFACTS,
     BROWSER_MARKS,
-    ROOT,
     assert_no_error,
     axe_violations,
     chromium,
-    free_port,
-    healthy,
     open_page,
+    serve,
     wait_for_charts,
 )
 from national_support import national_import, national_workbook
@@ -37,50 +26,13 @@ from csr.store import Store
 pytestmark = [*BROWSER_MARKS, pytest.mark.slow]
 pytest.importorskip("playwright.sync_api")
 
-LANDET = ("app_pages/landet.py", "Landet", ":material/public:", "landet")
-ENTRY = """
-import sys
-from pathlib import Path
-
-ROOT = Path({root!r})
-sys.path.insert(0, str(ROOT))
-import app
-
-if not any(url == "landet" for *_, url in app.PAGES):
-    app.PAGES.append({landet!r})
-app.PAGES[:] = [(str(ROOT / path), title, icon, url) for path, title, icon, url in app.PAGES]
-app.main()
-"""
-
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
     data_dir = tmp_path_factory.mktemp("landet_store")
     Store(data_dir).add_batch([("landsdata.xlsx", national_workbook())], national_import(), who="Browsertest")
-    entry = tmp_path_factory.mktemp("landet_entry") / "landet_app.py"
-    entry.write_text(textwrap.dedent(ENTRY.format(root=str(ROOT), landet=LANDET)))
-    ARTIFACTS.mkdir(exist_ok=True)
-    url = f"http://127.0.0.1:{free_port()}"
-    env = {**os.environ, "CSR_DATA_DIR": str(data_dir)}
-    command = [sys.executable, "-m", "streamlit", "run", str(entry), "--server.headless", "true"]
-    command += ["--server.address", "127.0.0.1", "--server.port", url.rsplit(":", 1)[1]]
-    command += ["--browser.gatherUsageStats", "false"]
-    with open(ARTIFACTS / "streamlit-landet.log", "w") as log:
-        proc = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-        try:
-            deadline = time.monotonic() + 60
-            while not healthy(url):
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"streamlit did not start; see {ARTIFACTS / 'streamlit-landet.log'}")
-                time.sleep(0.25)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+    with serve("streamlit-landet.log", data_dir) as (url, _):
+        yield url
 
 
 def test_the_landet_page_draws_its_charts_and_passes_axe(server):

@@ -213,6 +213,7 @@ def test_hr_imports_on_one_process_and_a_laeser_on_the_other_sees_it_and_cannot_
             wait_for_charts(reader, 1)
             assert_no_error(reader)
             assert reader.locator(".st-key-eksempeldata").count() == 0  # the stored figures, not the sample
+            reader.locator(".csr-card .csr-value").first.wait_for()
             assert "22,0 %" in reader.locator(".csr-card .csr-value").all_inner_texts()
             reader.goto(f"{url}/data")  # typed by hand: there is no Data page for a læser
             reader.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
