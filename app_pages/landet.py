@@ -20,12 +20,6 @@ groups = comparison_groups(config)
 
 st.title("Landet")
 national = widgets.memo("landet", dataset.key, (), lambda: national_ranking(figures.shares, config))
-if not national.available:
-    st.info(text_national.no_national_data_sentence(config), icon=":material/info:")
-    st.stop()
-if year not in national.counts:
-    st.info(text_national.no_year_sentence(config, year, national.years), icon=":material/info:")
-    st.stop()
 
 
 def _texts() -> dict:
@@ -45,33 +39,47 @@ def _texts() -> dict:
     return out
 
 
-texts = widgets.memo("landet_texts", dataset.key, (year,), _texts)
-st.markdown(
-    md_escape(
-        f"{config.home_name} blandt landets {national.counts[year]} kommuner med tal i {year}, i de samme ordninger "
-        "som sammenligningen med omegnskommunerne (uden STU og Beredskab). Nr. 1 har den højeste andel af ansatte."
-        + (f" {config.home_name}s tal for {year} er foreløbige." if year in figures.provisional_years(config) else "")
+def _ranking() -> None:
+    """The page with national data for the year (the frame goes on after it: no st.stop here)."""
+    texts = widgets.memo("landet_texts", dataset.key, (year,), _texts)
+    st.markdown(
+        md_escape(
+            f"{config.home_name} blandt landets {national.counts[year]} kommuner med tal i {year}, i de samme ordninger "
+            "som sammenligningen med omegnskommunerne (uden STU og Beredskab). Nr. 1 har den højeste andel af ansatte."
+            + (
+                f" {config.home_name}s tal for {year} er foreløbige."
+                if year in figures.provisional_years(config)
+                else ""
+            )
+        )
     )
-)
 
-for group in groups:
-    if group not in texts:
-        continue
+    for group in groups:
+        if group not in texts:
+            continue
 
-    def _distribution(g: str = group) -> Chart:
-        return charts_national.distribution_chart(national, config, year, g)
+        def _distribution(g: str = group) -> Chart:
+            return charts_national.distribution_chart(national, config, year, g)
 
-    st.header(config.categories[group])
-    st.markdown(f"**{md_escape(texts[group]['rank'])}**")
-    widgets.chart(f"landet_{group}", dataset, (year,), _distribution, texts[group]["averages"], meeting)
-    st.markdown(md_escape(texts[group]["neighbours"]))
+        st.header(config.categories[group])
+        st.markdown(f"**{md_escape(texts[group]['rank'])}**")
+        widgets.chart(f"landet_{group}", dataset, (year,), _distribution, texts[group]["averages"], meeting)
+        st.markdown(md_escape(texts[group]["neighbours"]))
 
-st.header("År for år")
-widgets.chart(
-    "landet_udvikling",
-    dataset,
-    (),
-    lambda: charts_national.rank_trend_chart(national, figures.years, config),
-    texts["trend"],
-    meeting,
-)
+    st.header("År for år")
+    widgets.chart(
+        "landet_udvikling",
+        dataset,
+        (),
+        lambda: charts_national.rank_trend_chart(national, figures.years, config),
+        texts["trend"],
+        meeting,
+    )
+
+
+if not national.available:
+    st.info(text_national.no_national_data_sentence(config), icon=":material/info:")
+elif year not in national.counts:
+    st.info(text_national.no_year_sentence(config, year, national.years), icon=":material/info:")
+else:
+    _ranking()

@@ -106,3 +106,19 @@ def test_the_rank_chart_reverses_the_rank_axis(national):
     rows = [r for r in table["rows"] if r[0] == "Beskæftigelse"]
     assert [r[2] for r in rows] == [f"nr. {p.rank} af {p.of}" for p in points]
     assert len(table["rows"]) == 16
+
+
+def test_without_national_data_the_frame_still_draws_its_page_links():
+    """The page says what to import and ends there, without stopping the script: the frame's links (drawn
+    after the page) are still there."""
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("app_pages/landet.py").run()
+    assert not at.exception
+    assert [i.value for i in at.info][0].startswith("Der er ingen tal for andre kommuner end Aabenraa")
+    assert [link.proto.label for link in at.get("page_link")][:4] == [
+        "Overblik",
+        "Udvikling",
+        "Omegnskommuner",
+        "Landet",
+    ]
