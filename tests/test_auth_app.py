@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from card_support import cards_of
 from markdown_support import seen
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
@@ -87,7 +88,7 @@ def test_before_login_there_is_only_the_login_button(store_dir):
     assert_clean(at)
     assert [b.label for b in at.button] == ["Log ind"]
     assert [m.value for m in at.markdown] == ["Log ind med din arbejdskonto for at se kommunens CSR-tal."]
-    assert not at.get("vega_lite_chart") and not at.metric and not at.dataframe
+    assert not at.get("vega_lite_chart") and not cards_of(at) and not at.dataframe
     assert not at.get("file_uploader") and not at.selectbox
     assert "Lokal tilstand" not in sidebar_text(at)
 
@@ -101,7 +102,7 @@ def test_a_user_in_none_of_the_groups_gets_one_sentence_and_no_data(store_dir):
         "en rolle."
     ]
     assert [b.label for b in at.button] == ["Log ud"]
-    assert not at.get("vega_lite_chart") and not at.metric and not at.dataframe and not at.get("file_uploader")
+    assert not at.get("vega_lite_chart") and not cards_of(at) and not at.dataframe and not at.get("file_uploader")
 
 
 def test_broken_roles_are_shown_in_danish_and_nothing_else(store_dir):
@@ -122,6 +123,7 @@ def test_laeser_sees_the_figures_pages_and_no_data_or_report_page(store_dir):
     at.run()
     assert_clean(at)
     assert len(at.get("vega_lite_chart")) == 1  # Overblik's chart
+    assert len(cards_of(at)) == 8  # and its eight target cards (what the tests before login find none of)
     assert page_links(at) == FIGURE_PAGES
     assert_not_navigable(at, DATA_PAGE)
     assert_not_navigable(at, "app_pages/rapport.py")
@@ -285,7 +287,7 @@ def test_local_mode_refuses_other_addresses_than_loopback(store_dir, address, va
     sentence = at.error[0].value
     assert sentence.startswith("Appen kører uden login (der er ingen [auth] i secrets.toml) og er sat til at lytte på")
     assert "CSR_ALLOW_ANONYMOUS=1" in sentence and "--server.address 127.0.0.1" in sentence
-    assert not at.get("vega_lite_chart") and not at.metric and not at.button and not at.selectbox
+    assert not at.get("vega_lite_chart") and not cards_of(at) and not at.button and not at.selectbox
     assert any("svarer appen kun på en loopback-adresse" in r.getMessage() for r in caplog.records)
 
 
