@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import re
+import sys
 import threading
 import time
+import types
 
 import numpy as np
 import pandas as pd
@@ -105,8 +107,17 @@ def undo_one(url: str, batch: int, out: mp.Queue) -> None:
 
 
 def start(target, *args) -> mp.Process:  # noqa: ANN001 - a process target and its arguments
-    process = SPAWN.Process(target=target, args=args)
-    process.start()
+    """A spawned process running `target(*args)`. Streamlit's script runner (AppTest, earlier in the same
+    pytest process) leaves its last script as `sys.modules["__main__"]`, often a temporary file gone since;
+    spawn would make the child run that file first, the child would die before reading its arguments, and
+    the parent would block writing them. So the child is spawned with a main module that has no file."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        process = SPAWN.Process(target=target, args=args)
+        process.start()
+    finally:
+        sys.modules["__main__"] = main
     return process
 
 
@@ -165,15 +176,17 @@ def test_two_processes_importing_at_once_are_serialised_and_never_mixed(postgres
         while not stop.is_set():
             seen.append(fingerprint(reader.current()[0]))
 
-    thread = threading.Thread(target=read)
+    thread = threading.Thread(target=read, daemon=True)
     thread.start()
-    time.sleep(3)  # both children have started and opened their stores
-    go.set()
-    outcomes = sorted(results.get(timeout=180) for _ in procs)
-    stop.set()
-    thread.join()
-    for p in procs:
-        p.join(30)
+    try:
+        time.sleep(3)  # both children have started and opened their stores
+        go.set()
+        outcomes = sorted(results.get(timeout=180) for _ in procs)
+    finally:  # a failing child must not leave the reader running
+        stop.set()
+        thread.join(60)
+        for p in procs:
+            p.join(30)
     assert [o[1] for o in outcomes] == ["OK", "OK"] and sorted(o[2] for o in outcomes) == [2, 3]
     assert len(seen) >= 3 and set(seen) <= allowed
     first = next(o[0] for o in outcomes if o[2] == 2)
