@@ -105,6 +105,12 @@ def serve(
             stop(proc)
 
 
+def text_once_it_holds(page, selector: str, part: str) -> str:
+    """The element's text once it holds `part`: Streamlit may draw a container a moment before its content."""
+    page.wait_for_function("([s, t]) => !!document.querySelector(s)?.innerText.includes(t)", arg=[selector, part])
+    return page.locator(selector).inner_text()
+
+
 def stop(proc: subprocess.Popen) -> None:
     """Stop a server the tests started, by its PID: terminate, and kill it after 10 s."""
     proc.terminate()

@@ -16,6 +16,7 @@ from browser_support import (
     healthy,
     open_page,
     serve,
+    text_once_it_holds,
     wait_for_charts,
 )
 
@@ -67,7 +68,7 @@ def test_uploaded_files_persist_across_a_server_restart(page, tmp_path):
         page.locator(".st-key-import_confirm button").first.click()
         page.get_by_text("Import nr. 1 er gemt: 2.876 tal og 49 praktikpladser").wait_for()
         assert_no_error(page)
-        assert "af Browsertest" in page.locator(".st-key-batch_1").inner_text()
+        assert "af Browsertest" in text_once_it_holds(page, ".st-key-batch_1", "Import nr. 1")
         screenshot(page, "data-gemt.png")
     assert (data_dir / "csr.sqlite").exists()
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import oidc_support as oidc
 import pytest
-from browser_support import BROWSER_MARKS, ROOT, assert_no_error, chromium, wait_for_charts
+from browser_support import BROWSER_MARKS, ROOT, assert_no_error, chromium, text_once_it_holds, wait_for_charts
 from nginx_support import NGINX_MARKS, ROUTE_COOKIE, Cluster, cluster, cluster_with_login, routes_to_each
 
 from csr.store import Store
@@ -210,7 +210,7 @@ def test_hr_imports_on_one_process_and_a_laeser_on_the_other_sees_it_and_cannot_
             )
             page.locator(".st-key-import_confirm button").first.click()
             page.get_by_text("Import nr. 1 er gemt: 2.876 tal og 49 praktikpladser").wait_for()
-            assert "af Hanne Hansen" in page.locator(".st-key-batch_1").inner_text()
+            assert "af Hanne Hansen" in text_once_it_holds(page, ".st-key-batch_1", "Import nr. 1")
 
             reader = contexts[1].new_page()
             oidc.log_in(reader, url, "lars")
