@@ -45,14 +45,18 @@ EVENT_LABELS = {
     ROLE_CHANGE: "Ny rolle",
 }
 
-TABLE_LABELS = {
+# The audit table's columns in Danish (`Store.audit_entries`), and the ones the log table shows.
+AUDIT_LABELS = {
+    "id": "Nr.",
     "at": "Tidspunkt",
     "who": "Bruger",
     "role": "Rolle",
     "event": "Hændelse",
     "detail": "Detaljer",
     "address": "Adresse",
+    "municipality": "Kommunekode",
 }
+TABLE_LABELS = {k: AUDIT_LABELS[k] for k in ("at", "who", "role", "event", "detail", "address")}
 USER_LABELS = {"who": "Bruger", "role": "Rolle nu", "last_login": "Seneste login", "changes": "Rolleskift"}
 NOBODY = "(lokal bruger)"  # the name shown for entries made without login
 

@@ -144,16 +144,7 @@ HISTORY_LABELS = {
     "undone_by": "Fortrudt af",
 }
 
-AUDIT_LABELS = {
-    "id": "Nr.",
-    "at": "Tidspunkt",
-    "who": "Bruger",
-    "role": "Rolle",
-    "event": "Hændelse",
-    "detail": "Detaljer",
-    "address": "Adresse",
-    "municipality": "Kommunekode",
-}
+AUDIT_LABELS = events.AUDIT_LABELS  # the audit table's Danish headers, kept with the event names
 AUDIT_RETENTION_ENV = "CSR_AUDIT_RETENTION_DAYS"
 DEFAULT_AUDIT_RETENTION_DAYS = 400  # a whole year and its audit, with a margin
 # Events the store records itself, in the transaction of the action (csr.audit names them all; `ui.auth`
