@@ -1,5 +1,5 @@
 """The national workbook of the tests: all 98 municipalities, eight years, every month, every scheme and
-the headcount (as tests/test_importers_national.py builds it), imported once per process."""
+the headcount, imported once per process (tests/test_importers_national.py checks the import itself)."""
 
 from __future__ import annotations
 
