@@ -1,0 +1,365 @@
+"""Rehearse the deployment guide (deploy/README.md) on this machine, as a new administrator follows it.
+
+    python3 scripts/rehearse_deploy.py --this-machine-is-throwaway [--keep]
+
+Run it as root on a fresh Debian 12 machine that may be changed and thrown away: it creates the user
+`csr`, /opt/csr-dashboard, /etc/csr-dashboard, /var/lib/csr-dashboard, an nginx site on ports 80 and
+443, and a PostgreSQL role and database, exactly as the guide does. It needs the test environment's
+Python packages (oidc-provider-mock, playwright) and Debian's Chromium for the last step.
+
+Every command block of the guide's sections 1-9 runs as written, in order, in bash with `set -e`, with
+only these substitutions (each printed as it is made):
+- `<the project's repository>` is this checkout (the guide's reader has the project's URL);
+- the host name `csr.kommune.dk` is `localhost`, and the certificate the guide asks for is a self-signed
+  one made here with openssl;
+- the secrets file's placeholders are filled for a local OIDC provider (oidc-provider-mock, started here,
+  standing in for Entra ID or Keycloak, with a user in the group `csr-hr`);
+- the example dump name in the restore block is the dump written by the block before it.
+On a machine without systemd as PID 1 (a container), `systemctl` is a stand-in put first on PATH that
+starts and stops the units from the installed unit file (its User, Group, WorkingDirectory,
+EnvironmentFile and ExecStart; without systemd's sandboxing, which `systemd-analyze` checks in the test
+suite), reloads nginx, and starts PostgreSQL's cluster where the package's service would.
+
+Then it checks what the guide promises, through nginx over HTTPS: both processes healthy, a browser that
+logs in through the provider as *hr* and sees Overblik's headline, the login in the audit log on
+PostgreSQL (`python -m csr audit --json` as the guide runs the app), and, after the guide's restore and
+upgrade sections, the same again. Without --keep it then removes what it made (not the apt packages).
+Exit status 0 when every block ran and every check passed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUIDE = ROOT / "deploy" / "README.md"
+HOST = "localhost"
+HR_USER = {"sub": "hr-rehearsal", "name": "Hanne Rasmussen", "groups": ["csr-hr"]}
+PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"  # a fresh machine's, no pyenv
+# What each section's command blocks are, in order: "run" (bash), "env" / "secrets" (file contents the
+# text says where to put), "sqlite" (the SQLite-store variant, not this deployment's).
+BLOCKS = {
+    1: ["run"],
+    2: ["run"],
+    3: ["run"],
+    4: ["run"],
+    5: ["env", "secrets", "run"],
+    6: ["run"],
+    7: ["run", "run"],
+    8: ["run", "run", "sqlite"],
+    9: ["run"],
+}
+
+SYSTEMCTL = r'''#!/usr/bin/env python3
+"""systemctl's stand-in for a machine without systemd: the guide's units, nginx and PostgreSQL."""
+import fnmatch, os, pwd, signal, subprocess, sys, time
+from pathlib import Path
+RUN = Path("/run/csr-rehearsal"); RUN.mkdir(exist_ok=True)
+UNIT = Path("/etc/systemd/system/csr-dashboard@.service")
+
+def unit(port):
+    options, key = {}, None
+    lines = UNIT.read_text().replace("\\\n", " ").splitlines()
+    for line in lines:
+        if "=" in line and not line.lstrip().startswith("#"):
+            k, v = line.split("=", 1)
+            options[k.strip()] = v.strip().replace("%i", port)
+    return options
+
+def start(name):
+    if name == "nginx":
+        return subprocess.call(["nginx"])
+    port = name.removeprefix("csr-dashboard@").removesuffix(".service")
+    pid = RUN / f"{port}.pid"
+    if pid.exists() and Path(f"/proc/{pid.read_text()}").exists():
+        return 0
+    o = unit(port)
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": pwd.getpwnam(o["User"]).pw_dir}
+    for line in Path(o["EnvironmentFile"]).read_text().splitlines():
+        if "=" in line and not line.startswith("#"):
+            k, v = line.split("=", 1); env[k] = v
+    log = open(f"/var/log/csr-dashboard-{port}.log", "a")
+    proc = subprocess.Popen(["runuser", "-u", o["User"], "-g", o["Group"], "--", *o["ExecStart"].split()],
+                            cwd=o["WorkingDirectory"], env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    pid.write_text(str(proc.pid))
+    return 0
+
+def stop(pattern):
+    for pid in RUN.glob("*.pid"):
+        if fnmatch.fnmatch(f"csr-dashboard@{pid.stem}", pattern.removesuffix(".service")):
+            try:
+                os.killpg(int(pid.read_text()), signal.SIGTERM)
+                for _ in range(100):
+                    os.killpg(int(pid.read_text()), 0); time.sleep(0.2)
+            except ProcessLookupError:
+                pass
+            pid.unlink()
+    return 0
+
+def running(name):
+    pid = RUN / f"{name.removeprefix('csr-dashboard@')}.pid"
+    return pid.exists() and Path(f"/proc/{pid.read_text()}").exists()
+
+args = [a for a in sys.argv[1:] if not a.startswith("-")]
+verb, names = args[0], args[1:]
+if verb == "daemon-reload":
+    sys.exit(0)
+if verb in ("start", "enable"):
+    sys.exit(max([start(n) for n in names] or [0]) if verb == "start" or "--now" in sys.argv else 0)
+if verb == "stop":
+    sys.exit(max([stop(n) for n in names] or [0]))
+if verb == "reload" and names == ["nginx"]:
+    up = subprocess.call(["pgrep", "-x", "nginx"], stdout=subprocess.DEVNULL) == 0
+    sys.exit(subprocess.call(["nginx", "-s", "reload"] if up else ["nginx"]))
+if verb == "status":
+    down = [n for n in names if not running(n)]
+    for n in names:
+        print(f"{n}: {'inactive (dead)' if n in down else 'active (running)'}")
+    sys.exit(3 if down else 0)
+sys.exit(f"systemctl stand-in: {' '.join(sys.argv[1:])} is not something the guide does")
+'''
+
+
+def sections() -> dict[int, list[tuple[str, str]]]:
+    """The guide's numbered sections: their fenced blocks as (info string, text)."""
+    out: dict[int, list[tuple[str, str]]] = {}
+    number = 0
+    fence: list[str] | None = None
+    info = ""
+    for line in GUIDE.read_text(encoding="utf-8").splitlines():
+        heading = re.match(r"## (\d+)\. ", line)
+        if heading and fence is None:
+            number = int(heading.group(1))
+            out[number] = []
+        elif line.startswith("```") and fence is None:
+            fence, info = [], line[3:].strip()
+        elif line.startswith("```"):
+            if number:
+                out[number].append((info, "\n".join(fence or []) + "\n"))
+            fence = None
+        elif fence is not None:
+            fence.append(line)
+    return out
+
+
+def say(text: str) -> None:
+    print(f"\n== {text}", flush=True)
+
+
+def bash(script: str, env: dict[str, str]) -> None:
+    print(textwrap.indent(script.rstrip(), "   $ "), flush=True)
+    subprocess.run(["bash", "-euo", "pipefail", "-c", script], check=True, env=env, cwd="/root")
+
+
+def substitute(text: str, old: str, new: str) -> str:
+    if old not in text:
+        sys.exit(f"the guide no longer has {old!r}: bring the rehearsal in step with deploy/README.md")
+    print(f"   (substituted {old!r} with {new!r})")
+    return text.replace(old, new)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def systemd_runs() -> bool:
+    try:
+        state = subprocess.run(["systemctl", "is-system-running"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return state.stdout.strip() in ("running", "degraded", "starting")
+
+
+def wait_healthy(url: str, seconds: float = 90, context: object = None) -> str:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5, context=context) as response:  # type: ignore[arg-type]
+                return response.read().decode()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+
+
+def start_provider(log: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    args = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)]
+    args += ["--user-claims", json.dumps(HR_USER)]
+    proc = subprocess.Popen(args, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    wait_healthy(f"{url}/.well-known/openid-configuration", 30)
+    return proc, url
+
+
+def check_through_nginx(env: dict[str, str], when: str) -> None:
+    """Both processes healthy, nginx's HTTPS in front, a login as hr in a browser, the login in the log."""
+    import ssl
+
+    from playwright.sync_api import sync_playwright
+
+    say(f"checks {when}")
+    for port in (8501, 8502):
+        assert wait_healthy(f"http://127.0.0.1:{port}/_stcore/health") == "ok", port
+    insecure = ssl.create_default_context()
+    insecure.check_hostname = False
+    insecure.verify_mode = ssl.CERT_NONE
+    assert wait_healthy(f"https://{HOST}/_stcore/health", context=insecure) == "ok"
+    print("   both processes and nginx's HTTPS answer ok")
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+    args += ["--disable-sync", "--no-first-run"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        page = browser.new_context(ignore_https_errors=True, viewport={"width": 1400, "height": 900}).new_page()
+        page.goto(f"https://{HOST}/", timeout=60_000)
+        page.get_by_role("button", name="Log ind").click(timeout=60_000)
+        page.wait_for_selector('input[name="sub"]', timeout=60_000)
+        page.locator('input[name="sub"]').fill(HR_USER["sub"])
+        page.get_by_role("button", name="Authorize").click()
+        page.wait_for_url(f"https://{HOST}/**", timeout=60_000)
+        page.get_by_role("button", name="Log ud").wait_for(timeout=60_000)
+        sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+        assert HR_USER["name"] in sidebar and "hr" in sidebar, sidebar
+        page.get_by_text("mål nået").first.wait_for(timeout=60_000)
+        print(f"   logged in through the provider as {HR_USER['name']} (hr); Overblik's headline is drawn")
+        browser.close()
+    audit = subprocess.run(
+        ["runuser", "-u", "csr", "--", "sh", "-c",
+         "set -a; . /etc/csr-dashboard/env; exec .venv/bin/python -m csr audit --json"],
+        cwd="/opt/csr-dashboard", capture_output=True, text=True, check=True, env=env,
+    )  # fmt: skip
+    logins = [e for e in json.loads(audit.stdout) if e.get("event") == "login" and e.get("who") == HR_USER["name"]]
+    assert logins, audit.stdout[-2000:]
+    print(f"   the audit log on PostgreSQL holds {len(logins)} login(s) of {HR_USER['name']}")
+
+
+def clean(env: dict[str, str]) -> None:
+    say("removing what the rehearsal made")
+    script = """
+    systemctl stop 'csr-dashboard@*' || true
+    nginx -s stop 2>/dev/null || true
+    runuser -u postgres -- dropdb --if-exists csr || true
+    runuser -u postgres -- psql -qc 'DROP ROLE IF EXISTS csr' || true
+    rm -f /etc/nginx/sites-enabled/csr-dashboard /etc/nginx/sites-available/csr-dashboard
+    rm -f /etc/nginx/snippets/csr-locations.conf /etc/systemd/system/csr-dashboard@.service
+    [ -e /etc/nginx/sites-enabled/default ] || ln -s /etc/nginx/sites-available/default /etc/nginx/sites-enabled/
+    rm -rf /opt/csr-dashboard /etc/csr-dashboard /var/lib/csr-dashboard /etc/ssl/csr-dashboard
+    rm -f /var/backups/csr-*.dump /var/log/csr-dashboard-*.log
+    id csr >/dev/null 2>&1 && deluser --quiet --system csr || true
+    getent group csr >/dev/null && delgroup --quiet --system csr || true
+    """
+    bash(textwrap.dedent(script), env)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--this-machine-is-throwaway", action="store_true", required=True)
+    parser.add_argument("--keep", action="store_true", help="leave the deployment running")
+    args = parser.parse_args()
+    if os.geteuid() != 0:
+        sys.exit("run it as root, as the guide is followed")
+    if Path("/opt/csr-dashboard").exists():
+        sys.exit("/opt/csr-dashboard exists: this is not a fresh machine")
+    guide = sections()
+    counts = {n: len(blocks) for n, blocks in guide.items()}
+    if counts != {n: len(kinds) for n, kinds in BLOCKS.items()}:
+        sys.exit(f"the guide's blocks changed ({counts}): bring BLOCKS in step with deploy/README.md")
+
+    work = Path(tempfile.mkdtemp(prefix="csr-rehearsal-"))
+    env = {"PATH": PATH, "HOME": "/root", "LANG": "C.UTF-8", "DEBIAN_FRONTEND": "noninteractive"}
+    for key in ("PIP_FIND_LINKS", "PIP_CERT", "PIP_DEFAULT_TIMEOUT", "PIP_DISABLE_PIP_VERSION_CHECK"):
+        if key in os.environ:  # how this machine reaches the package registry
+            env[key] = os.environ[key]
+    if not systemd_runs():
+        say("no systemd as PID 1: systemctl is a stand-in (see this script's docstring)")
+        (work / "bin").mkdir()
+        (work / "bin" / "systemctl").write_text(SYSTEMCTL)
+        (work / "bin" / "systemctl").chmod(0o755)
+        env["PATH"] = f"{work / 'bin'}:{PATH}"
+    provider, provider_url = start_provider(work / "provider.log")
+    ok = False
+    try:
+        for number in sorted(guide):
+            dump = ""
+            for kind, (_, text) in zip(BLOCKS[number], guide[number], strict=True):
+                if kind == "run":
+                    say(f"section {number}")
+                    if number == 1:
+                        bash(text, env)
+                        if not systemd_runs():
+                            say("PostgreSQL's cluster, which the package's service starts on a machine with systemd")
+                            bash("pg_ctlcluster 15 main start || pg_ctlcluster 15 main status", env)
+                        continue
+                    if number == 3:
+                        text = substitute(text, "<the project's repository>", str(ROOT))
+                    if number == 7 and "nginx -t" in text:
+                        site = Path("/etc/nginx/sites-available/csr-dashboard")
+                        site.write_text(substitute(site.read_text(), "csr.kommune.dk", HOST))
+                        say("a self-signed certificate where the site file says")
+                        bash(
+                            "install -d -m 0755 /etc/ssl/csr-dashboard && openssl req -x509 -newkey rsa:2048 -nodes"
+                            " -days 2 -subj /CN=localhost -keyout /etc/ssl/csr-dashboard/privkey.pem"
+                            " -out /etc/ssl/csr-dashboard/fullchain.pem 2>/dev/null"
+                            " && chmod 0600 /etc/ssl/csr-dashboard/privkey.pem",
+                            env,
+                        )
+                    if number == 8 and "pg_restore" in text:
+                        example = re.search(r"/var/backups/csr-\d{4}-\d\d-\d\d\.dump", text)
+                        assert example and dump, "the restore block names a dump the block before wrote"
+                        text = substitute(text, example.group(0), dump)
+                    bash(text, env)
+                    if number == 8 and "pg_dump" in text:
+                        dump = f"/var/backups/csr-{time.strftime('%F')}.dump"
+                        assert Path(dump).stat().st_size > 0
+                elif kind == "env":
+                    say(f"section {number}: /etc/csr-dashboard/env as the guide shows it")
+                    Path("/etc/csr-dashboard/env").write_text(text)
+                    bash("chown root:csr /etc/csr-dashboard/env && chmod 0640 /etc/csr-dashboard/env", env)
+                elif kind == "secrets":
+                    say(f"section {number}: the secrets file, its placeholders filled for the local provider")
+                    filled = substitute(text, "https://csr.kommune.dk/oauth2callback", f"https://{HOST}/oauth2callback")
+                    filled = re.sub(r'cookie_secret = "…"', f'cookie_secret = "{secrets.token_urlsafe(48)}"', filled)
+                    filled = re.sub(r'client_secret = "…"', 'client_secret = "rehearsal-secret"', filled)
+                    filled = re.sub(
+                        r'server_metadata_url = "…"',
+                        f'server_metadata_url = "{provider_url}/.well-known/openid-configuration"',
+                        filled,
+                    )
+                    assert "…" not in filled.split("#")[0], filled
+                    target = Path("/opt/csr-dashboard/.streamlit/secrets.toml")
+                    target.write_text(filled)
+                    bash(f"chown root:csr {target} && chmod 0640 {target}", env)
+                else:
+                    print(f"\n== section {number}: the SQLite variant is not this deployment's (tests/test_deploy_backup.py)")
+            if number == 7:
+                check_through_nginx(env, "after section 7 (the deployment)")
+        check_through_nginx(env, "after sections 8 and 9 (restore and upgrade)")
+        ok = True
+    finally:
+        provider.terminate()
+        provider.wait(10)
+        if not args.keep:
+            clean(env)
+        shutil.rmtree(work, ignore_errors=True)
+    say("the guide ran as written and every check passed" if ok else "the rehearsal failed (see above)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
