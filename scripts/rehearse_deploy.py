@@ -87,12 +87,12 @@ def start(name):
     if pid.exists() and Path(f"/proc/{pid.read_text()}").exists():
         return 0
     o = unit(port)
-    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": pwd.getpwnam(o["User"]).pw_dir}
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8", "HOME": pwd.getpwnam(o["User"]).pw_dir}
     for line in Path(o["EnvironmentFile"]).read_text().splitlines():
         if "=" in line and not line.startswith("#"):
             k, v = line.split("=", 1); env[k] = v
     log = open(f"/var/log/csr-dashboard-{port}.log", "a")
-    proc = subprocess.Popen(["runuser", "-u", o["User"], "-g", o["Group"], "--", *o["ExecStart"].split()],
+    proc = subprocess.Popen(["/usr/sbin/runuser", "-u", o["User"], "-g", o["Group"], "--", *o["ExecStart"].split()],
                             cwd=o["WorkingDirectory"], env=env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)
     pid.write_text(str(proc.pid))
@@ -162,7 +162,7 @@ def say(text: str) -> None:
 
 def bash(script: str, env: dict[str, str]) -> None:
     print(textwrap.indent(script.rstrip(), "   $ "), flush=True)
-    subprocess.run(["bash", "-euo", "pipefail", "-c", script], check=True, env=env, cwd="/root")
+    subprocess.run(["bash", "-euo", "pipefail", "-c", script], check=True, env=env, cwd="/")
 
 
 def substitute(text: str, old: str, new: str) -> str:
