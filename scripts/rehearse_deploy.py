@@ -48,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "deploy" / "README.md"
 HOST = "localhost"
 HR_USER = {"sub": "hr-rehearsal", "name": "Hanne Rasmussen", "groups": ["csr-hr"]}
+LOGS = Path(tempfile.gettempdir()) / "csr-rehearsal-logs"  # kept after a run: the processes' and nginx's logs
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"  # a fresh machine's, no pyenv
 # What each section's command blocks are, in order: "run" (bash), "env" / "secrets" (file contents the
 # text says where to put), "sqlite" (the SQLite-store variant, not this deployment's).
@@ -227,16 +228,22 @@ def check_through_nginx(env: dict[str, str], when: str) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
         page = browser.new_context(ignore_https_errors=True, viewport={"width": 1400, "height": 900}).new_page()
-        page.goto(f"https://{HOST}/", timeout=60_000)
-        page.get_by_role("button", name="Log ind").click(timeout=60_000)
-        page.wait_for_selector('input[name="sub"]', timeout=60_000)
-        page.locator('input[name="sub"]').fill(HR_USER["sub"])
-        page.get_by_role("button", name="Authorize").click()
-        page.wait_for_url(f"https://{HOST}/**", timeout=60_000)
-        page.get_by_role("button", name="Log ud").wait_for(timeout=60_000)
-        sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
-        assert HR_USER["name"] in sidebar and "hr" in sidebar, sidebar
-        page.get_by_text("mål nået").first.wait_for(timeout=60_000)
+        try:
+            page.goto(f"https://{HOST}/", timeout=60_000)
+            page.get_by_role("button", name="Log ind").click(timeout=60_000)
+            page.wait_for_selector('input[name="sub"]', timeout=60_000)
+            page.locator('input[name="sub"]').fill(HR_USER["sub"])
+            page.get_by_role("button", name="Authorize").click()
+            page.wait_for_url(f"https://{HOST}/**", timeout=60_000)
+            page.get_by_role("button", name="Log ud").wait_for(timeout=60_000)
+            sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+            assert HR_USER["name"] in sidebar and "hr" in sidebar, sidebar
+            page.get_by_text("mål nået").first.wait_for(timeout=60_000)
+        except Exception:
+            LOGS.mkdir(exist_ok=True)
+            page.screenshot(path=str(LOGS / "browser.png"), full_page=True)
+            print(f"   the browser was at {page.url}; its screen is in {LOGS / 'browser.png'}")
+            raise
         print(f"   logged in through the provider as {HR_USER['name']} (hr); Overblik's headline is drawn")
         browser.close()
     audit = subprocess.run(
@@ -250,7 +257,11 @@ def check_through_nginx(env: dict[str, str], when: str) -> None:
 
 
 def clean(env: dict[str, str]) -> None:
-    say("removing what the rehearsal made")
+    LOGS.mkdir(exist_ok=True)
+    for log in [*Path("/var/log").glob("csr-dashboard-*.log"), Path("/var/log/nginx/error.log")]:
+        if log.exists():
+            shutil.copy(log, LOGS / log.name)
+    say(f"removing what the rehearsal made (its logs are kept in {LOGS})")
     script = """
     systemctl stop 'csr-dashboard@*' || true
     nginx -s stop 2>/dev/null || true
@@ -292,7 +303,8 @@ def main() -> int:
         (work / "bin" / "systemctl").write_text(SYSTEMCTL)
         (work / "bin" / "systemctl").chmod(0o755)
         env["PATH"] = f"{work / 'bin'}:{PATH}"
-    provider, provider_url = start_provider(work / "provider.log")
+    LOGS.mkdir(exist_ok=True)
+    provider, provider_url = start_provider(LOGS / "provider.log")
     ok = False
     try:
         for number in sorted(guide):
@@ -346,7 +358,9 @@ def main() -> int:
                     target.write_text(filled)
                     bash(f"chown root:csr {target} && chmod 0640 {target}", env)
                 else:
-                    print(f"\n== section {number}: the SQLite variant is not this deployment's (tests/test_deploy_backup.py)")
+                    print(
+                        f"\n== section {number}: the SQLite variant is not this deployment's (tests/test_deploy_backup.py)"
+                    )
             if number == 7:
                 check_through_nginx(env, "after section 7 (the deployment)")
         check_through_nginx(env, "after sections 8 and 9 (restore and upgrade)")

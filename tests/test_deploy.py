@@ -161,3 +161,54 @@ def test_systemd_verifies_the_unit_and_rates_its_exposure_low(tmp_path):
     m = re.search(r"Overall exposure level for \S+: (\d+\.\d)", security.stdout)
     assert m, security.stdout + security.stderr
     assert float(m.group(1)) < 4.0
+
+
+def _runtime_closure() -> set[str]:
+    """The distributions the app's own dependencies (pyproject's `dependencies`, with their extras) pull in,
+    resolved through the installed packages' metadata: what `pip install -r requirements.txt` installs."""
+    import importlib.metadata as metadata
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    def canonical(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    todo = [Requirement(r) for r in project["dependencies"]]
+    seen: set[str] = set()
+    while todo:
+        requirement = todo.pop()
+        key = canonical(requirement.name)
+        for extra in requirement.extras:
+            seen.add(f"{key}[{extra}]")
+        if key in seen and not requirement.extras:
+            continue
+        seen.add(key)
+        for text in metadata.requires(requirement.name) or []:
+            nested = Requirement(text)
+            wanted = [{"extra": e} for e in requirement.extras] or [{"extra": ""}]
+            if nested.marker is None or any(nested.marker.evaluate(w) for w in wanted):
+                todo.append(nested)
+    return seen
+
+
+def test_the_apps_own_dependencies_hold_what_the_login_imports():
+    """st.login imports Authlib's Starlette client, which imports httpx. The test environment had httpx
+    from oidc-provider-mock, so only a deployment from requirements.txt (the rehearsal of deploy/README.md)
+    found it missing: the login failed with ModuleNotFoundError. Streamlit's `auth` extra declares both."""
+    import importlib.metadata as metadata
+
+    from packaging.requirements import Requirement
+
+    closure = _runtime_closure()
+    auth_extra = [
+        Requirement(r).name.lower()
+        for r in metadata.requires("streamlit") or []
+        if Requirement(r).marker is not None and Requirement(r).marker.evaluate({"extra": "auth"})
+        and not Requirement(r).marker.evaluate({"extra": ""})
+    ]  # fmt: skip
+    assert {"authlib", "httpx"} <= set(auth_extra)
+    assert set(auth_extra) <= closure, sorted(set(auth_extra) - closure)
+    for name in ("sqlalchemy", "psycopg", "alembic", "streamlit"):
+        assert name in closure
