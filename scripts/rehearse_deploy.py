@@ -271,7 +271,7 @@ def clean(env: dict[str, str]) -> None:
     rm -f /etc/nginx/snippets/csr-locations.conf /etc/systemd/system/csr-dashboard@.service
     [ -e /etc/nginx/sites-enabled/default ] || ln -s /etc/nginx/sites-available/default /etc/nginx/sites-enabled/
     rm -rf /opt/csr-dashboard /etc/csr-dashboard /var/lib/csr-dashboard /etc/ssl/csr-dashboard
-    rm -f /var/backups/csr-*.dump /var/log/csr-dashboard-*.log
+    rm -rf /var/backups/csr; rm -f /var/log/csr-dashboard-*.log
     id csr >/dev/null 2>&1 && deluser --quiet --system csr || true
     getent group csr >/dev/null && delgroup --quiet --system csr || true
     """
@@ -332,13 +332,15 @@ def main() -> int:
                             env,
                         )
                     if number == 8 and "pg_restore" in text:
-                        example = re.search(r"/var/backups/csr-\d{4}-\d\d-\d\d\.dump", text)
+                        example = re.search(r"/var/backups/csr/csr-\d{4}-\d\d-\d\d\.dump", text)
                         assert example and dump, "the restore block names a dump the block before wrote"
                         text = substitute(text, example.group(0), dump)
                     bash(text, env)
                     if number == 8 and "pg_dump" in text:
-                        dump = f"/var/backups/csr-{time.strftime('%F')}.dump"
-                        assert Path(dump).stat().st_size > 0
+                        written = re.search(r"pg_dump -Fc -f (\S+)", text)
+                        assert written, text
+                        dump = written.group(1).replace("$(date +%F)", time.strftime("%F"))
+                        assert Path(dump).read_bytes()[:5] == b"PGDMP", dump
                 elif kind == "env":
                     say(f"section {number}: /etc/csr-dashboard/env as the guide shows it")
                     Path("/etc/csr-dashboard/env").write_text(text)

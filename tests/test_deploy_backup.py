@@ -94,7 +94,7 @@ def run_as_guide(command: str, port: int, dump_dir: Path) -> subprocess.Complete
     dumps in `dump_dir`."""
     assert command.startswith("sudo -u postgres ")
     tool, *rest = command.removeprefix("sudo -u postgres ").split(" ", 1)
-    line = f"{tool} -h 127.0.0.1 -p {port} {rest[0] if rest else ''}".replace("/var/backups", str(dump_dir))
+    line = f"{tool} -h 127.0.0.1 -p {port} {rest[0] if rest else ''}".replace("/var/backups/csr", str(dump_dir))
     return as_postgres("sh", "-c", line, cwd="/")
 
 
@@ -102,8 +102,12 @@ def run_as_guide(command: str, port: int, dump_dir: Path) -> subprocess.Complete
     os.geteuid() != 0 or not (PG_BIN / "initdb").exists(), reason="needs root and Debian's postgresql package"
 )
 def test_the_guides_postgresql_role_database_dump_and_restore(tmp_path):
-    dumps = Path(tempfile.mkdtemp(prefix="csr-dumps-"))
-    os.chown(dumps, pwd.getpwnam("postgres").pw_uid, -1)
+    parent = Path(tempfile.mkdtemp(prefix="csr-dumps-"))
+    os.chmod(parent, 0o755)  # as /var: root's, readable
+    dumps = parent / "csr"
+    folder = guide_line("install -d -o postgres -g postgres -m 0700 /var/backups/csr")  # the folder, as root
+    subprocess.run(["sh", "-c", folder.replace("/var/backups/csr", str(dumps))], check=True)
+    assert dumps.stat().st_uid == pwd.getpwnam("postgres").pw_uid and dumps.stat().st_mode & 0o777 == 0o700
     try:
         with throwaway_postgres() as port:
             for start in ('sudo -u postgres psql -c "CREATE ROLE csr', "sudo -u postgres createdb --owner=csr csr"):
@@ -126,7 +130,7 @@ def test_the_guides_postgresql_role_database_dump_and_restore(tmp_path):
             made = as_postgres(*psql, "CREATE TABLE t (name text, value double precision);"
                                "INSERT INTO t VALUES ('fleksjob', 41.5), ('løntilskud', 3);")  # fmt: skip
             assert made.returncode == 0, made.stderr
-            dump = run_as_guide(guide_line("sudo -u postgres pg_dump -Fc -f /var/backups/csr-$(date +%F)"), port, dumps)
+            dump = run_as_guide(guide_line("sudo -u postgres pg_dump -Fc -f /var/backups/csr/csr-$(date +%F)"), port, dumps)
             assert dump.returncode == 0, dump.stderr
             files = list(dumps.glob("csr-*.dump"))
             assert len(files) == 1 and files[0].read_bytes()[:5] == b"PGDMP"  # the custom format
@@ -134,7 +138,7 @@ def test_the_guides_postgresql_role_database_dump_and_restore(tmp_path):
                 done = run_as_guide(guide_line(start), port, dumps)
                 assert done.returncode == 0, done.stderr
             restore = guide_line("sudo -u postgres pg_restore")
-            assert restore.endswith("/var/backups/csr-2026-01-31.dump")
+            assert restore.endswith("/var/backups/csr/csr-2026-01-31.dump")
             restore = restore.replace("csr-2026-01-31.dump", files[0].name)
             done = run_as_guide(restore, port, dumps)
             assert done.returncode == 0, done.stderr
@@ -143,4 +147,4 @@ def test_the_guides_postgresql_role_database_dump_and_restore(tmp_path):
             assert rows.returncode == 0, rows.stderr
             assert rows.stdout.split() == ["fleksjob|41.5|csr", "løntilskud|3|csr"]  # the data, owned by csr
     finally:
-        shutil.rmtree(dumps, ignore_errors=True)
+        shutil.rmtree(parent, ignore_errors=True)
