@@ -282,6 +282,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--this-machine-is-throwaway", action="store_true", required=True)
     parser.add_argument("--keep", action="store_true", help="leave the deployment running")
+    parser.add_argument(
+        "--from",
+        dest="from_rev",
+        metavar="REV",
+        help="install this earlier commit first, so that section 9's `git pull` upgrades it to this checkout's"
+        " branch across its migrations",
+    )
     args = parser.parse_args()
     if os.geteuid() != 0:
         sys.exit("run it as root, as the guide is followed")
@@ -336,6 +343,10 @@ def main() -> int:
                         assert example and dump, "the restore block names a dump the block before wrote"
                         text = substitute(text, example.group(0), dump)
                     bash(text, env)
+                    if number == 3 and args.from_rev:
+                        say(f"the earlier release {args.from_rev}, for section 9 to upgrade")
+                        bash(f"cd /opt/csr-dashboard && git reset -q --hard {args.from_rev}", env)
+                        bash(text.split("cd /opt/csr-dashboard", 1)[1], {**env, "PWD": "/opt/csr-dashboard"})
                     if number == 8 and "pg_dump" in text:
                         written = re.search(r"pg_dump -Fc -f (.+) csr$", text.strip())
                         assert written, text
@@ -366,6 +377,14 @@ def main() -> int:
             if number == 7:
                 check_through_nginx(env, "after section 7 (the deployment)")
         check_through_nginx(env, "after sections 8 and 9 (restore and upgrade)")
+        revision = subprocess.run(
+            ["runuser", "-u", "csr", "--", "sh", "-c",
+             "set -a; . /etc/csr-dashboard/env; exec .venv/bin/python -m csr db current"],
+            cwd="/opt/csr-dashboard", capture_output=True, text=True, check=True, env=env,
+        )  # fmt: skip
+        head = sorted(p.name[:4] for p in (ROOT / "csr" / "migrations" / "versions").glob("0*.py"))[-1]
+        assert head in revision.stdout, revision.stdout
+        print(f"   the database is at this checkout's last migration, {head}: {revision.stdout.strip()}")
         ok = True
     finally:
         provider.terminate()
