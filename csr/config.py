@@ -384,6 +384,9 @@ def parse_config(raw: dict, source: str = "") -> Config:
                     f"Nøglen '{key}' nævner kommunekoden {code}, som ikke findes under [[municipalities]]."
                 )
     _check_neighbours(home, neighbours, {m.code: m.name for m in municipalities})
+    for key in ("name", "organisation"):
+        if key in st and (not isinstance(st[key], str) or not st[key].strip()):
+            raise ConfigError(f"Nøglen 'strategy.{key}' skal være en tekst, men er {st[key]!r}.")
     last_year = _require(st, "last_year", int, "strategy.")
     first_year = st.get("first_year")
     if first_year is not None:

@@ -24,7 +24,7 @@ from csr.config import Config, ConfigError, default_raw, parse_config, parse_tom
 if TYPE_CHECKING:
     from csr.store import Store
 
-STRATEGY_KEYS = ("home", "neighbours", "first_year", "last_year")
+STRATEGY_KEYS = ("name", "organisation", "home", "neighbours", "first_year", "last_year")
 THRESHOLD_KEYS = ("from", "value", "name", "description")
 TOP_KEYS = ("strategy", "targets")
 
@@ -45,8 +45,8 @@ def check_overrides(payload: object) -> dict:
         if key not in TOP_KEYS:
             raise SettingsError(
                 f"Nøglen '{key}' kan ikke ændres under indstillingerne; den hører til strategifilen. "
-                "Indstillingerne kan have [strategy] (home, neighbours, first_year, last_year) og [[targets]] "
-                "(id og thresholds)."
+                f"Indstillingerne kan have [strategy] ({', '.join(STRATEGY_KEYS)}) og [[targets]] (id og "
+                "thresholds)."
             )
     out: dict[str, Any] = {}
     strategy = payload.get("strategy", {})
@@ -110,11 +110,23 @@ def apply_overrides(raw: Mapping, overrides: Mapping) -> dict:
     if overrides.get("strategy"):
         if not isinstance(strategy, dict):
             raise SettingsError("Strategifilen mangler [strategy], så indstillingerne kan ikke bruges.")
-        strategy.update(copy.deepcopy(overrides["strategy"]))
+        new = copy.deepcopy(overrides["strategy"])
+        if "home" in new and new["home"] != strategy.get("home") and "organisation" not in new:
+            # The figures and the report name the organisation: a new home is "<name> Kommune" unless given.
+            names = {
+                m.get("code"): m.get("name")
+                for m in merged.get("municipalities", [])
+                if isinstance(m, dict) and isinstance(m.get("name"), str)
+            }
+            if new["home"] in names:
+                new["organisation"] = f"{names[new['home']]} Kommune"
+        strategy.update(new)
     file_targets = merged.get("targets")
     for t in overrides.get("targets", []):
         found = [
-            ft for ft in (file_targets if isinstance(file_targets, list) else []) if isinstance(ft, dict) and ft.get("id") == t["id"]
+            ft
+            for ft in (file_targets if isinstance(file_targets, list) else [])
+            if isinstance(ft, dict) and ft.get("id") == t["id"]
         ]
         if not found:
             raise SettingsError(
@@ -143,6 +155,8 @@ def settings_of(config: Config) -> dict:
 
     return {
         "strategy": {
+            "name": config.name,
+            "organisation": config.organisation,
             "home": config.home,
             "neighbours": list(config.neighbours),
             "first_year": strategy_first_year(config),
@@ -188,6 +202,8 @@ def describe(config: Config, base: Config) -> str:
         return "Indstillingerne er strategifilens (intet ændret i forhold til den)."
     parts = []
     strategy = diff.get("strategy", {})
+    if "name" in strategy or "organisation" in strategy:
+        parts.append(f"strategi «{config.name}» for {config.organisation}")
     if "home" in strategy:
         parts.append(f"hjemkommune {config.home_name} ({config.home})")
     if "neighbours" in strategy:

@@ -879,7 +879,9 @@ class Store:
         try:
             payload_text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
         except (TypeError, ValueError) as exc:
-            raise StoreError("Indstillingerne kan ikke gemmes: de indeholder noget, der ikke kan gemmes som tekst.") from exc
+            raise StoreError(
+                "Indstillingerne kan ikke gemmes: de indeholder noget, der ikke kan gemmes som tekst."
+            ) from exc
         saved = datetime.now(UTC)
         with self._write() as con:
             con.execute(
