@@ -156,8 +156,8 @@ def _form(current: Config) -> None:
     except ConfigError as exc:
         st.error(md_escape(f"Indstillingerne er ikke gemt: {exc}"), icon="⚠️")
         return
-    if organisation.strip() != current.organisation or home == current.home:
-        payload["strategy"]["organisation"] = organisation.strip()  # else it follows the new home
+    # The strategy file's organisation with a new home becomes "<home> Kommune" (csr.settings).
+    payload["strategy"]["organisation"] = organisation.strip()
     _save(payload, "Indstillingerne er gemt.")
 
 

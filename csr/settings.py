@@ -111,8 +111,10 @@ def apply_overrides(raw: Mapping, overrides: Mapping) -> dict:
         if not isinstance(strategy, dict):
             raise SettingsError("Strategifilen mangler [strategy], så indstillingerne kan ikke bruges.")
         new = copy.deepcopy(overrides["strategy"])
-        if "home" in new and new["home"] != strategy.get("home") and "organisation" not in new:
-            # The figures and the report name the organisation: a new home is "<name> Kommune" unless given.
+        moved = "home" in new and new["home"] != strategy.get("home")
+        if moved and new.get("organisation", strategy.get("organisation")) == strategy.get("organisation"):
+            # The figures and the report name the organisation: with a new home it is "<name> Kommune", unless
+            # the settings name another organisation than the strategy file's.
             names = {
                 m.get("code"): m.get("name")
                 for m in merged.get("municipalities", [])
@@ -214,12 +216,13 @@ def describe(config: Config, base: Config) -> str:
         parts.append(f"strategiperiode {strategy_first_year(config)}-{config.last_year}")
     for t in diff.get("targets", []):
         target = config.target(t["id"])
-        shown = "; ".join(f"fra {th.from_year}: {_percent(th.value)}" for th in target.thresholds)
+        shown = "; ".join(f"fra {th.from_year}: {percent_text(th.value)}" for th in target.thresholds)
         parts.append(f"tærskler for '{t['id']}' {shown}")
     return "Indstillinger gemt: " + ", ".join(parts) + "."
 
 
-def _percent(value: float) -> str:
+def percent_text(value: float) -> str:
+    """ "15 %", "2,5 %"."""
     return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " %"
 
 
