@@ -98,13 +98,13 @@ class Target:
         filled in ("Mindst {threshold} i en eller flere ordninger" -> "Mindst 10 % i ...")."""
         entry = self.threshold_entry(year)
         if entry is not None and entry.name:
-            return entry.name
+            return _fill(entry.name, entry)
         return _fill(self.name, entry)
 
     def description_in(self, year: int) -> str:
         entry = self.threshold_entry(year)
         if entry is not None and entry.description:
-            return entry.description
+            return _fill(entry.description, entry)
         return _fill(self.description, entry)
 
     def mixes_payroll(self, config: Config) -> bool:
