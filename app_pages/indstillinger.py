@@ -4,6 +4,8 @@ settings in force can be downloaded as TOML and read back from a TOML file."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from csr import audit, settings
@@ -18,7 +20,7 @@ from ui.safe import md_escape
 PREFIX = "settings_"  # every widget key of the page: cleared after a save, so the form shows what is in force
 FLASH = "_settings_saved"
 TOML_MIME = "application/toml"
-YEARS = {"min_value": 1990, "max_value": 2100, "step": 1}
+FIRST, LAST = 1990, 2100  # the years a setting may name
 
 
 def _label(config: Config, code: int) -> str:
@@ -101,8 +103,17 @@ def _form(current: Config) -> None:
 
         st.header("Strategiperiode")
         left, right = st.columns(2)
-        first = left.number_input("Første år", value=strategy_first_year(current), key=f"{PREFIX}first_year", **YEARS)
-        last = right.number_input("Sidste år", value=current.last_year, key=f"{PREFIX}last_year", **YEARS)
+        first = left.number_input(
+            "Første år",
+            value=strategy_first_year(current),
+            key=f"{PREFIX}first_year",
+            min_value=FIRST,
+            max_value=LAST,
+            step=1,
+        )
+        last = right.number_input(
+            "Sidste år", value=current.last_year, key=f"{PREFIX}last_year", min_value=FIRST, max_value=LAST, step=1
+        )
 
         st.header("Mål og tærskler")
         st.markdown(
@@ -111,7 +122,7 @@ def _form(current: Config) -> None:
             "nævner en procent, skal nævne tærsklen; skriv {threshold} i stedet for tallet, eller giv tærsklen "
             "sit eget navn."
         )
-        rows: dict[str, list[tuple[object, str, str]]] = {}
+        rows: dict[str, list[tuple[int | None, str, str]]] = {}
         for target in current.targets:
             if target.kind != "min_share":
                 continue
@@ -125,7 +136,9 @@ def _form(current: Config) -> None:
                     value=None if th is None else th.from_year,
                     placeholder="År",
                     key=f"{PREFIX}{target.id}_{j}_from",
-                    **YEARS,
+                    min_value=FIRST,
+                    max_value=LAST,
+                    step=1,
                 )
                 value = value_col.text_input(
                     f"Procent, {number}",
@@ -143,7 +156,7 @@ def _form(current: Config) -> None:
     if not submitted:
         return
     try:
-        payload = {
+        payload: dict[str, Any] = {
             "strategy": {
                 "name": strategy_name.strip(),
                 "home": home,
@@ -161,7 +174,7 @@ def _form(current: Config) -> None:
     _save(payload, "Indstillingerne er gemt.")
 
 
-def _thresholds(current: Config, target_id: str, entries: list[tuple[object, str, str]]) -> dict:
+def _thresholds(current: Config, target_id: str, entries: list[tuple[int | None, str, str]]) -> dict:
     name = current.target(target_id).name_in(current.last_year)
     out = []
     for year, value, label in entries:
@@ -170,12 +183,12 @@ def _thresholds(current: Config, target_id: str, entries: list[tuple[object, str
                 raise ConfigError(f"En tærskel for målet «{name}» har ingen «Fra år»: udfyld året, eller tøm rækken.")
             continue
         entry: dict = {
-            "from": int(year),  # type: ignore[call-overload]
-            "value": _percent(value, f"Tærsklen for målet «{name}» fra {int(year)}"),  # type: ignore[call-overload]
+            "from": int(year),
+            "value": _percent(value, f"Tærsklen for målet «{name}» fra {int(year)}"),
         }
         if label.strip():
             entry["name"] = label.strip()
-        description = current.target(target_id).threshold_entry(int(year))  # type: ignore[call-overload]
+        description = current.target(target_id).threshold_entry(int(year))
         if description is not None and description.from_year == entry["from"] and description.description:
             entry["description"] = description.description
         out.append(entry)
