@@ -64,7 +64,8 @@ def _saved(config: Config, what: str) -> None:
 def _save(payload: dict, what: str) -> None:
     try:
         auth.check(Permission.SETTINGS)
-        config = settings.save(auth.acting(data.store()), payload, who=auth.author())
+        typed = st.session_state.get(f"{PREFIX}who", "")  # local mode only: with login, the user's own name
+        config = settings.save(auth.acting(data.store()), payload, who=auth.author(typed))
     except (ConfigError, StoreError) as exc:
         st.error(md_escape(f"Indstillingerne er ikke gemt: {exc}"), icon="⚠️")
         return
@@ -152,6 +153,8 @@ def _form(current: Config) -> None:
                     key=f"{PREFIX}{target.id}_{j}_name",
                 )
                 rows.setdefault(target.id, []).append((year, value, label))
+        if not auth.current().login:
+            st.text_input("Gemt af", key=f"{PREFIX}who", help="Dit navn i loggen (uden login skrives det her).")
         submitted = st.form_submit_button("Gem indstillingerne", type="primary", icon=":material/save:")
     if not submitted:
         return

@@ -162,3 +162,17 @@ def test_the_settings_go_out_as_toml_and_come_back_in_and_the_file_can_rule_agai
     assert_clean(at)
     assert settings.in_force(settings.stored(Store(store_dir))) == default_config()
     assert at.selectbox(key="settings_home").value == 580
+
+
+def test_in_local_mode_the_page_is_there_and_the_typed_name_is_recorded(store_dir):
+    at = app(None)
+    at.run()
+    assert "Indstillinger" in page_links(at)
+    at.switch_page(PAGE).run()
+    at.selectbox(key="settings_home").set_value(510)
+    at.multiselect(key="settings_neighbours").set_value([580])
+    at.text_input(key="settings_who").input("HR-kontoret")
+    at.button(key=SUBMIT).click().run()
+    assert_clean(at)
+    entries = Store(store_dir).audit_entries(event=audit.SETTINGS)
+    assert list(entries["who"]) == ["HR-kontoret"]
