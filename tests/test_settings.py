@@ -21,6 +21,8 @@ from csr.shares import compute
 from csr.store import Store, StoreError
 from csr.text import period_sentence, strategy_first_year
 
+pytest_plugins = ("postgres_support",)  # the PostgreSQL server and a database per test
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = sorted(str(p) for p in (ROOT / "sample_data").glob("*.*"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -190,6 +192,26 @@ def test_haderslev_as_home_gives_haderslevs_shares_and_the_chosen_neighbours_ave
 
 
 # ---- the store ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine_store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    if request.param == "sqlite":
+        return Store(tmp_path / "data")
+    return Store(request.getfixturevalue("postgres_url"))
+
+
+def test_both_engines_keep_the_newest_settings_with_who_and_when(engine_store):
+    store = engine_store
+    first = settings.save(store, {"strategy": {"home": HADERSLEV, "neighbours": [AABENRAA]}}, who="Aase")
+    version = store.version()
+    settings.save(store, {"strategy": {"home": KOLDING, "neighbours": [HADERSLEV, AABENRAA]}}, who="Bo")
+    saved = store.settings()
+    assert saved is not None and saved.who == "Bo" and saved.saved.tzinfo is not None
+    assert settings.in_force(saved.payload).home_name == "Kolding" and first.home_name == "Haderslev"
+    assert store.version() != version
+    entries = store.audit_entries(event=audit.SETTINGS)
+    assert list(entries["who"]) == ["Aase", "Bo"]
 
 
 def test_saved_settings_are_stored_with_their_audit_entry_and_move_the_version_on(tmp_path):
