@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from functools import lru_cache
 
@@ -42,13 +43,26 @@ def _run_marker() -> object | None:
     return None if context is None else context.cursors
 
 
+@lru_cache(maxsize=4)
+def _store(location: str) -> Store:
+    """The store at `location`, opened (and its schema checked) once per process: a rerun only reads its version."""
+    return Store(location)
+
+
+def _location() -> str:
+    from csr.db import database_url
+    from csr.store import DATA_DIR_ENV, DEFAULT_DIRECTORY
+
+    return database_url() or os.environ.get(DATA_DIR_ENV) or DEFAULT_DIRECTORY
+
+
 def _current() -> tuple[Config, str]:
     run = _run_marker()
     if run is not None:
         earlier = st.session_state.get(_THIS_RUN)
         if earlier is not None and earlier[0] is run:
             return earlier[1], earlier[2]
-    db = Store.default()
+    db = _store(_location())
     with _lock:
         config, key = _in_force(str(db.directory), db.version())
     if run is not None:
