@@ -20,6 +20,7 @@ from ui.safe import md_escape
 PREFIX = "settings_"  # every widget key of the page: cleared after a save, so the form shows what is in force
 FLASH = "_settings_saved"
 TOML_MIME = "application/toml"
+MAX_UPLOAD_MB = 4  # csr.config.MAX_CONFIG_BYTES: a settings file is a few KB
 FIRST, LAST = 1990, 2100  # the years a setting may name
 
 
@@ -207,14 +208,20 @@ def _files(current: Config) -> None:
     comment = f"CSR-indstillinger for {current.home_name} ({current.home}), over strategifilen {current.source}"
     st.download_button(
         "Hent indstillingerne (.toml)",
-        data=settings.to_toml(settings.settings_of(current), comment),
+        data=auth.audited(
+            lambda: settings.to_toml(settings.settings_of(current), comment),
+            audit.DATA_DOWNLOAD,
+            "Indstillingerne (TOML)",
+        ),
         file_name="csr_indstillinger.toml",
         mime=TOML_MIME,
         key=f"{PREFIX}download",
         on_click="ignore",
         icon=":material/download:",
     )
-    upload = st.file_uploader("Indstillinger fra en TOML-fil", type=["toml"], key=f"{PREFIX}upload")
+    upload = st.file_uploader(
+        "Indstillinger fra en TOML-fil", type=["toml"], key=f"{PREFIX}upload", max_upload_size=MAX_UPLOAD_MB
+    )
     if upload is not None and st.button("Indlæs indstillingerne", key=f"{PREFIX}import", icon=":material/upload:"):
         try:
             payload = settings.from_toml(upload.getvalue(), upload.name)

@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from csr.config import Config, ConfigError, default_raw, parse_config, parse_toml
+from csr.config import MAX_CONFIG_BYTES, Config, ConfigError, default_raw, parse_config, parse_toml
 
 if TYPE_CHECKING:
     from csr.store import Store
@@ -261,6 +261,10 @@ def to_toml(payload: Mapping, comment: str = "") -> str:
 
 def from_toml(content: bytes, name: str = "indstillingerne") -> dict:
     """Settings read from TOML, their shape checked (apply them with `config_with` to check the values)."""
+    if len(content) > MAX_CONFIG_BYTES:
+        raise SettingsError(
+            f"Filen {name} er for stor til at være indstillinger (højst {MAX_CONFIG_BYTES // (1024 * 1024)} MB)."
+        )
     return check_overrides(parse_toml(content, name))
 
 

@@ -176,3 +176,21 @@ def test_in_local_mode_the_page_is_there_and_the_typed_name_is_recorded(store_di
     assert_clean(at)
     entries = Store(store_dir).audit_entries(event=audit.SETTINGS)
     assert list(entries["who"]) == ["HR-kontoret"]
+
+
+def test_stored_settings_that_no_longer_fit_stop_the_figures_but_not_the_settings_page(store_dir):
+    # Saved once over a strategy file that had the target; the file in force has no target of that id.
+    Store(store_dir).save_settings({"targets": [{"id": "fjernet_maal", "thresholds": []}]}, who="Aase")
+    at = app(ADMIN)
+    at.run()
+    assert at.error and "De gemte indstillinger passer ikke til strategifilen" in at.error[0].value
+    assert "Indstillinger" in at.error[0].value
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    assert "passer ikke til strategifilen" in at.error[0].value
+    assert at.selectbox(key="settings_home").value == 580  # the strategy file's, to start from
+    at.button(key="settings_reset").click().run()
+    assert_clean(at)
+    at.switch_page(OVERBLIK).run()
+    assert_clean(at)
+    assert "Aabenraa Kommune opfylder kravet til CSR-mærket i 2024" in texts(at)
