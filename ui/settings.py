@@ -5,7 +5,8 @@
 use instead of the strategy file's `default_config()`. It reads the store's version once per script run (one
 small query) and builds the configuration once per version: a save in any process moves the version on, so
 every session computes with the new settings at its next rerun. `settings_key()` names the settings in force,
-for caches keyed on files rather than on the store's version (the sample data, a preview).
+for caches keyed on files rather than on the store's version (the sample data, a preview). A store that cannot
+be read gives the strategy file's configuration: the pages show the store's own error.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import streamlit as st
 
 from csr import settings
 from csr.config import Config, default_config
-from csr.store import Store
+from csr.store import Store, StoreError
 
 _THIS_RUN = "_settings_this_run"  # (the run's marker, the configuration in force, its key)
 _lock = threading.Lock()
@@ -62,9 +63,14 @@ def _current() -> tuple[Config, str]:
         earlier = st.session_state.get(_THIS_RUN)
         if earlier is not None and earlier[0] is run:
             return earlier[1], earlier[2]
-    db = _store(_location())
-    with _lock:
-        config, key = _in_force(str(db.directory), db.version())
+    try:
+        db = _store(_location())
+        with _lock:
+            config, key = _in_force(str(db.directory), db.version())
+    except StoreError:
+        # A store that cannot be read holds no settings to use: the strategy file's, and the pages say what is
+        # wrong with the store (the Data page, where that is put right, needs no figures).
+        return default_config(), ""
     if run is not None:
         st.session_state[_THIS_RUN] = (run, config, key)
     return config, key
