@@ -82,8 +82,8 @@ def _form(current: Config) -> None:
             "Organisation",
             value=current.organisation,
             key=f"{PREFIX}organisation",
-            help="Vises i figurerne og HR-regnskabet. Vælges en ny hjemkommune, bliver den «<kommune> Kommune», "
-            "medmindre du også skriver en anden her.",
+            help="Vises i figurerne og HR-regnskabet. Vælges en ny hjemkommune, følger organisationen med (fx "
+            "«Haderslev Kommune»), medmindre du også skriver en anden her.",
         )
         st.header("Hjemkommune og omegnskommuner")
         home = st.selectbox(
