@@ -9,11 +9,12 @@ from pathlib import Path
 import streamlit as st
 
 from csr.auth import Permission
-from csr.config import ConfigError, default_config
+from csr.config import ConfigError
 from csr.model import InputError
 from csr.store import StoreError
 from ui import auth, frame, widgets
 from ui.data import load_figures
+from ui.settings import config_in_force
 
 # The tab's icon is the app's own file: a ":material/...:" page icon makes the browser fetch it from
 # fonts.gstatic.com (the icons in the pages themselves come from the font Streamlit serves).
@@ -28,9 +29,15 @@ PAGES = [
     ("app_pages/rapport.py", "Rapport", ":material/description:", "rapport"),
     ("app_pages/data.py", "Data", ":material/upload_file:", "data"),
     ("app_pages/log.py", "Log", ":material/manage_search:", "log"),
+    ("app_pages/indstillinger.py", "Indstillinger", ":material/settings:", "indstillinger"),
 ]
 # What a role needs to see a page (csr.auth; VIEW for the rest): st.navigation gets only the user's pages.
-PAGE_NEEDS = {"rapport": Permission.EXPORT_REPORT, "data": Permission.IMPORT, "log": Permission.AUDIT}
+PAGE_NEEDS = {
+    "rapport": Permission.EXPORT_REPORT,
+    "data": Permission.IMPORT,
+    "log": Permission.AUDIT,
+    "indstillinger": Permission.SETTINGS,
+}
 
 
 def main() -> None:
@@ -58,11 +65,11 @@ def main() -> None:
     widgets.year_slot(slots.year)
     config = None
     try:
-        config = default_config()
+        config = config_in_force(fallback=page.url_path == "indstillinger")
         if not meeting:
             frame.sidebar(config)
         # The Data page needs no figures: it is where a bad import is undone.
-        figures_page = page.url_path not in ("data", "log")
+        figures_page = page.url_path not in ("data", "log", "indstillinger")
         dataset = load_figures() if figures_page else None
         if dataset is not None:
             frame.sample_banner(dataset)

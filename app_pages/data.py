@@ -10,12 +10,13 @@ import streamlit as st
 from csr import audit as events
 from csr import text
 from csr.auth import Permission
-from csr.config import Config, default_config
+from csr.config import Config
 from csr.model import ImportResult
 from csr.store import READ_ONLY_MESSAGE, DuplicateImport, Store, StoreError
 from csr.template import write_template
 from ui import actions, auth, data, downloads, frame, mapping, upload
 from ui.safe import md_escape
+from ui.settings import config_in_force
 
 MESSAGE = "_data_message"  # the sentence shown once, after the rerun that follows a change
 STORED = "_data_stored_digest"  # the uploads just stored: no second preview of the same files
@@ -24,7 +25,7 @@ ACCEPTED_FOR = "_data_accepted_for"  # the uploads the warnings tick belongs to
 HISTORY_SHOWN = 30
 
 log = logging.getLogger("csr.app")
-config = default_config()
+config = config_in_force()
 meeting = frame.meeting_mode()
 
 

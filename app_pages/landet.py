@@ -4,14 +4,14 @@ import streamlit as st
 
 from csr import charts_national, text_national
 from csr.charts import Chart
-from csr.config import default_config
 from csr.national import national_ranking
 from csr.shares import comparison_groups
 from ui import frame, widgets
 from ui.data import load_figures
 from ui.safe import md_escape
+from ui.settings import config_in_force
 
-config = default_config()
+config = config_in_force()
 meeting = frame.meeting_mode()
 dataset = load_figures()
 figures = dataset.figures

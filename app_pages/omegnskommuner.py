@@ -3,12 +3,13 @@
 import streamlit as st
 
 from csr import charts, text
-from csr.config import NEIGHBOUR_METHODS, default_config
+from csr.config import NEIGHBOUR_METHODS
 from csr.shares import comparison_groups
 from ui import frame, widgets
 from ui.data import load_figures
+from ui.settings import config_in_force
 
-config = default_config()
+config = config_in_force()
 meeting = frame.meeting_mode()
 groups = comparison_groups(config)
 

@@ -5,11 +5,11 @@ strategy, and the CSR-mærke. The headline, the unmet cards and Figure 1 fit the
 import streamlit as st
 
 from csr import charts, text
-from csr.config import default_config
 from ui import frame, widgets
 from ui.data import load_figures
 from ui.print_css import PRINT_CSS
 from ui.safe import md_escape
+from ui.settings import config_in_force
 
 PAGE_CSS = """<style>
 .st-key-title_row { align-items: flex-end; gap: 0.5rem 2rem; }
@@ -40,7 +40,7 @@ PAGE_CSS = """<style>
 # cards and Figure 1 fit side by side in the first screen of a laptop.
 WIDE_CSS = '<style>[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 2.5rem 2rem 6rem 2rem; }</style>'
 
-config = default_config()
+config = config_in_force()
 meeting = frame.meeting_mode()
 dataset = load_figures()
 figures = dataset.figures

@@ -14,7 +14,6 @@ import streamlit as st
 
 from csr import charts, text
 from csr.auth import Permission
-from csr.config import default_config
 from csr.importers.cells import DANISH_MONTHS
 from csr.planning import (
     SEEKABLE,
@@ -33,8 +32,9 @@ from ui import actions, auth, downloads, frame, widgets
 from ui import planning as plan
 from ui.data import load_figures
 from ui.safe import md_escape, md_list
+from ui.settings import config_in_force
 
-config = default_config()
+config = config_in_force()
 meeting = frame.meeting_mode()
 dataset = load_figures()
 figures = dataset.figures

@@ -3,11 +3,11 @@
 import streamlit as st
 
 from csr import charts, text
-from csr.config import default_config
 from csr.shares import placement_status
 from ui import frame, widgets
 from ui.data import load_figures
 from ui.safe import md_escape
+from ui.settings import config_in_force
 
 HEADERS = {
     "education": "Uddannelse",
@@ -17,7 +17,7 @@ HEADERS = {
     "met": "Status",
 }
 
-config = default_config()
+config = config_in_force()
 meeting = frame.meeting_mode()
 dataset = load_figures()
 figures = dataset.figures

@@ -15,19 +15,19 @@ import streamlit as st
 from csr import audit as events
 from csr import export, text
 from csr.auth import Permission
-from csr.config import default_config
 from csr.model import InputError
 from csr.store import Store, StoreError
 from ui import auth, frame, widgets
 from ui.data import load_figures
 from ui.safe import md_escape
+from ui.settings import config_in_force
 
 SCENARIO_KEY = "report_scenario"
 NO_SCENARIO = ""
 _FILES = "_report_files"  # session: rendered charts and files, keyed by data version, year (and scenario)
 
 export.warm_up_in_background()  # the chart engine starts now, not when the button is clicked
-config = default_config()
+config = config_in_force()
 meeting = frame.meeting_mode()
 dataset = load_figures()
 figures = dataset.figures

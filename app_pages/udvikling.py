@@ -3,13 +3,13 @@
 import streamlit as st
 
 from csr import charts, text
-from csr.config import default_config
 from ui import frame, widgets
 from ui.data import load_figures
+from ui.settings import config_in_force
 
 MEASURES = {"share": "Andel af ansatte", "persons": "Antal personer"}
 
-config = default_config()
+config = config_in_force()
 meeting = frame.meeting_mode()
 dataset = load_figures()
 figures = dataset.figures

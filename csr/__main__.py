@@ -1,4 +1,7 @@
-"""The command line: `python -m csr report|plan|export|import|history|undo|template|profiles|db|audit ...`."""
+"""The command line: `python -m csr report|plan|export|import|history|undo|template|profiles|settings|db|audit ...`.
+
+Every command computes with the configuration in force: the strategy file (`--config`, `CSR_CONFIG` or the
+bundled one) with the settings stored by an administrator (`csr.settings`), as the app does."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from csr import text
-from csr.config import Config, ConfigError, load_config
+from csr.config import Config, ConfigError, load_raw, parse_config
 from csr.model import Finding, ImportResult, InputError
 
 if TYPE_CHECKING:  # the figures import pandas; commands that never compute stay light
@@ -199,6 +202,20 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("action", choices=("current", "upgrade"), help="current (vis) eller upgrade (opgradér)")
     d.add_argument("--data-dir", metavar="MAPPE", help=DATA_DIR_HELP + "; CSR_DATABASE_URL vælger PostgreSQL")
 
+    se = sub.add_parser(
+        "settings", help="indstillingerne over strategifilen: vis, hent som TOML, indlæs fra TOML, eller nulstil"
+    )
+    se.add_argument(
+        "action",
+        choices=("show", "export", "import", "reset"),
+        help="show (vis), export (TOML), import FIL (indlæs) eller reset (strategifilens igen)",
+    )
+    se.add_argument(
+        "file", nargs="?", metavar="FIL", help="import: TOML-filen; export: filen, der skrives (standard: skærmen)"
+    )
+    se.add_argument("--data-dir", metavar="MAPPE", help=DATA_DIR_HELP)
+    se.add_argument("--who", default="", metavar="NAVN", help="hvem ændrer indstillingerne (vises i loggen)")
+
     a = sub.add_parser("audit", help="loggen over hvem der har gjort hvad (nyeste sidst)")
     a.add_argument("--since", type=_date, metavar="ÅÅÅÅ-MM-DD", help="kun fra og med denne dag (dansk tid)")
     a.add_argument("--json", action="store_true", help="JSON i stedet for linjer")
@@ -239,6 +256,101 @@ def _store(args: argparse.Namespace, migrate: bool = True) -> Store:
     if args.data_dir:
         return Store(args.data_dir, migrate=migrate)
     return Store.default(migrate=migrate)
+
+
+def _has_store(args: argparse.Namespace) -> bool:
+    """True when there is a store to read (PostgreSQL, or the SQLite file): reading files never creates one."""
+    from csr.db import database_url
+    from csr.store import DATA_DIR_ENV, DEFAULT_DIRECTORY, FILENAME
+
+    data_dir = getattr(args, "data_dir", None)
+    if database_url() is not None and not data_dir:
+        return True
+    return (Path(data_dir or os.environ.get(DATA_DIR_ENV) or DEFAULT_DIRECTORY) / FILENAME).exists()
+
+
+def _in_force(args: argparse.Namespace, raw: dict, source: str) -> Config:
+    """The strategy file with the settings stored in the store (the file alone while there is no store)."""
+    from csr import settings
+
+    if not _has_store(args):
+        return parse_config(raw, source=source)
+    try:
+        overrides = settings.stored(_store(args))
+    except Exception as exc:
+        if not _is_store_error(exc):
+            raise
+        print(f"Advarsel: de gemte indstillinger kan ikke læses ({exc}); strategifilen bruges.", file=sys.stderr)
+        return parse_config(raw, source=source)
+    return settings.in_force(overrides, raw, source)
+
+
+def _settings(args: argparse.Namespace, raw: dict, source: str) -> int:
+    from csr import settings
+    from csr.store import StoreError, danish_time
+
+    if args.action in ("show", "export", "reset") and args.file and args.action != "export":
+        print(f"Fejl: 'settings {args.action}' tager ingen fil.", file=sys.stderr)
+        return EXIT_INPUT
+    try:
+        if args.action == "import":
+            if not args.file:
+                print("Fejl: skriv filen, der skal indlæses: python -m csr settings import FIL.", file=sys.stderr)
+                return EXIT_INPUT
+            from csr.config import MAX_CONFIG_BYTES
+            from csr.files import FileRefused, read_regular_file
+
+            try:
+                content = read_regular_file(Path(args.file), MAX_CONFIG_BYTES, label="Indstillingsfilen")
+            except FileRefused as exc:
+                raise ConfigError(str(exc)) from None
+            payload = settings.from_toml(content, Path(args.file).name)
+            config = settings.save(_store(args), payload, who=args.who, raw=raw, source=source)
+            print(settings.describe(config, settings.base_config(raw, source)))
+            return 0
+        if args.action == "reset":
+            settings.save(_store(args), {}, who=args.who, raw=raw, source=source)
+            print("Strategifilens indstillinger gælder igen.")
+            return 0
+        config = _in_force(args, raw, source)
+        if args.action == "export":
+            comment = f"CSR-indstillinger for {config.home_name} ({config.home}), over strategifilen {source}"
+            out = settings.to_toml(settings.settings_of(config), comment)
+            if not args.file:
+                sys.stdout.write(out)
+                return 0
+            try:
+                Path(args.file).write_text(out, encoding="utf-8")
+            except OSError as exc:
+                print(
+                    f"Fejl: indstillingerne kunne ikke skrives til {args.file} ({os_reason(exc, writing=True)}).",
+                    file=sys.stderr,
+                )
+                return EXIT_INPUT
+            print(f"Indstillingerne er skrevet til {args.file}.")
+            return 0
+        saved = _store(args).settings() if _has_store(args) else None
+    except StoreError as exc:
+        print(f"Fejl: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    from csr.text import strategy_first_year
+
+    print(f"Strategi: {config.name} ({config.organisation})")
+    print(f"Hjemkommune: {config.home_name} ({config.home})")
+    print("Omegnskommuner: " + ", ".join(f"{config.municipality(c).name} ({c})" for c in config.neighbours))
+    print(f"Strategiperiode: {strategy_first_year(config)}-{config.last_year}")
+    for t in config.targets:
+        if t.kind == "min_share":
+            shown = "; ".join(f"fra {th.from_year}: {settings.percent_text(th.value)}" for th in t.thresholds)
+            print(f"Mål {t.id}: {shown}")
+    if saved is None or not saved.payload:
+        print("Kilde: strategifilen (ingen gemte indstillinger).")
+    else:
+        print(
+            f"Kilde: strategifilen med indstillinger gemt {danish_time(saved.saved)}"
+            + (f" af {saved.who}." if saved.who else ".")
+        )
+    return 0
 
 
 def _db(args: argparse.Namespace, config: Config) -> int:
@@ -610,7 +722,11 @@ def _profiles(args: argparse.Namespace, config: Config) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        config = load_config(args.config)
+        raw, source = load_raw(args.config)
+        if args.command == "settings":
+            return _settings(args, raw, source)
+        # `db` may find an old schema it must not touch before `db upgrade`: the strategy file alone.
+        config = parse_config(raw, source=source) if args.command == "db" else _in_force(args, raw, source)
         command = {
             "report": _report,
             "plan": _plan,

@@ -29,6 +29,7 @@ SCENARIO_DELETE = "scenario_delete"
 PROFILE_SAVE = "profile_save"
 PROFILE_DELETE = "profile_delete"
 ROLE_CHANGE = "role_change"
+SETTINGS = "settings"
 
 EVENT_LABELS = {
     LOGIN: "Login",
@@ -43,6 +44,7 @@ EVENT_LABELS = {
     PROFILE_SAVE: "Importprofil gemt",
     PROFILE_DELETE: "Importprofil slettet",
     ROLE_CHANGE: "Ny rolle",
+    SETTINGS: "Indstillinger gemt",
 }
 
 # The audit table's columns in Danish (`Store.audit_entries`), and the ones the log table shows.

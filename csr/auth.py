@@ -10,7 +10,8 @@ Roles (a user in several roles gets every permission of each):
 - læser: every figures page, downloads of charts and tables, loading a saved scenario;
 - hr: læser + importing and undoing, the HR-regnskab (Rapport) and the data downloads;
 - planlægger: læser + saving and deleting scenarios (not importing: planning needs no HR data rights);
-- administrator: everything, and (with the audit log) the log and who has which role.
+- administrator: everything, and (with the audit log) the log and who has which role, and the settings
+  (home municipality, neighbours, strategy period and thresholds).
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class Permission(StrEnum):
     EXPORT_REPORT = "export_report"  # the HR-regnskab as PDF and Excel (the Rapport page)
     SAVE_SCENARIO = "save_scenario"  # saving and deleting scenarios
     AUDIT = "audit"  # the audit log and who has which role
+    SETTINGS = "settings"  # the home municipality, its neighbours, the strategy period and the thresholds
 
     @property
     def action(self) -> str:
@@ -96,6 +98,7 @@ _ACTIONS = {
     Permission.EXPORT_REPORT: "hente HR-regnskabet",
     Permission.SAVE_SCENARIO: "gemme eller slette scenarier",
     Permission.AUDIT: "se loggen og rollerne",
+    Permission.SETTINGS: "ændre indstillingerne (hjemkommune, omegnskommuner og mål)",
 }
 
 _READ = frozenset({Permission.VIEW})

@@ -98,13 +98,13 @@ class Target:
         filled in ("Mindst {threshold} i en eller flere ordninger" -> "Mindst 10 % i ...")."""
         entry = self.threshold_entry(year)
         if entry is not None and entry.name:
-            return entry.name
+            return _fill(entry.name, entry)
         return _fill(self.name, entry)
 
     def description_in(self, year: int) -> str:
         entry = self.threshold_entry(year)
         if entry is not None and entry.description:
-            return entry.description
+            return _fill(entry.description, entry)
         return _fill(self.description, entry)
 
     def mixes_payroll(self, config: Config) -> bool:
@@ -136,6 +136,7 @@ class Config:
     total_rows: tuple[str, ...] = ()
     person_lists: PersonLists = field(default_factory=lambda: PersonLists())
     accessibility_statement: str = ""  # the organisation's "Tilgængelighedserklæring" (https), shown on every page
+    first_year: int | None = None  # the strategy period's first year (`strategy.first_year`); None: from the targets
     _scheme_keys: dict[str, str] = field(default_factory=dict, repr=False)
     _municipality_keys: dict[str, int] = field(default_factory=dict, repr=False)
 
@@ -291,6 +292,23 @@ def parse_accessibility_statement(value: object) -> str:
     return text
 
 
+def _check_neighbours(home: int, neighbours: tuple, names: dict[int, str]) -> None:
+    """At least one neighbour, each once, and never the home municipality itself."""
+    if not neighbours:
+        raise ConfigError("Nøglen 'strategy.neighbours' er tom: vælg mindst én omegnskommune.")
+    if any(not isinstance(c, int) or isinstance(c, bool) for c in neighbours):
+        raise ConfigError("Nøglen 'strategy.neighbours' skal være en liste af kommunekoder (heltal).")
+    if home in neighbours:
+        raise ConfigError(
+            f"Nøglen 'strategy.neighbours' nævner hjemkommunen {names.get(home, home)} ({home}); "
+            "en kommune kan ikke være sin egen omegnskommune."
+        )
+    twice = sorted({c for c in neighbours if neighbours.count(c) > 1})
+    if twice:
+        shown = ", ".join(f"{names.get(c, c)} ({c})" for c in twice)
+        raise ConfigError(f"Nøglen 'strategy.neighbours' nævner {shown} mere end én gang.")
+
+
 def parse_config(raw: dict, source: str = "") -> Config:
     """Validate a parsed TOML document and build a `Config`."""
     st = _require(raw, "strategy", dict, "")
@@ -365,6 +383,19 @@ def parse_config(raw: dict, source: str = "") -> Config:
                 raise ConfigError(
                     f"Nøglen '{key}' nævner kommunekoden {code}, som ikke findes under [[municipalities]]."
                 )
+    _check_neighbours(home, neighbours, {m.code: m.name for m in municipalities})
+    for key in ("name", "organisation"):
+        if key in st and (not isinstance(st[key], str) or not st[key].strip()):
+            raise ConfigError(f"Nøglen 'strategy.{key}' skal være en tekst, men er {st[key]!r}.")
+    last_year = _require(st, "last_year", int, "strategy.")
+    first_year = st.get("first_year")
+    if first_year is not None:
+        first_year = _require(st, "first_year", int, "strategy.")
+        if first_year > last_year:
+            raise ConfigError(
+                f"Nøglen 'strategy.first_year' er {first_year}, men strategiperioden slutter i {last_year} "
+                "(strategy.last_year); det første år kan ikke ligge efter det sidste."
+            )
 
     targets: list[Target] = []
     for i, t in enumerate(_require(raw, "targets", list, "")):
@@ -486,7 +517,7 @@ def parse_config(raw: dict, source: str = "") -> Config:
         neighbours=neighbours,
         measurement_months=months,
         neighbour_method=method,
-        last_year=_require(st, "last_year", int, "strategy."),
+        last_year=last_year,
         headcount_name=headcount_name,
         categories=categories,
         schemes=tuple(schemes),
@@ -502,6 +533,7 @@ def parse_config(raw: dict, source: str = "") -> Config:
         total_rows=skip_lists["totals"],
         person_lists=parse_person_lists(raw.get("person_lists", {})),
         accessibility_statement=parse_accessibility_statement(st.get("accessibility_statement", "")),
+        first_year=first_year,
         _scheme_keys=scheme_keys,
         _municipality_keys=municipality_keys,
     )
@@ -509,32 +541,53 @@ def parse_config(raw: dict, source: str = "") -> Config:
 
 def load_config(path: str | Path | None = None) -> Config:
     """Load and validate a strategy file (default: `CSR_CONFIG` or the bundled Aabenraa strategy)."""
+    raw, source = load_raw(path)
+    return parse_config(raw, source=source)
+
+
+def config_path(path: str | Path | None = None) -> Path:
+    """The strategy file in use: `path`, else `CSR_CONFIG`, else the bundled one."""
+    return Path(path or os.environ.get("CSR_CONFIG") or DEFAULT_CONFIG)
+
+
+def load_raw(path: str | Path | None = None) -> tuple[dict, str]:
+    """The strategy file as a parsed TOML document (not validated yet) and its path."""
     from csr.files import FileRefused, read_regular_file
 
-    path = Path(path or os.environ.get("CSR_CONFIG") or DEFAULT_CONFIG)
+    path = config_path(path)
     try:  # a regular file of at most MAX_CONFIG_BYTES: --config /dev/zero or a FIFO is refused at once
         content = read_regular_file(path, MAX_CONFIG_BYTES, label="Konfigurationsfilen")
     except FileRefused as exc:
         raise ConfigError(str(exc)) from None
+    return parse_toml(content, path.name), str(path)
+
+
+def parse_toml(content: bytes, name: str) -> dict:
+    """A TOML document from bytes, with the reasons it cannot be read in Danish (`name` is the file's)."""
     try:
-        raw = tomllib.loads(content.decode("utf-8"))
+        return tomllib.loads(content.decode("utf-8"))
     except UnicodeDecodeError:
-        raise ConfigError(
-            f"Konfigurationsfilen {path.name} kan ikke læses: den er ikke gemt som UTF-8-tekst."
-        ) from None
+        raise ConfigError(f"Konfigurationsfilen {name} kan ikke læses: den er ikke gemt som UTF-8-tekst.") from None
     except tomllib.TOMLDecodeError as exc:  # tomllib's own text is English: only its position is passed on
         where = re.search(r"line (\d+), column (\d+)", str(exc))
         at = f" (linje {where.group(1)}, kolonne {where.group(2)})" if where else ""
         raise ConfigError(
-            f"Konfigurationsfilen {path.name} kan ikke læses: den er ikke gyldig TOML{at}. Ret filen, og prøv igen."
+            f"Konfigurationsfilen {name} kan ikke læses: den er ikke gyldig TOML{at}. Ret filen, og prøv igen."
         ) from None
-    return parse_config(raw, source=str(path))
 
 
 @cache
 def default_config() -> Config:
-    """The configuration in force, loaded once per process."""
+    """The strategy file's configuration, loaded once per process (without the settings stored by an
+    administrator: `csr.settings.config_in_force`, and `ui.settings.config_in_force` in the app)."""
     return load_config()
+
+
+@cache
+def default_raw() -> tuple[dict, str]:
+    """The strategy file as parsed TOML and its path, read once per process (the base of the stored settings).
+    Callers copy it before changing it."""
+    return load_raw()
 
 
 @dataclass(frozen=True)

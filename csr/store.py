@@ -152,6 +152,7 @@ DEFAULT_AUDIT_RETENTION_DAYS = 400  # a whole year and its audit, with a margin
 EVENT_IMPORT, EVENT_UNDO = events.IMPORT, events.UNDO
 EVENT_SCENARIO_SAVE, EVENT_SCENARIO_DELETE = events.SCENARIO_SAVE, events.SCENARIO_DELETE
 EVENT_PROFILE_SAVE, EVENT_PROFILE_DELETE = events.PROFILE_SAVE, events.PROFILE_DELETE
+EVENT_SETTINGS = events.SETTINGS
 
 OLD_SCHEMA_READ_ONLY = (
     "Databasen er lavet af en ældre version af programmet og skal opgraderes, men den er skrivebeskyttet. "
@@ -856,6 +857,41 @@ class Store:
                 raise StoreError(f"Profilen '{name}' findes ikke.")
             _audit(con, who, EVENT_PROFILE_DELETE, f"Importprofilen '{name}' er slettet.", self._address, self._role)
 
+    # ---- settings (csr.settings) -----------------------------------------------------------------
+
+    def settings(self) -> SavedSettings | None:
+        """The settings in force: the newest saved overrides of the strategy file (None: never saved)."""
+        with self._read() as con:
+            row = con.execute(text("SELECT payload, saved, who FROM settings ORDER BY id DESC LIMIT 1")).first()
+        if row is None:
+            return None
+        try:
+            payload = json.loads(row[0])
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict):
+            raise StoreError("De gemte indstillinger er beskadigede. Gem dem igen på siden Indstillinger.")
+        return SavedSettings(payload, _time(row[1]), row[2])
+
+    def save_settings(self, payload: dict, who: str = "", detail: str = "") -> SavedSettings:
+        """Store the settings (`csr.settings` validates them first) with their audit entry, in one transaction
+        that also moves the version on: every process computes with them at its next rerun."""
+        try:
+            payload_text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        except (TypeError, ValueError) as exc:
+            raise StoreError(
+                "Indstillingerne kan ikke gemmes: de indeholder noget, der ikke kan gemmes som tekst."
+            ) from exc
+        saved = datetime.now(UTC)
+        with self._write() as con:
+            con.execute(
+                text("INSERT INTO settings (saved, who, payload) VALUES (:saved, :who, :payload)"),
+                {"saved": saved.isoformat(), "who": who or "", "payload": payload_text},
+            )
+            _bump_generation(con)
+            _audit(con, who, EVENT_SETTINGS, detail or "Indstillingerne er gemt.", self._address, self._role)
+        return SavedSettings(json.loads(payload_text), saved, who or "")
+
     # ---- the audit log -------------------------------------------------------------------------
 
     def record_event(
@@ -1367,6 +1403,18 @@ def _profile_payload(name: str, text: str) -> dict:
     except ValueError:
         payload = None
     return {**payload, "name": name} if isinstance(payload, dict) else {"name": name}
+
+
+# ---- settings ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SavedSettings:
+    """The saved overrides of the strategy file (`csr.settings`), when and by whom they were saved."""
+
+    payload: dict
+    saved: datetime
+    who: str
 
 
 # ---- the audit log ----------------------------------------------------------------------------

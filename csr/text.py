@@ -108,8 +108,11 @@ def provisional_sentence(annual: pd.DataFrame, config: Config, year: int) -> str
 def strategy_first_year(config: Config) -> int:
     """The first year of the strategy period: the latest year a min-share target starts from.
 
-    The configuration names only the last year (`last_year`); for Aabenraa's strategy this gives 2021.
+    `strategy.first_year` when the configuration names it (an administrator's setting); otherwise, for
+    Aabenraa's strategy, this gives 2021.
     """
+    if config.first_year is not None:
+        return config.first_year
     firsts = [t.thresholds[0].from_year for t in config.targets if t.thresholds]
     return max(firsts) if firsts else config.last_year
 

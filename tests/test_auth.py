@@ -118,7 +118,10 @@ def test_planlaegger_is_laeser_plus_scenarios_not_hr():
 def test_administrator_may_do_everything_and_roles_add_up():
     assert permissions_of(frozenset({Role.ADMINISTRATOR})) == set(Permission)
     assert Permission.AUDIT not in permissions_of(frozenset({Role.HR, Role.PLANLAEGGER}))
-    assert permissions_of(frozenset({Role.HR, Role.PLANLAEGGER})) == set(Permission) - {Permission.AUDIT}
+    assert permissions_of(frozenset({Role.HR, Role.PLANLAEGGER})) == set(Permission) - {
+        Permission.AUDIT,
+        Permission.SETTINGS,
+    }
     assert permissions_of(frozenset()) == frozenset()
 
 

@@ -180,7 +180,7 @@ def test_local_mode_runs_as_before_with_the_free_text_name(store_dir):
     assert_clean(at)
     assert "Lokal tilstand uden login" in sidebar_text(at)
     assert not [b for b in at.button if b.label in ("Log ind", "Log ud")]
-    assert page_links(at) == [*FIGURE_PAGES, "Rapport", "Data", "Log"]
+    assert page_links(at) == [*FIGURE_PAGES, "Rapport", "Data", "Log", "Indstillinger"]
     at.switch_page(DATA_PAGE).run()
     assert [t.label for t in at.text_input if t.key == "import_who"] == []  # drawn only once files are chosen
     at.file_uploader(key="upload").set_value([("afdeling.csv", CSV, "text/csv")]).run()

@@ -21,8 +21,19 @@ from browser_support import (
 pytestmark = BROWSER_MARKS
 pytest.importorskip("playwright.sync_api")
 
-PAGES = ["", "udvikling", "omegnskommuner", "landet", "praktikpladser", "planlaegning", "rapport", "data", "log"]
-WITHOUT_YEAR = ("udvikling", "data", "log")
+PAGES = [
+    "",
+    "udvikling",
+    "omegnskommuner",
+    "landet",
+    "praktikpladser",
+    "planlaegning",
+    "rapport",
+    "data",
+    "log",
+    "indstillinger",
+]
+WITHOUT_YEAR = ("udvikling", "data", "log", "indstillinger")
 MODES = {"normal": (1400, 900, ""), "meeting": (1920, 1080, "visning=m%C3%B8de")}
 
 # Streamlit's English that must not be visible or read out in meeting mode (the frame translates or hides it).

@@ -21,7 +21,6 @@ import pandas as pd
 import streamlit as st
 
 from csr import text
-from csr.config import default_config
 from csr.fmt import files_digest, period_keys
 from csr.importers import import_uploads
 from csr.importers.cells import format_period
@@ -29,6 +28,7 @@ from csr.importers.safety import QUEUED_MESSAGE, limit_malloc_arenas, on_queue, 
 from csr.model import Finding, ImportResult, InputError, SheetSummary
 from csr.shares import Figures, compute
 from csr.store import Store, StoreError
+from ui.settings import config_in_force, settings_key
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
 SPREADSHEETS = (".xlsx", ".xls", ".csv")
@@ -72,7 +72,7 @@ def store() -> Store:
 
 @st.cache_data(max_entries=4, show_spinner="Læser filerne …")
 def _imported(files: str, _uploads: Uploads) -> ImportResult:
-    return import_uploads(_uploads, default_config())
+    return import_uploads(_uploads, config_in_force())
 
 
 def imported(uploads: Uploads) -> ImportResult:
@@ -119,7 +119,7 @@ def _computed(files: str, method: str, _uploads: Uploads) -> tuple[Figures | Non
     result = _imported(files, _uploads)
     if result.errors:
         return None, tuple(result.sheets), tuple(result.findings)
-    figures = compute(result.data, result.placements, default_config(), method)
+    figures = compute(result.data, result.placements, config_in_force(), method)
     return figures, tuple(result.sheets), tuple(result.findings)
 
 
@@ -144,7 +144,7 @@ def _stored(directory: str, version: str, method: str) -> tuple[Figures, tuple[S
     if stored is None:
         return None
     data, placements, sheets, as_of = stored
-    return compute(data, placements, default_config(), method), sheets, as_of
+    return compute(data, placements, config_in_force(), method), sheets, as_of
 
 
 def _batches_by_file(db: Store, history: pd.DataFrame) -> dict[str, int]:
@@ -228,8 +228,8 @@ def _remember(key: str, dataset: Dataset) -> Dataset:
 
 
 def _from_uploads(uploads: Uploads, method: str, sample: bool) -> Dataset:
-    config = default_config()
-    files = digest(uploads)
+    config = config_in_force()
+    files = digest(uploads) + settings_key()  # the files' figures depend on the settings in force too
     figures, sheets, findings = _computed(files, method, uploads)
     if figures is None:
         raise InputError([f for f in findings if f.severity == "fejl"])
@@ -246,12 +246,12 @@ def load_figures(method: str | None = None, uploads: Uploads | None = None) -> D
     The sample data while the store is empty (`Dataset.sample`). Raises `InputError` with Danish
     findings when the data cannot be used, `StoreError` when the store cannot be read.
     """
-    config = default_config()
+    config = config_in_force()
     method = method or config.neighbour_method
     # The session keeps the datasets it has used, so a rerun does not even unpickle the cached figures.
     seen = st.session_state.setdefault(_SESSION_DATASETS, {})
     if uploads is not None:
-        key = f"{digest(uploads)}:{method}"
+        key = f"{digest(uploads)}{settings_key()}:{method}"
         return seen[key] if key in seen else _remember(key, _from_uploads(uploads, method, sample=False))
     # The store's version is read once per run: the frame and the page both ask for the figures.
     run = _run_marker()

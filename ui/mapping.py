@@ -21,7 +21,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from csr import text
-from csr.config import HEADCOUNT, Config, default_config
+from csr.config import HEADCOUNT, Config
 from csr.importers import import_uploads
 from csr.importers.cells import format_period
 from csr.importers.mapping import (
@@ -41,6 +41,7 @@ from csr.model import ImportResult, InputError
 from csr.names import normalize
 from csr.store import Store, StoreError
 from ui import actions, auth, data, upload
+from ui.settings import config_in_force
 
 SAVED = "_mapping_saved"  # the profile just saved: said once after the rerun
 PREVIEW_ROWS = 200
@@ -62,7 +63,7 @@ def stored_profiles(store: Store | None) -> list[Profile]:
 
 @st.cache_data(max_entries=4, show_spinner="Læser filerne …")
 def _imported(files: str, profiles: str, _uploads: data.Uploads, _profiles: tuple[Profile, ...]) -> ImportResult:
-    return import_uploads(_uploads, default_config(), profiles=_profiles)
+    return import_uploads(_uploads, config_in_force(), profiles=_profiles)
 
 
 def imported(store: Store | None, uploads: data.Uploads) -> ImportResult:
@@ -117,7 +118,7 @@ def _heads(file: str, name: str, _data: bytes) -> list[tuple[str, list[list], in
 
 @st.cache_data(max_entries=4, show_spinner="Læser filen med kolonnevalget …")
 def _preview(file: str, profile_text: str, name: str, _data: bytes, _profile: Profile) -> ImportResult:
-    return import_uploads([(name, _data)], default_config(), profiles=[_profile])
+    return import_uploads([(name, _data)], config_in_force(), profiles=[_profile])
 
 
 def _choices(

@@ -1,0 +1,102 @@
+"""The configuration in force in the app: the strategy file with the settings an administrator has stored
+(`csr.settings`, the page Indstillinger).
+
+`config_in_force()` is what every page, the frame and the cached computations in `ui.data` and `ui.mapping`
+use instead of the strategy file's `default_config()`. It reads the store's version once per script run (one
+small query) and builds the configuration once per version: a save in any process moves the version on, so
+every session computes with the new settings at its next rerun. `settings_key()` names the settings in force,
+for caches keyed on files rather than on the store's version (the sample data, a preview). A store that cannot
+be read gives the strategy file's configuration: the pages show the store's own error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from functools import lru_cache
+
+import streamlit as st
+
+from csr import settings
+from csr.config import Config, default_config
+from csr.store import Store, StoreError
+
+_THIS_RUN = "_settings_this_run"  # (the run's marker, the configuration in force, its key)
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _in_force(directory: str, version: str) -> tuple[Config, str]:
+    """The configuration of the settings stored at `version` and a short key naming them ("" for the strategy
+    file as it is). `version` only names the cache entry."""
+    overrides = settings.stored(Store(directory))
+    key = hashlib.sha256(json.dumps(overrides, sort_keys=True).encode()).hexdigest()[:12] if overrides else ""
+    return settings.in_force(overrides), key
+
+
+def _run_marker() -> object | None:
+    """An object that is new in every script run of this session (None outside a run)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    return None if context is None else context.cursors
+
+
+@lru_cache(maxsize=4)
+def _store(location: str) -> Store:
+    """The store at `location`, opened (and its schema checked) once per process: a rerun only reads its version."""
+    return Store(location)
+
+
+def _location() -> str:
+    from csr.db import database_url
+    from csr.store import DATA_DIR_ENV, DEFAULT_DIRECTORY
+
+    return database_url() or os.environ.get(DATA_DIR_ENV) or DEFAULT_DIRECTORY
+
+
+def _current() -> tuple[Config, str]:
+    run = _run_marker()
+    if run is not None:
+        earlier = st.session_state.get(_THIS_RUN)
+        if earlier is not None and earlier[0] is run:
+            return earlier[1], earlier[2]
+    try:
+        db = _store(_location())
+        with _lock:
+            config, key = _in_force(str(db.directory), db.version())
+    except StoreError:
+        # A store that cannot be read holds no settings to use: the strategy file's, and the pages say what is
+        # wrong with the store (the Data page, where that is put right, needs no figures).
+        return default_config(), ""
+    if run is not None:
+        st.session_state[_THIS_RUN] = (run, config, key)
+    return config, key
+
+
+def config_in_force(fallback: bool = False) -> Config:
+    """The strategy file with the stored settings. Stored settings that no longer fit the file raise
+    `csr.settings.SettingsError` (a ConfigError, shown by the frame); with `fallback` the strategy file's own
+    configuration is returned instead (the page Indstillinger, where they are put right)."""
+    try:
+        return _current()[0]
+    except settings.SettingsError:
+        if fallback:
+            return default_config()
+        raise
+
+
+def settings_key() -> str:
+    """A short name for the settings in force ("" for the strategy file as it is), for cache keys."""
+    try:
+        return _current()[1]
+    except settings.SettingsError:
+        return "ugyldige"
+
+
+def forget() -> None:
+    """Drop what this process and session hold of the settings (after saving them)."""
+    _in_force.cache_clear()
+    st.session_state.pop(_THIS_RUN, None)
