@@ -1,4 +1,4 @@
-"""CSR-tal for Aabenraa Kommune: the frame around the pages (run with `streamlit run app.py`)."""
+"""CSR-tal for a municipality (Aabenraa Kommune's strategy by default): the frame around the pages (run with `streamlit run app.py`)."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def main() -> None:
     started = time.perf_counter()
     meeting = frame.meeting_mode()
     st.set_page_config(
-        page_title="CSR-tal · Aabenraa Kommune",
+        page_title="CSR-tal",  # with the organisation once the settings in force are read
         page_icon=str(PAGE_ICON),
         layout="wide" if meeting else "centered",
         initial_sidebar_state="collapsed" if meeting else "auto",
@@ -66,6 +66,7 @@ def main() -> None:
     config = None
     try:
         config = config_in_force(fallback=page.url_path == "indstillinger")
+        st.set_page_config(page_title=f"CSR-tal · {config.organisation}")  # the home chosen on Indstillinger
         if not meeting:
             frame.sidebar(config)
         # The Data page needs no figures: it is where a bad import is undone.
