@@ -130,7 +130,9 @@ def test_the_guides_postgresql_role_database_dump_and_restore(tmp_path):
             made = as_postgres(*psql, "CREATE TABLE t (name text, value double precision);"
                                "INSERT INTO t VALUES ('fleksjob', 41.5), ('løntilskud', 3);")  # fmt: skip
             assert made.returncode == 0, made.stderr
-            dump = run_as_guide(guide_line("sudo -u postgres pg_dump -Fc -f /var/backups/csr/csr-$(date +%F)"), port, dumps)
+            dump = run_as_guide(
+                guide_line("sudo -u postgres pg_dump -Fc -f /var/backups/csr/csr-$(date +%F)"), port, dumps
+            )
             assert dump.returncode == 0, dump.stderr
             files = list(dumps.glob("csr-*.dump"))
             assert len(files) == 1 and files[0].read_bytes()[:5] == b"PGDMP"  # the custom format
