@@ -371,6 +371,13 @@ class Store:
         return "postgresql" if self.url else "sqlite"
 
     @property
+    def identity(self) -> str:
+        """Which store this is, without secrets: the folder for SQLite, the URL with its password hidden for
+        PostgreSQL. What caches and session state may be keyed on (the password must not name a cache entry);
+        two stores of one identity are one database, and `version()` tells databases apart anyway."""
+        return _safe_url(self.url) if self.url else str(self.directory)
+
+    @property
     def _postgres(self) -> bool:
         return self.url is not None
 
