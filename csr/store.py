@@ -1261,10 +1261,11 @@ def _binary_rows(columns: dict[str, np.ndarray]) -> bytes:
         record[f"v{i}"] = value
     raw = record.view(np.uint8).reshape(n, record.dtype.itemsize)
     keep: np.ndarray | None = None
+    layout = cast(dict[str, tuple[np.dtype, int]], record.dtype.fields)  # name -> (dtype, byte offset in a row)
     for i, length in enumerate(lengths):
         if isinstance(length, int):
             continue
-        offset, width = record.dtype.fields[f"v{i}"][1], record.dtype[f"v{i}"].itemsize
+        offset, width = layout[f"v{i}"][1], layout[f"v{i}"][0].itemsize
         unused = np.arange(width) >= np.maximum(length, 0)[:, None]  # (rows, width): bytes past the value
         if unused.any():
             if keep is None:
