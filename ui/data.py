@@ -4,8 +4,9 @@ Every page calls `load_figures()`. It asks the store for its version (one small 
 figures computed for that version, cached over plain arguments: the store's identity (its folder, or its
 database URL with the password hidden: `Store.identity`), its version and the neighbour method. The
 location the cached functions open the store with, which may hold the database password, is passed
-unhashed (`_location`), so no cache key and no session state key is made from the password. An import or an undo in any process changes the version, so every page
-shows the new data on its next run; `forget()` drops what this process holds at once.
+unhashed (`_location`), so no cache key and no session state key is made from the password. An import
+or an undo in any process changes the version, so every page shows the new data on its next run;
+`forget()` drops what this process holds at once.
 
 `imported()` runs the importer on uploads, cached on the files' digest (the Data page's preview and
 the sample data both use it).
