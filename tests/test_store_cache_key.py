@@ -8,6 +8,8 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from csr import db
 from csr.importers import import_uploads
 from csr.store import Store
@@ -36,6 +38,7 @@ def test_the_identity_hides_the_password(postgres_url, tmp_path):
     assert Store(tmp_path / "data").identity == str(tmp_path / "data")
 
 
+@pytest.mark.slow  # the sample workbooks are parsed in a guarded child process
 def test_the_figures_cache_is_keyed_without_the_database_password(postgres_url, monkeypatch):
     import streamlit as st
 
