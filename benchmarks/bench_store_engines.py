@@ -1,6 +1,6 @@
 """The store on its two engines against the first release's store, on national data, in one run.
 
-    python benchmarks/bench_store_engines.py [--repeat 5] [--no-postgres]
+    python benchmarks/bench_store_engines.py [--repeat 5] [--no-postgres] [--durable-postgres]
 
 Writes the national workbook (98 municipalities, 2018-2025, every month, every configured scheme and the
 headcount: 122,304 rows; the reads are of the 112,896 scheme rows plus the headcount, all in force), imports
@@ -8,6 +8,8 @@ it with the engine (`import_uploads`, guarded as the Data page runs it), and the
 - the first release's store (schema 1, packed integer keys), loaded from git as the baseline,
 - the store on SQLite (plain columns),
 - the store on PostgreSQL (a temporary server, as the tests start it; Debian's postgresql 15),
+- the same with the text COPY the store used before the binary one (`text_copy_rows`, storing only: the baseline
+  of the binary COPY),
 stores that import (`add_batch`) and reads what is in force (`snapshot()`), in `--repeat` rounds that
 alternate the engines (the machine is shared: a slow moment hits all of them), and prints medians,
 the times and the ratios the README's performance table quotes: new SQLite / first release, PostgreSQL /
@@ -86,6 +88,26 @@ def median_time(repeat: int, fn: Callable[[], object]) -> float:
     return statistics.median(timed(fn)[0] for _ in range(repeat))
 
 
+def text_copy_rows(cursor: object, table: str, columns: dict, progress: Callable | None = None) -> None:
+    """The store's COPY before the binary format (the baseline of `--repeat` rounds' "PostgreSQL, text
+    COPY" line): tab-separated text written by pandas, one COPY per INSERT_CHUNK rows."""
+    import pandas as pd
+
+    from csr import store as store_module
+
+    n = len(next(iter(columns.values())))
+    for start in range(0, n, store_module.INSERT_CHUNK):
+        stop = min(start + store_module.INSERT_CHUNK, n)
+        buffer = io.StringIO()
+        pd.DataFrame({k: v[start:stop] for k, v in columns.items()}).to_csv(
+            buffer, sep="\t", header=False, index=False, na_rep="\\N", lineterminator="\n"
+        )
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            copy.write(buffer.getvalue())
+        if progress is not None:
+            progress(stop, n)
+
+
 def fetch_time(store: Store, sql: str, repeat: int) -> float:
     from csr import db
 
@@ -98,11 +120,12 @@ def fetch_time(store: Store, sql: str, repeat: int) -> float:
     return median_time(repeat, run)
 
 
-OLD, SQLITE, POSTGRES = "old", "sqlite", "postgresql"
+OLD, SQLITE, POSTGRES, POSTGRES_TEXT = "old", "sqlite", "postgresql", "postgresql-text"
 LABELS = {
     OLD: "first release (SQLite, packed keys)",
     SQLITE: "SQLite (plain columns)",
     POSTGRES: "PostgreSQL 15 (plain columns)",
+    POSTGRES_TEXT: "PostgreSQL 15, text COPY (before)",
 }
 PLAIN = "SELECT code, year, period, period_index, scheme, value, origin, row FROM data WHERE live = 1 ORDER BY id"
 
@@ -111,6 +134,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument(
+        "--durable-postgres",
+        action="store_true",
+        help="run PostgreSQL with fsync, synchronous commit and full page writes on (its defaults, as in production); "
+        "without it they are off, as in the tests",
+    )
     args = parser.parse_args()
 
     workbook = national_workbook()
@@ -131,8 +160,9 @@ def main() -> None:
     if not args.no_postgres:
         from postgres_support import PostgresServer
 
-        server = PostgresServer()
+        server = PostgresServer(durable=args.durable_postgres)
         server.start()
+        print(f"PostgreSQL: fsync, synchronous_commit, full_page_writes {'on' if args.durable_postgres else 'off'}")
     databases = itertools.count()
 
     def open_store(kind: str) -> object:
@@ -145,11 +175,22 @@ def main() -> None:
         server.execute(f"CREATE DATABASE {name}")
         return Store(server.url(name))
 
+    from csr import store as store_module
+
+    binary_copy = store_module._copy_rows
+
+    def add(kind: str, store: object) -> float:
+        store_module._copy_rows = text_copy_rows if kind == POSTGRES_TEXT else binary_copy  # type: ignore[assignment]
+        try:
+            return timed(lambda: store.add_batch(files, result))[0]  # type: ignore[attr-defined]
+        finally:
+            store_module._copy_rows = binary_copy
+
     imports: list[float] = []
-    kinds = [OLD, SQLITE] + ([] if args.no_postgres else [POSTGRES])
+    kinds = [OLD, SQLITE] + ([] if args.no_postgres else [POSTGRES, POSTGRES_TEXT])
     adds: dict[str, list[float]] = {k: [] for k in kinds}
     reads: dict[str, list[float]] = {k: [] for k in kinds}
-    fetches: dict[str, list[tuple[float, float]]] = {k: [] for k in kinds[1:]}
+    fetches: dict[str, list[tuple[float, float]]] = {k: [] for k in kinds[1:3]}
     try:
         # Alternated: each round stores the import on every engine, then reads each once (the machine is
         # shared, so a slow moment hits every engine about equally).
@@ -158,11 +199,11 @@ def main() -> None:
             imports.append(timed(lambda: import_uploads(files))[0])
             for kind in kinds:
                 store = open_store(kind)
-                adds[kind].append(timed(lambda store=store: store.add_batch(files, result))[0])  # type: ignore[attr-defined]
+                adds[kind].append(add(kind, store))
                 stores[kind] = store
             for kind in kinds:
                 reads[kind].append(timed(stores[kind].snapshot)[0])  # type: ignore[attr-defined]
-            for kind in kinds[1:]:
+            for kind in kinds[1:3]:
                 fetches[kind].append((fetch_time(stores[kind], PLAIN, 1), fetch_time(stores[kind], packed_sql, 1)))  # type: ignore[arg-type]
         assert all(len(stores[k].snapshot().data) == n for k in kinds)  # type: ignore[attr-defined]
     finally:
@@ -186,6 +227,9 @@ def main() -> None:
     print(f"read in force, SQLite / first release: {sqlite / base:.2f}x (goal <= 1x)")
     if POSTGRES in kinds:
         print(f"read in force, PostgreSQL / SQLite:     {rows[LABELS[POSTGRES]][1] / sqlite:.2f}x (goal <= 2x)")
+        binary, text_copy = rows[LABELS[POSTGRES]][0], rows[LABELS[POSTGRES_TEXT]][0]
+        print(f"storing on PostgreSQL, binary COPY / text COPY: {binary / text_copy:.2f}x")
+        print(f"(import + store) / import on PostgreSQL: {(t_import + binary) / t_import:.2f}x (goal <= 2x)")
     for engine, (plain, packed_t) in fetch.items():
         print(
             f"hot fetch alone on {engine}: 8 plain columns {plain:.3f} s, 3 packed values {packed_t:.3f} s "

@@ -78,7 +78,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import io
 import json
 import logging
 import os
@@ -110,7 +109,7 @@ READ_ONLY_ENV = "CSR_READ_ONLY"  # "1": open the store read-only even where it c
 DEFAULT_DIRECTORY = "data"
 FILENAME = "csr.sqlite"
 DEFAULT_TIMEOUT = 30.0  # seconds a write waits for another writer before giving up
-INSERT_CHUNK = 50_000  # rows per executemany call (bounds memory; progress is reported per chunk)
+INSERT_CHUNK = 50_000  # rows per executemany call or COPY piece (bounds memory; progress is reported per chunk)
 
 ACTIVE = "aktiv"
 UNDONE = "fortrudt"
@@ -373,6 +372,13 @@ class Store:
         return "postgresql" if self.url else "sqlite"
 
     @property
+    def identity(self) -> str:
+        """Which store this is, without secrets: the folder for SQLite, the URL with its password hidden for
+        PostgreSQL. What caches and session state may be keyed on (the password must not name a cache entry);
+        two stores of one identity are one database, and `version()` tells databases apart anyway."""
+        return _safe_url(self.url) if self.url else str(self.directory)
+
+    @property
     def _postgres(self) -> bool:
         return self.url is not None
 
@@ -495,19 +501,19 @@ class Store:
         }
         cursor = con.connection.cursor()
         try:
-            for start in range(0, data.n, INSERT_CHUNK):
-                stop = min(start + INSERT_CHUNK, data.n)
-                part = {k: v[start:stop] for k, v in columns.items()}
-                if self._postgres:
-                    _copy_rows(cursor, "data", part)
-                else:
+            if self._postgres:
+                _copy_rows(cursor, "data", columns, progress)
+            else:
+                for start in range(0, data.n, INSERT_CHUNK):
+                    stop = min(start + INSERT_CHUNK, data.n)
+                    part = {k: v[start:stop] for k, v in columns.items()}
                     cursor.executemany(
                         "INSERT INTO data (batch, code, year, period, period_index, scheme, value, origin, row) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         list(zip(*(part[k].tolist() for k in columns), strict=True)),
                     )
-                if progress is not None:
-                    progress(stop, data.n)
+                    if progress is not None:
+                        progress(stop, data.n)
         finally:
             cursor.close()
         if not others or not data.n:
@@ -1232,13 +1238,76 @@ def _plain(column: pd.Series) -> list:
     return [None if isinstance(v, float) and v != v else v for v in values.tolist()]
 
 
-def _copy_rows(cursor: Any, table: str, columns: dict[str, np.ndarray]) -> None:
-    """Rows into a PostgreSQL table with COPY (text format; NaN as NULL): the fast path for an import."""
-    frame = pd.DataFrame(columns)
-    buffer = io.StringIO()
-    frame.to_csv(buffer, sep="\t", header=False, index=False, na_rep="\\N", lineterminator="\n")
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        copy.write(buffer.getvalue())
+def _copy_rows(
+    cursor: Any, table: str, columns: dict[str, np.ndarray], progress: Callable[[int, int], object] | None = None
+) -> None:
+    """Rows into a PostgreSQL table with one COPY in the binary format: the fast path for an import. The
+    rows are built with numpy (`_binary_rows`) and sent in pieces of INSERT_CHUNK rows, so the server
+    stores one piece while the next is built; `progress(done, total)` after each piece. (The text format
+    cost ~0.25 s to write for a national import and the server as long again to parse.)"""
+    n = len(next(iter(columns.values()))) if columns else 0
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.write(_COPY_SIGNATURE)
+        for start in range(0, n, INSERT_CHUNK):
+            stop = min(start + INSERT_CHUNK, n)
+            copy.write(_binary_rows({k: v[start:stop] for k, v in columns.items()}))
+            if progress is not None:
+                progress(stop, n)
+        copy.write(_COPY_TRAILER)
+
+
+_COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags, header extension length
+_COPY_TRAILER = b"\xff\xff"
+
+
+def _binary_rows(columns: dict[str, np.ndarray]) -> bytes:
+    """Rows in PostgreSQL's binary COPY format (without its signature and trailer), built column-wise with
+    numpy instead of a Python call per value. Per column: integers as int4 (the store's integer columns;
+    a value outside int4 raises OverflowError), floats as float8 with NaN as NULL, text (str objects, None as
+    NULL) as UTF-8. Each row is laid out at its widest (a float's 8 bytes, the longest text) in one
+    record array; the bytes a row does not use (a NULL's value, a shorter text's tail) are cut out."""
+    n = len(next(iter(columns.values())))
+    fields: list[tuple[str, str]] = [("count", ">i2")]
+    values: list[np.ndarray] = []
+    lengths: list[np.ndarray | int] = []
+    for i, column in enumerate(columns.values()):
+        kind = column.dtype.kind
+        if kind in "iub":
+            if n and (column.min() < _INT32[0] or column.max() > _INT32[1]):
+                raise OverflowError("a value outside int4 in a binary COPY")
+            fields += [(f"n{i}", ">i4"), (f"v{i}", ">i4")]
+            values.append(column)
+            lengths.append(4)
+        elif kind == "f":
+            fields += [(f"n{i}", ">i4"), (f"v{i}", ">f8")]
+            values.append(column)
+            lengths.append(np.where(np.isnan(column), -1, 8))
+        else:  # text: encoded once per distinct value
+            codes, uniques = pd.factorize(column, use_na_sentinel=True)
+            encoded = np.array([str(u).encode() for u in uniques] or [b""], dtype=object)
+            width = max((len(b) for b in encoded), default=0)
+            fields += [(f"n{i}", ">i4"), (f"v{i}", f"S{max(width, 1)}")]
+            sizes = np.array([len(b) for b in encoded], dtype=np.int32)
+            values.append(encoded.astype(f"S{max(width, 1)}")[np.maximum(codes, 0)])
+            lengths.append(np.where(codes < 0, -1, sizes[np.maximum(codes, 0)]))
+    record = np.empty(n, dtype=np.dtype(fields))
+    record["count"] = len(columns)
+    for i, (value, length) in enumerate(zip(values, lengths, strict=True)):
+        record[f"n{i}"] = length
+        record[f"v{i}"] = value
+    raw = record.view(np.uint8).reshape(n, record.dtype.itemsize)
+    keep: np.ndarray | None = None
+    layout = cast(dict[str, tuple[np.dtype, int]], record.dtype.fields)  # name -> (dtype, byte offset in a row)
+    for i, length in enumerate(lengths):
+        if isinstance(length, int):
+            continue
+        offset, width = layout[f"v{i}"][1], layout[f"v{i}"][0].itemsize
+        unused = np.arange(width) >= np.maximum(length, 0)[:, None]  # (rows, width): bytes past the value
+        if unused.any():
+            if keep is None:
+                keep = np.ones(raw.shape, dtype=bool)
+            keep[:, offset : offset + width] &= ~unused
+    return (raw if keep is None else raw[keep]).tobytes()
 
 
 # ---- reading rows -----------------------------------------------------------------------------

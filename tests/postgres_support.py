@@ -42,7 +42,10 @@ def free_port() -> int:
 class PostgresServer:
     """One PostgreSQL cluster in a temporary folder, started on a free loopback port."""
 
-    def __init__(self) -> None:
+    def __init__(self, durable: bool = False) -> None:
+        """`durable`: PostgreSQL's own defaults (fsync, synchronous commit, full page writes), as a production
+        server runs; otherwise those are off, which is safe for throw-away test databases and faster."""
+        self.durable = durable
         self.root = Path(tempfile.mkdtemp(prefix="csr-pg-"))
         self.data = self.root / "data"
         self.port = free_port()
@@ -63,10 +66,9 @@ class PostgresServer:
         )
         # Trust on the loopback address only (initdb's default file also trusts the local socket).
         (self.data / "pg_hba.conf").write_text("host all all 127.0.0.1/32 trust\nlocal all all trust\n")
-        options = (
-            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
-        )
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c max_connections=60"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         run(
             PG_BIN / "pg_ctl", "start", "-w", "-t", "60", "-D", self.data, "-l", self.root / "server.log", "-o", options
         )

@@ -162,3 +162,46 @@ def test_a_download_is_recorded_when_the_file_is_made_with_who_asked_for_the_but
     assert list(zip(entries["who"], entries["role"], entries["event"], entries["detail"], entries["address"])) == [
         ("Hanne Hansen", "hr", audit.EXPORT, "csr-hr-regnskab-2024.pdf", "10.1.2.3")
     ]
+
+
+def _many_downloads(count: int) -> None:
+    import streamlit as st
+
+    from csr import audit as events
+    from ui import auth
+
+    for i in range(count):
+        st.download_button(
+            f"Hent {i}",
+            data=auth.audited(lambda i=i: f"fil {i}".encode(), events.DATA_DOWNLOAD, f"fil {i}"),
+            key=f"d{i}",
+        )
+
+
+def test_the_actor_is_computed_once_per_run_however_many_buttons_a_page_draws(store_dir, monkeypatch):
+    computed: list[str] = []
+    address = auth.client_address
+    monkeypatch.setattr(auth, "client_address", lambda: computed.append("x") or address())  # once per actor
+    at = AppTest.from_function(_many_downloads, args=(12,), default_timeout=120)
+    at.run()
+    assert len(at.get("download_button")) == 12 and not at.exception
+    assert len(computed) == 1
+    at.run()
+    assert len(computed) == 2  # a new run computes it afresh (the user or their roles may have changed)
+    # Outside a run (where the deferred downloads are made) nothing is kept: each call computes it.
+    auth.actor()
+    auth.actor()
+    assert len(computed) == 4
+
+
+def test_the_app_computes_the_actor_once_per_run_and_still_records_who_downloads(store_dir, monkeypatch):
+    computed: list[str] = []
+    address = auth.client_address
+    monkeypatch.setattr(auth, "client_address", lambda: computed.append("x") or address())
+    at = app(HR)
+    at.run()  # the login, the page view and Overblik's download buttons
+    assert_clean(at)
+    assert len(computed) == 1 and len(at.get("download_button")) >= 2
+    assert [e[2] for e in logged(store_dir)] == [audit.LOGIN, audit.PAGE_VIEW]
+    at.run()
+    assert len(computed) == 2

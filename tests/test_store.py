@@ -3,22 +3,27 @@
 ImportResults are built directly from small canonical frames, so these tests do not depend on the
 importers. Child processes run short scripts (CHILD below) against the same store directory. The tests
 on the `store` fixture run on both engines: the SQLite file and a real PostgreSQL server
-(`postgres_support`); those about the file itself (WAL, kill -9, processes on one file) on SQLite.
+(`postgres_support`), and so do the property tests (a fresh store per example: `new_store`) and the kill -9
+tests (`location`); those about the file itself (WAL, processes on one file) on SQLite.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import pickle
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +31,14 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
 import csr.store as store_module
 from csr.model import ERROR, Finding, ImportResult, empty_canonical, empty_placements
@@ -154,6 +166,56 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
     return Store(request.getfixturevalue("postgres_url"))
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Where a store lives on each engine: a folder for SQLite, a fresh database's URL for PostgreSQL (what
+    the child processes below open with `Store(location)`)."""
+    if request.param == "sqlite":
+        return tmp_path / "data"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+_fresh_databases = itertools.count(1)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def new_store(request: pytest.FixtureRequest) -> Iterator[Callable[[], Store]]:
+    """A maker of empty stores on one engine, a new one at every call (a property test needs one per
+    example); all of them are removed at the end of the test."""
+    cleanups: list[Callable[[], None]] = []
+    if request.param == "sqlite":
+
+        def make() -> Store:
+            folder = tempfile.mkdtemp(prefix="csr-store-")
+            cleanups.append(lambda: shutil.rmtree(folder, ignore_errors=True))
+            return Store(folder)
+
+    else:
+        from postgres_support import TEMPLATE
+
+        from csr import db
+
+        server = request.getfixturevalue("postgres_server")
+
+        def make() -> Store:
+            name = f"csr_example_{os.getpid()}_{next(_fresh_databases)}"
+            server.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+            url = server.url(name)
+
+            def drop() -> None:
+                db.dispose(url)
+                server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+            cleanups.append(drop)
+            return Store(url)
+
+    try:
+        yield make
+    finally:
+        for cleanup in cleanups:
+            cleanup()
+
+
 K1 = (580, 2019, "M", 2, "headcount")
 K2 = (580, 2019, "M", 2, "fleksjob")
 K3 = (561, 2019, "M", 5, "fleksjob")
@@ -217,6 +279,10 @@ def test_round_trip_keeps_every_column_dtype_and_order(store):
     assert store.batch(1) == s_info
 
 
+# Text without NUL: PostgreSQL's text cannot hold it, and the importers remove control characters (csr.importers.cells).
+TEXT = st.characters(codec="utf-8", exclude_characters="\x00")
+
+
 @settings(max_examples=25, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     rows=st.lists(
@@ -225,20 +291,20 @@ def test_round_trip_keeps_every_column_dtype_and_order(store):
             st.integers(0, 4095),
             st.sampled_from(["M", "Q", "Y"]),
             st.integers(0, 127),
-            st.text(min_size=1, max_size=12),
+            st.text(TEXT, min_size=1, max_size=12),
             st.floats(allow_nan=True, allow_infinity=True),
-            st.text(max_size=12),
-            st.text(max_size=12),
+            st.text(TEXT, max_size=12),
+            st.text(TEXT, max_size=12),
             st.integers(-(2**31), 2**31 - 1),
-            st.text(max_size=6),
+            st.text(TEXT, max_size=6),
         ),
         min_size=1,
         max_size=30,
         unique_by=lambda r: (r[0], r[1], r[2], r[3], r[4]),
     ),
 )
-def test_round_trip_property(tmp_path_factory, rows):
-    s = Store(tmp_path_factory.mktemp("prop"))
+def test_round_trip_property(new_store, rows):
+    s = new_store()
     data = pd.DataFrame(
         [[NAMES[c], c, y, p, i, sch, v, f, sh, r, col] for c, y, p, i, sch, v, f, sh, r, col in rows],
         columns=list(empty_canonical().columns),
@@ -358,18 +424,13 @@ class StoreMachine(RuleBasedStateMachine):
     ]
     educations = [(y, e) for y in (2019, 2020) for e in ("Elev", "Studerende")]
 
+    new_store: Callable[[], Store]  # set per engine by the test below: an empty store per example
+
     @initialize()
     def open_store(self):
-        import tempfile
-
-        self.tmp = tempfile.TemporaryDirectory()
-        self.store = Store(self.tmp.name)
+        self.store = type(self).new_store()
         self.batches: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
         self.active: list[int] = []
-
-    def teardown(self):
-        if hasattr(self, "tmp"):
-            self.tmp.cleanup()
 
     @rule(
         keys=st.sets(st.sampled_from(range(12)), min_size=0, max_size=12),
@@ -424,8 +485,13 @@ class StoreMachine(RuleBasedStateMachine):
         assert self.store.is_empty() == (not self.active)
 
 
-TestStoreMachine = StoreMachine.TestCase
-TestStoreMachine.settings = settings(max_examples=20, stateful_step_count=8, deadline=None, database=None)
+def test_random_adds_and_undos_match_the_model(new_store, request):
+    """The state machine on each engine: 20 examples on SQLite, 6 on PostgreSQL (a database per example)."""
+    machine = type("StoreMachineHere", (StoreMachine,), {"new_store": staticmethod(new_store)})
+    examples = 20 if request.node.callspec.params["new_store"] == "sqlite" else 6
+    run_state_machine_as_test(
+        machine, settings=settings(max_examples=examples, stateful_step_count=8, deadline=None, database=None)
+    )
 
 
 # ---- duplicates --------------------------------------------------------------------------------
@@ -715,53 +781,73 @@ def test_a_new_process_sees_what_an_earlier_one_imported(tmp_path):
     pd.testing.assert_frame_equal(Store(directory).current()[0], data)
 
 
+def _open_transactions(url: str) -> list[str]:
+    """The queries of the server's sessions (other than this one's) that are inside a transaction."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as con:
+        rows = con.execute(
+            "SELECT query FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND xact_start IS NOT NULL"
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
-def test_kill_9_in_the_middle_of_an_import_leaves_the_store_consistent(tmp_path, monkeypatch):
-    directory = tmp_path / "data"
-    store = Store(directory)
+def test_kill_9_in_the_middle_of_an_import_leaves_the_store_consistent(tmp_path, location):
+    store = Store(location)
     base = big_frame(1000, "base.xlsx")
     store.add_batch([("base.xlsx", b"base")], ImportResult(data=base))
     before, version = dump(store), store.version()
-    wal = directory / "csr.sqlite-wal"
+    wal = tmp_path / "data" / "csr.sqlite-wal"
     wal_before = wal.stat().st_size if wal.exists() else 0
 
     proc = child(
-        tmp_path, directory, big_frame(300_000, "big.xlsx", offset=500), "big.xlsx", pause_at=150_000, pause_s=600
+        tmp_path, location, big_frame(300_000, "big.xlsx", offset=500), "big.xlsx", pause_at=150_000, pause_s=600
     )
     assert proc.stdout.readline().strip() == "PAUSED"  # half the rows are written, the transaction is open
-    assert wal.stat().st_size > wal_before + 1_000_000  # and uncommitted pages have reached the disk
+    if store.path is not None:
+        assert wal.stat().st_size > wal_before + 1_000_000  # and uncommitted pages have reached the disk
+    else:  # the child's COPY is under way on the server
+        assert [q for q in _open_transactions(str(location)) if q.startswith("COPY data")]
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
 
-    con = sqlite3.connect(directory / "csr.sqlite")
-    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    con.close()
-    after = Store(directory)
+    if store.path is not None:
+        con = sqlite3.connect(store.path)
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        con.close()
+    after = Store(location)
     assert dump(after) == before and after.version() == version
     pd.testing.assert_frame_equal(after.current()[0], base)
-    # the lock died with the process: the next import goes through
+    # the lock died with the process (on PostgreSQL: with its session, once the server saw the connection
+    # close): the next import goes through
     info = after.add_batch([("big.xlsx", b"big")], ImportResult(data=big_frame(1000, "big.xlsx", offset=500)))
     assert info.id == 2 and info.replaced == 500
+    if store.path is None:
+        assert _open_transactions(str(location)) == []
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 @pytest.mark.parametrize("delay", [0.3, 1.5])
-def test_kill_9_at_any_moment_leaves_all_or_nothing(tmp_path, delay):
-    directory = tmp_path / "data"
-    store = Store(directory)
+def test_kill_9_at_any_moment_leaves_all_or_nothing(tmp_path, location, delay):
+    store = Store(location)
     base = big_frame(2000, "base.xlsx")
     store.add_batch([("base.xlsx", b"base")], ImportResult(data=base))
     new = big_frame(200_000, "big.xlsx", offset=1000, seed=1)
     states = {fingerprint(base): "none", fingerprint(in_force([base, new])): "all"}
-    proc = child(tmp_path, directory, new, "big.xlsx")
+    proc = child(tmp_path, location, new, "big.xlsx")
     time.sleep(delay)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
-    after = Store(directory)
+    after = Store(location, timeout=60)
     data = after.current()[0]
     assert fingerprint(data) in states
     assert len(after.history()) == (2 if states[fingerprint(data)] == "all" else 1)
+    # and the store takes the next import (the killed one's lock is gone)
+    info = after.add_batch([("next.xlsx", b"next")], ImportResult(data=big_frame(10, "next.xlsx")))
+    assert info.id == len(after.history())
 
 
 def test_two_processes_importing_at_once_both_land_and_readers_never_see_half(tmp_path):

@@ -16,7 +16,7 @@ import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import streamlit as st
 
@@ -44,6 +44,7 @@ NO_ROLE = (
 )
 _LOGIN_AUDITED = "_auth_login_audited"
 _PAGE_AUDITED = "_auth_page_audited"
+_ACTOR_THIS_RUN = "_auth_actor_this_run"  # (the run's marker, the Actor of this run: `actor`)
 
 log = logging.getLogger("csr.auth")
 T = TypeVar("T")
@@ -254,12 +255,31 @@ class Actor:
 
 
 def actor() -> Actor:
-    """This session's user for the audit log (in local mode no name and no role: the log says so)."""
+    """This session's user for the audit log (in local mode no name and no role: the log says so). Computed
+    once per script run and kept for the rest of it: a page draws many download buttons (`audited`), and
+    reading the secrets, the user's claims and the address for each cost time at every rerun. A new run
+    (and a fragment's run) computes it afresh; outside a run it is computed at each call."""
+    run = _run_marker()
+    earlier = st.session_state.get(_ACTOR_THIS_RUN) if run is not None else None
+    if earlier is not None and earlier[0] is run:
+        return cast(Actor, earlier[1])
     try:
         access = current()
     except AuthConfigError:
         access = LOCAL
-    return Actor(who=access.name, role=access.role_text, address=client_address())
+    person = Actor(who=access.name, role=access.role_text, address=client_address())
+    if run is not None:
+        st.session_state[_ACTOR_THIS_RUN] = (run, person)
+    return person
+
+
+def _run_marker() -> object | None:
+    """An object that is new in every script run of this session (None outside a run): the run's cursors,
+    which Streamlit creates afresh for each run (as `ui.data` marks a run)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    return None if context is None else context.cursors
 
 
 def acting(store: Store) -> Store:

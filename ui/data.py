@@ -1,9 +1,12 @@
 """The data the pages show: what is in the store (`csr.store`), or the sample data while it is empty.
 
 Every page calls `load_figures()`. It asks the store for its version (one small read) and returns the
-figures computed for that version, cached over plain arguments: the store's directory, its version
-and the neighbour method. An import or an undo in any process changes the version, so every page
-shows the new data on its next run; `forget()` drops what this process holds at once.
+figures computed for that version, cached over plain arguments: the store's identity (its folder, or its
+database URL with the password hidden: `Store.identity`), its version and the neighbour method. The
+location the cached functions open the store with, which may hold the database password, is passed
+unhashed (`_location`), so no cache key and no session state key is made from the password. An import
+or an undo in any process changes the version, so every page shows the new data on its next run;
+`forget()` drops what this process holds at once.
 
 `imported()` runs the importer on uploads, cached on the files' digest (the Data page's preview and
 the sample data both use it).
@@ -125,11 +128,12 @@ def _computed(files: str, method: str, _uploads: Uploads) -> tuple[Figures | Non
 
 @st.cache_data(max_entries=2, show_spinner="Henter de indlæste tal …")
 def _snapshot(
-    directory: str, version: str
+    identity: str, version: str, _location: str
 ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[SheetSummary, ...], str | None] | None:
     """What is in force in the store (None while it is empty), with a summary per file and sheet and the
-    data's as-of sentence. `version` only names the cache entry: a new version is a new entry."""
-    db = Store(directory)
+    data's as-of sentence. `identity` and `version` only name the cache entry (a new version is a new entry);
+    `_location` (not hashed: a database URL holds its password) opens the store."""
+    db = Store(_location)
     snap = db.snapshot()
     if snap.empty:
         return None
@@ -139,8 +143,10 @@ def _snapshot(
 
 
 @st.cache_data(max_entries=8, show_spinner="Beregner andele …")
-def _stored(directory: str, version: str, method: str) -> tuple[Figures, tuple[SheetSummary, ...], str | None] | None:
-    stored = _snapshot(directory, version)
+def _stored(
+    identity: str, version: str, method: str, _location: str
+) -> tuple[Figures, tuple[SheetSummary, ...], str | None] | None:
+    stored = _snapshot(identity, version, _location)
     if stored is None:
         return None
     data, placements, sheets, as_of = stored
@@ -261,11 +267,11 @@ def load_figures(method: str | None = None, uploads: Uploads | None = None) -> D
     db = store()
     version = db.version()
     if run is not None:
-        st.session_state[_THIS_RUN] = (run, f"{db.directory}|{version}")
-    key = f"{db.directory}|{version}|{method}"
+        st.session_state[_THIS_RUN] = (run, f"{db.identity}|{version}")
+    key = f"{db.identity}|{version}|{method}"
     if key in seen:
         return seen[key]
-    stored = _stored(str(db.directory), version, method)
+    stored = _stored(db.identity, version, method, str(db.directory))
     if stored is None:
         return _remember(key, _from_uploads(sample_uploads(), method, sample=True))
     figures, sheets, as_of = stored
