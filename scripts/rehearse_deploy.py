@@ -327,6 +327,9 @@ def main() -> int:
                         continue
                     if number == 3:
                         text = substitute(text, "<the project's repository>", str(ROOT))
+                        if args.from_rev:  # the earlier release is installed; section 9 upgrades it
+                            here = "cd /opt/csr-dashboard\n"
+                            text = substitute(text, here, f"{here}git reset -q --hard {args.from_rev}\n")
                     if number == 7 and "nginx -t" in text:
                         site = Path("/etc/nginx/sites-available/csr-dashboard")
                         site.write_text(substitute(site.read_text(), "csr.kommune.dk", HOST))
@@ -343,10 +346,6 @@ def main() -> int:
                         assert example and dump, "the restore block names a dump the block before wrote"
                         text = substitute(text, example.group(0), dump)
                     bash(text, env)
-                    if number == 3 and args.from_rev:
-                        say(f"the earlier release {args.from_rev}, for section 9 to upgrade")
-                        bash(f"cd /opt/csr-dashboard && git reset -q --hard {args.from_rev}", env)
-                        bash(text.split("cd /opt/csr-dashboard", 1)[1], {**env, "PWD": "/opt/csr-dashboard"})
                     if number == 8 and "pg_dump" in text:
                         written = re.search(r"pg_dump -Fc -f (.+) csr$", text.strip())
                         assert written, text
