@@ -193,3 +193,23 @@ def test_stored_settings_that_no_longer_fit_stop_the_figures_but_not_the_setting
     at.switch_page(OVERBLIK).run()
     assert_clean(at)
     assert "Aabenraa Kommune opfylder kravet til CSR-mærket i 2024" in texts(at)
+
+
+PREVIEW_SCRIPT = """
+import streamlit as st
+from ui import data
+person_list = "CPR-nummer;Ordning;Fra;Til\\r\\n020585-xxxx;STU;01-08-2021;31-07-2022\\r\\n".encode()
+result = data.imported([("stu.csv", person_list)])
+st.text("STU: " + ",".join(str(c) for c in sorted(set(result.data["code"]))))
+"""
+
+
+def test_a_preview_cached_before_another_process_saved_settings_books_the_new_home(store_dir):
+    """The Data page's preview is cached on the files. Settings saved elsewhere (another process: this one's
+    caches are not cleared) must still change it at the next rerun: a person list is the home's own."""
+    at = AppTest.from_string(PREVIEW_SCRIPT, default_timeout=120)
+    at.run()
+    assert [t.value for t in at.text] == ["STU: 580"]
+    settings.save(Store(store_dir), {"strategy": {"home": 510, "neighbours": [580, 561]}}, who="en anden proces")
+    at.run()
+    assert [t.value for t in at.text] == ["STU: 510"]

@@ -82,7 +82,7 @@ def imported(uploads: Uploads) -> ImportResult:
     """The importer's result for these files (checked, parsed in a guarded child process, validated).
     While the parse waits for other users' files, the page says so."""
     with queue_notice():
-        result = _imported(digest(uploads), uploads)
+        result = _imported(digest(uploads) + settings_key(), uploads)  # the home's code is booked on the rows
     release_memory()  # the parse's garbage goes back to the system, not only to malloc
     return result
 

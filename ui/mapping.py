@@ -41,7 +41,7 @@ from csr.model import ImportResult, InputError
 from csr.names import normalize
 from csr.store import Store, StoreError
 from ui import actions, auth, data, upload
-from ui.settings import config_in_force
+from ui.settings import config_in_force, settings_key
 
 SAVED = "_mapping_saved"  # the profile just saved: said once after the rerun
 PREVIEW_ROWS = 200
@@ -71,7 +71,7 @@ def imported(store: Store | None, uploads: data.Uploads) -> ImportResult:
     profiles = stored_profiles(store)
     if not profiles:
         return data.imported(uploads)
-    return _imported(data.digest(uploads), dumps(profiles), uploads, tuple(profiles))
+    return _imported(data.digest(uploads) + settings_key(), dumps(profiles), uploads, tuple(profiles))
 
 
 def unrecognised(result: ImportResult) -> list[tuple[str, str | None]]:
@@ -237,7 +237,7 @@ def _mapping_step(
             missing = issues or ["Vælg en kolonne eller en fast værdi for hvert felt."]
             st.info("For at se resultatet: " + upload.escape(" ".join(missing)), icon=":material/info:")
             return
-        result = _preview(data.digest([(file, content)]), dumps([profile]), file, content, profile)
+        result = _preview(data.digest([(file, content)]) + settings_key(), dumps([profile]), file, content, profile)
         _show_preview(result, config)
         exists = name in {p.name for p in stored_profiles(store)}
         if exists:
