@@ -400,16 +400,16 @@ class Planner:
     def chart(
         self, name: str, shown: charts.ScreenChart | dict, build: Callable[[], charts.Chart], caption: str
     ) -> None:
-        """A planner chart as wide as its column: the donut (one spec, its sentence, the scenario's, is also
-        what a screen reader says for it), or the bullets (`plan.live_bullets`: their title above one chart per
-        target, each with its own words for a screen reader)."""
+        """A planner chart as wide as its column (`plan.shown_charts`): the donut (one spec, its sentence, the
+        scenario's, is also what a screen reader says for it), or the bullets (`plan.live_bullets`: their title
+        above one chart per target, each with its own words for a screen reader)."""
         with st.container(key=f"chart_{name}"):
             if isinstance(shown, charts.ScreenChart):
                 st.markdown(f"**{md_escape(shown.title or '')}**  \n{md_escape(shown.subtitle or '')}")
                 for panel in shown.panels:
                     st.vega_lite_chart(panel, width="stretch", theme=None)
             else:
-                st.vega_lite_chart({**shown, "description": caption}, width="stretch", theme=None)
+                st.vega_lite_chart(shown, width="stretch", theme=None)
             st.caption(caption)
             if not self.meeting:
                 downloads.chart_buttons(name, build)
@@ -422,16 +422,18 @@ class Planner:
         before: Outcome,
         templates: plan.Templates,
         paid: dict[str, bool],
-    ) -> plan.PlanView:
-        """`plan.plan_view` for the scenario, computed again only when the scenario, the start month, the goal
-        seek's assumption, the data, the year or the mode changed since this session's last run."""
+    ) -> tuple[plan.PlanView, plan.ShownCharts]:
+        """`plan.plan_view` for the scenario and its charts as drawn (`plan.shown_charts`), computed again only
+        when the scenario, the start month, the goal seek's assumption, the data, the year or the mode changed
+        since this session's last run."""
         inputs = (self.dataset.key, baseline.year, self.meeting, scenario, start, sorted(paid.items()))
         kept = st.session_state.get(_LAST_VIEW)
         if kept is not None and kept[0] == inputs:
-            return kept[1]
+            return kept[1], kept[2]
         view = plan.plan_view(baseline, self.config, scenario, start, before, templates, paid)
-        st.session_state[_LAST_VIEW] = (inputs, view)
-        return view
+        shown = plan.shown_charts(view)
+        st.session_state[_LAST_VIEW] = (inputs, view, shown)
+        return view, shown
 
     @st.fragment
     def planner(self, baseline: Baseline, before: Outcome, templates: plan.Templates, ranges: plan.Ranges) -> None:
@@ -492,7 +494,7 @@ class Planner:
             )
             paid = self.seek_assumptions()
         try:
-            view = self.plan_view(baseline, scenario, start, before, templates, paid)
+            view, shown = self.plan_view(baseline, scenario, start, before, templates, paid)
         except PlanError as exc:
             st.session_state[plan.CURRENT] = None
             with result:
@@ -510,14 +512,14 @@ class Planner:
             with left:
                 self.chart(
                     "plan_maal",
-                    view.bullets,
+                    shown.bullets,
                     lambda: charts.target_bullets(view.compare, year),
                     "Hvert mål med grundlaget og scenariet; status står i ord ved søjlerne.",
                 )
             with right:
                 self.chart(
                     "plan_figur1",
-                    view.donut,
+                    shown.donut,
                     lambda: charts.scenario_donut(view.after.years_frame(), self.config, year),
                     view.caption,
                 )
