@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from types import CellType, CodeType, FunctionType, ModuleType
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes, convert_pandas_df_to_arrow_table
@@ -192,12 +193,14 @@ _PLAIN = (str, int, float, bool, bytes, type(None))
 
 
 def _plain(value: object) -> object:
-    """`value` as a hashable key made of plain values only (tuples, strings, numbers), or raise TypeError:
-    a key compared by content, never by an object's identity."""
+    """`value` as a hashable key made of plain values only (tuples, strings, numbers, each with its type, so
+    that True, 1 and 1.0 stay apart), or raise TypeError: a key compared by content, never by identity."""
     if isinstance(value, _PLAIN):
-        return value
+        return (type(value).__name__, value)
+    if isinstance(value, np.generic) and value.dtype.kind in "biuf":
+        return (type(value).__name__, value.item())
     if isinstance(value, (list, tuple)):
-        return tuple(_plain(v) for v in value)
+        return (type(value).__name__, tuple(_plain(v) for v in value))
     if isinstance(value, dict):
         return ("dict", tuple((_plain(k), _plain(v)) for k, v in value.items()))
     if isinstance(value, (set, frozenset)):
