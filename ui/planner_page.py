@@ -128,7 +128,9 @@ def month_select(label: str, key: str, help: str) -> None:
     )
 
 
-_LAST_VIEW = "_plan_view"  # (what the view was computed from, the view): a rerun with the same plan reuses it
+_LAST_VIEW = (
+    "_plan_view"  # (what the view was computed from, the view, its charts as drawn): reused while the plan is unchanged
+)
 
 
 class Planner:
