@@ -128,9 +128,7 @@ def month_select(label: str, key: str, help: str) -> None:
     )
 
 
-_LAST_VIEW = (
-    "_plan_view"  # (what the view was computed from, the view, its charts as drawn): reused while the plan is unchanged
-)
+_LAST_VIEW = "_plan_view"  # (its inputs, the view, its charts as drawn): reused while the plan is unchanged
 
 
 class Planner:
