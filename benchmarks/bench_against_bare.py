@@ -1,6 +1,6 @@
 """The app's pages against a bare Streamlit page with one Altair chart (benchmarks/bare_page.py), in one run.
 
-    python benchmarks/bench_against_bare.py [--runs 20] [--loads 5] [--no-browser]
+    python benchmarks/bench_against_bare.py [--runs 20] [--loads 5] [--no-browser] [--pages Omegnskommuner,...]
 
 Two measures, each as a ratio to the bare page measured in the same run (the machine is shared and
 noisy: read the ratios, not the milliseconds):
@@ -84,7 +84,7 @@ def first_chart_ms(browser, url: str) -> float:
         context.close()
 
 
-def browser_ratios(loads: int) -> dict[str, tuple[float, float]]:
+def browser_ratios(loads: int, pages: dict[str, tuple[str, str]]) -> dict[str, tuple[float, float]]:
     # The servers and Chromium of the browser tests (test-artifacts/ holds the servers' logs).
     sys.path.insert(0, str(ROOT / "tests"))
     from browser_support import chromium, serve
@@ -96,9 +96,9 @@ def browser_ratios(loads: int) -> dict[str, tuple[float, float]]:
         chromium() as browser,
     ):
         first_chart_ms(browser, bare_url)  # the servers' first run (imports, the sample data)
-        for _name, (_path, url_path) in PAGES.items():
+        for _name, (_path, url_path) in pages.items():
             first_chart_ms(browser, f"{app_url}/{url_path}")
-        for name, (_path, url_path) in PAGES.items():
+        for name, (_path, url_path) in pages.items():
             bare, page = [], []
             for _ in range(loads):  # alternated, so both see the same load on the machine
                 bare.append(first_chart_ms(browser, bare_url))
@@ -112,24 +112,34 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--loads", type=int, default=5)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--no-rerun", action="store_true", help="only the first chart in the browser")
+    parser.add_argument("--pages", default="", help="a comma-separated subset of the pages (default: all)")
     args = parser.parse_args()
+    wanted = [p.strip() for p in args.pages.split(",") if p.strip()]
+    unknown = [p for p in wanted if p not in PAGES]
+    if unknown:
+        parser.error(f"unknown pages: {', '.join(unknown)} (choose from {', '.join(PAGES)})")
+    pages = {name: PAGES[name] for name in wanted} if wanted else PAGES
     # An empty temporary store (the sample data), never ./data.
     os.environ.setdefault("CSR_DATA_DIR", tempfile.mkdtemp(prefix="csr-bench-"))
     logging.getLogger("streamlit").setLevel(logging.ERROR)
 
-    print(f"Rerun (server side, median of {args.runs}) against the bare page, target {RERUN_TARGET}x")
-    for name, (path, _url) in PAGES.items():
-        page, bare = rerun_ms(path, args.runs)
-        flag = "" if page / bare <= RERUN_TARGET else "  OVER TARGET"
-        print(f"  {name:<16} {page:7.1f} ms  bare {bare:6.1f} ms  {page / bare:5.2f}x{flag}")
+    print(f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())} (1, 5, 15 min; 2 cores)")
+    if not args.no_rerun:
+        print(f"Rerun (server side, median of {args.runs}) against the bare page, target {RERUN_TARGET}x")
+        for name, (path, _url) in pages.items():
+            page, bare = rerun_ms(path, args.runs)
+            flag = "" if page / bare <= RERUN_TARGET else "  OVER TARGET"
+            print(f"  {name:<16} {page:7.1f} ms  bare {bare:6.1f} ms  {page / bare:5.2f}x{flag}", flush=True)
     if args.no_browser:
         return
     print(
         f"First chart in the browser (median of {args.loads} loads) against the bare page, target {FIRST_CHART_TARGET}x"
     )
-    for name, (page, bare) in browser_ratios(args.loads).items():
+    for name, (page, bare) in browser_ratios(args.loads, pages).items():
         flag = "" if page / bare <= FIRST_CHART_TARGET else "  OVER TARGET"
         print(f"  {name:<16} {page:7.0f} ms  bare {bare:6.0f} ms  {page / bare:5.2f}x{flag}")
+    print(f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())} (1, 5, 15 min; 2 cores)")
 
 
 # The importer's worker processes re-run the main script under another name: they must not benchmark.

@@ -227,6 +227,27 @@ def test_udvikling_switches_between_share_and_persons():
     assert "antal personer" in next(seen(c.value) for c in at.caption if "Hver figur viser" in seen(c.value))
 
 
+def test_udvikling_without_a_complete_year_says_so_and_the_frame_still_draws_its_page_links(monkeypatch):
+    """The page says there is no year yet and ends there without st.stop, so the frame's page links (drawn
+    after the page) are still there."""
+    import streamlit as st
+
+    from csr.shares import Figures
+
+    st.cache_data.clear()  # the page's memo would otherwise give the year it found before
+    monkeypatch.setattr(Figures, "latest_complete_year", lambda self, config: None)
+    at = open_page("udvikling")
+    assert [i.value for i in at.info] == ["Der er ingen år med tal for Aabenraa Kommune endnu."]
+    assert chart_names(at) == []
+    assert [link.proto.label for link in at.get("page_link")][:4] == [
+        "Overblik",
+        "Udvikling",
+        "Omegnskommuner",
+        "Landet",
+    ]
+    st.cache_data.clear()
+
+
 def test_omegnskommuner_method_switch_changes_the_average_and_says_so():
     at = open_page("omegnskommuner", year=2019)
     shown = texts(at)

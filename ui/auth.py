@@ -325,11 +325,11 @@ def audit(event: str, detail: str = "") -> None:
     _record(actor(), event, detail)
 
 
-def audited(make: Callable[[], T], event: str, detail: str) -> Callable[[], T]:
+def audited(make: Callable[[], T], event: str, detail: str, person: Actor | None = None) -> Callable[[], T]:
     """`make` for a deferred download that logs the download when the file is made. Streamlit runs it when
     the browser asks for the file, outside the script, where there is no user to read: who, roles and
-    address are taken now, when the button is drawn for this session."""
-    person = actor()
+    address are taken now, when the button is drawn for this session (or given: `actor()` of this run)."""
+    person = actor() if person is None else person
 
     def made() -> T:
         _record(person, event, detail)

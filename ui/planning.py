@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 import streamlit as st
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 from csr import charts, text
 from csr.config import Config
@@ -573,6 +574,32 @@ def plan_view(
         donut=live_spec(templates.donut, charts.scenario_donut_frame(after.years_frame(), config, year)),
     )
     return replace(view, summary=summary_frame(view))
+
+
+def arrow_spec(spec: dict) -> dict:
+    """`spec` with its tables as Arrow bytes, which is what `st.vega_lite_chart` sends: converted once per
+    plan (`shown_charts`), not again at every rerun that draws the same plan."""
+    datasets = spec.get("datasets", {})
+    return {
+        **spec,
+        "datasets": {n: d if isinstance(d, bytes) else convert_anything_to_arrow_bytes(d) for n, d in datasets.items()},
+    }
+
+
+@dataclass(frozen=True)
+class ShownCharts:
+    """A plan view's two charts as the page draws them: the bullets (one spec per target) and the donut, with
+    the donut's sentence as what a screen reader says for it, every table already as Arrow bytes."""
+
+    bullets: charts.ScreenChart
+    donut: dict
+
+
+def shown_charts(view: PlanView) -> ShownCharts:
+    return ShownCharts(
+        bullets=replace(view.bullets, panels=tuple(arrow_spec(p) for p in view.bullets.panels)),
+        donut=arrow_spec({**view.donut, "description": view.caption}),
+    )
 
 
 def compare_saved(outcomes: dict[str, Outcome]) -> pd.DataFrame:

@@ -13,10 +13,12 @@ from collections.abc import Callable, Mapping
 from types import CellType, CodeType, FunctionType, ModuleType
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes, convert_pandas_df_to_arrow_table
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from csr import charts, text
 from csr.config import Config
@@ -185,6 +187,47 @@ def _fingerprint(build: Callable[..., Any]) -> tuple[str, tuple[tuple[str, objec
     return _code_fingerprint(build.__code__), _captured(build)
 
 
+_SESSION_KEPT = "_widgets_kept"  # session: plain key -> a value of the caches below, as this session last got it
+_KEPT_MAX = 256
+_PLAIN = (str, int, float, bool, bytes, type(None))
+
+
+def _plain(value: object) -> object:
+    """`value` as a hashable key made of plain values only (tuples, strings, numbers, each with its type, so
+    that True, 1 and 1.0 stay apart), or raise TypeError: a key compared by content, never by identity."""
+    if isinstance(value, _PLAIN):
+        return (type(value).__name__, value)
+    if isinstance(value, np.generic) and value.dtype.kind in "biuf":
+        return (type(value).__name__, value.item())
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_plain(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple((_plain(k), _plain(v)) for k, v in value.items()))
+    if isinstance(value, (set, frozenset)):
+        return ("set", frozenset(_plain(v) for v in value))
+    raise TypeError(f"not a plain key: {type(value).__name__}")
+
+
+def _kept(key: tuple, compute: Callable[[], Any]) -> Any:
+    """`compute()` (a lookup in one of Streamlit's caches) once per session and key: a rerun then neither
+    hashes the arguments again nor unpickles the value. Only for keys of plain values (`_plain`); any
+    other key, and outside a script run, goes to `compute` every time. Values are shared within the
+    session, as the cached figures are (`ui.data`): nothing changes them."""
+    if get_script_run_ctx() is None:
+        return compute()
+    try:
+        plain = _plain(key)
+    except TypeError:
+        return compute()
+    kept = st.session_state.setdefault(_SESSION_KEPT, {})
+    if plain in kept:
+        return kept[plain]
+    if len(kept) >= _KEPT_MAX:
+        kept.clear()
+    kept[plain] = value = compute()
+    return value
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def _memo(name: str, data_key: str, params: tuple, code: tuple, _build: Callable[[], Any]) -> Any:
     return _build()
@@ -196,7 +239,8 @@ def memo(name: str, data_key: str, params: tuple, build: Callable[[], Any]) -> A
     The key is complete whatever `params` says: it holds the builder's code and the values it captures
     (closure, defaults and the page's variables; `_captured`); the dataset and its figures are named by
     `data_key`, and the configuration is one per process."""
-    return _memo(name, data_key, params, _fingerprint(build), _build=build)
+    code = _fingerprint(build)
+    return _kept(("memo", name, data_key, params, code), lambda: _memo(name, data_key, params, code, _build=build))
 
 
 def _arrow(spec: dict) -> dict:
@@ -257,7 +301,11 @@ def chart(
     should follow the width is an expression of Vega's `width` signal. A faceted chart is shown as one
     chart per panel in columns (which stack on a phone), its title above them. The container has the key
     `chart_{name}`; the spec's `description` (Danish) is what a screen reader says for each chart."""
-    shown, table = _spec(name, dataset.key, params, meeting, _fingerprint(build), _build=build)
+    code = _fingerprint(build)
+    shown, table = _kept(
+        ("spec", name, dataset.key, params, meeting, code),
+        lambda: _spec(name, dataset.key, params, meeting, code, _build=build),
+    )
     alt = None if shown.description else caption  # the spec's own description names it (Streamlit: alt overrides)
     with st.container(key=f"chart_{name}"):
         if shown.heights:
@@ -304,10 +352,12 @@ def table(
     """A table shown with Danish numbers (the .xlsx keeps them as numbers), and its download.
     `name` must identify the table within the dataset (include the year). `wrap`: a plain table whose
     headers and names wrap, as wide as the page and never scrolling sideways (for a few columns)."""
-    shown = _shown(name, dataset.key, frame, formats)
+    shown = _kept(("shown", name, dataset.key), lambda: _shown(name, dataset.key, frame, formats))
     with st.container(key=f"table_{name}"):
-        if wrap:
-            st.table(shown, hide_index=True)
+        if wrap:  # as Arrow once per session: the same bytes st.table would make from the frame at every rerun
+            st.table(
+                _kept(("arrow", name, dataset.key), lambda: convert_pandas_df_to_arrow_table(shown)), hide_index=True
+            )
             if not meeting:
                 downloads.table_button(name, frame, number_formats)
             return
