@@ -60,7 +60,7 @@ def test_the_figures_cache_is_keyed_without_the_database_password(postgres_url, 
     try:
         monkeypatch.setenv(db.DATABASE_URL_ENV, with_secret)
         first = data.load_figures()
-        assert not first.sample and first.figures.home_years(data.default_config())
+        assert not first.sample and first.figures.home_years(data.config_in_force())
         assert len(calls["_stored"]) == 1 and len(calls["_snapshot"]) == 1 and len(reads) == 1
         for name, made in calls.items():
             for arguments in made:
@@ -75,7 +75,7 @@ def test_the_figures_cache_is_keyed_without_the_database_password(postgres_url, 
         monkeypatch.setenv(db.DATABASE_URL_ENV, other_password)
         second = data.load_figures()
         assert len(reads) == 1 and len(calls["_snapshot"]) == 1  # a cache hit: the store was not read again
-        assert second.figures.home_years(data.default_config()) == first.figures.home_years(data.default_config())
+        assert second.figures.home_years(data.config_in_force()) == first.figures.home_years(data.config_in_force())
         assert len(calls["_stored"]) == 2 and calls["_stored"][0]["identity"] == calls["_stored"][1]["identity"]
     finally:
         data.forget()
