@@ -124,7 +124,8 @@ def _width_ticks(fmt: str, **kwargs: Any) -> alt.Axis:
     return alt.Axis(format=fmt, tickCount=alt.ExprRef("max(2, floor(width / 90))"), **kwargs)
 
 
-def _year_axis() -> alt.Axis:
+def year_axis() -> alt.Axis:
+    """The year axis of every chart over the years: no title, level labels, no thousands separator."""
     return alt.Axis(title=None, labelAngle=0, format="d")
 
 
@@ -279,7 +280,7 @@ def trend_frame(targets: Sequence[TargetStatus], config: Config) -> pd.DataFrame
     return pd.DataFrame(rows, columns=columns).sort_values(["order", "kind", "series", "year"], ignore_index=True)
 
 
-def _with_provisional(frame: pd.DataFrame, years: pd.DataFrame, config: Config) -> pd.DataFrame:
+def with_provisional(frame: pd.DataFrame, years: pd.DataFrame, config: Config) -> pd.DataFrame:
     """`frame` with a boolean column "provisional" from the home municipality's years."""
     home = years[years["code"] == config.home]
     marked = {int(y) for y in home.loc[home["provisional"].astype(bool), "year"]}
@@ -288,7 +289,7 @@ def _with_provisional(frame: pd.DataFrame, years: pd.DataFrame, config: Config) 
     return out.assign(provisional=pd.array(provisional, dtype=bool), basis=[BASIS[p] for p in provisional])
 
 
-def _provisional_layers(
+def provisional_layers(
     x: alt.X, y: alt.Y, colour: Any, tooltip: list, size: int = 70
 ) -> list:  # colour: a channel or alt.value
     """Points (hollow where provisional) and the word "foreløbig" above provisional points."""
@@ -314,7 +315,7 @@ GOAL_DASHES = [[7, 4], [2, 3], [8, 2, 2, 2], [1, 0]]
 def trend_chart(targets: Sequence[TargetStatus], years: pd.DataFrame, config: Config) -> Chart:
     """The total share and each category year by year, with the targets as they were each year
     (a step where a threshold changes); provisional years dashed, hollow and labelled "foreløbig"."""
-    frame = _with_provisional(trend_frame(targets, config), years, config)
+    frame = with_provisional(trend_frame(targets, config), years, config)
     shares = frame[frame["kind"] == "share"]
     data = pd.concat(
         [
@@ -326,7 +327,7 @@ def trend_chart(targets: Sequence[TargetStatus], years: pd.DataFrame, config: Co
     )
     panel_order = list(dict.fromkeys(frame.sort_values("order")["panel"]))
     colour = alt.Color("category:N", scale=colour_scale(config), legend=None)
-    x = alt.X("year:O", axis=_year_axis())
+    x = alt.X("year:O", axis=year_axis())
     tooltip = [
         alt.Tooltip("panel:N", title="Gruppe"),
         alt.Tooltip("year:O", title="År"),
@@ -341,7 +342,7 @@ def trend_chart(targets: Sequence[TargetStatus], years: pd.DataFrame, config: Co
         .transform_filter((alt.datum.kind == "share") & ~alt.datum.point & (alt.datum.segment == segment))
         for segment, dash in (("Endelige tal", [1, 0]), ("Foreløbige tal", [5, 4]))
     )
-    points, word = (layer.transform_filter(alt.datum.point) for layer in _provisional_layers(x, y, colour, tooltip))
+    points, word = (layer.transform_filter(alt.datum.point) for layer in provisional_layers(x, y, colour, tooltip))
     goal_names = ["Mål", *dict.fromkeys(frame.loc[(frame["kind"] == "target") & (frame["series"] != "Mål"), "series"])]
     goal = (
         alt.Chart()
@@ -439,7 +440,7 @@ def scheme_trend_chart(shares: pd.DataFrame, config: Config, measure: str = "sha
         alt.Tooltip("label:N", title=MEASURES[measure]),
         alt.Tooltip("basis:N", title="Tal"),
     ]
-    points = _provisional_layers(x, y, colour, tooltip, size=40)[0]
+    points = provisional_layers(x, y, colour, tooltip, size=40)[0]
     chart = (
         alt.layer(
             alt.Chart().mark_line(strokeWidth=2).encode(x=x, y=y, color=colour),
@@ -615,7 +616,7 @@ def neighbour_trend_frame(neighbours: Sequence[NeighbourFigure], years: pd.DataF
             if value is not None:
                 rows.append((category, f.year, series, colour, value, text.pct(value), text.method_name(f.method)))
     frame = pd.DataFrame(rows, columns=["category", "year", "series", "colour", "value", "label", "method"])
-    return _with_provisional(frame, years, config)
+    return with_provisional(frame, years, config)
 
 
 def neighbour_trend_chart(neighbours: Sequence[NeighbourFigure], years: pd.DataFrame, config: Config) -> Chart:
@@ -626,7 +627,7 @@ def neighbour_trend_chart(neighbours: Sequence[NeighbourFigure], years: pd.DataF
     series = alt.StrokeDash(
         "series:N", title=None, scale=alt.Scale(domain=[config.home_name, AVERAGE], range=[[1, 0], [6, 4]])
     )
-    x = alt.X("year:O", axis=_year_axis())
+    x = alt.X("year:O", axis=year_axis())
     tooltip = [
         alt.Tooltip("series:N", title="Hvem"),
         alt.Tooltip("category:N", title="Gruppe"),
@@ -637,7 +638,7 @@ def neighbour_trend_chart(neighbours: Sequence[NeighbourFigure], years: pd.DataF
     ]
     y = alt.Y("value:Q", title=SHARE_TITLE, axis=alt.Axis(format=",.0f"))
     line = alt.Chart().mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, strokeDash=series)
-    points, word = _provisional_layers(x, y, colour, tooltip, size=55)
+    points, word = provisional_layers(x, y, colour, tooltip, size=55)
     word = word.transform_filter(alt.datum.series == config.home_name)
     chart = (
         alt.layer(line, points, word, data=frame)

@@ -16,13 +16,13 @@ from csr.charts import (
     SHARE_TITLE,
     TARGET_COLOUR,
     Chart,
-    _provisional_layers,
-    _with_provisional,
-    _year_axis,
     category_colours,
     colour_scale,
+    provisional_layers,
     with_locale,
+    with_provisional,
     with_table,
+    year_axis,
 )
 from csr.config import Config
 from csr.fmt import join
@@ -141,7 +141,7 @@ def rank_trend_frame(national: National, years: pd.DataFrame, config: Config) ->
         for p in national.trend()
     ]
     frame = pd.DataFrame(rows, columns=["category", "year", "rank", "of", "label", "share"])
-    return _with_provisional(frame, years, config)
+    return with_provisional(frame, years, config)
 
 
 def rank_trend_chart(national: National, years: pd.DataFrame, config: Config) -> Chart:
@@ -157,7 +157,7 @@ def rank_trend_chart(national: National, years: pd.DataFrame, config: Config) ->
         scale=alt.Scale(domain=categories, range=[[1, 0], [6, 4], [2, 3]][: len(categories)] or [[1, 0]]),
         legend=None,
     )
-    x = alt.X("year:O", axis=_year_axis())
+    x = alt.X("year:O", axis=year_axis())
     y = alt.Y(
         "rank:Q",
         title="Placering (nr. 1 = højeste andel)",
@@ -172,7 +172,7 @@ def rank_trend_chart(national: National, years: pd.DataFrame, config: Config) ->
         alt.Tooltip("basis:N", title="Tal"),
     ]
     line = alt.Chart().mark_line(strokeWidth=2.5).encode(x=x, y=y, color=colour, strokeDash=dash)
-    points, word = _provisional_layers(x, y, colour, tooltip, size=55)
+    points, word = provisional_layers(x, y, colour, tooltip, size=55)
     chart = alt.layer(line, points, word, data=frame).properties(
         width=560,
         height=260,

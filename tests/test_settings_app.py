@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_audit_app import ADMIN
 from test_auth_app import HR, LAESER, app, assert_clean, assert_not_navigable, page_links
 
 from csr import audit, settings
@@ -21,7 +22,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = sorted(str(p) for p in (ROOT / "sample_data").glob("*.*"))
 PAGE = "app_pages/indstillinger.py"
 OVERBLIK = "app_pages/overblik.py"
-ADMIN = {"is_logged_in": True, "sub": "aa", "name": "Aase Admin", "groups": ["csr-admin"]}
 SUBMIT = "FormSubmitter:settings_form-Gem indstillingerne"
 
 pytestmark = pytest.mark.slow
