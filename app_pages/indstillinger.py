@@ -85,6 +85,13 @@ def _form(current: Config) -> None:
             help="Vises i figurerne og HR-regnskabet. Vælges en ny hjemkommune, følger organisationen med (fx "
             "«Haderslev Kommune»), medmindre du også skriver en anden her.",
         )
+        statement = st.text_input(
+            "Tilgængelighedserklæring (adresse)",
+            value=current.accessibility_statement,
+            key=f"{PREFIX}accessibility_statement",
+            help="Adressen på organisationens tilgængelighedserklæring, som begynder med https://. Den vises nederst "
+            "på hver side. Vælges en ny hjemkommune, vises ingen, før dens egen er skrevet her.",
+        )
         st.header("Hjemkommune og omegnskommuner")
         home = st.selectbox(
             "Hjemkommune",
@@ -175,6 +182,7 @@ def _form(current: Config) -> None:
         return
     # The strategy file's organisation with a new home becomes "<home> Kommune" (csr.settings).
     payload["strategy"]["organisation"] = organisation.strip()
+    payload["strategy"]["accessibility_statement"] = statement.strip()  # likewise: none for a new home
     _save(payload, "Indstillingerne er gemt.")
 
 

@@ -24,7 +24,7 @@ from csr.config import MAX_CONFIG_BYTES, Config, ConfigError, default_raw, parse
 if TYPE_CHECKING:
     from csr.store import Store
 
-STRATEGY_KEYS = ("name", "organisation", "home", "neighbours", "first_year", "last_year")
+STRATEGY_KEYS = ("name", "organisation", "accessibility_statement", "home", "neighbours", "first_year", "last_year")
 THRESHOLD_KEYS = ("from", "value", "name", "description")
 TOP_KEYS = ("strategy", "targets")
 
@@ -122,6 +122,10 @@ def apply_overrides(raw: Mapping, overrides: Mapping) -> dict:
             }
             if new["home"] in names:
                 new["organisation"] = f"{names[new['home']]} Kommune"
+        statement = strategy.get("accessibility_statement", "")
+        if moved and new.get("accessibility_statement", statement) == statement:
+            # The file's accessibility statement is its organisation's: another home links none until it has its own.
+            new["accessibility_statement"] = ""
         strategy.update(new)
     file_targets = merged.get("targets")
     for t in overrides.get("targets", []):
@@ -159,6 +163,7 @@ def settings_of(config: Config) -> dict:
         "strategy": {
             "name": config.name,
             "organisation": config.organisation,
+            "accessibility_statement": config.accessibility_statement,
             "home": config.home,
             "neighbours": list(config.neighbours),
             "first_year": strategy_first_year(config),

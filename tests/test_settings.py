@@ -133,7 +133,16 @@ def test_only_what_differs_from_the_strategy_file_is_stored_and_described():
     full["strategy"]["home"], full["strategy"]["neighbours"] = HADERSLEV, [AABENRAA, KOLDING]
     config = settings.config_with(raw(), full)
     diff = settings.difference(config, base)
-    assert diff == {"strategy": {"organisation": "Haderslev Kommune", "home": 510, "neighbours": [580, 621]}}
+    # Aabenraa's accessibility statement is not Haderslev's: none is linked until Haderslev's own is given.
+    assert base.accessibility_statement and config.accessibility_statement == ""
+    assert diff == {
+        "strategy": {
+            "organisation": "Haderslev Kommune",
+            "accessibility_statement": "",
+            "home": 510,
+            "neighbours": [580, 621],
+        }
+    }
     assert settings.difference(base, base) == {} and settings.in_force({}) == base
     assert settings.describe(config, base) == (
         "Indstillinger gemt: strategi «CSR-strategi 2021-2024» for Haderslev Kommune, hjemkommune Haderslev (510), "
@@ -222,7 +231,14 @@ def test_saved_settings_are_stored_with_their_audit_entry_and_move_the_version_o
     assert config.home == HADERSLEV and store.version() != before
     saved = store.settings()
     assert saved is not None and saved.who == "Aase Admin"
-    assert saved.payload == {"strategy": {"home": 510, "neighbours": [580], "organisation": "Haderslev Kommune"}}
+    assert saved.payload == {
+        "strategy": {
+            "home": 510,
+            "neighbours": [580],
+            "organisation": "Haderslev Kommune",
+            "accessibility_statement": "",
+        }
+    }
     assert settings.in_force(settings.stored(store)).home_name == "Haderslev"
     entries = store.audit_entries()
     assert list(entries["event"]) == [audit.SETTINGS] and list(entries["who"]) == ["Aase Admin"]
@@ -311,6 +327,7 @@ def test_the_command_line_imports_exports_and_shows_the_settings(tmp_path, capsy
     assert exported["strategy"] | {} == {
         "name": "CSR-strategi 2021-2024",
         "organisation": "Haderslev Kommune",
+        "accessibility_statement": "",
         "home": 510,
         "neighbours": [580, 561],
         "first_year": 2021,
@@ -372,3 +389,14 @@ def test_report_follows_the_stored_settings_and_reading_files_creates_no_store(t
     code, out, err = cli(capsys, "report", "--year", "2024", "--data-dir", str(data))
     assert code == 0, err
     assert out.startswith("CSR-strategi 2021-2024 – Haderslev Kommune\n") and "4.493,5" in out
+
+
+def test_a_new_homes_own_accessibility_statement_is_kept_and_checked_like_the_files():
+    own = "https://www.was.digst.dk/haderslev-dk"
+    moved = {"strategy": {"home": HADERSLEV, "neighbours": [AABENRAA], "accessibility_statement": own}}
+    assert settings.config_with(raw(), moved).accessibility_statement == own
+    same_home = {"strategy": {"accessibility_statement": "https://tilgaengelighed.aabenraa.dk"}}
+    assert settings.config_with(raw(), same_home).accessibility_statement == "https://tilgaengelighed.aabenraa.dk"
+    for bad in ("http://www.was.digst.dk/haderslev-dk", "https://x.dk/(javascript)", "www.was.digst.dk"):
+        with pytest.raises(ConfigError, match="strategy.accessibility_statement"):
+            settings.config_with(raw(), {"strategy": {"accessibility_statement": bad}})
