@@ -253,8 +253,9 @@ class _Stop(Exception):
 def _store(args: argparse.Namespace, migrate: bool = True) -> Store:
     from csr.store import Store
 
-    if args.data_dir:
-        return Store(args.data_dir, migrate=migrate)
+    data_dir = getattr(args, "data_dir", None)  # `template` has no --data-dir
+    if data_dir:
+        return Store(data_dir, migrate=migrate)
     return Store.default(migrate=migrate)
 
 
@@ -278,7 +279,9 @@ def _in_force(args: argparse.Namespace, raw: dict, source: str) -> Config:
     try:
         overrides = settings.stored(_store(args))
     except Exception as exc:
-        if not _is_store_error(exc):
+        if not _is_store_error(exc) or args.command != "template":
+            # Every other command reads the store anyway (its data, or with files its import profiles): it says
+            # once, as "Fejl: …", what is wrong with the store.
             raise
         print(f"Advarsel: de gemte indstillinger kan ikke læses ({exc}); strategifilen bruges.", file=sys.stderr)
         return parse_config(raw, source=source)

@@ -57,6 +57,8 @@ def test_page_tabs_are_visible_marked_and_keep_the_year_and_meeting_mode(server,
             assert box["height"] >= 44, box  # large enough for a pointer on a projector (WCAG 2.5.5)
             params = query(tab.get_attribute("href") or "")
             assert params == {"år": ["2021"], "visning": ["møde"]}, params
+        # every tab, the administrator's ten, in one row on a projector: a second row pushed Figure 1 out of the screen
+        assert len({round(tab.bounding_box()["y"]) for tab in tabs.all()}) == 1  # type: ignore[index]
         assert page.locator(f'{TABS}[aria-current="page"]').count() == 1
         assert current_tab(page) == "Omegnskommuner"
         filled = page.locator(f'{TABS}[aria-current="page"]').evaluate("a => getComputedStyle(a).backgroundColor")

@@ -86,6 +86,21 @@ def test_a_corrupt_store_file(tmp_path):
         assert message.count(str(tmp_path)) == 1  # only where it repeats the --data-dir the user typed
 
 
+def test_beside_a_corrupt_store_only_the_template_goes_on_and_says_why(tmp_path):
+    """The stored settings cannot be read. The template needs no store: it warns once and is written from the
+    strategy file. A report of files reads the store's import profiles too: it says once what is wrong."""
+    (tmp_path / "csr.sqlite").write_bytes(b"SQLite format 3\x00" + os.urandom(8000))
+    out = tmp_path / "skabelon.xlsx"
+    done = run("template", str(out), env={"CSR_DATA_DIR": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    warnings = [line for line in done.stderr.splitlines() if "de gemte indstillinger kan ikke læses" in line]
+    assert len(warnings) == 1 and warnings[0].startswith("Advarsel: ") and "strategifilen bruges" in warnings[0]
+    assert out.stat().st_size > 0
+    report = run("report", *SAMPLE, "--data-dir", str(tmp_path))
+    assert report.returncode == 2 and "Advarsel" not in report.stderr
+    assert report.stderr.count("Databasen i datamappen er ikke en brugbar") == 1
+
+
 def test_a_store_file_that_is_a_fifo_or_a_folder(tmp_path):
     os.mkfifo(tmp_path / "csr.sqlite")
     refused(run("history", "--data-dir", str(tmp_path)), "Databasen i datamappen er ikke en almindelig fil")

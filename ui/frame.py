@@ -35,9 +35,10 @@ html { font-size: 21px; }
 [data-testid="stElementToolbar"], [data-testid="stToolbar"] { display: none !important; }
 h1 { font-size: 2.4rem; }
 /* the page tabs: large, for a projector and a presenter remote; the current page filled */
-.st-key-pagetabs { gap: 0.5rem; align-items: flex-end; flex-wrap: wrap; }
+/* every page's tab in one row at 1920 px, the administrator's ten included (they wrap on narrower screens) */
+.st-key-pagetabs { gap: 0.4rem; align-items: flex-end; flex-wrap: wrap; }
 .st-key-pagetabs [data-testid="stPageLink"] a {
-  font-size: 1.15rem; padding: 0.55rem 1.1rem; border: 2px solid #0072B2; border-radius: 0.5rem;
+  font-size: 1.05rem; padding: 0.55rem 0.75rem; border: 2px solid #0072B2; border-radius: 0.5rem;
   background: #ffffff;
 }
 .st-key-pagetabs [data-testid="stPageLink"] a[aria-current="page"] { background: #0072B2; }
