@@ -154,6 +154,20 @@ def write(engine: Engine, timeout: float, tenant: str | None = None) -> Iterator
             yield conn
 
 
+def app_role_grants(role: str) -> list[str]:
+    """The grants of the app's database role (README, "The store"; deploy/README.md, section 4): it owns no
+    table, reads and writes rows (row-level security decides which), reads the schema's revision, and cannot
+    change the schema, the policies or the revision. Run by the tables' owner after `db upgrade`."""
+    if not role.replace("_", "").isalnum():
+        raise ValueError(f"not a plain role name: {role!r}")
+    return [
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        f"REVOKE INSERT, UPDATE, DELETE ON alembic_version, meta FROM {role}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+    ]
+
+
 # ---- migrations -------------------------------------------------------------------------------------
 
 

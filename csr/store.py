@@ -530,7 +530,17 @@ class Store:
         cursor = con.connection.cursor()
         try:
             if self._postgres:
-                _copy_rows(cursor, "data", columns, progress)
+                # COPY cannot write a table under row-level security: the rows go into a temporary table first
+                # (the binary COPY), and from there into `data` in one INSERT that the policies check.
+                cursor.execute(
+                    "CREATE TEMPORARY TABLE data_in (batch integer, code integer, year integer, period text, "
+                    "period_index integer, scheme integer, value double precision, origin integer, row integer) "
+                    "ON COMMIT DROP"
+                )
+                _copy_rows(cursor, "data_in", columns, progress)
+                names = ", ".join(columns)
+                cursor.execute(f"INSERT INTO data ({names}) SELECT {names} FROM data_in")
+                cursor.execute("DROP TABLE data_in")
             else:
                 for start in range(0, data.n, INSERT_CHUNK):
                     stop = min(start + INSERT_CHUNK, data.n)
