@@ -532,15 +532,26 @@ class Store:
             if self._postgres:
                 # COPY cannot write a table under row-level security: the rows go into a temporary table first
                 # (the binary COPY), and from there into `data` in one INSERT that the policies check.
-                cursor.execute(
-                    "CREATE TEMPORARY TABLE data_in (batch integer, code integer, year integer, period text, "
-                    "period_index integer, scheme integer, value double precision, origin integer, row integer) "
-                    "ON COMMIT DROP"
-                )
-                _copy_rows(cursor, "data_in", columns, progress)
-                names = ", ".join(columns)
-                cursor.execute(f"INSERT INTO data ({names}) SELECT {names} FROM data_in")
-                cursor.execute("DROP TABLE data_in")
+                # (A role that passes the policies, e.g. a superuser, COPYs straight into `data`.)
+                cursor.execute("SELECT row_security_active('data')")
+                if not cast(tuple, cursor.fetchone())[0] and self.tenant is not None:
+                    # The tenant as a column: its default (`csr_tenant()`) would be computed for every row.
+                    _copy_rows(
+                        cursor, "data", {"tenant": np.full(data.n, self.tenant, dtype=np.int64), **columns}, progress
+                    )
+                else:
+                    cursor.execute(
+                        "CREATE TEMPORARY TABLE data_in (batch integer, code integer, year integer, period text, "
+                        "period_index integer, scheme integer, value double precision, origin integer, row integer) "
+                        "ON COMMIT DROP"
+                    )
+                    _copy_rows(cursor, "data_in", columns, progress)
+                    names = ", ".join(columns)
+                    # The tenant computed once for the statement (the column's default would be computed per row).
+                    cursor.execute(
+                        f"INSERT INTO data (tenant, {names}) SELECT (SELECT csr_tenant()), {names} FROM data_in"
+                    )
+                    cursor.execute("DROP TABLE data_in")
             else:
                 for start in range(0, data.n, INSERT_CHUNK):
                     stop = min(start + INSERT_CHUNK, data.n)
@@ -712,7 +723,9 @@ class Store:
         with self._read() as con:
             version = self._version(con)
             active, national = con.execute(
-                text("SELECT COUNT(*), SUM(CASE WHEN tenant IS NULL THEN 1 ELSE 0 END) FROM batches WHERE undone IS NULL")
+                text(
+                    "SELECT COUNT(*), SUM(CASE WHEN tenant IS NULL THEN 1 ELSE 0 END) FROM batches WHERE undone IS NULL"
+                )
             ).one()
             # National rows (a tenant reads them too) give way to the tenant's own number for the same key.
             shadowed = (

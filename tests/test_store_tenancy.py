@@ -139,8 +139,10 @@ def test_one_municipality_never_sees_another_through_the_store(host):
     a, b = Store(host.app_url, tenant=A), Store(host.app_url, tenant=B)
     a.add_batch(
         [("a1.xlsx", b"a1")],
-        ImportResult(data=canonical([(A, 2020, "fleksjob", 1.0), (B, 2020, "fleksjob", 2.0)], "a1.xlsx"),
-                     placements=placements(2020, "Tømrer", 3.0)),
+        ImportResult(
+            data=canonical([(A, 2020, "fleksjob", 1.0), (B, 2020, "fleksjob", 2.0)], "a1.xlsx"),
+            placements=placements(2020, "Tømrer", 3.0),
+        ),
         who="Anne A",
     )
     a.add_batch([("a2.xlsx", b"a2")], imported([(A, 2020, "fleksjob", 5.0)], "a2.xlsx"), who="Anne A")
@@ -281,3 +283,13 @@ def test_sqlite_has_one_municipality_and_no_national_part(tmp_path):
         Store(tmp_path / "data", tenant=HOST)
     with pytest.raises(StoreError, match="kommunekode"):
         Store(tmp_path / "data", tenant="Aabenraa")
+
+
+def test_the_deployment_guide_grants_what_the_code_grants():
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[1] / "deploy" / "README.md").read_text(encoding="utf-8")
+    for statement in db.app_role_grants("csr_app"):
+        assert f'-c "{statement}"' in guide
+    with pytest.raises(ValueError):
+        db.app_role_grants("csr_app; DROP TABLE data")

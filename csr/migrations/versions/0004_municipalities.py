@@ -121,7 +121,8 @@ def upgrade() -> None:
         op.execute(f"ALTER TABLE {table} ALTER COLUMN tenant SET DEFAULT csr_tenant()")
         op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
         op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-        own = "tenant = csr_tenant()"
+        # `(SELECT csr_tenant())`: a scalar subquery, computed once per statement (an InitPlan) instead of per row.
+        own = "tenant = (SELECT csr_tenant())"
         read = f"tenant IS NULL OR {own}" if table in SHARED_READ else own
         op.execute(f"CREATE POLICY tenant_select ON {table} FOR SELECT USING ({read})")
         op.execute(f"CREATE POLICY tenant_insert ON {table} FOR INSERT WITH CHECK ({own})")
