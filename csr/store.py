@@ -345,6 +345,11 @@ class Store:
         self._tenant_setting = HOST if self.tenant is None else str(self.tenant)
         if self.tenant is None and url is None:
             raise StoreError("Den fælles (nationale) del af databasen findes kun på PostgreSQL.")
+        if url is None and self.tenant_given and self.tenant != _tenant_code(None):
+            raise StoreError(
+                "Den indbyggede SQLite-database har kun én kommune, strategifilens hjemkommune. Flere kommuner "
+                f"kræver PostgreSQL ({db.DATABASE_URL_ENV})."
+            )
         if url is not None:
             self.directory: Path | str = url
             self.path: Path | None = None
@@ -603,13 +608,13 @@ class Store:
             {"batch": batch},
         ).rowcount
 
-    @staticmethod
-    def _active_hashes(con: Connection, hashes: list[str]) -> dict[str, tuple[int, datetime, str]]:
-        """sha256 -> (batch, created, file name) of the newest active batch with a file of that content."""
+    def _active_hashes(self, con: Connection, hashes: list[str]) -> dict[str, tuple[int, datetime, str]]:
+        """sha256 -> (batch, created, file name) of the newest active batch of this store's own (not the national
+        data a tenant reads) with a file of that content."""
         rows = con.execute(
             text(
-                """SELECT f.sha256, b.id, b.created, f.name FROM batch_files f JOIN batches b ON b.id = f.batch
-                   WHERE b.undone IS NULL AND f.sha256 IN :hashes ORDER BY b.id, f.position"""
+                f"""SELECT f.sha256, b.id, b.created, f.name FROM batch_files f JOIN batches b ON b.id = f.batch
+                   WHERE b.undone IS NULL AND b.{self._own} AND f.sha256 IN :hashes ORDER BY b.id, f.position"""
             ).bindparams(bindparam("hashes", expanding=True)),
             {"hashes": list(hashes)},
         ).fetchall()
@@ -622,6 +627,7 @@ class Store:
         with self._read() as con:
             info = self._batch(con, batch_id)
             _require_active(info)
+            self._require_own(con, info.id)
             rows = _fetch(
                 con,
                 f"""SELECT {_PACKED_KEY.format(t="d")}, d.value, {_PACKED_ORIGIN.format(t="d")}, o.value, o.batch
@@ -1345,7 +1351,10 @@ def _ids(
         at = columns.index(by)
         rows = list(
             chain.from_iterable(
-                con.execute(text(f"SELECT id, {names} FROM {table} WHERE {by} = :v"), {"v": v}).fetchall()
+                # A tenant's own origin after a national one of the same text (tenant NULL): its own is used.
+                con.execute(
+                    text(f"SELECT id, {names} FROM {table} WHERE {by} = :v ORDER BY tenant IS NOT NULL"), {"v": v}
+                ).fetchall()
                 for v in {v[at] for v in values}
             )
         )

@@ -255,6 +255,10 @@ def test_national_data_are_read_by_every_municipality_and_changed_by_none(host):
     assert a.history()["batch"].tolist() == [1]  # the national batch is not A's to undo
     with pytest.raises(StoreError, match="kun værtens administrator"):
         b.undo(info.id)
+    with pytest.raises(StoreError, match="kun værtens administrator"):
+        a.undo_preview(info.id)
+    assert a.already_imported([("landet.xlsx", b"landet")]) == []  # the national file is not A's import
+    assert national.already_imported([("landet.xlsx", b"landet")]) != []
     with host.sql(str(B)) as con:
         assert con.execute("SELECT COUNT(*) FROM data WHERE tenant IS NULL").fetchone() == (3,)
         assert con.execute("UPDATE data SET value = 0 WHERE tenant IS NULL").rowcount == 0
@@ -283,6 +287,9 @@ def test_sqlite_has_one_municipality_and_no_national_part(tmp_path):
         Store(tmp_path / "data", tenant=HOST)
     with pytest.raises(StoreError, match="kommunekode"):
         Store(tmp_path / "data", tenant="Aabenraa")
+    with pytest.raises(StoreError, match="kun én kommune"):
+        Store(tmp_path / "data", tenant=B)
+    assert Store(tmp_path / "data", tenant=store.tenant).history()["batch"].tolist() == [1]
 
 
 def test_the_deployment_guide_grants_what_the_code_grants():
@@ -293,3 +300,53 @@ def test_the_deployment_guide_grants_what_the_code_grants():
         assert f'-c "{statement}"' in guide
     with pytest.raises(ValueError):
         db.app_role_grants("csr_app; DROP TABLE data")
+
+
+def test_a_postgresql_store_at_0003_gives_every_row_to_the_home(postgres_server):
+    import sqlalchemy as sa
+
+    name = f"csr_upgrade_{os.getpid()}_{next(_names)}"
+    postgres_server.execute(f"CREATE DATABASE {name}")
+    url = postgres_server.url(name)
+    engine = sa.create_engine(url)
+    try:
+        with db.write(engine, 30) as con:
+            db.upgrade(con, "0003")
+            for statement in (
+                "INSERT INTO batches (id, created, who, rows, placements) VALUES (1, '2025-01-02T03:04:05+00:00', "
+                "'Hanne', 1, 1)",
+                "INSERT INTO placements (batch, year, education, agreed, realised, file, sheet, row) "
+                "VALUES (1, 2020, 'Tømrer', 3, 1, 'a.xlsx', 'P', 2)",
+                "INSERT INTO batch_files (batch, position, name, sha256, size, rows) VALUES (1, 0, 'a.xlsx', 'ab', 1, 1)",
+                "INSERT INTO schemes (name) VALUES ('fleksjob')",  # ids 1 from their sequences
+                "INSERT INTO origins (municipality, file, sheet, col) VALUES ('Aabenraa', 'a.xlsx', 'Data', 'D')",
+                "INSERT INTO data (batch, code, year, period, period_index, scheme, value, origin, row) "
+                "VALUES (1, 580, 2020, 'Y', 0, 1, 4.5, 1, 2)",
+                "INSERT INTO scenarios (name, payload, data_version, saved, who) VALUES ('Plan', '{}', 'x', "
+                "'2025-01-02T03:04:05+00:00', 'Hanne')",
+                "INSERT INTO profiles (name, payload, saved, who) VALUES ('KRL', '{}', '2025-01-02T03:04:05+00:00', '')",
+                "INSERT INTO settings (saved, who, payload) VALUES ('2025-01-02T03:04:05+00:00', 'Aase', '{}')",
+                "INSERT INTO audit (at, who, event) VALUES ('2025-01-02T03:04:05.000000+00:00', 'Hanne', 'import')",
+            ):
+                con.exec_driver_sql(statement)
+            version = con.exec_driver_sql("SELECT store_id, generation FROM state").one()
+        store = Store(url)
+        assert store.revision() == db.head()
+        home = default_config().home
+        with engine.connect() as con:  # as the superuser: every row, whatever its tenant
+            for table in TENANT_TABLES:
+                counts = con.exec_driver_sql(
+                    f"SELECT COUNT(*), COUNT(*) FILTER (WHERE tenant = {home}) FROM {table}"
+                ).one()
+                assert counts[0] == 1 and counts[1] == 1, table
+        assert store.version() == f"{version[0]}:{version[1]}"
+        assert store.snapshot().data["value"].tolist() == [4.5] and store.history()["who"].tolist() == ["Hanne"]
+        assert store.snapshot().placements["education"].tolist() == ["Tømrer"]
+        assert store.scenarios()["name"].tolist() == ["Plan"] and [p.name for p in store.profiles()] == ["KRL"]
+        assert store.settings() is not None and store.audit_entries()["who"].tolist() == ["Hanne"]
+        again = store.add_batch([("b.xlsx", b"b")], imported([(580, 2020, "fleksjob", 5.0)], "b.xlsx"))
+        assert again.id == 2 and again.replaced == 1
+    finally:
+        engine.dispose()
+        db.dispose(url)
+        postgres_server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
