@@ -53,7 +53,13 @@ Design
   time); the store records its own imports, undos, scenario and profile saves and deletes in the
   action's transaction. The only delete is the retention (`$CSR_AUDIT_RETENTION_DAYS`, default 400),
   applied when an entry is written; there is no update path. (A PostgreSQL REVOKE UPDATE, DELETE is
-  not needed for that: the app's role owns the table and would need DELETE for the retention anyway.)
+  not needed for that: the app's role needs DELETE for the retention anyway.)
+- Municipalities (migration 0004): every table of a municipality's own rows has `tenant`, the owner's code.
+  `Store(..., tenant=CODE)` sets `csr.tenant` (SET LOCAL) first in every transaction; on PostgreSQL row-level
+  security then shows and accepts only that tenant's rows, and the national rows (tenant NULL, loaded with
+  `tenant=HOST` by the tables' owner) for reading. Batch numbers, scenario and profile names and the version
+  are per tenant; superseding and undo never cross tenants; a tenant's own number for a key wins over the
+  national one in its snapshot. Without `tenant`: the strategy file's home, the one municipality of SQLite.
 - Empty store: `is_empty()` (no active batch) tells the app to show the sample data; once a batch is
   active, `current()` holds only imported data. Undoing every batch makes the store empty again.
 - SQLite `PRAGMA synchronous = FULL`: a committed import survives a power cut, at one fsync per
