@@ -10,6 +10,11 @@ it with the engine (`import_uploads`, guarded as the Data page runs it), and the
 - the store on PostgreSQL (a temporary server, as the tests start it; Debian's postgresql 15),
 - the same with the text COPY the store used before the binary one (`text_copy_rows`, storing only: the baseline
   of the binary COPY),
+- PostgreSQL before the municipalities (the store's code of commit PRE_TENANCY_COMMIT, loaded from git, on the
+  same schema as the superuser, so no row-level security: the baseline of the next line),
+- PostgreSQL as the app's role `csr_app` with `tenant=580` (row-level security applies: every transaction sets
+  `csr.tenant`, every row passes the policies, and an import goes through a temporary table, as COPY cannot
+  write a table under row-level security),
 stores that import (`add_batch`) and reads what is in force (`snapshot()`), in `--repeat` rounds that
 alternate the engines (the machine is shared: a slow moment hits all of them), and prints medians,
 the times and the ratios the README's performance table quotes: new SQLite / first release, PostgreSQL /
@@ -44,18 +49,19 @@ from csr.importers import import_uploads  # noqa: E402
 from csr.store import Store  # noqa: E402
 
 SCHEMA1_COMMIT = "e0de4e1"  # the last commit of the first release's store
+PRE_TENANCY_COMMIT = "1ec5cfc"  # the last commit before the municipalities (migration 0004)
 
 
-def first_release_store() -> ModuleType:
+def first_release_store(commit: str = SCHEMA1_COMMIT, name: str = "store_schema1") -> ModuleType:
     source = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"{SCHEMA1_COMMIT}:csr/store.py"], check=True, capture_output=True, text=True
+        ["git", "-C", str(ROOT), "show", f"{commit}:csr/store.py"], check=True, capture_output=True, text=True
     ).stdout
-    path = Path(tempfile.mkdtemp()) / "store_schema1.py"
+    path = Path(tempfile.mkdtemp()) / f"{name}.py"
     path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("store_schema1", path)
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules["store_schema1"] = module
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
 
@@ -121,11 +127,14 @@ def fetch_time(store: Store, sql: str, repeat: int) -> float:
 
 
 OLD, SQLITE, POSTGRES, POSTGRES_TEXT = "old", "sqlite", "postgresql", "postgresql-text"
+POSTGRES_BEFORE, POSTGRES_RLS = "postgresql-before", "postgresql-rls"
 LABELS = {
     OLD: "first release (SQLite, packed keys)",
     SQLITE: "SQLite (plain columns)",
     POSTGRES: "PostgreSQL 15 (plain columns)",
     POSTGRES_TEXT: "PostgreSQL 15, text COPY (before)",
+    POSTGRES_BEFORE: "PostgreSQL 15, before tenancy",
+    POSTGRES_RLS: "PostgreSQL 15, app role, RLS",
 }
 PLAIN = "SELECT code, year, period, period_index, scheme, value, origin, row FROM data WHERE live = 1 ORDER BY id"
 
@@ -156,6 +165,7 @@ def main() -> None:
         "FROM data WHERE live = 1 ORDER BY id"
     )
     old = first_release_store()
+    before = first_release_store(PRE_TENANCY_COMMIT, "store_pre_tenancy")
     server = None
     if not args.no_postgres:
         from postgres_support import PostgresServer
@@ -163,6 +173,7 @@ def main() -> None:
         server = PostgresServer(durable=args.durable_postgres)
         server.start()
         print(f"PostgreSQL: fsync, synchronous_commit, full_page_writes {'on' if args.durable_postgres else 'off'}")
+        server.execute("CREATE ROLE csr_app LOGIN NOSUPERUSER NOBYPASSRLS")
     databases = itertools.count()
 
     def open_store(kind: str) -> object:
@@ -173,7 +184,15 @@ def main() -> None:
         name = f"bench{next(databases)}"
         assert server is not None
         server.execute(f"CREATE DATABASE {name}")
-        return Store(server.url(name))
+        if kind == POSTGRES_BEFORE:
+            return before.Store(server.url(name))
+        store = Store(server.url(name))
+        if kind != POSTGRES_RLS:
+            return store
+        with db.write(store._engine, 30) as conn:
+            for statement in db.app_role_grants("csr_app"):
+                conn.exec_driver_sql(statement)
+        return Store(server.url(name).replace("postgres@", "csr_app@"), tenant=580)
 
     from csr import store as store_module
 
@@ -187,7 +206,7 @@ def main() -> None:
             store_module._copy_rows = binary_copy
 
     imports: list[float] = []
-    kinds = [OLD, SQLITE] + ([] if args.no_postgres else [POSTGRES, POSTGRES_TEXT])
+    kinds = [OLD, SQLITE] + ([] if args.no_postgres else [POSTGRES, POSTGRES_TEXT, POSTGRES_BEFORE, POSTGRES_RLS])
     adds: dict[str, list[float]] = {k: [] for k in kinds}
     reads: dict[str, list[float]] = {k: [] for k in kinds}
     fetches: dict[str, list[tuple[float, float]]] = {k: [] for k in kinds[1:3]}
@@ -230,6 +249,10 @@ def main() -> None:
         binary, text_copy = rows[LABELS[POSTGRES]][0], rows[LABELS[POSTGRES_TEXT]][0]
         print(f"storing on PostgreSQL, binary COPY / text COPY: {binary / text_copy:.2f}x")
         print(f"(import + store) / import on PostgreSQL: {(t_import + binary) / t_import:.2f}x (goal <= 2x)")
+        (add_before, read_before), (add_rls, read_rls) = rows[LABELS[POSTGRES_BEFORE]], rows[LABELS[POSTGRES_RLS]]
+        print(
+            f"row-level security (app role) / before tenancy: store {add_rls / add_before:.2f}x, read {read_rls / read_before:.2f}x"
+        )
     for engine, (plain, packed_t) in fetch.items():
         print(
             f"hot fetch alone on {engine}: 8 plain columns {plain:.3f} s, 3 packed values {packed_t:.3f} s "

@@ -116,29 +116,56 @@ if hasattr(os, "register_at_fork"):
 # ---- transactions -----------------------------------------------------------------------------------
 
 
+TENANT_SETTING = "csr.tenant"  # the transaction's municipality (code, or "host"), read by the policies (0004)
+
+
+def _set_tenant(conn: Connection, tenant: str | None) -> None:
+    """PostgreSQL: the transaction's tenant, as SET LOCAL (`set_config(..., true)`): it ends with the transaction,
+    so a pooled connection never carries one municipality's setting into another's transaction."""
+    if tenant is not None:
+        conn.execute(sa.text(f"SELECT set_config('{TENANT_SETTING}', :tenant, true)"), {"tenant": tenant})
+
+
 @contextmanager
-def read(engine: Engine) -> Iterator[Connection]:
+def read(engine: Engine, tenant: str | None = None) -> Iterator[Connection]:
     """One read transaction: every statement sees the same committed state (SQLite's read transaction
-    in WAL mode; PostgreSQL's REPEATABLE READ snapshot)."""
+    in WAL mode; PostgreSQL's REPEATABLE READ snapshot, as `tenant` when given)."""
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
         with conn.begin():
+            if engine.dialect.name == "postgresql":
+                _set_tenant(conn, tenant)
             yield conn
 
 
 @contextmanager
-def write(engine: Engine, timeout: float) -> Iterator[Connection]:
+def write(engine: Engine, timeout: float, tenant: str | None = None) -> Iterator[Connection]:
     """One write transaction holding the store's write lock (SQLite: BEGIN IMMEDIATE, waiting `timeout`
-    seconds; PostgreSQL: a transaction-scoped advisory lock with `lock_timeout`), committed when the block
-    ends and rolled back on any exception."""
+    seconds; PostgreSQL: a transaction-scoped advisory lock with `lock_timeout`, as `tenant` when given),
+    committed when the block ends and rolled back on any exception."""
     with engine.connect() as conn:
         conn = conn.execution_options(csr_write=True)
         with conn.begin():
             if engine.dialect.name == "postgresql":
+                _set_tenant(conn, tenant)
                 conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(timeout * 1000)}ms'")
                 conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
             yield conn
+
+
+def app_role_grants(role: str) -> list[str]:
+    """The grants of the app's database role (README, "The store"; deploy/README.md, section 4): it owns no
+    table, reads and writes rows (row-level security decides which), reads the schema's revision, and cannot
+    change the schema, the policies or the revision. Run by the tables' owner after `db upgrade`."""
+    if not role.replace("_", "").isalnum():
+        raise ValueError(f"not a plain role name: {role!r}")
+    return [
+        f"GRANT USAGE ON SCHEMA public TO {role}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+        f"REVOKE INSERT, UPDATE, DELETE ON alembic_version, meta FROM {role}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+    ]
 
 
 # ---- migrations -------------------------------------------------------------------------------------

@@ -53,7 +53,13 @@ Design
   time); the store records its own imports, undos, scenario and profile saves and deletes in the
   action's transaction. The only delete is the retention (`$CSR_AUDIT_RETENTION_DAYS`, default 400),
   applied when an entry is written; there is no update path. (A PostgreSQL REVOKE UPDATE, DELETE is
-  not needed for that: the app's role owns the table and would need DELETE for the retention anyway.)
+  not needed for that: the app's role needs DELETE for the retention anyway.)
+- Municipalities (migration 0004): every table of a municipality's own rows has `tenant`, the owner's code.
+  `Store(..., tenant=CODE)` sets `csr.tenant` (SET LOCAL) first in every transaction; on PostgreSQL row-level
+  security then shows and accepts only that tenant's rows, and the national rows (tenant NULL, loaded with
+  `tenant=HOST` by the tables' owner) for reading. Batch numbers, scenario and profile names and the version
+  are per tenant; superseding and undo never cross tenants; a tenant's own number for a key wins over the
+  national one in its snapshot. Without `tenant`: the strategy file's home, the one municipality of SQLite.
 - Empty store: `is_empty()` (no active batch) tells the app to show the sample data; once a batch is
   active, `current()` holds only imported data. Undoing every batch makes the store empty again.
 - SQLite `PRAGMA synchronous = FULL`: a committed import survives a power cut, at one fsync per
@@ -83,6 +89,7 @@ import logging
 import os
 import sqlite3
 import stat
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -105,6 +112,9 @@ from csr.text import number
 log = logging.getLogger(__name__)
 
 DATA_DIR_ENV = "CSR_DATA_DIR"
+MUNICIPALITY_ENV = "CSR_MUNICIPALITY"  # the tenant (municipality code) of `Store.default()` on PostgreSQL
+HOST = "host"  # `Store(url, tenant=HOST)`: the host administrator, who loads the national (NULL-tenant) data
+NATIONAL_BATCHES = 1_000_000  # the host's batches are numbered from here + 1, apart from every tenant's own
 READ_ONLY_ENV = "CSR_READ_ONLY"  # "1": open the store read-only even where it could be written
 DEFAULT_DIRECTORY = "data"
 FILENAME = "csr.sqlite"
@@ -320,11 +330,16 @@ class Store:
         read_only: bool | None = None,
         url: str | None = None,
         migrate: bool = True,
+        tenant: int | str | None = None,
     ):
         """`read_only=None`: read-only when `$CSR_READ_ONLY` is 1 or this process cannot write the store
         (`writable`). A read-only store shows what is stored and refuses every write with READ_ONLY_MESSAGE.
-        `migrate=False` leaves an old schema as it is (for `python -m csr db current` and `db upgrade`)."""
+        `migrate=False` leaves an old schema as it is (for `python -m csr db current` and `db upgrade`).
+        `tenant`: the municipality (code) whose rows this store reads and writes (PostgreSQL; every transaction
+        sets it, and row-level security keeps the others out), HOST for the host administrator's national
+        data; None: the strategy file's home, the one municipality of a store as before."""
         self.migrate = migrate
+        self.tenant_given = tenant is not None
         self._role, self._address = "", ""  # who acts, for the audit entries the store writes itself (`acting`)
         if url is None and location is not None and _is_url(str(location)):
             url = str(location)
@@ -332,6 +347,15 @@ class Store:
         self.timeout = timeout
         forced = os.environ.get(READ_ONLY_ENV, "").strip().lower() in ("1", "true", "ja")
         self._uri: str | None = None  # the read-only connection's URI (None: read-write, or no file yet)
+        self.tenant: int | None = _tenant_code(tenant)  # None: the host administrator (national rows)
+        self._tenant_setting = HOST if self.tenant is None else str(self.tenant)
+        if self.tenant is None and url is None:
+            raise StoreError("Den fælles (nationale) del af databasen findes kun på PostgreSQL.")
+        if url is None and self.tenant_given and self.tenant != _tenant_code(None):
+            raise StoreError(
+                "Den indbyggede SQLite-database har kun én kommune, strategifilens hjemkommune. Flere kommuner "
+                f"kræver PostgreSQL ({db.DATABASE_URL_ENV})."
+            )
         if url is not None:
             self.directory: Path | str = url
             self.path: Path | None = None
@@ -350,10 +374,12 @@ class Store:
 
     @classmethod
     def default(cls, *, timeout: float = DEFAULT_TIMEOUT, migrate: bool = True) -> Store:
-        """PostgreSQL when `$CSR_DATABASE_URL` is set; else the SQLite file in `$CSR_DATA_DIR`, or `./data`."""
+        """PostgreSQL when `$CSR_DATABASE_URL` is set (as the municipality `$CSR_MUNICIPALITY`, a code, when
+        set); else the SQLite file in `$CSR_DATA_DIR`, or `./data`."""
         url = db.database_url()
         if url is not None:
-            return cls(url=url, timeout=timeout, migrate=migrate)
+            tenant = os.environ.get(MUNICIPALITY_ENV, "").strip() or None
+            return cls(url=url, timeout=timeout, migrate=migrate, tenant=tenant)
         return cls(os.environ.get(DATA_DIR_ENV) or DEFAULT_DIRECTORY, timeout=timeout, migrate=migrate)
 
     def acting(self, role: str = "", address: str = "") -> Store:
@@ -376,7 +402,13 @@ class Store:
         """Which store this is, without secrets: the folder for SQLite, the URL with its password hidden for
         PostgreSQL. What caches and session state may be keyed on (the password must not name a cache entry);
         two stores of one identity are one database, and `version()` tells databases apart anyway."""
-        return _safe_url(self.url) if self.url else str(self.directory)
+        where = _safe_url(self.url) if self.url else str(self.directory)
+        return f"{where}#{self._tenant_setting}" if self.tenant_given else where
+
+    @property
+    def _own(self) -> str:
+        """SQL: a batch of this store's own (not the national data another tenant reads; the host's national)."""
+        return "tenant IS NULL" if self.tenant is None else "tenant IS NOT NULL"
 
     @property
     def _postgres(self) -> bool:
@@ -426,11 +458,18 @@ class Store:
                     text(
                         # Numbered under the write lock, not by a sequence: PostgreSQL's sequences do not roll back,
                         # and a refused import must not leave a gap in the import numbers people see.
+                        # Per tenant: row-level security shows this tenant's batches (and the national ones).
                         "INSERT INTO batches (id, created, who, rows, placements) "
-                        "VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM batches), :created, :who, :rows, :places) "
-                        "RETURNING id"
+                        f"VALUES ((SELECT COALESCE(MAX(id), :base) + 1 FROM batches WHERE {self._own}), "
+                        ":created, :who, :rows, :places) RETURNING id"
                     ),
-                    {"created": created.isoformat(), "who": who, "rows": data.n, "places": len(placements)},
+                    {
+                        "base": 0 if self.tenant is not None else NATIONAL_BATCHES,
+                        "created": created.isoformat(),
+                        "who": who,
+                        "rows": data.n,
+                        "places": len(placements),
+                    },
                 ).scalar_one()
             )
             con.execute(
@@ -455,7 +494,7 @@ class Store:
                 text("UPDATE batches SET replaced = :r, replaced_placements = :rp WHERE id = :batch"),
                 {"r": replaced, "rp": replaced_placements, "batch": batch},
             )
-            _bump_generation(con)
+            self._bump_generation(con)
             info = BatchInfo(batch, created, who, infos, data.n, len(placements), replaced, replaced_placements)
             _audit(con, who, EVENT_IMPORT, _import_detail(info), self._address, self._role)
         notes = tuple(
@@ -502,7 +541,28 @@ class Store:
         cursor = con.connection.cursor()
         try:
             if self._postgres:
-                _copy_rows(cursor, "data", columns, progress)
+                # COPY cannot write a table under row-level security: the rows go into a temporary table first
+                # (the binary COPY), and from there into `data` in one INSERT that the policies check.
+                # (A role that passes the policies, e.g. a superuser, COPYs straight into `data`.)
+                cursor.execute("SELECT row_security_active('data')")
+                if not cast(tuple, cursor.fetchone())[0] and self.tenant is not None:
+                    # The tenant as a column: its default (`csr_tenant()`) would be computed for every row.
+                    _copy_rows(
+                        cursor, "data", {"tenant": np.full(data.n, self.tenant, dtype=np.int64), **columns}, progress
+                    )
+                else:
+                    cursor.execute(
+                        "CREATE TEMPORARY TABLE data_in (batch integer, code integer, year integer, period text, "
+                        "period_index integer, scheme integer, value double precision, origin integer, row integer) "
+                        "ON COMMIT DROP"
+                    )
+                    _copy_rows(cursor, "data_in", columns, progress)
+                    names = ", ".join(columns)
+                    # The tenant computed once for the statement (the column's default would be computed per row).
+                    cursor.execute(
+                        f"INSERT INTO data (tenant, {names}) SELECT (SELECT csr_tenant()), {names} FROM data_in"
+                    )
+                    cursor.execute("DROP TABLE data_in")
             else:
                 for start in range(0, data.n, INSERT_CHUNK):
                     stop = min(start + INSERT_CHUNK, data.n)
@@ -522,7 +582,8 @@ class Store:
             text(
                 f"""UPDATE data SET live = 0 WHERE id IN (
                        SELECT o.id FROM data n JOIN data o ON {_key_match("o", "n")} AND o.batch < n.batch
-                       WHERE n.batch = :batch AND o.live = 1)"""
+                         AND {_same_tenant("o", "n")}
+                       WHERE n.batch = :batch AND n.{self._own} AND o.live = 1)"""
             ),
             {"batch": batch},
         ).rowcount
@@ -544,21 +605,22 @@ class Store:
             return 0
         return con.execute(
             text(
-                """UPDATE placements SET live = 0 WHERE id IN (
+                f"""UPDATE placements SET live = 0 WHERE id IN (
                        SELECT o.id FROM placements n JOIN placements o
                          ON o.year = n.year AND o.education = n.education AND o.batch < n.batch
-                       WHERE n.batch = :batch AND o.live = 1)"""
+                         AND {_same_tenant("o", "n")}
+                       WHERE n.batch = :batch AND n.{self._own} AND o.live = 1)"""
             ),
             {"batch": batch},
         ).rowcount
 
-    @staticmethod
-    def _active_hashes(con: Connection, hashes: list[str]) -> dict[str, tuple[int, datetime, str]]:
-        """sha256 -> (batch, created, file name) of the newest active batch with a file of that content."""
+    def _active_hashes(self, con: Connection, hashes: list[str]) -> dict[str, tuple[int, datetime, str]]:
+        """sha256 -> (batch, created, file name) of the newest active batch of this store's own (not the national
+        data a tenant reads) with a file of that content."""
         rows = con.execute(
             text(
-                """SELECT f.sha256, b.id, b.created, f.name FROM batch_files f JOIN batches b ON b.id = f.batch
-                   WHERE b.undone IS NULL AND f.sha256 IN :hashes ORDER BY b.id, f.position"""
+                f"""SELECT f.sha256, b.id, b.created, f.name FROM batch_files f JOIN batches b ON b.id = f.batch
+                   WHERE b.undone IS NULL AND b.{self._own} AND f.sha256 IN :hashes ORDER BY b.id, f.position"""
             ).bindparams(bindparam("hashes", expanding=True)),
             {"hashes": list(hashes)},
         ).fetchall()
@@ -571,6 +633,7 @@ class Store:
         with self._read() as con:
             info = self._batch(con, batch_id)
             _require_active(info)
+            self._require_own(con, info.id)
             rows = _fetch(
                 con,
                 f"""SELECT {_PACKED_KEY.format(t="d")}, d.value, {_PACKED_ORIGIN.format(t="d")}, o.value, o.batch
@@ -636,6 +699,7 @@ class Store:
         with self._write() as con:
             info = self._batch(con, batch_id)
             _require_active(info)
+            self._require_own(con, info.id)
             con.execute(
                 text("UPDATE batches SET undone = :now, undone_by = :who WHERE id = :batch"),
                 {"now": now.isoformat(), "who": who, "batch": info.id},
@@ -653,7 +717,7 @@ class Store:
                     {"batch": info.id},
                 )
                 con.execute(text(f"UPDATE {table} SET live = 0 WHERE batch = :batch AND live = 1"), {"batch": info.id})
-            _bump_generation(con)
+            self._bump_generation(con)
             _audit(
                 con,
                 who,
@@ -669,14 +733,25 @@ class Store:
     def snapshot(self) -> Snapshot:
         """Data and placements in force, with their version, read in one consistent transaction."""
         with self._read() as con:
-            version = _version(con)
-            active = con.execute(text("SELECT COUNT(*) FROM batches WHERE undone IS NULL")).scalar_one()
+            version = self._version(con)
+            active, national = con.execute(
+                text(
+                    "SELECT COUNT(*), SUM(CASE WHEN tenant IS NULL THEN 1 ELSE 0 END) FROM batches WHERE undone IS NULL"
+                )
+            ).one()
+            # National rows (a tenant reads them too) give way to the tenant's own number for the same key.
+            shadowed = (
+                f" AND (data.tenant IS NOT NULL OR NOT EXISTS (SELECT 1 FROM data a WHERE a.tenant IS NOT NULL "
+                f"AND a.live = 1 AND {_key_match('a', 'data')}))"
+                if national and self.tenant is not None
+                else ""
+            )
             arr = _columns(
                 _fetch(
                     con,
                     f"SELECT {_PACKED_KEY.format(t='data')}, value, {_PACKED_ORIGIN.format(t='data')} "
                     # SQLite's scan of the rowid table is in id order already (an ORDER BY cost ~20 % here)
-                    f"FROM data WHERE live = 1{' ORDER BY id' if self._postgres else ''}",
+                    f"FROM data WHERE live = 1{shadowed}{' ORDER BY id' if self._postgres else ''}",
                 ),
                 3,
             )
@@ -707,7 +782,7 @@ class Store:
         """Changes whenever what `current()` returns changes; a key for caches and scenarios. One row of
         one table: cheap enough to read on every rerun, also from another process on PostgreSQL."""
         with self._read() as con:
-            return _version(con)
+            return self._version(con)
 
     def batch(self, batch_id: int) -> BatchInfo:
         """One batch with its files."""
@@ -726,17 +801,17 @@ class Store:
                 tuple(r)
                 for r in con.execute(
                     text(
-                        """SELECT b.id, b.created, b.who, b.rows, b.placements, b.replaced + b.replaced_placements,
+                        f"""SELECT b.id, b.created, b.who, b.rows, b.placements, b.replaced + b.replaced_placements,
                                   b.undone, b.undone_by,
                                   (SELECT COUNT(*) FROM data d WHERE d.batch = b.id AND d.live = 1),
                                   (SELECT COUNT(*) FROM placements p WHERE p.batch = b.id AND p.live = 1)
-                           FROM batches b ORDER BY b.id DESC"""
+                           FROM batches b WHERE b.{self._own} ORDER BY b.id DESC"""
                     )
                 )
             ]
             files: dict[int, list[tuple[str, str]]] = {}
             for batch, name, sha in con.execute(
-                text("SELECT batch, name, sha256 FROM batch_files ORDER BY batch, position")
+                text(f"SELECT batch, name, sha256 FROM batch_files WHERE {self._own} ORDER BY batch, position")
             ):
                 files.setdefault(batch, []).append((name, sha))
         return pd.DataFrame(
@@ -772,24 +847,24 @@ class Store:
             ) from exc
         saved = datetime.now(UTC)
         with self._write() as con:
-            version = data_version or _version(con)
+            version = data_version or self._version(con)
             con.execute(
                 text(
                     """INSERT INTO scenarios (name, payload, data_version, saved, who)
                        VALUES (:name, :payload, :version, :saved, :who)
-                       ON CONFLICT (name) DO UPDATE SET payload = excluded.payload,
+                       ON CONFLICT (tenant, name) DO UPDATE SET payload = excluded.payload,
                            data_version = excluded.data_version, saved = excluded.saved, who = excluded.who"""
                 ),
                 {"name": name, "payload": payload_text, "version": version, "saved": saved.isoformat(), "who": who},
             )
-            outdated = version != _version(con)
+            outdated = version != self._version(con)
             _audit(con, who, EVENT_SCENARIO_SAVE, f"Scenariet '{name}' er gemt.", self._address, self._role)
         return Scenario(name, json.loads(payload_text), version, saved, who, outdated)
 
     def scenarios(self) -> pd.DataFrame:
         """Saved scenarios by name: when, by whom, on which data version, and whether data changed since."""
         with self._read() as con:
-            version = _version(con)
+            version = self._version(con)
             rows = [
                 tuple(r)
                 for r in con.execute(text("SELECT name, saved, who, data_version FROM scenarios ORDER BY name"))
@@ -807,7 +882,7 @@ class Store:
 
     def load_scenario(self, name: str) -> Scenario:
         with self._read() as con:
-            version = _version(con)
+            version = self._version(con)
             row = con.execute(
                 text("SELECT name, payload, data_version, saved, who FROM scenarios WHERE name = :name"),
                 {"name": name},
@@ -841,7 +916,7 @@ class Store:
             con.execute(
                 text(
                     """INSERT INTO profiles (name, payload, saved, who) VALUES (:name, :payload, :saved, :who)
-                       ON CONFLICT (name) DO UPDATE SET payload = excluded.payload, saved = excluded.saved,
+                       ON CONFLICT (tenant, name) DO UPDATE SET payload = excluded.payload, saved = excluded.saved,
                            who = excluded.who"""
                 ),
                 {"name": name, "payload": payload_text, "saved": saved.isoformat(), "who": who},
@@ -894,7 +969,7 @@ class Store:
                 text("INSERT INTO settings (saved, who, payload) VALUES (:saved, :who, :payload)"),
                 {"saved": saved.isoformat(), "who": who or "", "payload": payload_text},
             )
-            _bump_generation(con)
+            self._bump_generation(con)
             _audit(con, who, EVENT_SETTINGS, detail or "Indstillingerne er gemt.", self._address, self._role)
         return SavedSettings(json.loads(payload_text), saved, who or "")
 
@@ -1040,7 +1115,7 @@ class Store:
         if self.read_only:
             raise StoreError(READ_ONLY_MESSAGE)
         try:
-            with db.write(self._engine, self.timeout) as con:
+            with db.write(self._engine, self.timeout, self._tenant_setting) as con:
                 yield con
         except db.database_errors() as exc:
             raise self._error(exc) from exc
@@ -1049,10 +1124,45 @@ class Store:
     def _read(self) -> Iterator[Connection]:
         """One read transaction: every SELECT in the block sees the same committed state."""
         try:
-            with db.read(self._engine) as con:
+            with db.read(self._engine, self._tenant_setting) as con:
                 yield con
         except db.database_errors() as exc:
             raise self._error(exc) from exc
+
+    def _require_own(self, con: Connection, batch_id: int) -> None:
+        """Only the national data's host administrator undoes a national batch, and only a tenant its own."""
+        tenant = con.execute(text("SELECT tenant FROM batches WHERE id = :id"), {"id": int(batch_id)}).scalar_one()
+        if (tenant is None) != (self.tenant is None):
+            raise StoreError(
+                f"Import nr. {batch_id} er fælles data for alle kommuner; kun værtens administrator kan fortryde den."
+            )
+
+    def _bump_generation(self, con: Connection) -> None:
+        """This tenant's data changed: its generation goes up (its row is made on the tenant's first change)."""
+        own, params = ("tenant IS NULL", {}) if self.tenant is None else ("tenant = :t", {"t": self.tenant})
+        if self._postgres or self.tenant is None:
+            where = own
+        else:
+            where, params = "1 = 1", {}  # SQLite: one tenant, one row
+        if con.execute(text(f"UPDATE state SET generation = generation + 1 WHERE {where}"), params).rowcount:
+            return
+        con.execute(
+            text("INSERT INTO state (tenant, store_id, generation) VALUES (:t, :id, 1)"),
+            {"t": self.tenant, "id": uuid.uuid4().hex[:12]},
+        )
+
+    def _version(self, con: Connection) -> str:
+        """`<store id>:<generation>` of this tenant's row of `state`, and `+<generation>` of the national data's
+        row when a tenant reads national data too (its snapshot includes them)."""
+        rows: list[tuple] = [tuple(r) for r in con.execute(text("SELECT tenant, store_id, generation FROM state"))]
+        if not self._postgres:
+            rows = [(self.tenant, *r[1:]) for r in rows[:1]]
+        own = next((r for r in rows if r[0] == self.tenant), None)
+        text_ = "new:0" if own is None else f"{own[1]}:{own[2]}"
+        national = next((r for r in rows if r[0] is None), None)
+        if self.tenant is not None and national is not None:
+            text_ += f"+{national[2]}"
+        return text_
 
     def _error(self, exc: BaseException) -> StoreError:
         kind = db.error_kind(exc)
@@ -1100,8 +1210,9 @@ class Store:
 
 
 # The newest row of another active batch with the same key as `d` (a correlated subquery).
-_NEWEST_OTHER = """SELECT o2.id FROM {t} o2 JOIN batches b2 ON b2.id = o2.batch
+_NEWEST_OTHER = """SELECT o2.id FROM {t} o2 JOIN batches b2 ON b2.id = o2.batch AND b2.tenant IS NOT DISTINCT FROM o2.tenant
                    WHERE {match} AND o2.batch <> d.batch AND b2.undone IS NULL
+                     AND o2.tenant IS NOT DISTINCT FROM d.tenant
                    ORDER BY o2.batch DESC LIMIT 1"""
 # The plain columns packed into two integers in the query, for the hot read: the drivers' cost is per value
 # fetched, so three values a row instead of eight (README, "Performance"). Decoded by `_decode`.
@@ -1111,6 +1222,28 @@ _PACKED_KEY = (
     " | (CAST({t}.period_index AS BIGINT) << 28) | (CAST({t}.scheme AS BIGINT) << 35))"
 )
 _PACKED_ORIGIN = "((CAST({t}.origin AS BIGINT) << 32) | (CAST({t}.row AS BIGINT) + 2147483648))"
+
+
+def _same_tenant(a: str, b: str) -> str:
+    """Two rows belong to one tenant (or both to the national data): superseding never crosses tenants."""
+    return f"{a}.tenant IS NOT DISTINCT FROM {b}.tenant"
+
+
+def _tenant_code(tenant: int | str | None) -> int | None:
+    """A `Store`'s tenant as a municipality code (None: the host administrator); default the strategy file's home."""
+    if tenant is None:
+        from csr.config import default_config
+
+        return int(default_config().home)
+    if isinstance(tenant, str) and tenant.strip().lower() == HOST:
+        return None
+    try:
+        code = int(str(tenant).strip())
+    except ValueError:
+        raise StoreError(f"Kommunen skal angives med sin kommunekode (et tal), ikke {str(tenant)!r}.") from None
+    if not 0 < code <= _MAX_CODE:
+        raise StoreError(f"Kommunekoden {code} er uden for det tilladte (1-{_MAX_CODE}).")
+    return code
 
 
 def _key_match(a: str, b: str) -> str:
@@ -1224,7 +1357,10 @@ def _ids(
         at = columns.index(by)
         rows = list(
             chain.from_iterable(
-                con.execute(text(f"SELECT id, {names} FROM {table} WHERE {by} = :v"), {"v": v}).fetchall()
+                # A tenant's own origin after a national one of the same text (tenant NULL): its own is used.
+                con.execute(
+                    text(f"SELECT id, {names} FROM {table} WHERE {by} = :v ORDER BY tenant IS NOT NULL"), {"v": v}
+                ).fetchall()
                 for v in {v[at] for v in values}
             )
         )
@@ -1414,15 +1550,6 @@ def _require_schema(version: int | None, revision: str | None) -> None:
             f"Databasen i datamappen er lavet af en anden version af programmet (skemaversion {shown}, dette "
             f"program bruger {db.SCHEMA_VERSION}). Opdatér programmet, eller vælg en anden mappe med {DATA_DIR_ENV}."
         )
-
-
-def _version(con: Connection) -> str:
-    row = con.execute(text("SELECT store_id, generation FROM state")).one()
-    return f"{row[0]}:{row[1]}"
-
-
-def _bump_generation(con: Connection) -> None:
-    con.execute(text("UPDATE state SET generation = generation + 1"))
 
 
 def _require_active(info: BatchInfo) -> None:

@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from csr import db
+from csr.config import default_config
 from csr.model import ImportResult
 from csr.store import OLD_SCHEMA_READ_ONLY, DuplicateImport, Store, StoreError
 
@@ -128,11 +129,18 @@ def test_the_migrated_store_has_plain_columns_and_keeps_working(old_store):
         "origin",
         "row",
         "live",
+        "tenant",
     ]
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert not {t for t in tables if t.endswith("_v1")} and {"state", "audit", "alembic_version"} <= tables
     assert con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == 2
     assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    # Every row of every table of a municipality's own belongs to the strategy file's home (0004).
+    home = default_config().home
+    for table in ("batches", "batch_files", "data", "placements", "origins", "scenarios", "profiles", "state"):
+        counts = con.execute(f"SELECT COUNT(*), SUM(tenant = ?), SUM(tenant IS NULL) FROM {table}", (home,)).fetchone()
+        assert counts[0] > 0 and counts[1] == counts[0] and not counts[2], table
+    assert {r[0] for r in con.execute("SELECT DISTINCT tenant FROM data")} == {home}
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     # The KRL file's correction (import 4) holds 40 numbers, one more than the KRL file's.
     krl = con.execute(
