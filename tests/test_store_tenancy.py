@@ -8,57 +8,41 @@ owner), through the Store API and in plain SQL.
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import psycopg
 import pytest
+from test_store_engines import canonical as engine_rows
 
 from csr import db
 from csr.config import default_config
-from csr.model import ImportResult, empty_canonical, empty_placements
+from csr.model import ImportResult, empty_placements
 from csr.store import HOST, NATIONAL_BATCHES, Store, StoreError
 
 pytest_plugins = ("postgres_support",)
 
 A, B = 580, 510
-TENANT_TABLES = (
-    "batches",
-    "batch_files",
-    "data",
-    "placements",
-    "origins",
-    "state",
-    "scenarios",
-    "profiles",
-    "settings",
-    "audit",
+# The migration's list of the municipalities' tables; the first test checks it against the database's tables.
+_MIGRATION = importlib.util.spec_from_file_location(
+    "migration_0004", Path(__file__).resolve().parents[1] / "csr/migrations/versions/0004_municipalities.py"
 )
+assert _MIGRATION is not None and _MIGRATION.loader is not None
+_module = importlib.util.module_from_spec(_MIGRATION)
+_MIGRATION.loader.exec_module(_module)
+TENANT_TABLES: tuple[str, ...] = _module.TENANT_TABLES
+SHARED_TABLES = {"schemes", "meta", "alembic_version"}  # a vocabulary, the store's marker and Alembic's revision
 _names = itertools.count(1)
 
 
 def canonical(values: list[tuple[int, int, str, float]], file: str = "a.xlsx") -> pd.DataFrame:
     """Rows (code, year, scheme, value), each a yearly figure."""
-    rows = [
-        {
-            "municipality": f"Kommune {code}",
-            "code": code,
-            "year": year,
-            "period": "Y",
-            "index": 0,
-            "scheme": scheme,
-            "value": value,
-            "file": file,
-            "sheet": "Data",
-            "row": 2 + i,
-            "column": "D",
-        }
-        for i, (code, year, scheme, value) in enumerate(values)
-    ]
-    return pd.DataFrame(rows).astype(empty_canonical().dtypes.to_dict())
+    return engine_rows([(code, year, "Y", 0, scheme, value) for code, year, scheme, value in values], file)
 
 
 def imported(values: list[tuple[int, int, str, float]], file: str) -> ImportResult:
@@ -120,6 +104,12 @@ def test_the_app_role_owns_nothing_and_a_store_without_tenant_is_the_home(host):
             "SELECT c.relname FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner "
             "WHERE r.rolname = 'csr_app' AND c.relnamespace = 'public'::regnamespace"
         ).fetchall()
+        tables = {
+            r[0]
+            for r in con.execute(
+                "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'"
+            ).fetchall()
+        }
         forced = dict(
             con.execute(
                 "SELECT relname, relrowsecurity AND relforcerowsecurity FROM pg_class WHERE relname = ANY(%s)",
@@ -127,6 +117,7 @@ def test_the_app_role_owns_nothing_and_a_store_without_tenant_is_the_home(host):
             ).fetchall()
         )
     assert owned == []
+    assert tables - SHARED_TABLES == set(TENANT_TABLES)  # no table of the schema is left without row security
     assert forced == dict.fromkeys(TENANT_TABLES, True)
     plain = Store(host.app_url)
     assert plain.tenant == default_config().home == A
