@@ -61,7 +61,7 @@ def _ranking() -> None:
         def _distribution(g: str = group) -> Chart:
             return charts_national.distribution_chart(national, config, year, g)
 
-        st.header(config.categories[group])
+        st.header(md_escape(config.categories[group]))
         st.markdown(f"**{md_escape(texts[group]['rank'])}**")
         widgets.chart(f"landet_{group}", dataset, (year,), _distribution, texts[group]["averages"], meeting)
         st.markdown(md_escape(texts[group]["neighbours"]))

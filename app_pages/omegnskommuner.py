@@ -7,6 +7,7 @@ from csr.config import NEIGHBOUR_METHODS
 from csr.shares import comparison_groups
 from ui import frame, widgets
 from ui.data import load_figures
+from ui.safe import md_escape
 from ui.settings import config_in_force
 
 config = config_in_force()
@@ -60,15 +61,15 @@ def _pct(value: float | None) -> str:
 
 
 texts = widgets.memo("omegnskommuner", dataset.key, (year,), _texts)
-st.markdown(texts["method"])
-st.info(texts["left_out"], icon=":material/info:")
+st.markdown(md_escape(texts["method"]))  # municipality and scheme names: from the strategy file
+st.info(md_escape(texts["left_out"]), icon=":material/info:")
 
 for group in groups:
 
     def _ranking(g: str = group) -> charts.Chart:
         return charts.neighbour_ranking_chart(figures.shares, figures.neighbours, config, year, g)
 
-    st.header(config.categories[group])
+    st.header(md_escape(config.categories[group]))
     widgets.chart(
         f"omegn_{group}",
         dataset,
@@ -90,7 +91,7 @@ widgets.chart(
 
 st.header(f"Ordning for ordning {year}")
 for group, table in texts["tables"].items():
-    st.markdown(f"**{config.categories[group]}**: andel af ansatte i procent")
+    st.markdown(f"**{md_escape(config.categories[group])}**: andel af ansatte i procent")
     widgets.table(
         f"omegn_{group}_{year}",
         dataset,

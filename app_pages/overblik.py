@@ -79,7 +79,7 @@ texts = widgets.memo(
 with st.container(key="headline"):
     st.header(md_escape(texts["headline"]), anchor=False)
 for note in texts["notes"]:
-    st.info(note, icon=":material/info:")
+    st.info(md_escape(note), icon=":material/info:")
 
 with st.container(key="overview"):
     cards_column, figure_column = st.columns([9, 11], gap="medium")
@@ -101,4 +101,4 @@ with st.container(key="overview"):
         st.markdown(" ".join(md_escape(s) for s in (texts["scope"], texts["missing"]) if s))
 
 st.subheader("CSR-mærket", anchor=False)
-st.markdown(texts["csr"])
+st.markdown(md_escape(texts["csr"]))  # names the organisation: text from a file

@@ -170,9 +170,9 @@ texts = widgets.memo(
 )
 st.header(f"Det skriver rapporten om {text.year_label(year, year in provisional)}")
 for note in texts["notes"]:
-    st.info(note, icon=":material/info:")
-st.markdown(" ".join(texts["summary"]))
+    st.info(md_escape(note), icon=":material/info:")
+st.markdown(" ".join(md_escape(s) for s in texts["summary"]))  # the organisation's and targets' names: from a file
 for target_name, met, sentence in texts["targets"]:
     with st.container(border=True):
-        st.markdown(f"**{target_name}** · {widgets.status_markdown(met)}")
+        st.markdown(f"**{md_escape(target_name)}** · {widgets.status_markdown(met)}")
         st.markdown(md_escape(sentence))

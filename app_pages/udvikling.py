@@ -5,6 +5,7 @@ import streamlit as st
 from csr import charts, text
 from ui import frame, widgets
 from ui.data import load_figures
+from ui.safe import md_escape
 from ui.settings import config_in_force
 
 MEASURES = {"share": "Andel af ansatte", "persons": "Antal personer"}
@@ -52,7 +53,7 @@ def _trends(shown: int) -> None:
         texts[measure],
         meeting,
     )
-    st.markdown(texts["missing"])
+    st.markdown(md_escape(texts["missing"]))
 
 
 if latest is None:  # a store without any complete year of the home municipality

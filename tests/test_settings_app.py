@@ -8,6 +8,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from markdown_support import seen
 from streamlit.testing.v1 import AppTest
 from test_audit_app import ADMIN
 from test_auth_app import HR, LAESER, app, assert_clean, assert_not_navigable, page_links
@@ -44,7 +45,8 @@ def settings_page(user: dict = ADMIN) -> AppTest:
 
 
 def texts(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    """The Markdown bodies as a reader sees them (names are escaped on the page)."""
+    return "\n".join(seen(m.value) for m in at.markdown)
 
 
 def haderslev_2024_share() -> str:
@@ -213,3 +215,31 @@ def test_a_preview_cached_before_another_process_saved_settings_books_the_new_ho
     settings.save(Store(store_dir), {"strategy": {"home": 510, "neighbours": [580, 561]}}, who="en anden proces")
     at.run()
     assert [t.value for t in at.text] == ["STU: 510"]
+
+
+def test_names_from_an_uploaded_settings_file_are_text_on_every_page(store_dir):
+    """A settings file is a file: the strategy's name, the organisation and a threshold's name it brings are
+    shown as text on every page, never as Markdown (an image would make the browser fetch its address)."""
+    from test_markdown_escape import EVIL, assert_no_markup
+
+    evil = {
+        "strategy": {"name": f"Strategi {EVIL}", "organisation": f"Kommune {EVIL}"},
+        "targets": [
+            {"id": "csr_maerke", "thresholds": [{"from": 2020, "value": 10.0, "name": f"{EVIL} {{threshold}}"}]}
+        ],
+    }
+    settings.save(Store(store_dir), evil, who="Aase")
+    at = app(ADMIN)
+    at.run()
+    assert_no_markup(at)
+    for page in (
+        "app_pages/overblik.py",
+        "app_pages/udvikling.py",
+        "app_pages/omegnskommuner.py",
+        "app_pages/praktikpladser.py",
+        "app_pages/planlaegning.py",
+        "app_pages/rapport.py",
+        PAGE,
+    ):
+        at.switch_page(page).run()
+        assert_no_markup(at)

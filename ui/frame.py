@@ -296,7 +296,7 @@ def sidebar(config: Config) -> None:
     """The shared sidebar (not shown in meeting mode), below the year and the page links."""
     with st.sidebar:
         meeting_toggle()
-        st.caption(f"{config.name} · {config.organisation}")
+        st.caption(md_escape(f"{config.name} · {config.organisation}"))  # from the strategy or a settings file
         accessibility_link(config)
 
 
@@ -376,7 +376,9 @@ def data_basis(dataset: Dataset, config: Config) -> None:
         st.markdown("\n".join(lines))
         if dataset.warnings:
             st.markdown("Bemærk fra indlæsningen:\n" + md_list(dataset.warnings))
-        st.caption(f"Mål og ordninger: {config.name} ({config.source.rsplit('/', 1)[-1] or 'strategy.toml'}).")
+        st.caption(
+            md_escape(f"Mål og ordninger: {config.name} ({config.source.rsplit('/', 1)[-1] or 'strategy.toml'}).")
+        )
 
 
 def show_error(exc: Exception) -> None:

@@ -264,7 +264,7 @@ class Planner:
             st.slider(label, low, high, step=1, key=key, persist_state="session", help=help)
 
         for cid, category in self.config.categories.items():
-            st.markdown(f"**{category}**")
+            st.markdown(f"**{md_escape(category)}**")
             for s in (s for s in self.config.schemes if s.category == cid):
                 now = baseline.persons.get(s.id)
                 payroll = (
@@ -410,7 +410,7 @@ class Planner:
                     st.vega_lite_chart(panel, width="stretch", theme=None)
             else:
                 st.vega_lite_chart(shown, width="stretch", theme=None)
-            st.caption(caption)
+            st.caption(md_escape(caption))  # names the organisation: text from a file
             if not self.meeting:
                 downloads.chart_buttons(name, build)
 
@@ -637,7 +637,7 @@ class Planner:
         baseline, before, templates, ranges = self.baseline_for(year)
         for note in (baseline.provisional_note(self.config), text.period_sentence(self.config, year)):
             if note:
-                st.info(note, icon=":material/info:")
+                st.info(md_escape(note), icon=":material/info:")
 
         self.planner(baseline, before, templates, ranges)
         st.divider()
