@@ -28,22 +28,6 @@ def _label(config: Config, code: int) -> str:
     return f"{config.municipality(code).name} ({code})"
 
 
-def _percent_text(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-
-
-def _percent(text: str, where: str) -> float:
-    """ "15", "2,5" or "2,5 %" as a number; the Danish reason otherwise."""
-    cleaned = text.strip().removesuffix("%").strip().replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise ConfigError(f"{where} skal være et tal som 15 eller 2,5, ikke «{text.strip()}».") from None
-    if not 0 <= value <= 100:
-        raise ConfigError(f"{where} skal være en procent mellem 0 og 100, ikke «{text.strip()}».")
-    return value
-
-
 def _clear_form() -> None:
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(PREFIX)]:
         del st.session_state[key]
@@ -151,7 +135,7 @@ def _form(current: Config) -> None:
                 )
                 value = value_col.text_input(
                     f"Procent, {number}",
-                    value="" if th is None else _percent_text(th.value),
+                    value="" if th is None else settings.percent_text(th.value).removesuffix(" %"),
                     placeholder="fx 2,5",
                     key=f"{PREFIX}{target.id}_{j}_value",
                 )
@@ -196,7 +180,7 @@ def _thresholds(current: Config, target_id: str, entries: list[tuple[int | None,
             continue
         entry: dict = {
             "from": int(year),
-            "value": _percent(value, f"Tærsklen for målet «{name}» fra {int(year)}"),
+            "value": settings.parse_percent(value, f"Tærsklen for målet «{name}» fra {int(year)}"),
         }
         if label.strip():
             entry["name"] = label.strip()

@@ -231,6 +231,19 @@ def percent_text(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " %"
 
 
+def parse_percent(typed: str, where: str) -> float:
+    """A percentage as a person types it ("15", "2,5", "2,5 %"; Danish decimals as the importers read them),
+    between 0 and 100; otherwise the Danish reason, naming `where`."""
+    from csr.importers.cells import parse_number
+
+    value = parse_number(typed.strip().removesuffix("%"))
+    if not isinstance(value, float):
+        raise SettingsError(f"{where} skal være et tal som 15 eller 2,5, ikke «{typed.strip()}».")
+    if not 0 <= value <= 100:
+        raise SettingsError(f"{where} skal være en procent mellem 0 og 100, ikke «{typed.strip()}».")
+    return value
+
+
 # ---- TOML ---------------------------------------------------------------------------------------------
 
 

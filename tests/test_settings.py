@@ -403,3 +403,14 @@ def test_a_new_homes_own_accessibility_statement_is_kept_and_checked_like_the_fi
     for bad in ("http://www.was.digst.dk/haderslev-dk", "https://x.dk/(javascript)", "www.was.digst.dk"):
         with pytest.raises(ConfigError, match="strategy.accessibility_statement"):
             settings.config_with(raw(), {"strategy": {"accessibility_statement": bad}})
+
+
+def test_a_typed_percentage_is_read_as_the_importers_read_danish_numbers():
+    assert [settings.parse_percent(t, "Tærsklen") for t in ("15", "2,5", " 2,5 % ", "12.5", "0", "100")] == [
+        15.0, 2.5, 2.5, 12.5, 0.0, 100.0,
+    ]  # fmt: skip
+    for typed, reason in (("fem", "et tal som 15"), ("", "et tal som 15"), ("1,2,3", "et tal som 15"),
+                          ("101", "en procent mellem 0 og 100"), ("-1", "en procent mellem 0 og 100"), ("nan", "et tal som 15")):  # fmt: skip
+        with pytest.raises(ConfigError, match=f"^Tærsklen skal være {reason}"):
+            settings.parse_percent(typed, "Tærsklen")
+    assert settings.percent_text(12.5) == "12,5 %" and settings.percent_text(10.0) == "10 %"
