@@ -57,7 +57,7 @@ def _save(payload: dict, what: str) -> None:
     _saved(config, what)
 
 
-def _form(current: Config) -> None:
+def _form(current: Config, fixed_home: bool) -> None:
     codes = sorted((m.code for m in current.municipalities), key=lambda c: current.municipality(c).name)
     with st.form(f"{PREFIX}form", enter_to_submit=False):
         st.header("Strategi")
@@ -83,6 +83,10 @@ def _form(current: Config) -> None:
             index=codes.index(current.home),
             format_func=lambda c: _label(current, c),
             key=f"{PREFIX}home",
+            disabled=fixed_home,
+            help="På en fælles server er hjemkommunen den kommune, du er logget ind for; den kan ikke ændres her."
+            if fixed_home
+            else None,
         )
         neighbours = st.multiselect(
             "Omegnskommuner",
@@ -243,9 +247,19 @@ if auth.require(Permission.SETTINGS):  # the page is the administrator's already
     except settings.SettingsError as exc:
         st.error(md_escape(str(exc)), icon="⚠️")
         current = base
-    saved = data.store().settings()
+    store = data.store()
+    saved = store.settings()
     if saved is not None:
         who = saved.who or audit.NOBODY
         st.caption(md_escape(f"Senest gemt {danish_time(saved.saved)} af {who}."))
-    _form(current)
+    elif store.fixed_home is not None and store.fixed_home != base.home:
+        st.info(
+            md_escape(
+                f"Der er endnu ikke gemt indstillinger for {current.home_name}: omegnskommunerne, strategiperioden "
+                f"og målene er strategifilens ({base.organisation}s), med {base.home_name} som omegnskommune i "
+                f"stedet for {current.home_name}. Vælg kommunens egne, og gem dem."
+            ),
+            icon=":material/info:",
+        )
+    _form(current, fixed_home=store.fixed_home is not None)
     _files(current)

@@ -16,8 +16,8 @@ from csr import audit as events
 from csr import export, text
 from csr.auth import Permission
 from csr.model import InputError
-from csr.store import Store, StoreError
-from ui import auth, frame, widgets
+from csr.store import StoreError
+from ui import auth, data, frame, widgets
 from ui.data import load_figures
 from ui.safe import md_escape
 from ui.settings import config_in_force
@@ -42,7 +42,7 @@ provisional = set(figures.provisional_years(config))
 year = widgets.year_select(dataset, config)  # the app's one year (`?år=`), shared with the other pages
 
 try:
-    saved = list(Store.default().scenarios()["name"])
+    saved = list(data.store().scenarios()["name"])
 except StoreError as exc:
     saved = []
     st.warning(md_escape(f"De gemte scenarier kan ikke læses: {exc}"), icon=":material/warning:")
@@ -60,7 +60,7 @@ name = st.selectbox(
 scenario, outdated = None, False
 if name:
     try:
-        scenario, outdated = export.saved_scenario(Store.default(), name)
+        scenario, outdated = export.saved_scenario(data.store(), name)
         ahead = export.outlook(figures, config, scenario, name, outdated)
         st.info(md_escape(ahead.sentence + "".join(f" {n}" for n in ahead.notes)), icon=":material/insights:")
     except (StoreError, InputError) as exc:

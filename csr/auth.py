@@ -17,7 +17,7 @@ Roles (a user in several roles gets every permission of each):
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -35,6 +35,7 @@ __all__ = [
     "display_name",
     "groups_in",
     "listen_allowed",
+    "municipality_of",
     "parse_roles",
     "permissions_of",
     "roles_of",
@@ -112,10 +113,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 
 @dataclass(frozen=True)
 class RolesConfig:
-    """[roles]: the claim that holds the groups, and the groups that give each role."""
+    """[roles]: the claim that holds the groups, and the groups that give each role. `municipality_claim`: on a
+    shared host, the claim that names the user's municipality (its code or its name); None: one municipality."""
 
     claim: str
     groups: Mapping[Role, frozenset[str]]
+    municipality_claim: str | None = None
 
 
 def _group_list(value: object, key: str) -> frozenset[str]:
@@ -146,8 +149,14 @@ def parse_roles(section: Mapping[str, object] | None) -> RolesConfig:
         raise AuthConfigError(
             '[roles] claim skal være navnet på det claim i ID-tokenet, der har brugerens grupper, fx claim = "groups".'
         )
+    municipality_claim = section.get("municipality_claim")
+    if municipality_claim is not None and (not isinstance(municipality_claim, str) or not municipality_claim.strip()):
+        raise AuthConfigError(
+            "[roles] municipality_claim skal være navnet på det claim i ID-tokenet, der har brugerens kommune "
+            '(kommunekoden eller navnet), fx municipality_claim = "kommunekode".'
+        )
     known = {r.value for r in Role}
-    unknown = sorted(k for k in section if k != "claim" and k not in known)
+    unknown = sorted(k for k in section if k not in ("claim", "municipality_claim") and k not in known)
     if unknown:
         raise AuthConfigError(
             f"[roles] har {'en ukendt rolle' if len(unknown) == 1 else 'ukendte roller'}: "
@@ -158,7 +167,11 @@ def parse_roles(section: Mapping[str, object] | None) -> RolesConfig:
         raise AuthConfigError(
             '[roles] giver ingen grupper nogen rolle, så ingen kan få adgang. Skriv fx hr = ["csr-hr"].'
         )
-    return RolesConfig(claim=claim.strip(), groups={r: groups.get(r, frozenset()) for r in Role})
+    return RolesConfig(
+        claim=claim.strip(),
+        groups={r: groups.get(r, frozenset()) for r in Role},
+        municipality_claim=municipality_claim.strip() if isinstance(municipality_claim, str) else None,
+    )
 
 
 def check_auth_section(section: Mapping[str, object]) -> None:
@@ -197,6 +210,22 @@ def roles_of(claims: Mapping[str, object], config: RolesConfig) -> frozenset[Rol
     """Every role one of the user's groups gives; none for a user in none of the groups."""
     groups = groups_in(claims, config.claim)
     return frozenset(role for role, names in config.groups.items() if names & groups)
+
+
+def municipality_of(
+    claims: Mapping[str, object], config: RolesConfig, match: Callable[[object], int | None]
+) -> int | None:
+    """The code of the user's municipality on a shared host: the claim `config.municipality_claim` holds a code
+    ("563", 563) or a name ("Haderslev", "Haderslev Kommune"), read with `match` (the strategy file's
+    `Config.match_municipality`). None when the claim is missing, empty, a list or names no municipality: such a
+    user belongs to none and sees nothing."""
+    if config.municipality_claim is None:
+        return None
+    value = claims.get(config.municipality_claim)
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    text = str(value).strip()
+    return match(text) if text else None
 
 
 def permissions_of(roles: frozenset[Role]) -> frozenset[Permission]:

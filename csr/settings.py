@@ -297,9 +297,53 @@ def base_config(raw: Mapping | None = None, source: str = "") -> Config:
 
 
 def stored(store: Store) -> dict:
-    """The overrides stored (empty when none has been saved, or after a return to the strategy file)."""
+    """The overrides stored (empty when none has been saved, or after a return to the strategy file); for the
+    store of one municipality of a shared host, with that municipality as home (`for_municipality`)."""
     saved = store.settings()
-    return {} if saved is None else saved.payload
+    overrides = {} if saved is None else saved.payload
+    return overrides if store.fixed_home is None else for_municipality(overrides, store.fixed_home)
+
+
+def for_municipality(overrides: Mapping, code: int, raw: Mapping | None = None) -> dict:
+    """The overrides of a municipality's own store (a shared host): its home is that municipality. Until its
+    administrator saves settings of its own, a municipality other than the strategy file's home starts from the
+    file: its targets and thresholds, organisation "<name> Kommune", and the file's neighbours with the file's
+    home in place of the municipality itself (the Indstillinger page says they are the file's). Stored settings
+    that name another home are refused: one municipality's settings never make it show another's figures."""
+    if raw is None:
+        raw, _source = default_raw()
+    strategy_raw = raw.get("strategy")
+    file_home = strategy_raw.get("home") if isinstance(strategy_raw, Mapping) else None
+    strategy = dict(overrides.get("strategy", {}))
+    home = strategy.get("home", file_home)
+    if home == code:
+        return dict(overrides)
+    if "home" in strategy:
+        raise SettingsError(
+            f"De gemte indstillinger har kommunekode {home} som hjemkommune, men tallene her er kommune {code}'s. "
+            "Gem indstillingerne igen på siden Indstillinger."
+        )
+    strategy["home"] = code
+    if "neighbours" not in strategy and isinstance(strategy_raw, Mapping):
+        file_neighbours = strategy_raw.get("neighbours")
+        if isinstance(file_neighbours, list):
+            strategy["neighbours"] = [file_home if c == code else c for c in file_neighbours]
+    return {**overrides, "strategy": strategy}
+
+
+def home_fixed_refusal(store: Store, config: Config) -> str | None:
+    """Why `config` cannot be saved in `store`: on a shared host the home is the store's municipality."""
+    code = store.fixed_home
+    if code is None or config.home == code:
+        return None
+    try:
+        name = config.municipality(code).name
+    except KeyError:
+        name = str(code)
+    return (
+        f"Hjemkommunen er {name} ({code}), den kommune, tallene her hører til; den kan ikke ændres til "
+        f"{config.home_name} ({config.home}) her."
+    )
 
 
 def in_force(overrides: Mapping, raw: Mapping | None = None, source: str = "") -> Config:
@@ -323,7 +367,14 @@ def save(store: Store, settings: object, who: str = "", raw: Mapping | None = No
     file, with an audit entry naming who and what; returns the configuration now in force."""
     if raw is None:
         raw, source = default_raw()
+    if store.fixed_home is not None:
+        checked = check_overrides(settings)
+        if "home" not in checked.get("strategy", {}):  # the municipality's own home (another is refused below)
+            settings = for_municipality(checked, store.fixed_home, raw)
     config = config_with(raw, settings, source)
+    refusal = home_fixed_refusal(store, config)
+    if refusal is not None:
+        raise SettingsError(refusal)
     base = base_config(raw, source)
     store.save_settings(difference(config, base), who=who, detail=describe(config, base))
     return config

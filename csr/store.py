@@ -373,14 +373,19 @@ class Store:
         self._open()
 
     @classmethod
-    def default(cls, *, timeout: float = DEFAULT_TIMEOUT, migrate: bool = True) -> Store:
-        """PostgreSQL when `$CSR_DATABASE_URL` is set (as the municipality `$CSR_MUNICIPALITY`, a code, when
-        set); else the SQLite file in `$CSR_DATA_DIR`, or `./data`."""
+    def default(
+        cls, *, timeout: float = DEFAULT_TIMEOUT, migrate: bool = True, tenant: int | str | None = None
+    ) -> Store:
+        """PostgreSQL when `$CSR_DATABASE_URL` is set, as the municipality `tenant` (a code, or HOST), else
+        `$CSR_MUNICIPALITY` when set; else the SQLite file in `$CSR_DATA_DIR`, or `./data` (one municipality:
+        a `tenant` other than the strategy file's home is refused)."""
         url = db.database_url()
         if url is not None:
-            tenant = os.environ.get(MUNICIPALITY_ENV, "").strip() or None
+            if tenant is None:
+                tenant = os.environ.get(MUNICIPALITY_ENV, "").strip() or None
             return cls(url=url, timeout=timeout, migrate=migrate, tenant=tenant)
-        return cls(os.environ.get(DATA_DIR_ENV) or DEFAULT_DIRECTORY, timeout=timeout, migrate=migrate)
+        location = os.environ.get(DATA_DIR_ENV) or DEFAULT_DIRECTORY
+        return cls(location, timeout=timeout, migrate=migrate, tenant=tenant)
 
     def acting(self, role: str = "", address: str = "") -> Store:
         """This store, with the audit entries it writes itself (import, undo, scenarios, profiles) carrying the
@@ -404,6 +409,13 @@ class Store:
         two stores of one identity are one database, and `version()` tells databases apart anyway."""
         where = _safe_url(self.url) if self.url else str(self.directory)
         return f"{where}#{self._tenant_setting}" if self.tenant_given else where
+
+    @property
+    def fixed_home(self) -> int | None:
+        """The home municipality a store was opened for (`tenant` given: a shared host's municipality, or the
+        command line's `--municipality`): its settings cannot make another municipality home. None: the home
+        is the settings' choice (one municipality per store, as the quick start)."""
+        return self.tenant if self.tenant_given else None
 
     @property
     def _own(self) -> str:
@@ -1240,7 +1252,14 @@ def _tenant_code(tenant: int | str | None) -> int | None:
     try:
         code = int(str(tenant).strip())
     except ValueError:
-        raise StoreError(f"Kommunen skal angives med sin kommunekode (et tal), ikke {str(tenant)!r}.") from None
+        from csr.config import default_config
+
+        found = default_config().match_municipality(tenant)  # a name: "Haderslev", "Haderslev Kommune"
+        if found is None:
+            raise StoreError(
+                f"Kommunen {str(tenant)!r} kendes ikke: angiv dens kommunekode (fx 510) eller navn (fx Haderslev)."
+            ) from None
+        code = found
     if not 0 < code <= _MAX_CODE:
         raise StoreError(f"Kommunekoden {code} er uden for det tilladte (1-{_MAX_CODE}).")
     return code

@@ -11,8 +11,6 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +23,7 @@ from csr.config import default_config
 from csr.model import ImportResult, empty_placements
 from csr.store import HOST, NATIONAL_BATCHES, Store, StoreError
 
-pytest_plugins = ("postgres_support",)
+pytest_plugins = ("postgres_support", "tenancy_support")
 
 A, B = 580, 510
 # The migration's list of the municipalities' tables; the first test checks it against the database's tables.
@@ -54,48 +52,6 @@ def placements(year: int, education: str, agreed: float) -> pd.DataFrame:
         [{"year": year, "education": education, "agreed": agreed, "realised": 1.0, "file": "p.xlsx", "sheet": "P"}]
     )
     return frame.assign(row=2).astype(empty_placements().dtypes.to_dict())
-
-
-@dataclass
-class Host:
-    server: object
-    database: str
-    owner_url: str
-    app_url: str
-
-    def sql(self, tenant: str | None = None) -> psycopg.Connection:
-        """A plain psycopg connection as the app's role, with `csr.tenant` set for the session when given."""
-        port = self.owner_url.split(":")[-1].split("/")[0]
-        con = psycopg.connect(f"host=127.0.0.1 port={port} user=csr_app dbname={self.database}", autocommit=True)
-        if tenant is not None:
-            con.execute("SELECT set_config('csr.tenant', %s, false)", (tenant,))
-        return con
-
-
-@pytest.fixture
-def host(postgres_server) -> Iterator[Host]:
-    """A database owned by `csr_owner`, migrated by it, and the app's role with the documented grants."""
-    for role in ("csr_owner", "csr_app"):
-        postgres_server.execute(
-            f"DO $$ BEGIN CREATE ROLE {role} LOGIN NOSUPERUSER NOBYPASSRLS; "
-            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
-        )
-    name = f"csr_tenancy_{os.getpid()}_{next(_names)}"
-    postgres_server.execute(f"CREATE DATABASE {name} OWNER csr_owner TEMPLATE template0")
-    base = postgres_server.url(name)
-    owner_url, app_url = base.replace("postgres@", "csr_owner@"), base.replace("postgres@", "csr_app@")
-    Store(owner_url)  # the migrations, as the owner
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(owner_url)
-    with engine.begin() as con:
-        for statement in db.app_role_grants("csr_app"):
-            con.exec_driver_sql(statement)
-    engine.dispose()
-    yield Host(postgres_server, name, owner_url, app_url)
-    for url in (owner_url, app_url):
-        db.dispose(url)
-    postgres_server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def test_the_app_role_owns_nothing_and_a_store_without_tenant_is_the_home(host):
@@ -276,10 +232,13 @@ def test_sqlite_has_one_municipality_and_no_national_part(tmp_path):
     con.close()
     with pytest.raises(StoreError, match="kun på PostgreSQL"):
         Store(tmp_path / "data", tenant=HOST)
-    with pytest.raises(StoreError, match="kommunekode"):
-        Store(tmp_path / "data", tenant="Aabenraa")
+    assert Store(tmp_path / "data", tenant="Aabenraa Kommune").tenant == A  # a name stands for its code
+    with pytest.raises(StoreError, match="'Atlantis' kendes ikke: angiv dens kommunekode"):
+        Store(tmp_path / "data", tenant="Atlantis")
     with pytest.raises(StoreError, match="kun én kommune"):
         Store(tmp_path / "data", tenant=B)
+    with pytest.raises(StoreError, match="kun én kommune"):
+        Store(tmp_path / "data", tenant="Haderslev")
     assert Store(tmp_path / "data", tenant=store.tenant).history()["batch"].tolist() == [1]
 
 

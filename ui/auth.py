@@ -29,12 +29,14 @@ from csr.auth import (
     check_auth_section,
     display_name,
     listen_allowed,
+    municipality_of,
     parse_roles,
     permissions_of,
     roles_of,
 )
+from csr.config import default_config
 from csr.fmt import join
-from csr.store import Store, StoreError
+from csr.store import DATA_DIR_ENV, DEFAULT_DIRECTORY, MUNICIPALITY_ENV, Store, StoreError
 from ui.safe import md_escape
 
 ALLOW_ANONYMOUS_ENV = "CSR_ALLOW_ANONYMOUS"
@@ -45,6 +47,11 @@ NO_ROLE = (
 _LOGIN_AUDITED = "_auth_login_audited"
 _PAGE_AUDITED = "_auth_page_audited"
 _ACTOR_THIS_RUN = "_auth_actor_this_run"  # (the run's marker, the Actor of this run: `actor`)
+_STORE_THIS_RUN = "_auth_store_this_run"  # (the run's marker, the session's Store of this run: `store`)
+NO_MUNICIPALITY = (
+    "Du er logget ind, men dit login siger ikke, hvilken kommune du hører til, så der er ingen tal at vise; "
+    "bed kommunens administrator om at få kommunen sat på din konto."
+)
 
 log = logging.getLogger("csr.auth")
 T = TypeVar("T")
@@ -59,6 +66,8 @@ class Access:
     name: str
     roles: frozenset[Role]
     permissions: frozenset[Permission]
+    shared: bool = False  # a shared host: [roles] municipality_claim names each user's municipality
+    municipality: int | None = None  # the user's municipality (code) on a shared host; None: none, or not shared
 
     def may(self, permission: Permission) -> bool:
         return permission in self.permissions
@@ -100,7 +109,16 @@ def current() -> Access:
     if not claims.get("is_logged_in"):
         return Access(login=True, logged_in=False, name="", roles=frozenset(), permissions=frozenset())
     roles = roles_of(claims, roles_config)
-    return Access(login=True, logged_in=True, name=display_name(claims), roles=roles, permissions=permissions_of(roles))
+    shared = roles_config.municipality_claim is not None
+    return Access(
+        login=True,
+        logged_in=True,
+        name=display_name(claims),
+        roles=roles,
+        permissions=permissions_of(roles),
+        shared=shared,
+        municipality=municipality_of(claims, roles_config, default_config().match_municipality) if shared else None,
+    )
 
 
 def may(permission: Permission) -> bool:
@@ -199,6 +217,13 @@ def gate() -> Access:
         if st.button("Log ind", key="login", type="primary", icon=":material/login:"):
             st.login()
         st.stop()
+    if access.shared and access.municipality is None:
+        # No municipality to log the login in: the server's log has it.
+        log.warning("Login uden kommune: %r (claimet %r mangler eller kendes ikke)", access.name, _municipality_claim())
+        st.title("CSR-tal")
+        st.markdown(NO_MUNICIPALITY)
+        logout_button()
+        st.stop()
     if not st.session_state.get(_LOGIN_AUDITED):
         st.session_state[_LOGIN_AUDITED] = True
         log.info("Login: %r med rollerne %s", access.name, access.role_text or "ingen")
@@ -209,6 +234,45 @@ def gate() -> Access:
         logout_button()
         st.stop()
     return access
+
+
+def _municipality_claim() -> str | None:
+    try:
+        config = roles_config()
+    except AuthConfigError:
+        return None
+    return None if config is None else config.municipality_claim
+
+
+# ---- the session's store ---------------------------------------------------------------------------
+
+
+def store() -> Store:
+    """This session's store. On a shared host (PostgreSQL, `[roles] municipality_claim`) the logged-in user's
+    municipality's, whose rows row-level security keeps apart from every other's; otherwise the process's own
+    (`Store.default()`: `$CSR_MUNICIPALITY` on PostgreSQL, the one municipality of SQLite). Raises StoreError
+    (Danish) for a user of a shared host whose login names no municipality. Computed once per script run."""
+    run = _run_marker()
+    earlier = st.session_state.get(_STORE_THIS_RUN) if run is not None else None
+    if earlier is not None and earlier[0] is run:
+        return cast(Store, earlier[1])
+    try:
+        access = current()
+    except AuthConfigError:
+        access = LOCAL
+    if access.shared and access.municipality is None:
+        raise StoreError(NO_MUNICIPALITY)
+    from csr.db import database_url
+
+    url = database_url()
+    tenant = str(access.municipality) if access.municipality is not None else None
+    if tenant is None and url is not None:
+        tenant = os.environ.get(MUNICIPALITY_ENV, "").strip() or None
+    # Opened afresh each run (a folder's rights, or CSR_READ_ONLY, may change while the server runs); cheap.
+    opened = Store(url or os.environ.get(DATA_DIR_ENV) or DEFAULT_DIRECTORY, tenant=tenant)
+    if run is not None:
+        st.session_state[_STORE_THIS_RUN] = (run, opened)
+    return opened
 
 
 def logout_button() -> None:
@@ -291,9 +355,7 @@ def acting(store: Store) -> Store:
 
 def _record(person: Actor, event: str, detail: str) -> None:
     try:
-        Store.default().record_event(
-            who=person.who, event=event, detail=detail, address=person.address, role=person.role
-        )
+        store().record_event(who=person.who, event=event, detail=detail, address=person.address, role=person.role)
     except StoreError as exc:  # a log that cannot be written is the server log's business; the page goes on
         log.error("Hændelsen %s kunne ikke logges: %s", event, exc)
 
@@ -303,7 +365,7 @@ def _audit_login(access: Access) -> None:
     identity provider's groups changed)."""
     person = actor()
     try:
-        earlier = Store.default().audit_entries(who=access.name, event=events.LOGIN)
+        earlier = store().audit_entries(who=access.name, event=events.LOGIN)
     except StoreError as exc:
         log.error("Loggen kunne ikke læses: %s", exc)
         earlier = None

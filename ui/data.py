@@ -24,6 +24,7 @@ import pandas as pd
 import streamlit as st
 
 from csr import text
+from csr.config import default_config
 from csr.fmt import files_digest, period_keys
 from csr.importers import import_uploads
 from csr.importers.cells import format_period
@@ -65,12 +66,20 @@ def sample_uploads() -> tuple[tuple[str, bytes], ...]:
     return tuple((p.name, p.read_bytes()) for p in paths)
 
 
+def sample_home() -> int:
+    """The municipality the sample data are of: the strategy file's home."""
+    return default_config().home
+
+
 digest = files_digest  # the data version of a set of files (`csr.fmt.files_digest`, as the report's)
 
 
 def store() -> Store:
-    """The app's store (`$CSR_DATA_DIR`, else ./data); raises StoreError with a Danish sentence."""
-    return Store.default()
+    """This session's store (`ui.auth.store`: the user's municipality's on a shared host, else `$CSR_DATA_DIR`
+    or ./data, or `$CSR_DATABASE_URL`); raises StoreError with a Danish sentence."""
+    from ui import auth
+
+    return auth.store()
 
 
 @st.cache_data(max_entries=4, show_spinner="Læser filerne …")
@@ -128,12 +137,12 @@ def _computed(files: str, method: str, _uploads: Uploads) -> tuple[Figures | Non
 
 @st.cache_data(max_entries=2, show_spinner="Henter de indlæste tal …")
 def _snapshot(
-    identity: str, version: str, _location: str
+    identity: str, version: str, _db: Store
 ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[SheetSummary, ...], str | None] | None:
     """What is in force in the store (None while it is empty), with a summary per file and sheet and the
-    data's as-of sentence. `identity` and `version` only name the cache entry (a new version is a new entry);
-    `_location` (not hashed: a database URL holds its password) opens the store."""
-    db = Store(_location)
+    data's as-of sentence. `identity` (the store with its municipality) and `version` only name the cache
+    entry (a new version is a new entry); `_db` (not hashed: a database URL holds its password) is read."""
+    db = _db
     snap = db.snapshot()
     if snap.empty:
         return None
@@ -144,9 +153,9 @@ def _snapshot(
 
 @st.cache_data(max_entries=8, show_spinner="Beregner andele …")
 def _stored(
-    identity: str, version: str, method: str, _location: str
+    identity: str, version: str, method: str, _db: Store
 ) -> tuple[Figures, tuple[SheetSummary, ...], str | None] | None:
-    stored = _snapshot(identity, version, _location)
+    stored = _snapshot(identity, version, _db)
     if stored is None:
         return None
     data, placements, sheets, as_of = stored
@@ -271,8 +280,13 @@ def load_figures(method: str | None = None, uploads: Uploads | None = None) -> D
     key = f"{db.identity}|{version}|{method}"
     if key in seen:
         return seen[key]
-    stored = _stored(db.identity, version, method, str(db.directory))
+    stored = _stored(db.identity, version, method, db)
     if stored is None:
+        if db.fixed_home is not None and db.fixed_home != sample_home():
+            # A municipality of a shared host starts empty: the sample data are another municipality's figures.
+            raise StoreError(
+                f"Der er endnu ingen tal for {config.home_name}. En bruger med rollen hr indlæser dem på siden Data."
+            )
         return _remember(key, _from_uploads(sample_uploads(), method, sample=True))
     figures, sheets, as_of = stored
     if not figures.home_years(config):

@@ -35,7 +35,7 @@ from csr.planning import (
     validate_scenario,
 )
 from csr.store import Store, StoreError, danish_time
-from ui import actions, auth, downloads, widgets
+from ui import actions, auth, data, downloads, widgets
 from ui import planning as plan
 from ui.data import Dataset
 from ui.safe import md_escape, md_list
@@ -67,7 +67,7 @@ def show_plan_error(exc: PlanError, lead: str) -> None:
 
 def _store() -> Store | None:
     try:
-        return Store.default()
+        return data.store()
     except StoreError as exc:
         st.error(md_escape(f"De gemte scenarier kan ikke vises: {exc}"), icon="⚠️")
         return None
@@ -84,7 +84,7 @@ def _save() -> None:
         _message("error", "Planen har fejl, der skal rettes, før den kan gemmes.")
         return
     try:
-        store = Store.default()
+        store = data.store()
         existed = name in set(store.scenarios()["name"])
         saved = actions.save_scenario(store, name, replace(scenario, name=name).to_dict())
     except StoreError as exc:
@@ -100,7 +100,7 @@ def _save() -> None:
 def _delete() -> None:
     name = str(st.session_state.get("plan_saved") or "")
     try:
-        actions.delete_scenario(Store.default(), name)
+        actions.delete_scenario(data.store(), name)
     except StoreError as exc:
         _message("error", str(exc))
         return
@@ -163,7 +163,7 @@ class Planner:
     def _load(self) -> None:
         name = str(st.session_state.get("plan_saved") or "")
         try:
-            saved = Store.default().load_scenario(name)
+            saved = data.store().load_scenario(name)
             scenario = Scenario.from_dict(saved.payload)
             validate_scenario(scenario, self.config)
         except StoreError as exc:

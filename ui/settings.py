@@ -13,27 +13,33 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
-from functools import lru_cache
 
 import streamlit as st
 
 from csr import settings
 from csr.config import Config, default_config
 from csr.store import Store, StoreError
+from ui import auth
 
 _THIS_RUN = "_settings_this_run"  # (the run's marker, the configuration in force, its key)
 _lock = threading.Lock()
 
 
-@lru_cache(maxsize=4)
-def _in_force(directory: str, version: str) -> tuple[Config, str]:
+_made: dict[tuple[str, str], tuple[Config, str]] = {}  # (store identity, version) -> `_in_force`
+
+
+def _in_force(db: Store, version: str) -> tuple[Config, str]:
     """The configuration of the settings stored at `version` and a short key naming them ("" for the strategy
-    file as it is). `version` only names the cache entry."""
-    overrides = settings.stored(Store(directory))
-    key = hashlib.sha256(json.dumps(overrides, sort_keys=True).encode()).hexdigest()[:12] if overrides else ""
-    return settings.in_force(overrides), key
+    file as it is), made once per store (with its municipality) and version; the caller holds `_lock`."""
+    key_of = (db.identity, version)
+    if key_of not in _made:
+        overrides = settings.stored(db)
+        key = hashlib.sha256(json.dumps(overrides, sort_keys=True).encode()).hexdigest()[:12] if overrides else ""
+        if len(_made) >= 16:
+            _made.clear()
+        _made[key_of] = (settings.in_force(overrides), key)
+    return _made[key_of]
 
 
 def _run_marker() -> object | None:
@@ -44,19 +50,6 @@ def _run_marker() -> object | None:
     return None if context is None else context.cursors
 
 
-@lru_cache(maxsize=4)
-def _store(location: str) -> Store:
-    """The store at `location`, opened (and its schema checked) once per process: a rerun only reads its version."""
-    return Store(location)
-
-
-def _location() -> str:
-    from csr.db import database_url
-    from csr.store import DATA_DIR_ENV, DEFAULT_DIRECTORY
-
-    return database_url() or os.environ.get(DATA_DIR_ENV) or DEFAULT_DIRECTORY
-
-
 def _current() -> tuple[Config, str]:
     run = _run_marker()
     if run is not None:
@@ -64,9 +57,9 @@ def _current() -> tuple[Config, str]:
         if earlier is not None and earlier[0] is run:
             return earlier[1], earlier[2]
     try:
-        db = _store(_location())
+        db = auth.store()
         with _lock:
-            config, key = _in_force(str(db.directory), db.version())
+            config, key = _in_force(db, db.version())
     except StoreError:
         # A store that cannot be read holds no settings to use: the strategy file's, and the pages say what is
         # wrong with the store (the Data page, where that is put right, needs no figures).
@@ -98,5 +91,6 @@ def settings_key() -> str:
 
 def forget() -> None:
     """Drop what this process and session hold of the settings (after saving them)."""
-    _in_force.cache_clear()
+    with _lock:
+        _made.clear()
     st.session_state.pop(_THIS_RUN, None)
