@@ -14,11 +14,12 @@ from csr.auth import (
     display_name,
     groups_in,
     listen_allowed,
+    municipality_of,
     parse_roles,
     permissions_of,
     roles_of,
 )
-from csr.config import ConfigError
+from csr.config import ConfigError, default_config
 
 ROLES = {
     "claim": "groups",
@@ -220,3 +221,51 @@ def test_loopback_addresses_are_allowed_without_login(address):
 def test_other_addresses_are_refused_without_login_unless_anonymous_is_allowed(address):
     assert not listen_allowed(address, allow_anonymous=False)
     assert listen_allowed(address, allow_anonymous=True)
+
+
+# ---- the municipality of a user on a shared host ----------------------------------------------------------------
+
+SHARED = {**ROLES, "municipality_claim": "kommunekode"}
+
+
+def municipality_for(value: object, section: dict | None = None) -> int | None:
+    claims = {"sub": "u1", "groups": ["csr-hr"], "kommunekode": value}
+    return municipality_of(claims, parse_roles(section or SHARED), default_config().match_municipality)
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("510", 510),
+        (510, 510),
+        ("0510", 510),
+        (" Haderslev ", 510),
+        ("Haderslev Kommune", 510),
+        ("aabenraa", 580),
+        ("København", 101),
+        ("Århus", 751),
+        ("Aarhus", 751),
+    ],
+)
+def test_the_municipality_claim_holds_a_code_or_a_name(value, code):
+    assert municipality_for(value) == code
+
+
+@pytest.mark.parametrize("value", [None, "", "  ", "999", 0, True, ["510"], {"code": 510}, "Atlantis"])
+def test_a_missing_or_unknown_municipality_belongs_to_none(value):
+    assert municipality_for(value) is None
+    claims = {"sub": "u1", "groups": ["csr-hr"]}  # no claim at all
+    assert municipality_of(claims, parse_roles(SHARED), default_config().match_municipality) is None
+
+
+def test_without_a_municipality_claim_the_host_serves_one_municipality():
+    config = parse_roles(ROLES)
+    assert config.municipality_claim is None
+    assert municipality_for("510", ROLES) is None  # the claim is not read: the process's own municipality
+    assert parse_roles({**ROLES, "municipality_claim": " kommunekode "}).municipality_claim == "kommunekode"
+
+
+@pytest.mark.parametrize("claim", ["", "   ", 510, ["kommunekode"]])
+def test_a_municipality_claim_that_is_not_a_name_is_refused(claim):
+    with pytest.raises(AuthConfigError, match="municipality_claim skal være navnet på det claim"):
+        parse_roles({**ROLES, "municipality_claim": claim})

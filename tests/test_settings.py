@@ -21,12 +21,13 @@ from csr.shares import compute
 from csr.store import Store, StoreError
 from csr.text import period_sentence, strategy_first_year
 
-pytest_plugins = ("postgres_support",)  # the PostgreSQL server and a database per test
+pytest_plugins = ("postgres_support", "tenancy_support")  # PostgreSQL, a database per test, a shared host
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = sorted(str(p) for p in (ROOT / "sample_data").glob("*.*"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HADERSLEV, AABENRAA, ESBJERG, KOLDING = 510, 580, 561, 621
+FILE_NEIGHBOURS = [561, 510, 621, 540, 550, 575]  # the strategy file's: Esbjerg, Haderslev, Kolding, Sønderborg, …
 
 
 def raw() -> dict:
@@ -414,3 +415,50 @@ def test_a_typed_percentage_is_read_as_the_importers_read_danish_numbers():
         with pytest.raises(ConfigError, match=f"^Tærsklen skal være {reason}"):
             settings.parse_percent(typed, "Tærsklen")
     assert settings.percent_text(12.5) == "12,5 %" and settings.percent_text(10.0) == "10 %"
+
+
+# ---- one municipality of a shared host ---------------------------------------------------------------------
+
+
+def test_a_municipality_of_a_shared_host_starts_from_the_file_with_itself_as_home():
+    assert default_config().neighbours == tuple(FILE_NEIGHBOURS)
+    assert settings.for_municipality({}, AABENRAA) == {}  # the file's own home: the file as it is
+    overrides = settings.for_municipality({}, HADERSLEV)
+    # The file's neighbours, with the file's home in Haderslev's place (the Indstillinger page says so).
+    assert overrides == {"strategy": {"home": HADERSLEV, "neighbours": [561, AABENRAA, 621, 540, 550, 575]}}
+    config = settings.in_force(overrides)
+    assert (config.home_name, config.organisation, config.accessibility_statement) == (
+        "Haderslev",
+        "Haderslev Kommune",
+        "",
+    )
+    assert [t.thresholds for t in config.targets] == [t.thresholds for t in default_config().targets]
+    own = {"strategy": {"neighbours": [KOLDING]}, "targets": []}
+    assert settings.for_municipality(own, KOLDING - 1)["strategy"] == {"neighbours": [KOLDING], "home": KOLDING - 1}
+    with pytest.raises(settings.SettingsError, match="kommunekode 580 som hjemkommune, men tallene her er kommune 510"):
+        settings.for_municipality({"strategy": {"home": AABENRAA}}, HADERSLEV)
+
+
+def test_the_home_of_a_store_opened_for_one_municipality_cannot_be_changed(tmp_path):
+    plain = Store(tmp_path)  # the quick start: the home is the settings' choice
+    assert plain.fixed_home is None
+    settings.save(plain, {"strategy": {"home": HADERSLEV, "neighbours": [AABENRAA]}}, who="Aase")
+    settings.save(plain, {}, who="Aase")
+    own = Store(tmp_path, tenant="Aabenraa")  # the command line's --municipality on the one municipality of SQLite
+    assert own.fixed_home == AABENRAA
+    with pytest.raises(settings.SettingsError, match=r"Hjemkommunen er Aabenraa \(580\), .* til Haderslev \(510\)"):
+        settings.save(own, {"strategy": {"home": HADERSLEV, "neighbours": [AABENRAA]}}, who="Aase")
+    assert settings.save(own, {"strategy": {"neighbours": [KOLDING]}}, who="Aase").neighbours == (KOLDING,)
+
+
+def test_each_municipality_of_a_shared_host_keeps_its_own_settings(host):
+    a, b = Store(host.app_url, tenant=AABENRAA), Store(host.app_url, tenant=HADERSLEV)
+    assert settings.in_force(settings.stored(b)).home == HADERSLEV and settings.stored(a) == {}
+    saved = settings.save(b, {"strategy": {"neighbours": [AABENRAA, KOLDING], "name": "Haderslevs strategi"}}, who="Bo")
+    assert (saved.home, saved.neighbours, saved.name) == (HADERSLEV, (AABENRAA, KOLDING), "Haderslevs strategi")
+    exported = settings.settings_of(settings.in_force(settings.stored(a)))  # Aabenraa's settings as a whole
+    with pytest.raises(settings.SettingsError, match=r"Hjemkommunen er Haderslev \(510\)"):
+        settings.save(b, exported, who="Bo")
+    assert settings.stored(a) == {} and a.audit_entries().empty  # nothing of Haderslev's reached Aabenraa
+    assert settings.in_force(settings.stored(b)).name == "Haderslevs strategi"
+    assert list(b.audit_entries()["who"]) == ["Bo"]
