@@ -26,7 +26,8 @@ DATABASE_URL_ENV = "CSR_DATABASE_URL"
 MIGRATIONS = "csr:migrations"
 FIRST_RELEASE = "0001"  # the revision a schema-1 store (no alembic_version table) is stamped at
 SCHEMA_VERSION = 2  # meta.schema_version: the first release refuses anything but 1 with its own message
-WRITE_LOCK = 7_310_013  # pg_advisory_xact_lock key: one writer at a time, as SQLite's write lock
+WRITE_LOCK = 7_310_013  # pg_advisory_xact_lock key: held exclusively by a writer of the whole store, shared by others
+TENANT_LOCK = 7_310  # with a municipality's key (`tenant_lock_key`): one writer at a time per municipality
 
 _engines: dict[tuple, Engine] = {}
 _engines_lock = threading.Lock()
@@ -139,18 +140,30 @@ def read(engine: Engine, tenant: str | None = None) -> Iterator[Connection]:
             yield conn
 
 
+def tenant_lock_key(tenant: str) -> int:
+    """A municipality's write-lock key: its code (1-9999), 0 for the host administrator's national data."""
+    return int(tenant) if tenant.isdecimal() else 0
+
+
 @contextmanager
 def write(engine: Engine, timeout: float, tenant: str | None = None) -> Iterator[Connection]:
     """One write transaction holding the store's write lock (SQLite: BEGIN IMMEDIATE, waiting `timeout`
-    seconds; PostgreSQL: a transaction-scoped advisory lock with `lock_timeout`, as `tenant` when given),
-    committed when the block ends and rolled back on any exception."""
+    seconds; PostgreSQL: transaction-scoped advisory locks with `lock_timeout`, as `tenant` when given),
+    committed when the block ends and rolled back on any exception. On PostgreSQL the lock is per municipality:
+    two imports of one municipality are serialised, two municipalities' imports run side by side (their rows,
+    batch numbers and versions are apart; the shared vocabulary `schemes` is added to with ON CONFLICT DO
+    NOTHING); a writer without `tenant` holds the whole store."""
     with engine.connect() as conn:
         conn = conn.execution_options(csr_write=True)
         with conn.begin():
             if engine.dialect.name == "postgresql":
                 _set_tenant(conn, tenant)
                 conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(timeout * 1000)}ms'")
-                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+                if tenant is None:  # the whole store: waits for every municipality's writer, and they for it
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+                else:  # one municipality's writer waits only for that municipality's (and for a whole-store writer)
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock_shared({WRITE_LOCK})")
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({TENANT_LOCK}, {tenant_lock_key(tenant)})")
             yield conn
 
 

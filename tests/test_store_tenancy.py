@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import psycopg
 import pytest
+import sqlalchemy as sa
 from test_store_engines import canonical as engine_rows
 
 from csr import db
@@ -300,3 +301,22 @@ def test_a_postgresql_store_at_0003_gives_every_row_to_the_home(postgres_server)
         engine.dispose()
         db.dispose(url)
         postgres_server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_municipalities_write_side_by_side_and_each_one_at_a_time(host):
+    """The write lock is per municipality: while Aabenraa's import holds its lock, Haderslev saves at once and a
+    second writer of Aabenraa waits (here: gives up after its timeout); a writer of the whole store waits for all."""
+    from csr.store import BUSY_MESSAGE
+
+    engine = db.postgres_engine(host.app_url, 5)
+    with db.write(engine, 5, str(A)) as con:  # Aabenraa's writer, in the middle of its transaction
+        con.execute(sa.text("SELECT 1"))
+        Store(host.app_url, tenant=B, timeout=1).save_scenario("Haderslevs", {"year": 2024}, who="Bo")
+        with pytest.raises(StoreError) as waited:
+            Store(host.app_url, tenant=A, timeout=0.5).save_scenario("Aabenraas", {"year": 2024}, who="Aase")
+        assert str(waited.value) == BUSY_MESSAGE
+    assert Store(host.app_url, tenant=A, timeout=1).scenarios().empty  # nothing of the refused save
+    Store(host.app_url, tenant=A, timeout=1).save_scenario("Aabenraas", {"year": 2024}, who="Aase")  # now free
+    with db.write(db.postgres_engine(host.owner_url, 5), 5), pytest.raises(StoreError):  # the whole store
+        Store(host.app_url, tenant=B, timeout=0.5).save_scenario("Haderslevs 2", {"year": 2024}, who="Bo")
+    assert list(Store(host.app_url, tenant=B).scenarios()["name"]) == ["Haderslevs"]
