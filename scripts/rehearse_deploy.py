@@ -7,15 +7,17 @@ Run it as root on a fresh Debian 12 machine that may be changed and thrown away:
 443, and a PostgreSQL role and database, exactly as the guide does. It needs the test environment's
 Python packages (oidc-provider-mock, playwright) and Debian's Chromium for the last step.
 
-Every command block of the guide's sections 1-9 runs as written (section 10, several municipalities on one
-host, is not rehearsed), in order, in bash with `set -e`, with
+Every command block of the guide's sections 1-10 runs as written, in order, in bash with `set -e`, with
 only these substitutions (each printed as it is made):
 - `<the project's repository>` is this checkout (the guide's reader has the project's URL);
 - the host name `csr.kommune.dk` is `localhost`, and the certificate the guide asks for is a self-signed
   one made here with openssl;
 - the secrets file's placeholders are filled for a local OIDC provider (oidc-provider-mock, started here,
   standing in for Entra ID or Keycloak, with a user in the group `csr-hr`);
-- the example dump name in the restore block is the dump written by the block before it.
+- the example dump name in the restore block is the dump written by the block before it;
+- section 10's `[roles]` block replaces the secrets file's `[roles]`, and its national file
+  (`/tmp/alle-kommuner.xlsx`) is written here: the test suite's national workbook (all 98 municipalities,
+  eight years, tests/national_support.py).
 On a machine without systemd as PID 1 (a container), `systemctl` is a stand-in put first on PATH that
 starts and stops the units from the installed unit file (its User, Group, WorkingDirectory,
 EnvironmentFile and ExecStart; without systemd's sandboxing, which `systemd-analyze` checks in the test
@@ -24,7 +26,10 @@ suite), reloads nginx, and starts PostgreSQL's cluster where the package's servi
 Then it checks what the guide promises, through nginx over HTTPS: both processes healthy, a browser that
 logs in through the provider as *hr* and sees Overblik's headline, the login in the audit log on
 PostgreSQL (`python -m csr audit --json` as the guide runs the app), and, after the guide's restore and
-upgrade sections, the same again. Without --keep it then removes what it made (not the apt packages).
+upgrade sections, the same again. After section 10 (several municipalities, the app as its own role under
+row-level security, each user's municipality from the claim `kommunekode`): Haderslev's user logs in and sees
+Haderslev's Overblik and its rank among the 98 on Landet, Aabenraa's user sees Aabenraa's, and each
+municipality's audit log holds its own logins and not the other's. Without --keep it then removes what it made (not the apt packages).
 Exit status 0 when every block ran and every check passed.
 """
 
@@ -43,12 +48,22 @@ import tempfile
 import textwrap
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "deploy" / "README.md"
 HOST = "localhost"
-HR_USER = {"sub": "hr-rehearsal", "name": "Hanne Rasmussen", "groups": ["csr-hr"]}
+HR_USER: dict[str, Any] = {"sub": "hr-rehearsal", "name": "Hanne Rasmussen", "groups": ["csr-hr"], "kommunekode": "580"}
+# Section 10's second municipality: its claim names it, as the guide's `municipality_claim` reads it.
+HADERSLEV_USER: dict[str, Any] = {
+    "sub": "haderslev-rehearsal",
+    "name": "Hans Hviid",
+    "groups": ["csr-hr"],
+    "kommunekode": "Haderslev",
+}
+NATIONAL_FILE = "/tmp/alle-kommuner.xlsx"
 LOGS = Path(tempfile.gettempdir()) / "csr-rehearsal-logs"  # kept after a run: the processes' and nginx's logs
 PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"  # a fresh machine's, no pyenv
 # What each section's command blocks are, in order: "run" (bash), "env" / "secrets" (file contents the
@@ -63,7 +78,7 @@ BLOCKS = {
     7: ["run", "run"],
     8: ["run", "run", "sqlite"],
     9: ["run"],
-    10: ["not rehearsed"],
+    10: ["run", "run", "roles", "run", "run", "national", "run"],
 }
 
 SYSTEMCTL = r'''#!/usr/bin/env python3
@@ -125,6 +140,8 @@ if verb in ("start", "enable"):
     sys.exit(max([start(n) for n in names] or [0]) if verb == "start" or "--now" in sys.argv else 0)
 if verb == "stop":
     sys.exit(max([stop(n) for n in names] or [0]))
+if verb == "restart":
+    sys.exit(max([max(stop(n), start(n)) for n in names] or [0]))
 if verb == "reload" and names == ["nginx"]:
     up = subprocess.call(["pgrep", "-x", "nginx"], stdout=subprocess.DEVNULL) == 0
     sys.exit(subprocess.call(["nginx", "-s", "reload"] if up else ["nginx"]))
@@ -205,7 +222,8 @@ def start_provider(log: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     args = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)]
-    args += ["--user-claims", json.dumps(HR_USER)]
+    for user in (HR_USER, HADERSLEV_USER):
+        args += ["--user-claims", json.dumps(user)]
     proc = subprocess.Popen(args, stdout=log.open("w"), stderr=subprocess.STDOUT)
     wait_healthy(f"{url}/.well-known/openid-configuration", 30)
     return proc, url
@@ -225,37 +243,89 @@ def check_through_nginx(env: dict[str, str], when: str) -> None:
     insecure.verify_mode = ssl.CERT_NONE
     assert wait_healthy(f"https://{HOST}/_stcore/health", context=insecure) == "ok"
     print("   both processes and nginx's HTTPS answer ok")
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-    args += ["--disable-sync", "--no-first-run"]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
-        page = browser.new_context(ignore_https_errors=True, viewport={"width": 1400, "height": 900}).new_page()
-        try:
-            page.goto(f"https://{HOST}/", timeout=60_000)
-            page.get_by_role("button", name="Log ind").click(timeout=60_000)
-            page.wait_for_selector('input[name="sub"]', timeout=60_000)
-            page.locator('input[name="sub"]').fill(HR_USER["sub"])
-            page.get_by_role("button", name="Authorize").click()
-            page.wait_for_url(f"https://{HOST}/**", timeout=60_000)
-            page.get_by_role("button", name="Log ud").wait_for(timeout=60_000)
-            sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
-            assert HR_USER["name"] in sidebar and "hr" in sidebar, sidebar
-            page.get_by_text("mål nået").first.wait_for(timeout=60_000)
-        except Exception:
-            LOGS.mkdir(exist_ok=True)
-            page.screenshot(path=str(LOGS / "browser.png"), full_page=True)
-            print(f"   the browser was at {page.url}; its screen is in {LOGS / 'browser.png'}")
-            raise
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+        log_in(browser, HR_USER, lambda page: page.get_by_text("mål nået").first.wait_for(timeout=60_000))
         print(f"   logged in through the provider as {HR_USER['name']} (hr); Overblik's headline is drawn")
         browser.close()
+    logins = audit_logins(env, HR_USER["name"])
+    assert logins, logins
+    print(f"   the audit log on PostgreSQL holds {len(logins)} login(s) of {HR_USER['name']}")
+
+
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+BROWSER_ARGS += ["--disable-sync", "--no-first-run"]
+
+
+def log_in(browser: object, user: dict, then: Callable[[Any], object]) -> None:
+    """A new browser context logs in through nginx and the provider as `user`; `then(page)` checks the page."""
+    page = browser.new_context(ignore_https_errors=True, viewport={"width": 1400, "height": 900}).new_page()  # type: ignore[attr-defined]
+    try:
+        page.goto(f"https://{HOST}/", timeout=60_000)
+        page.get_by_role("button", name="Log ind").click(timeout=60_000)
+        page.wait_for_selector('input[name="sub"]', timeout=60_000)
+        page.locator('input[name="sub"]').fill(user["sub"])
+        page.get_by_role("button", name="Authorize").click()
+        page.wait_for_url(f"https://{HOST}/**", timeout=60_000)
+        page.get_by_role("button", name="Log ud").wait_for(timeout=60_000)
+        sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+        assert user["name"] in sidebar and "hr" in sidebar, sidebar
+        then(page)
+    except Exception:
+        LOGS.mkdir(exist_ok=True)
+        page.screenshot(path=str(LOGS / "browser.png"), full_page=True)
+        print(f"   the browser was at {page.url}; its screen is in {LOGS / 'browser.png'}")
+        raise
+    page.context.close()
+
+
+def audit_logins(env: dict[str, str], who: str, municipality: str | None = None) -> list[dict]:
+    """The logins of `who` in the audit log, as the guide runs the command line (as one municipality)."""
+    option = f"--municipality {municipality} " if municipality else ""
     audit = subprocess.run(
         ["runuser", "-u", "csr", "--", "sh", "-c",
-         "set -a; . /etc/csr-dashboard/env; exec .venv/bin/python -m csr audit --json"],
+         f"set -a; . /etc/csr-dashboard/env; exec .venv/bin/python -m csr {option}audit --json"],
         cwd="/opt/csr-dashboard", capture_output=True, text=True, check=True, env=env,
     )  # fmt: skip
-    logins = [e for e in json.loads(audit.stdout) if e.get("event") == "login" and e.get("who") == HR_USER["name"]]
-    assert logins, audit.stdout[-2000:]
-    print(f"   the audit log on PostgreSQL holds {len(logins)} login(s) of {HR_USER['name']}")
+    return [e for e in json.loads(audit.stdout) if e.get("event") == "login" and e.get("who") == who]
+
+
+def check_shared_host(env: dict[str, str]) -> None:
+    """After section 10: the app as `csr_app` under row-level security, each user in their own municipality."""
+    from playwright.sync_api import sync_playwright
+
+    say("checks after section 10 (several municipalities on one host)")
+    owner = subprocess.run(
+        ["runuser", "-u", "postgres", "--", "psql", "-d", "csr", "-Atc",
+         "SELECT rolname FROM pg_roles r JOIN pg_class c ON c.relowner = r.oid WHERE c.relname = 'data'"],
+        capture_output=True, text=True, check=True, env=env,
+    )  # fmt: skip
+    assert owner.stdout.strip() == "csr", owner.stdout
+    assert "csr_app:" in Path("/etc/csr-dashboard/env").read_text()
+    print("   the tables are csr's; the app's processes connect as csr_app")
+
+    def haderslev(page: Any) -> None:
+        page.get_by_text("Haderslev Kommune").first.wait_for(timeout=60_000)
+        page.get_by_text("mål nået").first.wait_for(timeout=60_000)
+        page.goto(f"https://{HOST}/landet", timeout=60_000)
+        page.get_by_text(re.compile(r"Haderslev er nr\. \d+ af 98")).first.wait_for(timeout=60_000)
+
+    def aabenraa(page: Any) -> None:
+        page.get_by_text("mål nået").first.wait_for(timeout=60_000)
+        assert "Haderslev Kommune" not in page.locator('[data-testid="stSidebar"]').inner_text()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+        log_in(browser, HADERSLEV_USER, haderslev)
+        print(f"   {HADERSLEV_USER['name']} (Haderslev) sees Haderslev's Overblik and its rank among 98 on Landet")
+        log_in(browser, HR_USER, aabenraa)
+        print(f"   {HR_USER['name']} (Aabenraa) sees Aabenraa's Overblik")
+        browser.close()
+    assert audit_logins(env, HADERSLEV_USER["name"], "Haderslev"), "Haderslev's login is in Haderslev's log"
+    assert not audit_logins(env, HR_USER["name"], "Haderslev"), "Aabenraa's logins are not in Haderslev's log"
+    assert audit_logins(env, HR_USER["name"], "Aabenraa"), "Aabenraa's logins are in Aabenraa's log"
+    assert not audit_logins(env, HADERSLEV_USER["name"], "Aabenraa"), "Haderslev's login is not in Aabenraa's"
+    print("   each municipality's audit log holds its own logins and none of the other's")
 
 
 def clean(env: dict[str, str]) -> None:
@@ -268,7 +338,9 @@ def clean(env: dict[str, str]) -> None:
     systemctl stop 'csr-dashboard@*' || true
     nginx -s stop 2>/dev/null || true
     runuser -u postgres -- dropdb --if-exists csr || true
+    runuser -u postgres -- psql -qc 'DROP ROLE IF EXISTS csr_app' || true
     runuser -u postgres -- psql -qc 'DROP ROLE IF EXISTS csr' || true
+    rm -f /tmp/alle-kommuner.xlsx /tmp/haderslev.toml
     rm -f /etc/nginx/sites-enabled/csr-dashboard /etc/nginx/sites-available/csr-dashboard
     rm -f /etc/nginx/snippets/csr-locations.conf /etc/systemd/system/csr-dashboard@.service
     [ -e /etc/nginx/sites-enabled/default ] || ln -s /etc/nginx/sites-available/default /etc/nginx/sites-enabled/
@@ -343,6 +415,8 @@ def main() -> int:
                             " && chmod 0600 /etc/ssl/csr-dashboard/privkey.pem",
                             env,
                         )
+                    if number == 10 and "psql -c" in text:
+                        say("section 10 as written (the app's role and its password)")
                     if number == 8 and "pg_restore" in text:
                         example = re.search(r"/var/backups/csr/csr-\d{4}-\d\d-\d\d\.dump", text)
                         assert example and dump, "the restore block names a dump the block before wrote"
@@ -371,17 +445,33 @@ def main() -> int:
                     target = Path("/opt/csr-dashboard/.streamlit/secrets.toml")
                     target.write_text(filled)
                     bash(f"chown root:csr {target} && chmod 0640 {target}", env)
+                elif kind == "roles":
+                    say(f"section {number}: the [roles] block in place of the secrets file's [roles]")
+                    target = Path("/opt/csr-dashboard/.streamlit/secrets.toml")
+                    current = target.read_text()
+                    assert "\n[roles]\n" in current, current
+                    target.write_text(current[: current.index("\n[roles]\n") + 1] + text)
+                elif kind == "national":
+                    say(
+                        f"section {number}: the national file {NATIONAL_FILE} (the test suite's workbook), then the block"
+                    )
+                    sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]
+                    from national_support import national_workbook
+
+                    Path(NATIONAL_FILE).write_bytes(national_workbook())
+                    Path(NATIONAL_FILE).chmod(0o644)
+                    bash(text, env)
                 elif kind == "sqlite":
                     print(
                         f"\n== section {number}: the SQLite variant is not this deployment's (tests/test_deploy_backup.py)"
                     )
                 else:
-                    print(
-                        f"\n== section {number}: not rehearsed (several municipalities on one host; the guide says so)"
-                    )
+                    sys.exit(f"no such kind of block: {kind}")
             if number == 7:
                 check_through_nginx(env, "after section 7 (the deployment)")
-        check_through_nginx(env, "after sections 8 and 9 (restore and upgrade)")
+            if number == 9:
+                check_through_nginx(env, "after sections 8 and 9 (restore and upgrade)")
+        check_shared_host(env)
         revision = subprocess.run(
             ["runuser", "-u", "csr", "--", "sh", "-c",
              "set -a; . /etc/csr-dashboard/env; exec .venv/bin/python -m csr db current"],

@@ -212,3 +212,21 @@ def test_the_apps_own_dependencies_hold_what_the_login_imports():
     assert set(auth_extra) <= closure, sorted(set(auth_extra) - closure)
     for name in ("sqlalchemy", "psycopg", "alembic", "streamlit"):
         assert name in closure
+
+
+def test_the_rehearsal_knows_every_block_of_the_guide_and_what_section_10_substitutes():
+    """scripts/rehearse_deploy.py runs the guide's blocks by their kinds (BLOCKS): a block added to or taken from
+    deploy/README.md without the rehearsal in step would stop it on the throwaway machine, not here."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("rehearse_deploy", ROOT / "scripts" / "rehearse_deploy.py")
+    assert spec is not None and spec.loader is not None
+    rehearsal = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rehearsal)
+    guide = rehearsal.sections()
+    assert {n: len(blocks) for n, blocks in guide.items()} == {n: len(k) for n, k in rehearsal.BLOCKS.items()}
+    shared = dict(zip(rehearsal.BLOCKS[10], [text for _, text in guide[10]], strict=False))
+    assert shared["roles"].startswith("[roles]\n") and 'municipality_claim = "kommunekode"' in shared["roles"]
+    assert rehearsal.NATIONAL_FILE in shared["national"] and "--municipality host import" in shared["national"]
+    # The users of the rehearsal's provider carry the claim the [roles] block names, once as a code, once a name.
+    assert {rehearsal.HR_USER["kommunekode"], rehearsal.HADERSLEV_USER["kommunekode"]} == {"580", "Haderslev"}
