@@ -113,6 +113,7 @@ def _temporary_store(tmp_path_factory):
 
     old = os.environ.get("CSR_DATA_DIR")
     old_url = os.environ.pop("CSR_DATABASE_URL", None)
+    old_municipality = os.environ.pop("CSR_MUNICIPALITY", None)
     os.environ["CSR_DATA_DIR"] = str(tmp_path_factory.mktemp("csr_store"))
     yield
     if old is None:
@@ -121,6 +122,18 @@ def _temporary_store(tmp_path_factory):
         os.environ["CSR_DATA_DIR"] = old
     if old_url is not None:
         os.environ["CSR_DATABASE_URL"] = old_url
+    if old_municipality is not None:
+        os.environ["CSR_MUNICIPALITY"] = old_municipality
+
+
+@pytest.fixture
+def store_dir(tmp_path, monkeypatch):
+    """A store of the test's own (`CSR_DATA_DIR`, empty: the pages show the sample data), in local mode unless the
+    test sets up login: anonymous access from the network is not allowed."""
+    directory = tmp_path / "lager"
+    monkeypatch.setenv("CSR_DATA_DIR", str(directory))
+    monkeypatch.delenv("CSR_ALLOW_ANONYMOUS", raising=False)
+    return directory
 
 
 @pytest.fixture(scope="module")

@@ -20,14 +20,6 @@ ADMIN = {"is_logged_in": True, "sub": "aa", "name": "Aase Admin", "groups": ["cs
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def store_dir(tmp_path, monkeypatch) -> Path:
-    directory = tmp_path / "lager"
-    monkeypatch.setenv("CSR_DATA_DIR", str(directory))
-    monkeypatch.delenv("CSR_ALLOW_ANONYMOUS", raising=False)
-    return directory
-
-
 def logged(directory: Path) -> list[tuple[str, str, str, str]]:
     """(who, role, event, detail) of every entry, oldest first."""
     entries = Store(directory).audit_entries()

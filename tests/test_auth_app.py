@@ -41,14 +41,6 @@ CSV = "Kommune;Måned;Ordning;Antal\nAabenraa;2019-02;Fleksjob;12\nAabenraa;2019
 FIGURE_PAGES = ["Overblik", "Udvikling", "Omegnskommuner", "Landet", "Praktikpladser", "Planlægning"]
 
 
-@pytest.fixture
-def store_dir(tmp_path, monkeypatch) -> Path:
-    directory = tmp_path / "lager"
-    monkeypatch.setenv("CSR_DATA_DIR", str(directory))
-    monkeypatch.delenv("CSR_ALLOW_ANONYMOUS", raising=False)
-    return directory
-
-
 def app(user: dict | None, roles: dict | None = None) -> AppTest:
     """The app with login set up and `user` logged in (None: local mode, no secrets)."""
     at = AppTest.from_file(APP, default_timeout=180)

@@ -27,13 +27,6 @@ ERROR_CSV = (
 ).encode()
 
 
-@pytest.fixture
-def store_dir(tmp_path, monkeypatch) -> Path:
-    directory = tmp_path / "lager"
-    monkeypatch.setenv("CSR_DATA_DIR", str(directory))
-    return directory
-
-
 def sample_uploads() -> list[tuple[str, bytes, str]]:
     return [(p.name, p.read_bytes(), MIME) for p in SAMPLE_FILES]
 

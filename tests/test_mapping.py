@@ -342,13 +342,6 @@ def test_the_command_line_matches_stored_profiles_uses_one_by_name_lists_and_del
 # ---- the Data page (AppTest) -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def store_dir(tmp_path, monkeypatch) -> Path:
-    directory = tmp_path / "lager"
-    monkeypatch.setenv("CSR_DATA_DIR", str(directory))
-    return directory
-
-
 def open_data_page():
     from streamlit.testing.v1 import AppTest
 

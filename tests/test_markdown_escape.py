@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from markdown_support import seen
 from streamlit.testing.v1 import AppTest
 
@@ -43,13 +42,6 @@ PLACEMENTS = f"År;Uddannelse;Aftalt;Realiseret\n2024;{EDUCATION};5;1\n".encode(
 
 # Markup that renders unless escaped: an image, bold, LaTeX, a colour directive, an icon.
 MARKUP = re.compile(r"(?<!\\)!(?<!\\)\[x|(?<!\\)\*(?<!\\)\*fed|(?<!\\)\$x|(?<!\\):red\[r|(?<!\\):material/home")
-
-
-@pytest.fixture
-def store_dir(tmp_path, monkeypatch) -> Path:
-    directory = tmp_path / "lager"
-    monkeypatch.setenv("CSR_DATA_DIR", str(directory))
-    return directory
 
 
 def bodies(at: AppTest) -> list[str]:

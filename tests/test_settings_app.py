@@ -28,14 +28,6 @@ SUBMIT = "FormSubmitter:settings_form-Gem indstillingerne"
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def store_dir(tmp_path, monkeypatch) -> Path:
-    directory = tmp_path / "lager"
-    monkeypatch.setenv("CSR_DATA_DIR", str(directory))
-    monkeypatch.delenv("CSR_ALLOW_ANONYMOUS", raising=False)
-    return directory
-
-
 def settings_page(user: dict = ADMIN) -> AppTest:
     at = app(user)
     at.run()

@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from csr.importers import import_uploads, read_uploads, upload_name
@@ -65,13 +64,6 @@ def test_the_command_line_stores_the_cleaned_name(tmp_path):
     db = Store(store)
     assert [f.name for f in db.batch(1).files] == [CLEAN]
     assert set(db.snapshot().data["file"]) == {CLEAN}
-
-
-@pytest.fixture
-def store_dir(tmp_path, monkeypatch) -> Path:
-    directory = tmp_path / "lager"
-    monkeypatch.setenv("CSR_DATA_DIR", str(directory))
-    return directory
 
 
 def test_the_data_page_stores_and_shows_the_cleaned_name(store_dir):

@@ -48,6 +48,7 @@ _LOGIN_AUDITED = "_auth_login_audited"
 _PAGE_AUDITED = "_auth_page_audited"
 _ACTOR_THIS_RUN = "_auth_actor_this_run"  # (the run's marker, the Actor of this run: `actor`)
 _STORE_THIS_RUN = "_auth_store_this_run"  # (the run's marker, the session's Store of this run: `store`)
+_VERSION_THIS_RUN = "_auth_version_this_run"  # (the run's marker, the store's version read in this run)
 NO_MUNICIPALITY = (
     "Du er logget ind, men dit login siger ikke, hvilken kommune du hører til, så der er ingen tal at vise; "
     "bed kommunens administrator om at få kommunen sat på din konto."
@@ -273,6 +274,25 @@ def store() -> Store:
     if run is not None:
         st.session_state[_STORE_THIS_RUN] = (run, opened)
     return opened
+
+
+def store_version() -> str:
+    """The version of this session's store (`Store.version`), read once per script run: the settings in force
+    (`ui.settings`) and the figures (`ui.data`) both key their caches on it. A change made during the run (an
+    import, an undo, a save) is followed by `st.rerun()`, whose new run reads it afresh."""
+    run = _run_marker()
+    earlier = st.session_state.get(_VERSION_THIS_RUN) if run is not None else None
+    if earlier is not None and earlier[0] is run:
+        return cast(str, earlier[1])
+    version = store().version()
+    if run is not None:
+        st.session_state[_VERSION_THIS_RUN] = (run, version)
+    return version
+
+
+def forget_version() -> None:
+    """The store changed during this run (an import, an undo, saved settings): read its version afresh."""
+    st.session_state.pop(_VERSION_THIS_RUN, None)
 
 
 def logout_button() -> None:

@@ -223,6 +223,9 @@ def forget() -> None:
     _stored.clear()
     st.session_state.pop(_SESSION_DATASETS, None)
     st.session_state.pop(_THIS_RUN, None)
+    from ui import auth
+
+    auth.forget_version()
 
 
 def _run_marker() -> object | None:
@@ -273,8 +276,10 @@ def load_figures(method: str | None = None, uploads: Uploads | None = None) -> D
     earlier = st.session_state.get(_THIS_RUN)
     if run is not None and earlier is not None and earlier[0] is run and f"{earlier[1]}|{method}" in seen:
         return seen[f"{earlier[1]}|{method}"]
+    from ui import auth
+
     db = store()
-    version = db.version()
+    version = auth.store_version()
     if run is not None:
         st.session_state[_THIS_RUN] = (run, f"{db.identity}|{version}")
     key = f"{db.identity}|{version}|{method}"

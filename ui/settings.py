@@ -58,8 +58,9 @@ def _current() -> tuple[Config, str]:
             return earlier[1], earlier[2]
     try:
         db = auth.store()
+        version = auth.store_version()
         with _lock:
-            config, key = _in_force(db, db.version())
+            config, key = _in_force(db, version)
     except StoreError:
         # A store that cannot be read holds no settings to use: the strategy file's, and the pages say what is
         # wrong with the store (the Data page, where that is put right, needs no figures).
@@ -94,3 +95,4 @@ def forget() -> None:
     with _lock:
         _made.clear()
     st.session_state.pop(_THIS_RUN, None)
+    auth.forget_version()
