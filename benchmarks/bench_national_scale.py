@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -204,7 +205,8 @@ def main() -> None:
     from ui.data import sample_uploads
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
-    os.environ["CSR_DATA_DIR"] = tempfile.mkdtemp(prefix="csr-bench-")  # never ./data
+    data_dir = tempfile.mkdtemp(prefix="csr-bench-")
+    os.environ["CSR_DATA_DIR"] = data_dir  # never ./data (the pages read PostgreSQL; nothing is written here)
     os.environ.pop("CSR_READ_ONLY", None)
     config = default_config()
     assert config.home == HOME, "the strategy file's home is Aabenraa (580): the sample data are its"
@@ -313,6 +315,7 @@ def main() -> None:
         for key in [k for k in db._engines if k[0] == "postgresql"]:
             db._engines.pop(key).dispose()
         server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
     print(
         f"\nPage rerun as tenant 580 (app.py's timer, script start to end), median of {args.repeat} rounds × "
