@@ -22,6 +22,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from csr import charts, text
 from csr.config import Config
+from csr.national import National
 from csr.shares import Figures
 from ui import downloads
 from ui.data import Dataset
@@ -147,9 +148,11 @@ def _global_names(code: CodeType) -> frozenset[str]:
 
 
 def _is_keyed_elsewhere(value: object) -> bool:
-    """Values the key need not hold: code (modules, functions, classes), the dataset and its figures,
-    which `data_key` names, and the configuration, which is one per process."""
-    return isinstance(value, (ModuleType, type, Dataset, Figures, Config)) or callable(value)
+    """Values the key need not hold: code (modules, functions, classes), the dataset, its figures and its
+    national ranking (memoised on the dataset's key: Landet), which `data_key` names, and the configuration in
+    force, which the dataset's key covers too (the settings' key is in it, and a save moves the store's version
+    on). Without `National` here every rerun of Landet hashed the whole ranking in `st.cache_data`."""
+    return isinstance(value, (ModuleType, type, Dataset, Figures, National, Config)) or callable(value)
 
 
 def _filled(cell: CellType) -> bool:
