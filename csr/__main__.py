@@ -354,6 +354,20 @@ def _tenant(args: argparse.Namespace, raw: dict, source: str) -> int | str | Non
     return tenant
 
 
+def _write_refused(args: argparse.Namespace, exc: Exception) -> str:
+    """A store's error as the sentence to show; as `host` over a connection that row-level security keeps from
+    writing the national data (the app's role, not the tables' owner), that reason instead."""
+    from csr.store import HOST
+
+    refused = getattr(getattr(exc.__cause__, "orig", None), "sqlstate", None) == "42501"  # insufficient_privilege
+    if getattr(args, "tenant", None) == HOST and refused:
+        return (
+            "de fælles landsdata ændres kun af værtens administrator, forbundet som ejeren af databasens tabeller; "
+            "forbindelsen i CSR_DATABASE_URL må kun læse dem. Intet er ændret."
+        )
+    return str(exc)
+
+
 def _in_force(args: argparse.Namespace, raw: dict, source: str) -> Config:
     """The strategy file with the settings stored in the store (the file alone while there is no store)."""
     from csr import settings
@@ -574,7 +588,7 @@ def _import(args: argparse.Namespace, config: Config) -> int:
     try:
         batch = store.add_batch(uploads, result, who=args.who)
     except StoreError as exc:
-        print(f"Fejl: {exc}", file=sys.stderr)
+        print(f"Fejl: {_write_refused(args, exc)}", file=sys.stderr)
         return EXIT_INPUT
     print(batch.summary())
     return 0
@@ -609,7 +623,7 @@ def _undo(args: argparse.Namespace, config: Config) -> int:
         print(preview.summary())
         store.undo(args.batch, who=args.who)
     except StoreError as exc:
-        print(f"Fejl: {exc}", file=sys.stderr)
+        print(f"Fejl: {_write_refused(args, exc)}", file=sys.stderr)
         return EXIT_INPUT
     print(f"Import nr. {args.batch} er fortrudt.")
     return 0
@@ -789,7 +803,7 @@ def _profiles(args: argparse.Namespace, config: Config) -> int:
             return EXIT_INPUT
         saved = store.profiles()
     except StoreError as exc:
-        print(f"Fejl: {exc}", file=sys.stderr)
+        print(f"Fejl: {_write_refused(args, exc)}", file=sys.stderr)
         return EXIT_INPUT
     if not saved:
         print("Ingen gemte importprofiler. En profil gemmes på siden Data, når en fil ikke genkendes.")

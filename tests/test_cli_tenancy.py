@@ -355,3 +355,22 @@ def test_csr_municipality_in_the_environment_is_checked_as_the_option_is(shared,
     monkeypatch.setenv("CSR_MUNICIPALITY", "host")
     code, out, err = run_cli(capsys, "settings", "show")
     assert code == EXIT_INPUT and "værten (host) har" in err
+
+
+def test_only_the_tables_owner_changes_the_national_data(shared, capsys, tmp_path, monkeypatch):
+    small = monthly_file(tmp_path / "landet.csv", {**B_FIGURES, 101: (9000, 90, 90)})  # København beyond the rest
+    refused = "de fælles landsdata ændres kun af værtens administrator, forbundet som ejeren af databasens tabeller"
+    code, out, err = run_cli(capsys, "--municipality", "host", "import", str(small))  # the app's role
+    assert code == EXIT_INPUT and refused in err and out == ""
+    monkeypatch.setenv("CSR_DATABASE_URL", shared.owner_url)
+    assert run_cli(capsys, "--municipality", "host", "import", str(small), "--who", "Værten")[0] == 0
+    batch = NATIONAL_BATCHES + 1
+    monkeypatch.setenv("CSR_DATABASE_URL", shared.app_url)
+    code, out, err = run_cli(capsys, "--municipality", "host", "undo", str(batch))
+    assert code == EXIT_INPUT and refused in err and "er fortrudt" not in out
+    assert history_lines(capsys, "host")[0].endswith("– aktiv")  # the app's role reads the national batches
+    assert report(capsys, "Haderslev")["years"][0]["headcount"] == B_FIGURES[B][0]  # B computes with them
+    monkeypatch.setenv("CSR_DATABASE_URL", shared.owner_url)
+    code, out, err = run_cli(capsys, "--municipality", "host", "undo", str(batch), "--who", "Værten")
+    assert code == 0 and f"Import nr. {batch} er fortrudt." in out, err
+    assert history_lines(capsys, "host")[0].endswith("– fortrudt")
