@@ -1,7 +1,9 @@
 """The command line: `python -m csr report|plan|export|import|history|undo|template|profiles|settings|db|audit ...`.
 
 Every command computes with the configuration in force: the strategy file (`--config`, `CSR_CONFIG` or the
-bundled one) with the settings stored by an administrator (`csr.settings`), as the app does."""
+bundled one) with the settings stored by an administrator (`csr.settings`), as the app does. `--municipality`
+(before the command) chooses the municipality of a shared PostgreSQL whose data and settings these are, or
+`host` for the host administrator's national data."""
 
 from __future__ import annotations
 
