@@ -1,7 +1,9 @@
 """The command line: `python -m csr report|plan|export|import|history|undo|template|profiles|settings|db|audit ...`.
 
 Every command computes with the configuration in force: the strategy file (`--config`, `CSR_CONFIG` or the
-bundled one) with the settings stored by an administrator (`csr.settings`), as the app does."""
+bundled one) with the settings stored by an administrator (`csr.settings`), as the app does. `--municipality`
+(before the command) chooses the municipality of a shared PostgreSQL whose data and settings these are, or
+`host` for the host administrator's national data."""
 
 from __future__ import annotations
 
@@ -27,6 +29,11 @@ if TYPE_CHECKING:  # the figures import pandas; commands that never compute stay
 
 EXIT_INPUT = 2
 DATA_DIR_HELP = "lagerets mappe (standard: CSR_DATA_DIR eller ./data)"
+MUNICIPALITY_HELP = (
+    "kommunen, hvis tal, indstillinger og log kommandoen bruger: navn eller kommunekode (fx Haderslev eller 510), "
+    "eller host for værtens fælles landsdata; flere kommuner kræver PostgreSQL (standard: CSR_MUNICIPALITY "
+    "eller strategifilens hjemkommune)"
+)
 PROFILE_HELP = "læs filerne med denne gemte importprofil (standard: de gemte profiler genkendes af sig selv)"
 
 
@@ -126,6 +133,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--config", metavar="STRATEGIFIL", help="strategifil (TOML); standard: CSR_CONFIG eller den medfølgende"
     )
+    p.add_argument("--municipality", metavar="KOMMUNE", help=MUNICIPALITY_HELP)
     sub = p.add_subparsers(title="kommandoer", dest="command", metavar="KOMMANDO", required=True, parser_class=_Parser)
 
     r = sub.add_parser("report", help="årets andele og målopfyldelse")
@@ -251,23 +259,115 @@ class _Stop(Exception):
 
 
 def _store(args: argparse.Namespace, migrate: bool = True) -> Store:
+    """The store of --data-dir or the environment, as the municipality of --municipality (`_tenant`)."""
     from csr.store import Store
 
+    tenant = getattr(args, "tenant", None)
     data_dir = getattr(args, "data_dir", None)  # `template` has no --data-dir
     if data_dir:
-        return Store(data_dir, migrate=migrate)
-    return Store.default(migrate=migrate)
+        return Store(data_dir, migrate=migrate, tenant=tenant)
+    return Store.default(migrate=migrate, tenant=tenant)
+
+
+def _on_server(args: argparse.Namespace) -> bool:
+    """True when the store is PostgreSQL ($CSR_DATABASE_URL without --data-dir), False for the SQLite file."""
+    from csr.db import database_url
+
+    return database_url() is not None and not getattr(args, "data_dir", None)
 
 
 def _has_store(args: argparse.Namespace) -> bool:
     """True when there is a store to read (PostgreSQL, or the SQLite file): reading files never creates one."""
-    from csr.db import database_url
     from csr.store import DATA_DIR_ENV, DEFAULT_DIRECTORY, FILENAME
 
-    data_dir = getattr(args, "data_dir", None)
-    if database_url() is not None and not data_dir:
+    if _on_server(args):
         return True
+    data_dir = getattr(args, "data_dir", None)
     return (Path(data_dir or os.environ.get(DATA_DIR_ENV) or DEFAULT_DIRECTORY) / FILENAME).exists()
+
+
+# What the host administrator (--municipality host) cannot do: figures and settings are a municipality's.
+_NO_HOME = (
+    "værten (host) har ingen hjemkommune, så der er ingen andele eller mål at beregne. Vælg "
+    "kommunen med --municipality KOMMUNE; de fælles landsdata er med i dens tal."
+)
+_HOST_REFUSALS = {
+    "report": _NO_HOME,
+    "plan": _NO_HOME,
+    "export": _NO_HOME,
+    "settings": "indstillingerne (hjemkommune, omegnskommuner og mål) er den enkelte kommunes; værten (host) har "
+    "ingen. Vælg kommunen med --municipality KOMMUNE.",
+}
+
+
+def _tenant(args: argparse.Namespace, raw: dict, source: str) -> int | str | None:
+    """--municipality (else $CSR_MUNICIPALITY on PostgreSQL) as the store's tenant: the municipality's code (a
+    name or a code given), or HOST; None without either (the strategy file's home) and for `db` (the schema is
+    every municipality's). Unknown, more than SQLite holds, or a command the host has no
+    part in: the Danish reason and _Stop."""
+    from csr.store import HOST, MUNICIPALITY_ENV
+
+    given, option = args.municipality, "--municipality"
+    if given is None and _on_server(args):  # Store.default's own choice, with the same checks
+        given, option = os.environ.get(MUNICIPALITY_ENV, "").strip() or None, MUNICIPALITY_ENV
+    if given is None or args.command == "db":
+        return None
+    from csr.config import default_config
+    from csr.fmt import join
+
+    config = parse_config(raw, source=source)
+
+    def called(code: int) -> str:
+        try:
+            return f"{config.municipality(code).name} ({code})"
+        except KeyError:
+            return str(code)
+
+    tenant: int | str
+    if given.strip().lower() == HOST:
+        tenant = HOST
+    else:
+        code = config.match_municipality(given)
+        if code is None:
+            near = config.nearest_municipalities(given)
+            hint = f" Mente du {join(near, 'eller')}?" if near else ""
+            print(
+                f"Fejl: kommunen '{given}' ({option}) kendes ikke.{hint} Skriv kommunens navn (fx Haderslev) "
+                "eller kommunekode (fx 510), eller host for værtens fælles landsdata.",
+                file=sys.stderr,
+            )
+            raise _Stop
+        tenant = code
+    if not _on_server(args):
+        from csr.db import DATABASE_URL_ENV
+
+        home = default_config().home  # the one municipality of a SQLite store, as csr.store decides it
+        if tenant != home:
+            what = "værtens fælles landsdata (host)" if tenant == HOST else called(int(tenant))
+            print(
+                f"Fejl: lageret er SQLite-databasen med én kommune, {called(home)}; {what} kræver PostgreSQL "
+                f"med flere kommuner ({DATABASE_URL_ENV}).",
+                file=sys.stderr,
+            )
+            raise _Stop
+    if tenant == HOST and args.command in _HOST_REFUSALS:
+        print(f"Fejl: {_HOST_REFUSALS[args.command]}", file=sys.stderr)
+        raise _Stop
+    return tenant
+
+
+def _write_refused(args: argparse.Namespace, exc: Exception) -> str:
+    """A store's error as the sentence to show; as `host` over a connection that row-level security keeps from
+    writing the national data (the app's role, not the tables' owner), that reason instead."""
+    from csr.store import HOST
+
+    refused = getattr(getattr(exc.__cause__, "orig", None), "sqlstate", None) == "42501"  # insufficient_privilege
+    if getattr(args, "tenant", None) == HOST and refused:
+        return (
+            "de fælles landsdata ændres kun af værtens administrator, forbundet som ejeren af databasens tabeller; "
+            "forbindelsen i CSR_DATABASE_URL må kun læse dem. Intet er ændret."
+        )
+    return str(exc)
 
 
 def _in_force(args: argparse.Namespace, raw: dict, source: str) -> Config:
@@ -277,7 +377,7 @@ def _in_force(args: argparse.Namespace, raw: dict, source: str) -> Config:
     if not _has_store(args):
         return parse_config(raw, source=source)
     try:
-        overrides = settings.stored(_store(args))
+        overrides = settings.stored(_store(args), raw)
     except Exception as exc:
         if not _is_store_error(exc) or args.command != "template":
             # Every other command reads the store anyway (its data, or with files its import profiles): it says
@@ -490,7 +590,7 @@ def _import(args: argparse.Namespace, config: Config) -> int:
     try:
         batch = store.add_batch(uploads, result, who=args.who)
     except StoreError as exc:
-        print(f"Fejl: {exc}", file=sys.stderr)
+        print(f"Fejl: {_write_refused(args, exc)}", file=sys.stderr)
         return EXIT_INPUT
     print(batch.summary())
     return 0
@@ -525,7 +625,7 @@ def _undo(args: argparse.Namespace, config: Config) -> int:
         print(preview.summary())
         store.undo(args.batch, who=args.who)
     except StoreError as exc:
-        print(f"Fejl: {exc}", file=sys.stderr)
+        print(f"Fejl: {_write_refused(args, exc)}", file=sys.stderr)
         return EXIT_INPUT
     print(f"Import nr. {args.batch} er fortrudt.")
     return 0
@@ -624,14 +724,12 @@ def _template(args: argparse.Namespace, config: Config) -> int:
 def _profiles_for(args: argparse.Namespace, config: Config) -> list:
     """The profile named by --profile, or without it every stored profile (none when there is no store yet:
     reading files never creates one)."""
-    from csr.db import database_url
     from csr.importers.mapping import problems, profiles_from_dicts
     from csr.store import DATA_DIR_ENV, DEFAULT_DIRECTORY, FILENAME, StoreError
 
     name = getattr(args, "profile", None)
     directory = Path(getattr(args, "data_dir", None) or os.environ.get(DATA_DIR_ENV) or DEFAULT_DIRECTORY)
-    on_server = database_url() is not None and not getattr(args, "data_dir", None)
-    if not on_server and not (directory / FILENAME).exists():
+    if not _on_server(args) and not (directory / FILENAME).exists():
         if name:
             print(
                 f"Fejl: profilen '{name}' findes ikke: lageret i {directory} har ingen gemte profiler.", file=sys.stderr
@@ -707,7 +805,7 @@ def _profiles(args: argparse.Namespace, config: Config) -> int:
             return EXIT_INPUT
         saved = store.profiles()
     except StoreError as exc:
-        print(f"Fejl: {exc}", file=sys.stderr)
+        print(f"Fejl: {_write_refused(args, exc)}", file=sys.stderr)
         return EXIT_INPUT
     if not saved:
         print("Ingen gemte importprofiler. En profil gemmes på siden Data, når en fil ikke genkendes.")
@@ -726,6 +824,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         raw, source = load_raw(args.config)
+        args.tenant = _tenant(args, raw, source)
         if args.command == "settings":
             return _settings(args, raw, source)
         # `db` may find an old schema it must not touch before `db upgrade`: the strategy file alone.

@@ -296,12 +296,13 @@ def base_config(raw: Mapping | None = None, source: str = "") -> Config:
     return parse_config(copy.deepcopy(dict(raw)), source=source)
 
 
-def stored(store: Store) -> dict:
+def stored(store: Store, raw: Mapping | None = None) -> dict:
     """The overrides stored (empty when none has been saved, or after a return to the strategy file); for the
-    store of one municipality of a shared host, with that municipality as home (`for_municipality`)."""
+    store of one municipality of a shared host, with that municipality as home (`for_municipality` over the
+    strategy file `raw`, default the one in use)."""
     saved = store.settings()
     overrides = {} if saved is None else saved.payload
-    return overrides if store.fixed_home is None else for_municipality(overrides, store.fixed_home)
+    return overrides if store.fixed_home is None else for_municipality(overrides, store.fixed_home, raw)
 
 
 def for_municipality(overrides: Mapping, code: int, raw: Mapping | None = None) -> dict:
