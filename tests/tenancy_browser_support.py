@@ -88,9 +88,9 @@ def haderslev_import(sample: ImportResult) -> ImportResult:
 
 def load(owner_url: str, app_url: str) -> Loaded:
     """The three parts stored: each municipality's as the app's role, then the national data as the host
-    administrator. (In this order because a municipality's import made while the national data are stored takes
-    about a minute for the sample's 2.876 numbers, against a fraction of a second before: the report of this
-    test's branch has the measurement.)"""
+    administrator. (In this order: a municipality's import made right after the national data were stored, before
+    PostgreSQL had analysed the table again, took about a minute for the sample's 2.876 numbers, against a fraction
+    of a second before them or after an ANALYZE.)"""
     uploads = [(p.name, p.read_bytes()) for p in SAMPLE_FILES]
     sample = import_uploads(uploads, CONFIG)
     assert sample.ok, sample.errors[:3]
