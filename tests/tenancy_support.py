@@ -6,6 +6,7 @@ the host administrator's (national data, `tenant=HOST`), `host.sql(tenant)` plai
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 from collections.abc import Iterator
@@ -38,9 +39,10 @@ class Host:
         return con
 
 
-@pytest.fixture
-def host(postgres_server) -> Iterator[Host]:
-    """A database owned by `csr_owner`, migrated by it, and the app's role with the documented grants."""
+@contextlib.contextmanager
+def shared_host(postgres_server) -> Iterator[Host]:
+    """A database owned by `csr_owner`, migrated by it, and the app's role with the documented grants; dropped
+    when the block ends (the `host` fixture per test; a module may keep one for all its tests)."""
     for role in ("csr_owner", "csr_app"):
         postgres_server.execute(
             f"DO $$ BEGIN CREATE ROLE {role} LOGIN NOSUPERUSER NOBYPASSRLS; "
@@ -58,7 +60,16 @@ def host(postgres_server) -> Iterator[Host]:
         for statement in db.app_role_grants("csr_app"):
             con.exec_driver_sql(statement)
     engine.dispose()
-    yield Host(postgres_server, name, owner_url, app_url)
-    for url in (owner_url, app_url):
-        db.dispose(url)
-    postgres_server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    try:
+        yield Host(postgres_server, name, owner_url, app_url)
+    finally:
+        for url in (owner_url, app_url):
+            db.dispose(url)
+        postgres_server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def host(postgres_server) -> Iterator[Host]:
+    """A database owned by `csr_owner`, migrated by it, and the app's role with the documented grants."""
+    with shared_host(postgres_server) as made:
+        yield made
