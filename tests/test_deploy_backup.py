@@ -110,7 +110,10 @@ def test_the_guides_postgresql_role_database_dump_and_restore(tmp_path):
     assert dumps.stat().st_uid == pwd.getpwnam("postgres").pw_uid and dumps.stat().st_mode & 0o777 == 0o700
     try:
         with throwaway_postgres() as port:
-            for start in ('sudo -u postgres psql -c "CREATE ROLE csr', "sudo -u postgres createdb --owner=csr csr"):
+            for start in (
+                'sudo -u postgres psql -c "CREATE ROLE csr LOGIN',
+                "sudo -u postgres createdb --owner=csr csr",
+            ):
                 done = run_as_guide(guide_line(start), port, dumps)
                 assert done.returncode == 0, done.stderr
             psql = [

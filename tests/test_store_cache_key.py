@@ -66,7 +66,7 @@ def test_the_figures_cache_is_keyed_without_the_database_password(postgres_url, 
             for arguments in made:
                 hashed = {k: v for k, v in arguments.items() if not k.startswith("_")}  # what st.cache_data hashes
                 assert hashed and SECRET not in repr(hashed), name
-                assert SECRET in arguments["_location"]  # the store is opened with it, unhashed
+                assert SECRET in str(arguments["_db"].url)  # the store it reads holds it, unhashed
         kept = [*st.session_state.get("_datasets", {}), repr(st.session_state.get("_store_version_this_run"))]
         assert kept and not [k for k in kept if SECRET in k]
 
