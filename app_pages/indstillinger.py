@@ -24,10 +24,6 @@ MAX_UPLOAD_MB = 4  # csr.config.MAX_CONFIG_BYTES: a settings file is a few KB
 FIRST, LAST = 1990, 2100  # the years a setting may name
 
 
-def _label(config: Config, code: int) -> str:
-    return f"{config.municipality(code).name} ({code})"
-
-
 def _clear_form() -> None:
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(PREFIX)]:
         del st.session_state[key]
@@ -81,7 +77,7 @@ def _form(current: Config, fixed_home: bool) -> None:
             "Hjemkommune",
             codes,
             index=codes.index(current.home),
-            format_func=lambda c: _label(current, c),
+            format_func=current.municipality_label,
             key=f"{PREFIX}home",
             disabled=fixed_home,
             help="På en fælles server er hjemkommunen den kommune, du er logget ind for; den kan ikke ændres her."
@@ -92,7 +88,7 @@ def _form(current: Config, fixed_home: bool) -> None:
             "Omegnskommuner",
             codes,
             default=list(current.neighbours),
-            format_func=lambda c: _label(current, c),
+            format_func=current.municipality_label,
             placeholder="Vælg omegnskommuner",
             key=f"{PREFIX}neighbours",
             help="De kommuner, hjemkommunen sammenlignes med. Hjemkommunen selv kan ikke være en af dem.",

@@ -316,13 +316,6 @@ def _tenant(args: argparse.Namespace, raw: dict, source: str) -> int | str | Non
     from csr.fmt import join
 
     config = parse_config(raw, source=source)
-
-    def called(code: int) -> str:
-        try:
-            return f"{config.municipality(code).name} ({code})"
-        except KeyError:
-            return str(code)
-
     tenant: int | str
     if given.strip().lower() == HOST:
         tenant = HOST
@@ -343,9 +336,9 @@ def _tenant(args: argparse.Namespace, raw: dict, source: str) -> int | str | Non
 
         home = default_config().home  # the one municipality of a SQLite store, as csr.store decides it
         if tenant != home:
-            what = "værtens fælles landsdata (host)" if tenant == HOST else called(int(tenant))
+            what = "værtens fælles landsdata (host)" if tenant == HOST else config.municipality_label(int(tenant))
             print(
-                f"Fejl: lageret er SQLite-databasen med én kommune, {called(home)}; {what} kræver PostgreSQL "
+                f"Fejl: lageret er SQLite-databasen med én kommune, {config.municipality_label(home)}; {what} kræver PostgreSQL "
                 f"med flere kommuner ({DATABASE_URL_ENV}).",
                 file=sys.stderr,
             )
@@ -440,7 +433,7 @@ def _settings(args: argparse.Namespace, raw: dict, source: str) -> int:
 
     print(f"Strategi: {config.name} ({config.organisation})")
     print(f"Hjemkommune: {config.home_name} ({config.home})")
-    print("Omegnskommuner: " + ", ".join(f"{config.municipality(c).name} ({c})" for c in config.neighbours))
+    print("Omegnskommuner: " + ", ".join(config.municipality_label(c) for c in config.neighbours))
     print(f"Strategiperiode: {strategy_first_year(config)}-{config.last_year}")
     for t in config.targets:
         if t.kind == "min_share":

@@ -160,6 +160,14 @@ class Config:
                 return m
         raise KeyError(code)
 
+    def municipality_label(self, code: int) -> str:
+        """The municipality as the settings and the command line name it, "Haderslev (510)"; the code alone for
+        a code the strategy file does not list."""
+        try:
+            return f"{self.municipality(code).name} ({code})"
+        except KeyError:
+            return str(code)
+
     @property
     def home_name(self) -> str:
         return self.municipality(self.home).name

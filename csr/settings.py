@@ -337,13 +337,9 @@ def home_fixed_refusal(store: Store, config: Config) -> str | None:
     code = store.fixed_home
     if code is None or config.home == code:
         return None
-    try:
-        name = config.municipality(code).name
-    except KeyError:
-        name = str(code)
     return (
-        f"Hjemkommunen er {name} ({code}), den kommune, tallene her hører til; den kan ikke ændres til "
-        f"{config.home_name} ({config.home}) her."
+        f"Hjemkommunen er {config.municipality_label(code)}, den kommune, tallene her hører til; den kan ikke "
+        f"ændres til {config.municipality_label(config.home)} her."
     )
 
 

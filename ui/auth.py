@@ -36,7 +36,7 @@ from csr.auth import (
 )
 from csr.config import default_config
 from csr.fmt import join
-from csr.store import DATA_DIR_ENV, DEFAULT_DIRECTORY, MUNICIPALITY_ENV, Store, StoreError
+from csr.store import Store, StoreError
 from ui.safe import md_escape
 
 ALLOW_ANONYMOUS_ENV = "CSR_ALLOW_ANONYMOUS"
@@ -252,42 +252,23 @@ def store() -> Store:
     """This session's store. On a shared host (PostgreSQL, `[roles] municipality_claim`) the logged-in user's
     municipality's, whose rows row-level security keeps apart from every other's; otherwise the process's own
     (`Store.default()`: `$CSR_MUNICIPALITY` on PostgreSQL, the one municipality of SQLite). Raises StoreError
-    (Danish) for a user of a shared host whose login names no municipality. Computed once per script run."""
-    run = _run_marker()
-    earlier = st.session_state.get(_STORE_THIS_RUN) if run is not None else None
-    if earlier is not None and earlier[0] is run:
-        return cast(Store, earlier[1])
-    try:
-        access = current()
-    except AuthConfigError:
-        access = LOCAL
-    if access.shared and access.municipality is None:
-        raise StoreError(NO_MUNICIPALITY)
-    from csr.db import database_url
+    (Danish) for a user of a shared host whose login names no municipality. Opened once per script run (afresh
+    each run: a folder's rights, or CSR_READ_ONLY, may change while the server runs)."""
 
-    url = database_url()
-    tenant = str(access.municipality) if access.municipality is not None else None
-    if tenant is None and url is not None:
-        tenant = os.environ.get(MUNICIPALITY_ENV, "").strip() or None
-    # Opened afresh each run (a folder's rights, or CSR_READ_ONLY, may change while the server runs); cheap.
-    opened = Store(url or os.environ.get(DATA_DIR_ENV) or DEFAULT_DIRECTORY, tenant=tenant)
-    if run is not None:
-        st.session_state[_STORE_THIS_RUN] = (run, opened)
-    return opened
+    def opened() -> Store:
+        access = _access()
+        if access.shared and access.municipality is None:
+            raise StoreError(NO_MUNICIPALITY)
+        return Store.default(tenant=access.municipality)
+
+    return _once_per_run(_STORE_THIS_RUN, opened)
 
 
 def store_version() -> str:
     """The version of this session's store (`Store.version`), read once per script run: the settings in force
     (`ui.settings`) and the figures (`ui.data`) both key their caches on it. A change made during the run (an
-    import, an undo, a save) is followed by `st.rerun()`, whose new run reads it afresh."""
-    run = _run_marker()
-    earlier = st.session_state.get(_VERSION_THIS_RUN) if run is not None else None
-    if earlier is not None and earlier[0] is run:
-        return cast(str, earlier[1])
-    version = store().version()
-    if run is not None:
-        st.session_state[_VERSION_THIS_RUN] = (run, version)
-    return version
+    import, an undo, a save) calls `forget_version`, or is followed by `st.rerun()`."""
+    return _once_per_run(_VERSION_THIS_RUN, lambda: store().version())
 
 
 def forget_version() -> None:
@@ -343,18 +324,34 @@ def actor() -> Actor:
     once per script run and kept for the rest of it: a page draws many download buttons (`audited`), and
     reading the secrets, the user's claims and the address for each cost time at every rerun. A new run
     (and a fragment's run) computes it afresh; outside a run it is computed at each call."""
-    run = _run_marker()
-    earlier = st.session_state.get(_ACTOR_THIS_RUN) if run is not None else None
-    if earlier is not None and earlier[0] is run:
-        return cast(Actor, earlier[1])
+
+    def person() -> Actor:
+        access = _access()
+        return Actor(who=access.name, role=access.role_text, address=client_address())
+
+    return _once_per_run(_ACTOR_THIS_RUN, person)
+
+
+def _access() -> Access:
+    """This session's access for the store and the audit log (local mode when the login settings are broken:
+    the gate shows that error, and `denied` refuses every action)."""
     try:
-        access = current()
+        return current()
     except AuthConfigError:
-        access = LOCAL
-    person = Actor(who=access.name, role=access.role_text, address=client_address())
+        return LOCAL
+
+
+def _once_per_run(key: str, make: Callable[[], T]) -> T:
+    """`make()` once per script run of this session, kept in the session state under `key` with the run's
+    marker (outside a run: made at each call). An exception is not kept: the next call tries again."""
+    run = _run_marker()
+    earlier = st.session_state.get(key) if run is not None else None
+    if earlier is not None and earlier[0] is run:
+        return cast(T, earlier[1])
+    value = make()
     if run is not None:
-        st.session_state[_ACTOR_THIS_RUN] = (run, person)
-    return person
+        st.session_state[key] = (run, value)
+    return value
 
 
 def _run_marker() -> object | None:
