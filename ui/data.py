@@ -32,6 +32,7 @@ from csr.importers.safety import QUEUED_MESSAGE, limit_malloc_arenas, on_queue, 
 from csr.model import Finding, ImportResult, InputError, SheetSummary
 from csr.shares import Figures, compute
 from csr.store import Store, StoreError
+from ui import auth
 from ui.settings import config_in_force, settings_key
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
@@ -77,8 +78,6 @@ digest = files_digest  # the data version of a set of files (`csr.fmt.files_dige
 def store() -> Store:
     """This session's store (`ui.auth.store`: the user's municipality's on a shared host, else `$CSR_DATA_DIR`
     or ./data, or `$CSR_DATABASE_URL`); raises StoreError with a Danish sentence."""
-    from ui import auth
-
     return auth.store()
 
 
@@ -223,8 +222,6 @@ def forget() -> None:
     _stored.clear()
     st.session_state.pop(_SESSION_DATASETS, None)
     st.session_state.pop(_THIS_RUN, None)
-    from ui import auth
-
     auth.forget_version()
 
 
@@ -276,8 +273,6 @@ def load_figures(method: str | None = None, uploads: Uploads | None = None) -> D
     earlier = st.session_state.get(_THIS_RUN)
     if run is not None and earlier is not None and earlier[0] is run and f"{earlier[1]}|{method}" in seen:
         return seen[f"{earlier[1]}|{method}"]
-    from ui import auth
-
     db = store()
     version = auth.store_version()
     if run is not None:
