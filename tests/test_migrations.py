@@ -142,6 +142,12 @@ def test_the_migrated_store_has_plain_columns_and_keeps_working(old_store):
         assert counts[0] > 0 and counts[1] == counts[0] and not counts[2], table
     assert {r[0] for r in con.execute("SELECT DISTINCT tenant FROM data")} == {home}
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # The index of the rows in force (0005) holds exactly the rows with live = 1.
+    assert (
+        con.execute("SELECT COUNT(*) FROM data INDEXED BY data_live WHERE live = 1").fetchone()[0]
+        == (con.execute("SELECT COUNT(*) FROM data NOT INDEXED WHERE live = 1").fetchone()[0])
+        > 0
+    )
     # The KRL file's correction (import 4) holds 40 numbers, one more than the KRL file's.
     krl = con.execute(
         "SELECT d.value FROM data_rows d WHERE d.batch = 1 AND d.live = 0 ORDER BY d.id LIMIT 1"

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+import csr.store as store_module
 from csr import db
 from csr.model import ImportResult, empty_canonical, empty_placements
 from csr.store import READ_ONLY_ENV, READ_ONLY_MESSAGE, Store, StoreError
@@ -161,6 +162,36 @@ def test_the_sqlite_file_keeps_wal_and_full_synchronous(tmp_path):
         assert raw.driver_connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     finally:
         raw.close()
+
+
+def test_sqlite_reads_what_is_in_force_from_its_index_through_imports_and_undo(tmp_path):
+    """On SQLite the hot read scans the partial index of the rows in force (migration 0005) instead of
+    packing the columns per row; the index follows every import, supersede and undo."""
+    store = Store(tmp_path / "data")
+    con = sqlite3.connect(store.path)
+    assert "USING INDEX data_live" in " ".join(
+        str(r[-1]) for r in con.execute("EXPLAIN QUERY PLAN " + store_module._LIVE_READ)
+    )
+    indexed = con.execute("SELECT sql FROM sqlite_master WHERE name = 'data_live'").fetchone()[0]
+    assert indexed.endswith("WHERE live = 1")
+    first = canonical([(580, 2019, "M", 2, "fleksjob", 3.5), (561, 2020, "Q", 4, "elever", float("nan"))])
+    second = canonical([(580, 2019, "M", 2, "fleksjob", 4.0), (580, 2021, "Y", 1, "fleksjob", 9.0)], "ny.xlsx")
+
+    def in_force() -> list[tuple]:
+        rows = con.execute(store_module._LIVE_READ.replace("FROM data", "FROM data INDEXED BY data_live")).fetchall()
+        assert rows == con.execute(store_module._LIVE_READ.replace("FROM data", "FROM data NOT INDEXED")).fetchall()
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return [(r[0] & 16383, r[1]) for r in rows]  # the municipality code and the value, in id order
+
+    store.add_batch([("a.xlsx", b"a")], ImportResult(data=first))
+    assert in_force() == [(580, 3.5), (561, None)]
+    batch = store.add_batch([("ny.xlsx", b"n")], ImportResult(data=second))
+    assert in_force() == [(561, None), (580, 4.0), (580, 9.0)]
+    assert list(store.current()[0]["value"].fillna(-1)) == [-1, 4.0, 9.0]
+    store.undo(batch.id)
+    assert in_force() == [(580, 3.5), (561, None)]
+    assert list(store.current()[0]["code"]) == [580, 561]
+    con.close()
 
 
 def test_the_binary_copy_stores_what_the_text_copy_stores(postgres_url):
