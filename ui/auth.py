@@ -259,13 +259,17 @@ def store() -> Store:
         access = _access()
         if access.shared and access.municipality is None:
             raise StoreError(NO_MUNICIPALITY)
-        return Store.default(tenant=access.municipality)
+        db = Store.default(tenant=access.municipality)
+        if db.opened_version is not None:  # read with the schema as it opened: this run's version (`store_version`)
+            _keep_this_run(_VERSION_THIS_RUN, db.opened_version)
+        return db
 
     return _once_per_run(_STORE_THIS_RUN, opened)
 
 
 def store_version() -> str:
-    """The version of this session's store (`Store.version`), read once per script run: the settings in force
+    """The version of this session's store (`Store.version`), once per script run (read with the schema as the
+    store opens, `Store.opened_version`): the settings in force
     (`ui.settings`) and the figures (`ui.data`) both key their caches on it. A change made during the run (an
     import, an undo, a save) calls `forget_version`, or is followed by `st.rerun()`."""
     return _once_per_run(_VERSION_THIS_RUN, lambda: store().version())
@@ -349,9 +353,15 @@ def _once_per_run(key: str, make: Callable[[], T]) -> T:
     if earlier is not None and earlier[0] is run:
         return cast(T, earlier[1])
     value = make()
+    _keep_this_run(key, value)
+    return value
+
+
+def _keep_this_run(key: str, value: object) -> None:
+    """`value` as this run's `_once_per_run(key, …)` (outside a run: nothing kept)."""
+    run = _run_marker()
     if run is not None:
         st.session_state[key] = (run, value)
-    return value
 
 
 def _run_marker() -> object | None:
