@@ -115,6 +115,7 @@ def test_a_first_release_store_opens_with_every_import_undo_history_scenario_and
 
 def test_the_migrated_store_has_plain_columns_and_keeps_working(old_store):
     store = Store(old_store)
+    assert store.opened_version is None  # opened at the old schema: no version read with it
     con = sqlite3.connect(old_store / "csr.sqlite")
     columns = [r[1] for r in con.execute("PRAGMA table_info(data)")]
     assert columns == [

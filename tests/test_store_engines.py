@@ -123,6 +123,27 @@ def test_the_version_is_one_row_per_municipality(store):
         conn.execute(sa.text(f"INSERT INTO state (tenant, store_id, generation) VALUES ({store.tenant}, 'x', 0)"))
 
 
+def test_the_version_read_as_the_store_opens_is_its_version_then(store):
+    def reopened() -> Store:
+        return Store(store.url or store.directory, tenant=store.tenant)
+
+    opened = reopened()  # (the fixture's store created the schema: no version read with it)
+    assert opened.opened_version == store.version()
+    store.add_batch([("a.xlsx", b"a")], ImportResult(data=canonical([(580, 2019, "M", 2, "fleksjob", 3.5)])))
+    assert opened.opened_version != store.version()  # what it was as it opened, not updated by writes
+    assert reopened().opened_version == store.version()
+
+
+def test_the_scenario_list_is_a_frame_of_its_own_at_every_call(store):
+    store.save_scenario("Plan A", {"persons": {"fleksjob": 3}}, who="Per")
+    first = store.scenarios()
+    first.loc[0, "who"] = "ændret"
+    again = store.scenarios()
+    assert list(again["name"]) == ["Plan A"] and list(again["who"]) == ["Per"] and not again["outdated"].any()
+    store.add_batch([("a.xlsx", b"a")], ImportResult(data=canonical([(580, 2019, "M", 2, "fleksjob", 3.5)])))
+    assert list(store.scenarios()["outdated"]) == [True]  # the data moved on since it was saved
+
+
 def test_the_schema_is_plain_columns_a_person_can_query(store):
     data = canonical([(580, 2019, "M", 2, "fleksjob", 3.5), (561, 2020, "Q", 4, "elever", float("nan"))], "krl.xlsx")
     places = empty_placements()
