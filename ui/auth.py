@@ -264,7 +264,7 @@ def store() -> Store:
             _keep_this_run(_VERSION_THIS_RUN, db.opened_version)
         return db
 
-    return _once_per_run(_STORE_THIS_RUN, opened)
+    return once_per_run(_STORE_THIS_RUN, opened)
 
 
 def store_version() -> str:
@@ -272,7 +272,7 @@ def store_version() -> str:
     store opens, `Store.opened_version`): the settings in force
     (`ui.settings`) and the figures (`ui.data`) both key their caches on it. A change made during the run (an
     import, an undo, a save) calls `forget_version`, or is followed by `st.rerun()`."""
-    return _once_per_run(_VERSION_THIS_RUN, lambda: store().version())
+    return once_per_run(_VERSION_THIS_RUN, lambda: store().version())
 
 
 def forget_version() -> None:
@@ -333,7 +333,7 @@ def actor() -> Actor:
         access = _access()
         return Actor(who=access.name, role=access.role_text, address=client_address())
 
-    return _once_per_run(_ACTOR_THIS_RUN, person)
+    return once_per_run(_ACTOR_THIS_RUN, person)
 
 
 def _access() -> Access:
@@ -345,10 +345,10 @@ def _access() -> Access:
         return LOCAL
 
 
-def _once_per_run(key: str, make: Callable[[], T]) -> T:
+def once_per_run(key: str, make: Callable[[], T]) -> T:
     """`make()` once per script run of this session, kept in the session state under `key` with the run's
     marker (outside a run: made at each call). An exception is not kept: the next call tries again."""
-    run = _run_marker()
+    run = run_marker()
     earlier = st.session_state.get(key) if run is not None else None
     if earlier is not None and earlier[0] is run:
         return cast(T, earlier[1])
@@ -358,15 +358,15 @@ def _once_per_run(key: str, make: Callable[[], T]) -> T:
 
 
 def _keep_this_run(key: str, value: object) -> None:
-    """`value` as this run's `_once_per_run(key, …)` (outside a run: nothing kept)."""
-    run = _run_marker()
+    """`value` as this run's `once_per_run(key, …)` (outside a run: nothing kept)."""
+    run = run_marker()
     if run is not None:
         st.session_state[key] = (run, value)
 
 
-def _run_marker() -> object | None:
+def run_marker() -> object | None:
     """An object that is new in every script run of this session (None outside a run): the run's cursors,
-    which Streamlit creates afresh for each run (as `ui.data` marks a run)."""
+    which Streamlit creates afresh for each run."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     context = get_script_run_ctx()

@@ -40,7 +40,6 @@ SPREADSHEETS = (".xlsx", ".xls", ".csv")
 
 Uploads = Sequence[tuple[str, bytes]]
 _SESSION_DATASETS = "_datasets"
-_THIS_RUN = "_store_version_this_run"  # (the run's marker, the dataset key of the store's version then)
 
 limit_malloc_arenas()  # the server's memory returns near its baseline after a large upload (see csr.importers.safety)
 
@@ -141,12 +140,11 @@ def _snapshot(
     """What is in force in the store (None while it is empty), with a summary per file and sheet and the
     data's as-of sentence. `identity` (the store with its municipality) and `version` only name the cache
     entry (a new version is a new entry); `_db` (not hashed: a database URL holds its password) is read."""
-    db = _db
-    snap = db.snapshot()
+    snap = _db.snapshot()
     if snap.empty:
         return None
-    history = db.history()
-    sheets = stored_sheets(snap.data, snap.placements, _batches_by_file(db, history))
+    history = _db.history()
+    sheets = stored_sheets(snap.data, snap.placements, _batches_by_file(_db, history))
     return snap.data, snap.placements, sheets, text.data_as_of(history)
 
 
@@ -221,17 +219,7 @@ def forget() -> None:
     _snapshot.clear()
     _stored.clear()
     st.session_state.pop(_SESSION_DATASETS, None)
-    st.session_state.pop(_THIS_RUN, None)
     auth.forget_version()
-
-
-def _run_marker() -> object | None:
-    """An object that is new in every script run of this session (None outside a run): the run's
-    cursors, which Streamlit creates afresh for each run."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    context = get_script_run_ctx()
-    return None if context is None else context.cursors
 
 
 def _remember(key: str, dataset: Dataset) -> Dataset:
@@ -268,15 +256,9 @@ def load_figures(method: str | None = None, uploads: Uploads | None = None) -> D
     if uploads is not None:
         key = f"{digest(uploads)}{settings_key()}:{method}"
         return seen[key] if key in seen else _remember(key, _from_uploads(uploads, method, sample=False))
-    # The store's version is read once per run: the frame and the page both ask for the figures.
-    run = _run_marker()
-    earlier = st.session_state.get(_THIS_RUN)
-    if run is not None and earlier is not None and earlier[0] is run and f"{earlier[1]}|{method}" in seen:
-        return seen[f"{earlier[1]}|{method}"]
+    # The store and its version are this run's (`ui.auth`, once per run): the frame and the page both ask.
     db = store()
     version = auth.store_version()
-    if run is not None:
-        st.session_state[_THIS_RUN] = (run, f"{db.identity}|{version}")
     key = f"{db.identity}|{version}|{method}"
     if key in seen:
         return seen[key]

@@ -25,7 +25,6 @@ from csr.plain import plain, row_cells
 from ui import auth
 
 FAILED_CHARTS = "_failed_charts"  # session: chart name -> the sentence of its last failed download
-_RUN_ACTOR = "_downloads_actor"  # session: (this run's marker, who draws the buttons in it)
 FONT = Path(charts.__file__).parent / "fonts" / "DejaVuSans.ttf"
 
 
@@ -119,28 +118,6 @@ def guarded(
     return data
 
 
-def run_marker() -> object | None:
-    """An object that is new in every script run of this session (None outside a run): the run's cursors,
-    which Streamlit creates afresh for each run (as ui.data reads the store's version once a run)."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    context = get_script_run_ctx()
-    return None if context is None else context.cursors
-
-
-def _actor() -> auth.Actor:
-    """Who the buttons drawn in this run are for (`auth.actor`), read once a run: a page draws up to a
-    dozen download buttons, and each reading parses the secrets and the client's address again."""
-    run = run_marker()
-    kept = st.session_state.get(_RUN_ACTOR)
-    if run is not None and kept is not None and kept[0] is run:
-        return kept[1]
-    person = auth.actor()
-    if run is not None:
-        st.session_state[_RUN_ACTOR] = (run, person)
-    return person
-
-
 def chart_buttons(name: str, build: Callable[[], charts.Chart]) -> None:
     """PNG at 200 ppi and SVG of one chart, made from the builder when clicked (in the guarded worker)."""
     failures = st.session_state.setdefault(FAILED_CHARTS, {})
@@ -152,7 +129,7 @@ def chart_buttons(name: str, build: Callable[[], charts.Chart]) -> None:
                 guarded(lambda: charts.to_png(build().to_dict()), failure_png, failures, name),
                 events.DATA_DOWNLOAD,
                 f"{name}.png",
-                _actor(),
+                auth.actor(),
             ),
             mime="image/png",
             key=f"png_{name}",
@@ -167,7 +144,7 @@ def chart_buttons(name: str, build: Callable[[], charts.Chart]) -> None:
                 guarded(lambda: charts.to_svg(build().to_dict()), failure_svg, failures, name),
                 events.DATA_DOWNLOAD,
                 f"{name}.svg",
-                _actor(),
+                auth.actor(),
             ),
             mime="image/svg+xml",
             key=f"svg_{name}",
@@ -183,7 +160,7 @@ def table_button(name: str, frame: pd.DataFrame, number_formats: dict[str, str] 
     st.download_button(
         "Excel (.xlsx)",
         data=auth.audited(
-            lambda: xlsx_bytes(frame, name, number_formats), events.DATA_DOWNLOAD, f"{name}.xlsx", _actor()
+            lambda: xlsx_bytes(frame, name, number_formats), events.DATA_DOWNLOAD, f"{name}.xlsx", auth.actor()
         ),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -22,7 +22,7 @@ from csr.config import Config, default_config
 from csr.store import Store, StoreError
 from ui import auth
 
-_THIS_RUN = "_settings_this_run"  # (the run's marker, the configuration in force, its key)
+_THIS_RUN = "_settings_this_run"  # (the run's marker, (the configuration in force, its key))
 _lock = threading.Lock()
 
 
@@ -42,32 +42,21 @@ def _in_force(db: Store, version: str) -> tuple[Config, str]:
     return _made[key_of]
 
 
-def _run_marker() -> object | None:
-    """An object that is new in every script run of this session (None outside a run)."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    context = get_script_run_ctx()
-    return None if context is None else context.cursors
-
-
 def _current() -> tuple[Config, str]:
-    run = _run_marker()
-    if run is not None:
-        earlier = st.session_state.get(_THIS_RUN)
-        if earlier is not None and earlier[0] is run:
-            return earlier[1], earlier[2]
-    try:
-        db = auth.store()
-        version = auth.store_version()
-        with _lock:
-            config, key = _in_force(db, version)
-    except StoreError:
-        # A store that cannot be read holds no settings to use: the strategy file's, and the pages say what is
-        # wrong with the store (the Data page, where that is put right, needs no figures).
-        return default_config(), ""
-    if run is not None:
-        st.session_state[_THIS_RUN] = (run, config, key)
-    return config, key
+    """The configuration in force and its key, once per script run (`auth.once_per_run`)."""
+
+    def made() -> tuple[Config, str]:
+        try:
+            db = auth.store()
+            version = auth.store_version()
+            with _lock:
+                return _in_force(db, version)
+        except StoreError:
+            # A store that cannot be read holds no settings to use: the strategy file's, and the pages say what is
+            # wrong with the store (the Data page, where that is put right, needs no figures).
+            return default_config(), ""
+
+    return auth.once_per_run(_THIS_RUN, made)
 
 
 def config_in_force(fallback: bool = False) -> Config:
