@@ -276,14 +276,18 @@ def _on_server(args: argparse.Namespace) -> bool:
     return database_url() is not None and not getattr(args, "data_dir", None)
 
 
+def _store_directory(args: argparse.Namespace) -> Path:
+    """The SQLite store's folder: --data-dir, else $CSR_DATA_DIR, else ./data."""
+    from csr.store import DATA_DIR_ENV, DEFAULT_DIRECTORY
+
+    return Path(getattr(args, "data_dir", None) or os.environ.get(DATA_DIR_ENV) or DEFAULT_DIRECTORY)
+
+
 def _has_store(args: argparse.Namespace) -> bool:
     """True when there is a store to read (PostgreSQL, or the SQLite file): reading files never creates one."""
-    from csr.store import DATA_DIR_ENV, DEFAULT_DIRECTORY, FILENAME
+    from csr.store import FILENAME
 
-    if _on_server(args):
-        return True
-    data_dir = getattr(args, "data_dir", None)
-    return (Path(data_dir or os.environ.get(DATA_DIR_ENV) or DEFAULT_DIRECTORY) / FILENAME).exists()
+    return _on_server(args) or (_store_directory(args) / FILENAME).exists()
 
 
 # What the host administrator (--municipality host) cannot do: figures and settings are a municipality's.
@@ -718,14 +722,14 @@ def _profiles_for(args: argparse.Namespace, config: Config) -> list:
     """The profile named by --profile, or without it every stored profile (none when there is no store yet:
     reading files never creates one)."""
     from csr.importers.mapping import problems, profiles_from_dicts
-    from csr.store import DATA_DIR_ENV, DEFAULT_DIRECTORY, FILENAME, StoreError
+    from csr.store import StoreError
 
     name = getattr(args, "profile", None)
-    directory = Path(getattr(args, "data_dir", None) or os.environ.get(DATA_DIR_ENV) or DEFAULT_DIRECTORY)
-    if not _on_server(args) and not (directory / FILENAME).exists():
+    if not _has_store(args):
         if name:
             print(
-                f"Fejl: profilen '{name}' findes ikke: lageret i {directory} har ingen gemte profiler.", file=sys.stderr
+                f"Fejl: profilen '{name}' findes ikke: lageret i {_store_directory(args)} har ingen gemte profiler.",
+                file=sys.stderr,
             )
             raise _Stop
         return []

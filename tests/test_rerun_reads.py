@@ -28,8 +28,17 @@ def test_a_rerun_reads_the_store_once_and_sees_an_import_made_elsewhere(store_di
     reads: list[int] = []
     versions: list[int] = []
     real_read, real_version = db.read, Store.version
-    monkeypatch.setattr(db, "read", lambda *a, **k: (reads.append(1), real_read(*a, **k))[1])
-    monkeypatch.setattr(Store, "version", lambda self: (versions.append(1), real_version(self))[1])
+
+    def counted_read(*args, **kwargs):
+        reads.append(1)
+        return real_read(*args, **kwargs)
+
+    def counted_version(self: Store) -> str:
+        versions.append(1)
+        return real_version(self)
+
+    monkeypatch.setattr(db, "read", counted_read)
+    monkeypatch.setattr(Store, "version", counted_version)
     at.run()
     assert not at.exception
     assert (len(reads), len(versions)) == (1, 0)

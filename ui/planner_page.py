@@ -259,14 +259,15 @@ class Planner:
         def slider(label: str, key: str, help: str) -> None:
             low, high = ranges[key]
             value = state.get(key)
+            default: int | None = None  # (none when the value is set here: a default beside it is refused)
             if moved or value is None or not low <= value <= high:
                 state[key] = 0 if value is None else max(low, min(high, int(value)))
-                st.slider(label, low, high, step=1, key=key, persist_state="session", help=help)
             else:
                 # The value it has, as its default: without one Streamlit reads the whole session state to find
                 # out whether it is a range slider, at every rerun and for every slider (the key is its identity,
                 # so the default does not make a new widget).
-                st.slider(label, low, high, value=int(value), step=1, key=key, persist_state="session", help=help)
+                default = int(value)
+            st.slider(label, low, high, value=default, step=1, key=key, persist_state="session", help=help)
 
         for cid, category in self.config.categories.items():
             st.markdown(f"**{md_escape(category)}**")
