@@ -32,16 +32,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from timing import app_pages  # benchmarks/ is the script's folder
+
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 BARE = str(ROOT / "benchmarks" / "bare_page.py")
-PAGES = {
-    "Overblik": ("app_pages/overblik.py", ""),
-    "Udvikling": ("app_pages/udvikling.py", "udvikling"),
-    "Omegnskommuner": ("app_pages/omegnskommuner.py", "omegnskommuner"),
-    "Praktikpladser": ("app_pages/praktikpladser.py", "praktikpladser"),
-    "Planlægning": ("app_pages/planlaegning.py", "planlaegning"),
-}
+PAGES = app_pages("Overblik", "Udvikling", "Omegnskommuner", "Praktikpladser", "Planlægning")
 RERUN_TARGET = 1.5
 FIRST_CHART_TARGET = 1.3
 

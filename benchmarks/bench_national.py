@@ -13,27 +13,15 @@ and prints the ranking's time as a ratio of compute's, and in milliseconds again
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from timing import median_ms  # benchmarks/ is the script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET_MS = 200.0
 YEARS = range(2018, 2026)
-
-
-def median_ms(fn: Callable[[], object], runs: int) -> float:
-    fn()  # warm up
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def national_table() -> pd.DataFrame:

@@ -38,7 +38,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,6 +46,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # postgres_support: the throwaway serve
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import sqlalchemy as sa  # noqa: E402
+from timing import app_pages, median_ms  # noqa: E402
 
 from csr import db  # noqa: E402
 from csr.config import default_config  # noqa: E402
@@ -55,12 +55,7 @@ from csr.model import ImportResult, empty_placements  # noqa: E402
 from csr.store import HOST, Store  # noqa: E402
 
 APP = str(ROOT / "app.py")
-PAGES = {
-    "Overblik": "app_pages/overblik.py",
-    "Omegnskommuner": "app_pages/omegnskommuner.py",
-    "Udvikling": "app_pages/udvikling.py",
-    "Landet": "app_pages/landet.py",
-}
+PAGES = {title: path for title, (path, _url) in app_pages("Overblik", "Omegnskommuner", "Udvikling", "Landet").items()}
 HOME = 580
 BASELINE, NATIONAL = "baseline", "national"
 RERUN_TARGET = 1.5
@@ -125,15 +120,6 @@ def data_by_owner(server: object, database: str) -> tuple[int, int, int, int]:
         ).fetchone()
     assert row is not None
     return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0), int(row[3] or 0)
-
-
-def median_ms(fn: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 class Pages:
@@ -306,11 +292,13 @@ def main() -> None:
                     for where in order:
                         reruns[(page, where)].append(pages.rerun(page, where))
             for where in order:
-                snapshot_ms[where].append(median_ms(stores[where].snapshot, 1))
+                snapshot_ms[where].append(median_ms(stores[where].snapshot, 1, warm_up=False))
                 snap = snaps[where]
-                compute_ms[where].append(median_ms(lambda s=snap: compute(s.data, s.placements, config), 1))
-            no_jit_ms.append(median_ms(no_jit.snapshot, 1))
-            ranking_ms.append(median_ms(lambda: national_ranking(shares, config), args.ranking_runs))
+                compute_ms[where].append(
+                    median_ms(lambda s=snap: compute(s.data, s.placements, config), 1, warm_up=False)
+                )
+            no_jit_ms.append(median_ms(no_jit.snapshot, 1, warm_up=False))
+            ranking_ms.append(median_ms(lambda: national_ranking(shares, config), args.ranking_runs, warm_up=False))
         load = os.getloadavg()
     finally:
         for key in [k for k in db._engines if k[0] == "postgresql"]:

@@ -15,24 +15,14 @@ over fewer runs. The issue's budget is 30 ms for the computation behind a slider
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_ms  # benchmarks/ is the script's folder
 
 ROOT = Path(__file__).resolve().parent.parent
 
 BUDGET_MS = 30.0
-
-
-def median_ms(fn: Callable[[], object], runs: int) -> float:
-    fn()  # warm up
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
 
 
 def main() -> None:

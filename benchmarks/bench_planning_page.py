@@ -30,7 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from bench_planning import BUDGET_MS, median_ms  # noqa: E402  (benchmarks/ is the script's folder)
+from bench_planning import BUDGET_MS  # noqa: E402  (benchmarks/ is the script's folder)
+from timing import median_ms  # noqa: E402
 
 
 def measure_year(year: int, figures, config, planned, runs: int) -> list[tuple[int, str, float]]:
