@@ -349,6 +349,10 @@ class Store:
         # caller that opens the store and wants its version straight away, as the app at every rerun, one read
         # transaction instead of two (on SQLite a new connection each, ~0.5 ms). Not updated by writes.
         self.opened_version: str | None = None
+        # The saved scenarios' rows and the version, read in that same transaction (the planner lists them at
+        # every rerun: a second read was a second connection, ~1 ms). Shared with the `acting` copies, and
+        # emptied by any write through this store or a copy, so a list after a save or an import is read anew.
+        self._opened_reads: dict[str, tuple[tuple[tuple, ...], str]] = {}
         if url is None and location is not None and _is_url(str(location)):
             url = str(location)
         self.url = url
@@ -907,15 +911,14 @@ class Store:
         return Scenario(name, json.loads(payload_text), version, saved, who, outdated)
 
     def scenarios(self) -> pd.DataFrame:
-        """Saved scenarios by name: when, by whom, on which data version, and whether data changed since."""
-        with self._read() as con:
-            version = self._version(con)
-            rows = [
-                tuple(r)
-                for r in con.execute(text("SELECT name, saved, who, data_version FROM scenarios ORDER BY name"))
-            ]
-        rows.sort(key=lambda r: r[0])  # the same order on both engines, whatever the database's collation
-        return _scenario_frame(tuple(rows), version).copy()
+        """Saved scenarios by name: when, by whom, on which data version, and whether data changed since. As read
+        when the store opened (in the same transaction as its version), unless this store or a copy of it
+        (`acting`) has written since; a store opened later sees what others saved in the meantime."""
+        opened = self._opened_reads.get("scenarios")
+        if opened is None:
+            with self._read() as con:
+                opened = _scenario_rows(con), self._version(con)
+        return _scenario_frame(*opened).copy()
 
     def load_scenario(self, name: str) -> Scenario:
         with self._read() as con:
@@ -1099,8 +1102,9 @@ class Store:
                 self._engine = db.sqlite_engine(self.path, self.timeout)
         with self._read() as con:
             current, version = db.revision(con), db.schema_version(con)
-            if current == db.head():  # the data's version in the same read (`opened_version`)
+            if current == db.head():  # the data's version and the scenario list in the same read
                 self.opened_version = self._version(con)
+                self._opened_reads["scenarios"] = (_scenario_rows(con), self.opened_version)
         _require_schema(version, current)
         if current == db.head() or not self.migrate:
             return
@@ -1153,6 +1157,7 @@ class Store:
         """One write transaction: committed when the block ends, rolled back on any exception."""
         if self.read_only:
             raise StoreError(READ_ONLY_MESSAGE)
+        self._opened_reads.clear()  # what was read at the open may change now
         try:
             with db.write(self._engine, self.timeout, self._tenant_setting) as con:
                 yield con
@@ -1511,6 +1516,13 @@ def _binary_rows(columns: dict[str, np.ndarray]) -> bytes:
 
 
 # ---- reading rows -----------------------------------------------------------------------------
+
+
+def _scenario_rows(con: Connection) -> tuple[tuple, ...]:
+    """The saved scenarios' listed columns, by name in the same order on both engines, whatever the database's
+    collation."""
+    rows = [tuple(r) for r in con.execute(text("SELECT name, saved, who, data_version FROM scenarios"))]
+    return tuple(sorted(rows, key=lambda r: r[0]))
 
 
 @functools.lru_cache(maxsize=32)
