@@ -341,6 +341,23 @@ def test_goal_seek_answers_exactly_what_placement_options_computes(store_dir, co
     assert f"({text.persons(after)} i årsgennemsnit)" in goal_texts(at)
 
 
+def test_the_goal_seeks_choices_show_only_while_a_target_is_missed_and_keep_their_value(store_dir):
+    seek_keys = {"plan_start", plan.seek_paid_key("studerende")}
+    at = open_page(year=2021)  # the education target missed
+    assert seek_keys <= {s.key for s in at.selectbox}
+    at.selectbox(key="plan_start").select(10).run()
+    assert "fra oktober:" in goal_texts(at)
+
+    at.selectbox(key="year").select(2024).run()  # every target met: nothing to seek, so nothing to choose
+    assert_clean(at)
+    assert "Scenariet når alle målene." in [seen(s.value) for s in at.success]
+    assert not seek_keys & {s.key for s in at.selectbox}
+
+    at.selectbox(key="year").select(2021).run()  # missed again: the month chosen before, not August
+    assert at.selectbox(key="plan_start").value == 10
+    assert "fra oktober:" in goal_texts(at) and "fra august:" not in goal_texts(at)
+
+
 def test_brug_forslaget_puts_a_placement_or_a_slider_value_into_the_scenario(store_dir, config, baselines):
     at = open_page(year=2021)
     baseline = baselines[2021]

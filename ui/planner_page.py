@@ -130,6 +130,7 @@ def month_select(label: str, key: str, help: str) -> None:
     )
 
 
+SEEK_START = 8  # the goal seek's placements start in August unless another month is chosen
 _LAST_VIEW = "_plan_view"  # (its inputs, the view, its charts as drawn): reused while the plan is unchanged
 
 
@@ -387,13 +388,33 @@ class Planner:
                 )
         return words
 
-    def seek_assumptions(self) -> dict[str, bool]:
-        """Per scheme with `payroll_choice`: whether the goal seek counts its added persons as paid (on the
-        payroll) or unpaid (SU), chosen beside the start month; the default is the configuration's."""
-        paid = {}
+    def seek_choices(self) -> tuple[int, dict[str, bool]]:
+        """The goal seek's start month and, per scheme with `payroll_choice`, whether it counts the persons it
+        adds as paid (on the payroll) or unpaid (SU): as last chosen (`seek_widgets`), else August and the
+        configuration's."""
+        state = st.session_state
+        paid = {s.id: bool(state.get(plan.seek_paid_key(s.id), s.on_payroll)) for s in self.config.schemes}
+        return int(state.get(plan.START_KEY, SEEK_START)), {
+            s.id: paid[s.id] for s in self.config.schemes if s.payroll_choice
+        }
+
+    def seek_widgets(self) -> None:
+        """The widgets of `seek_choices`, drawn only while a target is missed (with every target met they would
+        change nothing). Each keeps its value while it is not drawn (`persist_state`), so the plan computed from
+        `seek_choices` before they are drawn is the plan they show."""
+        st.selectbox(
+            "Placeringer, der starter i",
+            range(1, 13),
+            index=SEEK_START - 1,
+            key=plan.START_KEY,
+            format_func=lambda m: DANISH_MONTHS[m - 1],
+            persist_state="session",
+            width=260,
+            help="Placeringen løber fra den 1. i måneden til og med december.",
+        )
         for s in self.config.schemes:
             if s.payroll_choice:
-                paid[s.id] = st.selectbox(
+                st.selectbox(
                     f"{md_escape(s.name)} regnes som",
                     (True, False),
                     index=0 if s.on_payroll else 1,
@@ -403,7 +424,6 @@ class Planner:
                     width=260,
                     help="Lønnede praktikker tæller også med i antal ansatte; ulønnede (fx på SU) gør ikke.",
                 )
-        return paid
 
     def chart(
         self, name: str, shown: charts.ScreenChart | dict, build: Callable[[], charts.Chart], caption: str
@@ -491,18 +511,7 @@ class Planner:
         goals = st.container(key="plan_goals")
         st.header("Målene og figur 1 med planen")
         figures_box = st.container(key="plan_charts")
-        with goals:
-            start = st.selectbox(
-                "Placeringer, der starter i",
-                range(1, 13),
-                index=7,
-                key=plan.START_KEY,
-                format_func=lambda m: DANISH_MONTHS[m - 1],
-                persist_state="session",
-                width=260,
-                help="Placeringen løber fra den 1. i måneden til og med december.",
-            )
-            paid = self.seek_assumptions()
+        start, paid = self.seek_choices()
         try:
             view, shown, (summary, table) = self.plan_view(baseline, scenario, start, before, templates, paid)
         except PlanError as exc:
@@ -535,6 +544,8 @@ class Planner:
                 )
 
         with goals:
+            if view.goals:
+                self.seek_widgets()
             summary = plan.seek_summary(view.after, view.goals)
             if summary is not None:
                 kind, sentence = summary
