@@ -11,7 +11,8 @@ noisy: read the ratios, not the milliseconds):
                server compiles each script once), and its runtime is a mock, so every look at the session's
                client (`st.context.ip_address`, `.headers`: the audit log's address) makes new mock objects,
                ~2 ms a rerun (the server looks the client up in a dict). The second measure shares one script
-               cache between the runs and finds no client;
+               cache between the runs and finds no client. And for Planlægning a slider move: the browser
+               reruns only the planner's fragment, so its own time, each run with a new slider value;
   first chart  in Debian's Chromium, from the start of loading the address to the first chart drawn
                (an svg or canvas in a chart element), a new browser context each time (nothing cached),
                the server already warm; median of --loads, pages and the bare page alternated (--warm:
@@ -95,6 +96,22 @@ def rerun_ms(page: str, runs: int, server_like: bool = False) -> tuple[float, fl
     return statistics.median(samples[0]), statistics.median(samples[1])
 
 
+def slider_move_ms(runs: int) -> tuple[float, float]:
+    """What a slider move costs Planlægning as the server runs it: in the browser the move reruns only the planner
+    (`st.fragment`), so this is the fragment's own time (the page records it), a new slider value at each run
+    (each a new plan: nothing reused from the run before), against the bare page's whole rerun."""
+    with _as_the_server(True):
+        app, bare = _opened(APP, PAGES["Planlægning"][0]), _opened(BARE)
+        samples: tuple[list[float], list[float]] = ([], [])
+        for i in range(runs):
+            app.slider(key="plan_fleksjob").set_value(1 + i % 7).run()
+            if app.exception:
+                raise RuntimeError(app.exception[0].value)
+            samples[0].append(app.session_state["_plan_fragment_seconds"] * 1000)
+            samples[1].append(_rerun_ms(bare))
+    return statistics.median(samples[0]), statistics.median(samples[1])
+
+
 FIRST_CHART = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
     .some(c => c.querySelector('svg, canvas'))"""
 
@@ -173,6 +190,11 @@ def main() -> None:
                 page, bare = rerun_ms(path, args.runs, server_like)
                 flag = "" if page / bare <= RERUN_TARGET else "  OVER TARGET"
                 print(f"    {name:<16} {page:7.1f} ms  bare {bare:6.1f} ms  {page / bare:5.2f}x{flag}", flush=True)
+        if "Planlægning" in pages:
+            page, bare = slider_move_ms(args.runs)
+            flag = "" if page / bare <= RERUN_TARGET else "  OVER TARGET"
+            print("  a slider move on Planlægning (the planner fragment's own time: the move reruns only it)")
+            print(f"    {'Planlægning':<16} {page:7.1f} ms  bare {bare:6.1f} ms  {page / bare:5.2f}x{flag}", flush=True)
     if args.no_browser:
         return
     print(
