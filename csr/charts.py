@@ -132,16 +132,20 @@ def year_axis() -> alt.Axis:
 # ---- Overblik: Figure 1 of the strategy ----------------------------------------------------------
 
 
-def figure1_frame(years: pd.DataFrame, config: Config, year: int) -> pd.DataFrame:
-    """The donut's slices: each category's share and "Øvrige ansatte" = 100 − the total share."""
-    row = _home_year(years, config, year)
+def figure1_frame(years: pd.DataFrame, config: Config, year: int, row: pd.Series | None = None) -> pd.DataFrame:
+    """The donut's slices: each category's share and "Øvrige ansatte" = 100 − the total share (`row`: the home's
+    row of `years` for `year`, when the caller has it)."""
+    row = _home_year(years, config, year) if row is None else row
     rows = [(config.categories[c], float(row[c])) for c in config.categories]
     rows.append((OTHERS, max(0.0, 100.0 - float(row["total_share"]))))
-    frame = pd.DataFrame(rows, columns=["category", "share"])
-    return frame.assign(
-        order=range(len(frame)),
-        label=[f"{name}\n{text.pct(share)}" for name, share in rows],
-        share_text=[text.pct(share) for _, share in rows],
+    return pd.DataFrame(
+        {
+            "category": [name for name, _ in rows],
+            "share": [share for _, share in rows],
+            "order": range(len(rows)),
+            "label": [f"{name}\n{text.pct(share)}" for name, share in rows],
+            "share_text": [text.pct(share) for _, share in rows],
+        }
     )
 
 
@@ -1018,7 +1022,9 @@ def scenario_donut_frame(years: pd.DataFrame, config: Config, year: int) -> pd.D
     """Figure 1's slices (`figure1_frame`) with the total share for the centre on every row, so the
     scenario's donut is drawn from one table."""
     row = _home_year(years, config, year)
-    return figure1_frame(years, config, year).assign(total=text.pct(float(row["total_share"])))
+    frame = figure1_frame(years, config, year, row)
+    frame["total"] = text.pct(float(row["total_share"]))
+    return frame
 
 
 def scenario_donut(years: pd.DataFrame, config: Config, year: int) -> Chart:
