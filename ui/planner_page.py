@@ -131,7 +131,7 @@ def month_select(label: str, key: str, help: str) -> None:
 
 
 SEEK_START = 8  # the goal seek's placements start in August unless another month is chosen
-_LAST_VIEW = "_plan_view"  # (its inputs, the view, its charts as drawn): reused while the plan is unchanged
+_LAST_VIEW = "_plan_view"  # (its inputs, the view, its charts and tables as drawn): reused while the plan is unchanged
 
 
 class Planner:
@@ -393,10 +393,12 @@ class Planner:
         adds as paid (on the payroll) or unpaid (SU): as last chosen (`seek_widgets`), else August and the
         configuration's."""
         state = st.session_state
-        paid = {s.id: bool(state.get(plan.seek_paid_key(s.id), s.on_payroll)) for s in self.config.schemes}
-        return int(state.get(plan.START_KEY, SEEK_START)), {
-            s.id: paid[s.id] for s in self.config.schemes if s.payroll_choice
+        paid = {
+            s.id: bool(state.get(plan.seek_paid_key(s.id), s.on_payroll))
+            for s in self.config.schemes
+            if s.payroll_choice
         }
+        return int(state.get(plan.START_KEY, SEEK_START)), paid
 
     def seek_widgets(self) -> None:
         """The widgets of `seek_choices`, drawn only while a target is missed (with every target met they would
@@ -513,7 +515,9 @@ class Planner:
         figures_box = st.container(key="plan_charts")
         start, paid = self.seek_choices()
         try:
-            view, shown, (summary, table) = self.plan_view(baseline, scenario, start, before, templates, paid)
+            view, shown, (summary_table, full_table) = self.plan_view(
+                baseline, scenario, start, before, templates, paid
+            )
         except PlanError as exc:
             st.session_state[plan.CURRENT] = None
             with result:
@@ -523,10 +527,10 @@ class Planner:
 
         with result:
             st.subheader(f"Resultat for {text.year_label(year, baseline.provisional)}")
-            st.table(summary, hide_index=True, border="horizontal")
+            st.table(summary_table, hide_index=True, border="horizontal")
 
         with figures_box:
-            st.table(table, hide_index=True, border="horizontal")
+            st.table(full_table, hide_index=True, border="horizontal")
             left, right = st.columns(2) if self.meeting else (st.container(), st.container())  # side by side when wide
             with left:
                 self.chart(
