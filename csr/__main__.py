@@ -510,10 +510,13 @@ def _audit(args: argparse.Namespace, config: Config) -> int:
 
 
 def _imported(args: argparse.Namespace, config: Config, uploads: Sequence[tuple[str, bytes]]) -> ImportResult:
-    from csr.importers import import_uploads
+    from csr.importers import about_the_neighbours, import_uploads
+    from csr.store import HOST
 
     profiles = _profiles_for(args, config)
     result = import_uploads(uploads, config, profiles=profiles)
+    if getattr(args, "tenant", None) == HOST:  # the national data: no home, so nothing is outside its neighbours
+        result.findings = [f for f in result.findings if not about_the_neighbours(f)]
     _profile_use(args, result, uploads)
     if result.errors:
         _print_findings(result.errors, sys.stderr, config)
@@ -619,11 +622,11 @@ def _undo(args: argparse.Namespace, config: Config) -> int:
         if store.read_only:
             raise StoreError(READ_ONLY_MESSAGE)
         preview = store.undo_preview(args.batch)
-        print(preview.summary())
         store.undo(args.batch, who=args.who)
-    except StoreError as exc:
+    except StoreError as exc:  # before anything is printed: no preview of an undo that did not happen
         print(f"Fejl: {_write_refused(args, exc)}", file=sys.stderr)
         return EXIT_INPUT
+    print(preview.summary())
     print(f"Import nr. {args.batch} er fortrudt.")
     return 0
 

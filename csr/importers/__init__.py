@@ -415,6 +415,15 @@ def _check_placement_duplicates(placements: pd.DataFrame, findings: list[Finding
     return placements.drop_duplicates(key, keep="first").reset_index(drop=True)
 
 
+OUTSIDE_NEIGHBOURS = "uden for omegnen: "  # in the warning below, after "Kommune" or "Kommuner"
+
+
+def about_the_neighbours(finding: Finding) -> bool:
+    """Whether `finding` is `outside_comparison_warning`'s: it speaks of the home and its neighbours, which the host's
+    national data (`--municipality host`) have none of."""
+    return finding.message.startswith(("Kommune " + OUTSIDE_NEIGHBOURS, "Kommuner " + OUTSIDE_NEIGHBOURS))
+
+
 def outside_comparison_warning(data: pd.DataFrame, config: Config, file: str) -> list[Finding]:
     """One warning for the municipalities that are neither the home nor a neighbour (kept, not compared)."""
     if data.empty:
@@ -428,11 +437,11 @@ def outside_comparison_warning(data: pd.DataFrame, config: Config, file: str) ->
     names = list(first["municipality"])
     a = first.iloc[0]
     if len(names) == 1:
-        what = f"Kommune uden for omegnen: {names[0]} er"
+        what = f"Kommune {OUTSIDE_NEIGHBOURS}{names[0]} er"
     elif len(names) <= 4:
-        what = f"Kommuner uden for omegnen: {', '.join(names[:-1])} og {names[-1]} er"
+        what = f"Kommuner {OUTSIDE_NEIGHBOURS}{', '.join(names[:-1])} og {names[-1]} er"
     else:
-        what = f"Kommuner uden for omegnen: {', '.join(names[:3])} og {len(names) - 3} andre er"
+        what = f"Kommuner {OUTSIDE_NEIGHBOURS}{', '.join(names[:3])} og {len(names) - 3} andre er"
     return [
         Finding(
             WARNING,
