@@ -15,10 +15,8 @@ were that run's.
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 import streamlit as st
-from streamlit.dataframe_util import convert_pandas_df_to_arrow_table
 
 from csr import charts, text
 from csr.auth import Permission
@@ -131,7 +129,7 @@ def month_select(label: str, key: str, help: str) -> None:
 
 
 SEEK_START = 8  # the goal seek's placements start in August unless another month is chosen
-_LAST_VIEW = "_plan_view"  # (its inputs, the view, its charts and tables as drawn): reused while the plan is unchanged
+_LAST_VIEW = "_plan_view"  # (its inputs, the view, what is drawn of it): reused while the plan is unchanged
 
 
 class Planner:
@@ -430,7 +428,7 @@ class Planner:
     def chart(
         self, name: str, shown: charts.ScreenChart | dict, build: Callable[[], charts.Chart], caption: str
     ) -> None:
-        """A planner chart as wide as its column (`plan.shown_charts`): the donut (one spec, its sentence, the
+        """A planner chart as wide as its column (`plan.drawn`): the donut (one spec, its sentence, the
         scenario's, is also what a screen reader says for it), or the bullets (`plan.live_bullets`: their title
         above one chart per target, each with its own words for a screen reader)."""
         with st.container(key=f"chart_{name}"):
@@ -452,20 +450,18 @@ class Planner:
         before: Outcome,
         templates: plan.Templates,
         paid: dict[str, bool],
-    ) -> tuple[plan.PlanView, plan.ShownCharts, tuple[Any, Any]]:
-        """`plan.plan_view` for the scenario, its charts as drawn (`plan.shown_charts`) and its two tables (the
-        summary and the full table) as Arrow tables, as st.table sends them (converting each frame took ~0.4 ms of
-        every rerun); computed again only when the scenario, the start month, the goal seek's assumption, the
-        data, the year or the mode changed since this session's last run."""
+    ) -> tuple[plan.PlanView, plan.Drawn]:
+        """`plan.plan_view` for the scenario and what the page draws of it (`plan.drawn`), computed again only
+        when the scenario, the start month, the goal seek's assumption, the data, the year or the mode changed
+        since this session's last run."""
         inputs = (self.dataset.key, baseline.year, self.meeting, scenario, start, sorted(paid.items()))
         kept = st.session_state.get(_LAST_VIEW)
         if kept is not None and kept[0] == inputs:
-            return kept[1], kept[2], kept[3]
+            return kept[1], kept[2]
         view = plan.plan_view(baseline, self.config, scenario, start, before, templates, paid)
-        shown = plan.shown_charts(view)
-        tables = convert_pandas_df_to_arrow_table(view.summary), convert_pandas_df_to_arrow_table(view.table)
-        st.session_state[_LAST_VIEW] = (inputs, view, shown, tables)
-        return view, shown, tables
+        shown = plan.drawn(view)
+        st.session_state[_LAST_VIEW] = (inputs, view, shown)
+        return view, shown
 
     @st.fragment
     def planner(self, baseline: Baseline, before: Outcome, templates: plan.Templates, ranges: plan.Ranges) -> None:
@@ -515,9 +511,7 @@ class Planner:
         figures_box = st.container(key="plan_charts")
         start, paid = self.seek_choices()
         try:
-            view, shown, (summary_table, full_table) = self.plan_view(
-                baseline, scenario, start, before, templates, paid
-            )
+            view, shown = self.plan_view(baseline, scenario, start, before, templates, paid)
         except PlanError as exc:
             st.session_state[plan.CURRENT] = None
             with result:
@@ -527,10 +521,10 @@ class Planner:
 
         with result:
             st.subheader(f"Resultat for {text.year_label(year, baseline.provisional)}")
-            st.table(summary_table, hide_index=True, border="horizontal")
+            st.table(shown.summary, hide_index=True, border="horizontal")
 
         with figures_box:
-            st.table(full_table, hide_index=True, border="horizontal")
+            st.table(shown.table, hide_index=True, border="horizontal")
             left, right = st.columns(2) if self.meeting else (st.container(), st.container())  # side by side when wide
             with left:
                 self.chart(
