@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import logging
 import os
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from timing import app_pages  # benchmarks/ is the script's folder
@@ -84,32 +85,45 @@ def _as_the_server(on: bool) -> Iterator[None]:
         app_test.ScriptCache, local_script_runner.ScriptCache, context._get_client_context = saved  # type: ignore[misc]
 
 
-def rerun_ms(page: str, runs: int, server_like: bool = False) -> tuple[float, float]:
-    """The median rerun of the app on `page` and of the bare page, their runs alternated so that both see
+def _alternated(app, runs: int, sample: Callable[[object], float]) -> tuple[float, float]:
+    """The medians of `runs` samples of `app` (`sample`) and of the bare page's rerun, alternated so that both see
     the same load on the (shared) machine."""
-    with _as_the_server(server_like):
-        app, bare = _opened(APP, page), _opened(BARE)
-        samples: tuple[list[float], list[float]] = ([], [])
-        for _ in range(runs):
-            samples[0].append(_rerun_ms(app))
-            samples[1].append(_rerun_ms(bare))
+    bare = _opened(BARE)
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(runs):
+        samples[0].append(sample(app))
+        samples[1].append(_rerun_ms(bare))
     return statistics.median(samples[0]), statistics.median(samples[1])
+
+
+def rerun_ms(page: str, runs: int, server_like: bool = False) -> tuple[float, float]:
+    """The median rerun of the app on `page` and of the bare page."""
+    with _as_the_server(server_like):
+        return _alternated(_opened(APP, page), runs, _rerun_ms)
 
 
 def slider_move_ms(runs: int) -> tuple[float, float]:
     """What a slider move costs Planlægning as the server runs it: in the browser the move reruns only the planner
     (`st.fragment`), so this is the fragment's own time (the page records it), a new slider value at each run
     (each a new plan: nothing reused from the run before), against the bare page's whole rerun."""
+    moves = itertools.count()
+
+    def move(app) -> float:
+        app.slider(key="plan_fleksjob").set_value(1 + next(moves) % 7).run()
+        if app.exception:
+            raise RuntimeError(app.exception[0].value)
+        return app.session_state["_plan_fragment_seconds"] * 1000
+
     with _as_the_server(True):
-        app, bare = _opened(APP, PAGES["Planlægning"][0]), _opened(BARE)
-        samples: tuple[list[float], list[float]] = ([], [])
-        for i in range(runs):
-            app.slider(key="plan_fleksjob").set_value(1 + i % 7).run()
-            if app.exception:
-                raise RuntimeError(app.exception[0].value)
-            samples[0].append(app.session_state["_plan_fragment_seconds"] * 1000)
-            samples[1].append(_rerun_ms(bare))
-    return statistics.median(samples[0]), statistics.median(samples[1])
+        return _alternated(_opened(APP, PAGES["Planlægning"][0]), runs, move)
+
+
+def _print_ratio(name: str, page: float, bare: float, target: float, digits: int = 1, indent: int = 4) -> None:
+    flag = "" if page / bare <= target else "  OVER TARGET"
+    print(
+        f"{' ' * indent}{name:<16} {page:7.{digits}f} ms  bare {bare:6.{digits}f} ms  {page / bare:5.2f}x{flag}",
+        flush=True,
+    )
 
 
 FIRST_CHART = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
@@ -187,14 +201,10 @@ def main() -> None:
                 else "  as AppTest runs them (scripts compiled at every run, a mock client)"
             )
             for name, (path, _url) in pages.items():
-                page, bare = rerun_ms(path, args.runs, server_like)
-                flag = "" if page / bare <= RERUN_TARGET else "  OVER TARGET"
-                print(f"    {name:<16} {page:7.1f} ms  bare {bare:6.1f} ms  {page / bare:5.2f}x{flag}", flush=True)
+                _print_ratio(name, *rerun_ms(path, args.runs, server_like), RERUN_TARGET)
         if "Planlægning" in pages:
-            page, bare = slider_move_ms(args.runs)
-            flag = "" if page / bare <= RERUN_TARGET else "  OVER TARGET"
             print("  a slider move on Planlægning (the planner fragment's own time: the move reruns only it)")
-            print(f"    {'Planlægning':<16} {page:7.1f} ms  bare {bare:6.1f} ms  {page / bare:5.2f}x{flag}", flush=True)
+            _print_ratio("Planlægning", *slider_move_ms(args.runs), RERUN_TARGET)
     if args.no_browser:
         return
     print(
@@ -202,8 +212,7 @@ def main() -> None:
         f"against the bare page, target {FIRST_CHART_TARGET}x"
     )
     for name, (page, bare) in browser_ratios(args.loads, pages, args.warm).items():
-        flag = "" if page / bare <= FIRST_CHART_TARGET else "  OVER TARGET"
-        print(f"  {name:<16} {page:7.0f} ms  bare {bare:6.0f} ms  {page / bare:5.2f}x{flag}")
+        _print_ratio(name, page, bare, FIRST_CHART_TARGET, digits=0, indent=2)
     print(f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())} (1, 5, 15 min; 2 cores)")
 
 
