@@ -18,6 +18,19 @@ APP = str(ROOT / "app.py")
 SAMPLE = sorted(str(p) for p in (ROOT / "sample_data").glob("*.*"))
 
 
+def _count_reads(monkeypatch) -> list[int]:
+    """A list that gets an entry for every read transaction (`db.read`) from now on."""
+    reads: list[int] = []
+    real_read = db.read
+
+    def counted_read(*args, **kwargs):
+        reads.append(1)
+        return real_read(*args, **kwargs)
+
+    monkeypatch.setattr(db, "read", counted_read)
+    return reads
+
+
 def test_a_rerun_reads_the_store_once_and_sees_an_import_made_elsewhere(store_dir, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
@@ -25,19 +38,14 @@ def test_a_rerun_reads_the_store_once_and_sees_an_import_made_elsewhere(store_di
     assert not at.exception and at.get("vega_lite_chart")
     assert at.main.get("warning")  # the sample data's banner: nothing is stored yet
 
-    reads: list[int] = []
+    reads = _count_reads(monkeypatch)
     versions: list[int] = []
-    real_read, real_version = db.read, Store.version
-
-    def counted_read(*args, **kwargs):
-        reads.append(1)
-        return real_read(*args, **kwargs)
+    real_version = Store.version
 
     def counted_version(self: Store) -> str:
         versions.append(1)
         return real_version(self)
 
-    monkeypatch.setattr(db, "read", counted_read)
     monkeypatch.setattr(Store, "version", counted_version)
     at.run()
     assert not at.exception
@@ -51,27 +59,14 @@ def test_a_rerun_reads_the_store_once_and_sees_an_import_made_elsewhere(store_di
     assert len(reads) >= 2 and not versions  # the new version from the open; the new data read once
 
 
-def _planner(monkeypatch) -> tuple[AppTest, list[int]]:
+def test_the_planner_lists_its_saved_scenarios_from_the_read_at_the_open(store_dir, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     at.switch_page("app_pages/planlaegning.py").run()
+    reads = _count_reads(monkeypatch)
     at.run()
     assert not at.exception
-    reads: list[int] = []
-    real_read = db.read
-
-    def counted_read(*args, **kwargs):
-        reads.append(1)
-        return real_read(*args, **kwargs)
-
-    monkeypatch.setattr(db, "read", counted_read)
-    return at, reads
-
-
-def test_the_planner_lists_its_saved_scenarios_from_the_read_at_the_open(store_dir, monkeypatch):
-    at, reads = _planner(monkeypatch)
-    at.run()
-    assert not at.exception and at.caption  # "Der er ingen gemte scenarier endnu."
+    assert "Der er ingen gemte scenarier endnu." in [c.value for c in at.caption]
     assert len(reads) == 1  # the open: schema, version and the scenario list in one transaction
 
     # Saved on the page: its callback writes through this run's store, and the list below shows it at once.
