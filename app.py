@@ -13,7 +13,7 @@ from csr.auth import Permission
 from csr.config import ConfigError
 from csr.model import InputError
 from csr.store import StoreError
-from ui import auth, frame, widgets
+from ui import auth, frame, tcp, widgets
 from ui.data import load_figures
 from ui.settings import config_in_force
 
@@ -61,6 +61,7 @@ def session_pages(allowed: tuple[str, ...]) -> list[StreamlitPage]:
 
 def main() -> None:
     started = time.perf_counter()
+    tcp.no_delay()  # once per process: Streamlit's server leaves Nagle's algorithm on (ui/tcp.py)
     meeting = frame.meeting_mode()
     st.set_page_config(
         page_title="CSR-tal",  # with the organisation once the settings in force are read

@@ -16,7 +16,10 @@ noisy: read the ratios, not the milliseconds):
   first chart  in Debian's Chromium, from the start of loading the address to the first chart drawn
                (an svg or canvas in a chart element), a new browser context each time (nothing cached),
                the server already warm; median of --loads, pages and the bare page alternated (--warm:
-               the second load in a context, Streamlit's scripts in the browser's cache).
+               the second load in a context, Streamlit's scripts in the browser's cache). Twice: against the
+               bare page as Streamlit serves it, and against the bare page with TCP_NODELAY on its server's
+               sockets as the app sets it (ui/tcp.py: without it every small script file after the first on a
+               kept-alive connection waits ~40 ms), so that the second ratio is what the page's own content costs.
 Targets: a rerun within 1.5x of the bare page, the first chart within 1.3x.
 """
 
@@ -148,26 +151,32 @@ def first_chart_ms(browser, url: str, warm: bool = False) -> float:
         context.close()
 
 
-def browser_ratios(loads: int, pages: dict[str, tuple[str, str]], warm: bool = False) -> dict[str, tuple[float, float]]:
+def browser_ratios(
+    loads: int, pages: dict[str, tuple[str, str]], warm: bool = False
+) -> dict[str, tuple[float, float, float]]:
+    """Per page the medians of its first chart, the bare page's, and the bare page's with TCP_NODELAY."""
     # The servers and Chromium of the browser tests (test-artifacts/ holds the servers' logs).
     sys.path.insert(0, str(ROOT / "tests"))
     from browser_support import chromium, serve
 
-    out: dict[str, tuple[float, float]] = {}
+    out: dict[str, tuple[float, float, float]] = {}
     with (
         serve("bench-bare.log", script=BARE) as (bare_url, _),
+        serve("bench-bare-nodelay.log", script=BARE, env={**os.environ, "BARE_NO_DELAY": "1"}) as (fixed_url, _),
         serve("bench-app.log") as (app_url, _),
         chromium() as browser,
     ):
-        first_chart_ms(browser, bare_url)  # the servers' first run (imports, the sample data)
+        for url in (bare_url, fixed_url):  # the servers' first run (imports, the sample data)
+            first_chart_ms(browser, url)
         for _name, (_path, url_path) in pages.items():
             first_chart_ms(browser, f"{app_url}/{url_path}")
         for name, (_path, url_path) in pages.items():
-            bare, page = [], []
-            for _ in range(loads):  # alternated, so both see the same load on the machine
-                bare.append(first_chart_ms(browser, bare_url, warm))
-                page.append(first_chart_ms(browser, f"{app_url}/{url_path}", warm))
-            out[name] = (statistics.median(page), statistics.median(bare))
+            samples: tuple[list[float], list[float], list[float]] = ([], [], [])
+            for _ in range(loads):  # alternated, so all see the same load on the machine
+                for sample, url in zip(samples, (f"{app_url}/{url_path}", bare_url, fixed_url), strict=True):
+                    sample.append(first_chart_ms(browser, url, warm))
+            page, bare, fixed = map(statistics.median, samples)
+            out[name] = (page, bare, fixed)
     return out
 
 
@@ -211,8 +220,13 @@ def main() -> None:
         f"First chart in the browser (median of {args.loads} loads{', the browser cache warm' if args.warm else ''}) "
         f"against the bare page, target {FIRST_CHART_TARGET}x"
     )
-    for name, (page, bare) in browser_ratios(args.loads, pages, args.warm).items():
-        _print_ratio(name, page, bare, FIRST_CHART_TARGET, digits=0, indent=2)
+    measured = browser_ratios(args.loads, pages, args.warm)
+    print("  against the bare page as Streamlit serves it")
+    for name, (page, bare, _fixed) in measured.items():
+        _print_ratio(name, page, bare, FIRST_CHART_TARGET, digits=0)
+    print("  against the bare page with TCP_NODELAY, as the app's server (the page's own content)")
+    for name, (page, _bare, fixed) in measured.items():
+        _print_ratio(name, page, fixed, FIRST_CHART_TARGET, digits=0)
     print(f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())} (1, 5, 15 min; 2 cores)")
 
 
