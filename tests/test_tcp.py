@@ -69,7 +69,9 @@ def test_the_listeners_and_their_connections_get_no_delay_and_later_ones_inherit
 def test_every_listener_of_the_process_counts_and_its_connections_too():
     with sockets() as s:
         fds = [sock.fileno() for sock in s.values()]
+        open_before = len(os.listdir("/proc/self/fd"))
         assert tcp.set_no_delay(fds) == 4  # two listeners, one accepted connection each
+        assert len(os.listdir("/proc/self/fd")) == open_before  # every duplicate it made is closed again
         assert [name for name, sock in s.items() if not no_delay(sock)] == ["client", "outgoing"]
 
 
@@ -80,7 +82,9 @@ def test_what_is_not_a_tcp_socket_is_passed_over_and_stays_open():
     try:
         closed = os.dup(read)
         os.close(closed)
+        open_before = len(os.listdir("/proc/self/fd"))
         assert tcp.set_no_delay([read, unix_a.fileno(), udp.fileno(), closed]) == 0
+        assert len(os.listdir("/proc/self/fd")) == open_before
         os.write(write, b"x")  # the descriptors it looked at are still open: only duplicates were closed
         assert os.read(read, 1) == b"x"
         unix_a.send(b"y")

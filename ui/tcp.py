@@ -29,8 +29,13 @@ def _tcp_socket(fd: int) -> socket.socket | None:
     try:
         if not stat.S_ISSOCK(os.fstat(fd).st_mode):
             return None
-        sock = socket.socket(fileno=os.dup(fd))
-    except OSError:  # closed meanwhile, or not a socket Python can open
+        copy = os.dup(fd)
+    except OSError:  # closed meanwhile
+        return None
+    try:
+        sock = socket.socket(fileno=copy)
+    except OSError:  # a socket of a kind Python cannot open
+        os.close(copy)
         return None
     if sock.family in _TCP and sock.type == socket.SOCK_STREAM:
         return sock
