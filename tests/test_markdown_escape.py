@@ -63,6 +63,10 @@ def bodies(at: AppTest) -> list[str]:
         for e in getattr(at, kind)
     ]
     out += [e.label for e in at.expander]
+    for table in at.table:  # st.table renders its headers and cells as Markdown too
+        frame = table.value
+        out += [str(c) for c in frame.columns]
+        out += [v for column in frame.columns for v in frame[column] if isinstance(v, str)]
     return out
 
 
@@ -114,6 +118,10 @@ def test_names_from_files_and_typed_names_are_escaped_on_every_page(store_dir):
     assert_no_markup(at)
     [caption] = [c.value for c in at.caption if EDUCATION in seen(c.value)]
     assert md_escape(EDUCATION) in caption and "under det aftalte" in caption
+    # and its table (st.table, Markdown cells) names it escaped, with its places
+    [table] = [t.value for t in at.table if "Uddannelse" in t.value.columns]
+    row = table.set_index("Uddannelse").loc[md_escape(EDUCATION)]
+    assert row[["Aftalt", "Besat", "Mangler"]].tolist() == ["5", "1", "4"]
 
     # the same file again: "allerede indlæst" names it escaped
     at.switch_page(DATA_PAGE).run()

@@ -343,6 +343,16 @@ def _shown(
     return shown
 
 
+def _as_markdown(shown: pd.DataFrame, formats: Mapping[str, Callable[[Any], str]]) -> pd.DataFrame:
+    """`shown` for st.table, which renders its headers and cells as Markdown: the headers and every column
+    not formatted here (names, which may come from the files, such as educations) escaped (ui.safe)."""
+    escaped = shown.rename(columns=md_escape)
+    for column, new in zip(shown.columns, escaped.columns, strict=True):
+        if column not in formats:
+            escaped[new] = [md_escape(v) for v in shown[column]]
+    return escaped
+
+
 def table(
     name: str,
     dataset: Dataset,
@@ -359,7 +369,10 @@ def table(
     with st.container(key=f"table_{name}"):
         if wrap:  # as Arrow once per session: the same bytes st.table would make from the frame at every rerun
             st.table(
-                _kept(("arrow", name, dataset.key), lambda: convert_pandas_df_to_arrow_table(shown)), hide_index=True
+                _kept(
+                    ("arrow", name, dataset.key), lambda: convert_pandas_df_to_arrow_table(_as_markdown(shown, formats))
+                ),
+                hide_index=True,
             )
             if not meeting:
                 downloads.table_button(name, frame, number_formats)
