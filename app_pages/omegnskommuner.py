@@ -99,5 +99,5 @@ for group, table in texts["tables"].items():
         {c: _pct for c in table.columns[1:]},
         meeting,
         {c: "0.00" for c in table.columns[1:]},
-        wrap=True,
+        wrap=f"{config.categories[group]} {year}: andel af ansatte i procent",
     )

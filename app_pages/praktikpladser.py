@@ -65,7 +65,7 @@ else:
         {"Aftalt": text.count, "Besat": text.count, "Mangler": text.count},
         meeting,
         {"Mangler": "0"},
-        wrap=True,  # five columns: education names wrap instead of being cut, and a phone never scrolls sideways
+        wrap=f"Praktik- og elevpladser {year} pr. uddannelse",  # names wrap instead of being cut
     )
 
 if not figures.placements.empty:

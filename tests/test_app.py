@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from card_support import cards_of
-from markdown_support import seen, seen_table
+from markdown_support import seen
 from streamlit.testing.v1 import AppTest
+from table_support import html_tables
 
 from csr.charts import TITLE_KEY
 
@@ -264,7 +265,7 @@ def test_omegnskommuner_method_switch_changes_the_average_and_says_so():
     ) in shown
     assert "(STU)" in shown
     # one row per municipality, one column per scheme (short names), so the table is shown whole
-    pooled_table = seen_table(at.table[0].value).set_index("Kommune")
+    pooled_table = html_tables(at)[0].set_index("Kommune")
     assert list(pooled_table.index[:2]) == ["Aabenraa", "Omegnsgennemsnit (samlet)"]
     assert list(pooled_table.columns) == [
         "Virksomhedspraktik",
@@ -285,7 +286,7 @@ def test_omegnskommuner_method_switch_changes_the_average_and_says_so():
     assert "mod 7,1 % som omegnskommunernes simple gennemsnit" in shown
     assert "mod 4,0 % som omegnskommunernes simple gennemsnit" in shown
     assert "det simple gennemsnit af de 6 kommuners andele" in shown
-    mean_table = seen_table(at.table[0].value).set_index("Kommune")
+    mean_table = html_tables(at)[0].set_index("Kommune")
     assert mean_table.loc["Omegnsgennemsnit (simpelt)", "Beskæftigelse i alt"] == "7,1\u00a0%"
     assert "simple gennemsnit" in specs(at)[0]["title"]["subtitle"]
 
@@ -295,8 +296,8 @@ def test_praktikpladser_2022_shows_the_shortfall():
     shown = texts(at)
     assert ":red[**✗ Ikke opfyldt**]" in shown
     assert "I 2022: 188 besatte mod 196 aftalte praktik- og elevpladser; under det aftalte: " in shown
-    assert not at.dataframe  # a plain table: the education names wrap
-    table = seen_table(at.table[0].value).set_index("Uddannelse")
+    assert not at.dataframe and not at.table  # a plain HTML table: the education names wrap
+    table = html_tables(at)[0].set_index("Uddannelse")
     assert list(table.columns) == ["Aftalt", "Besat", "Mangler", "Status"]
     assert table.loc["Social- og sundhedsassistent"].tolist() == ["60", "53", "7", "Ikke opfyldt"]
     assert table.loc["I alt"].tolist() == ["196", "188", "12", "Ikke opfyldt"]

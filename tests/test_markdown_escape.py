@@ -8,11 +8,13 @@ Praktikpladser caption as it was: `![x](http://127.0.0.1:9)` made the browser fe
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
 from markdown_support import seen
 from streamlit.testing.v1 import AppTest
+from table_support import html_tables
 
 from csr.store import Store
 from ui.safe import md_escape
@@ -34,7 +36,7 @@ SAMPLE_FILES = sorted(p for p in (ROOT / "sample_data").iterdir() if p.suffix in
 
 EVIL = "![x](http://127.0.0.1:9) **fed** $x^2$ :red[r] :material/home:"
 FILE_NAME = f"{EVIL}.csv"
-EDUCATION = f"{EVIL} assistent"
+EDUCATION = f"{EVIL} assistent <img src=http://127.0.0.1:9/e.png> & co"  # and HTML, for the HTML table
 WHO = "**Eva** ![y](http://127.0.0.1:9)"
 # A placement list in the project's own shape (as sample_data/egne_lister.xlsx, sheet Praktikpladser):
 # one education short of its agreed places in 2024, so the Praktikpladser caption names it.
@@ -68,6 +70,12 @@ def bodies(at: AppTest) -> list[str]:
         out += [str(c) for c in frame.columns]
         out += [v for column in frame.columns for v in frame[column] if isinstance(v, str)]
     return out
+
+
+def assert_plain_html(at: AppTest) -> None:
+    """No st.html body (the app's own tables and styles) holds a tag or an entity that a file's text made."""
+    for body in (e.value for e in at.get("html")):
+        assert "<img" not in body, body[:200]
 
 
 def assert_no_markup(at: AppTest) -> None:
@@ -118,10 +126,13 @@ def test_names_from_files_and_typed_names_are_escaped_on_every_page(store_dir):
     assert_no_markup(at)
     [caption] = [c.value for c in at.caption if EDUCATION in seen(c.value)]
     assert md_escape(EDUCATION) in caption and "under det aftalte" in caption
-    # and its table (st.table, Markdown cells) names it escaped, with its places
-    [table] = [t.value for t in at.table if "Uddannelse" in t.value.columns]
-    row = table.set_index("Uddannelse").loc[md_escape(EDUCATION)]
+    # and its table (HTML) shows it as the characters it has, with its places
+    assert_plain_html(at)
+    [table] = [t for t in html_tables(at) if "Uddannelse" in t.columns]
+    row = table.set_index("Uddannelse").loc[EDUCATION]
     assert row[["Aftalt", "Besat", "Mangler"]].tolist() == ["5", "1", "4"]
+    [body] = [e.value for e in at.get("html") if "Uddannelse" in e.value]
+    assert html.escape(EDUCATION) in body  # "<img …>" and "&" as the characters they are
 
     # the same file again: "allerede indlæst" names it escaped
     at.switch_page(DATA_PAGE).run()

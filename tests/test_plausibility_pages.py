@@ -9,6 +9,7 @@ import pytest
 from card_support import card_values
 from markdown_support import seen
 from streamlit.testing.v1 import AppTest
+from table_support import html_tables
 
 from csr import text
 from csr.config import default_config
@@ -87,7 +88,7 @@ def test_every_figures_page_shows_the_numbers_and_the_warning(tmp_path, monkeypa
             at.selectbox(key="year").select(2019).run()
             assert not at.exception
             # the table has one row per municipality and one column per scheme (short names)
-            table = at.table[0].value
+            table = html_tables(at)[0]
             esbjerg = table.set_index(table.columns[0]).loc["Esbjerg"].str.replace("\xa0", " ")  # kept on one line
             assert esbjerg["Fleksjob"] == "1.122,4 %" and esbjerg["Beskæftigelse i alt"] == "1.125,6 %", esbjerg
             assert "mod 310,2 % som omegnskommunernes samlede gennemsnit" in at.caption[0].value

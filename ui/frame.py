@@ -56,12 +56,24 @@ BASE_CSS = f"""
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: {CAPTION_COLOUR}; opacity: 1; }}
 /* the current page in the page links: bold and underlined as well as shaded (not by colour alone) */
 [data-testid="stPageLink"] a[aria-current="page"] span {{ font-weight: 700; text-decoration: underline; }}
+/* ui.widgets.html_table: a plain table as wide as its column, its names wrapping, lines between the rows;
+   where it cannot fit (a phone) its box scrolls sideways and the row headers stay in view */
+.csr-table-box {{ overflow-x: auto; margin: 0 0 0.5rem 0; }}
+.csr-table-box:focus-visible {{ outline: 3px solid #0072B2; outline-offset: 2px; }}
+.csr-table {{ width: 100%; border-collapse: collapse; font-size: 0.875rem; }}
+.csr-table th, .csr-table td {{ padding: 0.35rem 0.5rem; text-align: left; vertical-align: top;
+  border-bottom: 1px solid rgba(49, 51, 63, 0.15); overflow-wrap: break-word; }}
+.csr-table thead th {{ font-weight: 600; border-bottom: 2px solid rgba(49, 51, 63, 0.3); }}
+.csr-table tbody th {{ font-weight: 400; }}
+.csr-table .num {{ text-align: right; font-variant-numeric: tabular-nums; overflow-wrap: normal; }}
 /* the sample-data banner: in full, or on a phone in one short line (the first screen is for the answer) */
 .st-key-eksempeldata_kort {{ display: none; }}
 /* the year on the page itself only on a phone, where the sidebar with the year is behind a button */
 .st-key-year_here_box {{ display: none; }}
 @media (max-width: 640px) {{
   .st-key-year_here_box {{ display: flex; }}
+  .csr-table th, .csr-table td {{ padding: 0.35rem 0.3rem; }}
+  .csr-table tbody th {{ position: sticky; left: 0; background: #ffffff; min-width: 6.5rem; }}
   .st-key-eksempeldata_lang {{ display: none; }}
   .st-key-eksempeldata_kort {{ display: block; }}
   .st-key-eksempeldata_kort [data-testid="stAlert"] > div {{ padding: 0.4rem 0.75rem; }}
