@@ -15,7 +15,7 @@ from browser_support import ARTIFACTS, BROWSER_MARKS, assert_no_error, open_page
 pytestmark = BROWSER_MARKS
 pytest.importorskip("playwright.sync_api")
 
-TABLE = '.st-key-plan_result [data-testid="stTable"]'
+TABLE = ".st-key-plan_result table.csr-table"
 HEADCOUNT_AFTER = f"{TABLE} tbody tr:first-child td:nth-child(3)"  # "Antal ansatte", column "Efter"
 
 

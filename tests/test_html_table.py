@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from table_support import read_table
 
-from ui.widgets import html_table
+from ui.widgets import html_table, status_cell
 
 
 def test_headers_row_headers_numbers_and_escapes():
@@ -28,3 +28,23 @@ def test_a_reader_sees_the_characters_the_frame_holds():
     )
     shown = read_table(html_table(frame, numeric={"Aftalt"}))
     assert shown.to_dict("list") == frame.to_dict("list")
+
+
+def test_a_markup_column_holds_the_app_s_own_html_and_the_rest_is_still_escaped():
+    frame = pd.DataFrame({"Mål": ["<i>Uddannelse</i>"], "Status": [status_cell(False)], "Før": ["<b>"]})
+    table = html_table(frame, markup=("Status",))
+    assert '<td><strong class="csr-unmet">✗ Ikke opfyldt</strong></td>' in table
+    assert '<th scope="row">&lt;i&gt;Uddannelse&lt;/i&gt;</th>' in table and "<td>&lt;b&gt;</td>" in table
+    assert read_table(table).to_dict("list") == {
+        "Mål": ["<i>Uddannelse</i>"],
+        "Status": ["✗ Ikke opfyldt"],
+        "Før": ["<b>"],
+    }
+
+
+def test_status_cells_are_sign_word_and_a_class_for_each_colour():
+    assert [status_cell(m) for m in (True, False, None)] == [
+        '<strong class="csr-met">✓ Opfyldt</strong>',
+        '<strong class="csr-unmet">✗ Ikke opfyldt</strong>',
+        '<strong class="csr-nodata">– Ingen data</strong>',
+    ]

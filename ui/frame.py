@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from csr import text
+from csr.charts import MET_COLOUR, UNMET_COLOUR
 from csr.config import HEADCOUNT, Config
 from csr.importers.cells import DANISH_MONTHS
 from ui.data import Dataset
@@ -66,6 +67,7 @@ BASE_CSS = f"""
 .csr-table thead th {{ font-weight: 600; border-bottom: 2px solid rgba(49, 51, 63, 0.3); }}
 .csr-table tbody th {{ font-weight: 400; }}
 .csr-table .num {{ text-align: right; font-variant-numeric: tabular-nums; overflow-wrap: normal; }}
+.csr-met {{ color: {MET_COLOUR}; }} .csr-unmet {{ color: {UNMET_COLOUR}; }} .csr-nodata {{ color: {CAPTION_COLOUR}; }}
 /* the sample-data banner: in full, or on a phone in one short line (the first screen is for the answer) */
 .st-key-eksempeldata_kort {{ display: none; }}
 /* the year on the page itself only on a phone, where the sidebar with the year is behind a button */

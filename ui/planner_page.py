@@ -49,11 +49,14 @@ PAGE_CSS = """<style>
     position: sticky; top: 3.75rem; align-self: flex-start; z-index: 2;
   }
 }
-.st-key-plan_result [data-testid="stTable"] td, .st-key-plan_result [data-testid="stTable"] th {
-  padding: 0.2rem 0.4rem;
-}
-.st-key-plan_result [data-testid="stTable"] td:is(:nth-child(2), :nth-child(3), :nth-child(5)) p {
-  white-space: nowrap;
+.st-key-plan_result .csr-table td, .st-key-plan_result .csr-table th { padding: 0.2rem 0.4rem; }
+.st-key-plan_result .csr-table .num { white-space: nowrap; }
+/* on a phone the compact table fits the screen: no room kept for the row headers, a little smaller type */
+@media (max-width: 640px) {
+  .st-key-plan_result .csr-table { font-size: 0.8rem; }
+  .st-key-plan_result .csr-table .num { white-space: normal; }
+  .st-key-plan_result .csr-table tbody th { min-width: 0; position: static; }
+  .st-key-plan_result .csr-table td, .st-key-plan_result .csr-table th { padding: 0.2rem 0.25rem; }
 }
 </style>"""
 
@@ -521,10 +524,10 @@ class Planner:
 
         with result:
             st.subheader(f"Resultat for {text.year_label(year, baseline.provisional)}")
-            st.table(shown.summary, hide_index=True, border="horizontal")
+            st.html(shown.summary)
 
         with figures_box:
-            st.table(shown.table, hide_index=True, border="horizontal")
+            st.html(shown.table)
             left, right = st.columns(2) if self.meeting else (st.container(), st.container())  # side by side when wide
             with left:
                 self.chart(

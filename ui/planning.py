@@ -8,6 +8,7 @@ Nothing here decides a number: `csr.planning` does. This module turns widget val
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -40,6 +41,7 @@ from csr.planning import (
 )
 from csr.shares import Figures
 from ui import widgets
+from ui.safe import md_escape
 
 # widget keys (stable: tests and saved sessions use them)
 YEAR_KEY = widgets.YEAR_KEY  # the app's one year, shared with every page (`?år=`)
@@ -259,26 +261,31 @@ def gap_text(
     return f"{gap}: {text.persons(int(gap_persons or 0))} mangler"
 
 
-def _status(value: float | None, met: bool | None, threshold: float | None, strict: bool, kind: str = "") -> str:
-    """ "4,7 % · ✗ Ikke opfyldt" in Markdown (st.table renders it; icon and word, never colour alone);
-    placements in places ("187 besatte mod 184 aftalte pladser")."""
+def _status(
+    value: float | None, met: bool | None, threshold: float | None, strict: bool, kind: str = "", as_html: bool = False
+) -> str:
+    """ "4,7 % · ✗ Ikke opfyldt": in Markdown for st.table, or `as_html` a cell for `widgets.html_table` (sign and
+    word, never colour alone); placements in places ("187 besatte mod 184 aftalte pladser")."""
     met = None if met is None or pd.isna(met) else bool(met)
     if kind == "obligations_met":
         shown = "–" if value is None or threshold is None else text.places_total_text(value, threshold)
-        return f"{shown} · {widgets.status_markdown(met)}"
-    return f"{text.pct(value, threshold, strict)} · {widgets.status_markdown(met)}"
+    else:
+        shown = text.pct(value, threshold, strict)
+    if as_html:
+        return f"{html.escape(shown)} · {widgets.status_cell(met)}"
+    return f"{shown} · {widgets.status_markdown(met)}"
 
 
 def comparison_frame(compare: pd.DataFrame) -> pd.DataFrame:
-    """`csr.planning.compare_targets` as the Danish table on the page (Markdown cells for `st.table`):
-    per target the requirement, then value with status and the gap, for the baseline and the scenario."""
+    """`csr.planning.compare_targets` as the Danish table on the page (`widgets.html_table`): per target the
+    requirement, then value with status and the gap, for the baseline and the scenario."""
     rows = []
     for t in compare.to_dict("records"):
         threshold = None if t["threshold"] is None or pd.isna(t["threshold"]) else float(t["threshold"])
         strict = t["kind"] == "above_neighbours"
         row = {"Mål": t["name"], "Krav": charts.target_requirement(t["kind"], threshold)}
         for label, suffix in (("Grundlag", "before"), ("Scenarie", "after")):
-            row[label] = _status(t[f"value_{suffix}"], t[f"met_{suffix}"], threshold, strict, t["kind"])
+            row[label] = _status(t[f"value_{suffix}"], t[f"met_{suffix}"], threshold, strict, t["kind"], as_html=True)
             row[f"Afstand, {label.lower()}"] = gap_text(
                 t["kind"], t[f"met_{suffix}"], t[f"gap_pp_{suffix}"], t[f"gap_persons_{suffix}"], threshold
             )
@@ -292,7 +299,7 @@ def placements_frame(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Nr.": [str(i) for i in range(1, len(table) + 1)],
-            "Ordning": table["name"],
+            "Ordning": [md_escape(n) for n in table["name"]],  # st.table renders its cells as Markdown
             "Personer": [text.count(p) for p in table["persons"]],
             "Periode": [_period(a, b) for a, b in zip(table["first"], table["last"], strict=True)],
             "Tæller i": [m or "ingen målemåned" for m in table["months"]],
@@ -431,9 +438,8 @@ def apply_suggestion(
 
 
 def summary_frame(view: PlanView) -> pd.DataFrame:
-    """The compact table beside the sliders (Markdown cells for `st.table`): the headcount, the share in
-    the schemes and every target before and after the plan, the status after it as icon and word, and
-    the change."""
+    """The compact table beside the sliders (`widgets.html_table`): the headcount, the share in the schemes
+    and every target before and after the plan, the status after it as sign and word, and the change."""
     before, after = view.before, view.after
     rows = [
         {
@@ -445,10 +451,10 @@ def summary_frame(view: PlanView) -> pd.DataFrame:
         },
         {
             "Mål": "Andel i ordningerne",
-            "Før": text.pct(before.total_share),
-            "Efter": text.pct(after.total_share),
+            "Før": text.pct(before.total_share).replace(" ", "\u00a0"),
+            "Efter": text.pct(after.total_share).replace(" ", "\u00a0"),
             "Status": "",
-            "Ændring": text.pp(after.total_share - before.total_share),
+            "Ændring": text.pp(after.total_share - before.total_share).replace(" ", "\u00a0"),
         },
     ]
     for b, a in zip(before.targets, after.targets, strict=True):
@@ -463,9 +469,11 @@ def summary_frame(view: PlanView) -> pd.DataFrame:
             strict = a.kind == "above_neighbours"
             first, last = text.pct(b.value, b.threshold, strict), text.pct(a.value, a.threshold, strict)
             change = "–" if a.value is None or b.value is None else text.pp(a.value - b.value)
-        status = widgets.status_markdown(a.met)
+            # a number and its unit never part, also where the numbers may wrap (a phone)
+            first, last, change = (v.replace(" ", "\u00a0") for v in (first, last, change))
+        status = widgets.status_cell(a.met)
         if (None if b.met is None else bool(b.met)) != (None if a.met is None else bool(a.met)):
-            status += f" (før: {text.status_word(b.met).lower()})"
+            status += html.escape(f" (før: {text.status_word(b.met).lower()})")
         rows.append({"Mål": a.name, "Før": first, "Efter": last, "Status": status, "Ændring": change})
     return pd.DataFrame(rows)
 
@@ -600,21 +608,28 @@ def arrow_spec(spec: dict) -> dict:
 class Drawn:
     """A plan view as the page draws it, converted once per plan: the bullets (one spec per target) and the donut,
     with the donut's sentence as what a screen reader says for it, their tables as Arrow bytes; and the summary
-    beside the sliders and the full table as Arrow tables, as st.table sends them (converting the two frames took
-    ~0.4 ms of every rerun)."""
+    beside the sliders and the full table as HTML (`widgets.html_table`: the browser draws them without running
+    Streamlit's Markdown over every cell, at every slider move)."""
 
     bullets: charts.ScreenChart
     donut: dict
-    summary: Any
-    table: Any
+    summary: str
+    table: str
+
+
+SUMMARY_NUMBERS = ("Før", "Efter", "Ændring")  # right-aligned in the summary
 
 
 def drawn(view: PlanView) -> Drawn:
     return Drawn(
         bullets=replace(view.bullets, panels=tuple(arrow_spec(p) for p in view.bullets.panels)),
         donut=arrow_spec({**view.donut, "description": view.caption}),
-        summary=convert_pandas_df_to_arrow_table(view.summary),
-        table=convert_pandas_df_to_arrow_table(view.table),
+        summary=widgets.html_table(
+            view.summary, SUMMARY_NUMBERS, f"Resultat for {view.after.year}: målene før og efter", ("Status",)
+        ),
+        table=widgets.html_table(
+            view.table, (), f"Målene {view.after.year} med grundlaget og scenariet", ("Grundlag", "Scenarie")
+        ),
     )
 
 
@@ -627,7 +642,7 @@ def compare_saved(outcomes: dict[str, Outcome]) -> pd.DataFrame:
         {"": "Samlet andel", **{n: text.pct(o.total_share) for n, o in outcomes.items()}},
     ]
     for i, target in enumerate(first.targets):
-        row = {"": target.name}
+        row = {"": md_escape(target.name)}  # st.table renders its cells as Markdown; names from a settings file
         for n, o in outcomes.items():
             t = o.targets[i]
             row[n] = _status(t.value, t.met, t.threshold, t.kind == "above_neighbours", t.kind)

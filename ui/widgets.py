@@ -270,18 +270,33 @@ def markdown_table(frame: pd.DataFrame) -> str:
 TABLE_CLASS = "csr-table"  # styled by ui.frame's BASE_CSS
 
 
-def html_table(frame: pd.DataFrame, numeric: Collection[str] = (), label: str = "") -> str:
+STATUS_CLASSES = {True: "csr-met", False: "csr-unmet", None: "csr-nodata"}  # their colours: ui.frame's BASE_CSS
+STATUS_SIGNS = {True: "✓", False: "✗", None: "–"}
+
+
+def status_cell(met: bool | None) -> str:
+    """Status as sign and word in its colour (never colour alone), as HTML for a `markup` column of
+    `html_table`: `status_markdown` in HTML."""
+    key = None if met is None else bool(met)
+    return f'<strong class="{STATUS_CLASSES[key]}">{STATUS_SIGNS[key]} {html.escape(text.status_word(met))}</strong>'
+
+
+def html_table(
+    frame: pd.DataFrame, numeric: Collection[str] = (), label: str = "", markup: Collection[str] = ()
+) -> str:
     """`frame` as an HTML table for st.html: the column names as column headers, the first column's cells as
     row headers, the `numeric` columns right-aligned, in a box that scrolls sideways where the table cannot fit (a
     phone: the row headers stay in view), named `label` for a screen reader and reachable by Tab so that a
-    keyboard can scroll it; every header and cell escaped (`html.escape`: names
-    come from the files, and what it escapes can make no tag, attribute or entity). St.html draws it as it is,
+    keyboard can scroll it; every header and cell escaped (`html.escape`: names come from the files, and what
+    it escapes can make no tag, attribute or entity), but for the `markup` columns, whose cells the app made as
+    HTML from escaped parts (`status_cell`). St.html draws it as it is,
     where st.table runs Streamlit's Markdown over every header and cell: Omegnskommuner's tables took 6-11 %
     of its first load in the browser that way (README "Performance")."""
 
     def cell(tag: str, value: object, column: object, scope: str = "") -> str:
         attributes = (f' scope="{scope}"' if scope else "") + (' class="num"' if column in numeric else "")
-        return f"<{tag}{attributes}>{html.escape(str(value))}</{tag}>"
+        content = str(value) if column in markup else html.escape(str(value))
+        return f"<{tag}{attributes}>{content}</{tag}>"
 
     columns = list(frame.columns)
     head = "".join(cell("th", c, c, "col") for c in columns)
