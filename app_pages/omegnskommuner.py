@@ -57,7 +57,7 @@ def _texts() -> dict:
 
 def _pct(value: float | None) -> str:
     """A share as the table shows it: "10,2 %" that never breaks before its "%"."""
-    return text.pct(value).replace(" ", "\u00a0")
+    return text.unbroken(text.pct(value))
 
 
 texts = widgets.memo("omegnskommuner", dataset.key, (year,), _texts)

@@ -98,6 +98,12 @@ def shown_pair(value: float, reference: float, strict: bool = False) -> tuple[st
     return f"{number(shown_value, decimals)} %", f"{number(shown_reference, decimals)} %"
 
 
+def unbroken(value: str) -> str:
+    """`value` with no-break spaces: a number and its unit ("10,2 %", "+0,3 pp") never part where a table's
+    cells wrap."""
+    return value.replace(" ", "\u00a0")
+
+
 def pct(value: float | None, threshold: float | None = None, strict: bool = False) -> str:
     """A share in percent with a decimal comma: "10,2 %"; beside a threshold or average, the shown
     value of `shown_pair` (two decimals, or directed rounding, where one decimal would mislead)."""

@@ -27,6 +27,7 @@ from csr.fmt import (  # noqa: F401 (re-exported)
     status_mark,
     status_word,
     target_pct,
+    unbroken,
     year_label,
 )
 from csr.fmt import join as _join

@@ -282,3 +282,9 @@ def test_the_workbook_writes_a_gap_as_a_number_with_the_decimals_of_the_pdf():
 
     assert pp_format(Gap(6.98 - 6.96, 6.96, True).decimals()) == '+0.00" pp";-0.00" pp";0.00" pp"'
     assert pp_format(Gap(0.3, 6.0).decimals()) == '+0.0" pp";-0.0" pp";0.0" pp"'
+
+
+def test_a_number_and_its_unit_never_part():
+    assert text.unbroken(text.pct(10.2)) == "10,2\u00a0%"
+    assert text.unbroken(text.pp(0.3)) == "+0,3\u00a0pp"
+    assert text.unbroken("194 mod 192") == "194\u00a0mod\u00a0192"  # every space: the caller chooses what to pass

@@ -451,10 +451,10 @@ def summary_frame(view: PlanView) -> pd.DataFrame:
         },
         {
             "Mål": "Andel i ordningerne",
-            "Før": text.pct(before.total_share).replace(" ", "\u00a0"),
-            "Efter": text.pct(after.total_share).replace(" ", "\u00a0"),
+            "Før": text.unbroken(text.pct(before.total_share)),
+            "Efter": text.unbroken(text.pct(after.total_share)),
             "Status": "",
-            "Ændring": text.pp(after.total_share - before.total_share).replace(" ", "\u00a0"),
+            "Ændring": text.unbroken(text.pp(after.total_share - before.total_share)),
         },
     ]
     for b, a in zip(before.targets, after.targets, strict=True):
@@ -467,10 +467,10 @@ def summary_frame(view: PlanView) -> pd.DataFrame:
             first, last, change = shown, shown, "±0"
         else:
             strict = a.kind == "above_neighbours"
-            first, last = text.pct(b.value, b.threshold, strict), text.pct(a.value, a.threshold, strict)
-            change = "–" if a.value is None or b.value is None else text.pp(a.value - b.value)
             # a number and its unit never part, also where the numbers may wrap (a phone)
-            first, last, change = (v.replace(" ", "\u00a0") for v in (first, last, change))
+            first = text.unbroken(text.pct(b.value, b.threshold, strict))
+            last = text.unbroken(text.pct(a.value, a.threshold, strict))
+            change = "–" if a.value is None or b.value is None else text.unbroken(text.pp(a.value - b.value))
         status = widgets.status_cell(a.met)
         if (None if b.met is None else bool(b.met)) != (None if a.met is None else bool(a.met)):
             status += html.escape(f" (før: {text.status_word(b.met).lower()})")

@@ -55,9 +55,11 @@ def server_sockets(fds: list[int]) -> list[socket.socket]:
         except OSError:
             sock.close()
     ports = {s.getsockname()[1] for s in listening}
-    kept = listening + [s for s in connected if _local_port(s) in ports]
+    kept = listening
     for sock in connected:
-        if sock not in kept:
+        if _local_port(sock) in ports:
+            kept.append(sock)
+        else:
             sock.close()
     return kept
 

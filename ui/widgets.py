@@ -271,6 +271,7 @@ TABLE_CLASS = "csr-table"  # styled by ui.frame's BASE_CSS
 
 
 STATUS_CLASSES = {True: "csr-met", False: "csr-unmet", None: "csr-nodata"}  # their colours: ui.frame's BASE_CSS
+# Text signs, not icon-font ligatures: a screen reader names them in its own language.
 STATUS_SIGNS = {True: "✓", False: "✗", None: "–"}
 
 
@@ -416,10 +417,9 @@ def table(
             downloads.table_button(name, frame, number_formats)
 
 
-STATUS_MARKDOWN = {  # text signs, not icon-font ligatures: a screen reader names them in its own language
-    True: ":green[**✓ {word}**]",
-    False: ":red[**✗ {word}**]",
-    None: ":gray[**– {word}**]",
+STATUS_MARKDOWN = {  # the signs and colours of `status_cell` in Markdown
+    met: f":{colour}[**{STATUS_SIGNS[met]} {{word}}**]"
+    for met, colour in ((True, "green"), (False, "red"), (None, "gray"))
 }
 UNMET_COLOUR = charts.UNMET_COLOUR  # the border of an unmet target's card
 # The change since the year before is neutral (gray, with its arrow): red and green mean only "not met"
