@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -136,17 +136,23 @@ def figure1_frame(years: pd.DataFrame, config: Config, year: int, row: pd.Series
     """The donut's slices: each category's share and "Øvrige ansatte" = 100 − the total share (`row`: the home's
     row of `years` for `year`, when the caller has it)."""
     row = _home_year(years, config, year) if row is None else row
-    rows = [(config.categories[c], float(row[c])) for c in config.categories]
-    rows.append((OTHERS, max(0.0, 100.0 - float(row["total_share"]))))
     return pd.DataFrame(
-        {
-            "category": [name for name, _ in rows],
-            "share": [share for _, share in rows],
-            "order": range(len(rows)),
-            "label": [f"{name}\n{text.pct(share)}" for name, share in rows],
-            "share_text": [text.pct(share) for _, share in rows],
-        }
+        figure1_columns({c: float(row[c]) for c in config.categories}, float(row["total_share"]), config)
     )
+
+
+def figure1_columns(categories: Mapping[str, float], total_share: float, config: Config) -> dict[str, list]:
+    """`figure1_frame`'s columns from each category's share and the total share: what the planner swaps into
+    its donut at every slider move without building a frame."""
+    rows = [(config.categories[c], float(categories[c])) for c in config.categories]
+    rows.append((OTHERS, max(0.0, 100.0 - float(total_share))))
+    return {
+        "category": [name for name, _ in rows],
+        "share": [share for _, share in rows],
+        "order": list(range(len(rows))),
+        "label": [f"{name}\n{text.pct(share)}" for name, share in rows],
+        "share_text": [text.pct(share) for _, share in rows],
+    }
 
 
 FIGURE1_SIZE = (440, 350)  # Overblik's Figure 1: beside the cards in the first screen (laptop and projector)
@@ -939,11 +945,15 @@ def target_requirement(kind: str, threshold: float | None) -> str:
     return f"mindst {text.target_pct(threshold)}"
 
 
-def target_bullets_frame(compare: pd.DataFrame) -> pd.DataFrame:
-    """Two rows per target, the baseline and the scenario, from `csr.planning.compare_targets`: value,
-    threshold, status word and the label the bullet shows ("4,7 % · Ikke opfyldt")."""
+BULLET_COLUMNS = ("id", "header", "order", "series", "value", "threshold", "status", "label")
+
+
+def target_bullets_rows(changes: Iterable[Mapping[str, Any]]) -> list[tuple]:
+    """Two rows per target (in `BULLET_COLUMNS`), the baseline and the scenario, from the rows of
+    `csr.planning.compare_targets` (`target_changes`): value, threshold, status word and the label the bullet
+    shows ("4,7 % · Ikke opfyldt")."""
     rows = []
-    for order, t in enumerate(compare.to_dict("records")):
+    for order, t in enumerate(changes):
         threshold = _number_or_none(t["threshold"])
         strict = t["kind"] == "above_neighbours"
         header = f"{_wrap(t['name'], 60)}|Krav: {target_requirement(t['kind'], threshold)}"
@@ -970,7 +980,12 @@ def target_bullets_frame(compare: pd.DataFrame) -> pd.DataFrame:
                     f"{shown} · {status}",
                 )
             )
-    return pd.DataFrame(rows, columns=["id", "header", "order", "series", "value", "threshold", "status", "label"])
+    return rows
+
+
+def target_bullets_frame(compare: pd.DataFrame) -> pd.DataFrame:
+    """`target_bullets_rows` of `csr.planning.compare_targets` as a frame."""
+    return pd.DataFrame(target_bullets_rows(compare.to_dict("records")), columns=list(BULLET_COLUMNS))
 
 
 def target_bullets(compare: pd.DataFrame, year: int) -> Chart:
@@ -1022,9 +1037,15 @@ def scenario_donut_frame(years: pd.DataFrame, config: Config, year: int) -> pd.D
     """Figure 1's slices (`figure1_frame`) with the total share for the centre on every row, so the
     scenario's donut is drawn from one table."""
     row = _home_year(years, config, year)
-    frame = figure1_frame(years, config, year, row)
-    frame["total"] = text.pct(float(row["total_share"]))
-    return frame
+    return pd.DataFrame(
+        scenario_donut_columns({c: float(row[c]) for c in config.categories}, float(row["total_share"]), config)
+    )
+
+
+def scenario_donut_columns(categories: Mapping[str, float], total_share: float, config: Config) -> dict[str, list]:
+    """`scenario_donut_frame`'s columns from each category's share and the total share (`figure1_columns`)."""
+    columns = figure1_columns(categories, total_share, config)
+    return {**columns, "total": [text.pct(float(total_share))] * len(columns["category"])}
 
 
 def scenario_donut(years: pd.DataFrame, config: Config, year: int) -> Chart:

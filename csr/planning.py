@@ -829,28 +829,33 @@ def evaluate(baseline: Baseline, config: Config, scenario: Scenario | None = Non
     )
 
 
+def target_changes(before: Outcome, after: Outcome) -> list[dict]:
+    """Every target before and after a plan, side by side (value, status, gap in points and persons): the rows
+    of `compare_targets` as plain values (None where there is none), which the planner reads at every slider
+    move without building a frame."""
+    return [
+        {
+            "id": b.id,
+            "name": b.name,
+            "kind": b.kind,
+            "threshold": a.threshold,
+            "value_before": b.value,
+            "met_before": b.met,
+            "gap_pp_before": b.gap_pp,
+            "gap_persons_before": b.gap_persons,
+            "value_after": a.value,
+            "met_after": a.met,
+            "gap_pp_after": a.gap_pp,
+            "gap_persons_after": a.gap_persons,
+            "note": a.note,
+        }
+        for b, a in zip(before.targets, after.targets, strict=True)
+    ]
+
+
 def compare_targets(before: Outcome, after: Outcome) -> pd.DataFrame:
-    """Every target before and after a plan, side by side (value, status, gap in points and persons)."""
-    rows = []
-    for b, a in zip(before.targets, after.targets, strict=True):
-        rows.append(
-            {
-                "id": b.id,
-                "name": b.name,
-                "kind": b.kind,
-                "threshold": a.threshold,
-                "value_before": b.value,
-                "met_before": b.met,
-                "gap_pp_before": b.gap_pp,
-                "gap_persons_before": b.gap_persons,
-                "value_after": a.value,
-                "met_after": a.met,
-                "gap_pp_after": a.gap_pp,
-                "gap_persons_after": a.gap_persons,
-                "note": a.note,
-            }
-        )
-    return pd.DataFrame(rows)
+    """Every target before and after a plan, side by side (`target_changes` as a frame)."""
+    return pd.DataFrame(target_changes(before, after))
 
 
 def placement_table(scenario: Scenario, config: Config) -> pd.DataFrame:

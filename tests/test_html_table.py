@@ -30,6 +30,21 @@ def test_a_reader_sees_the_characters_the_frame_holds():
     assert shown.to_dict("list") == frame.to_dict("list")
 
 
+def test_rows_draw_the_same_table_as_their_frame():
+    """The planner hands its tables over as rows (no frame at every slider move): the same HTML."""
+    rows = [
+        {"Mål": "Uddannelse & STU", "Før": "4,7\u00a0%", "Status": status_cell(False)},
+        {"Mål": "<i>Beredskab</i>", "Før": "–", "Status": status_cell(None)},
+    ]
+    drawn = html_table(rows, numeric={"Før"}, label="Resultat", markup=("Status",))
+    assert drawn == html_table(pd.DataFrame(rows), numeric={"Før"}, label="Resultat", markup=("Status",))
+    assert read_table(drawn).to_dict("list") == {
+        "Mål": ["Uddannelse & STU", "<i>Beredskab</i>"],
+        "Før": ["4,7\u00a0%", "–"],
+        "Status": ["✗ Ikke opfyldt", "– Ingen data"],
+    }
+
+
 def test_a_markup_column_holds_the_app_s_own_html_and_the_rest_is_still_escaped():
     frame = pd.DataFrame({"Mål": ["<i>Uddannelse</i>"], "Status": [status_cell(False)], "Før": ["<b>"]})
     table = html_table(frame, markup=("Status",))

@@ -30,6 +30,7 @@ from csr.planning import (
     evaluate,
     goal_seek,
     placement_options,
+    target_changes,
 )
 from csr.store import Store
 from ui import planning as plan
@@ -638,6 +639,26 @@ def test_a_template_with_the_scenarios_table_is_the_scenarios_chart(config, base
         assert {k: v for k, v in live.items() if k not in strip} == {k: v for k, v in spec.items() if k not in strip}
     changed = [live for live, spec, template in built if template["datasets"] != spec["datasets"]]
     assert len(changed) >= 3  # the scenario's numbers, not the baseline's (education, total, the donut, …)
+
+
+def test_a_target_without_values_still_gets_a_table_of_numbers(config, baselines):
+    """The bullets' tables are built from rows with fixed Arrow types: a target with no value before or after (no
+    neighbour figures, say) has a numeric column of nulls, as the frame Altair is given has, not a column of
+    no type; and the screen reader's words say so."""
+    baseline = baselines[2021]
+    before = evaluate(baseline, config)
+    templates = plan.chart_templates(baseline, config, before)
+    changes = target_changes(before, evaluate(baseline, config, Scenario(2021, {"elever": 4})))
+    blank = {"value_before": None, "value_after": None, "met_before": None, "met_after": None, "threshold": None}
+    changes[1] = {**changes[1], **blank}
+    live = plan.live_bullets(templates.bullets, charts.target_bullets_rows(changes))
+    [table] = live.panels[1]["datasets"].values()
+    assert str(table.schema.field("value").type) == "double" and table.column("value").null_count == 2
+    assert table.column("label").to_pylist() == ["– · Ingen data", "– · Ingen data"]
+    assert live.panels[1]["description"].endswith("Grundlag: – · Ingen data. Scenarie: – · Ingen data")
+    [first] = live.panels[0]["datasets"].values()
+    assert first.column("series").to_pylist() == ["Grundlag", "Scenarie"]
+    assert first.column("value").to_pylist() == [changes[0]["value_before"], changes[0]["value_after"]]
 
 
 # ---- csr.charts and csr.text additions ---------------------------------------------------------------

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
-from streamlit.dataframe_util import convert_anything_to_arrow_bytes, convert_pandas_df_to_arrow_table
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 from csr import charts, text
 from csr.config import Config
@@ -38,6 +39,7 @@ from csr.planning import (
     payroll_assumption,
     placements_needed,
     scheme_months,
+    target_changes,
 )
 from csr.shares import Figures
 from ui import widgets
@@ -276,11 +278,12 @@ def _status(
     return f"{shown} · {widgets.status_markdown(met)}"
 
 
-def comparison_frame(compare: pd.DataFrame) -> pd.DataFrame:
-    """`csr.planning.compare_targets` as the Danish table on the page (`widgets.html_table`): per target the
-    requirement, then value with status and the gap, for the baseline and the scenario."""
+def comparison_rows(changes: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    """The rows of `csr.planning.compare_targets` (`target_changes`) as the Danish table on the page
+    (`widgets.html_table`): per target the requirement, then value with status and the gap, for the baseline
+    and the scenario."""
     rows = []
-    for t in compare.to_dict("records"):
+    for t in changes:
         threshold = None if t["threshold"] is None or pd.isna(t["threshold"]) else float(t["threshold"])
         strict = t["kind"] == "above_neighbours"
         row = {"Mål": t["name"], "Krav": charts.target_requirement(t["kind"], threshold)}
@@ -290,7 +293,7 @@ def comparison_frame(compare: pd.DataFrame) -> pd.DataFrame:
                 t["kind"], t[f"met_{suffix}"], t[f"gap_pp_{suffix}"], t[f"gap_persons_{suffix}"], threshold
             )
         rows.append(row)
-    return pd.DataFrame(rows)
+    return rows
 
 
 def placements_frame(table: pd.DataFrame) -> pd.DataFrame:
@@ -437,7 +440,7 @@ def apply_suggestion(
     )
 
 
-def summary_frame(view: PlanView) -> pd.DataFrame:
+def summary_rows(view: PlanView) -> list[dict[str, str]]:
     """The compact table beside the sliders (`widgets.html_table`): the headcount, the share in the schemes
     and every target before and after the plan, the status after it as sign and word, and the change."""
     before, after = view.before, view.after
@@ -475,7 +478,7 @@ def summary_frame(view: PlanView) -> pd.DataFrame:
         if (None if b.met is None else bool(b.met)) != (None if a.met is None else bool(a.met)):
             status += html.escape(f" (før: {text.status_word(b.met).lower()})")
         rows.append({"Mål": a.name, "Før": first, "Efter": last, "Status": status, "Ændring": change})
-    return pd.DataFrame(rows)
+    return rows
 
 
 def seek_summary(after: Outcome, goals: list[GoalSeek]) -> tuple[str, str] | None:
@@ -524,26 +527,48 @@ def live_spec(template: dict, frame: Any) -> dict:
     return {**template, "datasets": {name: frame}}
 
 
-def live_bullets(template: charts.ScreenChart, frame: pd.DataFrame) -> charts.ScreenChart:
-    """The bullets' panels (one per target, in the order of `frame["order"]`: `charts.target_bullets_frame`)
-    each with its target's rows of `frame` as an Arrow table, and what a screen reader says for it (the target,
-    its requirement and both values in words). The frame is converted to Arrow once and cut per target: a
-    filter and a conversion per target took ~4 ms of every slider move. The cuts carry no pandas metadata (it
-    would describe the whole frame's index)."""
-    table = convert_pandas_df_to_arrow_table(frame).replace_schema_metadata(None)
-    orders, headers = frame["order"].tolist(), frame["header"].tolist()
-    series, labels = frame["series"].tolist(), frame["label"].tolist()
-    positions: dict[int, list[int]] = {}
-    for i, order in enumerate(orders):
-        positions.setdefault(int(order), []).append(i)
+# The Arrow types of the bullets' table (`charts.BULLET_COLUMNS`): a panel whose values are all missing still
+# has numbers there, as the frame Altair is given has.
+BULLET_SCHEMA = pa.schema(
+    [
+        ("id", pa.string()),
+        ("header", pa.string()),
+        ("order", pa.int64()),
+        ("series", pa.string()),
+        ("value", pa.float64()),
+        ("threshold", pa.float64()),
+        ("status", pa.string()),
+        ("label", pa.string()),
+    ]
+)
+
+
+def live_bullets(template: charts.ScreenChart, rows: Sequence[tuple]) -> charts.ScreenChart:
+    """The bullets' panels (one per target, in the order of the rows' "order": `charts.target_bullets_rows`) each
+    with its target's rows as an Arrow table, and what a screen reader says for it (the target, its requirement
+    and both values in words). The tables are built from the rows, not from a frame: a frame, its conversion to
+    Arrow and the cuts per target took ~1.5 ms of every slider move."""
+    order_at, header_at, series_at, label_at = (
+        charts.BULLET_COLUMNS.index(c) for c in ("order", "header", "series", "label")
+    )
+    per_panel: dict[int, list[tuple]] = {}
+    for row in rows:
+        per_panel.setdefault(int(row[order_at]), []).append(row)
     panels = []
     for order, panel in enumerate(template.panels):
-        at = positions.get(order, [])
-        *name, requirement = headers[at[0]].split("|") if at else ("",)
+        own = per_panel.get(order, [])
+        *name, requirement = own[0][header_at].split("|") if own else ("",)
         said = f"{' '.join(name)}. {requirement}" if name else requirement
-        said += "".join(f". {series[i]}: {labels[i]}" for i in at)
-        panels.append({**live_spec(panel, table.take(at)), "description": said})
+        said += "".join(f". {r[series_at]}: {r[label_at]}" for r in own)
+        columns = [list(c) for c in zip(*own, strict=True)] if own else [[] for _ in BULLET_SCHEMA]
+        table = pa.table(columns, schema=BULLET_SCHEMA)
+        panels.append({**live_spec(panel, table), "description": said})
     return replace(template, panels=tuple(panels))
+
+
+def live_donut(template: dict, after: Outcome, config: Config) -> dict:
+    """The donut's template with the scenario's slices (`charts.scenario_donut_columns`) as an Arrow table."""
+    return live_spec(template, pa.table(charts.scenario_donut_columns(after.categories, after.total_share, config)))
 
 
 @dataclass(frozen=True)
@@ -553,13 +578,18 @@ class PlanView:
     scenario: Scenario
     before: Outcome
     after: Outcome
-    compare: pd.DataFrame  # csr.planning.compare_targets
-    table: pd.DataFrame  # the Danish side-by-side table
-    summary: pd.DataFrame  # the compact table beside the sliders (`summary_frame`)
+    changes: list[dict]  # csr.planning.target_changes: the rows of compare_targets
+    table: list[dict[str, str]]  # the Danish side-by-side table (`comparison_rows`)
+    summary: list[dict[str, str]]  # the compact table beside the sliders (`summary_rows`)
     goals: list[GoalSeek]
     caption: str  # the donut's sentence
     bullets: charts.ScreenChart  # one Vega-Lite spec per target (`live_bullets`)
     donut: dict  # a Vega-Lite spec for st.vega_lite_chart
+
+    @property
+    def compare(self) -> pd.DataFrame:
+        """`csr.planning.compare_targets` of the plan (for the bullets' downloads)."""
+        return pd.DataFrame(self.changes)
 
 
 def plan_view(
@@ -577,21 +607,20 @@ def plan_view(
     before = evaluate(baseline, config) if before is None else before
     templates = chart_templates(baseline, config, before) if templates is None else templates
     after = evaluate(baseline, config, scenario)
-    compare = compare_targets(before, after)
-    year = baseline.year
+    changes = target_changes(before, after)
     view = PlanView(
         scenario=scenario,
         before=before,
         after=after,
-        compare=compare,
-        table=comparison_frame(compare),
-        summary=pd.DataFrame(),
+        changes=changes,
+        table=comparison_rows(changes),
+        summary=[],
         goals=seek(baseline, config, scenario, after, start, paid),
         caption=text.scenario_caption(before, after, config),
-        bullets=live_bullets(templates.bullets, charts.target_bullets_frame(compare)),
-        donut=live_spec(templates.donut, charts.scenario_donut_frame(after.years_frame(), config, year)),
+        bullets=live_bullets(templates.bullets, charts.target_bullets_rows(changes)),
+        donut=live_donut(templates.donut, after, config),
     )
-    return replace(view, summary=summary_frame(view))
+    return replace(view, summary=summary_rows(view))
 
 
 def arrow_spec(spec: dict) -> dict:

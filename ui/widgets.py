@@ -9,7 +9,7 @@ import dis
 import functools
 import hashlib
 import html
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from types import CellType, CodeType, FunctionType, ModuleType
 from typing import Any
 
@@ -283,9 +283,13 @@ def status_cell(met: bool | None) -> str:
 
 
 def html_table(
-    frame: pd.DataFrame, numeric: Collection[str] = (), label: str = "", markup: Collection[str] = ()
+    frame: pd.DataFrame | Sequence[Mapping[str, object]],
+    numeric: Collection[str] = (),
+    label: str = "",
+    markup: Collection[str] = (),
 ) -> str:
-    """`frame` as an HTML table for st.html: the column names as column headers, the first column's cells as
+    """`frame` (or rows with the same keys) as an HTML table for st.html: the column names as column headers, the
+    first column's cells as
     row headers, the `numeric` columns right-aligned, in a box that scrolls sideways where the table cannot fit (a
     phone: the row headers stay in view), named `label` for a screen reader and reachable by Tab so that a
     keyboard can scroll it; every header and cell escaped (`html.escape`: names come from the files, and what
@@ -299,10 +303,15 @@ def html_table(
         content = str(value) if column in markup else html.escape(str(value))
         return f"<{tag}{attributes}>{content}</{tag}>"
 
-    columns = list(frame.columns)
+    if isinstance(frame, pd.DataFrame):
+        columns = list(frame.columns)
+        body: Iterable[Sequence[object]] = frame.itertuples(index=False, name=None)
+    else:
+        columns = list(frame[0]) if frame else []
+        body = ([r[c] for c in columns] for r in frame)
     head = "".join(cell("th", c, c, "col") for c in columns)
     rows = []
-    for first, *rest in frame.itertuples(index=False, name=None):
+    for first, *rest in body:
         cells = [cell("th", first, columns[0], "row")] + [
             cell("td", v, c) for v, c in zip(rest, columns[1:], strict=True)
         ]
